@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+// The scheduler service: see docs/ and ../shared/ARCHITECTURE.md for the layering.
+// Lower layers never import higher ones; each C library is imported `internal` by exactly one target.
+import PackageDescription
+
+let package = Package(
+    name: "scheduler",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SchedulingCore", targets: ["SchedulingCore"]),
+        .library(name: "ScheduleStore", targets: ["ScheduleStore"]),
+        .library(name: "WireProtocol", targets: ["WireProtocol"]),
+        .executable(name: "schedctl", targets: ["schedctl"]),
+        .executable(name: "scheduler-bench", targets: ["scheduler-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: System libraries (module.modulemap + shim.h, no logic)
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+
+        // MARK: Domain
+        .target(name: "SchedulingCore"),
+
+        // MARK: Storage
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "ScheduleStore", dependencies: ["SQLite", "SchedulingCore"]),
+
+        // MARK: Wire contract
+        .target(name: "WireProtocol", dependencies: ["CProtobufC"]),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "schedctl",
+            dependencies: [
+                "SchedulingCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "scheduler-bench",
+            dependencies: [
+                "SchedulingCore",
+                "ScheduleStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests (one target per library)
+        .testTarget(
+            name: "SchedulingCoreTests",
+            dependencies: ["SchedulingCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
+        .testTarget(
+            name: "schedctlTests",
+            dependencies: ["schedctl"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

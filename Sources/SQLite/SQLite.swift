@@ -1,0 +1,1 @@
+// Placeholder: the SQLite wrapper lands here (issue 3).

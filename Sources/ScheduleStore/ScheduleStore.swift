@@ -1,0 +1,1 @@
+// Placeholder: the schedule store lands here (issue 3).

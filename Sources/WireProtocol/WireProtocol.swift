@@ -1,0 +1,1 @@
+// Placeholder: the frame codec and messages land here (issue 4).
