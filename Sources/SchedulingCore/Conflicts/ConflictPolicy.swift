@@ -1,0 +1,43 @@
+/// Thresholds of the conflict checks; the defaults are the seed's.
+public struct ConflictPolicy: Sendable, Hashable {
+    /// Same-time window: another schedule within ± this many seconds is a WARNING. Default 60.
+    public var sameTimeWindowSeconds: Int64 = 60
+    /// Rate-limit window: schedules counted within ± this many seconds. Default 3600.
+    public var rateLimitWindowSeconds: Int64 = 3600
+    /// Per-platform hourly limits (the seed's table, overridable per project).
+    public var rateLimits = PlatformRateLimits()
+    /// Resource window: concurrent publishes counted within ± this many seconds. Default 150 (±2.5 min).
+    public var resourceWindowSeconds: Int64 = 150
+    /// Maximum concurrent publishes in the resource window. Default 5.
+    public var maxConcurrent: Int = 5
+    /// Fraction of a capacity at which a WARNING is raised. Default 0.8.
+    public var warningRatio: Double = 0.8
+    /// A schedule within this many seconds of a DST transition gets a WARNING. Default 7200.
+    public var dstWindowSeconds: Int64 = 7200
+    /// The DST suggestion: this many seconds after the transition. Default 10800.
+    public var dstSuggestionOffsetSeconds: Int64 = 10_800
+    /// Auto-resolve step. Default 900 (15 minutes).
+    public var autoResolveStepSeconds: Int64 = 900
+    /// Auto-resolve horizon. Default 86400 (the next 24 hours).
+    public var autoResolveHorizonSeconds: Int64 = 86_400
+
+    public init() {}
+
+    /// The count at which a capacity of `limit` raises a WARNING: ⌈limit × warningRatio⌉.
+    public func warningThreshold(_ limit: Int) -> Int {
+        Int((Double(limit) * warningRatio).rounded(.up))
+    }
+}
+
+/// What the conflict checks need to know about existing schedules, answered by the store with
+/// indexed range counts (never a scan). Windows are closed intervals; `excluding` omits the
+/// schedule being re-validated. Only schedules that occupy their slot count: everything except
+/// cancelled, failed, expired and skipped items.
+public protocol OccupancySource {
+    /// Up to `limit` ids of the project's schedules with a time in `window`.
+    func scheduleIDs(project: String, in window: ClosedRange<Instant>, excluding: String?, limit: Int) throws -> [String]
+    /// The number of the project's schedules with a time in `window`.
+    func count(project: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int
+    /// The number of the project's schedules for `platform` (canonical name) with a time in `window`.
+    func count(project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int
+}
