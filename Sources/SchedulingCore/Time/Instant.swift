@@ -77,6 +77,9 @@ extension Instant {
     /// Parses an RFC 3339 instant, throwing an error that says what is wrong.
     public static func parse(iso8601 text: String) throws(TimeParseError) -> Instant {
         var bytes = Array(text.utf8)
+        if bytes.count == 19 {
+            throw TimeParseError(input: text, reason: "missing 'Z' or UTC offset: instants must be UTC")
+        }
         guard bytes.count >= 20 else {
             throw TimeParseError(input: text, reason: "expected YYYY-MM-DDTHH:MM:SSZ (UTC) or an offset like +02:00")
         }
