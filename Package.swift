@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SchedulingCore", targets: ["SchedulingCore"]),
         .library(name: "ScheduleStore", targets: ["ScheduleStore"]),
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
+        .library(name: "TLS", targets: ["TLS"]),
         .executable(name: "schedctl", targets: ["schedctl"]),
         .executable(name: "scheduler-bench", targets: ["scheduler-bench"]),
     ],
@@ -22,6 +23,11 @@ let package = Package(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(
             name: "CProtobufC",
@@ -38,6 +44,9 @@ let package = Package(
 
         // MARK: Wire contract
         .target(name: "WireProtocol", dependencies: ["CProtobufC"]),
+
+        // MARK: Transport security
+        .target(name: "TLS", dependencies: ["COpenSSL"]),
 
         // MARK: Executables
         .executableTarget(
@@ -64,6 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(
             name: "schedctlTests",

@@ -1,0 +1,190 @@
+import Foundation
+import TLS
+import Testing
+
+/// Certificates made at test time in a temporary directory.
+struct TestPKI {
+    let dir: URL
+    let ca: CertificateAuthority
+    let caFile: String
+    let serverCert: String
+    let serverKey: String
+    let clientCert: String
+    let clientKey: String
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        ca = try CertificateAuthority.create(commonName: "Test CA")
+        caFile = try Self.write(dir, "ca.pem", ca.root.certificatePEM)
+        let server = try ca.issue(commonName: "localhost", usage: .server, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"])
+        serverCert = try Self.write(dir, "server.pem", server.certificatePEM)
+        serverKey = try Self.write(dir, "server.key", server.privateKeyPEM)
+        let client = try ca.issue(commonName: "worker-1", usage: .client, uris: ["spiffe://example.org/ns/prod/sa/publisher"])
+        clientCert = try Self.write(dir, "client.pem", client.certificatePEM)
+        clientKey = try Self.write(dir, "client.key", client.privateKeyPEM)
+    }
+
+    static func write(_ dir: URL, _ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func cleanup() { try? FileManager.default.removeItem(at: dir) }
+}
+
+/// Moves bytes between two sessions until both are quiet. Returns the first error on either side.
+@discardableResult
+func pump(_ client: TLSSession, _ server: TLSSession) -> (client: Error?, server: Error?) {
+    var clientError: Error?
+    var serverError: Error?
+    for _ in 0..<20 {
+        let c = client.takeCiphertext()
+        if !c.isEmpty { server.receive(ciphertext: c) }
+        do { _ = try server.readPlaintext() } catch { serverError = serverError ?? error }
+        let s = server.takeCiphertext()
+        if !s.isEmpty { client.receive(ciphertext: s) }
+        do { _ = try client.readPlaintext() } catch { clientError = clientError ?? error }
+        if c.isEmpty && s.isEmpty && client.pendingCiphertextCount == 0 && server.pendingCiphertextCount == 0 { break }
+    }
+    return (clientError, serverError)
+}
+
+@Suite("TLS sessions over memory buffers")
+struct TLSSessionTests {
+    let alpn = ["scheduler/1"]
+
+    @Test("TLS 1.3 handshake with ALPN, data both ways")
+    func handshake() throws {
+        let pki = try TestPKI()
+        defer { pki.cleanup() }
+        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
+        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: alpn)))
+        _ = try client.readPlaintext()  // starts the handshake
+        let errors = pump(client, server)
+        #expect(errors.client == nil && errors.server == nil)
+        #expect(client.state == .established && server.state == .established)
+        #expect(client.negotiatedProtocol == "scheduler/1")
+        #expect(server.negotiatedProtocol == "scheduler/1")
+        #expect(client.protocolVersion == "TLSv1.3")
+        #expect(server.peerIdentity == nil)
+
+        try client.write(plaintext: Array("hello server".utf8))
+        server.receive(ciphertext: client.takeCiphertext())
+        #expect(try server.readPlaintext() == Array("hello server".utf8))
+        let big = (0..<100_000).map { UInt8(truncatingIfNeeded: $0) }
+        try server.write(plaintext: big)
+        client.receive(ciphertext: server.takeCiphertext())
+        #expect(try client.readPlaintext() == big)
+
+        client.close()
+        server.receive(ciphertext: client.takeCiphertext())
+        _ = try server.readPlaintext()
+        #expect(server.state == .closed)
+    }
+
+    @Test("TLS 1.2 with a forward-secret AEAD suite")
+    func tls12() throws {
+        let pki = try TestPKI()
+        defer { pki.cleanup() }
+        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
+        var cfg = TLSConfiguration.client(trustRootsFile: pki.caFile, serverName: "127.0.0.1", alpnProtocols: alpn)
+        cfg.maximumVersion = .tls12
+        let client = try TLSSession(context: TLSContext(configuration: cfg))
+        _ = try client.readPlaintext()
+        let errors = pump(client, server)
+        #expect(errors.client == nil && errors.server == nil)
+        #expect(client.protocolVersion == "TLSv1.2")
+    }
+
+    @Test("a client offering another ALPN protocol is refused")
+    func wrongALPN() throws {
+        let pki = try TestPKI()
+        defer { pki.cleanup() }
+        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
+        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: ["h2"])))
+        _ = try client.readPlaintext()
+        let errors = pump(client, server)
+        #expect(errors.server != nil)
+        #expect(errors.client != nil)
+        #expect(server.state != .established)
+    }
+
+    @Test("a client offering no ALPN at all is refused")
+    func noALPN() throws {
+        let pki = try TestPKI()
+        defer { pki.cleanup() }
+        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
+        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: [])))
+        _ = try client.readPlaintext()
+        let errors = pump(client, server)
+        let e = try #require(errors.server as? TLSError)
+        #expect(e.description.contains("no ALPN"))
+    }
+
+    @Test("the server name is checked against the certificate")
+    func hostnameCheck() throws {
+        let pki = try TestPKI()
+        defer { pki.cleanup() }
+        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
+        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "evil.example", alpnProtocols: alpn)))
+        _ = try client.readPlaintext()
+        let errors = pump(client, server)
+        let e = try #require(errors.client as? TLSError)
+        #expect(e.description.contains("certificate verification"))
+    }
+
+    @Test("mutual TLS: identity with URI SAN; missing or foreign certificates are refused")
+    func mutualTLS() throws {
+        let pki = try TestPKI()
+        defer { pki.cleanup() }
+        let serverContext = try TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, clientCAFile: pki.caFile, alpnProtocols: alpn))
+
+        let good = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", certificateChainFile: pki.clientCert, privateKeyFile: pki.clientKey, alpnProtocols: alpn)))
+        let s1 = try TLSSession(context: serverContext)
+        _ = try good.readPlaintext()
+        let ok = pump(good, s1)
+        #expect(ok.client == nil && ok.server == nil)
+        let id = try #require(s1.peerIdentity)
+        #expect(id.uris == ["spiffe://example.org/ns/prod/sa/publisher"])
+        #expect(id.subject == "CN=worker-1")
+
+        let anonymous = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: alpn)))
+        let s2 = try TLSSession(context: serverContext)
+        _ = try anonymous.readPlaintext()
+        let refused = pump(anonymous, s2)
+        #expect(refused.server != nil)
+        #expect(s2.state != .established)
+
+        let other = try CertificateAuthority.create(commonName: "Other CA")
+        let foreign = try other.issue(commonName: "intruder", usage: .client)
+        let fc = try TestPKI.write(pki.dir, "foreign.pem", foreign.certificatePEM)
+        let fk = try TestPKI.write(pki.dir, "foreign.key", foreign.privateKeyPEM)
+        let intruder = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", certificateChainFile: fc, privateKeyFile: fk, alpnProtocols: alpn)))
+        let s3 = try TLSSession(context: serverContext)
+        _ = try intruder.readPlaintext()
+        let refused2 = pump(intruder, s3)
+        #expect(refused2.server != nil)
+        #expect(s3.state != .established)
+    }
+
+    @Test("configuration errors are clear")
+    func configurationErrors() throws {
+        let pki = try TestPKI()
+        defer { pki.cleanup() }
+        #expect {
+            try TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.clientKey, alpnProtocols: alpn))
+        } throws: { ($0 as? TLSError)?.description.contains("mismatch") == true }
+        #expect {
+            try TLSContext(configuration: .server(certificateChainFile: "/nonexistent.pem", privateKeyFile: pki.serverKey, alpnProtocols: alpn))
+        } throws: { ($0 as? TLSError)?.operation.contains("load certificate chain") == true }
+    }
+
+    @Test("SHA-256 and random bytes")
+    func crypto() {
+        #expect(Crypto.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Crypto.randomBytes(32).count == 32)
+        #expect(Crypto.randomBytes(16) != Crypto.randomBytes(16))
+    }
+}
