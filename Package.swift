@@ -47,6 +47,8 @@ let package = Package(
 
         // MARK: Transport security
         .target(name: "TLS", dependencies: ["COpenSSL"]),
+        .target(name: "CLinux"),
+        .target(name: "Transport", dependencies: ["TLS", "CLinux"]),
 
         // MARK: Executables
         .executableTarget(
@@ -74,6 +76,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(
             name: "schedctlTests",

@@ -1,0 +1,292 @@
+internal import CLinux
+import Glibc
+import Synchronization
+import TLS
+
+/// Receives a connection's events, always on the connection's event loop.
+public protocol ConnectionDelegate: AnyObject {
+    /// The TLS handshake completed; the peer's identity and ALPN protocol are known.
+    func connectionDidBecomeActive(_ connection: Connection)
+    /// Decrypted application bytes arrived (any chunking).
+    func connection(_ connection: Connection, didReceive bytes: [UInt8])
+    /// The connection closed; `error` says why when it was not an orderly close.
+    func connectionDidClose(_ connection: Connection, error: (any Error)?)
+}
+
+/// Limits of one connection. Defaults are documented in docs/OPERATIONS.md.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// A TLS handshake not finished within this time closes the connection. Default 10 s.
+    public var handshakeTimeoutMilliseconds: Int64 = 10_000
+    /// A connection with no traffic in either direction for this long is closed. Default 300 s.
+    public var idleTimeoutMilliseconds: Int64 = 300_000
+    /// A peer that leaves more than this many encrypted bytes unread is disconnected (a slow
+    /// reader must not make the server buffer without bound). Default 8 MiB.
+    public var maxPendingOutputBytes: Int = 8 << 20
+
+    public init() {}
+}
+
+/// Why a connection ended, when it was not an orderly close.
+public struct ConnectionError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// A TCP socket with a TLS session, driven by one event loop.
+///
+/// All state is confined to ``loop``: call ``send(_:)`` and ``close(error:)`` on the loop's
+/// thread, or through `connection.loop.execute { … }` from elsewhere.
+public final class Connection: Selectable, @unchecked Sendable, CustomStringConvertible {
+    // @unchecked Sendable: every mutable field is touched only on `loop` (see the type's doc);
+    // other threads may hold a reference and hop onto the loop with `execute`.
+    public let loop: EventLoop
+    public let remoteAddress: SocketAddress?
+    public let id: UInt64
+    let fileDescriptor: Int32
+    private let session: TLSSession
+    private let limits: ConnectionLimits
+    private var delegate: ConnectionDelegate?
+    private var outbound: [UInt8] = []
+    private var outboundOffset = 0
+    private var wantsWritable = false
+    private var connecting: Bool
+    private var closed = false
+    private var active = false
+    private var lastActivity = Sys.monotonicMilliseconds()
+    private var handshakeTimer: EventLoop.TimerID?
+    private var idleTimer: EventLoop.TimerID?
+    /// Called once when the connection closes, after the delegate (the listener's bookkeeping).
+    var onClose: (() -> Void)?
+
+    private static let ids = Atomic<UInt64>(1)
+
+    init(fd: Int32, loop: EventLoop, session: TLSSession, limits: ConnectionLimits, remote: SocketAddress?, connecting: Bool) {
+        self.fileDescriptor = fd
+        self.loop = loop
+        self.session = session
+        self.limits = limits
+        self.remoteAddress = remote
+        self.connecting = connecting
+        self.id = Self.ids.add(1, ordering: .relaxed).oldValue
+    }
+
+    public var description: String { "connection \(id) \(remoteAddress?.description ?? "")" }
+
+    /// The verified client certificate's identity (mutual TLS), once active.
+    public var peerIdentity: PeerIdentity? { session.peerIdentity }
+    /// The ALPN protocol agreed on, once active.
+    public var negotiatedProtocol: String? { session.negotiatedProtocol }
+    /// "TLSv1.3" or "TLSv1.2", once active.
+    public var protocolVersion: String { session.protocolVersion }
+    /// Whether the handshake completed and the connection is not closed.
+    public var isActive: Bool { active && !closed }
+    /// Encrypted bytes not yet accepted by the kernel.
+    public var pendingOutputBytes: Int { outbound.count - outboundOffset }
+
+    /// Registers with the loop and starts the timers (loop thread).
+    func start(delegate: ConnectionDelegate) {
+        self.delegate = delegate
+        do {
+            try loop.register(self, writable: connecting)
+        } catch {
+            finish(error)
+            return
+        }
+        handshakeTimer = loop.schedule(afterMilliseconds: limits.handshakeTimeoutMilliseconds) { [weak self] in
+            guard let self, !self.active, !self.closed else { return }
+            self.close(error: ConnectionError("TLS handshake timed out"))
+        }
+        armIdleTimer()
+        if !connecting, session.context.configuration.role == .client { advance() }
+    }
+
+    // MARK: Sending
+
+    /// Encrypts and sends application bytes (loop thread). Ignored after close.
+    public func send(_ plaintext: [UInt8]) {
+        guard !closed else { return }
+        do {
+            try session.write(plaintext: plaintext)
+        } catch {
+            close(error: error)
+            return
+        }
+        flush()
+    }
+
+    /// Closes the connection: sends TLS close_notify if possible, then closes the socket (loop thread).
+    public func close(error: (any Error)? = nil) {
+        guard !closed else { return }
+        if active {
+            session.close()
+            flush(final: true)
+        }
+        finish(error)
+    }
+
+    // MARK: Selectable
+
+    func readable() {
+        guard !closed else { return }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var gotEOF = false
+        while true {
+            let n: Int?
+            do {
+                n = try buffer.withUnsafeMutableBytes { p throws(IOError) in
+                    try Sys.nonBlocking("read") { read(fileDescriptor, p.baseAddress, p.count) }
+                }
+            } catch {
+                finish(error)
+                return
+            }
+            guard let n else { break }
+            if n == 0 {
+                gotEOF = true
+                break
+            }
+            lastActivity = Sys.monotonicMilliseconds()
+            buffer.withUnsafeBytes { session.receive(ciphertext: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            if n < buffer.count { break }
+        }
+        advance()
+        if gotEOF, !closed { finish(active ? nil : ConnectionError("peer closed during the TLS handshake")) }
+    }
+
+    func writable() {
+        guard !closed else { return }
+        if connecting {
+            var err: Int32 = 0
+            var len = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fileDescriptor, SOL_SOCKET, SO_ERROR, &err, &len)
+            if err != 0 {
+                finish(IOError("connect", errno: err))
+                return
+            }
+            connecting = false
+            advance()  // sends the ClientHello
+            return
+        }
+        flush()
+    }
+
+    func hangup() {
+        guard !closed else { return }
+        readable()  // drain what is left (it may hold close_notify)
+        if !closed { finish(active ? nil : ConnectionError("connection reset")) }
+    }
+
+    // MARK: Internals
+
+    private func advance() {
+        let plaintext: [UInt8]
+        do {
+            plaintext = try session.readPlaintext()
+        } catch {
+            flush(final: true)  // deliver the alert that explains the failure
+            finish(error)
+            return
+        }
+        flush()
+        guard !closed else { return }
+        if !active, session.state != .handshaking {
+            active = true
+            if let t = handshakeTimer { loop.cancel(t) }
+            delegate?.connectionDidBecomeActive(self)
+        }
+        if !plaintext.isEmpty, !closed { delegate?.connection(self, didReceive: plaintext) }
+        if session.state == .closed, !closed { finish(nil) }
+    }
+
+    private func flush(final: Bool = false) {
+        let fresh = session.takeCiphertext()
+        if !fresh.isEmpty {
+            if outboundOffset > 0 && outboundOffset >= outbound.count / 2 {
+                outbound.removeFirst(outboundOffset)
+                outboundOffset = 0
+            }
+            outbound += fresh
+        }
+        while outboundOffset < outbound.count {
+            let written: Int?
+            do {
+                written = try outbound.withUnsafeBytes { p throws(IOError) in
+                    try Sys.nonBlocking("send") {
+                        Glibc.send(fileDescriptor, p.baseAddress! + outboundOffset, p.count - outboundOffset, Int32(MSG_NOSIGNAL))
+                    }
+                }
+            } catch {
+                if !final { finish(error) }
+                return
+            }
+            guard let written else { break }
+            outboundOffset += written
+            lastActivity = Sys.monotonicMilliseconds()
+        }
+        if outboundOffset == outbound.count {
+            outbound.removeAll(keepingCapacity: outbound.count < 1 << 20)
+            outboundOffset = 0
+        }
+        if final || closed { return }
+        if pendingOutputBytes > limits.maxPendingOutputBytes {
+            finish(ConnectionError("slow reader: more than \(limits.maxPendingOutputBytes) bytes unsent"))
+            return
+        }
+        let want = pendingOutputBytes > 0
+        if want != wantsWritable {
+            wantsWritable = want
+            loop.setWritableInterest(self, want)
+        }
+    }
+
+    private func armIdleTimer() {
+        let idle = limits.idleTimeoutMilliseconds
+        let due = lastActivity + idle - Sys.monotonicMilliseconds()
+        idleTimer = loop.schedule(afterMilliseconds: max(due, 1)) { [weak self] in
+            guard let self, !self.closed else { return }
+            if Sys.monotonicMilliseconds() - self.lastActivity >= idle {
+                self.close(error: ConnectionError("idle timeout"))
+            } else {
+                self.armIdleTimer()
+            }
+        }
+    }
+
+    private func finish(_ error: (any Error)?) {
+        guard !closed else { return }
+        closed = true
+        if let t = handshakeTimer { loop.cancel(t) }
+        if let t = idleTimer { loop.cancel(t) }
+        loop.deregister(self)
+        Sys.close(fileDescriptor)
+        let d = delegate
+        delegate = nil  // break the connection ↔ delegate cycle
+        d?.connectionDidClose(self, error: error)
+        onClose?()
+        onClose = nil
+    }
+
+    // MARK: Client side
+
+    /// Opens a TLS connection to `address` on `loop`; the delegate hears when it is active.
+    public static func connect(
+        to address: SocketAddress, context: TLSContext, loop: EventLoop, limits: ConnectionLimits = ConnectionLimits(),
+        delegate: @escaping @Sendable (Connection) -> ConnectionDelegate
+    ) throws -> Connection {
+        let session = try TLSSession(context: context)
+        let family = address.isIPv6 ? AF_INET6 : AF_INET
+        let fd = try Sys.call("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        do {
+            try Sys.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+            let r = try address.withSockaddr { sa, len in Glibc.connect(fd, sa, len) }
+            if r != 0 && errno != EINPROGRESS { throw IOError("connect \(address)", errno: errno) }
+        } catch {
+            Sys.close(fd)
+            throw error
+        }
+        let c = Connection(fd: fd, loop: loop, session: session, limits: limits, remote: address, connecting: true)
+        loop.execute { c.start(delegate: delegate(c)) }
+        return c
+    }
+}

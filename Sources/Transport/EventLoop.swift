@@ -1,0 +1,261 @@
+internal import CLinux
+import Glibc
+import Synchronization
+
+/// Something registered with an event loop for readiness notifications. Called on the loop's thread.
+protocol Selectable: AnyObject {
+    var fileDescriptor: Int32 { get }
+    func readable()
+    func writable()
+    /// The peer hung up or the descriptor is in error.
+    func hangup()
+}
+
+/// One thread running `epoll_wait`, with a task queue and timers.
+///
+/// Everything registered with a loop is confined to its thread: handlers run there, and other
+/// threads reach them through ``execute(_:)``. A small fixed set of loops serves every connection
+/// (never a thread per connection).
+public final class EventLoop: @unchecked Sendable {
+    // @unchecked Sendable: `registrations`, `timers` and `nextTimerID` are only touched on the loop
+    // thread (checked by `assertInLoop`); `tasks` is behind a Mutex; epfd/wakeFD are immutable.
+    private let epfd: Int32
+    private let wakeFD: Int32
+    private let tasks = Mutex<[@Sendable () -> Void]>([])
+    private var registrations: [Int32: Selectable] = [:]
+    private var timers = TimerHeap()
+    private var nextTimerID: UInt64 = 1
+    private let state = Mutex<LoopState>(.running)
+    private var threadID: pthread_t? = nil
+    private let started = Mutex<Bool>(false)
+    public let name: String
+
+    enum LoopState { case running, stopping, stopped }
+
+    public init(name: String) throws(IOError) {
+        self.name = name
+        epfd = try Sys.call("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        wakeFD = try Sys.call("eventfd") { eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue
+        ev.data.fd = wakeFD
+        _ = try Sys.call("epoll_ctl(ADD eventfd)") { epoll_ctl(epfd, EPOLL_CTL_ADD, wakeFD, &ev) }
+    }
+
+    /// Starts the loop on its own thread.
+    public func start() {
+        let box = Unmanaged.passRetained(self)
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        var tid = pthread_t()
+        let r = pthread_create(&tid, &attr, { arg in
+            let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, box.toOpaque())
+        precondition(r == 0, "pthread_create failed: \(r)")
+        pthread_attr_destroy(&attr)
+        threadID = tid
+        started.withLock { $0 = true }
+    }
+
+    /// Whether the caller is on this loop's thread.
+    public var inEventLoop: Bool {
+        guard let t = threadID else { return false }
+        return pthread_equal(pthread_self(), t) != 0
+    }
+
+    /// Runs `task` on the loop's thread (soon, never inline).
+    public func execute(_ task: @escaping @Sendable () -> Void) {
+        tasks.withLock { $0.append(task) }
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    /// Asks the loop to stop after its current iteration and waits for its thread to end.
+    public func shutdown() {
+        state.withLock { if $0 == .running { $0 = .stopping } }
+        execute {}
+        if let t = threadID, !inEventLoop {
+            pthread_join(t, nil)
+            threadID = nil
+        }
+    }
+
+    // MARK: Loop-confined API
+
+    func register(_ s: Selectable, writable: Bool = false) throws(IOError) {
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (writable ? EPOLLOUT.rawValue : 0)
+        ev.data.fd = s.fileDescriptor
+        _ = try Sys.call("epoll_ctl(ADD)") { epoll_ctl(epfd, EPOLL_CTL_ADD, s.fileDescriptor, &ev) }
+        registrations[s.fileDescriptor] = s
+    }
+
+    func setWritableInterest(_ s: Selectable, _ writable: Bool) {
+        var ev = epoll_event()
+        ev.events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (writable ? EPOLLOUT.rawValue : 0)
+        ev.data.fd = s.fileDescriptor
+        _ = epoll_ctl(epfd, EPOLL_CTL_MOD, s.fileDescriptor, &ev)
+    }
+
+    func deregister(_ s: Selectable) {
+        _ = epoll_ctl(epfd, EPOLL_CTL_DEL, s.fileDescriptor, nil)
+        registrations[s.fileDescriptor] = nil
+    }
+
+    /// A timer that can be cancelled.
+    struct TimerID: Hashable { var raw: UInt64 }
+
+    /// Runs `task` on the loop after `milliseconds` (loop thread only).
+    @discardableResult
+    func schedule(afterMilliseconds ms: Int64, _ task: @escaping () -> Void) -> TimerID {
+        let id = TimerID(raw: nextTimerID)
+        nextTimerID += 1
+        timers.push(deadline: Sys.monotonicMilliseconds() + max(0, ms), id: id.raw, task: task)
+        return id
+    }
+
+    func cancel(_ id: TimerID) {
+        timers.cancel(id.raw)
+    }
+
+    // MARK: The loop
+
+    private func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        while state.withLock({ $0 }) == .running {
+            let timeout: Int32
+            if let next = timers.nextDeadline {
+                timeout = Int32(clamping: max(0, next - Sys.monotonicMilliseconds()))
+            } else {
+                timeout = -1
+            }
+            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), timeout) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                fatalError("epoll_wait: \(IOError("epoll_wait", errno: errno))")
+            }
+            for i in 0..<Int(n) {
+                let ev = events[i]
+                let fd = ev.data.fd
+                if fd == wakeFD {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                    continue
+                }
+                // A handler may close and deregister another descriptor; look each one up afresh.
+                if ev.events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0, let s = registrations[fd] { s.readable() }
+                if ev.events & EPOLLOUT.rawValue != 0, let s = registrations[fd] { s.writable() }
+                if ev.events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, let s = registrations[fd] { s.hangup() }
+            }
+            runTasks()
+            let now = Sys.monotonicMilliseconds()
+            while let task = timers.popDue(now: now) { task() }
+        }
+        // Stopping: run what was queued, then close everything still registered.
+        runTasks()
+        for s in Array(registrations.values) { s.hangup() }
+        registrations.removeAll()
+        Sys.close(epfd)
+        Sys.close(wakeFD)
+        state.withLock { $0 = .stopped }
+    }
+
+    private func runTasks() {
+        while true {
+            let batch = tasks.withLock { t -> [@Sendable () -> Void] in
+                let b = t
+                t.removeAll(keepingCapacity: true)
+                return b
+            }
+            if batch.isEmpty { return }
+            for task in batch { task() }
+        }
+    }
+}
+
+/// A min-heap of timers by deadline; cancellation marks entries dead.
+struct TimerHeap {
+    private var heap: [(deadline: Int64, id: UInt64)] = []
+    private var tasks: [UInt64: () -> Void] = [:]
+
+    var nextDeadline: Int64? {
+        mutating get {
+            while let top = heap.first, tasks[top.id] == nil { popTop() }
+            return heap.first?.deadline
+        }
+    }
+
+    mutating func push(deadline: Int64, id: UInt64, task: @escaping () -> Void) {
+        tasks[id] = task
+        heap.append((deadline, id))
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if heap[parent].deadline <= heap[i].deadline { break }
+            heap.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    mutating func cancel(_ id: UInt64) { tasks[id] = nil }
+
+    mutating func popDue(now: Int64) -> (() -> Void)? {
+        while let top = heap.first {
+            guard let task = tasks[top.id] else {
+                popTop()
+                continue
+            }
+            guard top.deadline <= now else { return nil }
+            popTop()
+            tasks[top.id] = nil
+            return task
+        }
+        return nil
+    }
+
+    private mutating func popTop() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        heap[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1
+            let r = l + 1
+            var m = i
+            if l < heap.count, heap[l].deadline < heap[m].deadline { m = l }
+            if r < heap.count, heap[r].deadline < heap[m].deadline { m = r }
+            if m == i { break }
+            heap.swapAt(i, m)
+            i = m
+        }
+    }
+}
+
+/// A fixed set of event loops; connections are spread across them round-robin.
+public final class EventLoopGroup: Sendable {
+    public let loops: [EventLoop]
+    private let next = Atomic<Int>(0)
+
+    /// Starts `count` loops (default: one per core, at least 1).
+    public init(count: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) throws(IOError) {
+        var loops: [EventLoop] = []
+        for i in 0..<max(1, count) {
+            let l = try EventLoop(name: "loop-\(i)")
+            l.start()
+            loops.append(l)
+        }
+        self.loops = loops
+    }
+
+    /// The next loop in turn.
+    public func nextLoop() -> EventLoop {
+        loops[next.add(1, ordering: .relaxed).oldValue % loops.count]
+    }
+
+    /// Stops every loop.
+    public func shutdown() {
+        for l in loops { l.shutdown() }
+    }
+}

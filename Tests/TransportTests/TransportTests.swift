@@ -1,0 +1,229 @@
+import Foundation
+import Synchronization
+import TLS
+import Testing
+import Transport
+
+/// Certificates made at test time.
+struct PKI {
+    let dir: URL
+    let caFile, serverCert, serverKey: String
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("transport-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let ca = try CertificateAuthority.create(commonName: "Transport Test CA")
+        let server = try ca.issue(commonName: "localhost", usage: .server, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"])
+        caFile = try Self.write(dir, "ca.pem", ca.root.certificatePEM)
+        serverCert = try Self.write(dir, "server.pem", server.certificatePEM)
+        serverKey = try Self.write(dir, "server.key", server.privateKeyPEM)
+    }
+
+    static func write(_ dir: URL, _ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func serverContext() throws -> TLSContext {
+        try TLSContext(configuration: .server(certificateChainFile: serverCert, privateKeyFile: serverKey, alpnProtocols: ["scheduler/1"]))
+    }
+
+    func clientContext(serverName: String = "localhost") throws -> TLSContext {
+        try TLSContext(configuration: .client(trustRootsFile: caFile, serverName: serverName, alpnProtocols: ["scheduler/1"]))
+    }
+}
+
+/// Echoes every byte back.
+final class Echo: ConnectionDelegate {
+    func connectionDidBecomeActive(_ connection: Connection) {}
+    func connection(_ connection: Connection, didReceive bytes: [UInt8]) { connection.send(bytes) }
+    func connectionDidClose(_ connection: Connection, error: (any Error)?) {}
+}
+
+/// Sends `payload` bytes of data as soon as active, never reads (for the slow-reader test).
+final class Flood: ConnectionDelegate {
+    let closed: AsyncStream<String>.Continuation
+    init(closed: AsyncStream<String>.Continuation) { self.closed = closed }
+    func connectionDidBecomeActive(_ connection: Connection) {
+        let chunk = [UInt8](repeating: 0x42, count: 1 << 20)
+        for _ in 0..<64 where connection.isActive { connection.send(chunk) }
+    }
+    func connection(_ connection: Connection, didReceive bytes: [UInt8]) {}
+    func connectionDidClose(_ connection: Connection, error: (any Error)?) {
+        closed.yield(error.map { "\($0)" } ?? "clean")
+    }
+}
+
+/// Records what a client connection sees.
+final class Recorder: ConnectionDelegate, @unchecked Sendable {
+    // Touched only on the connection's loop; the streams are thread-safe.
+    enum Event: Sendable, Equatable { case active(String?), data([UInt8]), closed(String?) }
+    let events: AsyncStream<Event>
+    private let sink: AsyncStream<Event>.Continuation
+
+    init() {
+        (events, sink) = AsyncStream.makeStream()
+    }
+
+    func connectionDidBecomeActive(_ connection: Connection) { sink.yield(.active(connection.negotiatedProtocol)) }
+    func connection(_ connection: Connection, didReceive bytes: [UInt8]) { sink.yield(.data(bytes)) }
+    func connectionDidClose(_ connection: Connection, error: (any Error)?) {
+        sink.yield(.closed(error.map { "\($0)" }))
+        sink.finish()
+    }
+}
+
+extension AsyncStream where Element == Recorder.Event {
+    /// Collects received bytes until `count` have arrived.
+    func bytes(count: Int) async -> [UInt8] {
+        var out: [UInt8] = []
+        for await e in self {
+            if case .data(let d) = e { out += d }
+            if out.count >= count { break }
+        }
+        return out
+    }
+}
+
+@Suite("Transport over loopback")
+struct TransportTests {
+    @Test("echo over TLS on IPv4 and IPv6", arguments: ["127.0.0.1", "::1"])
+    func echo(_ host: String) async throws {
+        let pki = try PKI()
+        let group = try EventLoopGroup(count: 2)
+        defer { group.shutdown() }
+        let ctx = try pki.serverContext()
+        let listener = try Listener(address: SocketAddress(host: host, port: 0), group: group, context: { ctx }) { _ in Echo() }
+        defer { listener.close() }
+        #expect(listener.localAddress.port > 0)
+        let recorder = Recorder()
+        let client = try Connection.connect(to: listener.localAddress, context: pki.clientContext(serverName: host), loop: group.loops[1]) { _ in recorder }
+        var iterator = recorder.events.makeAsyncIterator()
+        #expect(await iterator.next() == .active("scheduler/1"))
+        let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        client.loop.execute { client.send(payload) }
+        var received: [UInt8] = []
+        while received.count < payload.count, let e = await iterator.next() {
+            if case .data(let d) = e { received += d }
+        }
+        #expect(received == payload)
+        client.loop.execute { client.close() }
+        #expect(await iterator.next() == .closed(nil))
+    }
+
+    @Test("a plain TCP client that never handshakes is dropped after the handshake timeout")
+    func handshakeTimeout() async throws {
+        let pki = try PKI()
+        let group = try EventLoopGroup(count: 1)
+        defer { group.shutdown() }
+        let ctx = try pki.serverContext()
+        var limits = ConnectionLimits()
+        limits.handshakeTimeoutMilliseconds = 100
+        let listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { ctx }, limits: limits) { _ in Echo() }
+        defer { listener.close() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_port = in_port_t(UInt16(listener.localAddress.port).bigEndian)
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let r = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(r == 0)
+        // A blocking read returns 0 (EOF) once the server gives up on the handshake.
+        var byte: UInt8 = 0
+        let n = read(fd, &byte, 1)
+        #expect(n == 0)
+    }
+
+    @Test("connections beyond the maximum are refused; others keep working")
+    func maxConnections() async throws {
+        let pki = try PKI()
+        let group = try EventLoopGroup(count: 1)
+        defer { group.shutdown() }
+        let ctx = try pki.serverContext()
+        let listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { ctx }, maxConnections: 2) { _ in Echo() }
+        defer { listener.close() }
+        let clientCtx = try pki.clientContext()
+        var recorders: [Recorder] = []
+        var connections: [Connection] = []
+        for _ in 0..<2 {
+            let r = Recorder()
+            connections.append(try Connection.connect(to: listener.localAddress, context: clientCtx, loop: group.loops[0]) { _ in r })
+            var it = r.events.makeAsyncIterator()
+            #expect(await it.next() == .active("scheduler/1"))
+            recorders.append(r)
+        }
+        let third = Recorder()
+        _ = try Connection.connect(to: listener.localAddress, context: clientCtx, loop: group.loops[0]) { _ in third }
+        var it3 = third.events.makeAsyncIterator()
+        let e = await it3.next()
+        guard case .closed(let reason) = e else {
+            Issue.record("expected the third connection to be closed, got \(String(describing: e))")
+            return
+        }
+        #expect(reason != nil)
+        #expect(listener.refusedCount == 1)
+        // The first connection still echoes.
+        let c = connections[0]
+        c.loop.execute { c.send([1, 2, 3]) }
+        var it1 = recorders[0].events.makeAsyncIterator()
+        var got: [UInt8] = []
+        while got.count < 3, let ev = await it1.next() { if case .data(let d) = ev { got += d } }
+        #expect(got == [1, 2, 3])
+    }
+
+    @Test("a slow reader is disconnected when unsent output passes the bound")
+    func slowReader() async throws {
+        let pki = try PKI()
+        let group = try EventLoopGroup(count: 1)
+        defer { group.shutdown() }
+        let ctx = try pki.serverContext()
+        var limits = ConnectionLimits()
+        limits.maxPendingOutputBytes = 1 << 20
+        let (closedStream, closedSink) = AsyncStream<String>.makeStream()
+        let listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { ctx }, limits: limits) { _ in Flood(closed: closedSink) }
+        defer { listener.close() }
+        // A TLS client driven by hand on a blocking socket: it completes the handshake, then never reads.
+        let (fd, _) = try handshakeByHand(port: listener.localAddress.port, context: pki.clientContext())
+        defer { close(fd) }
+        var it = closedStream.makeAsyncIterator()
+        let reason = await it.next()
+        #expect(reason?.contains("slow reader") == true)
+    }
+
+    @Test("addresses parse with clear errors")
+    func addresses() throws {
+        #expect(try SocketAddress.parse("127.0.0.1:7443") == SocketAddress(host: "127.0.0.1", port: 7443))
+        #expect(try SocketAddress.parse("[::1]:7443") == SocketAddress(host: "::1", port: 7443))
+        #expect(try SocketAddress.parse("localhost:1") == SocketAddress(host: "127.0.0.1", port: 1))
+        #expect(throws: AddressError.self) { try SocketAddress.parse("127.0.0.1") }
+        #expect(throws: AddressError.self) { try SocketAddress.parse("127.0.0.1:70000") }
+        #expect(throws: AddressError.self) { try SocketAddress.parse("example.com:80") }
+    }
+}
+
+/// Connects a blocking socket and completes a TLS handshake with a sans-I/O session.
+func handshakeByHand(port: Int, context: TLSContext) throws -> (Int32, TLSSession) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var a = sockaddr_in()
+    a.sin_family = sa_family_t(AF_INET)
+    a.sin_port = in_port_t(UInt16(port).bigEndian)
+    a.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let r = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    guard r == 0 else { throw IOError("connect", errno: errno) }
+    let session = try TLSSession(context: context)
+    _ = try session.readPlaintext()
+    var buffer = [UInt8](repeating: 0, count: 16_384)
+    while session.state == .handshaking {
+        let out = session.takeCiphertext()
+        if !out.isEmpty { _ = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { throw IOError("read", errno: errno) }
+        session.receive(ciphertext: Array(buffer[0..<n]))
+        _ = try session.readPlaintext()
+    }
+    let out = session.takeCiphertext()
+    if !out.isEmpty { _ = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+    return (fd, session)
+}
