@@ -50,6 +50,12 @@ let package = Package(
         .target(name: "CLinux"),
         .target(name: "Transport", dependencies: ["TLS", "CLinux"]),
 
+        // MARK: Server
+        .target(
+            name: "SchedulerServer",
+            dependencies: ["SchedulingCore", "ScheduleStore", "WireProtocol", "TLS", "Transport"]
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "schedctl",
@@ -76,6 +82,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "SchedulerServerTests", dependencies: ["SchedulerServer", "SchedulingCore", "TLS", "Transport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(
