@@ -1,0 +1,174 @@
+import Foundation
+import SchedulingCore
+import Synchronization
+import TLS
+
+/// Bearer tokens: created once (the secret is shown only then), kept as SHA-256 hashes in a JSON
+/// file, revocable. The server re-reads the file when it changes, so `schedulerd token create` and
+/// `revoke` take effect on a running server within a second.
+///
+/// A token reads `st_<id>_<secret>`: the id finds the record without scanning and appears in logs
+/// and listings; the secret (32 random bytes, base64url) is never stored or logged.
+public final class TokenStore: Sendable {
+    /// One token's record (no secret).
+    public struct Record: Codable, Sendable, Hashable {
+        public var id: String
+        /// Lowercase hex SHA-256 of the whole token text.
+        public var sha256: String
+        public var projects: [String]
+        public var admin: Bool
+        public var createdAt: String
+        public var revokedAt: String?
+        public var note: String?
+
+        public var isRevoked: Bool { revokedAt != nil }
+    }
+
+    struct File: Codable {
+        var version = 1
+        var tokens: [Record] = []
+    }
+
+    public let path: String
+    private let cache = Mutex<(loadedMtime: Double, checkedMs: Int64, byID: [String: Record])>((-1, 0, [:]))
+    private let clock: any WallClock
+
+    public init(path: String, clock: any WallClock = SystemClock()) {
+        self.path = path
+        self.clock = clock
+    }
+
+    // MARK: Administration (the `schedulerd token` commands)
+
+    /// Creates a token for `projects` (or every project with `admin`) and returns its text; only
+    /// its hash is written.
+    public func create(projects: [String], admin: Bool, note: String? = nil) throws -> (token: String, record: Record) {
+        guard admin || !projects.isEmpty else {
+            throw TokenStoreError("a token needs at least one --project, or --admin")
+        }
+        for p in projects where p.isEmpty || p.utf8.count > 128 {
+            throw TokenStoreError("project \"\(p)\": must be 1…128 bytes")
+        }
+        let id = "tok_" + Self.hex(Crypto.randomBytes(6))
+        let token = "st_\(id.dropFirst(4))_" + Self.base64url(Crypto.randomBytes(32))
+        let record = Record(
+            id: id, sha256: Crypto.sha256Hex(token), projects: projects.sorted(), admin: admin,
+            createdAt: clock.now().iso8601, revokedAt: nil, note: note)
+        try modify { $0.tokens.append(record) }
+        return (token, record)
+    }
+
+    /// Every token record, oldest first.
+    public func list() throws -> [Record] {
+        try read().tokens
+    }
+
+    /// Revokes a token by id (`tok_…`). Returns false when no such token exists.
+    @discardableResult
+    public func revoke(id: String) throws -> Bool {
+        var found = false
+        let now = clock.now().iso8601
+        try modify { file in
+            for i in file.tokens.indices where file.tokens[i].id == id {
+                found = true
+                if file.tokens[i].revokedAt == nil { file.tokens[i].revokedAt = now }
+            }
+        }
+        return found
+    }
+
+    // MARK: Authentication (the server's hot path)
+
+    /// The principal for a presented token, or nil when it is unknown, malformed or revoked.
+    public func authenticate(_ token: String) -> Principal? {
+        // st_<12 hex>_<43 base64url>
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "st", parts[1].utf8.count == 12 else { return nil }
+        let id = "tok_" + parts[1]
+        guard let record = currentRecords()[id], !record.isRevoked else { return nil }
+        guard Self.constantTimeEqual(Crypto.sha256Hex(token), record.sha256) else { return nil }
+        return Principal(name: record.id, projects: Set(record.projects), isAdmin: record.admin)
+    }
+
+    /// Records by id, re-read when the file changed (checked at most once a second).
+    private func currentRecords() -> [String: Record] {
+        let nowMs = clock.now().unixMilliseconds
+        let snapshot = cache.withLock { $0 }
+        if snapshot.loadedMtime >= 0, nowMs - snapshot.checkedMs < 1000 { return snapshot.byID }
+        let mtime = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)?
+            .timeIntervalSince1970 ?? 0
+        if mtime == snapshot.loadedMtime {
+            cache.withLock { $0.checkedMs = nowMs }
+            return snapshot.byID
+        }
+        let records = (try? read().tokens) ?? []
+        let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { _, b in b })
+        cache.withLock { $0 = (mtime, nowMs, byID) }
+        return byID
+    }
+
+    /// Forces the next authentication to re-read the file.
+    public func invalidate() {
+        cache.withLock { $0 = (-1, 0, [:]) }
+    }
+
+    // MARK: File handling
+
+    private func read() throws -> File {
+        guard FileManager.default.fileExists(atPath: path) else { return File() }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            return try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw TokenStoreError("\(path): not a token file (\(error.localizedDescription))")
+        }
+    }
+
+    /// Read-modify-write under an exclusive lock, replacing the file atomically (mode 0600).
+    private func modify(_ change: (inout File) throws -> Void) throws {
+        let lockPath = path + ".lock"
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw TokenStoreError("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw TokenStoreError("cannot lock \(lockPath)") }
+        defer { flock(fd, LOCK_UN) }
+        var file = try read()
+        try change(&file)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(file)
+        let tmp = path + ".tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw TokenStoreError("cannot write \(tmp)")
+        }
+        guard rename(tmp, path) == 0 else { throw TokenStoreError("cannot replace \(path): \(String(cString: strerror(errno)))") }
+        invalidate()
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { b in
+            let s = String(b, radix: 16)
+            return s.count == 1 ? "0" + s : s
+        }.joined()
+    }
+
+    static func base64url(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+/// A token file problem, said plainly (never containing a token).
+public struct TokenStoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import SchedulerServer
+import SchedulingCore
+import Testing
+
+@Suite("Token store")
+struct TokenStoreTests {
+    func tempPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tokens-\(UUID().uuidString).json").path
+    }
+
+    @Test("create, authenticate, list, revoke; only hashes on disk")
+    func lifecycle() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let clock = ManualClock(Instant(unixSeconds: 1_800_000_000))
+        let store = TokenStore(path: path, clock: clock)
+        let (token, record) = try store.create(projects: ["blog", "news"], admin: false)
+        #expect(token.hasPrefix("st_"))
+        let principal = try #require(store.authenticate(token))
+        #expect(principal.name == record.id)
+        #expect(principal.projects == ["blog", "news"])
+        #expect(!principal.isAdmin)
+
+        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!onDisk.contains(String(token.split(separator: "_")[2])), "the secret is never written")
+        #expect(onDisk.contains(record.sha256))
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        #expect(store.authenticate(token + "x") == nil)
+        #expect(store.authenticate("st_000000000000_nope") == nil)
+        #expect(store.authenticate("") == nil)
+        #expect(store.authenticate("Bearer " + token) == nil)
+
+        #expect(try store.list().map(\.id) == [record.id])
+        // A second process (another TokenStore on the same file) revokes it.
+        #expect(try TokenStore(path: path).revoke(id: record.id))
+        #expect(try !TokenStore(path: path).revoke(id: "tok_missing"))
+        clock.advance(seconds: 2)  // past the re-check interval
+        #expect(store.authenticate(token) == nil)
+        #expect(try store.list()[0].isRevoked)
+    }
+
+    @Test("admin tokens and refused requests")
+    func admin() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = TokenStore(path: path)
+        let (token, _) = try store.create(projects: [], admin: true)
+        #expect(store.authenticate(token)?.mayAccess(project: "anything") == true)
+        #expect(throws: TokenStoreError.self) { try store.create(projects: [], admin: false) }
+    }
+}
