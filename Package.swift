@@ -11,11 +11,13 @@ let package = Package(
         .library(name: "ScheduleStore", targets: ["ScheduleStore"]),
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "TLS", targets: ["TLS"]),
+        .executable(name: "schedulerd", targets: ["schedulerd"]),
         .executable(name: "schedctl", targets: ["schedctl"]),
         .executable(name: "scheduler-bench", targets: ["scheduler-bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // MARK: System libraries (module.modulemap + shim.h, no logic)
@@ -53,10 +55,21 @@ let package = Package(
         // MARK: Server
         .target(
             name: "SchedulerServer",
-            dependencies: ["SchedulingCore", "ScheduleStore", "WireProtocol", "TLS", "Transport"]
+            dependencies: [
+                "SchedulingCore", "ScheduleStore", "WireProtocol", "TLS", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // MARK: Executables
+        .executableTarget(
+            name: "schedulerd",
+            dependencies: [
+                "SchedulerServer", "SchedulingCore", "TLS", "Transport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "schedctl",
             dependencies: [
