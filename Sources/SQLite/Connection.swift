@@ -1,0 +1,267 @@
+internal import CSQLite
+
+/// One SQLite database connection. Owns its `sqlite3*`.
+///
+/// A connection is confined to one thread: it is opened with `SQLITE_OPEN_NOMUTEX` and is not
+/// `Sendable`; open it on the thread that uses it. Because closing has side effects (checkpoint,
+/// lock release), it must be closed explicitly with ``close()``; `deinit` asserts that happened.
+public final class Connection {
+    /// How to open the database file.
+    public struct OpenMode: Sendable, Hashable {
+        let flags: Int32
+        /// Read-only: writes fail with `SQLITE_READONLY`.
+        public static let readOnly = OpenMode(flags: SQLITE_OPEN_READONLY)
+        /// Read and write an existing database.
+        public static let readWrite = OpenMode(flags: SQLITE_OPEN_READWRITE)
+        /// Read and write, creating the file when missing. The default.
+        public static let readWriteCreate = OpenMode(flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+    }
+
+    /// How a transaction takes its locks.
+    public enum TransactionKind: String, Sendable {
+        /// Takes locks when first needed.
+        case deferred = "DEFERRED"
+        /// Takes the write lock at BEGIN: the only kind that cannot fail with BUSY half way.
+        case immediate = "IMMEDIATE"
+        case exclusive = "EXCLUSIVE"
+    }
+
+    private var handle: OpaquePointer?
+    /// The path given at open.
+    public let path: String
+    private var cache: [String: Statement] = [:]
+
+    /// Opens (or creates) the database at `path`.
+    ///
+    /// - Parameters:
+    ///   - mode: read-only, read-write, or read-write-create (default).
+    ///   - busyTimeoutMilliseconds: how long a call waits for another connection's lock before
+    ///     failing with `SQLITE_BUSY`. Default 5000.
+    public init(path: String, mode: OpenMode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 5000)
+        throws(SQLiteError)
+    {
+        self.path = path
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, mode.flags | SQLITE_OPEN_NOMUTEX, nil)
+        if rc != SQLITE_OK {
+            let error = makeError(rc, db)
+            sqlite3_close_v2(db)
+            throw error
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+    }
+
+    deinit {
+        assert(handle == nil, "Connection to \(path) was not closed")
+        if let handle { sqlite3_close_v2(handle) }
+    }
+
+    /// Whether ``close()`` has run.
+    public var isClosed: Bool { handle == nil }
+
+    /// Finalizes cached statements and closes the connection. Safe to call twice.
+    ///
+    /// Uses `sqlite3_close_v2`: statements still referenced elsewhere keep the handle alive as a
+    /// zombie until they are released, so no caller can touch freed memory.
+    public func close() throws(SQLiteError) {
+        guard let db = handle else { return }
+        cache.removeAll()
+        let rc = sqlite3_close_v2(db)
+        if rc != SQLITE_OK { throw makeError(rc, db) }
+        handle = nil
+    }
+
+    private func db() throws(SQLiteError) -> OpaquePointer {
+        guard let handle else { throw SQLiteError(code: .misuse, message: "connection is closed") }
+        return handle
+    }
+
+    // MARK: Executing
+
+    /// Runs one or more SQL statements without arguments (schema, pragmas).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        let db = try db()
+        let rc = sqlite3_exec(db, sql, nil, nil, nil)
+        if rc != SQLITE_OK { throw makeError(rc, db, sql: sql) }
+    }
+
+    /// Prepares a statement the caller owns (not cached).
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        let db = try db()
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, 0, &stmt, nil)
+        if rc != SQLITE_OK {
+            throw makeError(rc, db, sql: sql)
+        }
+        guard let stmt else {
+            throw SQLiteError(code: .misuse, message: "empty statement", sql: sql)
+        }
+        return Statement(handle: stmt, sql: sql)
+    }
+
+    /// The cached prepared statement for `sql`, prepared on first use (`SQLITE_PREPARE_PERSISTENT`).
+    ///
+    /// The statement is reset and its bindings cleared before it is returned.
+    public func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        if let s = cache[sql] {
+            s.reset()
+            return s
+        }
+        let db = try db()
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        if rc != SQLITE_OK { throw makeError(rc, db, sql: sql) }
+        guard let stmt else { throw SQLiteError(code: .misuse, message: "empty statement", sql: sql) }
+        let s = Statement(handle: stmt, sql: sql)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs `sql` with `arguments` (a cached statement) to completion.
+    public func run(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) {
+        let s = try cached(sql)
+        s.bind(arguments)
+        try s.run()
+    }
+
+    /// The integer in column 0 of the first row of `sql`, nil when no row or NULL.
+    public func scalarInt64(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> Int64? {
+        let s = try cached(sql)
+        s.bind(arguments)
+        return try s.scalarInt64()
+    }
+
+    /// Rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
+
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE.
+    public var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+
+    /// True outside a transaction. After an error inside one, false means the transaction is
+    /// still open; true means SQLite rolled it back on its own (e.g. on SQLITE_FULL).
+    public var isAutocommit: Bool { handle.map { sqlite3_get_autocommit($0) != 0 } ?? true }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        return value
+    }
+
+    /// Starts a transaction (pair with ``commit()`` / ``rollback()``).
+    public func begin(_ kind: TransactionKind = .immediate) throws(SQLiteError) {
+        try cached("BEGIN \(kind.rawValue)").run()
+    }
+
+    /// Commits the open transaction.
+    public func commit() throws(SQLiteError) { try cached("COMMIT").run() }
+
+    /// Rolls back the open transaction.
+    public func rollback() throws(SQLiteError) { try cached("ROLLBACK").run() }
+
+    /// Rolls back if a transaction is open, ignoring errors (used on error paths).
+    public func rollbackQuietly() {
+        if !isAutocommit { try? execute("ROLLBACK") }
+    }
+
+    /// Runs `body` inside `SAVEPOINT name`: released when it returns, rolled back to (and
+    /// released) when it throws, so its writes vanish while the enclosing transaction goes on.
+    ///
+    /// `name` must be a plain SQL identifier (it is spliced into the SQL text).
+    public func savepoint<T>(_ name: String = "sp", _ body: () throws -> T) throws -> T {
+        try cached("SAVEPOINT \(name)").run()
+        do {
+            let value = try body()
+            try cached("RELEASE \(name)").run()
+            return value
+        } catch {
+            // When SQLite already rolled the whole transaction back (SQLITE_FULL, IOERR…) there
+            // is no savepoint left to roll back to.
+            if !isAutocommit {
+                try? cached("ROLLBACK TO \(name)").run()
+                try? cached("RELEASE \(name)").run()
+            }
+            throw error
+        }
+    }
+
+    // MARK: Pragmas and migrations
+
+    /// `PRAGMA user_version`: the schema version migrations have reached.
+    public func userVersion() throws(SQLiteError) -> Int {
+        Int(try scalarInt64("PRAGMA user_version") ?? 0)
+    }
+
+    /// The text value of `PRAGMA name` (e.g. `journal_mode`).
+    public func pragma(_ name: String) throws(SQLiteError) -> String? {
+        let s = try prepare("PRAGMA \(name)")
+        defer { s.reset() }
+        return try s.step() ? s.optionalString(0) : nil
+    }
+
+    /// Applies the migrations whose version is above `PRAGMA user_version`, in order, each in
+    /// its own IMMEDIATE transaction together with the new `user_version`.
+    ///
+    /// Throws when the database is newer than the last migration (a downgrade), or when the
+    /// versions are not strictly increasing.
+    public func migrate(_ migrations: [Migration]) throws {
+        var previous = 0
+        for m in migrations {
+            guard m.version > previous else {
+                throw SQLiteError(code: .misuse, message: "migration versions must increase: \(m.version) after \(previous)")
+            }
+            previous = m.version
+        }
+        let current = try userVersion()
+        if current > previous {
+            throw SQLiteError(
+                code: .schema,
+                message: "database schema version \(current) is newer than this program's (\(previous))")
+        }
+        for m in migrations where m.version > current {
+            try transaction(.immediate) {
+                // Re-read inside the write lock: another process may have migrated meanwhile.
+                guard try userVersion() < m.version else { return }
+                try m.apply(self)
+                try execute("PRAGMA user_version = \(m.version)")
+            }
+        }
+    }
+}
+
+/// One schema step, applied once, identified by the `user_version` it leads to.
+public struct Migration: Sendable {
+    /// The `user_version` after this step (1, 2, 3…).
+    public var version: Int
+    /// A short name for logs.
+    public var name: String
+    /// The step itself, run inside a transaction.
+    public var apply: @Sendable (Connection) throws -> Void
+
+    public init(version: Int, name: String, apply: @escaping @Sendable (Connection) throws -> Void) {
+        self.version = version
+        self.name = name
+        self.apply = apply
+    }
+
+    /// A step made of plain SQL statements.
+    public init(version: Int, name: String, sql: String) {
+        self.init(version: version, name: name) { db in try db.execute(sql) }
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the SQLite wrapper lands here (issue 3).
