@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+/// `schedctl`: the scheduler's command-line tool.
+///
+/// Exit codes: 0 success, 1 the call returned an error status, 2 bad arguments.
+@main
+struct Schedctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedctl",
+        abstract: "Schedule content for publishing, and inspect time zones and recurrence rules.",
+        discussion: """
+            Offline commands (no server needed): preview, tz.
+            Exit codes: 0 ok, 1 the call returned an error status, 2 bad arguments.
+            """,
+        subcommands: [Preview.self, TZ.self]
+    )
+
+    /// Parses and runs, mapping every failure to one line on stderr and the documented exit code.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CommandFailure {
+            FileHandle.standardError.write(Data("schedctl: \(error.message)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch {
+            // Help and version requests are not failures.
+            if exitCode(for: error) == .success {
+                exit(withError: error)
+            }
+            let message = self.message(for: error)
+                .split(separator: "\n").first.map(String.init) ?? "bad arguments"
+            FileHandle.standardError.write(Data("schedctl: \(message)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// A failure with its exit code: 2 for bad arguments, 1 for an error status from the service.
+struct CommandFailure: Error {
+    var message: String
+    var exitCode: Int32
+
+    /// A bad argument: names the option and says what is wrong.
+    static func badArgument(_ option: String, _ problem: String) -> CommandFailure {
+        CommandFailure(message: "\(option): \(problem)", exitCode: 2)
+    }
+}

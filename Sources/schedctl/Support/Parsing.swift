@@ -1,0 +1,28 @@
+import SchedulingCore
+
+/// Argument readers that turn core parse errors into one-line `CommandFailure`s naming the option.
+enum Arg {
+    static func zone(_ id: String, option: String = "--tz") throws -> Zone {
+        do {
+            return try TimeZoneDatabase.system.zone(id)
+        } catch {
+            throw CommandFailure.badArgument(option, error.description)
+        }
+    }
+
+    static func instant(_ text: String, option: String) throws -> Instant {
+        do {
+            return try Instant.parse(iso8601: text)
+        } catch {
+            throw CommandFailure.badArgument(option, error.description)
+        }
+    }
+
+    static func local(_ text: String, option: String) throws -> LocalDateTime {
+        do {
+            return try LocalDateTime.parse(text)
+        } catch {
+            throw CommandFailure.badArgument(option, error.description)
+        }
+    }
+}
