@@ -45,7 +45,8 @@ let package = Package(
         .target(name: "ScheduleStore", dependencies: ["SQLite", "SchedulingCore"]),
 
         // MARK: Wire contract
-        .target(name: "WireProtocol", dependencies: ["CProtobufC"]),
+        .target(name: "CSchedulerMessages", dependencies: ["CProtobufC"]),
+        .target(name: "WireProtocol", dependencies: ["CSchedulerMessages", "CProtobufC"]),
 
         // MARK: Transport security
         .target(name: "TLS", dependencies: ["COpenSSL"]),
@@ -97,7 +98,11 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "SchedulerServerTests", dependencies: ["SchedulerServer", "SchedulingCore", "TLS", "Transport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS"]),
-        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
+        .testTarget(
+            name: "WireProtocolTests",
+            dependencies: ["WireProtocol"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "schedctlTests",
             dependencies: ["schedctl"],

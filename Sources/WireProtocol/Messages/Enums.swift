@@ -1,0 +1,145 @@
+/// The scheduler.v1 messages as Swift value types (one type per protobuf message).
+///
+/// Instants are Int64 Unix milliseconds (`…Ms`), 0 meaning "not set"; local times are
+/// "YYYY-MM-DDTHH:MM:SS" strings with an IANA zone.
+public enum SchedulerV1 {}
+
+extension SchedulerV1 {
+    /// `scheduler.v1.QueueStatus`.
+    public struct QueueStatus: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let pending = Self(rawValue: 1)
+        public static let queued = Self(rawValue: 2)
+        public static let processing = Self(rawValue: 3)
+        public static let completed = Self(rawValue: 4)
+        public static let failed = Self(rawValue: 5)
+        public static let cancelled = Self(rawValue: 6)
+        public static let paused = Self(rawValue: 7)
+        public static let protoNames: [Int32: String] = [
+            0: "QUEUE_STATUS_UNSPECIFIED", 1: "QUEUE_STATUS_PENDING", 2: "QUEUE_STATUS_QUEUED",
+            3: "QUEUE_STATUS_PROCESSING", 4: "QUEUE_STATUS_COMPLETED", 5: "QUEUE_STATUS_FAILED",
+            6: "QUEUE_STATUS_CANCELLED", 7: "QUEUE_STATUS_PAUSED",
+        ]
+    }
+
+    /// `scheduler.v1.ScheduleStatus`.
+    public struct ScheduleStatus: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let scheduled = Self(rawValue: 1)
+        public static let active = Self(rawValue: 2)
+        public static let published = Self(rawValue: 3)
+        public static let failed = Self(rawValue: 4)
+        public static let cancelled = Self(rawValue: 5)
+        public static let expired = Self(rawValue: 6)
+        public static let skipped = Self(rawValue: 7)
+        public static let protoNames: [Int32: String] = [
+            0: "SCHEDULE_STATUS_UNSPECIFIED", 1: "SCHEDULE_STATUS_SCHEDULED", 2: "SCHEDULE_STATUS_ACTIVE",
+            3: "SCHEDULE_STATUS_PUBLISHED", 4: "SCHEDULE_STATUS_FAILED", 5: "SCHEDULE_STATUS_CANCELLED",
+            6: "SCHEDULE_STATUS_EXPIRED", 7: "SCHEDULE_STATUS_SKIPPED",
+        ]
+    }
+
+    /// `scheduler.v1.ConflictType`.
+    public struct ConflictType: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let sameTime = Self(rawValue: 1)
+        public static let rateLimit = Self(rawValue: 2)
+        public static let resource = Self(rawValue: 3)
+        public static let custom = Self(rawValue: 4)
+        public static let protoNames: [Int32: String] = [
+            0: "CONFLICT_TYPE_UNSPECIFIED", 1: "CONFLICT_TYPE_SAME_TIME", 2: "CONFLICT_TYPE_RATE_LIMIT",
+            3: "CONFLICT_TYPE_RESOURCE", 4: "CONFLICT_TYPE_CUSTOM",
+        ]
+    }
+
+    /// `scheduler.v1.ConflictSeverity`.
+    public struct ConflictSeverity: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let info = Self(rawValue: 1)
+        public static let warning = Self(rawValue: 2)
+        public static let error = Self(rawValue: 3)
+        public static let critical = Self(rawValue: 4)
+        public static let protoNames: [Int32: String] = [
+            0: "CONFLICT_SEVERITY_UNSPECIFIED", 1: "CONFLICT_SEVERITY_INFO", 2: "CONFLICT_SEVERITY_WARNING",
+            3: "CONFLICT_SEVERITY_ERROR", 4: "CONFLICT_SEVERITY_CRITICAL",
+        ]
+    }
+
+    /// `scheduler.v1.RecurrencePattern`.
+    public struct RecurrencePattern: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let daily = Self(rawValue: 1)
+        public static let weekly = Self(rawValue: 2)
+        public static let monthly = Self(rawValue: 3)
+        public static let protoNames: [Int32: String] = [
+            0: "RECURRENCE_PATTERN_UNSPECIFIED", 1: "RECURRENCE_PATTERN_DAILY", 2: "RECURRENCE_PATTERN_WEEKLY",
+            3: "RECURRENCE_PATTERN_MONTHLY",
+        ]
+    }
+
+    /// `scheduler.v1.AttemptOutcome`.
+    public struct AttemptOutcome: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let inProgress = Self(rawValue: 1)
+        public static let succeeded = Self(rawValue: 2)
+        public static let failed = Self(rawValue: 3)
+        public static let leaseExpired = Self(rawValue: 4)
+        public static let outcomeUnknown = Self(rawValue: 5)
+        public static let protoNames: [Int32: String] = [
+            0: "ATTEMPT_OUTCOME_UNSPECIFIED", 1: "ATTEMPT_OUTCOME_IN_PROGRESS", 2: "ATTEMPT_OUTCOME_SUCCEEDED",
+            3: "ATTEMPT_OUTCOME_FAILED", 4: "ATTEMPT_OUTCOME_LEASE_EXPIRED", 5: "ATTEMPT_OUTCOME_OUTCOME_UNKNOWN",
+        ]
+    }
+
+    /// `scheduler.v1.SortField`.
+    public struct SortField: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let scheduledFor = Self(rawValue: 1)
+        public static let createdAt = Self(rawValue: 2)
+        public static let priority = Self(rawValue: 3)
+        public static let protoNames: [Int32: String] = [
+            0: "SORT_FIELD_UNSPECIFIED", 1: "SORT_FIELD_SCHEDULED_FOR", 2: "SORT_FIELD_CREATED_AT",
+            3: "SORT_FIELD_PRIORITY",
+        ]
+    }
+
+    /// `scheduler.v1.SortOrder`.
+    public struct SortOrder: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let asc = Self(rawValue: 1)
+        public static let desc = Self(rawValue: 2)
+        public static let protoNames: [Int32: String] = [
+            0: "SORT_ORDER_UNSPECIFIED", 1: "SORT_ORDER_ASC", 2: "SORT_ORDER_DESC",
+        ]
+    }
+
+    /// `scheduler.v1.ServingStatus`.
+    public struct ServingStatus: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        public static let unspecified = Self(rawValue: 0)
+        public static let serving = Self(rawValue: 1)
+        public static let notServing = Self(rawValue: 2)
+        public static let serviceUnknown = Self(rawValue: 3)
+        public static let protoNames: [Int32: String] = [
+            0: "SERVING_STATUS_UNSPECIFIED", 1: "SERVING_STATUS_SERVING", 2: "SERVING_STATUS_NOT_SERVING",
+            3: "SERVING_STATUS_SERVICE_UNKNOWN",
+        ]
+    }
+}

@@ -1,0 +1,371 @@
+extension SchedulerV1 {
+    /// The conflict check without creating anything (`scheduler.v1.ValidateRequest`).
+    public struct ValidateRequest: WireMessage {
+        public static let protoMessageName = "scheduler.v1.ValidateRequest"
+        public var projectID: String
+        /// The schedule being changed ("" for a new one); excluded from the checks.
+        public var scheduleID: String
+        public var localTime: String
+        public var timezone: String
+        public var scheduledForMs: Int64
+        public var platforms: [String]
+        public var recurrence: Recurrence?
+        /// Also search a suggested time.
+        public var autoResolve: Bool
+
+        public init(
+            projectID: String, scheduleID: String = "", localTime: String = "", timezone: String = "",
+            scheduledForMs: Int64 = 0, platforms: [String], recurrence: Recurrence? = nil, autoResolve: Bool = false
+        ) {
+            self.projectID = projectID
+            self.scheduleID = scheduleID
+            self.localTime = localTime
+            self.timezone = timezone
+            self.scheduledForMs = scheduledForMs
+            self.platforms = platforms
+            self.recurrence = recurrence
+            self.autoResolve = autoResolve
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
+            scheduleID = try r.optionalID("schedule_id")
+            (localTime, timezone, scheduledForMs) = try r.when(required: true, zoneRequiredWithLocalTime: true)
+            platforms = try r.platforms("platforms", required: true)
+            recurrence = try r.message("recurrence")
+            autoResolve = r.bool("auto_resolve")
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("project_id", projectID)
+            w.set("schedule_id", scheduleID)
+            w.set("local_time", localTime)
+            w.set("timezone", timezone)
+            w.set("scheduled_for_ms", scheduledForMs)
+            w.set("platforms", strings: platforms)
+            w.set("recurrence", message: recurrence)
+            w.set("auto_resolve", autoResolve)
+        }
+    }
+
+    /// `scheduler.v1.ValidateResponse`.
+    public struct ValidateResponse: WireMessage {
+        public static let protoMessageName = "scheduler.v1.ValidateResponse"
+        /// No blocking (ERROR/CRITICAL) conflict.
+        public var valid: Bool
+        /// Any conflict at all.
+        public var hasConflict: Bool
+        public var conflicts: [Conflict]
+        /// 0 = none.
+        public var suggestedTimeMs: Int64
+        /// The instant that was checked.
+        public var scheduledForMs: Int64
+        public var platforms: [String]
+
+        public init(
+            valid: Bool, hasConflict: Bool, conflicts: [Conflict] = [], suggestedTimeMs: Int64 = 0,
+            scheduledForMs: Int64, platforms: [String]
+        ) {
+            self.valid = valid
+            self.hasConflict = hasConflict
+            self.conflicts = conflicts
+            self.suggestedTimeMs = suggestedTimeMs
+            self.scheduledForMs = scheduledForMs
+            self.platforms = platforms
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            valid = r.bool("valid")
+            hasConflict = r.bool("has_conflict")
+            conflicts = try r.messages("conflicts", max: Limits.maxConflicts)
+            suggestedTimeMs = r.int64("suggested_time_ms")
+            scheduledForMs = r.int64("scheduled_for_ms")
+            platforms = try r.platforms("platforms", required: false)
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("valid", valid)
+            w.set("has_conflict", hasConflict)
+            w.set("conflicts", messages: conflicts)
+            w.set("suggested_time_ms", suggestedTimeMs)
+            w.set("scheduled_for_ms", scheduledForMs)
+            w.set("platforms", strings: platforms)
+        }
+    }
+
+    /// `scheduler.v1.StatsRequest`.
+    public struct StatsRequest: WireMessage {
+        public static let protoMessageName = "scheduler.v1.StatsRequest"
+        public var projectID: String
+        /// Metrics history start; 0 = 30 days before ``toMs``.
+        public var fromMs: Int64
+        /// 0 = now.
+        public var toMs: Int64
+
+        public init(projectID: String, fromMs: Int64 = 0, toMs: Int64 = 0) {
+            self.projectID = projectID
+            self.fromMs = fromMs
+            self.toMs = toMs
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
+            fromMs = try r.instant("from_ms")
+            toMs = try r.instant("to_ms")
+            if fromMs != 0 && toMs != 0 && toMs < fromMs { throw r.invalid("to_ms", "before from_ms") }
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("project_id", projectID)
+            w.set("from_ms", fromMs)
+            w.set("to_ms", toMs)
+        }
+    }
+
+    /// `scheduler.v1.StatsResponse`.
+    public struct StatsResponse: WireMessage {
+        public static let protoMessageName = "scheduler.v1.StatsResponse"
+        public var stats: QueueStats
+        /// One per day, oldest first.
+        public var metrics: [QueueMetrics]
+
+        public init(stats: QueueStats, metrics: [QueueMetrics] = []) {
+            self.stats = stats
+            self.metrics = metrics
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            stats = try r.requiredMessage("stats")
+            metrics = try r.messages("metrics", max: Limits.maxMetricsDays)
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("stats", message: stats)
+            w.set("metrics", messages: metrics)
+        }
+    }
+
+    /// `scheduler.v1.ListConflictsRequest`.
+    public struct ListConflictsRequest: WireMessage {
+        public static let protoMessageName = "scheduler.v1.ListConflictsRequest"
+        public var projectID: String
+        /// "" = any.
+        public var scheduleID: String
+        public var includeResolved: Bool
+        public var fromMs: Int64
+        public var toMs: Int64
+        /// 1-based; 0 = 1.
+        public var page: Int32
+        /// 1–100; 0 = 20.
+        public var limit: Int32
+
+        public init(
+            projectID: String, scheduleID: String = "", includeResolved: Bool = false, fromMs: Int64 = 0, toMs: Int64 = 0,
+            page: Int32 = 0, limit: Int32 = 0
+        ) {
+            self.projectID = projectID
+            self.scheduleID = scheduleID
+            self.includeResolved = includeResolved
+            self.fromMs = fromMs
+            self.toMs = toMs
+            self.page = page
+            self.limit = limit
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
+            scheduleID = try r.optionalID("schedule_id")
+            includeResolved = r.bool("include_resolved")
+            fromMs = try r.instant("from_ms")
+            toMs = try r.instant("to_ms")
+            if fromMs != 0 && toMs != 0 && toMs < fromMs { throw r.invalid("to_ms", "before from_ms") }
+            page = try r.int32("page", in: 1...Int32.max)
+            limit = try r.int32("limit", in: 1...Int32(Limits.maxPageSize))
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("project_id", projectID)
+            w.set("schedule_id", scheduleID)
+            w.set("include_resolved", includeResolved)
+            w.set("from_ms", fromMs)
+            w.set("to_ms", toMs)
+            w.set("page", page)
+            w.set("limit", limit)
+        }
+    }
+
+    /// `scheduler.v1.ListConflictsResponse`.
+    public struct ListConflictsResponse: WireMessage {
+        public static let protoMessageName = "scheduler.v1.ListConflictsResponse"
+        public var conflicts: [StoredConflict]
+        public var pagination: Pagination
+
+        public init(conflicts: [StoredConflict], pagination: Pagination) {
+            self.conflicts = conflicts
+            self.pagination = pagination
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            conflicts = try r.messages("conflicts", max: Limits.maxPageSize)
+            pagination = try r.requiredMessage("pagination")
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("conflicts", messages: conflicts)
+            w.set("pagination", message: pagination)
+        }
+    }
+
+    /// `scheduler.v1.ResolveConflictRequest`.
+    public struct ResolveConflictRequest: WireMessage {
+        public static let protoMessageName = "scheduler.v1.ResolveConflictRequest"
+        public var projectID: String
+        public var conflictID: String
+        /// Required free text.
+        public var resolution: String
+        /// "" = the caller's principal.
+        public var resolvedBy: String
+
+        public init(projectID: String, conflictID: String, resolution: String, resolvedBy: String = "") {
+            self.projectID = projectID
+            self.conflictID = conflictID
+            self.resolution = resolution
+            self.resolvedBy = resolvedBy
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
+            conflictID = try r.requiredID("conflict_id")
+            resolution = try r.requiredText("resolution")
+            resolvedBy = try r.optionalID("resolved_by")
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("project_id", projectID)
+            w.set("conflict_id", conflictID)
+            w.set("resolution", resolution)
+            w.set("resolved_by", resolvedBy)
+        }
+    }
+
+    /// `scheduler.v1.ResolveConflictResponse`.
+    public struct ResolveConflictResponse: WireMessage {
+        public static let protoMessageName = "scheduler.v1.ResolveConflictResponse"
+        public var conflict: StoredConflict
+
+        public init(conflict: StoredConflict) { self.conflict = conflict }
+        public init(from r: ProtoReader) throws(RPCError) { conflict = try r.requiredMessage("conflict") }
+        public func write(to w: inout ProtoWriter) { w.set("conflict", message: conflict) }
+    }
+
+    /// Expand a recurrence rule (`scheduler.v1.PreviewOccurrencesRequest`).
+    public struct PreviewOccurrencesRequest: WireMessage {
+        public static let protoMessageName = "scheduler.v1.PreviewOccurrencesRequest"
+        public var recurrence: Recurrence
+        /// DTSTART, "YYYY-MM-DDTHH:MM:SS".
+        public var startLocalTime: String
+        public var timezone: String
+        /// Only occurrences strictly after this; 0 = from the start.
+        public var afterMs: Int64
+        /// 1–1000; 0 = 10.
+        public var count: Int32
+        /// 0 = no end.
+        public var untilMs: Int64
+
+        public init(
+            recurrence: Recurrence, startLocalTime: String, timezone: String, afterMs: Int64 = 0, count: Int32 = 0,
+            untilMs: Int64 = 0
+        ) {
+            self.recurrence = recurrence
+            self.startLocalTime = startLocalTime
+            self.timezone = timezone
+            self.afterMs = afterMs
+            self.count = count
+            self.untilMs = untilMs
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            recurrence = try r.requiredMessage("recurrence")
+            startLocalTime = try r.localTime("start_local_time")
+            if startLocalTime.isEmpty { throw r.invalid("start_local_time", "required") }
+            timezone = try r.zone("timezone")
+            if timezone.isEmpty { throw r.invalid("timezone", "required") }
+            afterMs = try r.instant("after_ms")
+            count = try r.int32("count", in: 1...Int32(Limits.maxOccurrences))
+            untilMs = try r.instant("until_ms")
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("recurrence", message: recurrence)
+            w.set("start_local_time", startLocalTime)
+            w.set("timezone", timezone)
+            w.set("after_ms", afterMs)
+            w.set("count", count)
+            w.set("until_ms", untilMs)
+        }
+    }
+
+    /// One expanded occurrence (`scheduler.v1.Occurrence`).
+    public struct Occurrence: WireMessage {
+        public static let protoMessageName = "scheduler.v1.Occurrence"
+        public var atMs: Int64
+        public var localTime: String
+        public var utcOffsetSeconds: Int32
+        /// tzdata's abbreviation, e.g. "CET".
+        public var abbreviation: String
+
+        public init(atMs: Int64, localTime: String, utcOffsetSeconds: Int32, abbreviation: String) {
+            self.atMs = atMs
+            self.localTime = localTime
+            self.utcOffsetSeconds = utcOffsetSeconds
+            self.abbreviation = abbreviation
+        }
+
+        public init(from r: ProtoReader) throws(RPCError) {
+            atMs = r.int64("at_ms")
+            localTime = try r.localTime("local_time")
+            utcOffsetSeconds = r.int32("utc_offset_seconds")
+            abbreviation = try r.text("abbreviation", max: 64)
+        }
+
+        public func write(to w: inout ProtoWriter) {
+            w.set("at_ms", atMs)
+            w.set("local_time", localTime)
+            w.set("utc_offset_seconds", utcOffsetSeconds)
+            w.set("abbreviation", abbreviation)
+        }
+    }
+
+    /// `scheduler.v1.PreviewOccurrencesResponse`.
+    public struct PreviewOccurrencesResponse: WireMessage {
+        public static let protoMessageName = "scheduler.v1.PreviewOccurrencesResponse"
+        public var occurrences: [Occurrence]
+
+        public init(occurrences: [Occurrence]) { self.occurrences = occurrences }
+        public init(from r: ProtoReader) throws(RPCError) {
+            occurrences = try r.messages("occurrences", max: Limits.maxOccurrences)
+        }
+        public func write(to w: inout ProtoWriter) { w.set("occurrences", messages: occurrences) }
+    }
+
+    /// `scheduler.v1.HealthRequest` (like grpc.health.v1.HealthCheckRequest).
+    public struct HealthRequest: WireMessage {
+        public static let protoMessageName = "scheduler.v1.HealthRequest"
+        /// "" = the whole server, or "scheduler.v1.Scheduler".
+        public var service: String
+
+        public init(service: String = "") { self.service = service }
+        public init(from r: ProtoReader) throws(RPCError) { service = try r.optionalID("service") }
+        public func write(to w: inout ProtoWriter) { w.set("service", service) }
+    }
+
+    /// `scheduler.v1.HealthResponse`.
+    public struct HealthResponse: WireMessage {
+        public static let protoMessageName = "scheduler.v1.HealthResponse"
+        public var status: ServingStatus
+
+        public init(status: ServingStatus) { self.status = status }
+        public init(from r: ProtoReader) throws(RPCError) { status = r.enumValue("status") }
+        public func write(to w: inout ProtoWriter) { w.set("status", status) }
+    }
+}

@@ -1,0 +1,84 @@
+/// A scheduler.v1 protobuf message as a Swift value type.
+///
+/// Every request, response and framing message conforms. Encoding and decoding go through
+/// protobuf-c; decoding validates (required fields, ranges, caps, UTF-8) and throws an
+/// INVALID_ARGUMENT ``RPCError`` naming the offending field. Unknown fields are ignored.
+public protocol WireMessage: Sendable, Hashable {
+    /// The full protobuf name, e.g. "scheduler.v1.EnqueueRequest".
+    static var protoMessageName: String { get }
+    /// Reads the message from a decoded field tree (implementation detail; use ``init(serializedBytes:)``).
+    init(from reader: ProtoReader) throws(RPCError)
+    /// Writes the message into a field tree (implementation detail; use ``serializedBytes()``).
+    func write(to writer: inout ProtoWriter)
+}
+
+extension WireMessage {
+    /// Decodes and validates protobuf bytes (without any length prefix).
+    /// - Throws: ``RPCError`` with code INVALID_ARGUMENT: not a valid message, invalid UTF-8,
+    ///   or a field that fails validation (the message names the field).
+    public init(serializedBytes bytes: some Collection<UInt8>) throws(RPCError) {
+        let root = Self.fieldPathRoot
+        let tree = try ProtoBridge.decode(Array(bytes), messageName: Self.protoMessageName, path: root)
+        try self.init(from: ProtoReader(tree: tree, path: root))
+    }
+
+    /// The protobuf encoding of this message (deterministic: fields in number order).
+    public func serializedBytes() -> [UInt8] {
+        var writer = ProtoWriter()
+        write(to: &writer)
+        return ProtoBridge.encode(writer.tree, messageName: Self.protoMessageName)
+    }
+
+    /// The root of field paths in errors: the message name without "Request"/"Response", in
+    /// snake_case ("scheduler.v1.ListConflictsRequest" → "list_conflicts").
+    static var fieldPathRoot: String {
+        var short = Substring(protoMessageName.split(separator: ".").last ?? "")
+        for suffix in ["Request", "Response"] where short.hasSuffix(suffix) && short.count > suffix.count {
+            short = short.dropLast(suffix.count)
+        }
+        return snakeCase(short)
+    }
+}
+
+func snakeCase(_ s: Substring) -> String {
+    var out = ""
+    for (i, c) in s.enumerated() {
+        if c.isUppercase {
+            if i > 0 { out.append("_") }
+            out.append(contentsOf: c.lowercased())
+        } else {
+            out.append(c)
+        }
+    }
+    return out
+}
+
+/// A protobuf enum as an open set of values: unknown numbers from newer peers survive decoding.
+public protocol WireEnum: RawRepresentable, Hashable, Sendable, CustomStringConvertible where RawValue == Int32 {
+    /// The protobuf names of the known values, e.g. [1: "QUEUE_STATUS_PENDING"].
+    static var protoNames: [Int32: String] { get }
+    /// Wraps any number.
+    init(rawValue: Int32)
+}
+
+extension WireEnum {
+    /// Whether this build knows the value.
+    public var isKnown: Bool { Self.protoNames[rawValue] != nil }
+    /// The protobuf name, e.g. "QUEUE_STATUS_PENDING", or the number for an unknown value.
+    public var protoName: String { Self.protoNames[rawValue] ?? String(rawValue) }
+    /// The name without the enum prefix, e.g. "PENDING".
+    public var shortName: String {
+        guard let full = Self.protoNames[rawValue], let zero = Self.protoNames[0], zero.hasSuffix("UNSPECIFIED")
+        else { return protoName }
+        return String(full.dropFirst(zero.count - "UNSPECIFIED".count))
+    }
+    /// The value for a full or short name ("QUEUE_STATUS_PENDING" or "PENDING"), or nil.
+    public init?(name: String) {
+        guard let hit = Self.protoNames.first(where: { $0.value == name || Self(rawValue: $0.key).shortName == name })
+        else { return nil }
+        self.init(rawValue: hit.key)
+    }
+    /// The known values in numeric order, UNSPECIFIED first.
+    public static var knownValues: [Self] { protoNames.keys.sorted().map { Self(rawValue: $0) } }
+    public var description: String { protoName }
+}

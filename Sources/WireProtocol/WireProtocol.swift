@@ -1,1 +1,0 @@
-// Placeholder: the frame codec and messages land here (issue 4).
