@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "SchedulingCore",
                 "ScheduleStore",
+                "SQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,7 +95,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore"]),
+        // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
+        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore", "scheduler-bench"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "SchedulerServerTests", dependencies: ["SchedulerServer", "SchedulingCore", "TLS", "Transport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS"]),

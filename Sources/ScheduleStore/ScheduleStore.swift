@@ -1,1 +1,357 @@
-// Placeholder: the schedule store lands here (issue 3).
+import SQLite
+import SchedulingCore
+import Synchronization
+
+/// The durable schedule store: the seed's queue, conflicts and metrics on SQLite.
+///
+/// One writer thread applies concurrent write operations in batched transactions (group commit):
+/// each operation runs in its own savepoint, and its caller is answered only after the batch's
+/// COMMIT, so an acknowledged operation is durable (any process crash with the default
+/// `synchronous = NORMAL`; power loss too with `.full`). Reads run on separate read-only
+/// connections on their own threads. Blocking SQLite calls never run on the cooperative pool.
+///
+/// Every operation validates its input and throws a ``StoreError`` naming the field or the
+/// schedule's current state; nothing is half-written. Call ``close()`` before dropping the store.
+public final class ScheduleStore: Sendable {
+    /// The configuration the store was opened with.
+    public let configuration: StoreConfiguration
+    private let writer: Writer
+    private let readers: Readers
+    private let closed = Mutex(false)
+
+    /// Opens (creating and migrating when needed) the database at `configuration.path`.
+    public init(configuration: StoreConfiguration) throws(StoreError) {
+        self.configuration = configuration
+        do {
+            writer = try Writer(config: configuration)
+        } catch {
+            throw StoreError.wrap(error)
+        }
+        do {
+            readers = try Readers(config: configuration)
+        } catch {
+            writer.close()
+            throw StoreError.wrap(error)
+        }
+    }
+
+    /// Finishes queued operations, then closes every connection. Later calls fail with
+    /// `cancelled`. Blocks the calling thread until the threads have finished.
+    public func close() {
+        let first = closed.withLock { c -> Bool in
+            defer { c = true }
+            return !c
+        }
+        guard first else { return }
+        readers.close()
+        writer.close()
+    }
+
+    private var now: Instant { configuration.clock.now() }
+
+    // MARK: Schedules
+
+    /// Creates a schedule (the seed's enqueue / Create Schedule) after the conflict checks.
+    ///
+    /// Blocking conflicts refuse it with `failedPrecondition` and the conflicts, unless
+    /// `autoResolve` finds a free slot within 24 hours, where it is stored instead
+    /// (``EnqueueResult/adjustedTime``). WARNING findings are persisted as ``ScheduleConflict``s.
+    public func enqueue(_ request: EnqueueRequest) async throws(StoreError) -> EnqueueResult {
+        try await writer.submit { try $0.enqueue(request) }
+    }
+
+    /// One schedule of a project.
+    public func get(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await readers.read { db in
+            let s = try db.cached("SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = ?1 AND project_id = ?2")
+            s.bind(scheduleID, at: 1)
+            s.bind(projectID, at: 2)
+            guard let sc = try s.firstRow({ Rows.decodeSchedule($0) }) else {
+                throw StoreError.notFound("schedule \(scheduleID)")
+            }
+            return sc
+        }
+    }
+
+    /// A page of a project's schedules with filters, sort and the total count.
+    public func list(_ request: ListRequest) async throws(StoreError) -> ListResult {
+        guard request.page >= 1 else { throw .invalidArgument("page", "must be at least 1") }
+        guard (1...100).contains(request.limit) else { throw .invalidArgument("limit", "must be 1…100") }
+        if let f = request.from, let t = request.to, f > t { throw .invalidArgument("from", "must not be after 'to'") }
+        var platform: String?
+        if let p = request.platform {
+            platform = PlatformRateLimits.normalize(p)
+            if platform!.isEmpty { throw .invalidArgument("platform", "must not be empty") }
+        }
+        let filterPlatform = platform
+        return try await readers.read { db in
+            var conditions = ["s.project_id = ?1"]
+            var args: [SQLiteValue] = [.text(request.projectID)]
+            if let q = request.queueStatus {
+                args.append(.text(q.rawValue))
+                conditions.append("s.queue_status = ?\(args.count)")
+            }
+            if let f = request.from {
+                args.append(.integer(f.unixMilliseconds))
+                conditions.append("s.scheduled_for >= ?\(args.count)")
+            }
+            if let t = request.to {
+                args.append(.integer(t.unixMilliseconds))
+                conditions.append("s.scheduled_for <= ?\(args.count)")
+            }
+            if let p = filterPlatform {
+                args.append(.text(p))
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM schedule_platforms sp WHERE sp.schedule_id = s.id AND sp.platform = ?\(args.count))")
+            }
+            let whereSQL = conditions.joined(separator: " AND ")
+            let total = Int(try db.scalarInt64("SELECT count(*) FROM schedules s WHERE \(whereSQL)", args) ?? 0)
+            let column =
+                switch request.sortBy {
+                case .scheduledFor: "s.scheduled_for"
+                case .createdAt: "s.created_at"
+                case .priority: "s.priority"
+                }
+            let dir = request.order == .asc ? "ASC" : "DESC"
+            let s = try db.cached(
+                """
+                SELECT \(Rows.qualifiedScheduleColumns) FROM schedules s WHERE \(whereSQL)
+                 ORDER BY \(column) \(dir), s.scheduled_for \(dir), s.id \(dir) LIMIT \(request.limit) OFFSET ?\(args.count + 1)
+                """)
+            s.bind(args)
+            s.bind((request.page - 1) * request.limit, at: Int32(args.count + 1))
+            var items: [Schedule] = []
+            try s.forEachRow { items.append(Rows.decodeSchedule($0)) }
+            return ListResult(
+                items: items, page: request.page, limit: request.limit, total: total,
+                totalPages: (total + request.limit - 1) / request.limit)
+        }
+    }
+
+    /// Edits time, zone, platforms, priority or notes; re-validated excluding itself. A QUEUED
+    /// item loses its lease and goes back to PENDING.
+    public func update(_ request: UpdateRequest) async throws(StoreError) -> EnqueueResult {
+        try await writer.submit { try $0.update(request) }
+    }
+
+    /// Cancels a PENDING, QUEUED or PAUSED schedule (the seed's Delete). Cancelling stops a series.
+    public func cancel(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await writer.submit { try $0.transition(.cancel, project: projectID, id: scheduleID) }
+    }
+
+    /// Pauses a PENDING or QUEUED schedule.
+    public func pause(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await writer.submit { try $0.transition(.pause, project: projectID, id: scheduleID) }
+    }
+
+    /// Resumes a PAUSED schedule.
+    public func resume(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await writer.submit { try $0.transition(.resume, project: projectID, id: scheduleID) }
+    }
+
+    /// Pauses many schedules in one transaction; returns how many changed (others are skipped).
+    public func batchPause(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+        try Self.checkBatch(scheduleIDs)
+        return try await writer.submit { try $0.batch(.pause, project: projectID, ids: scheduleIDs) }
+    }
+
+    /// Resumes many schedules in one transaction; returns how many changed.
+    public func batchResume(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+        try Self.checkBatch(scheduleIDs)
+        return try await writer.submit { try $0.batch(.resume, project: projectID, ids: scheduleIDs) }
+    }
+
+    /// Cancels many schedules in one transaction; returns how many changed.
+    public func batchCancel(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+        try Self.checkBatch(scheduleIDs)
+        return try await writer.submit { try $0.batch(.cancel, project: projectID, ids: scheduleIDs) }
+    }
+
+    private static func checkBatch(_ ids: [String]) throws(StoreError) {
+        guard !ids.isEmpty else { throw .invalidArgument("scheduleIDs", "must not be empty") }
+        guard ids.count <= 1000 else { throw .invalidArgument("scheduleIDs", "at most 1000 per call") }
+    }
+
+    /// The seed's manual publish: due now (back to PENDING, retries reset). Refused for
+    /// COMPLETED and PROCESSING items.
+    public func publishNow(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await writer.submit { try $0.publishNow(project: projectID, id: scheduleID) }
+    }
+
+    /// Moves a schedule to a new time, back to PENDING, re-validated excluding itself.
+    public func reschedule(
+        projectID: String, scheduleID: String, to time: ScheduleTime, autoResolve: Bool = false
+    ) async throws(StoreError) -> EnqueueResult {
+        try await writer.submit {
+            try $0.reschedule(project: projectID, id: scheduleID, time: time, autoResolve: autoResolve)
+        }
+    }
+
+    // MARK: Workers
+
+    /// Hands out due items (PENDING, or QUEUED with an expired lease), priority DESC then
+    /// scheduledFor ASC, each under a fresh lease. One writer makes this atomic: no item is held
+    /// by two workers at once, however many dequeue concurrently.
+    public func dequeue(_ request: DequeueRequest) async throws(StoreError) -> [Lease] {
+        try await writer.submit { try $0.dequeue(request) }
+    }
+
+    /// The worker started publishing (QUEUED → PROCESSING).
+    public func markProcessing(projectID: String, scheduleID: String, leaseToken: String) async throws(StoreError)
+        -> Schedule
+    {
+        try await writer.submit { try $0.markProcessing(project: projectID, id: scheduleID, token: leaseToken) }
+    }
+
+    /// Extends the lease to now + `leaseSeconds`; returns the new expiry.
+    public func heartbeat(projectID: String, scheduleID: String, leaseToken: String, leaseSeconds: Int64 = 300)
+        async throws(StoreError) -> Instant
+    {
+        try await writer.submit {
+            try $0.heartbeat(project: projectID, id: scheduleID, token: leaseToken, extendSeconds: leaseSeconds)
+        }
+    }
+
+    /// Every platform published. A recurring schedule's next occurrence is created in the same
+    /// transaction (``FinishResult/nextOccurrence``).
+    public func complete(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = []
+    ) async throws(StoreError) -> FinishResult {
+        try await writer.submit {
+            try $0.complete(project: projectID, id: scheduleID, token: leaseToken, results: results)
+        }
+    }
+
+    /// The attempt failed. The retry policy decides: PENDING at the backoff time, FAILED at
+    /// maxRetries (or when not `retryable`), COMPLETED when some platforms published at the last
+    /// retry. Published platforms stay recorded; a retry only needs ``Schedule/remainingPlatforms``.
+    public func fail(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = [], error: String,
+        retryable: Bool = true
+    ) async throws(StoreError) -> FinishResult {
+        try await writer.submit {
+            try $0.fail(
+                project: projectID, id: scheduleID, token: leaseToken, results: results, error: error,
+                retryable: retryable)
+        }
+    }
+
+    // MARK: Maintenance (the server drives these on a timer)
+
+    /// Expired leases: QUEUED → PENDING; PROCESSING → retry or FAILED "outcome unknown" per the
+    /// schedule's ``LeaseLossPolicy``.
+    public func reapExpiredLeases(limit: Int = 1000) async throws(StoreError) -> ReapResult {
+        try await writer.submit { try $0.reapExpiredLeases(limit: limit) }
+    }
+
+    /// Missed windows: EXPIRED one-offs, SKIPPED recurring occurrences (the series moves on).
+    public func expireMissedWindows(limit: Int = 1000) async throws(StoreError) -> MissedWindowResult {
+        try await writer.submit { try $0.expireMissedWindows(limit: limit) }
+    }
+
+    /// Computes and stores the QueueMetrics of the UTC day containing `day` for the given
+    /// projects (nil: every project active that day). Re-running replaces the day's figures.
+    public func rollupMetrics(day: Instant, projectIDs: [String]? = nil) async throws(StoreError) -> [QueueMetrics] {
+        try await writer.submit { try $0.rollupMetrics(day: day, projects: projectIDs) }
+    }
+
+    // MARK: Stats and conflicts
+
+    /// The seed's getQueueStats: counts per status now; averages, success rate and peak queue
+    /// length over the last `windowSeconds` (default 24 h).
+    public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
+        let now = self.now
+        return try await readers.read { db in
+            var stats = QueueStats()
+            let s = try db.cached(
+                "SELECT queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY queue_status")
+            s.bind(projectID, at: 1)
+            try s.forEachRow { r in
+                let n = r.int(1)
+                switch QueueStatus(rawValue: r.string(0)) {
+                case .pending: stats.pending = n
+                case .queued: stats.queued = n
+                case .processing: stats.processing = n
+                case .completed: stats.completed = n
+                case .failed: stats.failed = n
+                case .cancelled: stats.cancelled = n
+                case .paused: stats.paused = n
+                case nil: break
+                }
+            }
+            let m = try WriterState.computeMetrics(
+                db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
+            stats.avgWaitTime = m.avgWaitTime
+            stats.avgProcessingTime = m.avgProcessingTime
+            stats.successRate = m.successRate
+            stats.peakQueueLength = m.peakQueueLength
+            return stats
+        }
+    }
+
+    /// Stored daily metrics whose period starts within [from, to], oldest first.
+    public func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError)
+        -> [QueueMetrics]
+    {
+        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        return try await readers.read { db in
+            let s = try db.cached(
+                """
+                SELECT \(Rows.metricsColumns) FROM queue_metrics
+                 WHERE project_id = ?1 AND period_start BETWEEN ?2 AND ?3 ORDER BY period_start LIMIT 1000
+                """)
+            s.bind(projectID, at: 1)
+            s.bind(from.unixMilliseconds, at: 2)
+            s.bind(to.unixMilliseconds, at: 3)
+            var out: [QueueMetrics] = []
+            try s.forEachRow { out.append(Rows.decodeMetrics($0)) }
+            return out
+        }
+    }
+
+    /// A project's persisted conflicts, newest conflict time first.
+    public func listConflicts(projectID: String, includeResolved: Bool = false, limit: Int = 100)
+        async throws(StoreError) -> [ScheduleConflict]
+    {
+        guard (1...1000).contains(limit) else { throw .invalidArgument("limit", "must be 1…1000") }
+        return try await readers.read { db in
+            let s = try db.cached(
+                """
+                SELECT \(Rows.conflictColumns) FROM schedule_conflicts
+                 WHERE project_id = ?1 AND (?2 OR resolved = 0) ORDER BY conflict_time DESC LIMIT ?3
+                """)
+            s.bind(projectID, at: 1)
+            s.bind(includeResolved, at: 2)
+            s.bind(limit, at: 3)
+            var out: [ScheduleConflict] = []
+            try s.forEachRow { out.append(Rows.decodeConflict($0)) }
+            return out
+        }
+    }
+
+    /// Marks a conflict resolved with a note and who resolved it.
+    public func resolveConflict(projectID: String, conflictID: String, resolution: String, resolvedBy: String)
+        async throws(StoreError) -> ScheduleConflict
+    {
+        try await writer.submit {
+            try $0.resolveConflict(project: projectID, id: conflictID, resolution: resolution, resolvedBy: resolvedBy)
+        }
+    }
+
+    /// The seed's Check Conflicts: runs the checks without storing anything.
+    public func checkConflicts(
+        projectID: String, excluding scheduleID: String? = nil, time: ScheduleTime, timeZone: String = "UTC",
+        platforms: [String], autoResolve: Bool = false
+    ) async throws(StoreError) -> ConflictChecker.Validation {
+        let config = configuration
+        return try await readers.read { db in
+            let state = WriterState(db: db, config: config)
+            let zone = try state.zone(timeZone)
+            let names = try state.platforms(platforms, project: projectID)
+            let (t, _) = try state.resolve(time, in: zone)
+            let proposal = ConflictChecker.Proposal(
+                project: projectID, scheduleID: scheduleID, time: t, platforms: names, zone: zone)
+            return try state.checker(for: projectID).validate(proposal, autoResolve: autoResolve, in: SQLOccupancy(db: db))
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import SQLite
+import SchedulingCore
+
+/// The schedules columns every query reads, in the order ``decodeSchedule(_:)`` expects.
+enum Rows {
+    static let scheduleColumns = """
+        id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time, platforms, \
+        published_platforms, priority, queue_status, status, queued_at, processing_at, published_at, \
+        is_recurring, recurring_pattern, recurring_config, recurrence_kind, recurrence_text, recurring_until, \
+        series_id, retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, lease_owner, \
+        lease_expires_at, attempt_count, lease_loss_policy, expiry_window, failure_reason, notes, metadata, \
+        idempotency_key, created_at, updated_at, lease_token, request_fingerprint, recurrence_start, failed_at, \
+        cancelled_at, expires_at
+        """
+
+    /// Same columns qualified with `s.` for joins.
+    static let qualifiedScheduleColumns = scheduleColumns.split(separator: ",").map {
+        "s." + String($0.filter { $0 != " " && $0 != "\n" })
+    }.joined(separator: ", ")
+
+    static func instant(_ s: Statement, _ i: Int32) -> Instant { Instant(unixMilliseconds: s.int64(i)) }
+    static func optionalInstant(_ s: Statement, _ i: Int32) -> Instant? {
+        s.isNull(i) ? nil : Instant(unixMilliseconds: s.int64(i))
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: ",").map(String.init)
+    }
+
+    /// A schedules row plus the fields the public model leaves out.
+    struct Row {
+        var schedule: Schedule
+        var leaseToken: String?
+        var fingerprint: String?
+        var recurrenceKind: String?
+        var recurrenceText: String?
+        var recurrenceStart: String?
+        var failedAt: Instant?
+        var cancelledAt: Instant?
+        var expiresAt: Instant?
+    }
+
+    static func decodeSchedule(_ s: Statement) -> Schedule { decodeRow(s).schedule }
+
+    static func decodeRow(_ s: Statement) -> Row {
+        let pattern = s.optionalString(16)
+        let config = s.optionalString(17)
+        let kind = s.optionalString(18)
+        let text = s.optionalString(19)
+        var recurrence: RecurrenceSpec?
+        if let pattern, pattern != "custom" {
+            recurrence = .shorthand(pattern: pattern, configJSON: config)
+        } else if kind == "CRON", let text {
+            recurrence = .cron(text)
+        } else if kind == "RRULE", let text {
+            recurrence = .rrule(text)
+        }
+        let localText = s.string(4)
+        let local = (try? LocalDateTime.parse(localText)) ?? LocalDateTime(secondsSinceLocalEpoch: 0)
+        let schedule = Schedule(
+            id: s.string(0), contentID: s.string(1), projectID: s.string(2), scheduledFor: instant(s, 3),
+            localTime: local, timeZone: s.string(5), nominalTime: instant(s, 6), platforms: list(s.string(7)),
+            publishedPlatforms: list(s.string(8)), priority: s.int(9),
+            queueStatus: QueueStatus(rawValue: s.string(10)) ?? .pending,
+            status: ScheduleStatus(rawValue: s.string(11)) ?? .scheduled, queuedAt: optionalInstant(s, 12),
+            processingAt: optionalInstant(s, 13), publishedAt: optionalInstant(s, 14), isRecurring: s.bool(15),
+            recurringPattern: pattern, recurringConfig: config, recurrence: recurrence,
+            recurringUntil: optionalInstant(s, 20), seriesID: s.optionalString(21), retryCount: s.int(22),
+            maxRetries: s.int(23), retryDelaySeconds: s.int64(24), publishDelaySeconds: s.int64(25),
+            externalJobID: s.optionalString(26), leaseOwner: s.optionalString(27),
+            leaseExpiresAt: optionalInstant(s, 28), attemptCount: s.int(29),
+            leaseLossPolicy: LeaseLossPolicy(rawValue: s.string(30)) ?? .holdOutcomeUnknown,
+            expiryWindowSeconds: s.optionalInt64(31), failureReason: s.optionalString(32),
+            notes: s.optionalString(33), metadataJSON: s.optionalString(34), idempotencyKey: s.optionalString(35),
+            createdAt: instant(s, 36), updatedAt: instant(s, 37))
+        return Row(
+            schedule: schedule, leaseToken: s.optionalString(38), fingerprint: s.optionalString(39),
+            recurrenceKind: kind, recurrenceText: text, recurrenceStart: s.optionalString(40),
+            failedAt: optionalInstant(s, 41), cancelledAt: optionalInstant(s, 42), expiresAt: optionalInstant(s, 43))
+    }
+
+    static let conflictColumns = """
+        id, project_id, schedule1_id, schedule2_id, conflict_type, conflict_time, conflict_reason, suggestion, \
+        platform, severity, resolved, resolved_at, resolution, resolved_by, created_at
+        """
+
+    static func decodeConflict(_ s: Statement) -> ScheduleConflict {
+        ScheduleConflict(
+            id: s.string(0), projectID: s.string(1), schedule1ID: s.string(2), schedule2ID: s.optionalString(3),
+            type: ConflictType(rawValue: s.string(4)) ?? .custom, time: instant(s, 5), reason: s.string(6),
+            suggestion: s.optionalString(7), platform: s.optionalString(8),
+            severity: ConflictSeverity(rawValue: s.string(9)) ?? .warning, resolved: s.bool(10),
+            resolvedAt: optionalInstant(s, 11), resolution: s.optionalString(12), resolvedBy: s.optionalString(13),
+            createdAt: instant(s, 14))
+    }
+
+    static let metricsColumns = """
+        id, project_id, period_start, period_end, total_queued, total_processed, total_completed, total_failed, \
+        total_cancelled, avg_wait_time, avg_processing_time, peak_queue_length, success_rate
+        """
+
+    static func decodeMetrics(_ s: Statement) -> QueueMetrics {
+        QueueMetrics(
+            id: s.string(0), projectID: s.string(1), periodStart: instant(s, 2), periodEnd: instant(s, 3),
+            totalQueued: s.int(4), totalProcessed: s.int(5), totalCompleted: s.int(6), totalFailed: s.int(7),
+            totalCancelled: s.int(8), avgWaitTime: s.optionalInt(9), avgProcessingTime: s.optionalInt(10),
+            peakQueueLength: s.int(11), successRate: s.optionalDouble(12))
+    }
+}
+
+/// Conflict counts answered from the partial indexes (range counts, never a scan of the table).
+struct SQLOccupancy: OccupancySource {
+    let db: Connection
+
+    func scheduleIDs(project: String, in window: ClosedRange<Instant>, excluding: String?, limit: Int) throws
+        -> [String]
+    {
+        let s = try db.cached(
+            """
+            SELECT id FROM schedules INDEXED BY schedules_occupancy
+             WHERE project_id = ?1 AND scheduled_for BETWEEN ?2 AND ?3 AND \(Schema.occupiesSQL)
+               AND id IS NOT ?4 ORDER BY scheduled_for LIMIT ?5
+            """)
+        s.bind(project, at: 1)
+        s.bind(window.lowerBound.unixMilliseconds, at: 2)
+        s.bind(window.upperBound.unixMilliseconds, at: 3)
+        s.bind(excluding, at: 4)
+        s.bind(limit, at: 5)
+        var ids: [String] = []
+        try s.forEachRow { ids.append($0.string(0)) }
+        return ids
+    }
+
+    func count(project: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
+        let s = try db.cached(
+            """
+            SELECT count(*) FROM schedules INDEXED BY schedules_occupancy
+             WHERE project_id = ?1 AND scheduled_for BETWEEN ?2 AND ?3 AND \(Schema.occupiesSQL)
+               AND id IS NOT ?4
+            """)
+        s.bind(project, at: 1)
+        s.bind(window.lowerBound.unixMilliseconds, at: 2)
+        s.bind(window.upperBound.unixMilliseconds, at: 3)
+        s.bind(excluding, at: 4)
+        return Int(try s.scalarInt64() ?? 0)
+    }
+
+    func count(project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
+        let s = try db.cached(
+            """
+            SELECT count(*) FROM schedule_platforms INDEXED BY schedule_platforms_rate
+             WHERE project_id = ?1 AND platform = ?2 AND scheduled_for BETWEEN ?3 AND ?4 AND occupies = 1
+               AND schedule_id IS NOT ?5
+            """)
+        s.bind(project, at: 1)
+        s.bind(platform, at: 2)
+        s.bind(window.lowerBound.unixMilliseconds, at: 3)
+        s.bind(window.upperBound.unixMilliseconds, at: 4)
+        s.bind(excluding, at: 5)
+        return Int(try s.scalarInt64() ?? 0)
+    }
+}

@@ -1,0 +1,180 @@
+import SQLite
+
+/// The store's schema, one migration per version. Never edit a shipped migration: add one.
+enum Schema {
+    static let queueStatuses = "'PENDING','QUEUED','PROCESSING','COMPLETED','FAILED','CANCELLED','PAUSED'"
+    static let scheduleStatuses = "'SCHEDULED','ACTIVE','PUBLISHED','FAILED','CANCELLED','EXPIRED','SKIPPED'"
+    static let conflictTypes = "'SAME_TIME','RATE_LIMIT','RESOURCE','CUSTOM'"
+    static let severities = "'INFO','WARNING','ERROR','CRITICAL'"
+
+    /// Statuses whose schedules occupy their slot for the conflict counts (see OccupancySource).
+    /// This exact expression appears in the partial indexes and in the queries that use them.
+    static let occupiesSQL = "queue_status NOT IN ('CANCELLED','FAILED')"
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "schedules, platforms, attempts, results, conflicts, metrics",
+            sql: """
+                CREATE TABLE schedules (
+                    id                  TEXT PRIMARY KEY,
+                    content_id          TEXT NOT NULL,
+                    project_id          TEXT NOT NULL,
+                    scheduled_for       INTEGER NOT NULL,          -- UTC, Unix ms
+                    local_time          TEXT NOT NULL,             -- wall clock in timezone, YYYY-MM-DDTHH:MM:SS
+                    timezone            TEXT NOT NULL DEFAULT 'UTC',
+                    nominal_time        INTEGER NOT NULL,          -- series slot before retries moved it
+                    platforms           TEXT NOT NULL,             -- canonical names, comma-separated (copy of schedule_platforms)
+                    published_platforms TEXT NOT NULL DEFAULT '',  -- those already published, comma-separated
+                    priority            INTEGER NOT NULL DEFAULT 5 CHECK (priority BETWEEN 1 AND 10),
+                    queue_status        TEXT NOT NULL DEFAULT 'PENDING' CHECK (queue_status IN (\(queueStatuses))),
+                    status              TEXT NOT NULL DEFAULT 'SCHEDULED' CHECK (status IN (\(scheduleStatuses))),
+                    queued_at           INTEGER,
+                    processing_at       INTEGER,
+                    published_at        INTEGER,
+                    failed_at           INTEGER,
+                    cancelled_at        INTEGER,
+                    is_recurring        INTEGER NOT NULL DEFAULT 0 CHECK (is_recurring IN (0, 1)),
+                    recurring_pattern   TEXT CHECK (recurring_pattern IN ('daily','weekly','monthly','custom')),
+                    recurring_config    TEXT CHECK (recurring_config IS NULL OR json_valid(recurring_config)),
+                    recurrence_kind     TEXT CHECK (recurrence_kind IN ('RRULE','CRON')),
+                    recurrence_text     TEXT,
+                    recurrence_start    TEXT,                      -- RRULE DTSTART, local wall clock
+                    recurring_until     INTEGER,
+                    series_id           TEXT,
+                    retry_count         INTEGER NOT NULL DEFAULT 0 CHECK (retry_count >= 0),
+                    max_retries         INTEGER NOT NULL DEFAULT 3 CHECK (max_retries >= 0),
+                    retry_delay         INTEGER NOT NULL DEFAULT 300 CHECK (retry_delay >= 0),
+                    publish_delay       INTEGER NOT NULL DEFAULT 0 CHECK (publish_delay >= 0),
+                    inngest_job_id      TEXT UNIQUE,               -- the seed's external job id
+                    lease_owner         TEXT,
+                    lease_token         TEXT,
+                    lease_expires_at    INTEGER,
+                    attempt_count       INTEGER NOT NULL DEFAULT 0,
+                    lease_loss_policy   TEXT NOT NULL DEFAULT 'HOLD' CHECK (lease_loss_policy IN ('RETRY','HOLD')),
+                    expiry_window       INTEGER CHECK (expiry_window IS NULL OR expiry_window > 0),
+                    expires_at          INTEGER,                   -- scheduled_for + expiry (or catch-up) window
+                    failure_reason      TEXT,
+                    notes               TEXT,
+                    metadata            TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+                    idempotency_key     TEXT,
+                    request_fingerprint TEXT,
+                    created_at          INTEGER NOT NULL,
+                    updated_at          INTEGER NOT NULL
+                );
+                -- Idempotency keys are unique per project.
+                CREATE UNIQUE INDEX schedules_idempotency ON schedules(project_id, idempotency_key)
+                    WHERE idempotency_key IS NOT NULL;
+                -- Dequeue: one seek per priority, oldest due first.
+                CREATE INDEX schedules_due ON schedules(project_id, priority, scheduled_for)
+                    WHERE queue_status IN ('PENDING','QUEUED');
+                -- Missed windows across projects.
+                CREATE INDEX schedules_expiry ON schedules(expires_at)
+                    WHERE queue_status IN ('PENDING','QUEUED') AND expires_at IS NOT NULL;
+                -- Conflict counts: same-time ids and the resource window.
+                CREATE INDEX schedules_occupancy ON schedules(project_id, scheduled_for, id)
+                    WHERE \(occupiesSQL);
+                -- List by status, stats per status, in-flight counts.
+                CREATE INDEX schedules_status ON schedules(project_id, queue_status, scheduled_for);
+                -- List sorted by creation or priority; metrics by creation day.
+                CREATE INDEX schedules_created ON schedules(project_id, created_at);
+                CREATE INDEX schedules_priority ON schedules(project_id, priority, scheduled_for);
+                CREATE INDEX schedules_cancelled ON schedules(project_id, cancelled_at) WHERE cancelled_at IS NOT NULL;
+                -- Lease reaper.
+                CREATE INDEX schedules_leases ON schedules(lease_expires_at)
+                    WHERE queue_status IN ('QUEUED','PROCESSING');
+                -- One row per occurrence of a series: follow-ups are inserted at most once.
+                CREATE UNIQUE INDEX schedules_series ON schedules(series_id, nominal_time) WHERE series_id IS NOT NULL;
+
+                -- One row per (schedule, platform): rate-limit counts and per-platform publish state.
+                CREATE TABLE schedule_platforms (
+                    schedule_id   TEXT NOT NULL,
+                    platform      TEXT NOT NULL,
+                    project_id    TEXT NOT NULL,
+                    scheduled_for INTEGER NOT NULL,   -- kept in step with schedules by a trigger
+                    occupies      INTEGER NOT NULL DEFAULT 1,
+                    published_at  INTEGER,
+                    published_url TEXT,
+                    PRIMARY KEY (schedule_id, platform)
+                ) WITHOUT ROWID;
+                CREATE INDEX schedule_platforms_rate ON schedule_platforms(project_id, platform, scheduled_for)
+                    WHERE occupies = 1;
+                CREATE TRIGGER schedules_sync_platforms AFTER UPDATE OF scheduled_for, queue_status ON schedules
+                WHEN OLD.scheduled_for != NEW.scheduled_for
+                  OR (OLD.queue_status IN ('CANCELLED','FAILED')) != (NEW.queue_status IN ('CANCELLED','FAILED'))
+                BEGIN
+                    UPDATE schedule_platforms
+                       SET scheduled_for = NEW.scheduled_for,
+                           occupies = (NEW.queue_status NOT IN ('CANCELLED','FAILED'))
+                     WHERE schedule_id = NEW.id;
+                END;
+
+                -- The audit trail: one row per lease handed out.
+                CREATE TABLE attempts (
+                    schedule_id     TEXT NOT NULL,
+                    attempt         INTEGER NOT NULL,
+                    project_id      TEXT NOT NULL,
+                    worker_id       TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    due_at          INTEGER NOT NULL,  -- scheduled_for when dequeued (wait time)
+                    dequeued_at     INTEGER NOT NULL,
+                    started_at      INTEGER,
+                    ended_at        INTEGER,
+                    outcome         TEXT CHECK (outcome IN
+                        ('COMPLETED','PARTIAL','RETRY','FAILED','RELEASED','OUTCOME_UNKNOWN','CANCELLED')),
+                    error           TEXT,
+                    PRIMARY KEY (schedule_id, attempt)
+                ) WITHOUT ROWID;
+                CREATE INDEX attempts_dequeued ON attempts(project_id, dequeued_at);
+                CREATE INDEX attempts_ended ON attempts(project_id, ended_at) WHERE ended_at IS NOT NULL;
+
+                -- Per-platform outcome of each attempt.
+                CREATE TABLE attempt_results (
+                    schedule_id TEXT NOT NULL,
+                    attempt     INTEGER NOT NULL,
+                    platform    TEXT NOT NULL,
+                    success     INTEGER NOT NULL CHECK (success IN (0, 1)),
+                    url         TEXT,
+                    error       TEXT,
+                    reported_at INTEGER NOT NULL,
+                    PRIMARY KEY (schedule_id, attempt, platform)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE schedule_conflicts (
+                    id              TEXT PRIMARY KEY,
+                    project_id      TEXT NOT NULL,
+                    schedule1_id    TEXT NOT NULL,
+                    schedule2_id    TEXT,            -- only same-time findings name a second schedule
+                    conflict_type   TEXT NOT NULL CHECK (conflict_type IN (\(conflictTypes))),
+                    conflict_time   INTEGER NOT NULL,
+                    conflict_reason TEXT NOT NULL,
+                    suggestion      TEXT,
+                    platform        TEXT,
+                    severity        TEXT NOT NULL CHECK (severity IN (\(severities))),
+                    resolved        INTEGER NOT NULL DEFAULT 0 CHECK (resolved IN (0, 1)),
+                    resolved_at     INTEGER,
+                    resolution      TEXT,
+                    resolved_by     TEXT,
+                    created_at      INTEGER NOT NULL
+                );
+                CREATE INDEX schedule_conflicts_project ON schedule_conflicts(project_id, resolved, conflict_time);
+                CREATE INDEX schedule_conflicts_schedule ON schedule_conflicts(schedule1_id);
+
+                CREATE TABLE queue_metrics (
+                    id                  TEXT PRIMARY KEY,
+                    project_id          TEXT NOT NULL,
+                    period_start        INTEGER NOT NULL,
+                    period_end          INTEGER NOT NULL,
+                    total_queued        INTEGER NOT NULL DEFAULT 0,
+                    total_processed     INTEGER NOT NULL DEFAULT 0,
+                    total_completed     INTEGER NOT NULL DEFAULT 0,
+                    total_failed        INTEGER NOT NULL DEFAULT 0,
+                    total_cancelled     INTEGER NOT NULL DEFAULT 0,
+                    avg_wait_time       INTEGER,
+                    avg_processing_time INTEGER,
+                    peak_queue_length   INTEGER NOT NULL DEFAULT 0,
+                    success_rate        REAL,
+                    UNIQUE (project_id, period_start)
+                );
+                """)
+    ]
+}

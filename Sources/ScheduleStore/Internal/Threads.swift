@@ -1,0 +1,92 @@
+import Foundation
+import SQLite
+
+/// A blocking FIFO shared between async callers and one or more dedicated threads.
+///
+/// `@unchecked Sendable`: every access to `jobs` and `closed` happens with `condition` locked.
+final class JobQueue<Job>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var closed = false
+
+    /// Adds a job; false when the queue is closed.
+    func push(_ job: Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if closed { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
+
+    /// Waits for jobs and takes up to `max` of them; nil once closed and drained.
+    func take(max: Int) -> [Job]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while jobs.isEmpty && !closed { condition.wait() }
+        if jobs.isEmpty { return nil }
+        if jobs.count <= max {
+            let all = jobs
+            jobs.removeAll(keepingCapacity: true)
+            return all
+        }
+        let head = Array(jobs.prefix(max))
+        jobs.removeFirst(max)
+        return head
+    }
+
+    /// Stops accepting jobs; takers drain what is left, then get nil.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// A thread that owns one connection, opened on that thread (connections are thread-confined).
+final class ConnectionThread: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts a thread that runs `open` and then `loop` with the connection, and closes it when
+    /// `loop` returns. Blocks until `open` has finished and rethrows its error.
+    init(
+        name: String, open: @escaping @Sendable () throws -> Connection,
+        loop: @escaping @Sendable (Connection) -> Void
+    ) throws {
+        let ready = DispatchSemaphore(value: 0)
+        let openError = OpenErrorBox()
+        let done = self.done
+        let thread = Thread {
+            let connection: Connection
+            do {
+                connection = try open()
+            } catch {
+                openError.error = error
+                ready.signal()
+                done.signal()
+                return
+            }
+            ready.signal()
+            loop(connection)
+            try? connection.close()
+            done.signal()
+        }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+        ready.wait()
+        if let e = openError.error { throw e }
+    }
+
+    /// Waits for the thread to finish (after its queue was closed).
+    func join() { done.wait() }
+}
+
+/// Carries an open error from the thread to its creator.
+///
+/// `@unchecked Sendable`: written by the thread before `ready.signal()`, read by the creator
+/// after `ready.wait()`; the semaphore orders the two.
+private final class OpenErrorBox: @unchecked Sendable {
+    var error: (any Error)?
+}

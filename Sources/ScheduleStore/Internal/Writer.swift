@@ -1,0 +1,124 @@
+import Foundation
+import SQLite
+import SchedulingCore
+
+/// One write operation waiting for the writer thread.
+///
+/// `run` executes inside the batch transaction and returns the delivery step, which receives the
+/// batch's commit outcome and answers the caller: nobody hears "done" before COMMIT returned.
+struct WriteJob: Sendable {
+    let run: @Sendable (WriterState) -> @Sendable (StoreError?) -> Void
+    /// Answers the caller without running the operation (the transaction could not start).
+    let reject: @Sendable (StoreError) -> Void
+}
+
+/// The single writer: applies queued operations in batched transactions (group commit).
+final class Writer: Sendable {
+    private let queue = JobQueue<WriteJob>()
+    private let thread: ConnectionThread
+
+    init(config: StoreConfiguration) throws {
+        let queue = self.queue
+        thread = try ConnectionThread(
+            name: "schedule-store.writer",
+            open: {
+                let db = try Connection(
+                    path: config.path, mode: .readWriteCreate, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
+                do {
+                    try db.execute(
+                        """
+                        PRAGMA journal_mode = WAL;
+                        PRAGMA synchronous = \(config.synchronous.rawValue);
+                        PRAGMA cache_size = -\(config.cacheSizeKiB);
+                        PRAGMA temp_store = MEMORY;
+                        """)
+                    try db.migrate(Schema.migrations)
+                } catch {
+                    try? db.close()
+                    throw error
+                }
+                return db
+            },
+            loop: { db in
+                let state = WriterState(db: db, config: config)
+                while let batch = queue.take(max: config.maxBatchSize) {
+                    Writer.process(batch[...], state: state)
+                }
+                // Leave a small WAL behind on clean shutdown.
+                try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            })
+    }
+
+    /// Queues an operation; the caller is answered after its batch commits.
+    func submit<T: Sendable>(_ body: @escaping @Sendable (WriterState) throws -> T) async throws(StoreError) -> T {
+        let result: Result<T, StoreError> = await withCheckedContinuation { (c: CheckedContinuation<Result<T, StoreError>, Never>) in
+            let job = WriteJob(run: { state in
+                let outcome: Result<T, StoreError>
+                do {
+                    outcome = .success(try state.db.savepoint("op") { try body(state) })
+                } catch {
+                    outcome = .failure(StoreError.wrap(error))
+                }
+                return { commitError in
+                    if let commitError, case .success = outcome {
+                        c.resume(returning: .failure(commitError))
+                    } else {
+                        c.resume(returning: outcome)
+                    }
+                }
+            }, reject: { c.resume(returning: .failure($0)) })
+            if !queue.push(job) {
+                c.resume(returning: .failure(StoreError(code: .cancelled, message: "the store is closed")))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs a batch: BEGIN IMMEDIATE, each job in its own savepoint, COMMIT, then answers.
+    private static func process(_ batch: ArraySlice<WriteJob>, state: WriterState) {
+        var rest = batch
+        while !rest.isEmpty {
+            let db = state.db
+            do {
+                try db.begin(.immediate)
+            } catch {
+                let e = StoreError.sqlite(error)
+                for job in rest { job.reject(e) }
+                return
+            }
+            var deliveries: [@Sendable (StoreError?) -> Void] = []
+            deliveries.reserveCapacity(rest.count)
+            var aborted = false
+            while let job = rest.first {
+                rest = rest.dropFirst()
+                deliveries.append(job.run(state))
+                if db.isAutocommit {
+                    // SQLite rolled the whole transaction back (disk full, I/O error): the
+                    // operations before this one are lost with it. Answer them with an error and
+                    // go on with the rest in a new transaction.
+                    aborted = true
+                    break
+                }
+            }
+            var commitError: StoreError?
+            if aborted {
+                commitError = StoreError(
+                    code: .unavailable, message: "the batch transaction was rolled back by the database; retry")
+            } else {
+                do {
+                    try db.commit()
+                } catch {
+                    commitError = StoreError.sqlite(error)
+                    db.rollbackQuietly()
+                }
+            }
+            for d in deliveries { d(commitError) }
+        }
+    }
+
+    /// Stops taking operations, finishes the queued ones, closes the connection.
+    func close() {
+        queue.close()
+        thread.join()
+    }
+}

@@ -1,0 +1,290 @@
+import SQLite
+import SchedulingCore
+
+extension WriterState {
+    // MARK: Enqueue
+
+    func enqueue(_ req: EnqueueRequest) throws -> EnqueueResult {
+        try Self.checkID(req.projectID, "projectID")
+        try Self.checkID(req.contentID, "contentID")
+        guard (1...10).contains(req.priority) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
+        guard (0...100).contains(req.maxRetries) else { throw StoreError.invalidArgument("maxRetries", "must be 0…100") }
+        guard (0...604_800).contains(req.retryDelaySeconds) else {
+            throw StoreError.invalidArgument("retryDelaySeconds", "must be 0…604800")
+        }
+        guard (0...86_400).contains(req.publishDelaySeconds) else {
+            throw StoreError.invalidArgument("publishDelaySeconds", "must be 0…86400")
+        }
+        if let w = req.expiryWindowSeconds, w <= 0 {
+            throw StoreError.invalidArgument("expiryWindowSeconds", "must be positive")
+        }
+        if let n = req.notes, n.utf8.count > 10_000 { throw StoreError.invalidArgument("notes", "at most 10000 bytes") }
+        if let k = req.idempotencyKey { try Self.checkID(k, "idempotencyKey") }
+        if let j = req.externalJobID { try Self.checkID(j, "externalJobID") }
+        if let m = req.metadataJSON {
+            guard m.utf8.count <= 65_536 else { throw StoreError.invalidArgument("metadata", "at most 64 KiB") }
+            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(m)]) == 1 else {
+                throw StoreError.invalidArgument("metadata", "not valid JSON")
+            }
+        }
+
+        var fingerprint: String?
+        if let key = req.idempotencyKey {
+            var canonical = req
+            canonical.idempotencyKey = nil
+            let fp = IDs.fingerprint(String(reflecting: canonical))
+            fingerprint = fp
+            let s = try db.cached(
+                "SELECT \(Rows.scheduleColumns) FROM schedules WHERE project_id = ?1 AND idempotency_key = ?2")
+            s.bind(req.projectID, at: 1)
+            s.bind(key, at: 2)
+            if let existing = try s.firstRow({ Rows.decodeRow($0) }) {
+                guard existing.fingerprint == fp else {
+                    throw StoreError(
+                        code: .alreadyExists, message: "idempotency key was used for a different request",
+                        field: "idempotencyKey")
+                }
+                return EnqueueResult(
+                    schedule: existing.schedule, originalTime: existing.schedule.scheduledFor, adjustedTime: nil,
+                    conflicts: [], replayed: true)
+            }
+        }
+
+        let zone = try zone(req.timeZone)
+        let platforms = try platforms(req.platforms, project: req.projectID)
+        let (asked, askedLocal) = try resolve(req.time, in: zone)
+        var compiled: CompiledRecurrence?
+        if let spec = req.recurrence {
+            compiled = try CompiledRecurrence.compile(spec, start: askedLocal, zone: zone, until: req.recurringUntil)
+            if let until = req.recurringUntil, until <= asked {
+                throw StoreError.invalidArgument("recurringUntil", "must be after the first occurrence")
+            }
+        }
+        if let config = compiled?.configJSON {
+            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(config)]) == 1 else {
+                throw StoreError.invalidArgument("recurringConfig", "not valid JSON")
+            }
+        }
+
+        let v = try validate(
+            project: req.projectID, excluding: nil, time: asked, zone: zone, platforms: platforms,
+            autoResolve: req.autoResolve)
+        let now = self.now
+        let id = IDs.make("sch_", now: now)
+        let local = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal
+        let recurring = compiled != nil
+        let window = req.expiryWindowSeconds ?? (recurring ? config.catchUpWindowSeconds : config.defaultExpiryWindowSeconds)
+        let schedule = Schedule(
+            id: id, contentID: req.contentID, projectID: req.projectID, scheduledFor: v.time, localTime: local,
+            timeZone: zone.identifier, nominalTime: v.time, platforms: platforms, publishedPlatforms: [], priority: req.priority,
+            queueStatus: .pending, status: .scheduled, queuedAt: nil, processingAt: nil, publishedAt: nil,
+            isRecurring: recurring, recurringPattern: compiled?.pattern, recurringConfig: compiled?.configJSON,
+            recurrence: req.recurrence, recurringUntil: recurring ? req.recurringUntil : nil,
+            seriesID: recurring ? id : nil, retryCount: 0, maxRetries: req.maxRetries,
+            retryDelaySeconds: req.retryDelaySeconds, publishDelaySeconds: req.publishDelaySeconds,
+            externalJobID: req.externalJobID, leaseOwner: nil, leaseExpiresAt: nil, attemptCount: 0,
+            leaseLossPolicy: req.leaseLossPolicy, expiryWindowSeconds: window, failureReason: nil, notes: req.notes,
+            metadataJSON: req.metadataJSON, idempotencyKey: req.idempotencyKey, createdAt: now, updatedAt: now)
+        let row = Rows.Row(
+            schedule: schedule, leaseToken: nil, fingerprint: fingerprint, recurrenceKind: compiled?.kind,
+            recurrenceText: compiled?.text, recurrenceStart: recurring ? local.description : nil,
+            expiresAt: expiresAt(v.time, window: window))
+        do {
+            try insert(row)
+        } catch let e as SQLiteError where e.code.primary == .constraint {
+            throw StoreError(
+                code: .alreadyExists, message: "externalJobID is already used by another schedule",
+                field: "externalJobID")
+        }
+        try recordConflicts(v.atStoredTime, schedule: id, project: req.projectID)
+        return EnqueueResult(
+            schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
+            replayed: false)
+    }
+
+    // MARK: Edits
+
+    func update(_ req: UpdateRequest) throws -> EnqueueResult {
+        var row = try load(req.projectID, req.scheduleID)
+        let wasQueued = row.schedule.queueStatus == .queued
+        try apply(.update, to: &row)
+        if wasQueued {
+            try closeAttempt(row, outcome: "RELEASED", error: "edited", at: now)
+            clearLease(&row)
+        }
+        var sc = row.schedule
+        if let p = req.priority {
+            guard (1...10).contains(p) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
+            sc.priority = p
+        }
+        if let n = req.notes {
+            if let n, n.utf8.count > 10_000 { throw StoreError.invalidArgument("notes", "at most 10000 bytes") }
+            sc.notes = n
+        }
+        let zone = try zone(req.timeZone ?? sc.timeZone)
+        var newPlatforms = sc.platforms
+        if let p = req.platforms { newPlatforms = try platforms(p, project: sc.projectID) }
+        var time = sc.scheduledFor
+        var local = sc.localTime
+        if let t = req.time {
+            (time, local) = try resolve(t, in: zone)
+        } else if req.timeZone != nil {
+            // Same wall-clock time, read in the new zone.
+            (time, local) = try resolve(.local(sc.localTime), in: zone)
+        }
+        let original = time
+        var adjusted: Instant?
+        var conflicts: [Conflict] = []
+        if time != sc.scheduledFor || newPlatforms != sc.platforms || zone.identifier != sc.timeZone {
+            let v = try validate(
+                project: sc.projectID, excluding: sc.id, time: time, zone: zone, platforms: newPlatforms,
+                autoResolve: req.autoResolve)
+            if v.adjusted {
+                adjusted = v.time
+                time = v.time
+                local = zone.localDateTime(at: v.time)
+            }
+            conflicts = v.conflicts
+            try recordConflicts(v.atStoredTime, schedule: sc.id, project: sc.projectID)
+        }
+        if time != sc.scheduledFor {
+            row.expiresAt = expiresAt(time, window: sc.expiryWindowSeconds)
+            if !sc.isRecurring { sc.nominalTime = time }
+        }
+        sc.scheduledFor = time
+        sc.localTime = local
+        sc.timeZone = zone.identifier
+        if newPlatforms != sc.platforms {
+            try replacePlatforms(of: sc, with: newPlatforms)
+            sc.platforms = newPlatforms
+            sc.publishedPlatforms = sc.publishedPlatforms.filter { newPlatforms.contains($0) }
+        }
+        sc.updatedAt = now
+        row.schedule = sc
+        try save(row)
+        return EnqueueResult(schedule: sc, originalTime: original, adjustedTime: adjusted, conflicts: conflicts, replayed: false)
+    }
+
+    func replacePlatforms(of sc: Schedule, with platforms: [String]) throws {
+        var kept: [String: (Int64?, String?)] = [:]
+        let q = try db.cached(
+            "SELECT platform, published_at, published_url FROM schedule_platforms WHERE schedule_id = ?1")
+        q.bind(sc.id, at: 1)
+        try q.forEachRow { kept[$0.string(0)] = ($0.optionalInt64(1), $0.optionalString(2)) }
+        try db.run("DELETE FROM schedule_platforms WHERE schedule_id = ?1", [.text(sc.id)])
+        try insertPlatforms(platforms, of: sc, published: kept)
+    }
+
+    /// A user transition without other changes: cancel, pause, resume.
+    func transition(_ event: LifecycleEvent, project: String, id: String) throws -> Schedule {
+        var row = try load(project, id)
+        try transition(event, &row)
+        return row.schedule
+    }
+
+    func transition(_ event: LifecycleEvent, _ row: inout Rows.Row) throws {
+        let wasQueued = row.schedule.queueStatus == .queued
+        try apply(event, to: &row)
+        let now = self.now
+        if wasQueued {
+            try closeAttempt(row, outcome: event == .cancel ? "CANCELLED" : "RELEASED", error: event.rawValue, at: now)
+            clearLease(&row)
+        }
+        if event == .cancel { row.cancelledAt = now }
+        row.schedule.updatedAt = now
+        try save(row)
+    }
+
+    /// Batch pause / resume / cancel: items in a state that does not allow it are left alone.
+    func batch(_ event: LifecycleEvent, project: String, ids: [String]) throws -> Int {
+        var changed = 0
+        for id in Set(ids) {
+            guard var row = try? load(project, id), Lifecycle.can(event, from: row.schedule.state) else { continue }
+            try transition(event, &row)
+            changed += 1
+        }
+        return changed
+    }
+
+    /// The seed's manual publish: due now, back to PENDING, retries reset.
+    func publishNow(project: String, id: String) throws -> Schedule {
+        var row = try load(project, id)
+        guard row.schedule.queueStatus != .completed, row.schedule.queueStatus != .processing else {
+            throw StoreError(
+                code: .failedPrecondition,
+                message: "cannot publish now a schedule that is \(row.schedule.state)", currentState: row.schedule.state)
+        }
+        let wasQueued = row.schedule.queueStatus == .queued
+        try apply(.publishNow, to: &row)
+        let now = self.now
+        if wasQueued {
+            try closeAttempt(row, outcome: "RELEASED", error: "publishNow", at: now)
+            clearLease(&row)
+        }
+        let zone = try zone(row.schedule.timeZone)
+        row.schedule.scheduledFor = now
+        row.schedule.localTime = zone.localDateTime(at: now)
+        row.schedule.retryCount = 0
+        row.schedule.failureReason = nil
+        row.failedAt = nil
+        row.cancelledAt = nil
+        row.expiresAt = expiresAt(now, window: row.schedule.expiryWindowSeconds)
+        row.schedule.updatedAt = now
+        try save(row)
+        return row.schedule
+    }
+
+    /// The seed's reschedule: a new time, back to PENDING, re-validated excluding itself.
+    func reschedule(project: String, id: String, time: ScheduleTime, autoResolve: Bool) throws -> EnqueueResult {
+        var row = try load(project, id)
+        let wasQueued = row.schedule.queueStatus == .queued
+        try apply(.reschedule, to: &row)
+        let now = self.now
+        if wasQueued {
+            try closeAttempt(row, outcome: "RELEASED", error: "reschedule", at: now)
+            clearLease(&row)
+        }
+        let zone = try zone(row.schedule.timeZone)
+        let (asked, askedLocal) = try resolve(time, in: zone)
+        let v = try validate(
+            project: project, excluding: id, time: asked, zone: zone, platforms: row.schedule.platforms,
+            autoResolve: autoResolve)
+        row.schedule.scheduledFor = v.time
+        row.schedule.localTime = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal
+        row.schedule.retryCount = 0
+        row.schedule.failureReason = nil
+        row.failedAt = nil
+        row.cancelledAt = nil
+        row.expiresAt = expiresAt(v.time, window: row.schedule.expiryWindowSeconds)
+        row.schedule.updatedAt = now
+        if !row.schedule.isRecurring { row.schedule.nominalTime = v.time }
+        try save(row)
+        try recordConflicts(v.atStoredTime, schedule: id, project: project)
+        return EnqueueResult(
+            schedule: row.schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil,
+            conflicts: v.conflicts, replayed: false)
+    }
+
+    // MARK: Conflicts
+
+    func resolveConflict(project: String, id: String, resolution: String, resolvedBy: String) throws
+        -> ScheduleConflict
+    {
+        try Self.checkID(resolvedBy, "resolvedBy")
+        guard !resolution.isEmpty, resolution.utf8.count <= 10_000 else {
+            throw StoreError.invalidArgument("resolution", "must be 1…10000 bytes")
+        }
+        let s = try db.cached(
+            """
+            UPDATE schedule_conflicts SET resolved = 1, resolved_at = ?3, resolution = ?4, resolved_by = ?5
+             WHERE id = ?1 AND project_id = ?2 RETURNING \(Rows.conflictColumns)
+            """)
+        s.bind(id, at: 1)
+        s.bind(project, at: 2)
+        s.bind(now.unixMilliseconds, at: 3)
+        s.bind(resolution, at: 4)
+        s.bind(resolvedBy, at: 5)
+        guard let c = try s.firstRow({ Rows.decodeConflict($0) }) else { throw StoreError.notFound("conflict \(id)") }
+        return c
+    }
+}

@@ -1,0 +1,314 @@
+import SQLite
+import SchedulingCore
+
+extension WriterState {
+    // MARK: Dequeue
+
+    func dequeue(_ req: DequeueRequest) throws -> [Lease] {
+        try Self.checkID(req.projectID, "projectID")
+        try Self.checkID(req.workerID, "workerID")
+        guard (1...100).contains(req.limit) else { throw StoreError.invalidArgument("limit", "must be 1…100") }
+        guard (1...86_400).contains(req.leaseSeconds) else {
+            throw StoreError.invalidArgument("leaseSeconds", "must be 1…86400")
+        }
+        let now = self.now
+        var want = req.limit
+        if let cap = req.maxInFlight {
+            guard cap >= 1 else { throw StoreError.invalidArgument("maxInFlight", "must be at least 1") }
+            let s = try db.cached(
+                """
+                SELECT count(*) FROM schedules INDEXED BY schedules_status
+                 WHERE project_id = ?1 AND queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > ?2
+                """)
+            s.bind(req.projectID, at: 1)
+            s.bind(now.unixMilliseconds, at: 2)
+            let inFlight = Int(try s.scalarInt64() ?? 0)
+            want = min(want, max(0, cap - inFlight))
+        }
+        guard want > 0 else { return [] }
+
+        // One index seek per priority, highest first: cost depends on the items handed out, not
+        // on how many wait in the future.
+        var rows: [Rows.Row] = []
+        let s = try db.cached(
+            """
+            SELECT \(Rows.scheduleColumns) FROM schedules INDEXED BY schedules_due
+             WHERE project_id = ?1 AND priority = ?2 AND scheduled_for <= ?3
+               AND queue_status IN ('PENDING','QUEUED')
+               AND (queue_status = 'PENDING' OR lease_expires_at IS NULL OR lease_expires_at <= ?3)
+             ORDER BY scheduled_for LIMIT ?4
+            """)
+        for priority in stride(from: 10, through: 1, by: -1) where rows.count < want {
+            s.bind(req.projectID, at: 1)
+            s.bind(priority, at: 2)
+            s.bind(now.unixMilliseconds, at: 3)
+            s.bind(want - rows.count, at: 4)
+            try s.forEachRow { rows.append(Rows.decodeRow($0)) }
+        }
+
+        let expires = now.adding(seconds: req.leaseSeconds)
+        var leases: [Lease] = []
+        leases.reserveCapacity(rows.count)
+        for var row in rows {
+            if row.schedule.queueStatus == .queued {
+                // A lease that ran out before the worker started: that attempt is over.
+                try closeAttempt(row, outcome: "RELEASED", error: "lease expired", at: now)
+            }
+            try apply(.dequeue, to: &row)
+            let token = IDs.token()
+            row.leaseToken = token
+            row.schedule.leaseOwner = req.workerID
+            row.schedule.leaseExpiresAt = expires
+            row.schedule.queuedAt = now
+            row.schedule.attemptCount += 1
+            row.schedule.updatedAt = now
+            try save(row)
+            let attempt = row.schedule.attemptCount
+            let key = "\(row.schedule.id)/\(attempt)"
+            let a = try db.cached(
+                """
+                INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                """)
+            a.bind(row.schedule.id, at: 1)
+            a.bind(attempt, at: 2)
+            a.bind(row.schedule.projectID, at: 3)
+            a.bind(req.workerID, at: 4)
+            a.bind(key, at: 5)
+            a.bind(row.schedule.scheduledFor.unixMilliseconds, at: 6)
+            a.bind(now.unixMilliseconds, at: 7)
+            try a.run()
+            leases.append(Lease(schedule: row.schedule, token: token, expiresAt: expires, attempt: attempt, idempotencyKey: key))
+        }
+        return leases
+    }
+
+    /// Loads a leased item and checks the fencing token.
+    ///
+    /// The token is the fence: it is replaced when the item is dequeued again and cleared when a
+    /// lease is reaped, so a matching token proves nobody else holds the item, even if the lease
+    /// has run out in the meantime.
+    func loadLeased(_ project: String, _ id: String, token: String) throws -> Rows.Row {
+        guard !token.isEmpty else { throw StoreError.invalidArgument("leaseToken", "required") }
+        let row = try load(project, id)
+        guard let current = row.leaseToken, current.utf8.count == token.utf8.count,
+            constantTimeEquals(current, token)
+        else {
+            throw StoreError.staleLease(row.schedule.state)
+        }
+        return row
+    }
+
+    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        var diff: UInt8 = 0
+        for (x, y) in zip(a.utf8, b.utf8) { diff |= x ^ y }
+        return diff == 0
+    }
+
+    func markProcessing(project: String, id: String, token: String) throws -> Schedule {
+        var row = try loadLeased(project, id, token: token)
+        try apply(.start, to: &row)
+        let now = self.now
+        row.schedule.processingAt = now
+        row.schedule.updatedAt = now
+        try save(row)
+        try db.run(
+            "UPDATE attempts SET started_at = ?3 WHERE schedule_id = ?1 AND attempt = ?2",
+            [.text(id), .integer(Int64(row.schedule.attemptCount)), .integer(now.unixMilliseconds)])
+        return row.schedule
+    }
+
+    func heartbeat(project: String, id: String, token: String, extendSeconds: Int64) throws -> Instant {
+        guard (1...86_400).contains(extendSeconds) else {
+            throw StoreError.invalidArgument("leaseSeconds", "must be 1…86400")
+        }
+        var row = try loadLeased(project, id, token: token)
+        guard row.schedule.queueStatus == .queued || row.schedule.queueStatus == .processing else {
+            throw StoreError.staleLease(row.schedule.state)
+        }
+        let now = self.now
+        let expires = now.adding(seconds: extendSeconds)
+        row.schedule.leaseExpiresAt = expires
+        row.schedule.updatedAt = now
+        try save(row)
+        return expires
+    }
+
+    /// Records per-platform results of the current attempt; returns the updated published list.
+    func recordResults(_ results: [PlatformResult], row: inout Rows.Row, now: Instant) throws {
+        var published = row.schedule.publishedPlatforms
+        for (i, r) in results.enumerated() {
+            let p = PlatformRateLimits.normalize(r.platform)
+            guard row.schedule.platforms.contains(p) else {
+                throw StoreError.invalidArgument("results[\(i)].platform", "\"\(r.platform)\" is not a platform of this schedule")
+            }
+            let s = try db.cached(
+                """
+                INSERT INTO attempt_results (schedule_id, attempt, platform, success, url, error, reported_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                ON CONFLICT (schedule_id, attempt, platform) DO UPDATE
+                   SET success = excluded.success, url = excluded.url, error = excluded.error,
+                       reported_at = excluded.reported_at
+                """)
+            s.bind(row.schedule.id, at: 1)
+            s.bind(row.schedule.attemptCount, at: 2)
+            s.bind(p, at: 3)
+            s.bind(r.succeeded, at: 4)
+            s.bind(r.url, at: 5)
+            s.bind(r.error, at: 6)
+            s.bind(now.unixMilliseconds, at: 7)
+            try s.run()
+            if r.succeeded && !published.contains(p) {
+                published.append(p)
+                try db.run(
+                    """
+                    UPDATE schedule_platforms SET published_at = ?3, published_url = ?4
+                     WHERE schedule_id = ?1 AND platform = ?2
+                    """, [.text(row.schedule.id), .text(p), .integer(now.unixMilliseconds), r.url.map { .text($0) } ?? .null])
+            }
+        }
+        row.schedule.publishedPlatforms = row.schedule.platforms.filter { published.contains($0) }
+    }
+
+    func complete(project: String, id: String, token: String, results: [PlatformResult]) throws -> FinishResult {
+        var row = try loadLeased(project, id, token: token)
+        if let bad = results.firstIndex(where: { !$0.succeeded }) {
+            throw StoreError.invalidArgument("results[\(bad)]", "a failed platform must be reported with fail")
+        }
+        try apply(.complete, to: &row)
+        let now = self.now
+        try recordResults(results, row: &row, now: now)
+        // Complete means every platform is published: mark the ones not reported explicitly.
+        let missing = row.schedule.remainingPlatforms
+        if !missing.isEmpty {
+            try db.run(
+                """
+                UPDATE schedule_platforms SET published_at = ?2 WHERE schedule_id = ?1 AND published_at IS NULL
+                """, [.text(id), .integer(now.unixMilliseconds)])
+            row.schedule.publishedPlatforms = row.schedule.platforms
+        }
+        try closeAttempt(row, outcome: "COMPLETED", error: nil, at: now)
+        clearLease(&row)
+        row.schedule.publishedAt = now
+        row.schedule.failureReason = nil
+        row.schedule.updatedAt = now
+        try save(row)
+        let next = try followUp(after: row)
+        return FinishResult(schedule: row.schedule, outcome: nil, nextOccurrence: next)
+    }
+
+    func fail(
+        project: String, id: String, token: String, results: [PlatformResult], error: String, retryable: Bool
+    ) throws -> FinishResult {
+        guard !error.isEmpty, error.utf8.count <= 10_000 else {
+            throw StoreError.invalidArgument("error", "must be 1…10000 bytes")
+        }
+        var row = try loadLeased(project, id, token: token)
+        guard Lifecycle.can(.fail, from: row.schedule.state) else {
+            throw StoreError.illegal(IllegalTransition(event: .fail, current: row.schedule.state))
+        }
+        let now = self.now
+        try recordResults(results, row: &row, now: now)
+        if row.schedule.remainingPlatforms.isEmpty {
+            // Every platform has published after all.
+            try apply(.complete, to: &row)
+            try closeAttempt(row, outcome: "COMPLETED", error: error, at: now)
+            clearLease(&row)
+            row.schedule.publishedAt = now
+            row.schedule.updatedAt = now
+            try save(row)
+            return FinishResult(schedule: row.schedule, outcome: nil, nextOccurrence: try followUp(after: row))
+        }
+        let outcome = try decideFailure(&row, error: error, retryable: retryable, now: now, attemptOutcome: nil)
+        let next = row.schedule.queueStatus.isTerminal ? try followUp(after: row) : nil
+        return FinishResult(schedule: row.schedule, outcome: outcome, nextOccurrence: next)
+    }
+
+    /// Applies the retry policy to a failed attempt and saves the row.
+    func decideFailure(
+        _ row: inout Rows.Row, error: String, retryable: Bool, now: Instant, attemptOutcome: String?
+    ) throws -> FailOutcome {
+        let policy = RetryPolicy(
+            maxRetries: row.schedule.maxRetries, baseDelaySeconds: max(1, row.schedule.retryDelaySeconds),
+            maxDelaySeconds: config.maxRetryDelaySeconds, jitter: config.retryJitter)
+        let decision = policy.decide(
+            retryCount: row.schedule.retryCount, partialSuccess: !row.schedule.publishedPlatforms.isEmpty,
+            retryable: retryable, now: now, random: Double.random(in: 0...1))
+        let outcome: FailOutcome
+        switch decision {
+        case .retry(let at, let n):
+            try apply(.retry, to: &row)
+            try closeAttempt(row, outcome: attemptOutcome ?? "RETRY", error: error, at: now)
+            row.schedule.scheduledFor = at
+            row.schedule.localTime = try zone(row.schedule.timeZone).localDateTime(at: at)
+            row.schedule.retryCount = n
+            row.expiresAt = expiresAt(at, window: row.schedule.expiryWindowSeconds)
+            outcome = .retryScheduled(at: at, retryCount: n)
+        case .fail:
+            try apply(.fail, to: &row)
+            try closeAttempt(row, outcome: attemptOutcome ?? "FAILED", error: error, at: now)
+            row.failedAt = now
+            outcome = .failed
+        case .completePartially:
+            try apply(.complete, to: &row)
+            try closeAttempt(row, outcome: "PARTIAL", error: error, at: now)
+            row.schedule.publishedAt = now
+            outcome = .completedPartially
+        }
+        clearLease(&row)
+        row.schedule.failureReason = error
+        row.schedule.updatedAt = now
+        try save(row)
+        return outcome
+    }
+
+    // MARK: Recurring follow-ups
+
+    /// Inserts the series' next occurrence after `row`'s slot (wall-clock time in its zone,
+    /// bounded by recurringUntil), in the current transaction. Nil when the series has ended or
+    /// the occurrence already exists.
+    func followUp(after row: Rows.Row, notBefore: Instant? = nil) throws -> Schedule? {
+        let sc = row.schedule
+        guard sc.isRecurring, let kind = row.recurrenceKind, let text = row.recurrenceText else { return nil }
+        let zone = try zone(sc.timeZone)
+        let start = row.recurrenceStart.flatMap { try? LocalDateTime.parse($0) } ?? sc.localTime
+        var after = sc.nominalTime
+        if let notBefore, notBefore > after { after = notBefore }
+        guard
+            let next = try CompiledRecurrence.next(
+                kind: kind, text: text, start: start, zone: zone, until: sc.recurringUntil, after: after)
+        else { return nil }
+        let now = self.now
+        var n = sc
+        n.id = IDs.make("sch_", now: now)
+        n.scheduledFor = next
+        n.nominalTime = next
+        n.localTime = zone.localDateTime(at: next)
+        n.publishedPlatforms = []
+        n.queueStatus = .pending
+        n.status = .scheduled
+        n.queuedAt = nil
+        n.processingAt = nil
+        n.publishedAt = nil
+        n.retryCount = 0
+        n.externalJobID = nil
+        n.leaseOwner = nil
+        n.leaseExpiresAt = nil
+        n.attemptCount = 0
+        n.failureReason = nil
+        n.idempotencyKey = nil
+        n.createdAt = now
+        n.updatedAt = now
+        let newRow = Rows.Row(
+            schedule: n, leaseToken: nil, fingerprint: nil, recurrenceKind: kind, recurrenceText: text,
+            recurrenceStart: row.recurrenceStart, expiresAt: expiresAt(next, window: sc.expiryWindowSeconds))
+        guard try insert(newRow, ignoreDuplicateOccurrence: true) else { return nil }
+        // The series is committed to by the user: follow-ups are stored even when busy, and
+        // their advisory findings are recorded for a person to look at.
+        let proposal = ConflictChecker.Proposal(
+            project: n.projectID, scheduleID: n.id, time: next, platforms: n.platforms, zone: zone)
+        let found = try checker(for: n.projectID).check(proposal, in: SQLOccupancy(db: db))
+        try recordConflicts(found, schedule: n.id, project: n.projectID)
+        return n
+    }
+}

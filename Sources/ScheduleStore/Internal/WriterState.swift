@@ -1,0 +1,286 @@
+import SQLite
+import SchedulingCore
+
+/// Everything the writer thread owns: the read-write connection and the per-project checkers.
+///
+/// Lives on the writer thread only; every method runs inside the batch transaction and inside
+/// the operation's savepoint, so a throw undoes exactly that operation's writes.
+final class WriterState {
+    let db: Connection
+    let config: StoreConfiguration
+    private var checkers: [String: ConflictChecker] = [:]
+
+    init(db: Connection, config: StoreConfiguration) {
+        self.db = db
+        self.config = config
+    }
+
+    var now: Instant { config.clock.now() }
+
+    // MARK: Helpers shared by the operations
+
+    func checker(for project: String) -> ConflictChecker {
+        if let c = checkers[project] { return c }
+        var policy = config.conflictPolicy
+        if let o = config.rateLimitOverrides[project] {
+            for (k, v) in o { policy.rateLimits.limits[PlatformRateLimits.normalize(k)] = v }
+        }
+        let c = ConflictChecker(policy: policy)
+        checkers[project] = c
+        return c
+    }
+
+    func zone(_ id: String, field: String = "timeZone") throws(StoreError) -> Zone {
+        do {
+            return try config.zones.zone(id)
+        } catch {
+            throw .invalidArgument(field, "unknown time zone \"\(id)\"")
+        }
+    }
+
+    /// Canonical, de-duplicated platform names, each known to the project's rate-limit table.
+    func platforms(_ raw: [String], project: String, field: String = "platforms") throws(StoreError) -> [String] {
+        guard !raw.isEmpty else { throw .invalidArgument(field, "at least one platform is required") }
+        guard raw.count <= 32 else { throw .invalidArgument(field, "at most 32 platforms") }
+        let limits = checker(for: project).policy.rateLimits
+        var out: [String] = []
+        for (i, p) in raw.enumerated() {
+            let n = PlatformRateLimits.normalize(p)
+            guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
+                limits.limit(for: n) != nil
+            else {
+                throw .invalidArgument("\(field)[\(i)]", "unknown platform \"\(p)\"")
+            }
+            if !out.contains(n) { out.append(n) }
+        }
+        return out
+    }
+
+    static func checkID(_ value: String, _ field: String) throws(StoreError) {
+        guard !value.isEmpty else { throw .invalidArgument(field, "must not be empty") }
+        guard value.utf8.count <= 200 else { throw .invalidArgument(field, "at most 200 bytes") }
+    }
+
+    /// The instant and wall-clock time for `time` in `zone`.
+    func resolve(_ time: ScheduleTime, in zone: Zone, field: String = "time") throws(StoreError)
+        -> (Instant, LocalDateTime)
+    {
+        let result: (Instant, LocalDateTime)
+        switch time {
+        case .instant(let i): result = (i, zone.localDateTime(at: i))
+        case .local(let l): result = (zone.resolve(l).instant, l)
+        }
+        guard Instant.supportedRange.contains(result.0) else {
+            throw .invalidArgument(field, "outside the supported range (years 1900–9999)")
+        }
+        return result
+    }
+
+    func load(_ project: String, _ id: String) throws -> Rows.Row {
+        let s = try db.cached("SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = ?1 AND project_id = ?2")
+        s.bind(id, at: 1)
+        s.bind(project, at: 2)
+        guard let row = try s.firstRow({ Rows.decodeRow($0) }) else { throw StoreError.notFound("schedule \(id)") }
+        return row
+    }
+
+    /// Applies a lifecycle event through the one transition table.
+    func apply(_ event: LifecycleEvent, to row: inout Rows.Row) throws(StoreError) {
+        do {
+            let next = try Lifecycle.apply(event, to: row.schedule.state)
+            row.schedule.queueStatus = next.queue
+            row.schedule.status = next.schedule
+        } catch {
+            throw .illegal(error)
+        }
+    }
+
+    func expiresAt(_ scheduledFor: Instant, window: Int64?) -> Instant? {
+        window.map { scheduledFor.adding(seconds: $0) }
+    }
+
+    func clearLease(_ row: inout Rows.Row) {
+        row.leaseToken = nil
+        row.schedule.leaseOwner = nil
+        row.schedule.leaseExpiresAt = nil
+    }
+
+    /// Runs the conflict checks and applies the auto-resolve rule: returns the time to store,
+    /// whether it was moved, and the findings; throws failedPrecondition with the blocking ones.
+    func validate(
+        project: String, excluding: String?, time: Instant, zone: Zone, platforms: [String], autoResolve: Bool
+    ) throws -> (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict]) {
+        let proposal = ConflictChecker.Proposal(
+            project: project, scheduleID: excluding, time: time, platforms: platforms, zone: zone)
+        let v = try checker(for: project).validate(proposal, autoResolve: autoResolve, in: SQLOccupancy(db: db))
+        if v.valid { return (time, false, v.conflicts, v.conflicts) }
+        if autoResolve, let t = v.suggestedTime {
+            return (t, true, v.conflicts + v.suggestedConflicts, v.suggestedConflicts)
+        }
+        let blocking = v.conflicts.filter { $0.severity.isBlocking }
+        throw StoreError(
+            code: .failedPrecondition,
+            message: autoResolve
+                ? "schedule conflicts detected and no free slot within the auto-resolve horizon"
+                : "schedule conflicts detected", field: "time", conflicts: blocking)
+    }
+
+    /// Persists the advisory findings (WARNING) at a schedule's stored time.
+    func recordConflicts(_ conflicts: [Conflict], schedule: String, project: String) throws {
+        for c in conflicts where c.severity == .warning {
+            let s = try db.cached(
+                """
+                INSERT INTO schedule_conflicts (id, project_id, schedule1_id, schedule2_id, conflict_type,
+                    conflict_time, conflict_reason, suggestion, platform, severity, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                """)
+            let now = self.now
+            s.bind(IDs.make("cfl_", now: now), at: 1)
+            s.bind(project, at: 2)
+            s.bind(schedule, at: 3)
+            s.bind(c.conflictingScheduleID, at: 4)
+            s.bind(c.type.rawValue, at: 5)
+            s.bind(c.time.unixMilliseconds, at: 6)
+            s.bind(c.reason, at: 7)
+            s.bind(c.suggestion, at: 8)
+            s.bind(c.platform, at: 9)
+            s.bind(c.severity.rawValue, at: 10)
+            s.bind(now.unixMilliseconds, at: 11)
+            try s.run()
+        }
+    }
+
+    // MARK: Rows
+
+    /// Inserts a new schedule and its platform rows. With `ignoreDuplicateOccurrence`, an
+    /// existing row for the same series slot makes it a no-op returning false.
+    @discardableResult
+    func insert(_ row: Rows.Row, ignoreDuplicateOccurrence: Bool = false) throws -> Bool {
+        let sc = row.schedule
+        let s = try db.cached(
+            """
+            INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
+                platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
+                recurring_config, recurrence_kind, recurrence_text, recurrence_start, recurring_until, series_id,
+                retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, attempt_count,
+                lease_loss_policy, expiry_window, expires_at, notes, metadata, idempotency_key,
+                request_fingerprint, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
+            ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
+            """)
+        s.bind(sc.id, at: 1)
+        s.bind(sc.contentID, at: 2)
+        s.bind(sc.projectID, at: 3)
+        s.bind(sc.scheduledFor.unixMilliseconds, at: 4)
+        s.bind(sc.localTime.description, at: 5)
+        s.bind(sc.timeZone, at: 6)
+        s.bind(sc.nominalTime.unixMilliseconds, at: 7)
+        s.bind(sc.platforms.joined(separator: ","), at: 8)
+        s.bind(sc.publishedPlatforms.joined(separator: ","), at: 9)
+        s.bind(sc.priority, at: 10)
+        s.bind(sc.queueStatus.rawValue, at: 11)
+        s.bind(sc.status.rawValue, at: 12)
+        s.bind(sc.isRecurring, at: 13)
+        s.bind(sc.recurringPattern, at: 14)
+        s.bind(sc.recurringConfig, at: 15)
+        s.bind(row.recurrenceKind, at: 16)
+        s.bind(row.recurrenceText, at: 17)
+        s.bind(row.recurrenceStart, at: 18)
+        s.bind(sc.recurringUntil?.unixMilliseconds, at: 19)
+        s.bind(sc.seriesID, at: 20)
+        s.bind(sc.retryCount, at: 21)
+        s.bind(sc.maxRetries, at: 22)
+        s.bind(sc.retryDelaySeconds, at: 23)
+        s.bind(sc.publishDelaySeconds, at: 24)
+        s.bind(sc.externalJobID, at: 25)
+        s.bind(sc.attemptCount, at: 26)
+        s.bind(sc.leaseLossPolicy.rawValue, at: 27)
+        s.bind(sc.expiryWindowSeconds, at: 28)
+        s.bind(row.expiresAt?.unixMilliseconds, at: 29)
+        s.bind(sc.notes, at: 30)
+        s.bind(sc.metadataJSON, at: 31)
+        s.bind(sc.idempotencyKey, at: 32)
+        s.bind(row.fingerprint, at: 33)
+        s.bind(sc.createdAt.unixMilliseconds, at: 34)
+        s.bind(sc.updatedAt.unixMilliseconds, at: 35)
+        try s.run()
+        if ignoreDuplicateOccurrence && db.changes == 0 { return false }
+        try insertPlatforms(sc.platforms, of: sc, published: [:])
+        return true
+    }
+
+    func insertPlatforms(_ platforms: [String], of sc: Schedule, published: [String: (Int64?, String?)]) throws {
+        let occupies = sc.queueStatus != .cancelled && sc.queueStatus != .failed
+        for p in platforms {
+            let s = try db.cached(
+                """
+                INSERT INTO schedule_platforms (schedule_id, platform, project_id, scheduled_for, occupies,
+                    published_at, published_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                """)
+            s.bind(sc.id, at: 1)
+            s.bind(p, at: 2)
+            s.bind(sc.projectID, at: 3)
+            s.bind(sc.scheduledFor.unixMilliseconds, at: 4)
+            s.bind(occupies, at: 5)
+            s.bind(published[p]?.0, at: 6)
+            s.bind(published[p]?.1, at: 7)
+            try s.run()
+        }
+    }
+
+    /// Writes every mutable column of `row` back (the trigger keeps schedule_platforms in step).
+    func save(_ row: Rows.Row) throws {
+        let sc = row.schedule
+        let s = try db.cached(
+            """
+            UPDATE schedules SET scheduled_for = ?2, local_time = ?3, timezone = ?4, platforms = ?5,
+                published_platforms = ?6, priority = ?7, queue_status = ?8, status = ?9, queued_at = ?10,
+                processing_at = ?11, published_at = ?12, failed_at = ?13, cancelled_at = ?14, retry_count = ?15,
+                lease_owner = ?16, lease_token = ?17, lease_expires_at = ?18, attempt_count = ?19,
+                expires_at = ?20, failure_reason = ?21, notes = ?22, updated_at = ?23, nominal_time = ?24
+             WHERE id = ?1
+            """)
+        s.bind(sc.id, at: 1)
+        s.bind(sc.scheduledFor.unixMilliseconds, at: 2)
+        s.bind(sc.localTime.description, at: 3)
+        s.bind(sc.timeZone, at: 4)
+        s.bind(sc.platforms.joined(separator: ","), at: 5)
+        s.bind(sc.publishedPlatforms.joined(separator: ","), at: 6)
+        s.bind(sc.priority, at: 7)
+        s.bind(sc.queueStatus.rawValue, at: 8)
+        s.bind(sc.status.rawValue, at: 9)
+        s.bind(sc.queuedAt?.unixMilliseconds, at: 10)
+        s.bind(sc.processingAt?.unixMilliseconds, at: 11)
+        s.bind(sc.publishedAt?.unixMilliseconds, at: 12)
+        s.bind(row.failedAt?.unixMilliseconds, at: 13)
+        s.bind(row.cancelledAt?.unixMilliseconds, at: 14)
+        s.bind(sc.retryCount, at: 15)
+        s.bind(sc.leaseOwner, at: 16)
+        s.bind(row.leaseToken, at: 17)
+        s.bind(sc.leaseExpiresAt?.unixMilliseconds, at: 18)
+        s.bind(sc.attemptCount, at: 19)
+        s.bind(row.expiresAt?.unixMilliseconds, at: 20)
+        s.bind(sc.failureReason, at: 21)
+        s.bind(sc.notes, at: 22)
+        s.bind(sc.updatedAt.unixMilliseconds, at: 23)
+        s.bind(sc.nominalTime.unixMilliseconds, at: 24)
+        try s.run()
+    }
+
+    /// Ends the open attempt of `row` (if any) with `outcome`.
+    func closeAttempt(_ row: Rows.Row, outcome: String, error: String?, at now: Instant) throws {
+        guard row.schedule.attemptCount > 0 else { return }
+        let s = try db.cached(
+            """
+            UPDATE attempts SET ended_at = ?3, outcome = ?4, error = ?5
+             WHERE schedule_id = ?1 AND attempt = ?2 AND ended_at IS NULL
+            """)
+        s.bind(row.schedule.id, at: 1)
+        s.bind(row.schedule.attemptCount, at: 2)
+        s.bind(now.unixMilliseconds, at: 3)
+        s.bind(outcome, at: 4)
+        s.bind(error, at: 5)
+        try s.run()
+    }
+}

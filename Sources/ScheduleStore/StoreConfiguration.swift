@@ -1,0 +1,49 @@
+import SchedulingCore
+
+/// How the store opens and runs. Plain values with documented defaults; executables fill it
+/// from flags or files.
+public struct StoreConfiguration: Sendable {
+    /// SQLite's `synchronous` setting for the writer.
+    public enum Synchronous: String, Sendable, Hashable {
+        /// WAL + NORMAL: an acknowledged write survives any process crash (kill -9); the last
+        /// commits may be lost on power failure. The default.
+        case normal = "NORMAL"
+        /// WAL + FULL: fsync on every commit; survives power loss. Group commit keeps it fast.
+        case full = "FULL"
+    }
+
+    /// The database file (created when missing).
+    public var path: String
+    /// Default `.normal`.
+    public var synchronous: Synchronous = .normal
+    /// Read-only connections, each on its own thread. Default 2.
+    public var readerCount: Int = 2
+    /// How long a connection waits for a lock held by another process. Default 5000 ms.
+    public var busyTimeoutMilliseconds: Int32 = 5000
+    /// Most operations the writer applies in one transaction. Default 512.
+    public var maxBatchSize: Int = 512
+    /// SQLite page cache per connection, KiB. Default 65536 (64 MiB).
+    public var cacheSizeKiB: Int = 65_536
+    /// The conflict rules; rate limits may be overridden per project below.
+    public var conflictPolicy = ConflictPolicy()
+    /// Per project: platform → hourly limit, on top of ``conflictPolicy``'s table.
+    public var rateLimitOverrides: [String: [String: Int]] = [:]
+    /// A one-off schedule not started this long after its time is EXPIRED. Default 24 h;
+    /// nil = never. A schedule may set its own.
+    public var defaultExpiryWindowSeconds: Int64? = 86_400
+    /// A recurring occurrence not started this long after its time is SKIPPED and the series
+    /// moves on. Default 1 h.
+    public var catchUpWindowSeconds: Int64 = 3_600
+    /// Upper bound of any retry backoff. Default 24 h.
+    public var maxRetryDelaySeconds: Int64 = 86_400
+    /// Retry backoff jitter (fraction, 0…1). Default 0.1.
+    public var retryJitter: Double = 0.1
+    /// Where zones come from. Default the system tzdata.
+    public var zones: TimeZoneDatabase = .system
+    /// The source of "now". Default the system clock; tests inject a ``ManualClock``.
+    public var clock: any WallClock = SystemClock()
+
+    public init(path: String) {
+        self.path = path
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import SQLite
+import ScheduleStore
+import SchedulingCore
+import Synchronization
+
+/// The store scenarios of docs/BENCHMARKS.md.
+enum Scenarios {
+    static let base = Instant(unixSeconds: 1_900_000_000)  // 2030-03-17, far from "now"
+
+    static func open(_ o: BenchOptions, clock: any WallClock = SystemClock()) throws -> ScheduleStore {
+        var c = StoreConfiguration(path: o.path)
+        c.synchronous = o.full ? .full : .normal
+        c.clock = clock
+        return try ScheduleStore(configuration: c)
+    }
+
+    /// 64 concurrent callers enqueue `count` schedules with full validation; no conflicts block.
+    static func enqueue(_ o: BenchOptions) async throws -> BenchResult {
+        let store = try open(o)
+        defer { store.close() }
+        let callers = 64
+        let per = o.count / callers
+        let start = monotonicMicros()
+        let lat = try await withThrowingTaskGroup(of: Latencies.self) { group in
+            for c in 0..<callers {
+                group.addTask {
+                    var l = Latencies()
+                    l.samples.reserveCapacity(per)
+                    for i in 0..<per {
+                        // 151 s apart: at most two neighbours in a resource window (±150 s) and
+                        // 48 an hour per platform, so every check runs and none warns or blocks.
+                        let n = Int64(i * callers + c)
+                        let t0 = monotonicMicros()
+                        _ = try await store.enqueue(
+                            EnqueueRequest(
+                                projectID: "bench", contentID: "c\(n)", time: .instant(base.adding(seconds: n * 151)),
+                                timeZone: "Europe/Berlin", platforms: ["twitter", "linkedin"], priority: Int(n % 10) + 1))
+                        l.add(monotonicMicros() - t0)
+                    }
+                    return l
+                }
+            }
+            var all = Latencies()
+            for try await l in group { all.merge(l) }
+            return all
+        }
+        let elapsed = (monotonicMicros() - start) / 1_000_000
+        return BenchResult(
+            scenario: "enqueue", opsPerSec: Double(per * callers) / elapsed, p50: lat.percentile(0.5),
+            p99: lat.percentile(0.99))
+    }
+
+    /// Workers dequeue (32 at a time) and complete `count` due items; a cycle is one item.
+    static func cycle(_ o: BenchOptions) async throws -> BenchResult {
+        try prepare(o.path, project: "bench", due: o.count, future: 0)
+        let store = try open(o)
+        defer { store.close() }
+        let workers = 8
+        let done = Counter()
+        let start = monotonicMicros()
+        let lat = try await withThrowingTaskGroup(of: Latencies.self) { group in
+            for w in 0..<workers {
+                group.addTask {
+                    var l = Latencies()
+                    while true {
+                        let t0 = monotonicMicros()
+                        let leases = try await store.dequeue(
+                            DequeueRequest(projectID: "bench", limit: 32, leaseSeconds: 60, workerID: "w\(w)"))
+                        l.add(monotonicMicros() - t0)
+                        if leases.isEmpty { break }
+                        try await withThrowingTaskGroup(of: Double.self) { inner in
+                            for lease in leases {
+                                inner.addTask {
+                                    let t1 = monotonicMicros()
+                                    _ = try await store.complete(
+                                        projectID: "bench", scheduleID: lease.schedule.id, leaseToken: lease.token)
+                                    return monotonicMicros() - t1
+                                }
+                            }
+                            for try await us in inner { l.add(us) }
+                        }
+                        done.value.add(leases.count, ordering: .relaxed)
+                    }
+                    return l
+                }
+            }
+            var all = Latencies()
+            for try await l in group { all.merge(l) }
+            return all
+        }
+        let elapsed = (monotonicMicros() - start) / 1_000_000
+        return BenchResult(
+            scenario: "cycle", opsPerSec: Double(done.value.load(ordering: .relaxed)) / elapsed, p50: lat.percentile(0.5),
+            p99: lat.percentile(0.99))
+    }
+
+    /// Dequeue latency (limit 10) with 5,000 due items among 10k and among 1M pending rows.
+    static func dequeueScale(_ o: BenchOptions) async throws -> BenchResult {
+        func measure(total: Int, path: String) async throws -> (Latencies, Double) {
+            try prepare(path, project: "bench", due: 5_000, future: total - 5_000)
+            var opts = o
+            opts.path = path
+            let store = try open(opts)
+            defer { store.close() }
+            var l = Latencies()
+            let start = monotonicMicros()
+            for _ in 0..<500 {
+                let t0 = monotonicMicros()
+                let leases = try await store.dequeue(
+                    DequeueRequest(projectID: "bench", limit: 10, leaseSeconds: 60, workerID: "w"))
+                l.add(monotonicMicros() - t0)
+                precondition(leases.count == 10, "ran out of due items")
+            }
+            return (l, 500 / ((monotonicMicros() - start) / 1_000_000))
+        }
+        let dir = (o.path as NSString).deletingLastPathComponent
+        let (small, _) = try await measure(total: 10_000, path: dir + "/scale-10k.sqlite")
+        let (large, rate) = try await measure(total: 1_000_000, path: dir + "/scale-1m.sqlite")
+        return BenchResult(
+            scenario: "dequeue-scale", opsPerSec: rate, p50: large.percentile(0.5), p99: large.percentile(0.99),
+            extra: [
+                ("p99_us_10k", small.percentile(0.99)), ("p99_us_1m", large.percentile(0.99)),
+                ("p50_us_10k", small.percentile(0.5)), ("p50_us_1m", large.percentile(0.5)),
+            ])
+    }
+
+    /// Enqueue with autoResolve into busy hours: 100k schedules in one project, a busy block
+    /// 09:00–15:00 UTC every day (one a minute: the resource window is full), requests at
+    /// random minutes inside the block, so every request searches for a slot.
+    static func validate(_ o: BenchOptions) async throws -> BenchResult {
+        try prepareBusy(o.path, project: "bench", count: 100_000)
+        let store = try open(o)
+        defer { store.close() }
+        var l = Latencies()
+        var rng = SystemRandomNumberGenerator()
+        let requests = 2_000
+        let start = monotonicMicros()
+        var adjusted = 0
+        for i in 0..<requests {
+            let day = Int64.random(in: 0..<270, using: &rng)
+            let minute = Int64.random(in: 0..<360, using: &rng)
+            let t = base.adding(seconds: day * 86_400 + 9 * 3600 + minute * 60 + 30)
+            let t0 = monotonicMicros()
+            let r = try await store.enqueue(
+                EnqueueRequest(
+                    projectID: "bench", contentID: "v\(i)", time: .instant(t), platforms: ["twitter"], autoResolve: true))
+            l.add(monotonicMicros() - t0)
+            if r.adjustedTime != nil { adjusted += 1 }
+        }
+        let elapsed = (monotonicMicros() - start) / 1_000_000
+        return BenchResult(
+            scenario: "validate", opsPerSec: Double(requests) / elapsed, p50: l.percentile(0.5), p99: l.percentile(0.99),
+            extra: [("adjusted_fraction", Double(adjusted) / Double(requests))])
+    }
+
+    // MARK: Bulk fill (straight SQL: fast, outside the measurement)
+
+    /// Creates the schema, then inserts `due` items due in the past (five minutes apart) and
+    /// `future` items far in the future.
+    static func prepare(_ path: String, project: String, due: Int, future: Int) throws {
+        try createSchema(path)
+        let db = try Connection(path: path)
+        defer { try? db.close() }
+        let now = SystemClock().now().unixMilliseconds
+        try db.transaction {
+            try fill(db, project: project, count: due, timeSQL: "\(now) - (n + 1) * 300000")
+            try fill(db, project: project, count: future, timeSQL: "\(base.unixMilliseconds) + n * 60000", offset: due)
+        }
+    }
+
+    static func prepareBusy(_ path: String, project: String, count: Int) throws {
+        try createSchema(path)
+        let db = try Connection(path: path)
+        defer { try? db.close() }
+        try db.transaction {
+            try fill(
+                db, project: project, count: count,
+                timeSQL: "\(base.unixMilliseconds) + (n / 360) * 86400000 + 32400000 + (n % 360) * 60000")
+        }
+    }
+
+    static func createSchema(_ path: String) throws {
+        var c = StoreConfiguration(path: path)
+        c.readerCount = 1
+        let store = try ScheduleStore(configuration: c)
+        store.close()
+    }
+
+    static func fill(_ db: Connection, project: String, count: Int, timeSQL: String, offset: Int = 0) throws {
+        guard count > 0 else { return }
+        try db.execute(
+            """
+            WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < \(count))
+            INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
+                platforms, priority, expiry_window, expires_at, created_at, updated_at)
+            SELECT printf('sch_bulk%010d', n + \(offset)), 'c' || n, '\(project)', \(timeSQL),
+                   strftime('%Y-%m-%dT%H:%M:%S', (\(timeSQL)) / 1000, 'unixepoch'), 'UTC', \(timeSQL),
+                   'TWITTER', 1 + (n % 10), NULL, NULL, 0, 0
+              FROM seq;
+            WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < \(count))
+            INSERT INTO schedule_platforms (schedule_id, platform, project_id, scheduled_for)
+            SELECT printf('sch_bulk%010d', n + \(offset)), 'TWITTER', '\(project)', \(timeSQL) FROM seq;
+            """)
+    }
+}
+
+/// A shared counter for tasks.
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import ScheduleStore
+import SchedulingCore
+
+/// `scheduler-bench`: measurements of the service's components.
+@main
+struct SchedulerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler-bench",
+        abstract: "Benchmarks of the scheduler's components (build with -c release).",
+        subcommands: [StoreBench.self])
+}
+
+/// `scheduler-bench store SCENARIO [--json]`.
+struct StoreBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Schedule store scenarios: enqueue, cycle, dequeue-scale, validate, all.")
+
+    @Argument(help: "enqueue | cycle | dequeue-scale | validate | all")
+    var scenario: String
+
+    @Flag(help: "Print one JSON object per scenario.")
+    var json = false
+
+    @Option(help: "Database path (default: a temporary directory, removed afterwards).")
+    var db: String?
+
+    @Option(help: "Operations for enqueue / cycle.")
+    var count: Int = 100_000
+
+    @Flag(help: "synchronous=FULL instead of NORMAL.")
+    var full = false
+
+    mutating func run() async throws {
+        if scenario == "crash-writer" {
+            // Hidden: the child process of the crash test.
+            guard let db else { throw ValidationError("crash-writer needs --db PATH") }
+            try await CrashWriter.run(path: db)
+            return
+        }
+        let names = scenario == "all" ? ["enqueue", "cycle", "dequeue-scale", "validate"] : [scenario]
+        for name in names {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scheduler-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let path = db ?? dir.appendingPathComponent("bench.sqlite").path
+            let options = BenchOptions(path: path, count: count, full: full)
+            let result: BenchResult
+            switch name {
+            case "enqueue": result = try await Scenarios.enqueue(options)
+            case "cycle": result = try await Scenarios.cycle(options)
+            case "dequeue-scale": result = try await Scenarios.dequeueScale(options)
+            case "validate": result = try await Scenarios.validate(options)
+            default: throw ValidationError("unknown scenario \"\(name)\": enqueue, cycle, dequeue-scale, validate, all")
+            }
+            print(json ? result.json : result.text)
+        }
+    }
+}
+
+struct BenchOptions {
+    var path: String
+    var count: Int
+    var full: Bool
+}
+
+struct BenchResult {
+    var scenario: String
+    var opsPerSec: Double
+    var p50: Double
+    var p99: Double
+    var extra: [(String, Double)] = []
+
+    var json: String {
+        var fields = [
+            "\"scenario\":\"\(scenario)\"", "\"ops_per_sec\":\(Int(opsPerSec.rounded()))",
+            "\"p50_us\":\(Self.fmt(p50))", "\"p99_us\":\(Self.fmt(p99))",
+        ]
+        for (k, v) in extra { fields.append("\"\(k)\":\(Self.fmt(v))") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    var text: String {
+        var s = "\(scenario): \(Int(opsPerSec.rounded())) ops/s, p50 \(Self.fmt(p50)) µs, p99 \(Self.fmt(p99)) µs"
+        for (k, v) in extra { s += ", \(k) \(Self.fmt(v))" }
+        return s
+    }
+
+    static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+}
+
+/// Latency samples in microseconds.
+struct Latencies {
+    var samples: [Double] = []
+    mutating func add(_ us: Double) { samples.append(us) }
+    mutating func merge(_ other: Latencies) { samples += other.samples }
+    func percentile(_ p: Double) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        let sorted = samples.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+    }
+}
+
+@inline(__always)
+func monotonicMicros() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1000
+}

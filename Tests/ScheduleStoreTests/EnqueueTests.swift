@@ -1,0 +1,207 @@
+import ScheduleStore
+import SchedulingCore
+import Testing
+
+@Suite("Enqueue, get, list, update")
+struct EnqueueTests {
+    @Test func enqueueStoresEveryFieldAndGetReadsItBack() async throws {
+        let f = try StoreFixture()
+        let r = try await f.store.enqueue(
+            EnqueueRequest(
+                projectID: "p1", contentID: "c1",
+                time: .local(LocalDateTime(year: 2030, month: 1, day: 7, hour: 9, minute: 30)!),
+                timeZone: "America/New_York", platforms: ["twitter", "dev.to", "Twitter"], priority: 7,
+                publishDelaySeconds: 30, maxRetries: 5, retryDelaySeconds: 60, notes: "hello",
+                metadataJSON: #"{"campaign":"launch"}"#, expiryWindowSeconds: 600, leaseLossPolicy: .retry,
+                externalJobID: "job-1"))
+        #expect(!r.replayed)
+        #expect(r.adjustedTime == nil)
+        let s = try await f.store.get(projectID: "p1", scheduleID: r.schedule.id)
+        #expect(s == r.schedule)
+        #expect(s.scheduledFor == Instant(iso8601: "2030-01-07T14:30:00Z"))
+        #expect(s.localTime == LocalDateTime(year: 2030, month: 1, day: 7, hour: 9, minute: 30))
+        #expect(s.timeZone == "America/New_York")
+        #expect(s.platforms == ["TWITTER", "DEVTO"])
+        #expect(s.priority == 7)
+        #expect(s.queueStatus == .pending && s.status == .scheduled)
+        #expect(s.publishDelaySeconds == 30 && s.maxRetries == 5 && s.retryDelaySeconds == 60)
+        #expect(s.notes == "hello")
+        #expect(s.metadataJSON == #"{"campaign":"launch"}"#)
+        #expect(s.expiryWindowSeconds == 600)
+        #expect(s.leaseLossPolicy == .retry)
+        #expect(s.externalJobID == "job-1")
+        #expect(s.createdAt == t0 && s.updatedAt == t0)
+        #expect(!s.isRecurring && s.seriesID == nil)
+        #expect(s.remainingPlatforms == ["TWITTER", "DEVTO"])
+        // Another project cannot see it.
+        let e = await storeError { _ = try await f.store.get(projectID: "p2", scheduleID: r.schedule.id) }
+        #expect(e?.code == .notFound)
+    }
+
+    static var badInputs: [(String, (inout EnqueueRequest) -> Void)] { [
+        ("priority", { (r: inout EnqueueRequest) in r.priority = 11 }),
+        ("priority", { (r: inout EnqueueRequest) in r.priority = 0 }),
+        ("timeZone", { (r: inout EnqueueRequest) in r.timeZone = "Mars/Olympus" }),
+        ("platforms", { (r: inout EnqueueRequest) in r.platforms = [] }),
+        ("platforms[1]", { (r: inout EnqueueRequest) in r.platforms = ["twitter", "myspace"] }),
+        ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = "{not json" }),
+        ("projectID", { (r: inout EnqueueRequest) in r.projectID = "" }),
+        ("contentID", { (r: inout EnqueueRequest) in r.contentID = "" }),
+        ("maxRetries", { (r: inout EnqueueRequest) in r.maxRetries = -1 }),
+        ("publishDelaySeconds", { (r: inout EnqueueRequest) in r.publishDelaySeconds = -5 }),
+        ("time", { (r: inout EnqueueRequest) in r.time = .instant(Instant(unixSeconds: 400_000_000_000)) }),
+        ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .rrule("FREQ=SOMETIMES") }),
+        ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .cron("61 * * * *") }),
+        ("recurringPattern", { (r: inout EnqueueRequest) in r.recurrence = .shorthand(pattern: "hourly", configJSON: nil) }),
+        ("recurringUntil", { (r: inout EnqueueRequest) in
+            r.recurrence = .rrule("FREQ=DAILY")
+            r.recurringUntil = t0.adding(seconds: -1)
+        }),
+    ] }
+
+    @Test(arguments: 0..<15)
+    func badInputNamesTheField(index: Int) async throws {
+        let (field, mutate) = Self.badInputs[index]
+        let f = try StoreFixture()
+        var r = EnqueueRequest(projectID: "p1", contentID: "c", time: .instant(t0), platforms: ["twitter"])
+        mutate(&r)
+        let e = await storeError { _ = try await f.store.enqueue(r) }
+        #expect(e?.code == .invalidArgument)
+        #expect(e?.field == field)
+        let page = try await f.store.list(ListRequest(projectID: r.projectID.isEmpty ? "p1" : r.projectID))
+        #expect(page.total == 0, "nothing half-written")
+    }
+
+    @Test func idempotencyKeyReplaysTheSameRequestAndRefusesADifferentOne() async throws {
+        let f = try StoreFixture()
+        var r = EnqueueRequest(
+            projectID: "p1", contentID: "c", time: .instant(t0), platforms: ["twitter"], idempotencyKey: "k1")
+        let first = try await f.store.enqueue(r)
+        f.clock.advance(seconds: 10)
+        let again = try await f.store.enqueue(r)
+        #expect(again.replayed)
+        #expect(again.schedule.id == first.schedule.id)
+        r.priority = 9
+        let e = await storeError { _ = try await f.store.enqueue(r) }
+        #expect(e?.code == .alreadyExists)
+        #expect(e?.field == "idempotencyKey")
+        // The key is per project.
+        r.projectID = "p2"
+        #expect(try await !f.store.enqueue(r).replayed)
+    }
+
+    @Test func blockingConflictsRefuseUnlessAutoResolve() async throws {
+        let f = try StoreFixture()
+        for i in 0..<5 {  // five at the same minute fill the resource window (max 5)
+            _ = try await f.store.enqueue(
+                EnqueueRequest(projectID: "p1", contentID: "c\(i)", time: .instant(t0), platforms: ["twitter"]))
+        }
+        let req = EnqueueRequest(projectID: "p1", contentID: "x", time: .instant(t0), platforms: ["twitter"])
+        let e = await storeError { _ = try await f.store.enqueue(req) }
+        #expect(e?.code == .failedPrecondition)
+        #expect(e?.conflicts.contains { $0.type == .resource && $0.severity == .error } == true)
+
+        var auto = req
+        auto.autoResolve = true
+        let r = try await f.store.enqueue(auto)
+        #expect(r.originalTime == t0)
+        #expect(r.adjustedTime == t0.adding(seconds: 900))
+        #expect(r.schedule.scheduledFor == t0.adding(seconds: 900))
+        #expect(r.schedule.localTime == LocalDateTime(year: 2030, month: 1, day: 7, hour: 12, minute: 15))
+        #expect(r.conflicts.contains { $0.type == .sameTime })
+    }
+
+    @Test func warningsArePersistedAsScheduleConflictsAndCanBeResolved() async throws {
+        let f = try StoreFixture()
+        let a = try await f.add(minutes: 0)
+        let b = try await f.store.enqueue(
+            EnqueueRequest(projectID: "p1", contentID: "b", time: .instant(t0.adding(seconds: 30)), platforms: ["twitter"]))
+        #expect(b.conflicts.contains { $0.type == .sameTime && $0.conflictingScheduleID == a.id })
+        let list = try await f.store.listConflicts(projectID: "p1")
+        #expect(list.count == 1)
+        let c = try #require(list.first)
+        #expect(c.schedule1ID == b.schedule.id && c.schedule2ID == a.id)
+        #expect(c.type == .sameTime && c.severity == .warning && !c.resolved)
+        let resolved = try await f.store.resolveConflict(
+            projectID: "p1", conflictID: c.id, resolution: "fine, different audiences", resolvedBy: "alice")
+        #expect(resolved.resolved && resolved.resolvedBy == "alice" && resolved.resolvedAt == t0)
+        #expect(try await f.store.listConflicts(projectID: "p1").isEmpty)
+        #expect(try await f.store.listConflicts(projectID: "p1", includeResolved: true).count == 1)
+        let e = await storeError {
+            _ = try await f.store.resolveConflict(projectID: "p2", conflictID: c.id, resolution: "x", resolvedBy: "bob")
+        }
+        #expect(e?.code == .notFound)
+    }
+
+    @Test func rateLimitCountsUseThePlatformIndex() async throws {
+        let f = try StoreFixture { $0.rateLimitOverrides = ["p1": ["reddit": 2]] }
+        _ = try await f.add(minutes: 0, platforms: ["reddit"])
+        _ = try await f.add(minutes: 10, platforms: ["reddit"])
+        let e = await storeError { _ = try await f.add(minutes: 20, platforms: ["reddit", "twitter"]) }
+        #expect(e?.conflicts.first?.type == .rateLimit)
+        #expect(e?.conflicts.first?.platform == "REDDIT")
+        // Cancelled schedules free their slot.
+        let page = try await f.store.list(ListRequest(projectID: "p1"))
+        _ = try await f.store.cancel(projectID: "p1", scheduleID: page.items[0].id)
+        _ = try await f.add(minutes: 20, platforms: ["reddit"])
+        let check = try await f.store.checkConflicts(projectID: "p1", time: .instant(t0), platforms: ["reddit"])
+        #expect(!check.valid)
+    }
+
+    @Test func listFiltersSortsAndPages() async throws {
+        let f = try StoreFixture()
+        for i in 0..<25 {
+            f.clock.advance(seconds: 1)
+            _ = try await f.add(minutes: Int64(i * 10), platforms: i % 2 == 0 ? ["twitter"] : ["linkedin"], priority: i % 10 + 1)
+        }
+        var page = try await f.store.list(ListRequest(projectID: "p1", page: 2, limit: 10))
+        #expect(page.total == 25 && page.totalPages == 3 && page.items.count == 10)
+        #expect(page.items.first?.scheduledFor == t0.adding(seconds: 100 * 60))
+        page = try await f.store.list(ListRequest(projectID: "p1", platform: "LinkedIn", limit: 100))
+        #expect(page.total == 12)
+        page = try await f.store.list(
+            ListRequest(projectID: "p1", from: t0.adding(seconds: 600), to: t0.adding(seconds: 1800), limit: 100))
+        #expect(page.items.map(\.scheduledFor) == [600, 1200, 1800].map { t0.adding(seconds: Int64($0)) })
+        page = try await f.store.list(ListRequest(projectID: "p1", limit: 3, sortBy: .priority, order: .desc))
+        #expect(page.items.map(\.priority) == [10, 10, 9])
+        page = try await f.store.list(ListRequest(projectID: "p1", limit: 1, sortBy: .createdAt, order: .desc))
+        #expect(page.items.first?.createdAt == t0.adding(seconds: 25))
+        let first = try await f.store.list(ListRequest(projectID: "p1", limit: 1)).items[0]
+        _ = try await f.store.pause(projectID: "p1", scheduleID: first.id)
+        page = try await f.store.list(ListRequest(projectID: "p1", queueStatus: .paused))
+        #expect(page.items.map(\.id) == [first.id])
+        for bad in [ListRequest(projectID: "p1", page: 0), ListRequest(projectID: "p1", limit: 101)] {
+            let e = await storeError { _ = try await f.store.list(bad) }
+            #expect(e?.code == .invalidArgument)
+        }
+    }
+
+    @Test func updateRevalidatesExcludingItselfAndKeepsWallClockAcrossZoneChange() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add(minutes: 0)
+        // Moving by 30 s would conflict with itself if it were not excluded.
+        var r = try await f.store.update(
+            UpdateRequest(projectID: "p1", scheduleID: s.id, time: .instant(t0.adding(seconds: 30)), priority: 9, notes: "n"))
+        #expect(r.schedule.scheduledFor == t0.adding(seconds: 30))
+        #expect(r.conflicts.isEmpty)
+        #expect(r.schedule.priority == 9 && r.schedule.notes == "n")
+        r = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, timeZone: "Europe/Berlin"))
+        #expect(r.schedule.timeZone == "Europe/Berlin")
+        #expect(r.schedule.localTime == LocalDateTime(year: 2030, month: 1, day: 7, hour: 12, minute: 0, second: 30))
+        #expect(r.schedule.scheduledFor == t0.adding(seconds: 30 - 3600))
+        r = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, platforms: ["linkedin", "medium"]))
+        #expect(r.schedule.platforms == ["LINKEDIN", "MEDIUM"])
+        let got = try await f.store.get(projectID: "p1", scheduleID: s.id)
+        #expect(got == r.schedule)
+        let e = await storeError { _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, priority: 0)) }
+        #expect(e?.field == "priority")
+        #expect(try await f.store.get(projectID: "p1", scheduleID: s.id).priority == 9, "nothing half-written")
+    }
+
+    @Test func dataSurvivesReopen() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add(minutes: 0)
+        try f.reopen()
+        #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s)
+    }
+}
