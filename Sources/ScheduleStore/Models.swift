@@ -325,6 +325,12 @@ public struct ReapResult: Sendable, Hashable {
     public var retried: Int = 0
     /// PROCESSING items failed with "outcome unknown" (or retries exhausted).
     public var failed: Int = 0
+
+    public init(released: Int = 0, retried: Int = 0, failed: Int = 0) {
+        self.released = released
+        self.retried = retried
+        self.failed = failed
+    }
 }
 
 /// What a missed-window pass did.
@@ -335,6 +341,12 @@ public struct MissedWindowResult: Sendable, Hashable {
     public var skipped: Int = 0
     /// Next occurrences created for series that moved on.
     public var followUps: Int = 0
+
+    public init(expired: Int = 0, skipped: Int = 0, followUps: Int = 0) {
+        self.expired = expired
+        self.skipped = skipped
+        self.followUps = followUps
+    }
 }
 
 /// The seed's getQueueStats.
@@ -348,6 +360,8 @@ public struct QueueStats: Sendable, Hashable {
     public var successRate: Double?
     /// Most items due and waiting for a worker at one moment, over the window.
     public var peakQueueLength = 0
+
+    public init() {}
 }
 
 /// The seed's QueueMetrics: one project's figures for one UTC day.

@@ -1,0 +1,107 @@
+import ScheduleStore
+import SchedulingCore
+import Testing
+
+@Suite("Cancel, pause, resume, batches, publishNow, reschedule")
+struct LifecycleOpsTests {
+    @Test func pauseResumeCancelFollowTheTransitionTable() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add()
+        var x = try await f.store.pause(projectID: "p1", scheduleID: s.id)
+        #expect(x.queueStatus == .paused)
+        #expect(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).isEmpty, "paused is not due")
+        let e1 = await storeError { _ = try await f.store.pause(projectID: "p1", scheduleID: s.id) }
+        #expect(e1?.code == .failedPrecondition && e1?.currentState?.queue == .paused)
+        x = try await f.store.resume(projectID: "p1", scheduleID: s.id)
+        #expect(x.queueStatus == .pending)
+        let e2 = await storeError { _ = try await f.store.resume(projectID: "p1", scheduleID: s.id) }
+        #expect(e2?.currentState?.queue == .pending)
+        x = try await f.store.cancel(projectID: "p1", scheduleID: s.id)
+        #expect(x.queueStatus == .cancelled && x.status == .cancelled)
+        let e3 = await storeError { _ = try await f.store.pause(projectID: "p1", scheduleID: s.id) }
+        #expect(e3?.message.contains("CANCELLED") == true)
+        let e4 = await storeError { _ = try await f.store.cancel(projectID: "p1", scheduleID: "sch_nope") }
+        #expect(e4?.code == .notFound)
+    }
+
+    @Test func pausingOrCancellingAQueuedItemRevokesItsLease() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add()
+        let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+        let p = try await f.store.pause(projectID: "p1", scheduleID: s.id)
+        #expect(p.leaseOwner == nil)
+        let e = await storeError { _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token) }
+        #expect(e?.code == .failedPrecondition)
+    }
+
+    @Test func processingCannotBeCancelledPausedEditedOrPublishedNow() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add()
+        let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+        _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token)
+        for op in [
+            { _ = try await f.store.cancel(projectID: "p1", scheduleID: s.id) },
+            { _ = try await f.store.pause(projectID: "p1", scheduleID: s.id) },
+            { _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, priority: 2)) },
+            { _ = try await f.store.publishNow(projectID: "p1", scheduleID: s.id) },
+            { _ = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .instant(t0)) },
+        ] as [() async throws -> Void] {
+            let e = await storeError(op)
+            #expect(e?.code == .failedPrecondition)
+            #expect(e?.currentState?.queue == .processing)
+        }
+    }
+
+    @Test func batchesChangeWhatTheyCanAndCount() async throws {
+        let f = try StoreFixture()
+        var ids: [String] = []
+        for i in 0..<4 { ids.append(try await f.add(minutes: Int64(i * 10)).id) }
+        _ = try await f.store.cancel(projectID: "p1", scheduleID: ids[3])
+        #expect(try await f.store.batchPause(projectID: "p1", scheduleIDs: ids + ["sch_missing"]) == 3)
+        #expect(try await f.store.batchPause(projectID: "p1", scheduleIDs: ids) == 0)
+        #expect(try await f.store.batchResume(projectID: "p1", scheduleIDs: [ids[0], ids[1]]) == 2)
+        #expect(try await f.store.batchCancel(projectID: "p1", scheduleIDs: ids) == 3)
+        #expect(try await f.store.batchCancel(projectID: "p2", scheduleIDs: ids) == 0, "other projects' ids are not found")
+        let e = await storeError { _ = try await f.store.batchPause(projectID: "p1", scheduleIDs: []) }
+        #expect(e?.field == "scheduleIDs")
+        let stats = try await f.store.queueStats(projectID: "p1")
+        #expect(stats.cancelled == 4)
+    }
+
+    @Test func publishNowMakesItDueAndIsRefusedWhenCompleted() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add(minutes: 600)
+        f.clock.advance(seconds: 42)
+        let p = try await f.store.publishNow(projectID: "p1", scheduleID: s.id)
+        #expect(p.scheduledFor == t0.adding(seconds: 42) && p.queueStatus == .pending)
+        let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+        #expect(lease.schedule.id == s.id)
+        _ = try await f.store.complete(projectID: "p1", scheduleID: s.id, leaseToken: lease.token)
+        let e = await storeError { _ = try await f.store.publishNow(projectID: "p1", scheduleID: s.id) }
+        #expect(e?.code == .failedPrecondition && e?.currentState?.queue == .completed)
+    }
+
+    @Test func publishNowAndRescheduleReviveFailedItems() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add { $0.maxRetries = 0 }
+        let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+        _ = try await f.store.fail(projectID: "p1", scheduleID: s.id, leaseToken: lease.token, error: "x")
+        let r = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 7200)))
+        #expect(r.schedule.queueStatus == .pending && r.schedule.status == .scheduled)
+        #expect(r.schedule.scheduledFor == t0.adding(seconds: 7200))
+        #expect(r.schedule.retryCount == 0 && r.schedule.failureReason == nil)
+        #expect(r.schedule.localTime == LocalDateTime(year: 2030, month: 1, day: 7, hour: 14))
+        // Rescheduling onto a full slot is refused with the conflicts, or moved with autoResolve.
+        for i in 0..<5 {
+            _ = try await f.store.enqueue(
+                EnqueueRequest(projectID: "p1", contentID: "busy\(i)", time: .instant(t0.adding(seconds: 86_400)), platforms: ["twitter"]))
+        }
+        let e = await storeError {
+            _ = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 86_400)))
+        }
+        #expect(e?.conflicts.isEmpty == false)
+        let moved = try await f.store.reschedule(
+            projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 86_400)), autoResolve: true)
+        #expect(moved.adjustedTime == t0.adding(seconds: 86_400 + 900))
+    }
+}
