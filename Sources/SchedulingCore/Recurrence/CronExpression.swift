@@ -115,6 +115,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             } else if let dash = body.firstIndex(of: "-"), dash != body.startIndex {
                 lo = try value(body[..<dash])
                 hi = try value(body[body.index(after: dash)...])
+                // `FRI-SUN`: Sunday closing a weekday range is day 7.
+                if range.upperBound == 7 && hi == 0 && lo > 0 { hi = 7 }
                 guard lo <= hi else {
                     throw RecurrenceError(part: part, reason: "range \(body) runs backwards")
                 }

@@ -1,0 +1,237 @@
+import SchedulingCore
+import Testing
+
+private func zone(_ id: String) throws -> Zone { try TimeZoneDatabase.system.zone(id) }
+private func local(_ s: String) throws -> LocalDateTime { try LocalDateTime.parse(s) }
+private func utc(_ s: String) throws -> Instant { try Instant.parse(iso8601: s) }
+
+private func series(
+    _ rule: String, _ start: String, _ tz: String, until: Instant? = nil
+) throws -> Recurrence {
+    Recurrence(kind: .rrule(try RecurrenceRule.parse(rule), start: try local(start)), zone: try zone(tz), until: until)
+}
+
+@Suite("RRULE parsing errors")
+struct RecurrenceRuleErrorTests {
+    @Test(
+        "each bad rule names the part and the reason",
+        arguments: [
+            ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY=32: out of range 1…31 or -31…-1"),
+            ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY=0: out of range 1…31 or -31…-1"),
+            ("FREQ=DAILY;INTERVAL=0", "INTERVAL=0: must be ≥ 1"),
+            ("FREQ=DAILY;INTERVAL=x", "INTERVAL=x: \"X\" is not an integer"),
+            ("FREQ=DAILY;FOO=1", "FOO=1: unknown rule part"),
+            ("INTERVAL=2", "FREQ: required rule part is missing"),
+            ("FREQ=SECONDLY", "FREQ=SECONDLY: not supported (use DAILY, WEEKLY, MONTHLY or YEARLY)"),
+            ("FREQ=HOURLY", "FREQ=HOURLY: not supported (use DAILY, WEEKLY, MONTHLY or YEARLY)"),
+            ("FREQ=FORTNIGHTLY", "FREQ=FORTNIGHTLY: unknown frequency (use DAILY, WEEKLY, MONTHLY or YEARLY)"),
+            ("FREQ=DAILY;FREQ=WEEKLY", "FREQ=WEEKLY: duplicate rule part (FREQ may appear once)"),
+            ("FREQ=DAILY;COUNT=0", "COUNT=0: must be ≥ 1"),
+            ("FREQ=DAILY;COUNT=3;UNTIL=20270101T000000Z",
+             "UNTIL=20270101T000000Z: COUNT and UNTIL cannot both be given (RFC 5545)"),
+            ("FREQ=DAILY;UNTIL=2027-01-01",
+             "UNTIL=2027-01-01: expected YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ"),
+            ("FREQ=DAILY;UNTIL=20270230", "UNTIL=20270230: not a valid date and time"),
+            ("FREQ=YEARLY;BYMONTH=13", "BYMONTH=13: out of range 1…12"),
+            ("FREQ=YEARLY;BYYEARDAY=367", "BYYEARDAY=367: out of range 1…366 or -366…-1"),
+            ("FREQ=YEARLY;BYWEEKNO=54", "BYWEEKNO=54: out of range 1…53 or -53…-1"),
+            ("FREQ=MONTHLY;BYWEEKNO=1", "BYWEEKNO=1: only allowed with FREQ=YEARLY"),
+            ("FREQ=MONTHLY;BYYEARDAY=1", "BYYEARDAY=1: only allowed with FREQ=YEARLY"),
+            ("FREQ=WEEKLY;BYMONTHDAY=1", "BYMONTHDAY=1: not allowed with FREQ=WEEKLY"),
+            ("FREQ=DAILY;BYHOUR=24", "BYHOUR=24: out of range 0…23"),
+            ("FREQ=DAILY;BYMINUTE=60", "BYMINUTE=60: out of range 0…59"),
+            ("FREQ=DAILY;BYSECOND=60", "BYSECOND=60: out of range 0…59"),
+            ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0", "BYSETPOS=0: out of range 1…366 or -366…-1"),
+            ("FREQ=MONTHLY;BYSETPOS=1", "BYSETPOS=1: must be used with another BYxxx rule part"),
+            ("FREQ=WEEKLY;BYDAY=XX", "BYDAY=XX: \"XX\" is not a weekday ([±n]MO, TU, WE, TH, FR, SA or SU)"),
+            ("FREQ=WEEKLY;BYDAY=2MO", "BYDAY=2MO: ordinals (2TU, -1FR) only with FREQ=MONTHLY or FREQ=YEARLY"),
+            ("FREQ=MONTHLY;BYDAY=0MO", "BYDAY=0MO: ordinal 0 out of range 1…53 or -53…-1"),
+            ("FREQ=YEARLY;BYWEEKNO=1;BYDAY=1MO", "BYDAY=1MO: ordinals cannot be combined with BYWEEKNO"),
+            ("FREQ=WEEKLY;WKST=XY", "WKST=XY: expected a weekday MO, TU, WE, TH, FR, SA or SU"),
+            ("FREQ=DAILY;BYHOUR=1,,2", "BYHOUR=1,,2: empty list item"),
+            ("FREQ=DAILY;INTERVAL", "INTERVAL: expected NAME=VALUE"),
+        ])
+    func badRule(_ rule: String, _ message: String) {
+        #expect(throws: RecurrenceError.self) { try RecurrenceRule.parse(rule) }
+        do {
+            _ = try RecurrenceRule.parse(rule)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test func acceptsPrefixCaseAndSigns() throws {
+        let rule = try RecurrenceRule.parse("RRULE:freq=monthly;byday=+2tu,-1fr;bymonthday=+1;wkst=su;")
+        #expect(rule.frequency == .monthly)
+        #expect(rule.byDay == [.init(weekday: 2, ordinal: 2), .init(weekday: 5, ordinal: -1)])
+        #expect(rule.text == "FREQ=MONTHLY;BYMONTHDAY=1;BYDAY=2TU,-1FR;WKST=SU")
+    }
+
+    @Test func untilForms() throws {
+        #expect(try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101T000000").until == .local(try local("2027-01-01T00:00:00")))
+        #expect(try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101").until == .local(try local("2027-01-01T00:00:00")))
+        #expect(try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101T120000Z").until == .utc(try utc("2027-01-01T12:00:00Z")))
+    }
+}
+
+@Suite("Recurrence semantics")
+struct RecurrenceSemanticsTests {
+    @Test func untilLocalAndUTCAreInclusive() throws {
+        let floating = try series("FREQ=DAILY;UNTIL=20260103T090000", "2026-01-01T09:00:00", "Europe/Berlin")
+        #expect(floating.occurrences(after: nil, count: 10).count == 3)
+        let z = try series("FREQ=DAILY;UNTIL=20260103T080000Z", "2026-01-01T09:00:00", "Europe/Berlin")
+        #expect(z.occurrences(after: nil, count: 10).map(\.iso8601)
+            == ["2026-01-01T08:00:00Z", "2026-01-02T08:00:00Z", "2026-01-03T08:00:00Z"])
+        // Date-only UNTIL reads as local midnight (python-dateutil): the 09:00 on that day is out.
+        let dateOnly = try series("FREQ=DAILY;UNTIL=20260103", "2026-01-01T09:00:00", "Europe/Berlin")
+        #expect(dateOnly.occurrences(after: nil, count: 10).count == 2)
+    }
+
+    @Test func recurringUntilBoundsEveryKind() throws {
+        let bound = try utc("2026-01-03T08:00:00Z")
+        let daily = try series("FREQ=DAILY", "2026-01-01T09:00:00", "Europe/Berlin", until: bound)
+        #expect(daily.occurrences(after: nil, count: 10).count == 3)
+        #expect(daily.next(after: try utc("2026-01-02T12:00:00Z")) == bound)
+        #expect(daily.next(after: bound) == nil)
+        let monthly = try series("FREQ=MONTHLY;BYDAY=-1FR", "2026-01-01T09:00:00", "UTC", until: try utc("2026-03-31T00:00:00Z"))
+        #expect(monthly.occurrences(after: nil, count: 10).map(\.iso8601)
+            == ["2026-01-30T09:00:00Z", "2026-02-27T09:00:00Z", "2026-03-27T09:00:00Z"])
+        let cron = Recurrence(kind: .cron(try CronExpression.parse("0 9 * * *")), zone: try zone("UTC"), until: try utc("2026-01-02T09:00:00Z"))
+        #expect(cron.occurrences(after: try utc("2026-01-01T00:00:00Z"), count: 10).count == 2)
+        #expect(cron.next(after: try utc("2026-01-02T09:00:00Z")) == nil)
+    }
+
+    @Test func countCountsEmittedOccurrencesAndEndsTheSeries() throws {
+        let s = try series("FREQ=DAILY;COUNT=3", "2026-01-01T09:00:00", "UTC")
+        #expect(s.occurrences(after: nil, count: 10).count == 3)
+        #expect(s.next(after: try utc("2026-01-02T12:00:00Z")) == (try utc("2026-01-03T09:00:00Z")))
+        #expect(s.next(after: try utc("2026-01-03T09:00:00Z")) == nil)
+    }
+
+    @Test func dtstartCountsOnlyWhenItMatches() throws {
+        // 2026-01-01 is a Thursday; the first Monday-Wednesday-Friday occurrence is Friday.
+        let s = try series("FREQ=WEEKLY;BYDAY=MO,WE,FR", "2026-01-01T10:00:00", "UTC")
+        #expect(s.occurrences(after: nil, count: 1).map(\.iso8601) == ["2026-01-02T10:00:00Z"])
+    }
+
+    @Test func eachOccurrenceFiresOnceAcrossFallBack() throws {
+        // 01:30 happens twice in New York on 2026-11-01: the series fires at the first one only.
+        let s = try series("FREQ=DAILY", "2026-10-31T01:30:00", "America/New_York")
+        let expected = ["2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"]
+        #expect(s.occurrences(after: nil, count: 3).map(\.iso8601) == expected)
+        #expect(s.next(after: try utc("2026-11-01T05:30:00Z"))?.iso8601 == "2026-11-02T06:30:00Z")
+        #expect(s.next(after: try utc("2026-11-01T06:00:00Z"))?.iso8601 == "2026-11-02T06:30:00Z")
+        let cron = Recurrence(kind: .cron(try CronExpression.parse("* 1 * * *")), zone: try zone("America/New_York"))
+        #expect(cron.next(after: try utc("2026-11-01T05:59:00Z"))?.iso8601 == "2026-11-02T06:00:00Z")
+    }
+
+    @Test func gapTimesTakeTheOffsetBeforeAndCoincidingInstantsCollapse() throws {
+        // 02:00-03:00 does not exist in New York on 2026-03-08: 02:30 is read as 03:30 EDT,
+        // the same instant as 03:30, which is emitted once.
+        let s = try series("FREQ=DAILY;BYHOUR=2,3;BYMINUTE=30", "2026-03-07T00:00:00", "America/New_York")
+        #expect(s.occurrences(after: nil, count: 4).map(\.iso8601)
+            == ["2026-03-07T07:30:00Z", "2026-03-07T08:30:00Z", "2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z"])
+    }
+
+    @Test func neverMatchingRulesReturnNil() throws {
+        for rule in ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+                     "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31"] {
+            let s = try series(rule, "2026-01-01T09:00:00", "Europe/Berlin")
+            #expect(s.next(after: try utc("2026-01-01T00:00:00Z")) == nil)
+            #expect(s.occurrences(after: nil, count: 5).isEmpty)
+        }
+        let cron = Recurrence(kind: .cron(try CronExpression.parse("0 0 30 2 *")), zone: try zone("UTC"))
+        #expect(cron.next(after: try utc("2026-01-01T00:00:00Z")) == nil)
+    }
+
+    @Test func datesPast2038UseTheZoneFooter() throws {
+        // Europe/Berlin springs forward on 2040-03-25: 02:30 is read as 03:30 CEST.
+        let s = try series("FREQ=DAILY", "2040-03-23T02:30:00", "Europe/Berlin")
+        #expect(s.occurrences(after: nil, count: 5).map(\.iso8601) == [
+            "2040-03-23T01:30:00Z", "2040-03-24T01:30:00Z", "2040-03-25T01:30:00Z",
+            "2040-03-26T00:30:00Z", "2040-03-27T00:30:00Z",
+        ])
+        let far = try series("FREQ=DAILY", "2026-01-01T09:00:00", "Europe/Berlin")
+        #expect(far.next(after: try utc("2077-07-01T12:00:00Z"))?.iso8601 == "2077-07-02T07:00:00Z")
+        #expect(far.next(after: try utc("2077-12-01T12:00:00Z"))?.iso8601 == "2077-12-02T08:00:00Z")
+    }
+
+    @Test func nextMatchesTheGeneralPathForDailyAndWeeklySeries() throws {
+        for (rule, start, tz) in [
+            ("FREQ=DAILY", "2026-01-01T02:30:00", "America/New_York"),
+            ("FREQ=DAILY;INTERVAL=3", "2026-02-27T01:30:00", "Europe/London"),
+            ("FREQ=WEEKLY;INTERVAL=2", "2026-01-04T02:15:00", "Europe/Berlin"),
+            ("FREQ=DAILY;BYHOUR=6;BYMINUTE=0", "2026-01-01T09:00:00", "Asia/Kolkata"),
+        ] {
+            let s = try series(rule, start, tz)
+            let all = s.occurrences(after: nil, count: 400)
+            var cursor = all[0].adding(seconds: -86_400 * 3)
+            for expected in all {
+                // Probe a few points between occurrences, including exact hits.
+                let n = s.next(after: cursor)
+                #expect(n == expected, "\(rule) after \(cursor)")
+                cursor = expected.adding(seconds: -1)
+                #expect(s.next(after: cursor) == expected)
+                cursor = expected
+            }
+        }
+    }
+
+    @Test func millisecondsAfterAnOccurrenceSkipIt() throws {
+        let s = try series("FREQ=DAILY", "2026-01-01T09:00:00", "UTC")
+        #expect(s.next(after: try utc("2026-01-02T09:00:00.001Z"))?.iso8601 == "2026-01-03T09:00:00Z")
+        #expect(s.next(after: try utc("2026-01-02T08:59:59.999Z"))?.iso8601 == "2026-01-02T09:00:00Z")
+    }
+}
+
+@Suite("Shorthand configs")
+struct RecurrenceConfigTests {
+    @Test func dailyCompilesAndRuns() throws {
+        let config = RecurrenceConfig(pattern: .daily, hour: 9, minute: 30)
+        #expect(try config.rruleText() == "FREQ=DAILY;BYHOUR=9;BYMINUTE=30;BYSECOND=0")
+        let s = Recurrence(kind: .rrule(try config.rrule(), start: try local("2026-03-28T12:00:00")), zone: try zone("Europe/Berlin"))
+        #expect(s.occurrences(after: nil, count: 2).map(\.iso8601) == ["2026-03-29T07:30:00Z", "2026-03-30T07:30:00Z"])
+    }
+
+    @Test func weeklyUsesJavaScriptWeekdays() throws {
+        let config = RecurrenceConfig(pattern: .weekly, daysOfWeek: [5, 1, 3], hour: 14, minute: 0)
+        #expect(try config.rruleText() == "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=14;BYMINUTE=0;BYSECOND=0")
+        let s = Recurrence(kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("America/New_York"))
+        #expect(s.occurrences(after: nil, count: 3).map(\.iso8601)
+            == ["2026-01-02T19:00:00Z", "2026-01-05T19:00:00Z", "2026-01-07T19:00:00Z"])
+        #expect(try RecurrenceConfig(pattern: .weekly, daysOfWeek: [0, 6], hour: 8).rruleText()
+            == "FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=8;BYMINUTE=0;BYSECOND=0")
+    }
+
+    @Test func monthlySkipsMonthsWithoutTheDay() throws {
+        let config = RecurrenceConfig(pattern: .monthly, dayOfMonth: 31, hour: 9, minute: 0)
+        #expect(try config.rruleText() == "FREQ=MONTHLY;BYMONTHDAY=31;BYHOUR=9;BYMINUTE=0;BYSECOND=0")
+        let s = Recurrence(kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
+        #expect(s.occurrences(after: nil, count: 5).map(\.iso8601) == [
+            "2026-01-31T09:00:00Z", "2026-03-31T09:00:00Z", "2026-05-31T09:00:00Z",
+            "2026-07-31T09:00:00Z", "2026-08-31T09:00:00Z",
+        ])
+        let last = RecurrenceConfig(pattern: .monthly, dayOfMonth: -1, hour: 9)
+        let l = Recurrence(kind: .rrule(try last.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
+        #expect(l.occurrences(after: nil, count: 2).map(\.iso8601) == ["2026-01-31T09:00:00Z", "2026-02-28T09:00:00Z"])
+    }
+
+    @Test(
+        "bad configs name the field",
+        arguments: [
+            (RecurrenceConfig(pattern: .daily, hour: 24), "hour 24: out of range 0…23"),
+            (RecurrenceConfig(pattern: .daily, hour: 1, minute: 60), "minute 60: out of range 0…59"),
+            (RecurrenceConfig(pattern: .weekly, hour: 1), "daysOfWeek: weekly needs at least one day (0 = Sunday … 6 = Saturday)"),
+            (RecurrenceConfig(pattern: .weekly, daysOfWeek: [7], hour: 1), "daysOfWeek 7: out of range 0…6 (0 = Sunday)"),
+            (RecurrenceConfig(pattern: .monthly, hour: 1), "dayOfMonth: monthly needs a day of the month"),
+            (RecurrenceConfig(pattern: .monthly, dayOfMonth: 32, hour: 1), "dayOfMonth 32: out of range 1…31 or -31…-1"),
+        ])
+    func badConfig(_ config: RecurrenceConfig, _ message: String) {
+        do {
+            _ = try config.rrule()
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+}
