@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ScheduleStore", targets: ["ScheduleStore"]),
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "TLS", targets: ["TLS"]),
+        .library(name: "SchedulerClient", targets: ["SchedulerClient"]),
         .executable(name: "schedulerd", targets: ["schedulerd"]),
         .executable(name: "schedctl", targets: ["schedctl"]),
         .executable(name: "scheduler-bench", targets: ["scheduler-bench"]),
@@ -62,6 +63,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: Client
+        .target(name: "SchedulerClient", dependencies: ["WireProtocol", "TLS", "Transport"]),
+
         // MARK: Executables
         .executableTarget(
             name: "schedulerd",
@@ -88,6 +92,9 @@ let package = Package(
             ]
         ),
 
+        // Fuzz target for the frame and message decoders (libFuzzer build: docs/PROTOCOL.md).
+        .executableTarget(name: "wire-fuzz", dependencies: ["WireProtocol"]),
+
         // MARK: Tests (one target per library)
         .testTarget(
             name: "SchedulingCoreTests",
@@ -96,9 +103,12 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
-        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore", "scheduler-bench"]),
+        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore", "SQLite", "scheduler-bench"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
-        .testTarget(name: "SchedulerServerTests", dependencies: ["SchedulerServer", "SchedulingCore", "TLS", "Transport"]),
+        .testTarget(
+            name: "SchedulerServerTests",
+            dependencies: ["SchedulerServer", "SchedulerClient", "SchedulingCore", "WireProtocol", "TLS", "Transport"]
+        ),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS"]),
         .testTarget(
             name: "WireProtocolTests",

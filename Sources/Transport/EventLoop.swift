@@ -105,18 +105,19 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// A timer that can be cancelled.
-    struct TimerID: Hashable { var raw: UInt64 }
+    public struct TimerID: Hashable, Sendable { var raw: UInt64 }
 
     /// Runs `task` on the loop after `milliseconds` (loop thread only).
     @discardableResult
-    func schedule(afterMilliseconds ms: Int64, _ task: @escaping () -> Void) -> TimerID {
+    public func schedule(afterMilliseconds ms: Int64, _ task: @escaping () -> Void) -> TimerID {
         let id = TimerID(raw: nextTimerID)
         nextTimerID += 1
         timers.push(deadline: Sys.monotonicMilliseconds() + max(0, ms), id: id.raw, task: task)
         return id
     }
 
-    func cancel(_ id: TimerID) {
+    /// Cancels a timer (loop thread only); a fired or unknown timer is ignored.
+    public func cancel(_ id: TimerID) {
         timers.cancel(id.raw)
     }
 

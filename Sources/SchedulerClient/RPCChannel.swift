@@ -1,0 +1,260 @@
+import Synchronization
+import TLS
+import Transport
+import WireProtocol
+
+/// One TLS connection to a scheduler server carrying many concurrent calls, matched by call id.
+///
+/// Thread-safe. A lost connection or a go-away fails the affected calls with UNAVAILABLE
+/// (calls the server never saw say so in the message, so callers know they are safe to retry);
+/// open a new channel to reconnect (``SchedulerClient`` does this for you).
+public final class RPCChannel: Sendable {
+    private let connection: Connection
+    private let handler: ChannelHandler
+    private let encoder: FrameEncoder
+
+    /// Connects and completes the TLS handshake.
+    public static func connect(
+        to address: SocketAddress, tls: TLSConfiguration, loop: EventLoop, maxFrameSize: Int = Limits.defaultMaxFrameSize,
+        limits: ConnectionLimits = ConnectionLimits()
+    ) async throws -> RPCChannel {
+        var config = tls
+        config.alpnProtocols = [ALPN.protocolID]
+        let context = try TLSContext(configuration: config)
+        let handler = ChannelHandler(maxFrameSize: maxFrameSize)
+        let connection = try Connection.connect(to: address, context: context, loop: loop, limits: limits) { _ in handler }
+        try await handler.waitUntilActive()
+        return RPCChannel(connection: connection, handler: handler, encoder: FrameEncoder(maxFrameSize: maxFrameSize))
+    }
+
+    private init(connection: Connection, handler: ChannelHandler, encoder: FrameEncoder) {
+        self.connection = connection
+        self.handler = handler
+        self.encoder = encoder
+    }
+
+    /// Whether the connection is open and the server has not said go-away.
+    public var isUsable: Bool { handler.isUsable }
+
+    /// The server's go-away, once received.
+    public var goAway: Frame.GoAway? { handler.receivedGoAway }
+
+    /// Sends a request and waits for its response. Task cancellation sends a cancel frame and
+    /// throws CANCELLED.
+    public func call(
+        method: String, payload: [UInt8], metadata: [MetadataEntry] = [], timeoutMilliseconds: UInt64 = 0
+    ) async throws(RPCError) -> Frame.Response {
+        let callID = handler.nextCallID()
+        let request = Frame(callID: callID, kind: .request(Frame.Request(method: method, metadata: metadata, timeoutMs: timeoutMilliseconds, payload: payload)))
+        let bytes: [UInt8]
+        do {
+            bytes = try encoder.encode(request)
+        } catch {
+            throw RPCError(code: .resourceExhausted, message: "request too large: \(error.reason)")
+        }
+        let connection = self.connection
+        let handler = self.handler
+        let encoder = self.encoder
+        let result: Result<Frame.Response, RPCError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Frame.Response, RPCError>, Never>) in
+                guard handler.register(callID, continuation) else { return }
+                connection.loop.execute { connection.send(bytes) }
+            }
+        } onCancel: {
+            if handler.complete(callID, .failure(RPCError(code: .cancelled, message: "cancelled by the caller"))) {
+                if let cancel = try? encoder.encode(Frame(callID: callID, kind: .cancel(Frame.Cancel(reason: "caller cancelled")))) {
+                    connection.loop.execute { connection.send(cancel) }
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Round-trips a ping; returns the elapsed time.
+    public func ping() async throws(RPCError) -> Duration {
+        let nonce = UInt64.random(in: 1...UInt64.max)
+        let start = ContinuousClock.now
+        let bytes = try? encoder.encode(Frame(callID: 0, kind: .ping(Frame.Ping(nonce: nonce))))
+        let connection = self.connection
+        let ok = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            handler.registerPing(nonce, c)
+            if let bytes { connection.loop.execute { connection.send(bytes) } }
+        }
+        guard ok else { throw RPCError(code: .unavailable, message: "connection lost before pong") }
+        return ContinuousClock.now - start
+    }
+
+    /// Says go-away to the server (no new calls) and closes once in-flight calls are answered.
+    public func close() {
+        let connection = self.connection
+        handler.markClosing()
+        let last = handler.lastCallID
+        if let bytes = try? encoder.encode(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: last, reason: "client closing")))) {
+            connection.loop.execute { connection.send(bytes) }
+        }
+        connection.loop.execute { [handler] in
+            if handler.pendingCount == 0 { connection.close() }
+        }
+    }
+
+    /// Closes at once; pending calls fail with UNAVAILABLE.
+    public func abort() {
+        let connection = self.connection
+        connection.loop.execute { connection.close() }
+    }
+}
+
+/// Decodes frames and completes calls. Callbacks run on the connection's loop; the call table is
+/// behind a Mutex because callers register from any thread.
+final class ChannelHandler: ConnectionDelegate, Sendable {
+    private struct State {
+        var nextCallID: UInt64 = 1
+        var pending: [UInt64: CheckedContinuation<Result<Frame.Response, RPCError>, Never>] = [:]
+        var pings: [UInt64: CheckedContinuation<Bool, Never>] = [:]
+        var active = false
+        var closed = false
+        var closing = false
+        var closeReason: String?
+        var goAway: Frame.GoAway?
+        var activeWaiters: [CheckedContinuation<Result<Void, ConnectionError>, Never>] = []
+        var decoder: FrameDecoder
+    }
+
+    private let state: Mutex<State>
+
+    init(maxFrameSize: Int) {
+        state = Mutex(State(decoder: FrameDecoder(maxFrameSize: maxFrameSize)))
+    }
+
+    var isUsable: Bool { state.withLock { $0.active && !$0.closed && !$0.closing && $0.goAway == nil } }
+    var receivedGoAway: Frame.GoAway? { state.withLock { $0.goAway } }
+    var pendingCount: Int { state.withLock { $0.pending.count } }
+    var lastCallID: UInt64 { state.withLock { $0.nextCallID - 1 } }
+
+    func nextCallID() -> UInt64 {
+        state.withLock { s in
+            defer { s.nextCallID += 1 }
+            return s.nextCallID
+        }
+    }
+
+    func markClosing() { state.withLock { $0.closing = true } }
+
+    func waitUntilActive() async throws {
+        let r: Result<Void, ConnectionError> = await withCheckedContinuation { c in
+            let immediate: Result<Void, ConnectionError>? = state.withLock { s in
+                if s.active { return .success(()) }
+                if s.closed { return .failure(ConnectionError(s.closeReason ?? "connection closed")) }
+                s.activeWaiters.append(c)
+                return nil
+            }
+            if let immediate { c.resume(returning: immediate) }
+        }
+        try r.get()
+    }
+
+    /// Adds a pending call; resumes it at once with UNAVAILABLE when the channel cannot take calls.
+    func register(_ id: UInt64, _ c: CheckedContinuation<Result<Frame.Response, RPCError>, Never>) -> Bool {
+        let refusal: RPCError? = state.withLock { s in
+            if s.closed { return RPCError(code: .unavailable, message: "connection closed (call not sent): \(s.closeReason ?? "closed")") }
+            if let g = s.goAway { return RPCError(code: .unavailable, message: "server sent go-away (call not sent): \(g.reason)") }
+            if s.closing { return RPCError(code: .unavailable, message: "channel is closing (call not sent)") }
+            s.pending[id] = c
+            return nil
+        }
+        if let refusal {
+            c.resume(returning: .failure(refusal))
+            return false
+        }
+        return true
+    }
+
+    func registerPing(_ nonce: UInt64, _ c: CheckedContinuation<Bool, Never>) {
+        let closed = state.withLock { s -> Bool in
+            if s.closed { return true }
+            s.pings[nonce] = c
+            return false
+        }
+        if closed { c.resume(returning: false) }
+    }
+
+    /// Completes a pending call; false when it was already completed.
+    @discardableResult
+    func complete(_ id: UInt64, _ result: Result<Frame.Response, RPCError>) -> Bool {
+        guard let c = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return false }
+        c.resume(returning: result)
+        return true
+    }
+
+    // MARK: ConnectionDelegate (on the loop)
+
+    func connectionDidBecomeActive(_ connection: Connection) {
+        let waiters = state.withLock { s -> [CheckedContinuation<Result<Void, ConnectionError>, Never>] in
+            s.active = true
+            defer { s.activeWaiters = [] }
+            return s.activeWaiters
+        }
+        for w in waiters { w.resume(returning: .success(())) }
+    }
+
+    func connection(_ connection: Connection, didReceive bytes: [UInt8]) {
+        var frames: [Frame] = []
+        let failure: FrameError? = state.withLock { s in
+            do throws(FrameError) {
+                try s.decoder.append(bytes)
+            } catch {
+                return error
+            }
+            while let f = s.decoder.nextFrame() { frames.append(f) }
+            return nil
+        }
+        for frame in frames {
+            switch frame.kind {
+            case .response(let r):
+                complete(frame.callID, .success(r))
+            case .pong(let p):
+                if let c = state.withLock({ $0.pings.removeValue(forKey: p.nonce) }) { c.resume(returning: true) }
+            case .ping(let p):
+                if let bytes = try? FrameEncoder().encode(Frame(callID: 0, kind: .pong(Frame.Pong(nonce: p.nonce)))) {
+                    connection.send(bytes)
+                }
+            case .goAway(let g):
+                // Calls after lastCallID were never processed: fail them as not sent, safe to retry.
+                let unprocessed = state.withLock { s -> [(UInt64, CheckedContinuation<Result<Frame.Response, RPCError>, Never>)] in
+                    s.goAway = g
+                    let ids = s.pending.keys.filter { $0 > g.lastCallID }
+                    return ids.map { ($0, s.pending.removeValue(forKey: $0)!) }
+                }
+                for (_, c) in unprocessed {
+                    c.resume(returning: .failure(RPCError(code: .unavailable, message: "server sent go-away before processing the call (call not sent): \(g.reason)")))
+                }
+            case .request, .cancel:
+                break  // servers do not send these
+            }
+        }
+        if let failure {
+            connection.close(error: ConnectionError("bad frame from server: \(failure)"))
+        } else if state.withLock({ ($0.closing || $0.goAway != nil) && $0.pending.isEmpty }) {
+            connection.close()
+        }
+    }
+
+    func connectionDidClose(_ connection: Connection, error: (any Error)?) {
+        let reason = error.map { "\($0)" } ?? "closed by the server"
+        let (pending, pings, waiters) = state.withLock { s in
+            s.closed = true
+            s.closeReason = reason
+            defer {
+                s.pending = [:]
+                s.pings = [:]
+                s.activeWaiters = []
+            }
+            return (s.pending, s.pings, s.activeWaiters)
+        }
+        for (_, c) in pending {
+            c.resume(returning: .failure(RPCError(code: .unavailable, message: "connection lost: \(reason)")))
+        }
+        for (_, c) in pings { c.resume(returning: false) }
+        for w in waiters { w.resume(returning: .failure(ConnectionError(reason))) }
+    }
+}

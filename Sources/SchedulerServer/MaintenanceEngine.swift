@@ -1,0 +1,106 @@
+import Logging
+import ScheduleStore
+import SchedulingCore
+import Synchronization
+
+/// The server's timer loop: runs the store's maintenance every `interval` (default 1 s, the
+/// seed's per-minute cron made tighter): expired leases, missed windows (which also create the
+/// follow-ups of skipped recurring occurrences), and the daily metrics rollup.
+public final class MaintenanceEngine: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        /// Time between passes. Default 1 s.
+        public var intervalMilliseconds: Int64 = 1000
+        /// Rows each step handles per pass, so one pass never holds the writer for long. Default 1000.
+        public var batchLimit: Int = 1000
+        /// How often the metrics of the current UTC day are recomputed. Default 60 s.
+        public var rollupIntervalMilliseconds: Int64 = 60_000
+
+        public init() {}
+    }
+
+    /// What one pass did.
+    public struct Pass: Sendable, Hashable {
+        public var leases: ReapResult
+        public var windows: MissedWindowResult
+        public var rolledUp = 0
+
+        /// Whether the pass changed any schedule.
+        public var changedSchedules: Bool {
+            leases.released + leases.retried + leases.failed + windows.expired + windows.skipped + windows.followUps > 0
+        }
+    }
+
+    private let store: ScheduleStore
+    private let clock: any WallClock
+    private let configuration: Configuration
+    private let logger: Logger
+    private let lastRollup = Mutex<Int64?>(nil)
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    public init(store: ScheduleStore, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(), logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// One pass of every maintenance step. The rollup runs when due; `forceRollup` runs it now.
+    @discardableResult
+    public func runOnce(forceRollup: Bool = false) async throws(StoreError) -> Pass {
+        let leases = try await store.reapExpiredLeases(limit: configuration.batchLimit)
+        let windows = try await store.expireMissedWindows(limit: configuration.batchLimit)
+        var pass = Pass(leases: leases, windows: windows)
+        let now = clock.now()
+        let due = lastRollup.withLock { last in
+            guard forceRollup || last == nil || now.unixMilliseconds - last! >= configuration.rollupIntervalMilliseconds else {
+                return false
+            }
+            last = now.unixMilliseconds
+            return true
+        }
+        if due {
+            // Shortly after midnight UTC, finish yesterday's figures too.
+            let secondsIntoDay = ((now.unixSeconds % 86_400) + 86_400) % 86_400
+            if secondsIntoDay * 1000 < configuration.rollupIntervalMilliseconds * 2 {
+                pass.rolledUp += try await store.rollupMetrics(day: now.adding(seconds: -86_400)).count
+            }
+            pass.rolledUp += try await store.rollupMetrics(day: now).count
+        }
+        if pass.changedSchedules {
+            logger.info(
+                "maintenance",
+                metadata: [
+                    "leases.released": "\(pass.leases.released)", "leases.retried": "\(pass.leases.retried)",
+                    "leases.failed": "\(pass.leases.failed)", "windows.expired": "\(pass.windows.expired)",
+                    "windows.skipped": "\(pass.windows.skipped)", "windows.follow_ups": "\(pass.windows.followUps)",
+                ])
+        }
+        return pass
+    }
+
+    /// Starts the timer loop.
+    public func start() {
+        let interval = configuration.intervalMilliseconds
+        let t = Task { [self] in
+            while !Task.isCancelled {
+                do {
+                    try await runOnce()
+                } catch {
+                    logger.error("maintenance pass failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: .milliseconds(interval))
+            }
+        }
+        task.withLock { $0 = t }
+    }
+
+    /// Stops the loop and waits for the current pass to end.
+    public func stop() async {
+        let t = task.withLock { t in
+            defer { t = nil }
+            return t
+        }
+        t?.cancel()
+        await t?.value
+    }
+}

@@ -1,0 +1,228 @@
+import Logging
+import SchedulingCore
+import Synchronization
+import TLS
+import Transport
+import WireProtocol
+
+/// The RPC protocol on one connection: frames in, calls dispatched concurrently, responses out.
+///
+/// Confined to the connection's event loop. Handlers run as tasks; their results hop back onto the
+/// loop. A protocol violation (a frame that cannot be decoded, or one a client must not send)
+/// sends go-away with the reason and closes this connection only.
+final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
+    // @unchecked Sendable: all mutable state is touched only on `connection.loop` (tasks hop back
+    // with `loop.execute` before touching it).
+    private weak var connection: Connection?
+    private let server: RPCServer
+    private var decoder: FrameDecoder
+    private let encoder: FrameEncoder
+    private var inFlight: [UInt64: InFlight] = [:]
+    private var lastCallID: UInt64 = 0
+    private var goingAway = false
+    private var logger: Logger
+
+    struct InFlight {
+        var task: Task<Void, Never>?
+        var timer: EventLoop.TimerID?
+    }
+
+    init(connection: Connection, server: RPCServer) {
+        self.connection = connection
+        self.server = server
+        self.decoder = FrameDecoder(maxFrameSize: server.limits.maxFrameSize)
+        self.encoder = FrameEncoder(maxFrameSize: server.limits.maxFrameSize)
+        var logger = server.logger
+        logger[metadataKey: "conn.id"] = "\(connection.id)"
+        if let remote = connection.remoteAddress { logger[metadataKey: "conn.remote"] = "\(remote)" }
+        self.logger = logger
+    }
+
+    var inFlightCount: Int { inFlight.count }
+
+    // MARK: ConnectionDelegate
+
+    func connectionDidBecomeActive(_ connection: Connection) {
+        logger.debug("connection active", metadata: ["tls.version": "\(connection.protocolVersion)", "tls.peer": "\(connection.peerIdentity?.description ?? "-")"])
+        if server.isDraining { startGoAway(reason: "server is shutting down", code: .unavailable) }
+    }
+
+    func connection(_ connection: Connection, didReceive bytes: [UInt8]) {
+        do {
+            try decoder.append(bytes)
+        } catch {
+            protocolViolation(error.description, code: error.statusCode)
+            return
+        }
+        while let frame = decoder.nextFrame() {
+            handle(frame)
+            if goingAway && self.connection == nil { return }
+        }
+    }
+
+    func connectionDidClose(_ connection: Connection, error: (any Error)?) {
+        for (_, call) in inFlight {
+            call.task?.cancel()
+            if let t = call.timer { connection.loop.cancel(t) }
+        }
+        inFlight.removeAll()
+        server.unregister(connection.id)
+        if let error { logger.debug("connection closed", metadata: ["reason": "\(error)"]) }
+    }
+
+    // MARK: Frames
+
+    private func handle(_ frame: Frame) {
+        switch frame.kind {
+        case .request(let request):
+            startCall(frame.callID, request)
+        case .cancel:
+            guard let call = inFlight.removeValue(forKey: frame.callID) else { return }
+            call.task?.cancel()
+            if let t = call.timer { connection?.loop.cancel(t) }
+            send(Frame(callID: frame.callID, kind: .response(Frame.Response(code: .cancelled, message: "cancelled by the client"))))
+        case .ping(let ping):
+            send(Frame(callID: 0, kind: .pong(Frame.Pong(nonce: ping.nonce))))
+        case .pong:
+            break
+        case .goAway:
+            // The client will send nothing more; finish what is in flight, then close.
+            goingAway = true
+            closeIfDone()
+        case .response:
+            protocolViolation("clients must not send responses", code: .invalidArgument)
+        }
+    }
+
+    private func startCall(_ callID: UInt64, _ request: Frame.Request) {
+        guard callID != 0 else {
+            protocolViolation("call id 0 is reserved for connection-level frames", code: .invalidArgument)
+            return
+        }
+        guard inFlight[callID] == nil else {
+            protocolViolation("call id \(callID) is already in flight", code: .invalidArgument)
+            return
+        }
+        lastCallID = max(lastCallID, callID)
+        if goingAway || server.isDraining {
+            reply(callID, RPCError(code: .unavailable, message: "server is shutting down; reconnect"))
+            return
+        }
+        guard inFlight.count < server.limits.maxInFlightPerConnection else {
+            reply(callID, RPCError(code: .resourceExhausted, message: "more than \(server.limits.maxInFlightPerConnection) calls in flight on this connection"))
+            return
+        }
+        guard let method = server.methods[request.method] else {
+            reply(callID, RPCError(code: .unimplemented, message: "unknown method \"\(request.method)\""))
+            return
+        }
+        guard let connection else { return }
+        var principal: Principal? = nil
+        if method.requiresAuthentication {
+            do {
+                principal = try server.authenticator.authenticate(metadata: request.metadata, peer: connection.peerIdentity)
+            } catch {
+                reply(callID, error)
+                return
+            }
+            if case .limited(let retryAfter) = server.rateLimiter.acquire(principal!.name) {
+                var e = RPCError(code: .resourceExhausted, message: "rate limit exceeded for \(principal!.name); retry after \(retryAfter) ms")
+                e.details.retryInfo = RetryInfo(retryDelayMs: UInt64(retryAfter))
+                send(Frame(callID: callID, kind: .response(Frame.Response(error: e, metadata: [MetadataEntry(key: "retry-after-ms", value: "\(retryAfter)")]))))
+                return
+            }
+        }
+        let maxDeadline = server.limits.maxDeadlineMilliseconds
+        let timeout = request.timeoutMs == 0 ? maxDeadline : min(request.timeoutMs, maxDeadline)
+        var callLogger = logger
+        callLogger[metadataKey: "rpc.call_id"] = "\(callID)"
+        callLogger[metadataKey: "rpc.method"] = "\(request.method)"
+        if let p = principal { callLogger[metadataKey: "auth.principal"] = "\(p.name)" }
+        if let trace = request.metadata.first(MetadataKey.traceparent) { callLogger[metadataKey: "trace.parent"] = "\(trace)" }
+        let context = CallContext(
+            callID: callID, method: request.method, principal: principal, metadata: request.metadata,
+            peer: connection.peerIdentity, deadline: server.clock.now().adding(milliseconds: Int64(timeout)), logger: callLogger)
+
+        let loop = connection.loop
+        var call = InFlight()
+        call.timer = loop.schedule(afterMilliseconds: Int64(timeout)) { [weak self] in
+            guard let self, let timedOut = self.inFlight.removeValue(forKey: callID) else { return }
+            timedOut.task?.cancel()
+            self.reply(callID, RPCError(code: .deadlineExceeded, message: "deadline of \(timeout) ms exceeded"))
+            self.closeIfDone()
+        }
+        inFlight[callID] = call
+        let payload = request.payload
+        let started = ContinuousClock.now
+        server.callStarted()
+        // The task holds the handler strongly until it answers; the loop hop re-checks the call.
+        let task = Task { [self, server] in
+            let response: Frame.Response
+            do {
+                response = try await method.handle(context, payload)
+            } catch let error as RPCError {
+                response = Frame.Response(error: error)
+            } catch is CancellationError {
+                response = Frame.Response(error: RPCError(code: .cancelled, message: "call cancelled"))
+            } catch {
+                context.logger.error("handler failed", metadata: ["error": "\(error)"])
+                response = Frame.Response(error: RPCError(code: .internal, message: "internal error (call \(callID))"))
+            }
+            server.callFinished()
+            let elapsed = ContinuousClock.now - started
+            loop.execute { [self] in
+                guard let done = self.inFlight.removeValue(forKey: callID) else { return }
+                if let t = done.timer { loop.cancel(t) }
+                self.send(Frame(callID: callID, kind: .response(response)))
+                let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                context.logger.log(
+                    level: response.code == .ok ? .debug : (response.code == .internal ? .error : .info),
+                    "call finished",
+                    metadata: ["rpc.status": "\(response.code.name)", "rpc.duration_ms": "\(Int(ms.rounded()))"])
+                self.closeIfDone()
+            }
+        }
+        inFlight[callID]?.task = task
+    }
+
+    // MARK: Sending and closing
+
+    private func reply(_ callID: UInt64, _ error: RPCError) {
+        send(Frame(callID: callID, kind: .response(Frame.Response(error: error))))
+    }
+
+    private func send(_ frame: Frame) {
+        guard let connection else { return }
+        do {
+            connection.send(try encoder.encode(frame))
+        } catch {
+            // A response too large for a frame: say so instead of dropping the call.
+            if case .response = frame.kind {
+                let e = RPCError(code: .resourceExhausted, message: "response exceeds the maximum frame size")
+                if let bytes = try? encoder.encode(Frame(callID: frame.callID, kind: .response(Frame.Response(error: e)))) {
+                    connection.send(bytes)
+                }
+            }
+        }
+    }
+
+    private func protocolViolation(_ reason: String, code: StatusCode) {
+        logger.info("protocol violation; closing connection", metadata: ["reason": "\(reason)"])
+        send(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: lastCallID, reason: reason, code: code))))
+        for (_, call) in inFlight { call.task?.cancel() }
+        inFlight.removeAll()
+        connection?.close(error: ConnectionError("protocol violation: \(reason)"))
+    }
+
+    /// Sends go-away; the connection closes once its in-flight calls are answered.
+    func startGoAway(reason: String, code: StatusCode) {
+        guard !goingAway, connection != nil else { return }
+        goingAway = true
+        send(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: lastCallID, reason: reason, code: code))))
+        closeIfDone()
+    }
+
+    private func closeIfDone() {
+        if goingAway && inFlight.isEmpty { connection?.close() }
+    }
+}

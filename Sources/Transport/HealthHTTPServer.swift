@@ -1,0 +1,96 @@
+internal import CLinux
+import Glibc
+import Synchronization
+
+/// A tiny plain-HTTP endpoint for orchestrators that cannot speak the RPC protocol:
+/// `GET /healthz` answers 200 while the process runs; `GET /readyz` answers 200 while the server
+/// accepts work and 503 while it drains. One thread, one request at a time, 2 s socket timeouts:
+/// it serves probes, not traffic.
+public final class HealthHTTPServer: Sendable {
+    public let localAddress: SocketAddress
+    private let fd: Int32
+    private let ready: @Sendable () -> Bool
+    private let stopped = Atomic<Bool>(false)
+
+    public init(address: SocketAddress, ready: @escaping @Sendable () -> Bool) throws(IOError) {
+        let family = address.isIPv6 ? AF_INET6 : AF_INET
+        let fd = try Sys.call("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        do {
+            try Sys.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+            _ = try address.withSockaddr { sa, len throws(IOError) in try Sys.call("bind \(address)") { bind(fd, sa, len) } }
+            _ = try Sys.call("listen") { listen(fd, 64) }
+            var storage = sockaddr_storage()
+            var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            _ = withUnsafeMutablePointer(to: &storage) { p in
+                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+            }
+            localAddress = SocketAddress(storage: storage) ?? address
+        } catch {
+            Sys.close(fd)
+            throw error
+        }
+        self.fd = fd
+        self.ready = ready
+        let box = Unmanaged.passRetained(self)
+        var tid = pthread_t()
+        let r = pthread_create(&tid, nil, { arg in
+            let server = Unmanaged<HealthHTTPServer>.fromOpaque(arg!).takeRetainedValue()
+            server.serve()
+            return nil
+        }, box.toOpaque())
+        if r != 0 {
+            box.release()
+            Sys.close(fd)
+            throw IOError("pthread_create", errno: r)
+        }
+        pthread_detach(tid)
+    }
+
+    /// Stops serving (the listening socket is closed).
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+    }
+
+    private func serve() {
+        defer { Sys.close(fd) }
+        while !stopped.load(ordering: .relaxed) {
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            handle(client)
+            Sys.close(client)
+        }
+    }
+
+    private func handle(_ client: Int32) {
+        var tv = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        var used = 0
+        // Read until the end of the request line (probes send small requests).
+        while used < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { read(client, $0.baseAddress! + used, $0.count - used) }
+            if n <= 0 { break }
+            used += n
+            if buffer[0..<used].contains(0x0A) { break }
+        }
+        let line = String(decoding: buffer[0..<used].prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+        let parts = line.split(separator: " ")
+        let (status, body): (String, String)
+        if parts.count >= 2, parts[0] == "GET" || parts[0] == "HEAD" {
+            switch parts[1] {
+            case "/healthz": (status, body) = ("200 OK", "ok\n")
+            case "/readyz": (status, body) = ready() ? ("200 OK", "ready\n") : ("503 Service Unavailable", "draining\n")
+            default: (status, body) = ("404 Not Found", "not found\n")
+            }
+        } else {
+            (status, body) = ("400 Bad Request", "bad request\n")
+        }
+        let response = "HTTP/1.1 \(status)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(parts.first == "HEAD" ? "" : body)"
+        _ = response.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    }
+}

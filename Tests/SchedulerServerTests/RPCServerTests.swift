@@ -1,0 +1,187 @@
+import Foundation
+import SchedulerClient
+import SchedulerServer
+import Synchronization
+import TLS
+import Testing
+import Transport
+import WireProtocol
+
+@Suite("RPC server over TLS on loopback")
+struct RPCServerTests {
+    @Test("100 concurrent calls on one connection, matched by call id")
+    func multiplexed() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        let channel = try await h.channel()
+        let token = h.adminToken
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 1...100 {
+                group.addTask {
+                    let r = try await channel.call(method: "test.v1.T/Echo", payload: payload(UInt64(i)), metadata: .bearer(token))
+                    #expect(try number(r) == UInt64(i))
+                }
+            }
+            try await group.waitForAll()
+        }
+        await h.shutdown()
+    }
+
+    @Test("100 calls spread over 50 connections")
+    func manyConnections() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        var channels: [RPCChannel] = []
+        for _ in 0..<50 { channels.append(try await h.channel()) }
+        let token = h.adminToken
+        let all = channels
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<100 {
+                group.addTask {
+                    let r = try await all[i % 50].call(method: "test.v1.T/Echo", payload: payload(UInt64(i)), metadata: .bearer(token))
+                    #expect(try number(r) == UInt64(i))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(h.server.connectionCount == 50)
+        await h.shutdown()
+    }
+
+    @Test("unknown method → UNIMPLEMENTED; deadline → DEADLINE_EXCEEDED; cancel → CANCELLED; ping answered")
+    func callOutcomes() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        let channel = try await h.channel()
+        let auth = [MetadataEntry].bearer(h.adminToken)
+        let unknown = try await channel.call(method: "test.v1.T/Nope", payload: [], metadata: auth)
+        #expect(unknown.code == .unimplemented)
+        #expect(unknown.message.contains("test.v1.T/Nope"))
+
+        let late = try await channel.call(method: "test.v1.T/Slow", payload: payload(10_000), metadata: auth, timeoutMilliseconds: 50)
+        #expect(late.code == .deadlineExceeded)
+
+        let task = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(10_000), metadata: auth) }
+        try await Task.sleep(for: .milliseconds(20))  // let the request reach the server
+        task.cancel()
+        await #expect(throws: RPCError(code: .cancelled, message: "cancelled by the caller")) { try await task.value }
+        #expect(try await channel.ping() < .seconds(5))
+        // The connection still works after all of that.
+        #expect(try number(await channel.call(method: "test.v1.T/Echo", payload: payload(7), metadata: auth)) == 7)
+        await h.shutdown()
+    }
+
+    @Test("auth: missing, malformed, invalid and revoked tokens; other project; health needs none")
+    func authentication() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        let channel = try await h.channel()
+        #expect(try await channel.call(method: "test.v1.T/Echo", payload: []).code == .unauthenticated)
+        #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: [MetadataEntry(key: "authorization", value: h.blogToken)]).code == .unauthenticated)
+        #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer("st_000000000000_forged")).code == .unauthenticated)
+        #expect(try await channel.call(method: "test.v1.T/Health", payload: payload(1)).code == .ok)
+        #expect(try await channel.call(method: "test.v1.T/Project", payload: [], metadata: .bearer(h.blogToken)).code == .ok)
+        let other = try h.tokens.create(projects: ["news"], admin: false)
+        let denied = try await channel.call(method: "test.v1.T/Project", payload: [], metadata: .bearer(other.token))
+        #expect(denied.code == .permissionDenied)
+        #expect(!denied.message.contains(other.token))
+        try h.tokens.revoke(id: other.record.id)
+        h.tokens.invalidate()
+        #expect(try await channel.call(method: "test.v1.T/Project", payload: [], metadata: .bearer(other.token)).code == .unauthenticated)
+        await h.shutdown()
+    }
+
+    @Test("per-principal rate limit → RESOURCE_EXHAUSTED with retry-after")
+    func rateLimit() async throws {
+        var limits = ServerLimits()
+        limits.ratePerSecond = 1
+        limits.rateBurst = 3
+        let h = try RPCHarness(methods: testMethods(), limits: limits)
+        let channel = try await h.channel()
+        for _ in 0..<3 { #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer(h.blogToken)).code == .ok) }
+        let limited = try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer(h.blogToken))
+        #expect(limited.code == .resourceExhausted)
+        #expect(limited.metadata.first("retry-after-ms").flatMap(Int.init) ?? 0 > 0)
+        #expect(limited.details.retryInfo != nil)
+        // Another principal has its own bucket.
+        #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer(h.adminToken)).code == .ok)
+        await h.shutdown()
+    }
+
+    @Test("in-flight limit per connection → RESOURCE_EXHAUSTED")
+    func inFlightLimit() async throws {
+        var limits = ServerLimits()
+        limits.maxInFlightPerConnection = 2
+        let h = try RPCHarness(methods: testMethods(), limits: limits)
+        let channel = try await h.channel()
+        let auth = [MetadataEntry].bearer(h.adminToken)
+        let slow1 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(300), metadata: auth) }
+        let slow2 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(300), metadata: auth) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: auth).code == .resourceExhausted)
+        #expect(try await slow1.value.code == .ok)
+        #expect(try await slow2.value.code == .ok)
+        await h.shutdown()
+    }
+
+    @Test("mutual TLS: a mapped certificate authenticates; without a certificate the handshake is refused")
+    func mutualTLS() async throws {
+        let h = try RPCHarness(methods: testMethods(), mutualTLS: true, identities: [IdentityMapping(identity: "spiffe://test/worker", projects: ["blog"])])
+        let withCert = try await h.channel(withCertificate: true)
+        #expect(try await withCert.call(method: "test.v1.T/Project", payload: []).code == .ok)
+        // In TLS 1.3 the client completes its side before the server checks the client's
+        // certificate, so the refusal shows as a connect error or as the first call failing.
+        do {
+            let anonymous = try await h.channel(withCertificate: false)
+            let r = try await anonymous.call(method: "test.v1.T/Health", payload: [])
+            Issue.record("a client without a certificate was served: \(r.code)")
+        } catch let e as RPCError {
+            #expect(e.code == .unavailable)
+        } catch {
+            // refused during connect
+        }
+        #expect(h.server.connectionCount == 1)
+        await h.shutdown()
+    }
+
+    @Test("certificate reload keeps open connections and serves new ones with the new certificate")
+    func reload() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        let before = try await h.channel()
+        let fresh = try h.ca.issue(commonName: "localhost-2", usage: .server, ipAddresses: ["127.0.0.1"])
+        try fresh.certificatePEM.write(toFile: h.serverCert, atomically: true, encoding: .utf8)
+        try fresh.privateKeyPEM.write(toFile: h.serverKey, atomically: true, encoding: .utf8)
+        try h.server.reloadCertificates()
+        #expect(try await before.call(method: "test.v1.T/Health", payload: []).code == .ok)
+        let after = try await h.channel()
+        #expect(try await after.call(method: "test.v1.T/Health", payload: []).code == .ok)
+        // A broken file is refused and the old context stays.
+        try "not a certificate".write(toFile: h.serverCert, atomically: true, encoding: .utf8)
+        #expect(throws: TLSError.self) { try h.server.reloadCertificates() }
+        #expect(try await h.channel().call(method: "test.v1.T/Health", payload: []).code == .ok)
+        await h.shutdown()
+    }
+
+    @Test("drain: in-flight calls finish, new calls are refused, nothing is lost")
+    func drain() async throws {
+        let started = Counter()
+        let h = try RPCHarness(methods: testMethods(started: started))
+        let channel = try await h.channel()
+        let auth = [MetadataEntry].bearer(h.adminToken)
+        let calls = (0..<10).map { _ in Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(200), metadata: auth) } }
+        while started.value.load(ordering: .relaxed) < 10 { try await Task.sleep(for: .milliseconds(5)) }
+        let abandoned = await h.server.drain(timeoutMilliseconds: 5000)
+        #expect(abandoned == 0)
+        for c in calls { #expect(try await c.value.code == .ok) }
+        #expect(!channel.isUsable)
+        h.clientLoop.shutdown()
+    }
+
+    @Test("1,000 idle connections held while the server still serves")
+    func idleConnections() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        var channels: [RPCChannel] = []
+        for _ in 0..<1000 { channels.append(try await h.channel()) }
+        #expect(h.server.connectionCount == 1000)
+        let fresh = try await h.channel()
+        #expect(try await fresh.call(method: "test.v1.T/Health", payload: payload(3)).code == .ok)
+        #expect(try await channels[500].call(method: "test.v1.T/Health", payload: payload(3)).code == .ok)
+        await h.shutdown()
+    }
+}
