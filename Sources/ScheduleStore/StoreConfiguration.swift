@@ -24,6 +24,9 @@ public struct StoreConfiguration: Sendable {
     public var maxBatchSize: Int = 512
     /// SQLite page cache per connection, KiB. Default 65536 (64 MiB).
     public var cacheSizeKiB: Int = 65_536
+    /// A cap on the database size in pages (`PRAGMA max_page_count`); nil = SQLite's default.
+    /// Reaching it behaves like a full disk: writes fail with `resourceExhausted`.
+    public var maxPageCount: Int?
     /// The conflict rules; rate limits may be overridden per project below.
     public var conflictPolicy = ConflictPolicy()
     /// Per project: platform → hourly limit, on top of ``conflictPolicy``'s table.

@@ -4,7 +4,7 @@ import SchedulingCore
 import Synchronization
 
 /// The child process of the crash test: enqueues forever from 8 concurrent callers and prints
-/// each acknowledged schedule id on its own line (flushed), until it is killed.
+/// each acknowledged "project id" pair on its own line (flushed), until it is killed.
 enum CrashWriter {
     static func run(path: String) async throws {
         let store = try ScheduleStore(configuration: StoreConfiguration(path: path))
@@ -19,7 +19,7 @@ enum CrashWriter {
                             EnqueueRequest(
                                 projectID: "crash-\(caller)", contentID: "c\(i)",
                                 time: .instant(base.adding(seconds: i * 151)), platforms: ["twitter"]))
-                        out.print(r.schedule.id)
+                        out.print("\(r.schedule.projectID) \(r.schedule.id)")
                         i += 1
                     }
                 }

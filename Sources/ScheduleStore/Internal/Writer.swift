@@ -33,6 +33,7 @@ final class Writer: Sendable {
                         PRAGMA temp_store = MEMORY;
                         """)
                     try db.migrate(Schema.migrations)
+                    if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
                 } catch {
                     try? db.close()
                     throw error

@@ -1,0 +1,140 @@
+import Foundation
+import SQLite
+import ScheduleStore
+import SchedulingCore
+import Synchronization
+import Testing
+
+@Suite("Concurrency, crashes and faults")
+struct DurabilityTests {
+    /// Enqueues `count` items due before t0 from 64 concurrent callers (exercises group commit).
+    func fill(_ f: StoreFixture, count: Int, project: String = "p1") async throws {
+        let store = f.store
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for c in 0..<64 {
+                group.addTask {
+                    for i in stride(from: c, to: count, by: 64) {
+                        _ = try await store.enqueue(
+                            EnqueueRequest(
+                                projectID: project, contentID: "c\(i)",
+                                time: .instant(t0.adding(seconds: -Int64(i + 1) * 151)), platforms: ["twitter"],
+                                priority: i % 10 + 1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func sixteenWorkersDequeueTenThousandItemsEachExactlyOnce() async throws {
+        let f = try StoreFixture()
+        try await fill(f, count: 10_000)
+        let store = f.store
+        let delivered = try await withThrowingTaskGroup(of: [String].self) { group in
+            for w in 0..<16 {
+                group.addTask {
+                    var mine: [String] = []
+                    while true {
+                        let leases = try await store.dequeue(
+                            DequeueRequest(projectID: "p1", limit: 50, leaseSeconds: 600, workerID: "w\(w)"))
+                        if leases.isEmpty { return mine }
+                        for l in leases {
+                            #expect(l.schedule.leaseOwner == "w\(w)")
+                            mine.append(l.schedule.id)
+                        }
+                    }
+                }
+            }
+            var all: [[String]] = []
+            for try await ids in group { all.append(ids) }
+            return all
+        }
+        let flat = delivered.flatMap { $0 }
+        #expect(flat.count == 10_000)
+        #expect(Set(flat).count == 10_000)
+        #expect(delivered.filter { !$0.isEmpty }.count > 1, "work was spread over several workers")
+        let stats = try await f.store.queueStats(projectID: "p1")
+        #expect(stats.queued == 10_000 && stats.pending == 0)
+    }
+
+    @Test func everyAcknowledgedEnqueueSurvivesSIGKILL() async throws {
+        let f = try StoreFixture()
+        f.store.close()
+        let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("scheduler-bench")
+        let binary = FileManager.default.fileExists(atPath: bench.path)
+            ? bench : Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("scheduler-bench")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "scheduler-bench is built next to the tests")
+        let child = Process()
+        child.executableURL = binary
+        child.arguments = ["store", "crash-writer", "--db", f.path]
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        try child.run()
+        var output = Data()
+        let reader = pipe.fileHandleForReading
+        let deadline = Date().addingTimeInterval(20)
+        while output.filter({ $0 == 10 }).count < 400 && Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            output.append(chunk)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        output.append(reader.readDataToEndOfFile())
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+        // Only complete lines were acknowledged.
+        let text = String(decoding: output, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.last != "\n" { lines.removeLast() }
+        let acked = lines.filter { !$0.isEmpty }.map { $0.split(separator: " ").map(String.init) }
+        #expect(acked.count >= 400)
+        try f.reopen()
+        for pair in acked {
+            let s = try await f.store.get(projectID: pair[0], scheduleID: pair[1])
+            #expect(s.queueStatus == .pending)
+        }
+    }
+
+    @Test func aLockedDatabaseIsAnErrorNotACrash() async throws {
+        let f = try StoreFixture { $0.busyTimeoutMilliseconds = 100 }
+        let s = try await f.add()
+        let other = try Connection(path: f.path)
+        defer { try? other.close() }
+        try other.begin(.immediate)
+        let e = await storeError { _ = try await f.add(minutes: 10) }
+        #expect(e?.code == .unavailable)
+        #expect(e?.sqliteCode.map { $0 & 0xff } == 5)  // SQLITE_BUSY
+        #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s, "reads go on under WAL")
+        try other.rollback()
+        _ = try await f.add(minutes: 10)
+    }
+
+    @Test func aFullDatabaseIsAnErrorAndLeavesNothingHalfWritten() async throws {
+        let f = try StoreFixture()
+        let pages = try Connection(path: f.path)
+        let used = try pages.scalarInt64("PRAGMA page_count") ?? 0
+        try pages.close()
+        f.store.close()
+        f.config.maxPageCount = Int(used) + 8
+        try f.reopen()
+        var stored = 0
+        var failure: StoreError?
+        for i in 0..<5_000 {
+            do {
+                _ = try await f.add(minutes: Int64(i * 10)) { $0.notes = String(repeating: "n", count: 2_000) }
+                stored += 1
+            } catch let e as StoreError {
+                failure = e
+                break
+            }
+        }
+        let e = try #require(failure)
+        #expect(e.code == .resourceExhausted)
+        #expect(e.sqliteCode.map { $0 & 0xff } == 13)  // SQLITE_FULL
+        #expect(try await f.store.list(ListRequest(projectID: "p1")).total == stored)
+        // Still serving: freeing room lets writes succeed again.
+        let first = try await f.store.list(ListRequest(projectID: "p1", limit: 1)).items[0]
+        _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: first.id, notes: .some(nil)))
+    }
+}
