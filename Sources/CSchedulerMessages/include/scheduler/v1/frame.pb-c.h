@@ -218,7 +218,7 @@ struct  Scheduler__V1__GoAway
   uint64_t last_call_id;
   char *reason;
   /*
-   * a status code: 0 = graceful (draining), otherwise the protocol error
+   * OK or UNAVAILABLE: graceful (draining); otherwise the error closing the connection
    */
   uint32_t code;
 };
