@@ -26,8 +26,14 @@ struct CronExpressionTests {
             ("*/x * * * *", "cron minute field \"*/x\": step \"x\" is not a number"),
             ("5-1 * * * *", "cron minute field \"5-1\": range 5-1 runs backwards"),
             ("1,,2 * * * *", "cron minute field \"1,,2\": empty list item"),
-            ("0 9 * *", "cron expression \"0 9 * *\": expected 5 fields (minute hour day-of-month month day-of-week), found 4"),
-            ("0 9 * * * *", "cron expression \"0 9 * * * *\": expected 5 fields (minute hour day-of-month month day-of-week), found 6"),
+            (
+                "0 9 * *",
+                "cron expression \"0 9 * *\": expected 5 fields (minute hour day-of-month month day-of-week), found 4"
+            ),
+            (
+                "0 9 * * * *",
+                "cron expression \"0 9 * * * *\": expected 5 fields (minute hour day-of-month month day-of-week), found 6"
+            ),
             ("@sometimes", "cron expression \"@sometimes\": unknown shortcut"),
             ("a 0 * * *", "cron minute field \"a\": names are not allowed here"),
             ("1.5 0 * * *", "cron minute field \"1.5\": \"1.5\" is not a number"),
@@ -48,50 +54,63 @@ struct CronExpressionTests {
         #expect(a == ["2026-01-04T09:00:00Z", "2026-01-11T09:00:00Z", "2026-01-18T09:00:00Z"])
         #expect(a == b)
         #expect(a == c)
-        #expect(try fires("0 9 * * fri-sun", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
-            == ["2026-01-02T09:00:00Z", "2026-01-03T09:00:00Z", "2026-01-04T09:00:00Z"])
-        #expect(try fires("0 9 * * 5-7", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
-            == ["2026-01-02T09:00:00Z", "2026-01-03T09:00:00Z", "2026-01-04T09:00:00Z"])
+        #expect(
+            try fires("0 9 * * fri-sun", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
+                == ["2026-01-02T09:00:00Z", "2026-01-03T09:00:00Z", "2026-01-04T09:00:00Z"])
+        #expect(
+            try fires("0 9 * * 5-7", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
+                == ["2026-01-02T09:00:00Z", "2026-01-03T09:00:00Z", "2026-01-04T09:00:00Z"])
     }
 
     @Test func stepsAndRanges() throws {
-        #expect(try fires("1-10/4 0 * * *", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
-            == ["2026-01-01T00:01:00Z", "2026-01-01T00:05:00Z", "2026-01-01T00:09:00Z"])
-        #expect(try fires("50/5 0 * * *", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
-            == ["2026-01-01T00:50:00Z", "2026-01-01T00:55:00Z", "2026-01-02T00:50:00Z"])
-        #expect(try fires("@hourly", "UTC", after: "2026-01-01T00:00:00Z", count: 2)
-            == ["2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"])
+        #expect(
+            try fires("1-10/4 0 * * *", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
+                == ["2026-01-01T00:01:00Z", "2026-01-01T00:05:00Z", "2026-01-01T00:09:00Z"])
+        #expect(
+            try fires("50/5 0 * * *", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
+                == ["2026-01-01T00:50:00Z", "2026-01-01T00:55:00Z", "2026-01-02T00:50:00Z"])
+        #expect(
+            try fires("@hourly", "UTC", after: "2026-01-01T00:00:00Z", count: 2)
+                == ["2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"])
     }
 
     @Test func vixieRuleMatchesEitherDayFieldWhenBothAreRestricted() throws {
         // The 13th (a Tuesday in January 2026) or any Friday.
-        #expect(try fires("0 9 13 * FRI", "UTC", after: "2026-01-08T00:00:00Z", count: 3)
-            == ["2026-01-09T09:00:00Z", "2026-01-13T09:00:00Z", "2026-01-16T09:00:00Z"])
+        #expect(
+            try fires("0 9 13 * FRI", "UTC", after: "2026-01-08T00:00:00Z", count: 3)
+                == ["2026-01-09T09:00:00Z", "2026-01-13T09:00:00Z", "2026-01-16T09:00:00Z"])
         // `*/2` starts with `*`: not restricted, so both must match (odd days that are Fridays).
-        #expect(try fires("0 9 */2 * FRI", "UTC", after: "2026-01-01T00:00:00Z", count: 2)
-            == ["2026-01-09T09:00:00Z", "2026-01-23T09:00:00Z"])
+        #expect(
+            try fires("0 9 */2 * FRI", "UTC", after: "2026-01-01T00:00:00Z", count: 2)
+                == ["2026-01-09T09:00:00Z", "2026-01-23T09:00:00Z"])
     }
 
     @Test func gapMinutesFireAtTheGapRuleAndRepeatedMinutesOnce() throws {
         // New York springs forward 2026-03-08 02:00 → 03:00: 02:30 fires at 03:30 EDT.
-        #expect(try fires("30 2 * * *", "America/New_York", after: "2026-03-07T12:00:00Z", count: 2)
-            == ["2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z"])
+        #expect(
+            try fires("30 2 * * *", "America/New_York", after: "2026-03-07T12:00:00Z", count: 2)
+                == ["2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z"])
         // 02:00 and 03:00 land on the same instant that day and fire once.
-        #expect(try fires("0 2,3 * * *", "America/New_York", after: "2026-03-07T12:00:00Z", count: 3)
-            == ["2026-03-08T07:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T07:00:00Z"])
+        #expect(
+            try fires("0 2,3 * * *", "America/New_York", after: "2026-03-07T12:00:00Z", count: 3)
+                == ["2026-03-08T07:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T07:00:00Z"])
         // Asked just after the gap closed, the gap minute is still ahead.
-        #expect(try fires("30 2 * * *", "America/New_York", after: "2026-03-08T07:10:00Z", count: 1)
-            == ["2026-03-08T07:30:00Z"])
+        #expect(
+            try fires("30 2 * * *", "America/New_York", after: "2026-03-08T07:10:00Z", count: 1)
+                == ["2026-03-08T07:30:00Z"])
         // Fall back 2026-11-01: 01:30 happens twice and fires at the first.
-        #expect(try fires("30 1 * * *", "America/New_York", after: "2026-10-31T12:00:00Z", count: 2)
-            == ["2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"])
-        #expect(try fires("*/30 * * * *", "America/New_York", after: "2026-11-01T05:00:00Z", count: 4)
-            == ["2026-11-01T05:30:00Z", "2026-11-01T07:00:00Z", "2026-11-01T07:30:00Z", "2026-11-01T08:00:00Z"])
+        #expect(
+            try fires("30 1 * * *", "America/New_York", after: "2026-10-31T12:00:00Z", count: 2)
+                == ["2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"])
+        #expect(
+            try fires("*/30 * * * *", "America/New_York", after: "2026-11-01T05:00:00Z", count: 4)
+                == ["2026-11-01T05:30:00Z", "2026-11-01T07:00:00Z", "2026-11-01T07:30:00Z", "2026-11-01T08:00:00Z"])
     }
 
     @Test func leapDayCronFindsTheNextLeapDayWithinTheWindow() throws {
         #expect(try fires("0 0 29 2 *", "UTC", after: "2026-01-01T00:00:00Z", count: 3) == ["2028-02-29T00:00:00Z"])
-        let r = Recurrence(kind: .cron(try CronExpression.parse("0 0 29 2 *")), zone: try TimeZoneDatabase.system.zone("UTC"))
+        let r = Recurrence(
+            kind: .cron(try CronExpression.parse("0 0 29 2 *")), zone: try TimeZoneDatabase.system.zone("UTC"))
         #expect(r.next(after: try utc("2028-03-01T00:00:00Z"))?.iso8601 == "2032-02-29T00:00:00Z")
         #expect(r.occurrences(after: nil, count: 3).isEmpty)
     }

@@ -27,10 +27,14 @@ struct RecurrenceRuleErrorTests {
             ("FREQ=FORTNIGHTLY", "FREQ=FORTNIGHTLY: unknown frequency (use DAILY, WEEKLY, MONTHLY or YEARLY)"),
             ("FREQ=DAILY;FREQ=WEEKLY", "FREQ=WEEKLY: duplicate rule part (FREQ may appear once)"),
             ("FREQ=DAILY;COUNT=0", "COUNT=0: must be ≥ 1"),
-            ("FREQ=DAILY;COUNT=3;UNTIL=20270101T000000Z",
-             "UNTIL=20270101T000000Z: COUNT and UNTIL cannot both be given (RFC 5545)"),
-            ("FREQ=DAILY;UNTIL=2027-01-01",
-             "UNTIL=2027-01-01: expected YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ"),
+            (
+                "FREQ=DAILY;COUNT=3;UNTIL=20270101T000000Z",
+                "UNTIL=20270101T000000Z: COUNT and UNTIL cannot both be given (RFC 5545)"
+            ),
+            (
+                "FREQ=DAILY;UNTIL=2027-01-01",
+                "UNTIL=2027-01-01: expected YYYYMMDD, YYYYMMDDTHHMMSS or YYYYMMDDTHHMMSSZ"
+            ),
             ("FREQ=DAILY;UNTIL=20270230", "UNTIL=20270230: not a valid date and time"),
             ("FREQ=YEARLY;BYMONTH=13", "BYMONTH=13: out of range 1…12"),
             ("FREQ=YEARLY;BYYEARDAY=367", "BYYEARDAY=367: out of range 1…366 or -366…-1"),
@@ -68,9 +72,13 @@ struct RecurrenceRuleErrorTests {
     }
 
     @Test func untilForms() throws {
-        #expect(try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101T000000").until == .local(try local("2027-01-01T00:00:00")))
+        #expect(
+            try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101T000000").until
+                == .local(try local("2027-01-01T00:00:00")))
         #expect(try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101").until == .local(try local("2027-01-01T00:00:00")))
-        #expect(try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101T120000Z").until == .utc(try utc("2027-01-01T12:00:00Z")))
+        #expect(
+            try RecurrenceRule.parse("FREQ=DAILY;UNTIL=20270101T120000Z").until == .utc(try utc("2027-01-01T12:00:00Z"))
+        )
     }
 }
 
@@ -80,8 +88,9 @@ struct RecurrenceSemanticsTests {
         let floating = try series("FREQ=DAILY;UNTIL=20260103T090000", "2026-01-01T09:00:00", "Europe/Berlin")
         #expect(floating.occurrences(after: nil, count: 10).count == 3)
         let z = try series("FREQ=DAILY;UNTIL=20260103T080000Z", "2026-01-01T09:00:00", "Europe/Berlin")
-        #expect(z.occurrences(after: nil, count: 10).map(\.iso8601)
-            == ["2026-01-01T08:00:00Z", "2026-01-02T08:00:00Z", "2026-01-03T08:00:00Z"])
+        #expect(
+            z.occurrences(after: nil, count: 10).map(\.iso8601)
+                == ["2026-01-01T08:00:00Z", "2026-01-02T08:00:00Z", "2026-01-03T08:00:00Z"])
         // Date-only UNTIL reads as local midnight (python-dateutil): the 09:00 on that day is out.
         let dateOnly = try series("FREQ=DAILY;UNTIL=20260103", "2026-01-01T09:00:00", "Europe/Berlin")
         #expect(dateOnly.occurrences(after: nil, count: 10).count == 2)
@@ -93,10 +102,14 @@ struct RecurrenceSemanticsTests {
         #expect(daily.occurrences(after: nil, count: 10).count == 3)
         #expect(daily.next(after: try utc("2026-01-02T12:00:00Z")) == bound)
         #expect(daily.next(after: bound) == nil)
-        let monthly = try series("FREQ=MONTHLY;BYDAY=-1FR", "2026-01-01T09:00:00", "UTC", until: try utc("2026-03-31T00:00:00Z"))
-        #expect(monthly.occurrences(after: nil, count: 10).map(\.iso8601)
-            == ["2026-01-30T09:00:00Z", "2026-02-27T09:00:00Z", "2026-03-27T09:00:00Z"])
-        let cron = Recurrence(kind: .cron(try CronExpression.parse("0 9 * * *")), zone: try zone("UTC"), until: try utc("2026-01-02T09:00:00Z"))
+        let monthly = try series(
+            "FREQ=MONTHLY;BYDAY=-1FR", "2026-01-01T09:00:00", "UTC", until: try utc("2026-03-31T00:00:00Z"))
+        #expect(
+            monthly.occurrences(after: nil, count: 10).map(\.iso8601)
+                == ["2026-01-30T09:00:00Z", "2026-02-27T09:00:00Z", "2026-03-27T09:00:00Z"])
+        let cron = Recurrence(
+            kind: .cron(try CronExpression.parse("0 9 * * *")), zone: try zone("UTC"),
+            until: try utc("2026-01-02T09:00:00Z"))
         #expect(cron.occurrences(after: try utc("2026-01-01T00:00:00Z"), count: 10).count == 2)
         #expect(cron.next(after: try utc("2026-01-02T09:00:00Z")) == nil)
     }
@@ -129,13 +142,16 @@ struct RecurrenceSemanticsTests {
         // 02:00-03:00 does not exist in New York on 2026-03-08: 02:30 is read as 03:30 EDT,
         // the same instant as 03:30, which is emitted once.
         let s = try series("FREQ=DAILY;BYHOUR=2,3;BYMINUTE=30", "2026-03-07T00:00:00", "America/New_York")
-        #expect(s.occurrences(after: nil, count: 4).map(\.iso8601)
-            == ["2026-03-07T07:30:00Z", "2026-03-07T08:30:00Z", "2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z"])
+        #expect(
+            s.occurrences(after: nil, count: 4).map(\.iso8601)
+                == ["2026-03-07T07:30:00Z", "2026-03-07T08:30:00Z", "2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z"])
     }
 
     @Test func neverMatchingRulesReturnNil() throws {
-        for rule in ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
-                     "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31"] {
+        for rule in [
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+            "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31",
+        ] {
             let s = try series(rule, "2026-01-01T09:00:00", "Europe/Berlin")
             #expect(s.next(after: try utc("2026-01-01T00:00:00Z")) == nil)
             #expect(s.occurrences(after: nil, count: 5).isEmpty)
@@ -147,10 +163,11 @@ struct RecurrenceSemanticsTests {
     @Test func datesPast2038UseTheZoneFooter() throws {
         // Europe/Berlin springs forward on 2040-03-25: 02:30 is read as 03:30 CEST.
         let s = try series("FREQ=DAILY", "2040-03-23T02:30:00", "Europe/Berlin")
-        #expect(s.occurrences(after: nil, count: 5).map(\.iso8601) == [
-            "2040-03-23T01:30:00Z", "2040-03-24T01:30:00Z", "2040-03-25T01:30:00Z",
-            "2040-03-26T00:30:00Z", "2040-03-27T00:30:00Z",
-        ])
+        #expect(
+            s.occurrences(after: nil, count: 5).map(\.iso8601) == [
+                "2040-03-23T01:30:00Z", "2040-03-24T01:30:00Z", "2040-03-25T01:30:00Z",
+                "2040-03-26T00:30:00Z", "2040-03-27T00:30:00Z",
+            ])
         let far = try series("FREQ=DAILY", "2026-01-01T09:00:00", "Europe/Berlin")
         #expect(far.next(after: try utc("2077-07-01T12:00:00Z"))?.iso8601 == "2077-07-02T07:00:00Z")
         #expect(far.next(after: try utc("2077-12-01T12:00:00Z"))?.iso8601 == "2077-12-02T08:00:00Z")
@@ -189,30 +206,38 @@ struct RecurrenceConfigTests {
     @Test func dailyCompilesAndRuns() throws {
         let config = RecurrenceConfig(pattern: .daily, hour: 9, minute: 30)
         #expect(try config.rruleText() == "FREQ=DAILY;BYHOUR=9;BYMINUTE=30;BYSECOND=0")
-        let s = Recurrence(kind: .rrule(try config.rrule(), start: try local("2026-03-28T12:00:00")), zone: try zone("Europe/Berlin"))
+        let s = Recurrence(
+            kind: .rrule(try config.rrule(), start: try local("2026-03-28T12:00:00")), zone: try zone("Europe/Berlin"))
         #expect(s.occurrences(after: nil, count: 2).map(\.iso8601) == ["2026-03-29T07:30:00Z", "2026-03-30T07:30:00Z"])
     }
 
     @Test func weeklyUsesJavaScriptWeekdays() throws {
         let config = RecurrenceConfig(pattern: .weekly, daysOfWeek: [5, 1, 3], hour: 14, minute: 0)
         #expect(try config.rruleText() == "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=14;BYMINUTE=0;BYSECOND=0")
-        let s = Recurrence(kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("America/New_York"))
-        #expect(s.occurrences(after: nil, count: 3).map(\.iso8601)
-            == ["2026-01-02T19:00:00Z", "2026-01-05T19:00:00Z", "2026-01-07T19:00:00Z"])
-        #expect(try RecurrenceConfig(pattern: .weekly, daysOfWeek: [0, 6], hour: 8).rruleText()
-            == "FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=8;BYMINUTE=0;BYSECOND=0")
+        let s = Recurrence(
+            kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")),
+            zone: try zone("America/New_York"))
+        #expect(
+            s.occurrences(after: nil, count: 3).map(\.iso8601)
+                == ["2026-01-02T19:00:00Z", "2026-01-05T19:00:00Z", "2026-01-07T19:00:00Z"])
+        #expect(
+            try RecurrenceConfig(pattern: .weekly, daysOfWeek: [0, 6], hour: 8).rruleText()
+                == "FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=8;BYMINUTE=0;BYSECOND=0")
     }
 
     @Test func monthlySkipsMonthsWithoutTheDay() throws {
         let config = RecurrenceConfig(pattern: .monthly, dayOfMonth: 31, hour: 9, minute: 0)
         #expect(try config.rruleText() == "FREQ=MONTHLY;BYMONTHDAY=31;BYHOUR=9;BYMINUTE=0;BYSECOND=0")
-        let s = Recurrence(kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
-        #expect(s.occurrences(after: nil, count: 5).map(\.iso8601) == [
-            "2026-01-31T09:00:00Z", "2026-03-31T09:00:00Z", "2026-05-31T09:00:00Z",
-            "2026-07-31T09:00:00Z", "2026-08-31T09:00:00Z",
-        ])
+        let s = Recurrence(
+            kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
+        #expect(
+            s.occurrences(after: nil, count: 5).map(\.iso8601) == [
+                "2026-01-31T09:00:00Z", "2026-03-31T09:00:00Z", "2026-05-31T09:00:00Z",
+                "2026-07-31T09:00:00Z", "2026-08-31T09:00:00Z",
+            ])
         let last = RecurrenceConfig(pattern: .monthly, dayOfMonth: -1, hour: 9)
-        let l = Recurrence(kind: .rrule(try last.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
+        let l = Recurrence(
+            kind: .rrule(try last.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
         #expect(l.occurrences(after: nil, count: 2).map(\.iso8601) == ["2026-01-31T09:00:00Z", "2026-02-28T09:00:00Z"])
     }
 
@@ -221,10 +246,19 @@ struct RecurrenceConfigTests {
         arguments: [
             (RecurrenceConfig(pattern: .daily, hour: 24), "hour 24: out of range 0…23"),
             (RecurrenceConfig(pattern: .daily, hour: 1, minute: 60), "minute 60: out of range 0…59"),
-            (RecurrenceConfig(pattern: .weekly, hour: 1), "daysOfWeek: weekly needs at least one day (0 = Sunday … 6 = Saturday)"),
-            (RecurrenceConfig(pattern: .weekly, daysOfWeek: [7], hour: 1), "daysOfWeek 7: out of range 0…6 (0 = Sunday)"),
+            (
+                RecurrenceConfig(pattern: .weekly, hour: 1),
+                "daysOfWeek: weekly needs at least one day (0 = Sunday … 6 = Saturday)"
+            ),
+            (
+                RecurrenceConfig(pattern: .weekly, daysOfWeek: [7], hour: 1),
+                "daysOfWeek 7: out of range 0…6 (0 = Sunday)"
+            ),
             (RecurrenceConfig(pattern: .monthly, hour: 1), "dayOfMonth: monthly needs a day of the month"),
-            (RecurrenceConfig(pattern: .monthly, dayOfMonth: 32, hour: 1), "dayOfMonth 32: out of range 1…31 or -31…-1"),
+            (
+                RecurrenceConfig(pattern: .monthly, dayOfMonth: 32, hour: 1),
+                "dayOfMonth 32: out of range 1…31 or -31…-1"
+            ),
         ])
     func badConfig(_ config: RecurrenceConfig, _ message: String) {
         do {

@@ -11,7 +11,10 @@ struct RecurrenceVectorTests {
         let start = try LocalDateTime.parse(v.start!)
         let series = Recurrence(kind: .rrule(rule, start: start), zone: zone, until: nil)
         let after = try v.after.map { try Instant.parse(iso8601: $0) }
-        guard case .instants(let expected) = v.expect else { Issue.record("bad fixture"); return }
+        guard case .instants(let expected) = v.expect else {
+            Issue.record("bad fixture")
+            return
+        }
         let got = series.occurrences(after: after, count: v.count!).map(\.iso8601)
         #expect(got == expected)
         // next(after:) walks the same series one step at a time.
@@ -30,7 +33,10 @@ struct RecurrenceVectorTests {
         let expr = try CronExpression.parse(v.expr!)
         let series = Recurrence(kind: .cron(expr), zone: zone, until: nil)
         let after = try Instant.parse(iso8601: v.after!)
-        guard case .instants(let expected) = v.expect else { Issue.record("bad fixture"); return }
+        guard case .instants(let expected) = v.expect else {
+            Issue.record("bad fixture")
+            return
+        }
         #expect(series.occurrences(after: after, count: v.count!).map(\.iso8601) == expected)
     }
 }

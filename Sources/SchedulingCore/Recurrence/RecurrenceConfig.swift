@@ -49,7 +49,8 @@ public struct RecurrenceConfig: Sendable, Hashable {
             rule = RecurrenceRule(frequency: .daily)
         case .weekly:
             guard !daysOfWeek.isEmpty else {
-                throw RecurrenceError(part: "daysOfWeek", reason: "weekly needs at least one day (0 = Sunday … 6 = Saturday)")
+                throw RecurrenceError(
+                    part: "daysOfWeek", reason: "weekly needs at least one day (0 = Sunday … 6 = Saturday)")
             }
             rule = RecurrenceRule(frequency: .weekly)
             for d in daysOfWeek.sorted() {
