@@ -82,7 +82,9 @@ public struct MetadataEntry: WireMessage {
         key = r.string("key")
         value = r.string("value")
         guard !key.isEmpty else { throw r.invalid("key", "empty") }
-        guard key.utf8.count <= Limits.maxMetadataKeyBytes else { throw r.invalid("key", "longer than \(Limits.maxMetadataKeyBytes) bytes") }
+        guard key.utf8.count <= Limits.maxMetadataKeyBytes else {
+            throw r.invalid("key", "longer than \(Limits.maxMetadataKeyBytes) bytes")
+        }
         guard key.utf8.allSatisfy({ Limits.isMetadataKeyByte($0) }) else {
             throw r.invalid("key", "must be lowercase ASCII letters, digits, '-', '_' or '.'")
         }
@@ -136,7 +138,9 @@ extension Frame {
         public init(from r: ProtoReader) throws(RPCError) {
             method = r.string("method")
             guard !method.isEmpty else { throw r.invalid("method", "required") }
-            guard method.utf8.count <= Limits.maxMethodBytes else { throw r.invalid("method", "longer than \(Limits.maxMethodBytes) bytes") }
+            guard method.utf8.count <= Limits.maxMethodBytes else {
+                throw r.invalid("method", "longer than \(Limits.maxMethodBytes) bytes")
+            }
             metadata = try r.messages("metadata", max: Limits.maxMetadataEntries)
             timeoutMs = r.uint64("timeout_ms")
             payload = r.bytes("payload")
@@ -166,7 +170,10 @@ extension Frame {
 
         /// Creates a response frame body.
         public init(
-            code: StatusCode = .ok, message: String = "", details: ErrorDetails = ErrorDetails(), payload: [UInt8] = [],
+            code: StatusCode = .ok,
+            message: String = "",
+            details: ErrorDetails = ErrorDetails(),
+            payload: [UInt8] = [],
             metadata: [MetadataEntry] = []
         ) {
             self.code = code
@@ -203,7 +210,8 @@ extension Frame {
             details = ErrorDetails(
                 conflicts: try r.messages("conflicts", max: Limits.maxConflicts),
                 fieldViolations: try r.messages("field_violations", max: Limits.maxFieldViolations),
-                retryInfo: try r.message("retry_info"))
+                retryInfo: try r.message("retry_info")
+            )
             payload = r.bytes("payload")
             metadata = try r.messages("metadata", max: Limits.maxMetadataEntries)
         }

@@ -49,7 +49,8 @@ public struct FrameDecoder: Sendable {
                 header.append(contentsOf: bytes[i..<end])
                 i = end
                 if header.count == 4 {
-                    let n = UInt32(header[0]) << 24 | UInt32(header[1]) << 16 | UInt32(header[2]) << 8 | UInt32(header[3])
+                    let n =
+                        UInt32(header[0]) << 24 | UInt32(header[1]) << 16 | UInt32(header[2]) << 8 | UInt32(header[3])
                     header.removeAll(keepingCapacity: true)
                     try start(length: n)
                 }
@@ -83,7 +84,8 @@ public struct FrameDecoder: Sendable {
         }
         if UInt64(n) > UInt64(maxFrameSize) {
             throw fail(
-                FrameError(code: .frameTooLarge, reason: "frame length \(n) exceeds the maximum \(maxFrameSize)"))
+                FrameError(code: .frameTooLarge, reason: "frame length \(n) exceeds the maximum \(maxFrameSize)")
+            )
         }
         expected = Int(n)
         body.reserveCapacity(Int(n))

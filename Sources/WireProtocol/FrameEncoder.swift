@@ -22,7 +22,9 @@ public struct FrameEncoder: Sendable {
         let body = frame.serializedBytes()
         guard body.count <= maxFrameSize else {
             throw FrameError(
-                code: .frameTooLarge, reason: "frame length \(body.count) exceeds the maximum \(maxFrameSize)")
+                code: .frameTooLarge,
+                reason: "frame length \(body.count) exceeds the maximum \(maxFrameSize)"
+            )
         }
         let n = UInt32(body.count)
         buffer.reserveCapacity(buffer.count + 4 + body.count)

@@ -20,8 +20,10 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
     /// An INVALID_ARGUMENT error naming one field: message "`field`: `description`".
     public static func invalidArgument(field: String, _ description: String) -> RPCError {
         RPCError(
-            code: .invalidArgument, message: "\(field): \(description)",
-            details: ErrorDetails(fieldViolations: [FieldViolation(field: field, description: description)]))
+            code: .invalidArgument,
+            message: "\(field): \(description)",
+            details: ErrorDetails(fieldViolations: [FieldViolation(field: field, description: description)])
+        )
     }
 
     public var description: String { "\(code.name): \(message)" }
@@ -37,7 +39,11 @@ public struct ErrorDetails: Hashable, Sendable {
     public var retryInfo: RetryInfo?
 
     /// Creates details; all parts empty by default.
-    public init(conflicts: [SchedulerV1.Conflict] = [], fieldViolations: [FieldViolation] = [], retryInfo: RetryInfo? = nil) {
+    public init(
+        conflicts: [SchedulerV1.Conflict] = [],
+        fieldViolations: [FieldViolation] = [],
+        retryInfo: RetryInfo? = nil
+    ) {
         self.conflicts = conflicts
         self.fieldViolations = fieldViolations
         self.retryInfo = retryInfo

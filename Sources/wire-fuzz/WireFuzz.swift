@@ -74,12 +74,15 @@ func fuzzOne(_ data: [UInt8]) {
     }
     for f in frames {
         // A decoded frame re-encodes to a frame that decodes to itself.
-        guard let bytes = try? FrameEncoder(maxFrameSize: Int(UInt32.max)).encode(f) else { fatalError("re-encode failed") }
+        guard let bytes = try? FrameEncoder(maxFrameSize: Int(UInt32.max)).encode(f) else {
+            fatalError("re-encode failed")
+        }
         var again = FrameDecoder(maxFrameSize: Int(UInt32.max))
         guard let back = try? again.decode(bytes), back == [f] else { fatalError("frame round trip failed") }
         switch f.kind {
         case .request(let r): checkPayload(method: r.method, r.payload, response: false)
-        case .response(let r): for m in SchedulerV1.Scheduler.methods { checkPayload(method: m.path, r.payload, response: true) }
+        case .response(let r):
+            for m in SchedulerV1.Scheduler.methods { checkPayload(method: m.path, r.payload, response: true) }
         default: break
         }
     }
@@ -90,59 +93,59 @@ func fuzzOne(_ data: [UInt8]) {
 }
 
 #if WIRE_FUZZ
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        fuzzOne(size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
 
-/// SwiftPM links executables with `main` aliased to `<module>_main`; hand control to libFuzzer's
-/// driver from there (libFuzzer's own `main` is then not linked).
-@_cdecl("wire_fuzz_main")
-public func wireFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzzerTestOneInput)
-}
+    /// SwiftPM links executables with `main` aliased to `<module>_main`; hand control to libFuzzer's
+    /// driver from there (libFuzzer's own `main` is then not linked).
+    @_cdecl("wire_fuzz_main")
+    public func wireFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+        var argc = argc
+        var argv = argv
+        return LLVMFuzzerRunDriver(&argc, &argv, fuzzerTestOneInput)
+    }
 #else
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+    #if canImport(Glibc)
+        import Glibc
+    #elseif canImport(Darwin)
+        import Darwin
+    #endif
 
-@main
-enum WireFuzzReplay {
-    /// Replays each file given on the command line through the fuzz checks.
-    static func main() {
-        let paths = CommandLine.arguments.dropFirst()
-        if paths.isEmpty {
-            print("usage: wire-fuzz FILE...   (replays inputs; build with -DWIRE_FUZZ for libFuzzer)")
-            return
-        }
-        for path in paths {
-            guard let f = fopen(path, "rb") else {
-                print("wire-fuzz: cannot open \(path)")
-                exit(1)
+    @main
+    enum WireFuzzReplay {
+        /// Replays each file given on the command line through the fuzz checks.
+        static func main() {
+            let paths = CommandLine.arguments.dropFirst()
+            if paths.isEmpty {
+                print("usage: wire-fuzz FILE...   (replays inputs; build with -DWIRE_FUZZ for libFuzzer)")
+                return
             }
-            var bytes: [UInt8] = []
-            var buf = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = fread(&buf, 1, buf.count, f)
-                if n <= 0 { break }
-                bytes += buf[0..<n]
+            for path in paths {
+                guard let f = fopen(path, "rb") else {
+                    print("wire-fuzz: cannot open \(path)")
+                    exit(1)
+                }
+                var bytes: [UInt8] = []
+                var buf = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = fread(&buf, 1, buf.count, f)
+                    if n <= 0 { break }
+                    bytes += buf[0..<n]
+                }
+                fclose(f)
+                fuzzOne(bytes)
+                print("wire-fuzz: \(path): ok (\(bytes.count) bytes)")
             }
-            fclose(f)
-            fuzzOne(bytes)
-            print("wire-fuzz: \(path): ok (\(bytes.count) bytes)")
         }
     }
-}
 #endif

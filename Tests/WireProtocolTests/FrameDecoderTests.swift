@@ -86,7 +86,10 @@ struct FrameDecoderTests {
 
         // A real frame of exactly `cap` bytes decodes.
         var payloadSize = cap - 16
-        var frame = Frame(callID: 1, kind: .request(.init(method: "m", payload: [UInt8](repeating: 7, count: payloadSize))))
+        var frame = Frame(
+            callID: 1,
+            kind: .request(.init(method: "m", payload: [UInt8](repeating: 7, count: payloadSize)))
+        )
         var encoded = try FrameEncoder().encode(frame)
         payloadSize += cap - (encoded.count - 4)
         frame = Frame(callID: 1, kind: .request(.init(method: "m", payload: [UInt8](repeating: 7, count: payloadSize))))
@@ -98,7 +101,10 @@ struct FrameDecoderTests {
 
     @Test("a configured cap applies to both sides")
     func configuredCap() throws {
-        let frame = Frame(callID: 9, kind: .request(.init(method: "scheduler.v1.Scheduler/Get", payload: [UInt8](repeating: 1, count: 100))))
+        let frame = Frame(
+            callID: 9,
+            kind: .request(.init(method: "scheduler.v1.Scheduler/Get", payload: [UInt8](repeating: 1, count: 100)))
+        )
         let bytes = try FrameEncoder().encode(frame)
         var small = FrameDecoder(maxFrameSize: 64)
         #expect(throws: FrameError.self) { try small.append(bytes) }
@@ -147,7 +153,9 @@ struct FrameDecoderTests {
         // ping { nonce: 5 } plus unknown field 99 (varint) at frame level and field 7 inside ping.
         let body: [UInt8] = [0x98, 0x06, 0x01, 0x2A, 0x04, 0x08, 0x05, 0x38, 0x01]
         var decoder = FrameDecoder()
-        #expect(try decoder.decode([0, 0, 0, UInt8(body.count)] + body) == [Frame(callID: 0, kind: .ping(.init(nonce: 5)))])
+        #expect(
+            try decoder.decode([0, 0, 0, UInt8(body.count)] + body) == [Frame(callID: 0, kind: .ping(.init(nonce: 5)))]
+        )
     }
 
     @Test("errors are final; frames before the error stay available")

@@ -42,10 +42,17 @@ struct GoldenFrameTests {
             return
         }
         let root = Fixtures.repositoryRoot
-        let protos = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("proto/scheduler/v1").path)
-            .filter { $0.hasSuffix(".proto") }.sorted().map { "scheduler/v1/\($0)" }
+        let protos = try FileManager.default.contentsOfDirectory(
+            atPath: root.appendingPathComponent("proto/scheduler/v1").path
+        )
+        .filter { $0.hasSuffix(".proto") }.sorted().map { "scheduler/v1/\($0)" }
         let bin = try Fixtures.bytes("\(name).bin")
-        let (status, out, err) = try run(protoc, ["--decode=scheduler.v1.Frame", "-I", "proto"] + protos, stdin: Array(bin.dropFirst(4)), cwd: root)
+        let (status, out, err) = try run(
+            protoc,
+            ["--decode=scheduler.v1.Frame", "-I", "proto"] + protos,
+            stdin: Array(bin.dropFirst(4)),
+            cwd: root
+        )
         #expect(status == 0, "protoc failed: \(err)")
         #expect(out == (try Fixtures.text("\(name).txt")))
 
@@ -53,7 +60,12 @@ struct GoldenFrameTests {
         let g = Samples.golden.first { $0.name == name }!
         if let payload = g.payload {
             let typeName = type(of: payload).protoMessageName
-            let (s2, out2, err2) = try run(protoc, ["--decode=\(typeName)", "-I", "proto"] + protos, stdin: payload.serializedBytes(), cwd: root)
+            let (s2, out2, err2) = try run(
+                protoc,
+                ["--decode=\(typeName)", "-I", "proto"] + protos,
+                stdin: payload.serializedBytes(),
+                cwd: root
+            )
             #expect(s2 == 0, "protoc failed: \(err2)")
             #expect(out2 == (try Fixtures.text("\(name).payload.txt")))
         }

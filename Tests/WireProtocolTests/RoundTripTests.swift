@@ -14,7 +14,15 @@ enum AllMessages {
         s.publishDelaySeconds = 30
         s.lease = V1.Lease(owner: "w", token: "t", expiresAtMs: 5)
         s.attempts = [
-            V1.Attempt(number: 1, startedAtMs: 6, endedAtMs: 7, workerID: "w", outcome: .failed, error: "503", idempotencyKey: "k#1"),
+            V1.Attempt(
+                number: 1,
+                startedAtMs: 6,
+                endedAtMs: 7,
+                workerID: "w",
+                outcome: .failed,
+                error: "503",
+                idempotencyKey: "k#1"
+            ),
             V1.Attempt(number: 2, startedAtMs: 8, workerID: "w", outcome: .inProgress),
         ]
         s.results = [V1.PlatformResult(platform: "twitter", success: true, publishedURL: "https://x/1")]
@@ -25,19 +33,39 @@ enum AllMessages {
     }
     static let conflict = Samples.enqueueResponse.conflicts[0]
     static let stored = V1.StoredConflict(
-        id: "cf_1", projectID: "prj_1", schedule1ID: "a", schedule2ID: "b", type: .resource, severity: .critical,
-        reason: "6 concurrent", conflictTimeMs: 9, resolved: true, resolvedAtMs: 10, resolution: "moved", resolvedBy: "ann")
+        id: "cf_1",
+        projectID: "prj_1",
+        schedule1ID: "a",
+        schedule2ID: "b",
+        type: .resource,
+        severity: .critical,
+        reason: "6 concurrent",
+        conflictTimeMs: 9,
+        resolved: true,
+        resolvedAtMs: 10,
+        resolution: "moved",
+        resolvedBy: "ann"
+    )
     static let page = V1.Pagination(page: 2, limit: 20, total: 45, totalPages: 3)
 
     static var all: [any WireMessage] {
         [
             // Framing
-            Samples.golden[0].frame, Frame.Request(method: "x", metadata: [.init(key: "a", value: "b")], timeoutMs: 1, payload: [0, 1]),
+            Samples.golden[0].frame,
+            Frame.Request(method: "x", metadata: [.init(key: "a", value: "b")], timeoutMs: 1, payload: [0, 1]),
             Frame.Response(
-                code: .unavailable, message: "draining",
-                details: ErrorDetails(conflicts: [conflict], fieldViolations: [.init(field: "f", description: "d")], retryInfo: .init(retryDelayMs: 250)),
-                payload: [9], metadata: [.init(key: "k", value: "v")]),
-            Frame.Cancel(reason: "r"), Frame.Ping(nonce: .max), Frame.Pong(nonce: 1), Frame.GoAway(lastCallID: 3, reason: "bye", code: .internal),
+                code: .unavailable,
+                message: "draining",
+                details: ErrorDetails(
+                    conflicts: [conflict],
+                    fieldViolations: [.init(field: "f", description: "d")],
+                    retryInfo: .init(retryDelayMs: 250)
+                ),
+                payload: [9],
+                metadata: [.init(key: "k", value: "v")]
+            ),
+            Frame.Cancel(reason: "r"), Frame.Ping(nonce: .max), Frame.Pong(nonce: 1),
+            Frame.GoAway(lastCallID: 3, reason: "bye", code: .internal),
             MetadataEntry(key: "traceparent", value: "00-x"), FieldViolation(field: "a.b[0]", description: "empty"),
             RetryInfo(retryDelayMs: 1000),
             // Models
@@ -50,49 +78,129 @@ enum AllMessages {
             // Requests and responses
             Samples.enqueueRequest,
             V1.EnqueueRequest(
-                projectID: "p", contentID: "c", scheduledForMs: 1_737_381_600_000, platforms: ["x"], priority: 10,
-                recurrence: .cron("0 9 * * *"), recurringUntilMs: 1_800_000_000_000, publishDelaySeconds: 60, maxRetries: 5,
-                retryDelaySeconds: 120, metadataJSON: "{}"),
+                projectID: "p",
+                contentID: "c",
+                scheduledForMs: 1_737_381_600_000,
+                platforms: ["x"],
+                priority: 10,
+                recurrence: .cron("0 9 * * *"),
+                recurringUntilMs: 1_800_000_000_000,
+                publishDelaySeconds: 60,
+                maxRetries: 5,
+                retryDelaySeconds: 120,
+                metadataJSON: "{}"
+            ),
             Samples.enqueueResponse, Samples.dequeueRequest, Samples.dequeueResponse.items[0], Samples.dequeueResponse,
             V1.DequeueResponse(),
             V1.StartRequest(scheduleID: "s", leaseToken: "t"), V1.StartResponse(schedule: schedule),
-            V1.HeartbeatRequest(scheduleID: "s", leaseToken: "t", extendSeconds: 60), V1.HeartbeatResponse(leaseExpiresAtMs: 99),
+            V1.HeartbeatRequest(scheduleID: "s", leaseToken: "t", extendSeconds: 60),
+            V1.HeartbeatResponse(leaseExpiresAtMs: 99),
             V1.CompleteRequest(scheduleID: "s", leaseToken: "t", results: fullSchedule.results, publishedAtMs: 5),
             V1.CompleteResponse(schedule: schedule, nextOccurrence: fullSchedule),
             Samples.failRequest, Samples.failResponse,
-            V1.GetRequest(projectID: "p", scheduleID: "s", includeContentBody: true), V1.GetResponse(schedule: fullSchedule),
+            V1.GetRequest(projectID: "p", scheduleID: "s", includeContentBody: true),
+            V1.GetResponse(schedule: fullSchedule),
             V1.ListRequest(
-                projectID: "p", status: .paused, fromMs: 1, toMs: 2, platform: "x", page: 3, limit: 100, sortBy: .priority,
-                sortOrder: .desc),
+                projectID: "p",
+                status: .paused,
+                fromMs: 1,
+                toMs: 2,
+                platform: "x",
+                page: 3,
+                limit: 100,
+                sortBy: .priority,
+                sortOrder: .desc
+            ),
             V1.ListResponse(items: [schedule, fullSchedule], pagination: page),
             V1.UpdateRequest(
-                projectID: "p", scheduleID: "s", localTime: "2025-03-30T02:30:00", timezone: "Europe/Berlin",
-                platforms: ["a", "b"], priority: 1, notes: "", metadataJSON: "{}", autoResolve: true),
+                projectID: "p",
+                scheduleID: "s",
+                localTime: "2025-03-30T02:30:00",
+                timezone: "Europe/Berlin",
+                platforms: ["a", "b"],
+                priority: 1,
+                notes: "",
+                metadataJSON: "{}",
+                autoResolve: true
+            ),
             V1.UpdateRequest(projectID: "p", scheduleID: "s", scheduledForMs: 7),
-            V1.UpdateResponse(schedule: schedule, conflicts: [conflict], adjusted: true, originalTimeMs: 1, adjustedTimeMs: 2),
+            V1.UpdateResponse(
+                schedule: schedule,
+                conflicts: [conflict],
+                adjusted: true,
+                originalTimeMs: 1,
+                adjustedTimeMs: 2
+            ),
             V1.CancelRequest(projectID: "p", scheduleID: "s", reason: "dup"), V1.CancelResponse(schedule: schedule),
             V1.PauseRequest(projectID: "p", scheduleID: "s"), V1.PauseResponse(schedule: schedule),
             V1.ResumeRequest(projectID: "p", scheduleID: "s"), V1.ResumeResponse(schedule: schedule),
-            V1.BatchPauseRequest(projectID: "p", scheduleIDs: ["a", "b"]), V1.BatchPauseResponse(affected: 1, skippedIDs: ["b"]),
+            V1.BatchPauseRequest(projectID: "p", scheduleIDs: ["a", "b"]),
+            V1.BatchPauseResponse(affected: 1, skippedIDs: ["b"]),
             V1.BatchResumeRequest(projectID: "p", scheduleIDs: ["a"]), V1.BatchResumeResponse(affected: 1),
-            V1.BatchCancelRequest(projectID: "p", scheduleIDs: ["a"], reason: "r"), V1.BatchCancelResponse(affected: 0, skippedIDs: ["a"]),
-            V1.PublishNowRequest(projectID: "p", scheduleID: "s"), V1.PublishNowResponse(schedule: schedule, message: "Manual publish triggered"),
+            V1.BatchCancelRequest(projectID: "p", scheduleIDs: ["a"], reason: "r"),
+            V1.BatchCancelResponse(affected: 0, skippedIDs: ["a"]),
+            V1.PublishNowRequest(projectID: "p", scheduleID: "s"),
+            V1.PublishNowResponse(schedule: schedule, message: "Manual publish triggered"),
             V1.RescheduleRequest(projectID: "p", scheduleID: "s", localTime: "2025-11-02T01:30:00", autoResolve: true),
-            V1.RescheduleResponse(schedule: schedule, adjusted: true, originalTimeMs: 1, adjustedTimeMs: 2, conflicts: [conflict], warning: "w"),
-            V1.ValidateRequest(projectID: "p", scheduleID: "s", scheduledForMs: 5, platforms: ["x"], recurrence: .rrule("FREQ=WEEKLY"), autoResolve: true),
-            V1.ValidateResponse(valid: false, hasConflict: true, conflicts: [conflict], suggestedTimeMs: 6, scheduledForMs: 5, platforms: ["x"]),
+            V1.RescheduleResponse(
+                schedule: schedule,
+                adjusted: true,
+                originalTimeMs: 1,
+                adjustedTimeMs: 2,
+                conflicts: [conflict],
+                warning: "w"
+            ),
+            V1.ValidateRequest(
+                projectID: "p",
+                scheduleID: "s",
+                scheduledForMs: 5,
+                platforms: ["x"],
+                recurrence: .rrule("FREQ=WEEKLY"),
+                autoResolve: true
+            ),
+            V1.ValidateResponse(
+                valid: false,
+                hasConflict: true,
+                conflicts: [conflict],
+                suggestedTimeMs: 6,
+                scheduledForMs: 5,
+                platforms: ["x"]
+            ),
             V1.StatsRequest(projectID: "p", fromMs: 1, toMs: 2), Samples.statsResponse,
-            V1.ListConflictsRequest(projectID: "p", scheduleID: "s", includeResolved: true, fromMs: 1, toMs: 2, page: 1, limit: 5),
+            V1.ListConflictsRequest(
+                projectID: "p",
+                scheduleID: "s",
+                includeResolved: true,
+                fromMs: 1,
+                toMs: 2,
+                page: 1,
+                limit: 5
+            ),
             V1.ListConflictsResponse(conflicts: [stored], pagination: page),
             V1.ResolveConflictRequest(projectID: "p", conflictID: "cf_1", resolution: "moved", resolvedBy: "ann"),
             V1.ResolveConflictResponse(conflict: stored),
             V1.PreviewOccurrencesRequest(
-                recurrence: .rrule("FREQ=DAILY;BYHOUR=2;BYMINUTE=30"), startLocalTime: "2025-03-29T02:30:00",
-                timezone: "Europe/Berlin", afterMs: 1, count: 3, untilMs: 9),
+                recurrence: .rrule("FREQ=DAILY;BYHOUR=2;BYMINUTE=30"),
+                startLocalTime: "2025-03-29T02:30:00",
+                timezone: "Europe/Berlin",
+                afterMs: 1,
+                count: 3,
+                untilMs: 9
+            ),
             V1.Occurrence(atMs: 1, localTime: "1970-01-01T00:00:00", utcOffsetSeconds: 0, abbreviation: "UTC"),
             V1.PreviewOccurrencesResponse(occurrences: [
-                V1.Occurrence(atMs: 1_743_211_800_000, localTime: "2025-03-29T02:30:00", utcOffsetSeconds: 3600, abbreviation: "CET"),
-                V1.Occurrence(atMs: 1_743_298_200_000, localTime: "2025-03-30T03:30:00", utcOffsetSeconds: 7200, abbreviation: "CEST"),
+                V1.Occurrence(
+                    atMs: 1_743_211_800_000,
+                    localTime: "2025-03-29T02:30:00",
+                    utcOffsetSeconds: 3600,
+                    abbreviation: "CET"
+                ),
+                V1.Occurrence(
+                    atMs: 1_743_298_200_000,
+                    localTime: "2025-03-30T03:30:00",
+                    utcOffsetSeconds: 7200,
+                    abbreviation: "CEST"
+                ),
             ]),
             V1.HealthRequest(service: "scheduler.v1.Scheduler"), V1.HealthResponse(status: .notServing),
         ]
@@ -116,7 +224,8 @@ struct RoundTripTests {
     func coverage() {
         let covered = Set(AllMessages.all.map { type(of: $0).protoMessageName })
         let wrappers: Set = [
-            "scheduler.v1.Int32Value", "scheduler.v1.Int64Value", "scheduler.v1.DoubleValue", "scheduler.v1.StringValue",
+            "scheduler.v1.Int32Value", "scheduler.v1.Int64Value", "scheduler.v1.DoubleValue",
+            "scheduler.v1.StringValue",
             "scheduler.v1.StringList",
         ]
         let generated = Set(ContractIntrospection.generatedMessageNames).subtracting(wrappers)

@@ -6,11 +6,13 @@ struct StatusCodeTests {
     @Test("gRPC canonical codes 0–16 with their names")
     func canonicalCodes() {
         let names = StatusCode.allCanonical.map(\.name)
-        #expect(names == [
-            "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-            "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-        ])
+        #expect(
+            names == [
+                "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+                "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+                "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+            ]
+        )
         #expect(StatusCode.unauthenticated.rawValue == 16)
         #expect(StatusCode(name: "NOT_FOUND") == .notFound)
         #expect(StatusCode(rawValue: 42).name == "CODE_42")

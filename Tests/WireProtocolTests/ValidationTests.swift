@@ -25,50 +25,136 @@ struct ValidationTests {
         #expect(Self.enqueue { _ in } == nil)
         #expect(Self.enqueue { $0.platforms = ["twitter", ""] } == "enqueue.platforms[1]: empty")
         #expect(Self.enqueue { $0.platforms = [] } == "enqueue.platforms: at least one platform required")
-        #expect(Self.enqueue { $0.platforms = Array(repeating: "x", count: 33) } == "enqueue.platforms: at most 32 values (got 33)")
+        #expect(
+            Self.enqueue { $0.platforms = Array(repeating: "x", count: 33) }
+                == "enqueue.platforms: at most 32 values (got 33)"
+        )
         #expect(Self.enqueue { $0.projectID = "" } == "enqueue.project_id: required")
-        #expect(Self.enqueue { $0.contentID = String(repeating: "c", count: 300) } == "enqueue.content_id: longer than 256 bytes")
+        #expect(
+            Self.enqueue { $0.contentID = String(repeating: "c", count: 300) }
+                == "enqueue.content_id: longer than 256 bytes"
+        )
         #expect(Self.enqueue { $0.priority = 11 } == "enqueue.priority: must be 1–10")
-        #expect(Self.enqueue { $0.localTime = "2025-01-20 09:00" } == "enqueue.local_time: must be a local time YYYY-MM-DDTHH:MM:SS")
-        #expect(Self.enqueue { $0.localTime = "2025-13-20T09:00:00" } == "enqueue.local_time: must be a local time YYYY-MM-DDTHH:MM:SS")
+        #expect(
+            Self.enqueue { $0.localTime = "2025-01-20 09:00" }
+                == "enqueue.local_time: must be a local time YYYY-MM-DDTHH:MM:SS"
+        )
+        #expect(
+            Self.enqueue { $0.localTime = "2025-13-20T09:00:00" }
+                == "enqueue.local_time: must be a local time YYYY-MM-DDTHH:MM:SS"
+        )
         #expect(Self.enqueue { $0.timezone = "" } == "enqueue.timezone: required with local_time")
         #expect(Self.enqueue { $0.timezone = "../etc/passwd" } == "enqueue.timezone: not a time zone name")
-        #expect(Self.enqueue { $0.localTime = ""; $0.scheduledForMs = 0 } == "enqueue.local_time: required (or scheduled_for_ms)")
-        #expect(Self.enqueue { $0.scheduledForMs = 5 } == "enqueue.scheduled_for_ms: set local_time or scheduled_for_ms, not both")
+        #expect(
+            Self.enqueue {
+                $0.localTime = ""; $0.scheduledForMs = 0
+            } == "enqueue.local_time: required (or scheduled_for_ms)"
+        )
+        #expect(
+            Self.enqueue { $0.scheduledForMs = 5 }
+                == "enqueue.scheduled_for_ms: set local_time or scheduled_for_ms, not both"
+        )
         #expect(Self.enqueue { $0.maxRetries = -1 } == "enqueue.max_retries: must be 0–100")
-        #expect(Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .weekly, hour: 9)) } == "enqueue.recurrence.shorthand.days_of_week: required for WEEKLY")
-        #expect(Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .daily, hour: 24)) } == "enqueue.recurrence.shorthand.hour: must be 0–23")
-        #expect(Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .weekly, daysOfWeek: [1, 7])) } == "enqueue.recurrence.shorthand.days_of_week[1]: must be 0–6 (0 = Sunday)")
-        #expect(Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .unspecified)) } == "enqueue.recurrence.shorthand.pattern: must be DAILY, WEEKLY or MONTHLY")
+        #expect(
+            Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .weekly, hour: 9)) }
+                == "enqueue.recurrence.shorthand.days_of_week: required for WEEKLY"
+        )
+        #expect(
+            Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .daily, hour: 24)) }
+                == "enqueue.recurrence.shorthand.hour: must be 0–23"
+        )
+        #expect(
+            Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .weekly, daysOfWeek: [1, 7])) }
+                == "enqueue.recurrence.shorthand.days_of_week[1]: must be 0–6 (0 = Sunday)"
+        )
+        #expect(
+            Self.enqueue { $0.recurrence = .shorthand(.init(pattern: .unspecified)) }
+                == "enqueue.recurrence.shorthand.pattern: must be DAILY, WEEKLY or MONTHLY"
+        )
         #expect(Self.enqueue { $0.recurrence = .rrule("") } == "enqueue.recurrence.rrule: required")
-        #expect(Self.enqueue { $0.recurrence = nil; $0.recurringUntilMs = 5 } == "enqueue.recurring_until_ms: needs recurrence")
+        #expect(
+            Self.enqueue {
+                $0.recurrence = nil; $0.recurringUntilMs = 5
+            } == "enqueue.recurring_until_ms: needs recurrence"
+        )
     }
 
     @Test("other requests")
     func otherRequests() {
-        #expect(Self.message(V1.DequeueRequest(projectID: "p", limit: 101, workerID: "w")) == "dequeue.limit: must be 1–100")
+        #expect(
+            Self.message(V1.DequeueRequest(projectID: "p", limit: 101, workerID: "w")) == "dequeue.limit: must be 1–100"
+        )
         #expect(Self.message(V1.DequeueRequest(projectID: "p", workerID: "")) == "dequeue.worker_id: required")
         #expect(Self.message(V1.StartRequest(scheduleID: "s", leaseToken: "")) == "start.lease_token: required")
         #expect(Self.message(V1.FailRequest(scheduleID: "s", leaseToken: "t", error: "")) == "fail.error: required")
-        #expect(Self.message(V1.CompleteRequest(scheduleID: "s", leaseToken: "t", results: [.init(platform: "", success: true)])) == "complete.results[0].platform: required")
-        #expect(Self.message(V1.BatchPauseRequest(projectID: "p", scheduleIDs: [])) == "batch_pause.schedule_ids: at least one id required")
-        #expect(Self.message(V1.BatchCancelRequest(projectID: "p", scheduleIDs: ["a", ""])) == "batch_cancel.schedule_ids[1]: empty")
-        #expect(Self.message(V1.BatchResumeRequest(projectID: "p", scheduleIDs: Array(repeating: "a", count: 1001))) == "batch_resume.schedule_ids: at most 1000 values (got 1001)")
+        #expect(
+            Self.message(
+                V1.CompleteRequest(scheduleID: "s", leaseToken: "t", results: [.init(platform: "", success: true)])
+            ) == "complete.results[0].platform: required"
+        )
+        #expect(
+            Self.message(V1.BatchPauseRequest(projectID: "p", scheduleIDs: []))
+                == "batch_pause.schedule_ids: at least one id required"
+        )
+        #expect(
+            Self.message(V1.BatchCancelRequest(projectID: "p", scheduleIDs: ["a", ""]))
+                == "batch_cancel.schedule_ids[1]: empty"
+        )
+        #expect(
+            Self.message(V1.BatchResumeRequest(projectID: "p", scheduleIDs: Array(repeating: "a", count: 1001)))
+                == "batch_resume.schedule_ids: at most 1000 values (got 1001)"
+        )
         #expect(Self.message(V1.ListRequest(projectID: "p", fromMs: 5, toMs: 4)) == "list.to_ms: before from_ms")
-        #expect(Self.message(V1.ListRequest(projectID: "p", sortBy: .init(rawValue: 9))) == "list.sort_by: unknown value 9")
-        #expect(Self.message(V1.UpdateRequest(projectID: "p", scheduleID: "s", platforms: [])) == "update.platforms: at least one platform required")
-        #expect(Self.message(V1.UpdateRequest(projectID: "p", scheduleID: "s", priority: 0)) == "update.priority: must be 1–10")
-        #expect(Self.message(V1.RescheduleRequest(projectID: "p", scheduleID: "s")) == "reschedule.local_time: required (or scheduled_for_ms)")
-        #expect(Self.message(V1.ResolveConflictRequest(projectID: "p", conflictID: "c", resolution: "")) == "resolve_conflict.resolution: required")
-        #expect(Self.message(V1.PreviewOccurrencesRequest(recurrence: .cron("* * * * *"), startLocalTime: "", timezone: "UTC")) == "preview_occurrences.start_local_time: required")
-        #expect(Self.message(V1.PreviewOccurrencesRequest(recurrence: .cron("* * * * *"), startLocalTime: "2025-01-01T00:00:00", timezone: "UTC", count: 1001)) == "preview_occurrences.count: must be 1–1000")
-        #expect(Self.message(V1.ValidateRequest(projectID: "p", scheduledForMs: -1, platforms: ["x"])) == "validate.scheduled_for_ms: must not be negative")
+        #expect(
+            Self.message(V1.ListRequest(projectID: "p", sortBy: .init(rawValue: 9))) == "list.sort_by: unknown value 9"
+        )
+        #expect(
+            Self.message(V1.UpdateRequest(projectID: "p", scheduleID: "s", platforms: []))
+                == "update.platforms: at least one platform required"
+        )
+        #expect(
+            Self.message(V1.UpdateRequest(projectID: "p", scheduleID: "s", priority: 0))
+                == "update.priority: must be 1–10"
+        )
+        #expect(
+            Self.message(V1.RescheduleRequest(projectID: "p", scheduleID: "s"))
+                == "reschedule.local_time: required (or scheduled_for_ms)"
+        )
+        #expect(
+            Self.message(V1.ResolveConflictRequest(projectID: "p", conflictID: "c", resolution: ""))
+                == "resolve_conflict.resolution: required"
+        )
+        #expect(
+            Self.message(
+                V1.PreviewOccurrencesRequest(recurrence: .cron("* * * * *"), startLocalTime: "", timezone: "UTC")
+            ) == "preview_occurrences.start_local_time: required"
+        )
+        #expect(
+            Self.message(
+                V1.PreviewOccurrencesRequest(
+                    recurrence: .cron("* * * * *"),
+                    startLocalTime: "2025-01-01T00:00:00",
+                    timezone: "UTC",
+                    count: 1001
+                )
+            ) == "preview_occurrences.count: must be 1–1000"
+        )
+        #expect(
+            Self.message(V1.ValidateRequest(projectID: "p", scheduledForMs: -1, platforms: ["x"]))
+                == "validate.scheduled_for_ms: must not be negative"
+        )
     }
 
     @Test("metadata keys are lowercase ASCII and capped")
     func metadata() {
-        #expect(Self.message(Frame.Request(method: "m", metadata: [.init(key: "Authorization", value: "x")])) == "request.metadata[0].key: must be lowercase ASCII letters, digits, '-', '_' or '.'")
-        #expect(Self.message(Frame.Request(method: "m", metadata: Array(repeating: .init(key: "a", value: "b"), count: 65))) == "request.metadata: at most 64 values (got 65)")
+        #expect(
+            Self.message(Frame.Request(method: "m", metadata: [.init(key: "Authorization", value: "x")]))
+                == "request.metadata[0].key: must be lowercase ASCII letters, digits, '-', '_' or '.'"
+        )
+        #expect(
+            Self.message(Frame.Request(method: "m", metadata: Array(repeating: .init(key: "a", value: "b"), count: 65)))
+                == "request.metadata: at most 64 values (got 65)"
+        )
         #expect(Self.message(Frame.Request(method: "")) == "request.method: required")
     }
 
@@ -76,7 +162,9 @@ struct ValidationTests {
     func malformed() {
         let e1 = #expect(throws: RPCError.self) { try V1.GetRequest(serializedBytes: [0x0A, 0x09, 0x41]) }
         #expect(e1?.message == "get: not a valid scheduler.v1.GetRequest")
-        let e2 = #expect(throws: RPCError.self) { try V1.GetRequest(serializedBytes: [0x0A, 0x02, 0xC3, 0x28, 0x12, 0x01, 0x73]) }
+        let e2 = #expect(throws: RPCError.self) {
+            try V1.GetRequest(serializedBytes: [0x0A, 0x02, 0xC3, 0x28, 0x12, 0x01, 0x73])
+        }
         #expect(e2?.message == "get.project_id: not valid UTF-8")
         #expect(e2?.code == .invalidArgument)
     }

@@ -10,11 +10,11 @@ internal import CProtobufC
 internal import CSchedulerMessages
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 enum ProtoBridge {
@@ -262,7 +262,10 @@ enum ProtoBridge {
         case (PROTOBUF_C_TYPE_MESSAGE, .message(let sub)):
             guard let d = f.descriptor else { return }
             let m = build(sub, d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self))
-            p.storeBytes(of: UnsafeMutablePointer<ProtobufCMessage>?(m), as: UnsafeMutablePointer<ProtobufCMessage>?.self)
+            p.storeBytes(
+                of: UnsafeMutablePointer<ProtobufCMessage>?(m),
+                as: UnsafeMutablePointer<ProtobufCMessage>?.self
+            )
         default:
             preconditionFailure("WireProtocol: value \(v) does not fit field \(String(cString: f.name))")
         }

@@ -62,7 +62,9 @@ extension ProtoReader {
         if list.isEmpty { throw invalid(name, "at least one id required") }
         for (i, id) in list.enumerated() {
             if id.isEmpty { throw invalid("\(name)[\(i)]", "empty") }
-            if id.utf8.count > Limits.maxIDBytes { throw invalid("\(name)[\(i)]", "longer than \(Limits.maxIDBytes) bytes") }
+            if id.utf8.count > Limits.maxIDBytes {
+                throw invalid("\(name)[\(i)]", "longer than \(Limits.maxIDBytes) bytes")
+            }
         }
         return list
     }

@@ -14,8 +14,14 @@ extension SchedulerV1 {
         public var autoResolve: Bool
 
         public init(
-            projectID: String, scheduleID: String = "", localTime: String = "", timezone: String = "",
-            scheduledForMs: Int64 = 0, platforms: [String], recurrence: Recurrence? = nil, autoResolve: Bool = false
+            projectID: String,
+            scheduleID: String = "",
+            localTime: String = "",
+            timezone: String = "",
+            scheduledForMs: Int64 = 0,
+            platforms: [String],
+            recurrence: Recurrence? = nil,
+            autoResolve: Bool = false
         ) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -63,8 +69,12 @@ extension SchedulerV1 {
         public var platforms: [String]
 
         public init(
-            valid: Bool, hasConflict: Bool, conflicts: [Conflict] = [], suggestedTimeMs: Int64 = 0,
-            scheduledForMs: Int64, platforms: [String]
+            valid: Bool,
+            hasConflict: Bool,
+            conflicts: [Conflict] = [],
+            suggestedTimeMs: Int64 = 0,
+            scheduledForMs: Int64,
+            platforms: [String]
         ) {
             self.valid = valid
             self.hasConflict = hasConflict
@@ -160,8 +170,13 @@ extension SchedulerV1 {
         public var limit: Int32
 
         public init(
-            projectID: String, scheduleID: String = "", includeResolved: Bool = false, fromMs: Int64 = 0, toMs: Int64 = 0,
-            page: Int32 = 0, limit: Int32 = 0
+            projectID: String,
+            scheduleID: String = "",
+            includeResolved: Bool = false,
+            fromMs: Int64 = 0,
+            toMs: Int64 = 0,
+            page: Int32 = 0,
+            limit: Int32 = 0
         ) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -273,7 +288,11 @@ extension SchedulerV1 {
         public var untilMs: Int64
 
         public init(
-            recurrence: Recurrence, startLocalTime: String, timezone: String, afterMs: Int64 = 0, count: Int32 = 0,
+            recurrence: Recurrence,
+            startLocalTime: String,
+            timezone: String,
+            afterMs: Int64 = 0,
+            count: Int32 = 0,
             untilMs: Int64 = 0
         ) {
             self.recurrence = recurrence

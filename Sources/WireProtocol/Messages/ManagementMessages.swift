@@ -118,8 +118,14 @@ extension SchedulerV1 {
         public var sortOrder: SortOrder
 
         public init(
-            projectID: String, status: QueueStatus = .unspecified, fromMs: Int64 = 0, toMs: Int64 = 0,
-            platform: String = "", page: Int32 = 0, limit: Int32 = 0, sortBy: SortField = .unspecified,
+            projectID: String,
+            status: QueueStatus = .unspecified,
+            fromMs: Int64 = 0,
+            toMs: Int64 = 0,
+            platform: String = "",
+            page: Int32 = 0,
+            limit: Int32 = 0,
+            sortBy: SortField = .unspecified,
             sortOrder: SortOrder = .unspecified
         ) {
             self.projectID = projectID
@@ -199,9 +205,16 @@ extension SchedulerV1 {
         public var autoResolve: Bool
 
         public init(
-            projectID: String, scheduleID: String, localTime: String? = nil, timezone: String? = nil,
-            scheduledForMs: Int64? = nil, platforms: [String]? = nil, priority: Int32? = nil, notes: String? = nil,
-            metadataJSON: String? = nil, autoResolve: Bool = false
+            projectID: String,
+            scheduleID: String,
+            localTime: String? = nil,
+            timezone: String? = nil,
+            scheduledForMs: Int64? = nil,
+            platforms: [String]? = nil,
+            priority: Int32? = nil,
+            notes: String? = nil,
+            metadataJSON: String? = nil,
+            autoResolve: Bool = false
         ) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -239,7 +252,9 @@ extension SchedulerV1 {
             priority = r.wrappedInt32("priority")
             if let p = priority, !(1...10).contains(p) { throw r.invalid("priority", "must be 1–10") }
             notes = r.wrappedString("notes")
-            if let n = notes, n.utf8.count > Limits.maxTextBytes { throw r.invalid("notes", "longer than \(Limits.maxTextBytes) bytes") }
+            if let n = notes, n.utf8.count > Limits.maxTextBytes {
+                throw r.invalid("notes", "longer than \(Limits.maxTextBytes) bytes")
+            }
             metadataJSON = r.wrappedString("metadata_json")
             if let m = metadataJSON, m.utf8.count > Limits.maxMetadataJSONBytes {
                 throw r.invalid("metadata_json", "longer than \(Limits.maxMetadataJSONBytes) bytes")
@@ -270,7 +285,13 @@ extension SchedulerV1 {
         public var originalTimeMs: Int64
         public var adjustedTimeMs: Int64
 
-        public init(schedule: Schedule, conflicts: [Conflict] = [], adjusted: Bool = false, originalTimeMs: Int64 = 0, adjustedTimeMs: Int64 = 0) {
+        public init(
+            schedule: Schedule,
+            conflicts: [Conflict] = [],
+            adjusted: Bool = false,
+            originalTimeMs: Int64 = 0,
+            adjustedTimeMs: Int64 = 0
+        ) {
             self.schedule = schedule
             self.conflicts = conflicts
             self.adjusted = adjusted
@@ -490,7 +511,11 @@ extension SchedulerV1 {
         public var autoResolve: Bool
 
         public init(
-            projectID: String, scheduleID: String, localTime: String = "", timezone: String = "", scheduledForMs: Int64 = 0,
+            projectID: String,
+            scheduleID: String,
+            localTime: String = "",
+            timezone: String = "",
+            scheduledForMs: Int64 = 0,
             autoResolve: Bool = false
         ) {
             self.projectID = projectID
@@ -529,8 +554,12 @@ extension SchedulerV1 {
         public var warning: String
 
         public init(
-            schedule: Schedule, adjusted: Bool = false, originalTimeMs: Int64 = 0, adjustedTimeMs: Int64 = 0,
-            conflicts: [Conflict] = [], warning: String = ""
+            schedule: Schedule,
+            adjusted: Bool = false,
+            originalTimeMs: Int64 = 0,
+            adjustedTimeMs: Int64 = 0,
+            conflicts: [Conflict] = [],
+            warning: String = ""
         ) {
             self.schedule = schedule
             self.adjusted = adjusted

@@ -13,7 +13,13 @@ extension SchedulerV1 {
         /// Local minute 0–59.
         public var minute: Int32
 
-        public init(pattern: RecurrencePattern, daysOfWeek: [Int32] = [], dayOfMonth: Int32 = 0, hour: Int32 = 0, minute: Int32 = 0) {
+        public init(
+            pattern: RecurrencePattern,
+            daysOfWeek: [Int32] = [],
+            dayOfMonth: Int32 = 0,
+            hour: Int32 = 0,
+            minute: Int32 = 0
+        ) {
             self.pattern = pattern
             self.daysOfWeek = daysOfWeek
             self.dayOfMonth = dayOfMonth
@@ -23,7 +29,9 @@ extension SchedulerV1 {
 
         public init(from r: ProtoReader) throws(RPCError) {
             pattern = r.enumValue("pattern")
-            guard pattern.isKnown, pattern != .unspecified else { throw r.invalid("pattern", "must be DAILY, WEEKLY or MONTHLY") }
+            guard pattern.isKnown, pattern != .unspecified else {
+                throw r.invalid("pattern", "must be DAILY, WEEKLY or MONTHLY")
+            }
             daysOfWeek = try r.int32s("days_of_week", max: 7)
             for (i, d) in daysOfWeek.enumerated() where !(0...6).contains(d) {
                 throw r.invalid("days_of_week[\(i)]", "must be 0–6 (0 = Sunday)")
@@ -119,8 +127,13 @@ extension SchedulerV1 {
         public var idempotencyKey: String
 
         public init(
-            number: Int32, startedAtMs: Int64, endedAtMs: Int64 = 0, workerID: String, outcome: AttemptOutcome,
-            error: String = "", idempotencyKey: String = ""
+            number: Int32,
+            startedAtMs: Int64,
+            endedAtMs: Int64 = 0,
+            workerID: String,
+            outcome: AttemptOutcome,
+            error: String = "",
+            idempotencyKey: String = ""
         ) {
             self.number = number
             self.startedAtMs = startedAtMs
@@ -261,14 +274,36 @@ extension SchedulerV1 {
         public var content: ContentSummary?
 
         public init(
-            id: String, projectID: String, contentID: String, scheduledForMs: Int64, localTime: String = "",
-            timezone: String = "UTC", platforms: [String] = [], priority: Int32 = 5,
-            queueStatus: QueueStatus = .pending, status: ScheduleStatus = .scheduled, queuedAtMs: Int64 = 0,
-            processingAtMs: Int64 = 0, publishedAtMs: Int64 = 0, isRecurring: Bool = false,
-            recurrence: Recurrence? = nil, recurringUntilMs: Int64 = 0, seriesID: String = "", retryCount: Int32 = 0,
-            maxRetries: Int32 = 3, retryDelaySeconds: Int32 = 300, publishDelaySeconds: Int32 = 0, lease: Lease? = nil,
-            attempts: [Attempt] = [], results: [PlatformResult] = [], idempotencyKey: String = "", notes: String = "",
-            metadataJSON: String = "", createdAtMs: Int64 = 0, updatedAtMs: Int64 = 0, failureReason: String = "",
+            id: String,
+            projectID: String,
+            contentID: String,
+            scheduledForMs: Int64,
+            localTime: String = "",
+            timezone: String = "UTC",
+            platforms: [String] = [],
+            priority: Int32 = 5,
+            queueStatus: QueueStatus = .pending,
+            status: ScheduleStatus = .scheduled,
+            queuedAtMs: Int64 = 0,
+            processingAtMs: Int64 = 0,
+            publishedAtMs: Int64 = 0,
+            isRecurring: Bool = false,
+            recurrence: Recurrence? = nil,
+            recurringUntilMs: Int64 = 0,
+            seriesID: String = "",
+            retryCount: Int32 = 0,
+            maxRetries: Int32 = 3,
+            retryDelaySeconds: Int32 = 300,
+            publishDelaySeconds: Int32 = 0,
+            lease: Lease? = nil,
+            attempts: [Attempt] = [],
+            results: [PlatformResult] = [],
+            idempotencyKey: String = "",
+            notes: String = "",
+            metadataJSON: String = "",
+            createdAtMs: Int64 = 0,
+            updatedAtMs: Int64 = 0,
+            failureReason: String = "",
             content: ContentSummary? = nil
         ) {
             self.id = id
@@ -387,8 +422,14 @@ extension SchedulerV1 {
         public var suggestedTimeMs: Int64
 
         public init(
-            type: ConflictType, severity: ConflictSeverity, reason: String, suggestion: String = "",
-            conflictingScheduleID: String = "", platform: String = "", conflictTimeMs: Int64 = 0, suggestedTimeMs: Int64 = 0
+            type: ConflictType,
+            severity: ConflictSeverity,
+            reason: String,
+            suggestion: String = "",
+            conflictingScheduleID: String = "",
+            platform: String = "",
+            conflictTimeMs: Int64 = 0,
+            suggestedTimeMs: Int64 = 0
         ) {
             self.type = type
             self.severity = severity
@@ -440,9 +481,18 @@ extension SchedulerV1 {
         public var resolvedBy: String
 
         public init(
-            id: String, projectID: String, schedule1ID: String, schedule2ID: String, type: ConflictType,
-            severity: ConflictSeverity, reason: String, conflictTimeMs: Int64, resolved: Bool = false,
-            resolvedAtMs: Int64 = 0, resolution: String = "", resolvedBy: String = ""
+            id: String,
+            projectID: String,
+            schedule1ID: String,
+            schedule2ID: String,
+            type: ConflictType,
+            severity: ConflictSeverity,
+            reason: String,
+            conflictTimeMs: Int64,
+            resolved: Bool = false,
+            resolvedAtMs: Int64 = 0,
+            resolution: String = "",
+            resolvedBy: String = ""
         ) {
             self.id = id
             self.projectID = projectID
@@ -506,9 +556,17 @@ extension SchedulerV1 {
         public var peakQueueLength: Int64
 
         public init(
-            pending: Int64 = 0, queued: Int64 = 0, processing: Int64 = 0, completed: Int64 = 0, failed: Int64 = 0,
-            cancelled: Int64 = 0, paused: Int64 = 0, avgWaitSeconds: Double? = nil, avgProcessingSeconds: Double? = nil,
-            successRate: Double? = nil, peakQueueLength: Int64 = 0
+            pending: Int64 = 0,
+            queued: Int64 = 0,
+            processing: Int64 = 0,
+            completed: Int64 = 0,
+            failed: Int64 = 0,
+            cancelled: Int64 = 0,
+            paused: Int64 = 0,
+            avgWaitSeconds: Double? = nil,
+            avgProcessingSeconds: Double? = nil,
+            successRate: Double? = nil,
+            peakQueueLength: Int64 = 0
         ) {
             self.pending = pending
             self.queued = queued
@@ -570,9 +628,18 @@ extension SchedulerV1 {
         public var successRate: Double?
 
         public init(
-            id: String = "", projectID: String, periodStartMs: Int64, periodEndMs: Int64, totalQueued: Int64 = 0,
-            totalProcessed: Int64 = 0, totalCompleted: Int64 = 0, totalFailed: Int64 = 0, totalCancelled: Int64 = 0,
-            avgWaitSeconds: Double? = nil, avgProcessingSeconds: Double? = nil, peakQueueLength: Int64 = 0,
+            id: String = "",
+            projectID: String,
+            periodStartMs: Int64,
+            periodEndMs: Int64,
+            totalQueued: Int64 = 0,
+            totalProcessed: Int64 = 0,
+            totalCompleted: Int64 = 0,
+            totalFailed: Int64 = 0,
+            totalCancelled: Int64 = 0,
+            avgWaitSeconds: Double? = nil,
+            avgProcessingSeconds: Double? = nil,
+            peakQueueLength: Int64 = 0,
             successRate: Double? = nil
         ) {
             self.id = id

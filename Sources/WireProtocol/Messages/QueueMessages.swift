@@ -5,8 +5,12 @@ extension ProtoReader {
         let zone = try zone("timezone")
         let ms = try instant("scheduled_for_ms")
         if required && local.isEmpty && ms == 0 { throw invalid("local_time", "required (or scheduled_for_ms)") }
-        if !local.isEmpty && ms != 0 { throw invalid("scheduled_for_ms", "set local_time or scheduled_for_ms, not both") }
-        if zoneRequiredWithLocalTime && !local.isEmpty && zone.isEmpty { throw invalid("timezone", "required with local_time") }
+        if !local.isEmpty && ms != 0 {
+            throw invalid("scheduled_for_ms", "set local_time or scheduled_for_ms, not both")
+        }
+        if zoneRequiredWithLocalTime && !local.isEmpty && zone.isEmpty {
+            throw invalid("timezone", "required with local_time")
+        }
         return (local, zone, ms)
     }
 }
@@ -39,10 +43,22 @@ extension SchedulerV1 {
         public var idempotencyKey: String
 
         public init(
-            projectID: String, contentID: String, localTime: String = "", timezone: String = "", scheduledForMs: Int64 = 0,
-            platforms: [String], priority: Int32 = 0, recurrence: Recurrence? = nil, recurringUntilMs: Int64 = 0,
-            publishDelaySeconds: Int32 = 0, maxRetries: Int32? = nil, retryDelaySeconds: Int32? = nil, notes: String = "",
-            metadataJSON: String = "", autoResolve: Bool = false, idempotencyKey: String = ""
+            projectID: String,
+            contentID: String,
+            localTime: String = "",
+            timezone: String = "",
+            scheduledForMs: Int64 = 0,
+            platforms: [String],
+            priority: Int32 = 0,
+            recurrence: Recurrence? = nil,
+            recurringUntilMs: Int64 = 0,
+            publishDelaySeconds: Int32 = 0,
+            maxRetries: Int32? = nil,
+            retryDelaySeconds: Int32? = nil,
+            notes: String = "",
+            metadataJSON: String = "",
+            autoResolve: Bool = false,
+            idempotencyKey: String = ""
         ) {
             self.projectID = projectID
             self.contentID = contentID
@@ -75,7 +91,9 @@ extension SchedulerV1 {
             maxRetries = r.wrappedInt32("max_retries")
             if let m = maxRetries, !(0...100).contains(m) { throw r.invalid("max_retries", "must be 0–100") }
             retryDelaySeconds = r.wrappedInt32("retry_delay_seconds")
-            if let d = retryDelaySeconds, !(1...86_400).contains(d) { throw r.invalid("retry_delay_seconds", "must be 1–86400") }
+            if let d = retryDelaySeconds, !(1...86_400).contains(d) {
+                throw r.invalid("retry_delay_seconds", "must be 1–86400")
+            }
             notes = try r.text("notes")
             metadataJSON = try r.text("metadata_json", max: Limits.maxMetadataJSONBytes)
             autoResolve = r.bool("auto_resolve")
@@ -114,8 +132,12 @@ extension SchedulerV1 {
         public var warning: String
 
         public init(
-            schedule: Schedule, adjusted: Bool = false, originalTimeMs: Int64 = 0, adjustedTimeMs: Int64 = 0,
-            conflicts: [Conflict] = [], warning: String = ""
+            schedule: Schedule,
+            adjusted: Bool = false,
+            originalTimeMs: Int64 = 0,
+            adjustedTimeMs: Int64 = 0,
+            conflicts: [Conflict] = [],
+            warning: String = ""
         ) {
             self.schedule = schedule
             self.adjusted = adjusted
@@ -187,7 +209,13 @@ extension SchedulerV1 {
         /// 1-based.
         public var attempt: Int32
 
-        public init(schedule: Schedule, leaseToken: String, leaseExpiresAtMs: Int64, attemptIdempotencyKey: String, attempt: Int32) {
+        public init(
+            schedule: Schedule,
+            leaseToken: String,
+            leaseExpiresAtMs: Int64,
+            attemptIdempotencyKey: String,
+            attempt: Int32
+        ) {
             self.schedule = schedule
             self.leaseToken = leaseToken
             self.leaseExpiresAtMs = leaseExpiresAtMs
@@ -356,7 +384,13 @@ extension SchedulerV1 {
         public var retryable: Bool
         public var results: [PlatformResult]
 
-        public init(scheduleID: String, leaseToken: String, error: String, retryable: Bool = true, results: [PlatformResult] = []) {
+        public init(
+            scheduleID: String,
+            leaseToken: String,
+            error: String,
+            retryable: Bool = true,
+            results: [PlatformResult] = []
+        ) {
             self.scheduleID = scheduleID
             self.leaseToken = leaseToken
             self.error = error
