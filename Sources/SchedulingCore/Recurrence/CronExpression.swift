@@ -137,7 +137,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     // MARK: Matching
 
     @inline(__always)
-    func dayMatches(year: Int, month: Int, day: Int, weekday: Int) -> Bool {
+    func dayMatches(day: Int, weekday: Int) -> Bool {
         let domHit = daysOfMonth & (1 << UInt32(day)) != 0
         let dowHit = daysOfWeek & (1 << UInt8(weekday)) != 0
         if dayOfMonthRestricted && dayOfWeekRestricted { return domHit || dowHit }
@@ -196,7 +196,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             }
             let days = LocalDateTime.days(year: year, month: month, day: day)
             let weekday = LocalDateTime.isoWeekday(days: days) % 7  // 0 = Sunday
-            if !dayMatches(year: year, month: month, day: day, weekday: weekday) {
+            if !dayMatches(day: day, weekday: weekday) {
                 day += 1
                 (hour, minute) = (0, 0)
                 continue

@@ -13,13 +13,16 @@ public struct Recurrence: Sendable {
         case cron(CronExpression)
     }
 
+    /// The generator.
     public let kind: Kind
+    /// The zone whose wall clock the series follows.
     public let zone: Zone
     /// `recurringUntil`: no occurrence is later than this instant (inclusive bound).
     public let until: Instant?
 
     private let engine: RRuleEngine?
 
+    /// A series of `kind` on the wall clock of `zone`, ending at `until` (inclusive) if given.
     public init(kind: Kind, zone: Zone, until: Instant? = nil) {
         self.kind = kind
         self.zone = zone

@@ -35,20 +35,31 @@ public struct RecurrenceRule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `FREQ`: the length of one period.
     public var frequency: Frequency
-    /// `INTERVAL`, at least 1.
+    /// `INTERVAL`, at least 1: every n-th period.
     public var interval: Int = 1
     /// `COUNT`: the number of occurrences emitted (after coinciding instants collapse).
     public var count: Int?
+    /// `UNTIL`: the last possible occurrence (inclusive).
     public var until: Until?
+    /// `BYMONTH`, 1…12. Empty lists mean the part is absent.
     public var byMonth: [Int] = []
+    /// `BYMONTHDAY`, 1…31 or -31…-1 (from the end of the month).
     public var byMonthDay: [Int] = []
+    /// `BYYEARDAY`, 1…366 or -366…-1 (YEARLY only).
     public var byYearDay: [Int] = []
+    /// `BYWEEKNO`, 1…53 or -53…-1, weeks as numbered with ``weekStart`` (YEARLY only).
     public var byWeekNo: [Int] = []
+    /// `BYDAY`; ordinals only with MONTHLY or YEARLY.
     public var byDay: [WeekdayNumber] = []
+    /// `BYHOUR`, 0…23; absent means DTSTART's hour.
     public var byHour: [Int] = []
+    /// `BYMINUTE`, 0…59; absent means DTSTART's minute.
     public var byMinute: [Int] = []
+    /// `BYSECOND`, 0…59; absent means DTSTART's second.
     public var bySecond: [Int] = []
+    /// `BYSETPOS`, 1…366 or -366…-1: picks from each period's occurrence set.
     public var bySetPos: [Int] = []
     /// `WKST` as an ISO weekday (default 1 = Monday).
     public var weekStart: Int = 1
