@@ -108,11 +108,19 @@ struct CronExpressionTests {
     }
 
     @Test func leapDayCronFindsTheNextLeapDayWithinTheWindow() throws {
+        // 29 Feb 2032 is 1,461 days after 29 Feb 2028: past the 1,460-day search window.
         #expect(try fires("0 0 29 2 *", "UTC", after: "2026-01-01T00:00:00Z", count: 3) == ["2028-02-29T00:00:00Z"])
         let r = Recurrence(
             kind: .cron(try CronExpression.parse("0 0 29 2 *")), zone: try TimeZoneDatabase.system.zone("UTC"))
-        #expect(r.next(after: try utc("2028-03-01T00:00:00Z"))?.iso8601 == "2032-02-29T00:00:00Z")
+        #expect(r.next(after: try utc("2028-02-29T00:00:00Z")) == nil)
+        #expect(r.next(after: try utc("2028-06-01T00:00:00Z"))?.iso8601 == "2032-02-29T00:00:00Z")
         #expect(r.occurrences(after: nil, count: 3).isEmpty)
+    }
+
+    @Test func longListsAreNotCutByTheSearchWindow() throws {
+        let daily = try fires("0 9 * * *", "UTC", after: "2026-01-01T00:00:00Z", count: 2_000)
+        #expect(daily.count == 2_000)
+        #expect(daily.last == "2031-06-23T09:00:00Z")
     }
 
     @Test func textIsKept() throws {

@@ -160,10 +160,12 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         return UInt64(daysOfMonth) & ((UInt64(1) << UInt64(longest + 1)) - 2) == 0
     }
 
-    /// How far past `after` a search looks: four years of 366 days, enough for any expression
-    /// that fires at all (a leap day recurs within 1,461 days), and the window the reference
-    /// vectors were computed with (`0 0 29 2 *` yields only the next leap day).
-    public static let searchWindowSeconds: Int64 = 4 * 366 * 86_400
+    /// How far past `after` one search for the next firing looks: 1,460 days (4 × 365). Every
+    /// expression that can fire does so within that window except the leap-day-only ones
+    /// (`0 0 29 2 *`), which find the next 29 February only when it lies within it; this is also
+    /// the behaviour the reference vectors were computed with (a list of `0 0 29 2 *` firings
+    /// holds one leap day, as the next one is 1,461 days later).
+    public static let searchWindowSeconds: Int64 = 4 * 365 * 86_400
 
     /// The first matching local minute at or after `local` (seconds on the local clock since
     /// 1970-01-01T00:00:00, a whole minute) and not after `limit`, jumping by month, day and hour.

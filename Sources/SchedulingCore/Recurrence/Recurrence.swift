@@ -36,7 +36,7 @@ public struct Recurrence: Sendable {
 
     /// The first occurrence strictly after `after`, or nil when the series has ended (COUNT,
     /// UNTIL, `recurringUntil`) or nothing fires within the search horizon: 400 years without
-    /// an occurrence for an RRULE, ``CronExpression/searchWindowSeconds`` (four years) for cron.
+    /// an occurrence for an RRULE, ``CronExpression/searchWindowSeconds`` (1,460 days) for cron.
     public func next(after: Instant) -> Instant? {
         switch kind {
         case .cron(let cron):
@@ -56,17 +56,19 @@ public struct Recurrence: Sendable {
 
     /// Up to `count` occurrences in order. For an RRULE, `after == nil` starts at DTSTART
     /// (inclusive); otherwise occurrences are strictly after `after`. For cron, `after == nil`
-    /// yields no occurrences (cron has no start), and the list ends at `after` plus
-    /// ``CronExpression/searchWindowSeconds``.
+    /// yields no occurrences (cron has no start), and the list ends where no firing follows
+    /// within ``CronExpression/searchWindowSeconds`` of the previous one.
     public func occurrences(after: Instant?, count: Int) -> [Instant] {
         guard count > 0 else { return [] }
         switch kind {
         case .cron(let cron):
             guard var cursor = after else { return [] }
-            // One search window for the whole list, measured from `after`.
-            let limit = cursor.adding(seconds: CronExpression.searchWindowSeconds)
             var out: [Instant] = []
-            while out.count < count, let t = cron.next(after: cursor, in: zone, limit: limit) {
+            // Exactly what chaining next(after:) gives: each step searches one window ahead.
+            while out.count < count,
+                let t = cron.next(
+                    after: cursor, in: zone, limit: cursor.adding(seconds: CronExpression.searchWindowSeconds))
+            {
                 if let until, t > until { break }
                 out.append(t)
                 cursor = t
