@@ -194,6 +194,14 @@ struct RecurrenceSemanticsTests {
         }
     }
 
+    @Test func nextBeforeDTSTARTIsTheFirstOccurrenceInItsOwnOffset() throws {
+        // Asked in winter (CET) for a series starting in summer (CEST).
+        let s = try series("FREQ=DAILY", "2026-07-01T09:00:00", "Europe/Berlin")
+        #expect(s.next(after: try utc("2026-01-01T00:00:00Z"))?.iso8601 == "2026-07-01T07:00:00Z")
+        #expect(
+            s.occurrences(after: try utc("2020-01-01T00:00:00Z"), count: 1).map(\.iso8601) == ["2026-07-01T07:00:00Z"])
+    }
+
     @Test func millisecondsAfterAnOccurrenceSkipIt() throws {
         let s = try series("FREQ=DAILY", "2026-01-01T09:00:00", "UTC")
         #expect(s.next(after: try utc("2026-01-02T09:00:00.001Z"))?.iso8601 == "2026-01-03T09:00:00Z")

@@ -118,19 +118,21 @@ public struct Recurrence: Sendable {
         after: Instant, engine: RRuleEngine, series: (timeOfDay: Int, spacingDays: Int64)
     ) -> Instant?? {
         let s = after.unixSeconds
-        let windowStart = s - 93_600
-        let offset = Int64(zone.type(at: windowStart).utcOffset)
-        let localAfter = s + offset
         let spacing = series.spacingDays * 86_400
+        // The answer lies within one spacing after `after`; a constant offset from a day before
+        // `after` to a day after that makes wall clock and UTC differ by a constant.
+        guard let offset = zone.constantOffset(from: s - 93_600, through: s + spacing + 93_600) else {
+            return nil
+        }
+        let localAfter = s + offset
         let base = engine.startDay * 86_400 + Int64(series.timeOfDay)
         let k0: Int64 = base < engine.startLocal ? 1 : 0
         // Smallest k with (base + k·spacing − offset) > after, i.e. local ≥ localAfter + 1.
         let k = max(k0, ceilDiv(localAfter + 1 - base, spacing))
         let local = base + k * spacing
         let instant = local - offset
-        if let change = zone.nextOffsetChange(after: windowStart), change <= instant + 93_600 {
-            return nil
-        }
+        // Before DTSTART the first occurrence may lie beyond the checked window.
+        if instant > s + spacing { return nil }
         if let u = engine.untilLocal, local > u { return .some(nil) }
         if let u = engine.untilUTC, instant > u { return .some(nil) }
         if local > 253_402_300_799 { return .some(nil) }
