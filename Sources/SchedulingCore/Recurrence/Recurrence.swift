@@ -21,6 +21,8 @@ public struct Recurrence: Sendable {
     public let until: Instant?
 
     private let engine: RRuleEngine?
+    /// Set when the rule is a plain arithmetic series (see ``RRuleEngine/arithmeticSeries``).
+    private let arithmetic: (timeOfDay: Int, spacingDays: Int64)?
 
     /// A series of `kind` on the wall clock of `zone`, ending at `until` (inclusive) if given.
     public init(kind: Kind, zone: Zone, until: Instant? = nil) {
@@ -28,9 +30,12 @@ public struct Recurrence: Sendable {
         self.zone = zone
         self.until = until
         if case .rrule(let rule, let start) = kind {
-            engine = RRuleEngine(rule: rule, start: start)
+            let compiled = RRuleEngine(rule: rule, start: start)
+            engine = compiled
+            arithmetic = compiled.arithmeticSeries
         } else {
             engine = nil
+            arithmetic = nil
         }
     }
 
@@ -45,7 +50,7 @@ public struct Recurrence: Sendable {
             if let until, t > until { return nil }
             return t
         case .rrule:
-            if let engine, let series = engine.arithmeticSeries,
+            if let engine, let series = arithmetic,
                 let fast = arithmeticNext(after: after, engine: engine, series: series)
             {
                 return fast
