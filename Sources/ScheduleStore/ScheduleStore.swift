@@ -16,7 +16,7 @@ public final class ScheduleStore: Sendable {
     /// The configuration the store was opened with.
     public let configuration: StoreConfiguration
     private let writer: Writer
-    private let readers: Readers
+    let readers: Readers
     private let closed = Mutex(false)
 
     /// Opens (creating and migrating when needed) the database at `configuration.path`.

@@ -38,6 +38,8 @@ enum Rows {
         var failedAt: Instant?
         var cancelledAt: Instant?
         var expiresAt: Instant?
+        /// Column values as loaded (writer only), so saves write just the changes.
+        var snapshot: [SQLiteValue]? = nil
     }
 
     static func decodeSchedule(_ s: Statement) -> Schedule { decodeRow(s).schedule }

@@ -45,7 +45,7 @@ enum Schema {
                     max_retries         INTEGER NOT NULL DEFAULT 3 CHECK (max_retries >= 0),
                     retry_delay         INTEGER NOT NULL DEFAULT 300 CHECK (retry_delay >= 0),
                     publish_delay       INTEGER NOT NULL DEFAULT 0 CHECK (publish_delay >= 0),
-                    inngest_job_id      TEXT UNIQUE,               -- the seed's external job id
+                    inngest_job_id      TEXT,                      -- the seed's external job id, unique when set
                     lease_owner         TEXT,
                     lease_token         TEXT,
                     lease_expires_at    INTEGER,
@@ -75,9 +75,9 @@ enum Schema {
                     WHERE \(occupiesSQL);
                 -- List by status, stats per status, in-flight counts.
                 CREATE INDEX schedules_status ON schedules(project_id, queue_status, scheduled_for);
-                -- List sorted by creation or priority; metrics by creation day.
+                CREATE UNIQUE INDEX schedules_job ON schedules(inngest_job_id) WHERE inngest_job_id IS NOT NULL;
+                -- List sorted by creation; metrics by creation day.
                 CREATE INDEX schedules_created ON schedules(project_id, created_at);
-                CREATE INDEX schedules_priority ON schedules(project_id, priority, scheduled_for);
                 CREATE INDEX schedules_cancelled ON schedules(project_id, cancelled_at) WHERE cancelled_at IS NOT NULL;
                 -- Lease reaper.
                 CREATE INDEX schedules_leases ON schedules(lease_expires_at)

@@ -16,9 +16,33 @@ struct WriteJob: Sendable {
 final class Writer: Sendable {
     private let queue = JobQueue<WriteJob>()
     private let thread: ConnectionThread
+    /// Answers go out from their own thread: resuming a continuation wakes a pool thread, and on
+    /// a small machine the kernel then preempts the waker. Better the responder than the writer.
+    private let responses = JobQueue<Response>()
+    private let responderDone = DispatchSemaphore(value: 0)
+    private let checkpointer: Checkpointer
+
+    /// One committed (or failed) batch's answers.
+    struct Response: Sendable {
+        var deliveries: [@Sendable (StoreError?) -> Void]
+        var error: StoreError?
+    }
 
     init(config: StoreConfiguration) throws {
         let queue = self.queue
+        let responses = self.responses
+        let responderDone = self.responderDone
+        let responder = Thread {
+            while let batch = responses.take(max: 64) {
+                for r in batch {
+                    for d in r.deliveries { d(r.error) }
+                }
+            }
+            responderDone.signal()
+        }
+        responder.name = "schedule-store.responder"
+        responder.start()
+        do {
         thread = try ConnectionThread(
             name: "schedule-store.writer",
             open: {
@@ -31,6 +55,7 @@ final class Writer: Sendable {
                         PRAGMA synchronous = \(config.synchronous.rawValue);
                         PRAGMA cache_size = -\(config.cacheSizeKiB);
                         PRAGMA temp_store = MEMORY;
+                        PRAGMA wal_autocheckpoint = 0;
                         """)
                     try db.migrate(Schema.migrations)
                     if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
@@ -43,11 +68,25 @@ final class Writer: Sendable {
             loop: { db in
                 let state = WriterState(db: db, config: config)
                 while let batch = queue.take(max: config.maxBatchSize) {
-                    Writer.process(batch[...], state: state)
+                    Writer.process(batch[...], state: state, responses: responses)
                 }
                 // Leave a small WAL behind on clean shutdown.
                 try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             })
+        } catch {
+            responses.close()
+            responderDone.wait()
+            throw error
+        }
+        do {
+            checkpointer = try Checkpointer(config: config)
+        } catch {
+            queue.close()
+            thread.join()
+            responses.close()
+            responderDone.wait()
+            throw error
+        }
     }
 
     /// Queues an operation; the caller is answered after its batch commits.
@@ -76,7 +115,7 @@ final class Writer: Sendable {
     }
 
     /// Runs a batch: BEGIN IMMEDIATE, each job in its own savepoint, COMMIT, then answers.
-    private static func process(_ batch: ArraySlice<WriteJob>, state: WriterState) {
+    private static func process(_ batch: ArraySlice<WriteJob>, state: WriterState, responses: JobQueue<Response>) {
         var rest = batch
         while !rest.isEmpty {
             let db = state.db
@@ -113,13 +152,16 @@ final class Writer: Sendable {
                     db.rollbackQuietly()
                 }
             }
-            for d in deliveries { d(commitError) }
+            _ = responses.push(Response(deliveries: deliveries, error: commitError))
         }
     }
 
     /// Stops taking operations, finishes the queued ones, closes the connection.
     func close() {
+        checkpointer.close()
         queue.close()
         thread.join()
+        responses.close()
+        responderDone.wait()
     }
 }

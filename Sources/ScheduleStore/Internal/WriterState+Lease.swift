@@ -43,7 +43,7 @@ extension WriterState {
             s.bind(priority, at: 2)
             s.bind(now.unixMilliseconds, at: 3)
             s.bind(want - rows.count, at: 4)
-            try s.forEachRow { rows.append(Rows.decodeRow($0)) }
+            try s.forEachRow { rows.append(tracked(Rows.decodeRow($0))) }
         }
 
         let expires = now.adding(seconds: req.leaseSeconds)

@@ -14,7 +14,7 @@ extension WriterState {
         s.bind(now.unixMilliseconds, at: 1)
         s.bind(limit, at: 2)
         var rows: [Rows.Row] = []
-        try s.forEachRow { rows.append(Rows.decodeRow($0)) }
+        try s.forEachRow { rows.append(tracked(Rows.decodeRow($0))) }
         var result = ReapResult()
         for var row in rows {
             if row.schedule.queueStatus == .queued {
@@ -61,7 +61,7 @@ extension WriterState {
         s.bind(now.unixMilliseconds, at: 1)
         s.bind(limit, at: 2)
         var rows: [Rows.Row] = []
-        try s.forEachRow { rows.append(Rows.decodeRow($0)) }
+        try s.forEachRow { rows.append(tracked(Rows.decodeRow($0))) }
         var result = MissedWindowResult()
         for var row in rows {
             // A worker holding a live lease is about to start it: leave it alone.

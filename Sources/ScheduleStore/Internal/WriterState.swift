@@ -9,6 +9,8 @@ final class WriterState {
     let db: Connection
     let config: StoreConfiguration
     private var checkers: [String: ConflictChecker] = [:]
+    /// UPDATE statements by changed-column mask.
+    private var updateSQL: [Int: String] = [:]
 
     init(db: Connection, config: StoreConfiguration) {
         self.db = db
@@ -45,9 +47,10 @@ final class WriterState {
         let limits = checker(for: project).policy.rateLimits
         var out: [String] = []
         for (i, p) in raw.enumerated() {
-            let n = PlatformRateLimits.normalize(p)
+            let canonical = !p.isEmpty && p.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+            let n = canonical ? p : PlatformRateLimits.normalize(p)
             guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
-                limits.limit(for: n) != nil
+                limits.limits[n] != nil
             else {
                 throw .invalidArgument("\(field)[\(i)]", "unknown platform \"\(p)\"")
             }
@@ -81,7 +84,7 @@ final class WriterState {
         s.bind(id, at: 1)
         s.bind(project, at: 2)
         guard let row = try s.firstRow({ Rows.decodeRow($0) }) else { throw StoreError.notFound("schedule \(id)") }
-        return row
+        return tracked(row)
     }
 
     /// Applies a lifecycle event through the one transition table.
@@ -229,42 +232,63 @@ final class WriterState {
         }
     }
 
-    /// Writes every mutable column of `row` back (the trigger keeps schedule_platforms in step).
-    func save(_ row: Rows.Row) throws {
+    /// The mutable columns of schedules, in the order of ``mutableValues(_:)``.
+    static let mutableColumns = [
+        "scheduled_for", "local_time", "timezone", "platforms", "published_platforms", "priority", "queue_status",
+        "status", "queued_at", "processing_at", "published_at", "failed_at", "cancelled_at", "retry_count",
+        "lease_owner", "lease_token", "lease_expires_at", "attempt_count", "expires_at", "failure_reason", "notes",
+        "updated_at", "nominal_time",
+    ]
+
+    static func mutableValues(_ row: Rows.Row) -> [SQLiteValue] {
         let sc = row.schedule
-        let s = try db.cached(
-            """
-            UPDATE schedules SET scheduled_for = ?2, local_time = ?3, timezone = ?4, platforms = ?5,
-                published_platforms = ?6, priority = ?7, queue_status = ?8, status = ?9, queued_at = ?10,
-                processing_at = ?11, published_at = ?12, failed_at = ?13, cancelled_at = ?14, retry_count = ?15,
-                lease_owner = ?16, lease_token = ?17, lease_expires_at = ?18, attempt_count = ?19,
-                expires_at = ?20, failure_reason = ?21, notes = ?22, updated_at = ?23, nominal_time = ?24
-             WHERE id = ?1
-            """)
-        s.bind(sc.id, at: 1)
-        s.bind(sc.scheduledFor.unixMilliseconds, at: 2)
-        s.bind(sc.localTime.description, at: 3)
-        s.bind(sc.timeZone, at: 4)
-        s.bind(sc.platforms.joined(separator: ","), at: 5)
-        s.bind(sc.publishedPlatforms.joined(separator: ","), at: 6)
-        s.bind(sc.priority, at: 7)
-        s.bind(sc.queueStatus.rawValue, at: 8)
-        s.bind(sc.status.rawValue, at: 9)
-        s.bind(sc.queuedAt?.unixMilliseconds, at: 10)
-        s.bind(sc.processingAt?.unixMilliseconds, at: 11)
-        s.bind(sc.publishedAt?.unixMilliseconds, at: 12)
-        s.bind(row.failedAt?.unixMilliseconds, at: 13)
-        s.bind(row.cancelledAt?.unixMilliseconds, at: 14)
-        s.bind(sc.retryCount, at: 15)
-        s.bind(sc.leaseOwner, at: 16)
-        s.bind(row.leaseToken, at: 17)
-        s.bind(sc.leaseExpiresAt?.unixMilliseconds, at: 18)
-        s.bind(sc.attemptCount, at: 19)
-        s.bind(row.expiresAt?.unixMilliseconds, at: 20)
-        s.bind(sc.failureReason, at: 21)
-        s.bind(sc.notes, at: 22)
-        s.bind(sc.updatedAt.unixMilliseconds, at: 23)
-        s.bind(sc.nominalTime.unixMilliseconds, at: 24)
+        func i(_ v: Instant?) -> SQLiteValue { v.map { .integer($0.unixMilliseconds) } ?? .null }
+        func t(_ v: String?) -> SQLiteValue { v.map { .text($0) } ?? .null }
+        return [
+            i(sc.scheduledFor), .text(sc.localTime.description), .text(sc.timeZone),
+            .text(sc.platforms.joined(separator: ",")), .text(sc.publishedPlatforms.joined(separator: ",")),
+            .integer(Int64(sc.priority)), .text(sc.queueStatus.rawValue), .text(sc.status.rawValue), i(sc.queuedAt),
+            i(sc.processingAt), i(sc.publishedAt), i(row.failedAt), i(row.cancelledAt), .integer(Int64(sc.retryCount)),
+            t(sc.leaseOwner), t(row.leaseToken), i(sc.leaseExpiresAt), .integer(Int64(sc.attemptCount)),
+            i(row.expiresAt), t(sc.failureReason), t(sc.notes), i(sc.updatedAt), i(sc.nominalTime),
+        ]
+    }
+
+    /// Remembers a loaded row's column values, so ``save(_:)`` writes only what changed.
+    func tracked(_ row: Rows.Row) -> Rows.Row {
+        var r = row
+        r.snapshot = Self.mutableValues(row)
+        return r
+    }
+
+    /// Writes the changed mutable columns of `row` back (all of them for an untracked row).
+    ///
+    /// SQLite rewrites every index that covers a column named in SET, changed or not, so naming
+    /// only the changed columns keeps a status change from touching unrelated indexes. The
+    /// trigger keeps schedule_platforms in step.
+    func save(_ row: Rows.Row) throws {
+        let values = Self.mutableValues(row)
+        var mask = 0
+        for (k, v) in values.enumerated() where row.snapshot == nil || row.snapshot![k] != v { mask |= 1 << k }
+        guard mask != 0 else { return }
+        let sql: String
+        if let cached = updateSQL[mask] {
+            sql = cached
+        } else {
+            var sets: [String] = []
+            for (k, name) in Self.mutableColumns.enumerated() where mask & (1 << k) != 0 {
+                sets.append("\(name) = ?\(sets.count + 2)")
+            }
+            sql = "UPDATE schedules SET \(sets.joined(separator: ", ")) WHERE id = ?1"
+            updateSQL[mask] = sql
+        }
+        let s = try db.cached(sql)
+        s.bind(row.schedule.id, at: 1)
+        var index: Int32 = 2
+        for (k, v) in values.enumerated() where mask & (1 << k) != 0 {
+            s.bind(v, at: index)
+            index += 1
+        }
         try s.run()
     }
 
