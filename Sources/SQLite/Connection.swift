@@ -224,7 +224,8 @@ public final class Connection {
         var previous = 0
         for m in migrations {
             guard m.version > previous else {
-                throw SQLiteError(code: .misuse, message: "migration versions must increase: \(m.version) after \(previous)")
+                throw SQLiteError(
+                    code: .misuse, message: "migration versions must increase: \(m.version) after \(previous)")
             }
             previous = m.version
         }

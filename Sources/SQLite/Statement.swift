@@ -56,7 +56,9 @@ public final class Statement {
         var v = value
         let rc = v.withUTF8 { buf -> Int32 in
             // An empty String may have no base address; bind a zero-length text from a literal then.
-            guard let base = buf.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, csqlite_transient()) }
+            guard let base = buf.baseAddress else {
+                return sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
+            }
             return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
                 sqlite3_bind_text(handle, index, $0, Int32(buf.count), csqlite_transient())
             }
@@ -66,7 +68,9 @@ public final class Statement {
     /// Binds a blob (copied by SQLite).
     public func bind(_ value: [UInt8], at index: Int32) {
         let rc = value.withUnsafeBytes { buf in
-            sqlite3_bind_blob(handle, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), csqlite_transient())
+            sqlite3_bind_blob(
+                handle, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), csqlite_transient()
+            )
         }
         noteBind(rc)
     }

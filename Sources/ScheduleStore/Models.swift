@@ -258,7 +258,9 @@ public struct DequeueRequest: Sendable, Hashable {
     /// Cap on the project's items in flight (QUEUED or PROCESSING under a live lease).
     public var maxInFlight: Int?
 
-    public init(projectID: String, limit: Int = 10, leaseSeconds: Int64 = 300, workerID: String, maxInFlight: Int? = nil) {
+    public init(
+        projectID: String, limit: Int = 10, leaseSeconds: Int64 = 300, workerID: String, maxInFlight: Int? = nil
+    ) {
         self.projectID = projectID
         self.limit = limit
         self.leaseSeconds = leaseSeconds

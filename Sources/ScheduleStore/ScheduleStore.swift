@@ -102,7 +102,8 @@ public final class ScheduleStore: Sendable {
             if let p = filterPlatform {
                 args.append(.text(p))
                 conditions.append(
-                    "EXISTS (SELECT 1 FROM schedule_platforms sp WHERE sp.schedule_id = s.id AND sp.platform = ?\(args.count))")
+                    "EXISTS (SELECT 1 FROM schedule_platforms sp WHERE sp.schedule_id = s.id AND sp.platform = ?\(args.count))"
+                )
             }
             let whereSQL = conditions.joined(separator: " AND ")
             let total = Int(try db.scalarInt64("SELECT count(*) FROM schedules s WHERE \(whereSQL)", args) ?? 0)
@@ -351,7 +352,8 @@ public final class ScheduleStore: Sendable {
             let (t, _) = try state.resolve(time, in: zone)
             let proposal = ConflictChecker.Proposal(
                 project: projectID, scheduleID: scheduleID, time: t, platforms: names, zone: zone)
-            return try state.checker(for: projectID).validate(proposal, autoResolve: autoResolve, in: SQLOccupancy(db: db))
+            return try state.checker(for: projectID).validate(
+                proposal, autoResolve: autoResolve, in: SQLOccupancy(db: db))
         }
     }
 }

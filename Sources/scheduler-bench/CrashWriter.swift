@@ -40,7 +40,10 @@ final class LinePrinter: Sendable {
                 var off = 0
                 while off < buf.count {
                     let n = write(1, buf.baseAddress! + off, buf.count - off)
-                    if n <= 0 { if errno == EINTR { continue }; return }
+                    if n <= 0 {
+                        if errno == EINTR { continue }
+                        return
+                    }
                     off += n
                 }
             }

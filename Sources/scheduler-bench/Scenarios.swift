@@ -35,7 +35,8 @@ enum Scenarios {
                         _ = try await store.enqueue(
                             EnqueueRequest(
                                 projectID: "bench", contentID: "c\(n)", time: .instant(base.adding(seconds: n * 151)),
-                                timeZone: "Europe/Berlin", platforms: ["twitter", "linkedin"], priority: Int(n % 10) + 1))
+                                timeZone: "Europe/Berlin", platforms: ["twitter", "linkedin"], priority: Int(n % 10) + 1
+                            ))
                         l.add(monotonicMicros() - t0)
                     }
                     return l
@@ -91,7 +92,8 @@ enum Scenarios {
         }
         let elapsed = (monotonicMicros() - start) / 1_000_000
         return BenchResult(
-            scenario: "cycle", opsPerSec: Double(done.value.load(ordering: .relaxed)) / elapsed, p50: lat.percentile(0.5),
+            scenario: "cycle", opsPerSec: Double(done.value.load(ordering: .relaxed)) / elapsed,
+            p50: lat.percentile(0.5),
             p99: lat.percentile(0.99))
     }
 
@@ -144,13 +146,15 @@ enum Scenarios {
             let t0 = monotonicMicros()
             let r = try await store.enqueue(
                 EnqueueRequest(
-                    projectID: "bench", contentID: "v\(i)", time: .instant(t), platforms: ["twitter"], autoResolve: true))
+                    projectID: "bench", contentID: "v\(i)", time: .instant(t), platforms: ["twitter"], autoResolve: true
+                ))
             l.add(monotonicMicros() - t0)
             if r.adjustedTime != nil { adjusted += 1 }
         }
         let elapsed = (monotonicMicros() - start) / 1_000_000
         return BenchResult(
-            scenario: "validate", opsPerSec: Double(requests) / elapsed, p50: l.percentile(0.5), p99: l.percentile(0.99),
+            scenario: "validate", opsPerSec: Double(requests) / elapsed, p50: l.percentile(0.5),
+            p99: l.percentile(0.99),
             extra: [("adjusted_fraction", Double(adjusted) / Double(requests))])
     }
 

@@ -42,7 +42,8 @@ struct StoreBench: AsyncParsableCommand {
         }
         let names = scenario == "all" ? ["enqueue", "cycle", "dequeue-scale", "validate"] : [scenario]
         for name in names {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scheduler-bench-\(UUID().uuidString)")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "scheduler-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             let path = db ?? dir.appendingPathComponent("bench.sqlite").path

@@ -62,9 +62,11 @@ struct DurabilityTests {
         f.store.close()
         let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("scheduler-bench")
-        let binary = FileManager.default.fileExists(atPath: bench.path)
+        let binary =
+            FileManager.default.fileExists(atPath: bench.path)
             ? bench : Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("scheduler-bench")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "scheduler-bench is built next to the tests")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: binary.path), "scheduler-bench is built next to the tests")
         let child = Process()
         child.executableURL = binary
         child.arguments = ["store", "crash-writer", "--db", f.path]

@@ -38,26 +38,34 @@ struct EnqueueTests {
         #expect(e?.code == .notFound)
     }
 
-    static var badInputs: [(String, (inout EnqueueRequest) -> Void)] { [
-        ("priority", { (r: inout EnqueueRequest) in r.priority = 11 }),
-        ("priority", { (r: inout EnqueueRequest) in r.priority = 0 }),
-        ("timeZone", { (r: inout EnqueueRequest) in r.timeZone = "Mars/Olympus" }),
-        ("platforms", { (r: inout EnqueueRequest) in r.platforms = [] }),
-        ("platforms[1]", { (r: inout EnqueueRequest) in r.platforms = ["twitter", "myspace"] }),
-        ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = "{not json" }),
-        ("projectID", { (r: inout EnqueueRequest) in r.projectID = "" }),
-        ("contentID", { (r: inout EnqueueRequest) in r.contentID = "" }),
-        ("maxRetries", { (r: inout EnqueueRequest) in r.maxRetries = -1 }),
-        ("publishDelaySeconds", { (r: inout EnqueueRequest) in r.publishDelaySeconds = -5 }),
-        ("time", { (r: inout EnqueueRequest) in r.time = .instant(Instant(unixSeconds: 400_000_000_000)) }),
-        ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .rrule("FREQ=SOMETIMES") }),
-        ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .cron("61 * * * *") }),
-        ("recurringPattern", { (r: inout EnqueueRequest) in r.recurrence = .shorthand(pattern: "hourly", configJSON: nil) }),
-        ("recurringUntil", { (r: inout EnqueueRequest) in
-            r.recurrence = .rrule("FREQ=DAILY")
-            r.recurringUntil = t0.adding(seconds: -1)
-        }),
-    ] }
+    static var badInputs: [(String, (inout EnqueueRequest) -> Void)] {
+        [
+            ("priority", { (r: inout EnqueueRequest) in r.priority = 11 }),
+            ("priority", { (r: inout EnqueueRequest) in r.priority = 0 }),
+            ("timeZone", { (r: inout EnqueueRequest) in r.timeZone = "Mars/Olympus" }),
+            ("platforms", { (r: inout EnqueueRequest) in r.platforms = [] }),
+            ("platforms[1]", { (r: inout EnqueueRequest) in r.platforms = ["twitter", "myspace"] }),
+            ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = "{not json" }),
+            ("projectID", { (r: inout EnqueueRequest) in r.projectID = "" }),
+            ("contentID", { (r: inout EnqueueRequest) in r.contentID = "" }),
+            ("maxRetries", { (r: inout EnqueueRequest) in r.maxRetries = -1 }),
+            ("publishDelaySeconds", { (r: inout EnqueueRequest) in r.publishDelaySeconds = -5 }),
+            ("time", { (r: inout EnqueueRequest) in r.time = .instant(Instant(unixSeconds: 400_000_000_000)) }),
+            ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .rrule("FREQ=SOMETIMES") }),
+            ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .cron("61 * * * *") }),
+            (
+                "recurringPattern",
+                { (r: inout EnqueueRequest) in r.recurrence = .shorthand(pattern: "hourly", configJSON: nil) }
+            ),
+            (
+                "recurringUntil",
+                { (r: inout EnqueueRequest) in
+                    r.recurrence = .rrule("FREQ=DAILY")
+                    r.recurringUntil = t0.adding(seconds: -1)
+                }
+            ),
+        ]
+    }
 
     @Test(arguments: 0..<15)
     func badInputNamesTheField(index: Int) async throws {
@@ -115,7 +123,8 @@ struct EnqueueTests {
         let f = try StoreFixture()
         let a = try await f.add(minutes: 0)
         let b = try await f.store.enqueue(
-            EnqueueRequest(projectID: "p1", contentID: "b", time: .instant(t0.adding(seconds: 30)), platforms: ["twitter"]))
+            EnqueueRequest(
+                projectID: "p1", contentID: "b", time: .instant(t0.adding(seconds: 30)), platforms: ["twitter"]))
         #expect(b.conflicts.contains { $0.type == .sameTime && $0.conflictingScheduleID == a.id })
         let list = try await f.store.listConflicts(projectID: "p1")
         #expect(list.count == 1)
@@ -152,7 +161,8 @@ struct EnqueueTests {
         let f = try StoreFixture()
         for i in 0..<25 {
             f.clock.advance(seconds: 1)
-            _ = try await f.add(minutes: Int64(i * 10), platforms: i % 2 == 0 ? ["twitter"] : ["linkedin"], priority: i % 10 + 1)
+            _ = try await f.add(
+                minutes: Int64(i * 10), platforms: i % 2 == 0 ? ["twitter"] : ["linkedin"], priority: i % 10 + 1)
         }
         var page = try await f.store.list(ListRequest(projectID: "p1", page: 2, limit: 10))
         #expect(page.total == 25 && page.totalPages == 3 && page.items.count == 10)
@@ -181,7 +191,8 @@ struct EnqueueTests {
         let s = try await f.add(minutes: 0)
         // Moving by 30 s would conflict with itself if it were not excluded.
         var r = try await f.store.update(
-            UpdateRequest(projectID: "p1", scheduleID: s.id, time: .instant(t0.adding(seconds: 30)), priority: 9, notes: "n"))
+            UpdateRequest(
+                projectID: "p1", scheduleID: s.id, time: .instant(t0.adding(seconds: 30)), priority: 9, notes: "n"))
         #expect(r.schedule.scheduledFor == t0.adding(seconds: 30))
         #expect(r.conflicts.isEmpty)
         #expect(r.schedule.priority == 9 && r.schedule.notes == "n")
@@ -189,11 +200,14 @@ struct EnqueueTests {
         #expect(r.schedule.timeZone == "Europe/Berlin")
         #expect(r.schedule.localTime == LocalDateTime(year: 2030, month: 1, day: 7, hour: 12, minute: 0, second: 30))
         #expect(r.schedule.scheduledFor == t0.adding(seconds: 30 - 3600))
-        r = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, platforms: ["linkedin", "medium"]))
+        r = try await f.store.update(
+            UpdateRequest(projectID: "p1", scheduleID: s.id, platforms: ["linkedin", "medium"]))
         #expect(r.schedule.platforms == ["LINKEDIN", "MEDIUM"])
         let got = try await f.store.get(projectID: "p1", scheduleID: s.id)
         #expect(got == r.schedule)
-        let e = await storeError { _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, priority: 0)) }
+        let e = await storeError {
+            _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, priority: 0))
+        }
         #expect(e?.field == "priority")
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id).priority == 9, "nothing half-written")
     }

@@ -8,7 +8,8 @@ struct LeaseTests {
         async throws -> [Lease]
     {
         try await f.store.dequeue(
-            DequeueRequest(projectID: "p1", limit: limit, leaseSeconds: lease, workerID: worker, maxInFlight: maxInFlight))
+            DequeueRequest(
+                projectID: "p1", limit: limit, leaseSeconds: lease, workerID: worker, maxInFlight: maxInFlight))
     }
 
     @Test func dequeueHandsOutDueItemsByPriorityThenTime() async throws {
@@ -87,14 +88,18 @@ struct LeaseTests {
         f.clock.advance(seconds: 5)
         let p = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token)
         #expect(p.queueStatus == .processing && p.status == .active && p.processingAt == t0.adding(seconds: 5))
-        let e = await storeError { _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token) }
+        let e = await storeError {
+            _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token)
+        }
         #expect(e?.currentState?.queue == .processing)
         let bad = await storeError {
-            _ = try await f.store.heartbeat(projectID: "p1", scheduleID: s.id, leaseToken: "0123456789abcdef0123456789abcdef")
+            _ = try await f.store.heartbeat(
+                projectID: "p1", scheduleID: s.id, leaseToken: "0123456789abcdef0123456789abcdef")
         }
         #expect(bad?.field == "leaseToken")
         f.clock.advance(seconds: 50)
-        let expiry = try await f.store.heartbeat(projectID: "p1", scheduleID: s.id, leaseToken: lease.token, leaseSeconds: 120)
+        let expiry = try await f.store.heartbeat(
+            projectID: "p1", scheduleID: s.id, leaseToken: lease.token, leaseSeconds: 120)
         #expect(expiry == t0.adding(seconds: 175))
         f.clock.advance(seconds: 100)  // past the original lease, inside the extended one
         #expect(try await f.store.reapExpiredLeases() == ReapResult())
@@ -106,7 +111,9 @@ struct LeaseTests {
         #expect(done.schedule.publishedPlatforms == ["TWITTER", "LINKEDIN"])
         #expect(done.schedule.leaseOwner == nil && done.schedule.leaseExpiresAt == nil)
         #expect(done.nextOccurrence == nil)
-        let again = await storeError { _ = try await f.store.complete(projectID: "p1", scheduleID: s.id, leaseToken: lease.token) }
+        let again = await storeError {
+            _ = try await f.store.complete(projectID: "p1", scheduleID: s.id, leaseToken: lease.token)
+        }
         #expect(again?.code == .failedPrecondition)
         let mixed = await storeError {
             _ = try await f.store.complete(
@@ -118,11 +125,15 @@ struct LeaseTests {
 
     @Test func failRetriesWithBackoffThenFailsAtMaxRetries() async throws {
         let f = try StoreFixture()
-        let s = try await f.add { $0.maxRetries = 2; $0.retryDelaySeconds = 60 }
+        let s = try await f.add {
+            $0.maxRetries = 2
+            $0.retryDelaySeconds = 60
+        }
         var expectedDelay: Int64 = 60
         for retry in 1...2 {
             let lease = try #require(try await dequeue(f).first)
-            let r = try await f.store.fail(projectID: "p1", scheduleID: s.id, leaseToken: lease.token, error: "HTTP 503")
+            let r = try await f.store.fail(
+                projectID: "p1", scheduleID: s.id, leaseToken: lease.token, error: "HTTP 503")
             let now = f.clock.now()
             #expect(r.outcome == .retryScheduled(at: now.adding(seconds: expectedDelay), retryCount: retry))
             #expect(r.schedule.queueStatus == .pending && r.schedule.retryCount == retry)
@@ -150,13 +161,17 @@ struct LeaseTests {
 
     @Test func partialSuccessKeepsPublishedPlatformsAndCompletesAtTheLastRetry() async throws {
         let f = try StoreFixture()
-        let s = try await f.add(platforms: ["twitter", "linkedin", "medium"]) { $0.maxRetries = 1; $0.retryDelaySeconds = 10 }
+        let s = try await f.add(platforms: ["twitter", "linkedin", "medium"]) {
+            $0.maxRetries = 1
+            $0.retryDelaySeconds = 10
+        }
         var lease = try #require(try await dequeue(f).first)
         #expect(lease.remainingPlatforms == ["TWITTER", "LINKEDIN", "MEDIUM"])
         var r = try await f.store.fail(
             projectID: "p1", scheduleID: s.id, leaseToken: lease.token,
             results: [
-                PlatformResult(platform: "twitter", url: "https://t/1"), PlatformResult(platform: "linkedin", error: "503"),
+                PlatformResult(platform: "twitter", url: "https://t/1"),
+                PlatformResult(platform: "linkedin", error: "503"),
             ], error: "linkedin down")
         #expect(r.schedule.publishedPlatforms == ["TWITTER"])
         #expect(r.schedule.remainingPlatforms == ["LINKEDIN", "MEDIUM"])

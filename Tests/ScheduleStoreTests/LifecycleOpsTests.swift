@@ -30,7 +30,9 @@ struct LifecycleOpsTests {
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
         let p = try await f.store.pause(projectID: "p1", scheduleID: s.id)
         #expect(p.leaseOwner == nil)
-        let e = await storeError { _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token) }
+        let e = await storeError {
+            _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token)
+        }
         #expect(e?.code == .failedPrecondition)
     }
 
@@ -61,7 +63,8 @@ struct LifecycleOpsTests {
         #expect(try await f.store.batchPause(projectID: "p1", scheduleIDs: ids) == 0)
         #expect(try await f.store.batchResume(projectID: "p1", scheduleIDs: [ids[0], ids[1]]) == 2)
         #expect(try await f.store.batchCancel(projectID: "p1", scheduleIDs: ids) == 3)
-        #expect(try await f.store.batchCancel(projectID: "p2", scheduleIDs: ids) == 0, "other projects' ids are not found")
+        #expect(
+            try await f.store.batchCancel(projectID: "p2", scheduleIDs: ids) == 0, "other projects' ids are not found")
         let e = await storeError { _ = try await f.store.batchPause(projectID: "p1", scheduleIDs: []) }
         #expect(e?.field == "scheduleIDs")
         let stats = try await f.store.queueStats(projectID: "p1")
@@ -94,10 +97,13 @@ struct LifecycleOpsTests {
         // Rescheduling onto a full slot is refused with the conflicts, or moved with autoResolve.
         for i in 0..<5 {
             _ = try await f.store.enqueue(
-                EnqueueRequest(projectID: "p1", contentID: "busy\(i)", time: .instant(t0.adding(seconds: 86_400)), platforms: ["twitter"]))
+                EnqueueRequest(
+                    projectID: "p1", contentID: "busy\(i)", time: .instant(t0.adding(seconds: 86_400)),
+                    platforms: ["twitter"]))
         }
         let e = await storeError {
-            _ = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 86_400)))
+            _ = try await f.store.reschedule(
+                projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 86_400)))
         }
         #expect(e?.conflicts.isEmpty == false)
         let moved = try await f.store.reschedule(

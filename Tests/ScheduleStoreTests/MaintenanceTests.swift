@@ -8,7 +8,10 @@ struct MaintenanceTests {
         let f = try StoreFixture()
         let queued = try await f.add(minutes: 0)
         let held = try await f.add(minutes: 10)
-        let retried = try await f.add(minutes: 20) { $0.leaseLossPolicy = .retry; $0.retryDelaySeconds = 60 }
+        let retried = try await f.add(minutes: 20) {
+            $0.leaseLossPolicy = .retry
+            $0.retryDelaySeconds = 60
+        }
         f.clock.advance(seconds: 1200)
         let leases = try await f.store.dequeue(DequeueRequest(projectID: "p1", leaseSeconds: 30, workerID: "w"))
         #expect(leases.count == 3)
@@ -26,7 +29,9 @@ struct MaintenanceTests {
         #expect(t.queueStatus == .pending && t.retryCount == 1 && t.scheduledFor == f.clock.now().adding(seconds: 60))
         // The reaped worker's token no longer works.
         let old = try #require(leases.first { $0.schedule.id == queued.id })
-        let e = await storeError { _ = try await f.store.complete(projectID: "p1", scheduleID: queued.id, leaseToken: old.token) }
+        let e = await storeError {
+            _ = try await f.store.complete(projectID: "p1", scheduleID: queued.id, leaseToken: old.token)
+        }
         #expect(e?.code == .failedPrecondition)
     }
 
@@ -79,7 +84,10 @@ struct MaintenanceTests {
 
     @Test func finalFailureOfAnOccurrenceStillContinuesTheSeries() async throws {
         let f = try StoreFixture()
-        let first = try await f.add { $0.recurrence = .cron("0 12 * * *"); $0.maxRetries = 0 }
+        let first = try await f.add {
+            $0.recurrence = .cron("0 12 * * *")
+            $0.maxRetries = 0
+        }
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
         let r = try await f.store.fail(projectID: "p1", scheduleID: first.id, leaseToken: lease.token, error: "x")
         #expect(r.outcome == .failed)

@@ -13,7 +13,10 @@ final class Checkpointer: Sendable {
     private let stopped = StopFlag()
     private let thread: ConnectionThread
 
-    init(config: StoreConfiguration, interval: DispatchTimeInterval = .milliseconds(100), truncateAbovePages: Int = 65_536)
+    init(
+        config: StoreConfiguration, interval: DispatchTimeInterval = .milliseconds(100),
+        truncateAbovePages: Int = 65_536
+    )
         throws
     {
         let wake = self.wake
@@ -21,7 +24,8 @@ final class Checkpointer: Sendable {
         thread = try ConnectionThread(
             name: "schedule-store.checkpointer",
             open: {
-                try Connection(path: config.path, mode: .readWrite, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
+                try Connection(
+                    path: config.path, mode: .readWrite, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
             },
             loop: { db in
                 while !stopped.value.load(ordering: .acquiring) {

@@ -38,7 +38,8 @@ final class Readers: Sendable {
 
     /// Runs `body` in a read transaction (one consistent snapshot) on a reader thread.
     func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws(StoreError) -> T {
-        let result: Result<T, StoreError> = await withCheckedContinuation { (c: CheckedContinuation<Result<T, StoreError>, Never>) in
+        let result: Result<T, StoreError> = await withCheckedContinuation {
+            (c: CheckedContinuation<Result<T, StoreError>, Never>) in
             let pushed = queue.push { db in
                 do {
                     let value = try db.transaction(.deferred) { try body(db) }

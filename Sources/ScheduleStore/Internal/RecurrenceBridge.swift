@@ -77,7 +77,9 @@ struct CompiledRecurrence {
     ) throws(StoreError) -> Instant? {
         let k: Recurrence.Kind
         do {
-            k = kind == "CRON" ? .cron(try CronExpression.parse(text)) : .rrule(try RecurrenceRule.parse(text), start: start)
+            k =
+                kind == "CRON"
+                ? .cron(try CronExpression.parse(text)) : .rrule(try RecurrenceRule.parse(text), start: start)
         } catch {
             throw StoreError(code: .internal, message: "stored recurrence no longer parses: \(error)")
         }

@@ -43,36 +43,37 @@ final class Writer: Sendable {
         responder.name = "schedule-store.responder"
         responder.start()
         do {
-        thread = try ConnectionThread(
-            name: "schedule-store.writer",
-            open: {
-                let db = try Connection(
-                    path: config.path, mode: .readWriteCreate, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
-                do {
-                    try db.execute(
-                        """
-                        PRAGMA journal_mode = WAL;
-                        PRAGMA synchronous = \(config.synchronous.rawValue);
-                        PRAGMA cache_size = -\(config.cacheSizeKiB);
-                        PRAGMA temp_store = MEMORY;
-                        PRAGMA wal_autocheckpoint = 0;
-                        """)
-                    try db.migrate(Schema.migrations)
-                    if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
-                } catch {
-                    try? db.close()
-                    throw error
-                }
-                return db
-            },
-            loop: { db in
-                let state = WriterState(db: db, config: config)
-                while let batch = queue.take(max: config.maxBatchSize) {
-                    Writer.process(batch[...], state: state, responses: responses)
-                }
-                // Leave a small WAL behind on clean shutdown.
-                try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            })
+            thread = try ConnectionThread(
+                name: "schedule-store.writer",
+                open: {
+                    let db = try Connection(
+                        path: config.path, mode: .readWriteCreate,
+                        busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
+                    do {
+                        try db.execute(
+                            """
+                            PRAGMA journal_mode = WAL;
+                            PRAGMA synchronous = \(config.synchronous.rawValue);
+                            PRAGMA cache_size = -\(config.cacheSizeKiB);
+                            PRAGMA temp_store = MEMORY;
+                            PRAGMA wal_autocheckpoint = 0;
+                            """)
+                        try db.migrate(Schema.migrations)
+                        if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
+                    } catch {
+                        try? db.close()
+                        throw error
+                    }
+                    return db
+                },
+                loop: { db in
+                    let state = WriterState(db: db, config: config)
+                    while let batch = queue.take(max: config.maxBatchSize) {
+                        Writer.process(batch[...], state: state, responses: responses)
+                    }
+                    // Leave a small WAL behind on clean shutdown.
+                    try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                })
         } catch {
             responses.close()
             responderDone.wait()
@@ -91,22 +92,24 @@ final class Writer: Sendable {
 
     /// Queues an operation; the caller is answered after its batch commits.
     func submit<T: Sendable>(_ body: @escaping @Sendable (WriterState) throws -> T) async throws(StoreError) -> T {
-        let result: Result<T, StoreError> = await withCheckedContinuation { (c: CheckedContinuation<Result<T, StoreError>, Never>) in
-            let job = WriteJob(run: { state in
-                let outcome: Result<T, StoreError>
-                do {
-                    outcome = .success(try state.db.savepoint("op") { try body(state) })
-                } catch {
-                    outcome = .failure(StoreError.wrap(error))
-                }
-                return { commitError in
-                    if let commitError, case .success = outcome {
-                        c.resume(returning: .failure(commitError))
-                    } else {
-                        c.resume(returning: outcome)
+        let result: Result<T, StoreError> = await withCheckedContinuation {
+            (c: CheckedContinuation<Result<T, StoreError>, Never>) in
+            let job = WriteJob(
+                run: { state in
+                    let outcome: Result<T, StoreError>
+                    do {
+                        outcome = .success(try state.db.savepoint("op") { try body(state) })
+                    } catch {
+                        outcome = .failure(StoreError.wrap(error))
                     }
-                }
-            }, reject: { c.resume(returning: .failure($0)) })
+                    return { commitError in
+                        if let commitError, case .success = outcome {
+                            c.resume(returning: .failure(commitError))
+                        } else {
+                            c.resume(returning: outcome)
+                        }
+                    }
+                }, reject: { c.resume(returning: .failure($0)) })
             if !queue.push(job) {
                 c.resume(returning: .failure(StoreError(code: .cancelled, message: "the store is closed")))
             }

@@ -8,7 +8,9 @@ extension WriterState {
         try Self.checkID(req.projectID, "projectID")
         try Self.checkID(req.contentID, "contentID")
         guard (1...10).contains(req.priority) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
-        guard (0...100).contains(req.maxRetries) else { throw StoreError.invalidArgument("maxRetries", "must be 0…100") }
+        guard (0...100).contains(req.maxRetries) else {
+            throw StoreError.invalidArgument("maxRetries", "must be 0…100")
+        }
         guard (0...604_800).contains(req.retryDelaySeconds) else {
             throw StoreError.invalidArgument("retryDelaySeconds", "must be 0…604800")
         }
@@ -73,10 +75,12 @@ extension WriterState {
         let id = IDs.make("sch_", now: now)
         let local = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal
         let recurring = compiled != nil
-        let window = req.expiryWindowSeconds ?? (recurring ? config.catchUpWindowSeconds : config.defaultExpiryWindowSeconds)
+        let window =
+            req.expiryWindowSeconds ?? (recurring ? config.catchUpWindowSeconds : config.defaultExpiryWindowSeconds)
         let schedule = Schedule(
             id: id, contentID: req.contentID, projectID: req.projectID, scheduledFor: v.time, localTime: local,
-            timeZone: zone.identifier, nominalTime: v.time, platforms: platforms, publishedPlatforms: [], priority: req.priority,
+            timeZone: zone.identifier, nominalTime: v.time, platforms: platforms, publishedPlatforms: [],
+            priority: req.priority,
             queueStatus: .pending, status: .scheduled, queuedAt: nil, processingAt: nil, publishedAt: nil,
             isRecurring: recurring, recurringPattern: compiled?.pattern, recurringConfig: compiled?.configJSON,
             recurrence: req.recurrence, recurringUntil: recurring ? req.recurringUntil : nil,
@@ -162,7 +166,8 @@ extension WriterState {
         sc.updatedAt = now
         row.schedule = sc
         try save(row)
-        return EnqueueResult(schedule: sc, originalTime: original, adjustedTime: adjusted, conflicts: conflicts, replayed: false)
+        return EnqueueResult(
+            schedule: sc, originalTime: original, adjustedTime: adjusted, conflicts: conflicts, replayed: false)
     }
 
     func replacePlatforms(of sc: Schedule, with platforms: [String]) throws {
@@ -212,7 +217,8 @@ extension WriterState {
         guard row.schedule.queueStatus != .completed, row.schedule.queueStatus != .processing else {
             throw StoreError(
                 code: .failedPrecondition,
-                message: "cannot publish now a schedule that is \(row.schedule.state)", currentState: row.schedule.state)
+                message: "cannot publish now a schedule that is \(row.schedule.state)", currentState: row.schedule.state
+            )
         }
         let wasQueued = row.schedule.queueStatus == .queued
         try apply(.publishNow, to: &row)

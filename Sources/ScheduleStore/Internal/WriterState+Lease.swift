@@ -78,7 +78,8 @@ extension WriterState {
             a.bind(row.schedule.scheduledFor.unixMilliseconds, at: 6)
             a.bind(now.unixMilliseconds, at: 7)
             try a.run()
-            leases.append(Lease(schedule: row.schedule, token: token, expiresAt: expires, attempt: attempt, idempotencyKey: key))
+            leases.append(
+                Lease(schedule: row.schedule, token: token, expiresAt: expires, attempt: attempt, idempotencyKey: key))
         }
         return leases
     }
@@ -140,7 +141,8 @@ extension WriterState {
         for (i, r) in results.enumerated() {
             let p = PlatformRateLimits.normalize(r.platform)
             guard row.schedule.platforms.contains(p) else {
-                throw StoreError.invalidArgument("results[\(i)].platform", "\"\(r.platform)\" is not a platform of this schedule")
+                throw StoreError.invalidArgument(
+                    "results[\(i)].platform", "\"\(r.platform)\" is not a platform of this schedule")
             }
             let s = try db.cached(
                 """
@@ -164,7 +166,11 @@ extension WriterState {
                     """
                     UPDATE schedule_platforms SET published_at = ?3, published_url = ?4
                      WHERE schedule_id = ?1 AND platform = ?2
-                    """, [.text(row.schedule.id), .text(p), .integer(now.unixMilliseconds), r.url.map { .text($0) } ?? .null])
+                    """,
+                    [
+                        .text(row.schedule.id), .text(p), .integer(now.unixMilliseconds),
+                        r.url.map { .text($0) } ?? .null,
+                    ])
             }
         }
         row.schedule.publishedPlatforms = row.schedule.platforms.filter { published.contains($0) }

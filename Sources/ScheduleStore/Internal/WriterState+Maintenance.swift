@@ -73,7 +73,8 @@ extension WriterState {
             clearLease(&row)
             if event == .expire {
                 row.failedAt = now
-                row.schedule.failureReason = "missed window: not started within \(row.schedule.expiryWindowSeconds ?? 0) s"
+                row.schedule.failureReason =
+                    "missed window: not started within \(row.schedule.expiryWindowSeconds ?? 0) s"
                 result.expired += 1
             } else {
                 row.cancelledAt = now
@@ -143,12 +144,14 @@ extension WriterState {
     static func computeMetrics(db: Connection, project: String, from: Instant, to: Instant) throws -> QueueMetrics {
         let f = from.unixMilliseconds
         let t = to.unixMilliseconds
-        let queued = try db.scalarInt64(
-            "SELECT count(*) FROM schedules WHERE project_id = ?1 AND created_at BETWEEN ?2 AND ?3",
-            [.text(project), .integer(f), .integer(t)]) ?? 0
-        let cancelled = try db.scalarInt64(
-            "SELECT count(*) FROM schedules WHERE project_id = ?1 AND cancelled_at BETWEEN ?2 AND ?3",
-            [.text(project), .integer(f), .integer(t)]) ?? 0
+        let queued =
+            try db.scalarInt64(
+                "SELECT count(*) FROM schedules WHERE project_id = ?1 AND created_at BETWEEN ?2 AND ?3",
+                [.text(project), .integer(f), .integer(t)]) ?? 0
+        let cancelled =
+            try db.scalarInt64(
+                "SELECT count(*) FROM schedules WHERE project_id = ?1 AND cancelled_at BETWEEN ?2 AND ?3",
+                [.text(project), .integer(f), .integer(t)]) ?? 0
         let s = try db.cached(
             """
             SELECT count(*),
@@ -203,7 +206,8 @@ extension WriterState {
             current += e.1
             peak = max(peak, current)
         }
-        let rate: Double? = completed + failed > 0 ? (Double(completed) * 1000 / Double(completed + failed)).rounded() / 10 : nil
+        let rate: Double? =
+            completed + failed > 0 ? (Double(completed) * 1000 / Double(completed + failed)).rounded() / 10 : nil
         return QueueMetrics(
             id: "", projectID: project, periodStart: from, periodEnd: to, totalQueued: Int(queued),
             totalProcessed: processed, totalCompleted: completed, totalFailed: failed, totalCancelled: Int(cancelled),

@@ -47,7 +47,8 @@ final class WriterState {
         let limits = checker(for: project).policy.rateLimits
         var out: [String] = []
         for (i, p) in raw.enumerated() {
-            let canonical = !p.isEmpty && p.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+            let canonical =
+                !p.isEmpty && p.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
             let n = canonical ? p : PlatformRateLimits.normalize(p)
             guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
                 limits.limits[n] != nil
