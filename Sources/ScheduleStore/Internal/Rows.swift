@@ -118,11 +118,7 @@ struct SQLOccupancy: OccupancySource {
         -> [String]
     {
         let s = try db.cached(
-            """
-            SELECT id FROM schedules INDEXED BY schedules_occupancy
-             WHERE project_id = ?1 AND scheduled_for BETWEEN ?2 AND ?3 AND \(Schema.occupiesSQL)
-               AND id IS NOT ?4 ORDER BY scheduled_for LIMIT ?5
-            """)
+            HotQueries.occupancyIDs)
         s.bind(project, at: 1)
         s.bind(window.lowerBound.unixMilliseconds, at: 2)
         s.bind(window.upperBound.unixMilliseconds, at: 3)
@@ -135,11 +131,7 @@ struct SQLOccupancy: OccupancySource {
 
     func count(project: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
         let s = try db.cached(
-            """
-            SELECT count(*) FROM schedules INDEXED BY schedules_occupancy
-             WHERE project_id = ?1 AND scheduled_for BETWEEN ?2 AND ?3 AND \(Schema.occupiesSQL)
-               AND id IS NOT ?4
-            """)
+            HotQueries.occupancyCount)
         s.bind(project, at: 1)
         s.bind(window.lowerBound.unixMilliseconds, at: 2)
         s.bind(window.upperBound.unixMilliseconds, at: 3)
@@ -149,11 +141,7 @@ struct SQLOccupancy: OccupancySource {
 
     func count(project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
         let s = try db.cached(
-            """
-            SELECT count(*) FROM schedule_platforms INDEXED BY schedule_platforms_rate
-             WHERE project_id = ?1 AND platform = ?2 AND scheduled_for BETWEEN ?3 AND ?4 AND occupies = 1
-               AND schedule_id IS NOT ?5
-            """)
+            HotQueries.platformCount)
         s.bind(project, at: 1)
         s.bind(platform, at: 2)
         s.bind(window.lowerBound.unixMilliseconds, at: 3)

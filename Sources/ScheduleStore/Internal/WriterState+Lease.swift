@@ -16,10 +16,7 @@ extension WriterState {
         if let cap = req.maxInFlight {
             guard cap >= 1 else { throw StoreError.invalidArgument("maxInFlight", "must be at least 1") }
             let s = try db.cached(
-                """
-                SELECT count(*) FROM schedules INDEXED BY schedules_status
-                 WHERE project_id = ?1 AND queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > ?2
-                """)
+                HotQueries.inFlight)
             s.bind(req.projectID, at: 1)
             s.bind(now.unixMilliseconds, at: 2)
             let inFlight = Int(try s.scalarInt64() ?? 0)
@@ -31,13 +28,7 @@ extension WriterState {
         // on how many wait in the future.
         var rows: [Rows.Row] = []
         let s = try db.cached(
-            """
-            SELECT \(Rows.scheduleColumns) FROM schedules INDEXED BY schedules_due
-             WHERE project_id = ?1 AND priority = ?2 AND scheduled_for <= ?3
-               AND queue_status IN ('PENDING','QUEUED')
-               AND (queue_status = 'PENDING' OR lease_expires_at IS NULL OR lease_expires_at <= ?3)
-             ORDER BY scheduled_for LIMIT ?4
-            """)
+            HotQueries.due)
         for priority in stride(from: 10, through: 1, by: -1) where rows.count < want {
             s.bind(req.projectID, at: 1)
             s.bind(priority, at: 2)

@@ -6,11 +6,7 @@ extension WriterState {
     func reapExpiredLeases(limit: Int) throws -> ReapResult {
         let now = self.now
         let s = try db.cached(
-            """
-            SELECT \(Rows.scheduleColumns) FROM schedules INDEXED BY schedules_leases
-             WHERE queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at <= ?1
-             ORDER BY lease_expires_at LIMIT ?2
-            """)
+            HotQueries.expiredLeases)
         s.bind(now.unixMilliseconds, at: 1)
         s.bind(limit, at: 2)
         var rows: [Rows.Row] = []
@@ -53,11 +49,7 @@ extension WriterState {
     func expireMissedWindows(limit: Int) throws -> MissedWindowResult {
         let now = self.now
         let s = try db.cached(
-            """
-            SELECT \(Rows.scheduleColumns) FROM schedules INDEXED BY schedules_expiry
-             WHERE queue_status IN ('PENDING','QUEUED') AND expires_at IS NOT NULL AND expires_at < ?1
-             ORDER BY expires_at LIMIT ?2
-            """)
+            HotQueries.missedWindows)
         s.bind(now.unixMilliseconds, at: 1)
         s.bind(limit, at: 2)
         var rows: [Rows.Row] = []
