@@ -175,6 +175,7 @@ public enum ContractIntrospection {
     /// generated C descriptors, in declaration order.
     public static var generatedMethods: [(path: String, request: String, response: String)] {
         ProtoBridge.registry.methodOrder.map { p in
+            // methodOrder and methods are filled together from the same service descriptor.
             let m = ProtoBridge.registry.methods[p]!
             return (p, m.input, m.output)
         }
