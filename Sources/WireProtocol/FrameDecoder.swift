@@ -3,13 +3,17 @@
 /// The length N of each frame is checked as soon as its 4 prefix bytes have arrived, before any
 /// of its body is buffered: N = 0 and N > ``maxFrameSize`` are errors. A complete body that is not
 /// a valid `scheduler.v1.Frame` is an error. Partial frames wait for more bytes. At most one
-/// incomplete frame (≤ ``maxFrameSize`` bytes) is held.
+/// incomplete frame (≤ ``maxFrameSize`` bytes) is held, and memory grows only with the bytes
+/// received, never with the declared length.
 ///
 /// Errors are final: the stream cannot be resynchronised, so every later ``append(_:)`` throws the
 /// same error. Frames completed before the error stay available from ``nextFrame()``.
 public struct FrameDecoder: Sendable {
     /// The largest accepted N (bytes after the prefix).
     public let maxFrameSize: Int
+
+    /// Capacity reserved when a frame starts; the buffer grows as its bytes arrive.
+    static let initialBodyCapacity = 64 * 1024
 
     private var header: [UInt8] = []
     private var expected: Int?
@@ -88,7 +92,9 @@ public struct FrameDecoder: Sendable {
             )
         }
         expected = Int(n)
-        body.reserveCapacity(Int(n))
+        // Grow with the bytes that actually arrive: a 4-byte prefix alone must not make the
+        // decoder allocate N bytes (a cheap way to exhaust memory over many connections).
+        body.reserveCapacity(min(Int(n), Self.initialBodyCapacity))
     }
 
     private mutating func finish(_ bytes: [UInt8]) throws(FrameError) {

@@ -203,3 +203,15 @@ struct FrameDecoderTests {
         #expect(try decoder.decode(pong.dropFirst(3)).count == 1)
     }
 }
+
+@Suite("Frame decoder memory")
+struct FrameDecoderMemoryTests {
+    @Test("a large declared length within the cap is accepted and waits for its bytes")
+    func declaredLengthIsNotAllocated() throws {
+        var decoder = FrameDecoder()
+        try decoder.append([0x00, 0x3F, 0xFF, 0xFF])  // N = 4 MiB - 1: accepted, nothing buffered yet
+        try decoder.append([0x08, 0x01])
+        #expect(decoder.bufferedByteCount == 6)
+        #expect(decoder.nextFrame() == nil)
+    }
+}
