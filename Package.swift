@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "SchedulerServer", "SchedulingCore", "TLS", "Transport",
+                "SchedulerServer", "ScheduleStore", "SchedulingCore", "TLS", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "schedctl",
             dependencies: [
-                "SchedulingCore",
+                "SchedulingCore", "SchedulerClient", "WireProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

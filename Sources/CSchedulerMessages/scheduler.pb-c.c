@@ -2708,7 +2708,7 @@ const ProtobufCMessageDescriptor scheduler__v1__dequeue_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__dequeue_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__start_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor scheduler__v1__start_request__field_descriptors[3] =
 {
   {
     "schedule_id",
@@ -2734,15 +2734,28 @@ static const ProtobufCFieldDescriptor scheduler__v1__start_request__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "project_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__StartRequest, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__start_request__field_indices_by_name[] = {
   1,   /* field[1] = lease_token */
+  2,   /* field[2] = project_id */
   0,   /* field[0] = schedule_id */
 };
 static const ProtobufCIntRange scheduler__v1__start_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__start_request__descriptor =
 {
@@ -2752,7 +2765,7 @@ const ProtobufCMessageDescriptor scheduler__v1__start_request__descriptor =
   "Scheduler__V1__StartRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__StartRequest),
-  2,
+  3,
   scheduler__v1__start_request__field_descriptors,
   scheduler__v1__start_request__field_indices_by_name,
   1,  scheduler__v1__start_request__number_ranges,
@@ -2797,7 +2810,7 @@ const ProtobufCMessageDescriptor scheduler__v1__start_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__start_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__heartbeat_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor scheduler__v1__heartbeat_request__field_descriptors[4] =
 {
   {
     "schedule_id",
@@ -2835,16 +2848,29 @@ static const ProtobufCFieldDescriptor scheduler__v1__heartbeat_request__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "project_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__HeartbeatRequest, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__heartbeat_request__field_indices_by_name[] = {
   2,   /* field[2] = extend_seconds */
   1,   /* field[1] = lease_token */
+  3,   /* field[3] = project_id */
   0,   /* field[0] = schedule_id */
 };
 static const ProtobufCIntRange scheduler__v1__heartbeat_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__heartbeat_request__descriptor =
 {
@@ -2854,7 +2880,7 @@ const ProtobufCMessageDescriptor scheduler__v1__heartbeat_request__descriptor =
   "Scheduler__V1__HeartbeatRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__HeartbeatRequest),
-  3,
+  4,
   scheduler__v1__heartbeat_request__field_descriptors,
   scheduler__v1__heartbeat_request__field_indices_by_name,
   1,  scheduler__v1__heartbeat_request__number_ranges,
@@ -2899,7 +2925,7 @@ const ProtobufCMessageDescriptor scheduler__v1__heartbeat_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__heartbeat_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__complete_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor scheduler__v1__complete_request__field_descriptors[5] =
 {
   {
     "schedule_id",
@@ -2949,9 +2975,22 @@ static const ProtobufCFieldDescriptor scheduler__v1__complete_request__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "project_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__CompleteRequest, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__complete_request__field_indices_by_name[] = {
   1,   /* field[1] = lease_token */
+  4,   /* field[4] = project_id */
   3,   /* field[3] = published_at_ms */
   2,   /* field[2] = results */
   0,   /* field[0] = schedule_id */
@@ -2959,7 +2998,7 @@ static const unsigned scheduler__v1__complete_request__field_indices_by_name[] =
 static const ProtobufCIntRange scheduler__v1__complete_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__complete_request__descriptor =
 {
@@ -2969,7 +3008,7 @@ const ProtobufCMessageDescriptor scheduler__v1__complete_request__descriptor =
   "Scheduler__V1__CompleteRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__CompleteRequest),
-  4,
+  5,
   scheduler__v1__complete_request__field_descriptors,
   scheduler__v1__complete_request__field_indices_by_name,
   1,  scheduler__v1__complete_request__number_ranges,
@@ -3027,7 +3066,7 @@ const ProtobufCMessageDescriptor scheduler__v1__complete_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__complete_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__fail_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor scheduler__v1__fail_request__field_descriptors[6] =
 {
   {
     "schedule_id",
@@ -3089,10 +3128,23 @@ static const ProtobufCFieldDescriptor scheduler__v1__fail_request__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "project_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__FailRequest, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__fail_request__field_indices_by_name[] = {
   2,   /* field[2] = error */
   1,   /* field[1] = lease_token */
+  5,   /* field[5] = project_id */
   4,   /* field[4] = results */
   3,   /* field[3] = retryable */
   0,   /* field[0] = schedule_id */
@@ -3100,7 +3152,7 @@ static const unsigned scheduler__v1__fail_request__field_indices_by_name[] = {
 static const ProtobufCIntRange scheduler__v1__fail_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__fail_request__descriptor =
 {
@@ -3110,7 +3162,7 @@ const ProtobufCMessageDescriptor scheduler__v1__fail_request__descriptor =
   "Scheduler__V1__FailRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__FailRequest),
-  5,
+  6,
   scheduler__v1__fail_request__field_descriptors,
   scheduler__v1__fail_request__field_indices_by_name,
   1,  scheduler__v1__fail_request__number_ranges,

@@ -85,6 +85,7 @@ enum Samples {
     }
 
     static let failRequest = V1.FailRequest(
+        projectID: "blog",
         scheduleID: "sch_01",
         leaseToken: "lt_9f2c",
         error: "HTTP 503 from api.twitter.com",

@@ -253,15 +253,19 @@ extension SchedulerV1 {
     /// Mark a leased item PROCESSING (`scheduler.v1.StartRequest`).
     public struct StartRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.StartRequest"
+        /// The project the schedule belongs to (checked against the caller's access).
+        public var projectID: String
         public var scheduleID: String
         public var leaseToken: String
 
-        public init(scheduleID: String, leaseToken: String) {
+        public init(projectID: String, scheduleID: String, leaseToken: String) {
+            self.projectID = projectID
             self.scheduleID = scheduleID
             self.leaseToken = leaseToken
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
             scheduleID = try r.requiredID("schedule_id")
             leaseToken = try r.requiredID("lease_token")
         }
@@ -269,6 +273,7 @@ extension SchedulerV1 {
         public func write(to w: inout ProtoWriter) {
             w.set("schedule_id", scheduleID)
             w.set("lease_token", leaseToken)
+            w.set("project_id", projectID)
         }
     }
 
@@ -285,18 +290,22 @@ extension SchedulerV1 {
     /// Extend a lease (`scheduler.v1.HeartbeatRequest`).
     public struct HeartbeatRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.HeartbeatRequest"
+        /// The project the schedule belongs to (checked against the caller's access).
+        public var projectID: String
         public var scheduleID: String
         public var leaseToken: String
         /// 1–3600; 0 = the original lease length.
         public var extendSeconds: Int32
 
-        public init(scheduleID: String, leaseToken: String, extendSeconds: Int32 = 0) {
+        public init(projectID: String, scheduleID: String, leaseToken: String, extendSeconds: Int32 = 0) {
+            self.projectID = projectID
             self.scheduleID = scheduleID
             self.leaseToken = leaseToken
             self.extendSeconds = extendSeconds
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
             scheduleID = try r.requiredID("schedule_id")
             leaseToken = try r.requiredID("lease_token")
             extendSeconds = try r.int32("extend_seconds", in: 1...3600)
@@ -306,6 +315,7 @@ extension SchedulerV1 {
             w.set("schedule_id", scheduleID)
             w.set("lease_token", leaseToken)
             w.set("extend_seconds", extendSeconds)
+            w.set("project_id", projectID)
         }
     }
 
@@ -322,13 +332,18 @@ extension SchedulerV1 {
     /// Report success (`scheduler.v1.CompleteRequest`).
     public struct CompleteRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.CompleteRequest"
+        /// The project the schedule belongs to (checked against the caller's access).
+        public var projectID: String
         public var scheduleID: String
         public var leaseToken: String
         public var results: [PlatformResult]
         /// 0 = now.
         public var publishedAtMs: Int64
 
-        public init(scheduleID: String, leaseToken: String, results: [PlatformResult] = [], publishedAtMs: Int64 = 0) {
+        public init(
+            projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = [], publishedAtMs: Int64 = 0
+        ) {
+            self.projectID = projectID
             self.scheduleID = scheduleID
             self.leaseToken = leaseToken
             self.results = results
@@ -336,6 +351,7 @@ extension SchedulerV1 {
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
             scheduleID = try r.requiredID("schedule_id")
             leaseToken = try r.requiredID("lease_token")
             results = try r.messages("results", max: Limits.maxResults)
@@ -347,6 +363,7 @@ extension SchedulerV1 {
             w.set("lease_token", leaseToken)
             w.set("results", messages: results)
             w.set("published_at_ms", publishedAtMs)
+            w.set("project_id", projectID)
         }
     }
 
@@ -376,6 +393,8 @@ extension SchedulerV1 {
     /// Report failure (`scheduler.v1.FailRequest`).
     public struct FailRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.FailRequest"
+        /// The project the schedule belongs to (checked against the caller's access).
+        public var projectID: String
         public var scheduleID: String
         public var leaseToken: String
         /// Required, human-readable.
@@ -385,12 +404,14 @@ extension SchedulerV1 {
         public var results: [PlatformResult]
 
         public init(
+            projectID: String,
             scheduleID: String,
             leaseToken: String,
             error: String,
             retryable: Bool = true,
             results: [PlatformResult] = []
         ) {
+            self.projectID = projectID
             self.scheduleID = scheduleID
             self.leaseToken = leaseToken
             self.error = error
@@ -399,6 +420,7 @@ extension SchedulerV1 {
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
+            projectID = try r.requiredID("project_id")
             scheduleID = try r.requiredID("schedule_id")
             leaseToken = try r.requiredID("lease_token")
             error = try r.requiredText("error")
@@ -412,6 +434,7 @@ extension SchedulerV1 {
             w.set("error", error)
             w.set("retryable", retryable)
             w.set("results", messages: results)
+            w.set("project_id", projectID)
         }
     }
 

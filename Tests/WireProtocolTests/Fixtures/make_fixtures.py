@@ -67,7 +67,8 @@ FIXTURES = [
     ("fail_request", 5, 'request { method: "%sFail" payload: "{payload}" }' % M, "FailRequest",
      'schedule_id: "sch_01" lease_token: "lt_9f2c" error: "HTTP 503 from api.twitter.com" retryable: true '
      'results { platform: "twitter" error: "HTTP 503" } '
-     'results { platform: "linkedin" success: true published_url: "https://www.linkedin.com/feed/update/1" }'),
+     'results { platform: "linkedin" success: true published_url: "https://www.linkedin.com/feed/update/1" } '
+     'project_id: "blog"'),
     ("fail_response", 5, 'response { payload: "{payload}" }', "FailResponse",
      'will_retry: true next_attempt_at_ms: 1737381900000 schedule { id: "sch_01" retry_count: 1 '
      'queue_status: QUEUE_STATUS_PENDING status: SCHEDULE_STATUS_SCHEDULED }'),

@@ -237,10 +237,14 @@ struct  Scheduler__V1__StartRequest
   ProtobufCMessage base;
   char *schedule_id;
   char *lease_token;
+  /*
+   * required: the project the schedule belongs to (authorization)
+   */
+  char *project_id;
 };
 #define SCHEDULER__V1__START_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__start_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Scheduler__V1__StartResponse
@@ -262,10 +266,14 @@ struct  Scheduler__V1__HeartbeatRequest
    * 0 = the original lease length
    */
   int32_t extend_seconds;
+  /*
+   * required: the project the schedule belongs to (authorization)
+   */
+  char *project_id;
 };
 #define SCHEDULER__V1__HEARTBEAT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__heartbeat_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Scheduler__V1__HeartbeatResponse
@@ -289,10 +297,14 @@ struct  Scheduler__V1__CompleteRequest
    * 0 = now
    */
   int64_t published_at_ms;
+  /*
+   * required: the project the schedule belongs to (authorization)
+   */
+  char *project_id;
 };
 #define SCHEDULER__V1__COMPLETE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__complete_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Scheduler__V1__CompleteResponse
@@ -324,10 +336,14 @@ struct  Scheduler__V1__FailRequest
   protobuf_c_boolean retryable;
   size_t n_results;
   Scheduler__V1__PlatformResult **results;
+  /*
+   * required: the project the schedule belongs to (authorization)
+   */
+  char *project_id;
 };
 #define SCHEDULER__V1__FAIL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__fail_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Scheduler__V1__FailResponse
