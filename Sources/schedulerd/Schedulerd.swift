@@ -4,7 +4,7 @@ import SchedulerServer
 
 /// `schedulerd`: the scheduler server and its administration commands.
 @main
-struct Schedulerd: ParsableCommand {
+struct Schedulerd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedulerd",
         abstract: "The content-publishing scheduler server.",
@@ -13,7 +13,8 @@ struct Schedulerd: ParsableCommand {
             ./.scheduler/ with a database, a throwaway CA, certificates for localhost and an admin token.
             Every serve flag can also be set through the environment (SCHEDULER_LISTEN, SCHEDULER_DB, …).
             """,
-        subcommands: [Token.self, HealthCheck.self]
+        subcommands: [Serve.self, Token.self, HealthCheck.self],
+        defaultSubcommand: Serve.self
     )
 }
 

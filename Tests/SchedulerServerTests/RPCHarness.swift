@@ -22,7 +22,7 @@ final class RPCHarness: @unchecked Sendable {
 
     init(
         methods: [String: MethodHandler], limits: ServerLimits = ServerLimits(), mutualTLS: Bool = false,
-        identities: [IdentityMapping] = []
+        identities: [IdentityMapping] = [], clock: any WallClock = SystemClock()
     ) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -48,7 +48,7 @@ final class RPCHarness: @unchecked Sendable {
         server = try RPCServer(
             tls: .server(certificateChainFile: serverCert, privateKeyFile: serverKey, clientCAFile: mutualTLS ? caFile : nil, alpnProtocols: []),
             methods: methods, authenticator: Authenticator(tokens: tokens, identities: identities), limits: limits, loops: 2,
-            logger: logger)
+            clock: clock, logger: logger)
         try server.start(address: SocketAddress(host: "127.0.0.1", port: 0))
         clientLoop = try EventLoop(name: "client")
         clientLoop.start()

@@ -1,6 +1,7 @@
 import Foundation
 import SchedulerClient
 import SchedulerServer
+import SchedulingCore
 import Synchronization
 import TLS
 import Testing
@@ -92,7 +93,9 @@ struct RPCServerTests {
         var limits = ServerLimits()
         limits.ratePerSecond = 1
         limits.rateBurst = 3
-        let h = try RPCHarness(methods: testMethods(), limits: limits)
+        // The bucket runs on a manual clock: no refill happens unless the test moves time.
+        let clock = ManualClock(Instant(unixSeconds: 1_800_000_000))
+        let h = try RPCHarness(methods: testMethods(), limits: limits, clock: clock)
         let channel = try await h.channel()
         for _ in 0..<3 { #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer(h.blogToken)).code == .ok) }
         let limited = try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer(h.blogToken))
@@ -101,6 +104,9 @@ struct RPCServerTests {
         #expect(limited.details.retryInfo != nil)
         // Another principal has its own bucket.
         #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer(h.adminToken)).code == .ok)
+        // One second later one more token is there.
+        clock.advance(seconds: 1)
+        #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: .bearer(h.blogToken)).code == .ok)
         await h.shutdown()
     }
 

@@ -1,0 +1,337 @@
+import Foundation
+import Logging
+import ScheduleStore
+import SchedulingCore
+import WireProtocol
+
+/// Limits on dispatching work to workers (the seed's Inngest concurrency settings).
+public struct DispatchLimits: Sendable, Hashable {
+    /// Items a project may have handed out (QUEUED or PROCESSING under a live lease). Default 5.
+    public var maxInFlightPerProject: Int = 5
+    /// Projects that may hold handed-out items at once. Default 10.
+    public var maxDispatchingProjects: Int = 10
+
+    public init() {}
+}
+
+/// The `scheduler.v1.Scheduler` service: one handler per method, each decoding its request,
+/// checking the caller may act on the project it names, calling the store and encoding the answer.
+public final class SchedulerService: Sendable {
+    typealias V1 = SchedulerV1
+    typealias S = SchedulerV1.Scheduler
+
+    let store: ScheduleStore
+    let dispatch: DispatchLimits
+    let clock: any WallClock
+    let isDraining: @Sendable () -> Bool
+
+    public init(
+        store: ScheduleStore, dispatch: DispatchLimits = DispatchLimits(), clock: any WallClock = SystemClock(),
+        isDraining: @escaping @Sendable () -> Bool
+    ) {
+        self.store = store
+        self.dispatch = dispatch
+        self.clock = clock
+        self.isDraining = isDraining
+    }
+
+    /// The method table for ``RPCServer``.
+    public func methods() -> [String: MethodHandler] {
+        var table: [String: MethodHandler] = [:]
+        func add<M: RPCMethod>(
+            _ m: M.Type, auth: Bool = true, _ body: @escaping @Sendable (CallContext, M.Request) async throws -> M.Response
+        ) {
+            table[M.path] = MethodHandler(requiresAuthentication: auth) { ctx, bytes in
+                let request = try M.Request(serializedBytes: bytes)
+                do {
+                    return Frame.Response.ok(try await body(ctx, request))
+                } catch let e as StoreError {
+                    throw Wire.error(e, method: Wire.snake(M.name))
+                }
+            }
+        }
+        add(S.Enqueue.self) { [self] in try await enqueue($0, $1) }
+        add(S.Dequeue.self) { [self] in try await dequeue($0, $1) }
+        add(S.Start.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.Start.Response(schedule: Wire.schedule(try await store.markProcessing(projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken)))
+        }
+        add(S.Heartbeat.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            let expires = try await store.heartbeat(
+                projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken,
+                leaseSeconds: Int64(r.extendSeconds == 0 ? 300 : r.extendSeconds))
+            return S.Heartbeat.Response(leaseExpiresAtMs: expires.unixMilliseconds)
+        }
+        add(S.Complete.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            let done = try await store.complete(
+                projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken, results: Wire.platformResults(r.results))
+            return S.Complete.Response(schedule: Wire.schedule(done.schedule), nextOccurrence: done.nextOccurrence.map(Wire.schedule))
+        }
+        add(S.Fail.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            let done = try await store.fail(
+                projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken,
+                results: Wire.platformResults(r.results), error: r.error, retryable: r.retryable)
+            var next: Int64 = 0
+            if case .retryScheduled(let at, _) = done.outcome { next = at.unixMilliseconds }
+            return S.Fail.Response(willRetry: next != 0, nextAttemptAtMs: next, schedule: Wire.schedule(done.schedule))
+        }
+        add(S.Get.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.Get.Response(schedule: Wire.schedule(try await store.get(projectID: r.projectID, scheduleID: r.scheduleID)))
+        }
+        add(S.List.self) { [self] in try await list($0, $1) }
+        add(S.Update.self) { [self] in try await update($0, $1) }
+        add(S.Cancel.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.Cancel.Response(schedule: Wire.schedule(try await store.cancel(projectID: r.projectID, scheduleID: r.scheduleID)))
+        }
+        add(S.Pause.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.Pause.Response(schedule: Wire.schedule(try await store.pause(projectID: r.projectID, scheduleID: r.scheduleID)))
+        }
+        add(S.Resume.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.Resume.Response(schedule: Wire.schedule(try await store.resume(projectID: r.projectID, scheduleID: r.scheduleID)))
+        }
+        add(S.BatchPause.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.BatchPause.Response(affected: Int32(try await store.batchPause(projectID: r.projectID, scheduleIDs: r.scheduleIDs)))
+        }
+        add(S.BatchResume.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.BatchResume.Response(affected: Int32(try await store.batchResume(projectID: r.projectID, scheduleIDs: r.scheduleIDs)))
+        }
+        add(S.BatchCancel.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            return S.BatchCancel.Response(affected: Int32(try await store.batchCancel(projectID: r.projectID, scheduleIDs: r.scheduleIDs)))
+        }
+        add(S.PublishNow.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            let s = try await store.publishNow(projectID: r.projectID, scheduleID: r.scheduleID)
+            return S.PublishNow.Response(schedule: Wire.schedule(s), message: "Manual publish triggered")
+        }
+        add(S.Reschedule.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "reschedule", required: true)!
+            let result = try await store.reschedule(projectID: r.projectID, scheduleID: r.scheduleID, to: time, autoResolve: r.autoResolve)
+            let adjusted = result.adjustedTime != nil
+            return S.Reschedule.Response(
+                schedule: Wire.schedule(result.schedule), adjusted: adjusted, originalTimeMs: result.originalTime.unixMilliseconds,
+                adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0, conflicts: result.conflicts.map(Wire.conflict),
+                warning: adjusted ? "Schedule time adjusted to avoid conflicts" : "")
+        }
+        add(S.Validate.self) { [self] in try await validate($0, $1) }
+        add(S.Stats.self) { [self] in try await stats($0, $1) }
+        add(S.ListConflicts.self) { [self] in try await listConflicts($0, $1) }
+        add(S.ResolveConflict.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            let by = r.resolvedBy.isEmpty ? (ctx.principal?.name ?? "") : r.resolvedBy
+            let c = try await store.resolveConflict(projectID: r.projectID, conflictID: r.conflictID, resolution: r.resolution, resolvedBy: by)
+            return S.ResolveConflict.Response(conflict: Wire.storedConflict(c))
+        }
+        add(S.PreviewOccurrences.self) { [self] in try preview($0, $1) }
+        add(S.Health.self, auth: false) { [self] _, _ in
+            S.Health.Response(status: isDraining() ? .notServing : .serving)
+        }
+        return table
+    }
+
+    // MARK: Handlers with more to them
+
+    /// A request's time: a local wall-clock time (in the request's zone) or a UTC instant.
+    static func time(localTime: String, scheduledForMs: Int64, method: String, required: Bool) throws(RPCError) -> ScheduleTime? {
+        switch (localTime.isEmpty, scheduledForMs == 0) {
+        case (false, false):
+            throw RPCError.invalidArgument(field: "\(method).local_time", "give local_time or scheduled_for_ms, not both")
+        case (false, true):
+            do throws(TimeParseError) {
+                return .local(try LocalDateTime.parse(localTime))
+            } catch {
+                throw RPCError.invalidArgument(field: "\(method).local_time", error.reason)
+            }
+        case (true, false):
+            let t = Instant(unixMilliseconds: scheduledForMs)
+            guard Instant.supportedRange.contains(t) else {
+                throw RPCError.invalidArgument(field: "\(method).scheduled_for_ms", "out of range (years 1900…9999)")
+            }
+            return .instant(t)
+        case (true, true):
+            if required {
+                throw RPCError.invalidArgument(field: "\(method).local_time", "required (or scheduled_for_ms)")
+            }
+            return nil
+        }
+    }
+
+    private func enqueue(_ ctx: CallContext, _ r: S.Enqueue.Request) async throws -> S.Enqueue.Response {
+        try ctx.authorize(project: r.projectID)
+        let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "enqueue", required: true)!
+        let key = r.idempotencyKey.isEmpty ? ctx.metadata.first(MetadataKey.idempotencyKey) : r.idempotencyKey
+        let request = EnqueueRequest(
+            projectID: r.projectID, contentID: r.contentID, time: time, timeZone: r.timezone.isEmpty ? "UTC" : r.timezone,
+            platforms: r.platforms, priority: r.priority == 0 ? 5 : Int(r.priority),
+            recurrence: try Wire.recurrenceSpec(r.recurrence, field: "enqueue.recurrence"),
+            recurringUntil: r.recurringUntilMs == 0 ? nil : Instant(unixMilliseconds: r.recurringUntilMs),
+            publishDelaySeconds: Int64(r.publishDelaySeconds), maxRetries: r.maxRetries.map(Int.init) ?? 3,
+            retryDelaySeconds: Int64(r.retryDelaySeconds ?? 300), notes: r.notes.isEmpty ? nil : r.notes,
+            metadataJSON: r.metadataJSON.isEmpty ? nil : r.metadataJSON, autoResolve: r.autoResolve,
+            idempotencyKey: key?.isEmpty == false ? key : nil)
+        let result = try await store.enqueue(request)
+        let adjusted = result.adjustedTime != nil
+        return S.Enqueue.Response(
+            schedule: Wire.schedule(result.schedule), adjusted: adjusted, originalTimeMs: result.originalTime.unixMilliseconds,
+            adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0, conflicts: result.conflicts.map(Wire.conflict),
+            warning: adjusted ? "Schedule time adjusted to avoid conflicts" : "")
+    }
+
+    private func dequeue(_ ctx: CallContext, _ r: S.Dequeue.Request) async throws -> S.Dequeue.Response {
+        try ctx.authorize(project: r.projectID)
+        let worker = r.workerID.isEmpty ? (ctx.principal?.name ?? "worker") : r.workerID
+        let projects = try await store.dispatchingProjects()
+        if projects.count >= dispatch.maxDispatchingProjects && !projects.contains(r.projectID) {
+            // Another project must finish first; an empty answer tells the worker to poll again.
+            return S.Dequeue.Response(items: [])
+        }
+        let leases = try await store.dequeue(
+            DequeueRequest(
+                projectID: r.projectID, limit: r.limit == 0 ? 10 : Int(r.limit),
+                leaseSeconds: Int64(r.leaseSeconds == 0 ? 300 : r.leaseSeconds), workerID: worker,
+                maxInFlight: dispatch.maxInFlightPerProject))
+        return S.Dequeue.Response(
+            items: leases.map { lease in
+                V1.DequeuedItem(
+                    schedule: Wire.schedule(lease.schedule), leaseToken: lease.token,
+                    leaseExpiresAtMs: lease.expiresAt.unixMilliseconds, attemptIdempotencyKey: lease.idempotencyKey,
+                    attempt: Int32(lease.attempt))
+            })
+    }
+
+    private func list(_ ctx: CallContext, _ r: S.List.Request) async throws -> S.List.Response {
+        try ctx.authorize(project: r.projectID)
+        let sort: ScheduleSortField
+        switch r.sortBy {
+        case .createdAt: sort = .createdAt
+        case .priority: sort = .priority
+        default: sort = .scheduledFor
+        }
+        let result = try await store.list(
+            ListRequest(
+                projectID: r.projectID, queueStatus: try Wire.queueStatus(r.status, field: "list.status"),
+                from: r.fromMs == 0 ? nil : Instant(unixMilliseconds: r.fromMs), to: r.toMs == 0 ? nil : Instant(unixMilliseconds: r.toMs),
+                platform: r.platform.isEmpty ? nil : r.platform, page: r.page == 0 ? 1 : Int(r.page),
+                limit: r.limit == 0 ? 20 : Int(r.limit), sortBy: sort, order: r.sortOrder == .desc ? .desc : .asc))
+        return S.List.Response(
+            items: result.items.map(Wire.schedule),
+            pagination: V1.Pagination(page: Int32(result.page), limit: Int32(result.limit), total: Int64(result.total), totalPages: Int32(result.totalPages)))
+    }
+
+    private func update(_ ctx: CallContext, _ r: S.Update.Request) async throws -> S.Update.Response {
+        try ctx.authorize(project: r.projectID)
+        if r.metadataJSON != nil {
+            throw RPCError.invalidArgument(field: "update.metadata_json", "cannot be changed after enqueue")
+        }
+        let time = try Self.time(localTime: r.localTime ?? "", scheduledForMs: r.scheduledForMs ?? 0, method: "update", required: false)
+        let result = try await store.update(
+            UpdateRequest(
+                projectID: r.projectID, scheduleID: r.scheduleID, time: time, timeZone: r.timezone, platforms: r.platforms,
+                priority: r.priority.map(Int.init), notes: r.notes.map { Optional($0) }, autoResolve: r.autoResolve))
+        return S.Update.Response(
+            schedule: Wire.schedule(result.schedule), conflicts: result.conflicts.map(Wire.conflict), adjusted: result.adjustedTime != nil,
+            originalTimeMs: result.originalTime.unixMilliseconds, adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0)
+    }
+
+    private func validate(_ ctx: CallContext, _ r: S.Validate.Request) async throws -> S.Validate.Response {
+        try ctx.authorize(project: r.projectID)
+        let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "validate", required: true)!
+        let v = try await store.checkConflicts(
+            projectID: r.projectID, excluding: r.scheduleID.isEmpty ? nil : r.scheduleID, time: time,
+            timeZone: r.timezone.isEmpty ? "UTC" : r.timezone, platforms: r.platforms, autoResolve: r.autoResolve)
+        let at: Int64
+        switch time {
+        case .instant(let t): at = t.unixMilliseconds
+        case .local(let l):
+            at = (try? TimeZoneDatabase.system.zone(r.timezone.isEmpty ? "UTC" : r.timezone).resolve(l).instant.unixMilliseconds) ?? 0
+        }
+        return S.Validate.Response(
+            valid: v.valid, hasConflict: !v.conflicts.isEmpty, conflicts: v.conflicts.map(Wire.conflict),
+            suggestedTimeMs: v.suggestedTime?.unixMilliseconds ?? 0, scheduledForMs: at, platforms: r.platforms.map(PlatformRateLimits.normalize))
+    }
+
+    private func stats(_ ctx: CallContext, _ r: S.Stats.Request) async throws -> S.Stats.Response {
+        try ctx.authorize(project: r.projectID)
+        let now = clock.now()
+        let to = r.toMs == 0 ? now : Instant(unixMilliseconds: r.toMs)
+        let from = r.fromMs == 0 ? to.adding(seconds: -30 * 86_400) : Instant(unixMilliseconds: r.fromMs)
+        let stats = try await store.queueStats(projectID: r.projectID)
+        let history = try await store.metricsHistory(projectID: r.projectID, from: from, to: to)
+        return S.Stats.Response(stats: Wire.stats(stats), metrics: history.map(Wire.metrics))
+    }
+
+    private func listConflicts(_ ctx: CallContext, _ r: S.ListConflicts.Request) async throws -> S.ListConflicts.Response {
+        try ctx.authorize(project: r.projectID)
+        let page = max(1, Int(r.page))
+        let limit = r.limit == 0 ? 20 : Int(r.limit)
+        guard (1...100).contains(limit) else { throw RPCError.invalidArgument(field: "list_conflicts.limit", "must be 1…100") }
+        var all = try await store.listConflicts(projectID: r.projectID, includeResolved: r.includeResolved, limit: 1000)
+        if !r.scheduleID.isEmpty { all = all.filter { $0.schedule1ID == r.scheduleID || $0.schedule2ID == r.scheduleID } }
+        if r.fromMs != 0 { all = all.filter { $0.time.unixMilliseconds >= r.fromMs } }
+        if r.toMs != 0 { all = all.filter { $0.time.unixMilliseconds <= r.toMs } }
+        let start = min(all.count, (page - 1) * limit)
+        let slice = all[start..<min(all.count, start + limit)]
+        return S.ListConflicts.Response(
+            conflicts: slice.map(Wire.storedConflict),
+            pagination: V1.Pagination(page: Int32(page), limit: Int32(limit), total: Int64(all.count), totalPages: Int32((all.count + limit - 1) / limit)))
+    }
+
+    private func preview(_ ctx: CallContext, _ r: S.PreviewOccurrences.Request) throws -> S.PreviewOccurrences.Response {
+        let zone: Zone
+        do throws(ZoneError) {
+            zone = try TimeZoneDatabase.system.zone(r.timezone.isEmpty ? "UTC" : r.timezone)
+        } catch {
+            throw RPCError.invalidArgument(field: "preview_occurrences.timezone", error.reason)
+        }
+        let count = r.count == 0 ? 10 : Int(r.count)
+        guard (1...Limits.maxOccurrences).contains(count) else {
+            throw RPCError.invalidArgument(field: "preview_occurrences.count", "must be 1…\(Limits.maxOccurrences)")
+        }
+        let kind: Recurrence.Kind
+        do {
+            switch r.recurrence {
+            case .rrule(let text):
+                guard !r.startLocalTime.isEmpty else {
+                    throw RPCError.invalidArgument(field: "preview_occurrences.start_local_time", "required with an RRULE")
+                }
+                let start: LocalDateTime
+                do { start = try LocalDateTime.parse(r.startLocalTime) } catch {
+                    throw RPCError.invalidArgument(field: "preview_occurrences.start_local_time", error.reason)
+                }
+                kind = .rrule(try RecurrenceRule.parse(text), start: start)
+            case .cron(let text):
+                guard r.afterMs != 0 else { throw RPCError.invalidArgument(field: "preview_occurrences.after_ms", "required with cron") }
+                kind = .cron(try CronExpression.parse(text))
+            case .shorthand(let s):
+                guard !r.startLocalTime.isEmpty, let start = try? LocalDateTime.parse(r.startLocalTime) else {
+                    throw RPCError.invalidArgument(field: "preview_occurrences.start_local_time", "required with a shorthand rule")
+                }
+                let pattern: RecurrenceConfig.Pattern = s.pattern == .weekly ? .weekly : s.pattern == .monthly ? .monthly : .daily
+                let config = RecurrenceConfig(
+                    pattern: pattern, daysOfWeek: s.daysOfWeek.map(Int.init), dayOfMonth: s.dayOfMonth == 0 ? nil : Int(s.dayOfMonth),
+                    hour: Int(s.hour), minute: Int(s.minute))
+                kind = .rrule(try config.rrule(), start: start)
+            }
+        } catch let e as RecurrenceError {
+            throw RPCError.invalidArgument(field: "preview_occurrences.recurrence", e.description)
+        }
+        let series = Recurrence(kind: kind, zone: zone, until: r.untilMs == 0 ? nil : Instant(unixMilliseconds: r.untilMs))
+        let after = r.afterMs == 0 ? nil : Instant(unixMilliseconds: r.afterMs)
+        return S.PreviewOccurrences.Response(
+            occurrences: series.occurrences(after: after, count: count).map { t in
+                V1.Occurrence(
+                    atMs: t.unixMilliseconds, localTime: zone.localDateTime(at: t).description,
+                    utcOffsetSeconds: Int32(zone.offset(at: t)), abbreviation: zone.abbreviation(at: t))
+            })
+    }
+}

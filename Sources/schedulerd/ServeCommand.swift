@@ -1,0 +1,227 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import ScheduleStore
+import SchedulerServer
+import SchedulingCore
+import TLS
+import Synchronization
+import Transport
+
+/// `schedulerd serve`: the server. Every flag also reads SCHEDULER_<NAME> from the environment.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the scheduler over TLS (dev mode when no certificate is configured).")
+
+    @Option(help: "Address to listen on, HOST:PORT (env SCHEDULER_LISTEN; default 127.0.0.1:7443).") var listen: String?
+    @Option(help: "SQLite database file (env SCHEDULER_DB; dev mode: .scheduler/scheduler.db).") var db: String?
+    @Option(help: "Server certificate chain, PEM (env SCHEDULER_CERT).") var cert: String?
+    @Option(help: "Server private key, PEM (env SCHEDULER_KEY).") var key: String?
+    @Option(help: "CA for client certificates; turns on mutual TLS (env SCHEDULER_CLIENT_CA).") var clientCa: String?
+    @Option(help: "Token file (env SCHEDULER_TOKENS; default next to the database: tokens.json).") var tokens: String?
+    @Option(help: "JSON config file: identities, limits, dispatch (env SCHEDULER_CONFIG).") var config: String?
+    @Option(help: "trace, debug, info, notice, warning, error (env SCHEDULER_LOG_LEVEL; default info).") var logLevel: String?
+    @Option(help: "text or json (env SCHEDULER_LOG_FORMAT; default text).") var logFormat: String?
+    @Option(help: "Plain HTTP /healthz and /readyz on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
+    @Option(help: "SQLite synchronous mode: normal or full (env SCHEDULER_SYNCHRONOUS; default normal).") var synchronous: String?
+    @Option(help: "Dev mode directory (env SCHEDULER_DEV_DIR; default .scheduler).") var devDir: String?
+
+    func run() async throws {
+        // Settings: flag, then environment, then default.
+        let level = setting(logLevel, "SCHEDULER_LOG_LEVEL", default: "info")!
+        guard let logLevelValue = Logger.Level(rawValue: level) else { fail("--log-level: unknown level \"\(level)\"", code: 2) }
+        let format = setting(logFormat, "SCHEDULER_LOG_FORMAT", default: "text")!
+        guard let formatValue = LineLogHandler.Format(rawValue: format) else { fail("--log-format: expected text or json", code: 2) }
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: formatValue, logLevel: logLevelValue) }
+        let logger = Logger(label: "schedulerd")
+
+        let listenText = setting(listen, "SCHEDULER_LISTEN", default: "127.0.0.1:7443")!
+        let address: SocketAddress
+        do { address = try SocketAddress.parse(listenText) } catch { fail("--listen: \(error)", code: 2) }
+        let fileConfig: ServerFileConfig
+        do { fileConfig = try ServerFileConfig.load(setting(config, "SCHEDULER_CONFIG")) } catch { fail("--config: \(error)", code: 2) }
+
+        var certFile = setting(cert, "SCHEDULER_CERT")
+        var keyFile = setting(key, "SCHEDULER_KEY")
+        var dbPath = setting(db, "SCHEDULER_DB")
+        var tokensPath = setting(tokens, "SCHEDULER_TOKENS")
+        let clientCAFile = setting(clientCa, "SCHEDULER_CLIENT_CA")
+        if (certFile == nil) != (keyFile == nil) { fail("--cert and --key go together", code: 2) }
+        if certFile == nil {
+            let dev = DevEnvironment(directory: setting(devDir, "SCHEDULER_DEV_DIR", default: ".scheduler")!)
+            let created: Bool
+            do { created = try dev.prepare() } catch { fail("dev mode: \(error)") }
+            certFile = dev.serverCertificate
+            keyFile = dev.serverKey
+            dbPath = dbPath ?? dev.databasePath
+            tokensPath = tokensPath ?? dev.tokensPath
+            let banner = """
+
+                ================================ DEV MODE ================================
+                 No certificate configured: serving with a throwaway CA from \(dev.directory)/
+                 (\(created ? "created now" : "reused")). NOT FOR PRODUCTION.
+                   CA certificate  \(dev.caCertificate)
+                   admin token     \(dev.adminTokenPath)   (mode 0600)
+                   client cert     \(dev.clientCertificate) / \(dev.clientKey)
+                 schedctl run from this directory picks these up automatically.
+                ==========================================================================
+
+                """
+            FileHandle.standardError.write(Data(banner.utf8))
+        }
+        guard let dbPath else { fail("--db: required when certificates are configured (or set SCHEDULER_DB)", code: 2) }
+        let tokenFile = tokensPath ?? ((dbPath as NSString).deletingLastPathComponent.isEmpty ? "tokens.json" : (dbPath as NSString).deletingLastPathComponent + "/tokens.json")
+
+        var storeConfig = StoreConfiguration(path: dbPath)
+        switch setting(synchronous, "SCHEDULER_SYNCHRONOUS", default: "normal")! {
+        case "normal": storeConfig.synchronous = .normal
+        case "full": storeConfig.synchronous = .full
+        default: fail("--synchronous: expected normal or full", code: 2)
+        }
+        let store: ScheduleStore
+        do { store = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
+
+        let drainingFlag = DrainFlag()
+        let service = SchedulerService(store: store, dispatch: fileConfig.dispatchLimits, isDraining: { drainingFlag.isSet })
+        let server: RPCServer
+        do {
+            server = try RPCServer(
+                tls: .server(certificateChainFile: certFile!, privateKeyFile: keyFile!, clientCAFile: clientCAFile, alpnProtocols: []),
+                methods: service.methods(),
+                authenticator: Authenticator(tokens: TokenStore(path: tokenFile), identities: fileConfig.identities),
+                limits: fileConfig.serverLimits, logger: logger)
+            try server.start(address: address)
+        } catch {
+            fail("cannot start: \(error)")
+        }
+        var health: HealthHTTPServer?
+        if let h = setting(healthListen, "SCHEDULER_HEALTH_LISTEN") {
+            do {
+                health = try HealthHTTPServer(address: SocketAddress.parse(h)) { !drainingFlag.isSet }
+            } catch {
+                fail("--health-listen: \(error)", code: 2)
+            }
+        }
+        var engineConfig = MaintenanceEngine.Configuration()
+        engineConfig.intervalMilliseconds = fileConfig.maintenanceIntervalMilliseconds ?? 1000
+        let engine = MaintenanceEngine(store: store, configuration: engineConfig, logger: logger)
+        engine.start()
+        logger.info("serving", metadata: ["db": "\(dbPath)", "mtls": "\(clientCAFile != nil)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
+
+        // Signals: SIGHUP reloads certificates; SIGTERM/SIGINT drain and exit.
+        let signals = SignalWaiter()
+        for await signal in signals.stream {
+            if signal == SIGHUP {
+                do { try server.reloadCertificates() } catch { logger.error("certificate reload failed; keeping the old ones", metadata: ["error": "\(error)"]) }
+                continue
+            }
+            logger.notice("shutting down", metadata: ["signal": "\(signal)"])
+            break
+        }
+        drainingFlag.set()
+        let abandoned = await server.drain(timeoutMilliseconds: fileConfig.drainTimeoutMilliseconds ?? 20_000)
+        await engine.stop()
+        health?.stop()
+        store.close()
+        logger.notice("stopped", metadata: ["calls.abandoned": "\(abandoned)"])
+    }
+}
+
+/// Whether a drain has begun, readable from any thread.
+final class DrainFlag: Sendable {
+    private let value = Mutex<Bool>(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
+}
+
+/// SIGHUP, SIGINT and SIGTERM as an async stream (the default handlers are replaced).
+final class SignalWaiter: @unchecked Sendable {
+    // @unchecked Sendable: `sources` is written once in init and only kept alive afterwards.
+    let stream: AsyncStream<Int32>
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        var sources: [any DispatchSourceSignal] = []
+        for sig in [SIGHUP, SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { continuation.yield(sig) }
+            s.resume()
+            sources.append(s)
+        }
+        self.sources = sources
+    }
+}
+
+/// The config file (JSON). Every key is optional; see docs/OPERATIONS.md.
+struct ServerFileConfig: Decodable {
+    struct LimitsSection: Decodable {
+        var maxConnections: Int?
+        var maxInFlightPerConnection: Int?
+        var maxFrameBytes: Int?
+        var maxDeadlineMs: UInt64?
+        var handshakeTimeoutMs: Int64?
+        var idleTimeoutMs: Int64?
+        var maxPendingOutputBytes: Int?
+        var ratePerSecond: Double?
+        var rateBurst: Double?
+    }
+
+    struct DispatchSection: Decodable {
+        var maxInFlightPerProject: Int?
+        var maxDispatchingProjects: Int?
+    }
+
+    var identities: [IdentityMapping] = []
+    var limits: LimitsSection?
+    var dispatch: DispatchSection?
+    var maintenanceIntervalMilliseconds: Int64?
+    var drainTimeoutMilliseconds: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case identities, limits, dispatch
+        case maintenanceIntervalMilliseconds = "maintenanceIntervalMs"
+        case drainTimeoutMilliseconds = "drainTimeoutMs"
+    }
+
+    init() {}
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        identities = try c.decodeIfPresent([IdentityMapping].self, forKey: .identities) ?? []
+        limits = try c.decodeIfPresent(LimitsSection.self, forKey: .limits)
+        dispatch = try c.decodeIfPresent(DispatchSection.self, forKey: .dispatch)
+        maintenanceIntervalMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .maintenanceIntervalMilliseconds)
+        drainTimeoutMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .drainTimeoutMilliseconds)
+    }
+
+    static func load(_ path: String?) throws -> ServerFileConfig {
+        guard let path else { return ServerFileConfig() }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try JSONDecoder().decode(ServerFileConfig.self, from: data)
+    }
+
+    var serverLimits: ServerLimits {
+        var l = ServerLimits()
+        if let v = limits?.maxConnections { l.maxConnections = v }
+        if let v = limits?.maxInFlightPerConnection { l.maxInFlightPerConnection = v }
+        if let v = limits?.maxFrameBytes { l.maxFrameSize = v }
+        if let v = limits?.maxDeadlineMs { l.maxDeadlineMilliseconds = v }
+        if let v = limits?.handshakeTimeoutMs { l.connection.handshakeTimeoutMilliseconds = v }
+        if let v = limits?.idleTimeoutMs { l.connection.idleTimeoutMilliseconds = v }
+        if let v = limits?.maxPendingOutputBytes { l.connection.maxPendingOutputBytes = v }
+        if let v = limits?.ratePerSecond { l.ratePerSecond = v }
+        if let v = limits?.rateBurst { l.rateBurst = v }
+        return l
+    }
+
+    var dispatchLimits: DispatchLimits {
+        var d = DispatchLimits()
+        if let v = dispatch?.maxInFlightPerProject { d.maxInFlightPerProject = v }
+        if let v = dispatch?.maxDispatchingProjects { d.maxDispatchingProjects = v }
+        return d
+    }
+}
