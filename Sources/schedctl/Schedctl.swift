@@ -5,22 +5,32 @@ import Foundation
 ///
 /// Exit codes: 0 success, 1 the call returned an error status, 2 bad arguments.
 @main
-struct Schedctl: ParsableCommand {
+struct Schedctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedctl",
         abstract: "Schedule content for publishing, and inspect time zones and recurrence rules.",
         discussion: """
-            Offline commands (no server needed): preview, tz.
+            Offline commands (no server needed): preview, tz. Online commands reach a server given by
+            --server/--ca/--cert/--key/--token, the SCHEDULER_* environment variables, or the dev mode's
+            ./.scheduler/ and 127.0.0.1:7443.
             Exit codes: 0 ok, 1 the call returned an error status, 2 bad arguments.
             """,
-        subcommands: [Preview.self, TZ.self]
+        subcommands: [
+            Enqueue.self, Get.self, List.self, Update.self, Cancel.self, Pause.self, Resume.self, Batch.self,
+            Dequeue.self, Start.self, Heartbeat.self, Complete.self, Fail.self, PublishNow.self, Reschedule.self,
+            Validate.self, Stats.self, Conflicts.self, Health.self, CalendarView.self, Preview.self, TZ.self,
+        ]
     )
 
     /// Parses and runs, mapping every failure to one line on stderr and the documented exit code.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CommandFailure {
             FileHandle.standardError.write(Data("schedctl: \(error.message)\n".utf8))
             Foundation.exit(error.exitCode)

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import SchedulerClient
+import WireProtocol
+
+/// `--server --ca --cert --key --token`, then SCHEDULER_SERVER/CA/CERT/KEY/TOKEN, then the dev
+/// mode's ./.scheduler/ (CA, client certificate, admin token) and 127.0.0.1:7443.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Server HOST:PORT (env SCHEDULER_SERVER; default 127.0.0.1:7443).") var server: String?
+    @Option(help: "CA certificate, PEM (env SCHEDULER_CA; default .scheduler/ca.pem when present).") var ca: String?
+    @Option(help: "Client certificate for mutual TLS (env SCHEDULER_CERT).") var cert: String?
+    @Option(help: "Client key for mutual TLS (env SCHEDULER_KEY).") var key: String?
+    @Option(help: "Bearer token (env SCHEDULER_TOKEN; default .scheduler/admin.token when present).") var token: String?
+    @Option(help: "Call timeout in seconds (default 10).") var timeout: Double = 10
+    @Flag(help: "Print JSON.") var json = false
+
+    static let devDirectory = ".scheduler"
+
+    func env(_ name: String) -> String? {
+        guard let v = ProcessInfo.processInfo.environment[name], !v.isEmpty else { return nil }
+        return v
+    }
+
+    func devFile(_ name: String) -> String? {
+        let path = Self.devDirectory + "/" + name
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    func makeClient() throws -> SchedulerClient {
+        guard timeout > 0, timeout <= 3600 else { throw CommandFailure.badArgument("--timeout", "must be 0…3600 seconds") }
+        var config = SchedulerClientConfiguration()
+        config.address = server ?? env("SCHEDULER_SERVER") ?? "127.0.0.1:7443"
+        config.caFile = ca ?? env("SCHEDULER_CA") ?? devFile("ca.pem")
+        config.certificateFile = cert ?? env("SCHEDULER_CERT") ?? (key == nil && env("SCHEDULER_KEY") == nil ? devFile("client.pem") : nil)
+        config.keyFile = key ?? env("SCHEDULER_KEY") ?? (cert == nil && env("SCHEDULER_CERT") == nil ? devFile("client.key") : nil)
+        if (config.certificateFile == nil) != (config.keyFile == nil) {
+            throw CommandFailure.badArgument("--cert/--key", "give both or neither")
+        }
+        var tokenValue = token ?? env("SCHEDULER_TOKEN")
+        if tokenValue == nil, let file = devFile("admin.token") {
+            tokenValue = (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        config.token = tokenValue
+        config.defaultTimeout = .milliseconds(Int64(timeout * 1000))
+        do {
+            return try SchedulerClient(configuration: config)
+        } catch let e as SchedulerError {
+            throw CommandFailure.badArgument("--server", e.message)
+        } catch {
+            throw CommandFailure.badArgument("--ca/--cert/--key", "\(error)")
+        }
+    }
+
+    /// Prints JSON or text.
+    func output(_ json: @autoclosure () -> JSON, _ text: @autoclosure () -> String) {
+        print(self.json ? json().text : text())
+    }
+}
+
+/// Runs an RPC, turning an error status into exit code 1 with "CODE: message" on stderr.
+func rpc<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let e as SchedulerError {
+        var message = "\(e.code.name): \(e.message)"
+        if !e.conflicts.isEmpty {
+            message += " (" + e.conflicts.map { "\(Render.name($0.severity, prefix: "CONFLICT_SEVERITY_")) \(Render.name($0.type, prefix: "CONFLICT_TYPE_")): \($0.reason)" }.joined(separator: "; ") + ")"
+        }
+        throw CommandFailure(message: message, exitCode: 1)
+    }
+}
+
+/// Reads a UTC instant option into Unix milliseconds (0 when absent).
+func millis(_ text: String?, option: String) throws -> Int64 {
+    guard let text else { return 0 }
+    return try Arg.instant(text, option: option).unixMilliseconds
+}
+
+/// The status filter of `list`, case-insensitive.
+func queueStatus(_ text: String?) throws -> SchedulerV1.QueueStatus {
+    guard let text else { return .unspecified }
+    let all: [(String, SchedulerV1.QueueStatus)] = [
+        ("PENDING", .pending), ("QUEUED", .queued), ("PROCESSING", .processing), ("COMPLETED", .completed),
+        ("FAILED", .failed), ("CANCELLED", .cancelled), ("PAUSED", .paused),
+    ]
+    guard let s = all.first(where: { $0.0 == text.uppercased() })?.1 else {
+        throw CommandFailure.badArgument("--status", "\"\(text)\": expected one of \(all.map(\.0).joined(separator: ", "))")
+    }
+    return s
+}
