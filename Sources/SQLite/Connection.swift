@@ -27,6 +27,11 @@ public final class Connection {
     }
 
     private var handle: OpaquePointer?
+
+    /// Library-wide settings, applied once before the first connection initializes SQLite.
+    /// Memory statistics are off: nothing reads them, and their global mutex is taken on every
+    /// allocation by every connection.
+    private static let libraryConfigured: Bool = csqlite_disable_memstatus() == SQLITE_OK
     /// The path given at open.
     public let path: String
     private var cache: [String: Statement] = [:]
@@ -41,6 +46,7 @@ public final class Connection {
         throws(SQLiteError)
     {
         self.path = path
+        _ = Connection.libraryConfigured
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, mode.flags | SQLITE_OPEN_NOMUTEX, nil)
         if rc != SQLITE_OK {
