@@ -28,7 +28,7 @@ struct MonthCalendar {
             "November", "December",
         ]
         var out = Style.bold.apply("\(names[month - 1]) \(year) — \(title)", enabled: colour) + "\n"
-        out += ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map { $0.padding(7) }.joined() + "\n"
+        out += ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map { $0.padding(7) }.joined().trimmingTrailingSpaces() + "\n"
         let first = LocalDateTime.isoWeekday(days: LocalDateTime.days(year: year, month: month, day: 1))
         let count = LocalDateTime.daysInMonth(year: year, month: month)
         var cells: [String] = Array(repeating: "".padding(7), count: first - 1)
