@@ -95,7 +95,13 @@ enum AllMessages {
             V1.StartRequest(projectID: "p", scheduleID: "s", leaseToken: "t"), V1.StartResponse(schedule: schedule),
             V1.HeartbeatRequest(projectID: "p", scheduleID: "s", leaseToken: "t", extendSeconds: 60),
             V1.HeartbeatResponse(leaseExpiresAtMs: 99),
-            V1.CompleteRequest(projectID: "p", scheduleID: "s", leaseToken: "t", results: fullSchedule.results, publishedAtMs: 5),
+            V1.CompleteRequest(
+                projectID: "p",
+                scheduleID: "s",
+                leaseToken: "t",
+                results: fullSchedule.results,
+                publishedAtMs: 5
+            ),
             V1.CompleteResponse(schedule: schedule, nextOccurrence: fullSchedule),
             Samples.failRequest, Samples.failResponse,
             V1.GetRequest(projectID: "p", scheduleID: "s", includeContentBody: true),

@@ -85,13 +85,30 @@ struct ValidationTests {
             Self.message(V1.DequeueRequest(projectID: "p", limit: 101, workerID: "w")) == "dequeue.limit: must be 1–100"
         )
         #expect(Self.message(V1.DequeueRequest(projectID: "p", workerID: "")) == "dequeue.worker_id: required")
-        #expect(Self.message(V1.StartRequest(projectID: "p", scheduleID: "s", leaseToken: "")) == "start.lease_token: required")
-        #expect(Self.message(V1.StartRequest(projectID: "", scheduleID: "s", leaseToken: "t")) == "start.project_id: required")
-        #expect(Self.message(V1.HeartbeatRequest(projectID: "", scheduleID: "s", leaseToken: "t")) == "heartbeat.project_id: required")
-        #expect(Self.message(V1.FailRequest(projectID: "p", scheduleID: "s", leaseToken: "t", error: "")) == "fail.error: required")
+        #expect(
+            Self.message(V1.StartRequest(projectID: "p", scheduleID: "s", leaseToken: ""))
+                == "start.lease_token: required"
+        )
+        #expect(
+            Self.message(V1.StartRequest(projectID: "", scheduleID: "s", leaseToken: "t"))
+                == "start.project_id: required"
+        )
+        #expect(
+            Self.message(V1.HeartbeatRequest(projectID: "", scheduleID: "s", leaseToken: "t"))
+                == "heartbeat.project_id: required"
+        )
+        #expect(
+            Self.message(V1.FailRequest(projectID: "p", scheduleID: "s", leaseToken: "t", error: ""))
+                == "fail.error: required"
+        )
         #expect(
             Self.message(
-                V1.CompleteRequest(projectID: "p", scheduleID: "s", leaseToken: "t", results: [.init(platform: "", success: true)])
+                V1.CompleteRequest(
+                    projectID: "p",
+                    scheduleID: "s",
+                    leaseToken: "t",
+                    results: [.init(platform: "", success: true)]
+                )
             ) == "complete.results[0].platform: required"
         )
         #expect(

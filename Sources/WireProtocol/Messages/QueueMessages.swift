@@ -341,7 +341,11 @@ extension SchedulerV1 {
         public var publishedAtMs: Int64
 
         public init(
-            projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = [], publishedAtMs: Int64 = 0
+            projectID: String,
+            scheduleID: String,
+            leaseToken: String,
+            results: [PlatformResult] = [],
+            publishedAtMs: Int64 = 0
         ) {
             self.projectID = projectID
             self.scheduleID = scheduleID
