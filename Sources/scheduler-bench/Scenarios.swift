@@ -97,24 +97,24 @@ enum Scenarios {
             p99: lat.percentile(0.99))
     }
 
-    /// Dequeue latency (limit 10) with 5,000 due items among 10k and among 1M pending rows.
+    /// Dequeue latency (limit 10) with 9,000 due items among 10k and among 1M pending rows.
     static func dequeueScale(_ o: BenchOptions) async throws -> BenchResult {
         func measure(total: Int, path: String) async throws -> (Latencies, Double) {
-            try prepare(path, project: "bench", due: 5_000, future: total - 5_000)
+            try prepare(path, project: "bench", due: 9_000, future: total - 9_000)
             var opts = o
             opts.path = path
             let store = try open(opts)
             defer { store.close() }
             var l = Latencies()
             let start = monotonicMicros()
-            for _ in 0..<500 {
+            for _ in 0..<900 {
                 let t0 = monotonicMicros()
                 let leases = try await store.dequeue(
                     DequeueRequest(projectID: "bench", limit: 10, leaseSeconds: 60, workerID: "w"))
                 l.add(monotonicMicros() - t0)
                 precondition(leases.count == 10, "ran out of due items")
             }
-            return (l, 500 / ((monotonicMicros() - start) / 1_000_000))
+            return (l, 900 / ((monotonicMicros() - start) / 1_000_000))
         }
         let dir = (o.path as NSString).deletingLastPathComponent
         let (small, _) = try await measure(total: 10_000, path: dir + "/scale-10k.sqlite")

@@ -32,9 +32,7 @@ extension WriterState {
 
         var fingerprint: String?
         if let key = req.idempotencyKey {
-            var canonical = req
-            canonical.idempotencyKey = nil
-            let fp = IDs.fingerprint(String(reflecting: canonical))
+            let fp = IDs.fingerprint(Self.canonical(req))
             fingerprint = fp
             let s = try db.cached(
                 "SELECT \(Rows.scheduleColumns) FROM schedules WHERE project_id = ?1 AND idempotency_key = ?2")
@@ -104,6 +102,32 @@ extension WriterState {
         return EnqueueResult(
             schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
             replayed: false)
+    }
+
+    /// Every field of the request except the idempotency key, in a fixed order with explicit
+    /// separators: the text behind the request fingerprint (stable across releases).
+    static func canonical(_ r: EnqueueRequest) -> String {
+        func o<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "-" }
+        let time: String
+        switch r.time {
+        case .instant(let i): time = "i:\(i.unixMilliseconds)"
+        case .local(let l): time = "l:\(l)"
+        }
+        var recurrence = "-"
+        switch r.recurrence {
+        case .rrule(let t): recurrence = "rrule:\(t)"
+        case .cron(let t): recurrence = "cron:\(t)"
+        case .shorthand(let p, let c): recurrence = "short:\(p):\(o(c))"
+        case nil: break
+        }
+        let fields: [String] = [
+            r.projectID, r.contentID, time, r.timeZone, r.platforms.joined(separator: ","), "\(r.priority)", recurrence,
+            o(r.recurringUntil?.unixMilliseconds), "\(r.publishDelaySeconds)", "\(r.maxRetries)",
+            "\(r.retryDelaySeconds)", o(r.notes), o(r.metadataJSON), "\(r.autoResolve)", o(r.expiryWindowSeconds),
+            r.leaseLossPolicy.rawValue, o(r.externalJobID),
+        ]
+        // Length-prefixed, so no field's content can imitate a separator.
+        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
 
     // MARK: Edits
