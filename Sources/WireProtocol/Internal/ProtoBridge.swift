@@ -8,6 +8,7 @@
 // Field layout comes from the generated descriptors, so no per-message C code is written by hand.
 internal import CProtobufC
 internal import CSchedulerMessages
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -63,6 +64,10 @@ enum ProtoBridge {
         return r
     }()
 
+    /// Top-level C messages currently allocated (unpacked or built) and not yet freed, across all
+    /// threads: the leak check of the memory tests (a leak of one per call grows it without bound).
+    static let liveCMessages = Atomic<Int>(0)
+
     static func descriptor(_ messageName: String) -> Descriptor {
         guard let d = registry.byName[messageName] else {
             preconditionFailure("WireProtocol: no protobuf-c descriptor for \(messageName)")
@@ -81,7 +86,11 @@ enum ProtoBridge {
         guard let msg = unpacked else {
             throw RPCError.invalidArgument(field: path, "not a valid \(messageName)")
         }
-        defer { protobuf_c_message_free_unpacked(msg, nil) }
+        liveCMessages.add(1, ordering: .relaxed)
+        defer {
+            protobuf_c_message_free_unpacked(msg, nil)
+            liveCMessages.subtract(1, ordering: .relaxed)
+        }
         return try read(UnsafeRawPointer(msg), desc, path: path)
     }
 
@@ -187,7 +196,11 @@ enum ProtoBridge {
     static func encode(_ tree: ProtoTree, messageName: String) -> [UInt8] {
         let desc = descriptor(messageName)
         let msg = build(tree, desc)
-        defer { protobuf_c_message_free_unpacked(msg, nil) }
+        liveCMessages.add(1, ordering: .relaxed)
+        defer {
+            protobuf_c_message_free_unpacked(msg, nil)
+            liveCMessages.subtract(1, ordering: .relaxed)
+        }
         let size = protobuf_c_message_get_packed_size(msg)
         return [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             count = size == 0 ? 0 : protobuf_c_message_pack(msg, buf.baseAddress)
