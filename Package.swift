@@ -111,6 +111,10 @@ let package = Package(
         ),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS"]),
         .testTarget(
+            name: "SchedulerClientTests",
+            dependencies: ["SchedulerClient", "SchedulerServer", "ScheduleStore", "SchedulingCore", "WireProtocol", "TLS"]
+        ),
+        .testTarget(
             name: "WireProtocolTests",
             dependencies: ["WireProtocol"],
             resources: [.copy("Fixtures")]

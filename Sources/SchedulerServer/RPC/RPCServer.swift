@@ -72,6 +72,14 @@ public final class RPCServer: Sendable {
         logger.info("TLS certificates reloaded")
     }
 
+    /// Closes every open connection at once, without go-away: clients see a lost connection.
+    /// For fault drills (and the tests that prove retries after a dropped connection are safe).
+    public func disconnectAll() {
+        for (connection, _) in connections.withLock({ Array($0.values) }) {
+            connection.loop.execute { connection.close(error: ConnectionError("disconnected by the server")) }
+        }
+    }
+
     func unregister(_ id: UInt64) {
         _ = connections.withLock { $0.removeValue(forKey: id) }
     }

@@ -1,0 +1,125 @@
+import Foundation
+import WireProtocol
+
+/// One leased item handed to a worker's handler.
+public struct WorkItem: Sendable {
+    public var schedule: SchedulerV1.Schedule
+    /// 1-based attempt number.
+    public var attempt: Int
+    /// Stable per attempt: pass it to the platform's API so a repeated call publishes once.
+    public var idempotencyKey: String
+    /// Platforms still to publish (those that succeeded in an earlier attempt are left out).
+    public var platforms: [String]
+}
+
+/// What a worker's handler reports for an item.
+public enum PublishOutcome: Sendable {
+    /// Published everywhere (URLs per platform, optional).
+    case published([SchedulerV1.PlatformResult])
+    /// Some or all platforms failed; the server retries with backoff (or completes a partial
+    /// success at the last retry). `retryable: false` fails the item for good.
+    case failed(error: String, results: [SchedulerV1.PlatformResult], retryable: Bool)
+}
+
+extension SchedulerClient {
+    /// Runs a worker loop: dequeues due items of `project`, marks each started, heartbeats its lease
+    /// while `handler` publishes, then completes or fails it with the per-platform results.
+    ///
+    /// - Parameters:
+    ///   - concurrency: items handled at once.
+    ///   - lease: lease length; the lease is extended every third of it while the handler runs.
+    ///   - pollInterval: wait when nothing is due.
+    ///   - stopWhenIdle: return once nothing is due and nothing is in flight (batch jobs, tests);
+    ///     otherwise run until the surrounding task is cancelled.
+    /// - Returns: the number of items handled.
+    /// A handler that throws fails the item as retryable with the error's description.
+    @discardableResult
+    public func work(
+        project: String, concurrency: Int = 1, lease: Duration = .seconds(300), workerID: String? = nil,
+        pollInterval: Duration = .seconds(1), stopWhenIdle: Bool = false,
+        handler: @escaping @Sendable (WorkItem) async throws -> PublishOutcome
+    ) async throws -> Int {
+        precondition(concurrency >= 1, "concurrency must be at least 1")
+        let worker = workerID ?? "worker-\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        let leaseSeconds = Int32(max(1, lease.components.seconds))
+        var handled = 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            while !Task.isCancelled {
+                let free = concurrency - inFlight
+                var items: [SchedulerV1.DequeuedItem] = []
+                if free > 0 {
+                    items = try await dequeue(
+                        SchedulerV1.DequeueRequest(projectID: project, limit: Int32(min(free, 100)), leaseSeconds: leaseSeconds, workerID: worker)
+                    ).items
+                }
+                for item in items {
+                    inFlight += 1
+                    group.addTask { [self] in
+                        try await self.process(item, project: project, leaseSeconds: leaseSeconds, handler: handler)
+                    }
+                }
+                if items.isEmpty || inFlight >= concurrency {
+                    if inFlight > 0 {
+                        // Full, or nothing more due: wait for one item to finish.
+                        try await group.next()
+                        inFlight -= 1
+                        handled += 1
+                    } else if stopWhenIdle {
+                        break
+                    } else {
+                        try await Task.sleep(for: pollInterval)
+                    }
+                }
+            }
+            for try await _ in group { handled += 1 }
+        }
+        return handled
+    }
+
+    private func process(
+        _ item: SchedulerV1.DequeuedItem, project: String, leaseSeconds: Int32,
+        handler: @escaping @Sendable (WorkItem) async throws -> PublishOutcome
+    ) async throws {
+        let id = item.schedule.id
+        let token = item.leaseToken
+        _ = try await start(SchedulerV1.StartRequest(projectID: project, scheduleID: id, leaseToken: token))
+        let done = item.schedule.results.filter(\.success).map(\.platform)
+        let work = WorkItem(
+            schedule: item.schedule, attempt: Int(item.attempt), idempotencyKey: item.attemptIdempotencyKey,
+            platforms: item.schedule.platforms.filter { !done.contains($0) })
+        let outcome: PublishOutcome = try await withThrowingTaskGroup(of: PublishOutcome?.self) { group in
+            group.addTask {
+                do {
+                    return try await handler(work)
+                } catch {
+                    return .failed(error: "\(error)", results: [], retryable: true)
+                }
+            }
+            group.addTask { [self] in
+                // Heartbeat every third of the lease until the handler finishes (then cancelled).
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(max(1, Int(leaseSeconds) / 3)))
+                    if Task.isCancelled { break }
+                    _ = try? await heartbeat(SchedulerV1.HeartbeatRequest(projectID: project, scheduleID: id, leaseToken: token, extendSeconds: leaseSeconds))
+                }
+                return nil
+            }
+            var result: PublishOutcome?
+            while let r = try await group.next() {
+                if let r {
+                    result = r
+                    group.cancelAll()
+                }
+            }
+            return result!
+        }
+        switch outcome {
+        case .published(let results):
+            _ = try await complete(SchedulerV1.CompleteRequest(projectID: project, scheduleID: id, leaseToken: token, results: results))
+        case .failed(let error, let results, let retryable):
+            _ = try await fail(
+                SchedulerV1.FailRequest(projectID: project, scheduleID: id, leaseToken: token, error: error.isEmpty ? "failed" : error, retryable: retryable, results: results))
+        }
+    }
+}

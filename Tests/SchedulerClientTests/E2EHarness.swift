@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import ScheduleStore
+import Synchronization
+import SchedulerClient
+import SchedulerServer
+import SchedulingCore
+import TLS
+import Transport
+import WireProtocol
+
+typealias V1 = SchedulerV1
+
+/// A real server (TLS on an ephemeral loopback port, the service, a SQLite store in a temp
+/// directory) on a manual clock, and clients for it. Stops by itself in `shutdown()`.
+final class E2E: @unchecked Sendable {
+    // Every stored property is set once in init and only read afterwards.
+    let dir: URL
+    let clock: ManualClock
+    let store: ScheduleStore
+    let server: RPCServer
+    let engine: MaintenanceEngine
+    let caFile: String
+    let tokens: TokenStore
+    let adminToken: String
+    let blogToken: String
+    let newsToken: String
+
+    /// Enqueue calls the server has handled.
+    let enqueueCalls = Counter()
+
+    final class Counter: Sendable {
+        private let v = Mutex<Int>(0)
+        var value: Int { v.withLock { $0 } }
+        func increment() -> Int { v.withLock { $0 += 1; return $0 } }
+    }
+
+    final class ServerBox: Sendable {
+        let server = Mutex<RPCServer?>(nil)
+    }
+
+    init(now: String = "2026-03-01T12:00:00Z", dropConnectionAfterFirstEnqueue: Bool = false) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        clock = ManualClock(try Instant.parse(iso8601: now))
+        let ca = try CertificateAuthority.create(commonName: "E2E CA")
+        let leaf = try ca.issue(commonName: "localhost", usage: .server, ipAddresses: ["127.0.0.1"])
+        let dir = self.dir
+        let write = { (name: String, text: String) throws -> String in
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        caFile = try write("ca.pem", ca.root.certificatePEM)
+        let cert = try write("server.pem", leaf.certificatePEM)
+        let key = try write("server.key", leaf.privateKeyPEM)
+        tokens = TokenStore(path: dir.appendingPathComponent("tokens.json").path, clock: clock)
+        adminToken = try tokens.create(projects: [], admin: true).token
+        blogToken = try tokens.create(projects: ["blog"], admin: false).token
+        newsToken = try tokens.create(projects: ["news"], admin: false).token
+        var config = StoreConfiguration(path: dir.appendingPathComponent("scheduler.db").path)
+        config.clock = clock
+        config.retryJitter = 0
+        store = try ScheduleStore(configuration: config)
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .critical
+        let box = DrainBox()
+        let service = SchedulerService(store: store, clock: clock, isDraining: { box.draining })
+        var methods = service.methods()
+        let path = SchedulerV1.Scheduler.Enqueue.path
+        let real = methods[path]!
+        let calls = enqueueCalls
+        let serverBox = ServerBox()
+        methods[path] = MethodHandler { ctx, bytes in
+            let response = try await real.handle(ctx, bytes)
+            if calls.increment() == 1 && dropConnectionAfterFirstEnqueue {
+                serverBox.server.withLock { $0 }?.disconnectAll()
+                try await Task.sleep(for: .milliseconds(200))  // the answer goes nowhere
+            }
+            return response
+        }
+        let rpc = try RPCServer(
+            tls: .server(certificateChainFile: cert, privateKeyFile: key, alpnProtocols: []), methods: methods,
+            authenticator: Authenticator(tokens: tokens), loops: 2, clock: clock, logger: logger)
+        serverBox.server.withLock { $0 = rpc }
+        server = rpc
+        try rpc.start(address: SocketAddress(host: "127.0.0.1", port: 0))
+        engine = MaintenanceEngine(store: store, clock: clock, logger: logger)
+    }
+
+    final class DrainBox: Sendable {
+        var draining: Bool { false }
+    }
+
+    func client(token: String? = nil, retries: Int = 4) throws -> SchedulerClient {
+        var config = SchedulerClientConfiguration(address: "\(server.localAddress!)", caFile: caFile, token: token ?? blogToken)
+        config.retry.maxAttempts = retries
+        config.retry.initialBackoff = .milliseconds(5)
+        return try SchedulerClient(configuration: config)
+    }
+
+    func instant(_ text: String) -> Instant { try! Instant.parse(iso8601: text) }
+
+    func shutdown() async {
+        await server.drain(timeoutMilliseconds: 2000)
+        store.close()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
+
+/// An Enqueue request for project `blog` at a local time.
+func enqueueRequest(
+    _ content: String, at local: String, tz: String = "UTC", platforms: [String] = ["twitter"], priority: Int32 = 5,
+    project: String = "blog"
+) -> V1.EnqueueRequest {
+    var r = V1.EnqueueRequest(projectID: project, contentID: content, platforms: platforms)
+    r.localTime = local
+    r.timezone = tz
+    r.priority = priority
+    return r
+}
