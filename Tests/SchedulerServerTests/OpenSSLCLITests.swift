@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// Runs `openssl s_client` (an independent TLS implementation's client) against the server.
+func sClient(port: Int, _ args: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+    p.arguments = ["s_client", "-connect", "127.0.0.1:\(port)"] + args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+@Suite(
+    "openssl s_client against the server",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "the openssl CLI is not installed (scripts/install-deps installs it)")
+)
+struct OpenSSLCLITests {
+    @Test("TLS 1.3 with ALPN scheduler/1 completes; TLS 1.1, another ALPN id and a non-forward-secret suite are refused")
+    func handshakes() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        let port = h.address.port
+        let ok = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_3", "-CAfile", h.caFile])
+        #expect(ok.output.contains("TLSv1.3"))
+        #expect(ok.output.contains("ALPN protocol: scheduler/1"))
+        #expect(ok.output.contains("Verify return code: 0 (ok)"))
+        let old = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_1"])
+        #expect(old.status != 0)
+        #expect(old.output.contains("Cipher is (NONE)"))
+        let wrongALPN = try sClient(port: port, ["-alpn", "h2", "-tls1_3", "-CAfile", h.caFile])
+        #expect(wrongALPN.output.contains("no application protocol"))
+        let weak = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_2", "-cipher", "AES128-SHA"])
+        #expect(weak.output.contains("Cipher is (NONE)"))
+        let tls12 = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_2", "-CAfile", h.caFile])
+        #expect(tls12.output.contains("ECDHE"))
+        await h.shutdown()
+    }
+}
