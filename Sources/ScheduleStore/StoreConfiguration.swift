@@ -22,6 +22,9 @@ public struct StoreConfiguration: Sendable {
     public var busyTimeoutMilliseconds: Int32 = 5000
     /// Most operations the writer applies in one transaction. Default 512.
     public var maxBatchSize: Int = 512
+    /// Write operations allowed to wait for the writer; beyond it calls fail at once with
+    /// `resourceExhausted` (backpressure instead of unbounded memory). Default 100,000.
+    public var maxQueuedWrites: Int = 100_000
     /// SQLite page cache per connection, KiB. Default 65536 (64 MiB).
     public var cacheSizeKiB: Int = 65_536
     /// A cap on the database size in pages (`PRAGMA max_page_count`); nil = SQLite's default.

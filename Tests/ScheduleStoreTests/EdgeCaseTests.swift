@@ -110,4 +110,32 @@ struct EdgeCaseTests {
         }
         #expect(bad?.field == "recurringConfig")
     }
+
+    @Test func aFullWriteQueueRefusesWithResourceExhausted() async throws {
+        let f = try StoreFixture { $0.maxQueuedWrites = 1 }
+        let store = f.store
+        let outcomes = await withTaskGroup(of: StoreError.Code?.self) { group in
+            for i in 0..<200 {
+                group.addTask {
+                    do {
+                        _ = try await store.enqueue(
+                            EnqueueRequest(
+                                projectID: "p1", contentID: "c\(i)", time: .instant(t0.adding(seconds: Int64(i) * 151)),
+                                platforms: ["twitter"]))
+                        return nil
+                    } catch let e as StoreError {
+                        return e.code
+                    } catch {
+                        return .internal
+                    }
+                }
+            }
+            var all: [StoreError.Code?] = []
+            for await o in group { all.append(o) }
+            return all
+        }
+        let stored = outcomes.filter { $0 == nil }.count
+        #expect(outcomes.allSatisfy { $0 == nil || $0 == StoreError.Code.resourceExhausted })
+        #expect(try await f.store.list(ListRequest(projectID: "p1")).total == stored)
+    }
 }

@@ -9,14 +9,20 @@ final class JobQueue<Job>: @unchecked Sendable {
     private var jobs: [Job] = []
     private var closed = false
 
+    enum PushResult { case queued, closed, full }
+
     /// Adds a job; false when the queue is closed.
-    func push(_ job: Job) -> Bool {
+    func push(_ job: Job) -> Bool { push(job, limit: .max) == .queued }
+
+    /// Adds a job unless the queue is closed or already holds `limit` jobs.
+    func push(_ job: Job, limit: Int) -> PushResult {
         condition.lock()
         defer { condition.unlock() }
-        if closed { return false }
+        if closed { return .closed }
+        if jobs.count >= limit { return .full }
         jobs.append(job)
         condition.signal()
-        return true
+        return .queued
     }
 
     /// Waits for jobs and takes up to `max` of them; nil once closed and drained.

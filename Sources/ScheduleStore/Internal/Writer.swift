@@ -21,6 +21,7 @@ final class Writer: Sendable {
     private let responses = JobQueue<Response>()
     private let responderDone = DispatchSemaphore(value: 0)
     private let checkpointer: Checkpointer
+    private let maxQueued: Int
 
     /// One committed (or failed) batch's answers.
     struct Response: Sendable {
@@ -29,6 +30,7 @@ final class Writer: Sendable {
     }
 
     init(config: StoreConfiguration) throws {
+        maxQueued = config.maxQueuedWrites
         let queue = self.queue
         let responses = self.responses
         let responderDone = self.responderDone
@@ -110,8 +112,15 @@ final class Writer: Sendable {
                         }
                     }
                 }, reject: { c.resume(returning: .failure($0)) })
-            if !queue.push(job) {
-                c.resume(returning: .failure(StoreError(code: .cancelled, message: "the store is closed")))
+            switch queue.push(job, limit: maxQueued) {
+            case .queued: break
+            case .closed: c.resume(returning: .failure(StoreError(code: .cancelled, message: "the store is closed")))
+            case .full:
+                c.resume(
+                    returning: .failure(
+                        StoreError(
+                            code: .resourceExhausted,
+                            message: "too many write operations waiting (\(maxQueued)); retry later")))
             }
         }
         return try result.get()
