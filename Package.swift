@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "schedctlTests",
-            dependencies: ["schedctl"],
+            dependencies: ["schedctl", "SchedulerServer", "ScheduleStore", "SchedulingCore", "TLS", "Transport"],
             resources: [.copy("Fixtures")]
         ),
     ],

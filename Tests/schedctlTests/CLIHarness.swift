@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 
@@ -11,10 +12,11 @@ enum CLI {
 
     static let binary: URL = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("schedctl")
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         p.environment = env
@@ -31,9 +33,19 @@ enum CLI {
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// `run` on a Dispatch thread: waiting for a child process must not block the cooperative pool
+    /// that other suites' in-process servers need.
+    static func runAsync(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                c.resume(with: Swift.Result { try run(arguments, environment: environment, directory: directory) })
+            }
+        }
+    }
+
     /// Runs and decodes stdout as a JSON object.
-    static func json(_ arguments: [String]) throws -> [String: Any] {
-        let r = try run(arguments)
+    static func json(_ arguments: [String]) async throws -> [String: Any] {
+        let r = try await runAsync(arguments)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
         return try #require(object as? [String: Any], "not a JSON object: \(r.stdout)")

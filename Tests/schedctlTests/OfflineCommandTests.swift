@@ -1,25 +1,25 @@
 import Foundation
 import Testing
 
-@Suite("schedctl offline commands against the reference vectors")
+@Suite("schedctl offline commands against the reference vectors", .serialized)
 struct OfflineVectorTests {
     @Test("preview --rrule", arguments: Vector.cases("rrule"))
-    func rrule(_ v: Vector) throws {
+    func rrule(_ v: Vector) async throws {
         var args = ["preview", "--rrule", v["rule"]!, "--start", v["start"]!, "--tz", v["tz"]!, "--count", String(v.count), "--json"]
         if let after = v["after"] { args += ["--after", after] }
-        let out = try CLI.json(args)
+        let out = try await CLI.json(args)
         #expect(out["occurrences"] as? [String] == v.expect as? [String])
     }
 
     @Test("preview --cron", arguments: Vector.cases("cron"))
-    func cron(_ v: Vector) throws {
-        let out = try CLI.json(["preview", "--cron", v["expr"]!, "--tz", v["tz"]!, "--after", v["after"]!, "--count", String(v.count), "--json"])
+    func cron(_ v: Vector) async throws {
+        let out = try await CLI.json(["preview", "--cron", v["expr"]!, "--tz", v["tz"]!, "--after", v["after"]!, "--count", String(v.count), "--json"])
         #expect(out["occurrences"] as? [String] == v.expect as? [String])
     }
 
     @Test("tz info", arguments: Vector.cases("tzinfo"))
-    func tzinfo(_ v: Vector) throws {
-        let out = try CLI.json(["tz", "info", v["tz"]!, "--at", v["at"]!, "--json"])
+    func tzinfo(_ v: Vector) async throws {
+        let out = try await CLI.json(["tz", "info", v["tz"]!, "--at", v["at"]!, "--json"])
         let e = try #require(v.expect as? [String: Any])
         #expect(out["offsetSeconds"] as? Int == e["offsetSeconds"] as? Int)
         #expect(out["abbreviation"] as? String == e["abbreviation"] as? String)
@@ -29,8 +29,8 @@ struct OfflineVectorTests {
     }
 
     @Test("tz resolve", arguments: Vector.cases("localToUtc"))
-    func resolve(_ v: Vector) throws {
-        let out = try CLI.json(["tz", "resolve", v["tz"]!, "--local", v["local"]!, "--json"])
+    func resolve(_ v: Vector) async throws {
+        let out = try await CLI.json(["tz", "resolve", v["tz"]!, "--local", v["local"]!, "--json"])
         let e = try #require(v.expect as? [String: Any])
         #expect(out["utc"] as? String == e["utc"] as? String)
         #expect(out["status"] as? String == e["status"] as? String)
@@ -40,19 +40,19 @@ struct OfflineVectorTests {
 @Suite("schedctl offline commands: text output and bad input")
 struct OfflineCommandTests {
     @Test("readable text without --json")
-    func text() throws {
-        let info = try CLI.run(["tz", "info", "America/New_York", "--at", "2026-07-01T12:00:00Z"])
+    func text() async throws {
+        let info = try await CLI.runAsync(["tz", "info", "America/New_York", "--at", "2026-07-01T12:00:00Z"])
         #expect(info.status == 0)
         #expect(info.stdout.contains("EDT"))
         #expect(info.stdout.contains("2026-11-01T06:00:00Z"))
-        let resolve = try CLI.run(["tz", "resolve", "America/New_York", "--local", "2026-03-08T02:30"])
+        let resolve = try await CLI.runAsync(["tz", "resolve", "America/New_York", "--local", "2026-03-08T02:30"])
         #expect(resolve.stdout.contains("2026-03-08T07:30:00Z"))
         #expect(resolve.stdout.contains("does not exist"))
-        let preview = try CLI.run(["preview", "--rrule", "FREQ=DAILY", "--start", "2026-03-07T09:00:00", "--tz", "America/New_York", "--count", "3"])
+        let preview = try await CLI.runAsync(["preview", "--rrule", "FREQ=DAILY", "--start", "2026-03-07T09:00:00", "--tz", "America/New_York", "--count", "3"])
         #expect(preview.status == 0)
         #expect(preview.stdout.split(separator: "\n").count == 3)
         #expect(preview.stdout.contains("Sun 2026-03-08 09:00 EDT"))
-        let groups = try CLI.run(["tz", "list", "--groups"])
+        let groups = try await CLI.runAsync(["tz", "list", "--groups"])
         #expect(groups.stdout.contains("Europe/Berlin"))
     }
 
@@ -74,8 +74,8 @@ struct OfflineCommandTests {
         (["preview", "--rrule", "FREQ=DAILY", "--start", "2026-01-01T09:00", "--tz", "UTC", "--bogus"], "--bogus"),
         (["frobnicate"], "frobnicate"),
     ])
-    func badInput(_ args: [String], _ mention: String) throws {
-        let r = try CLI.run(args)
+    func badInput(_ args: [String], _ mention: String) async throws {
+        let r = try await CLI.runAsync(args)
         #expect(r.status == 2)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(r.stderr)")
@@ -85,8 +85,8 @@ struct OfflineCommandTests {
     }
 
     @Test("help exits 0")
-    func help() throws {
-        let r = try CLI.run(["--help"])
+    func help() async throws {
+        let r = try await CLI.runAsync(["--help"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("preview"))
     }

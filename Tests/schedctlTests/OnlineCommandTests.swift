@@ -1,0 +1,124 @@
+import Dispatch
+import Foundation
+import Testing
+
+@Suite("schedctl online commands against a real server")
+struct OnlineCommandTests {
+    @Test("every subcommand succeeds in a worker's and an operator's day")
+    func everySubcommand() async throws {
+        let s = try CLIServer()
+        let health = try await s.run(["health"])
+        #expect(health.status == 0 && health.stdout == "SERVING\n")
+
+        let due = try await s.json(["enqueue", "--project", "blog", "--content", "due", "--at", "2020-01-01T09:00", "--tz", "UTC", "--platform", "twitter", "--platform", "medium"])
+        let dueID = try #require((due["schedule"] as? [String: Any])?["id"] as? String)
+        let later = try await s.json(["enqueue", "--project", "blog", "--content", "later", "--at", "2030-06-01T09:00", "--tz", "Europe/Berlin", "--platform", "twitter", "--priority", "7", "--idempotency-key", "k-1"])
+        let laterID = try #require((later["schedule"] as? [String: Any])?["id"] as? String)
+        #expect((later["schedule"] as? [String: Any])?["scheduledFor"] as? String == "2030-06-01T07:00:00Z")
+        let text = try await s.run(["enqueue", "--project", "blog", "--content", "series", "--at", "2030-07-01T09:00", "--tz", "UTC", "--platform", "medium", "--rrule", "FREQ=WEEKLY;BYDAY=MO", "--until", "2030-12-31T00:00:00Z"])
+        #expect(text.status == 0 && text.stdout.hasPrefix("created sch_"))
+
+        #expect(try await s.json(["get", laterID, "--project", "blog"])["contentId"] as? String == "later")
+        let listed = try await s.json(["list", "--project", "blog", "--status", "pending", "--sort", "priority", "--order", "desc", "--limit", "2"])
+        #expect((listed["items"] as? [[String: Any]])?.first?["id"] as? String == laterID)
+        #expect((listed["pagination"] as? [String: Any])?["total"] as? Int == 3)
+        let table = try await s.run(["list", "--project", "blog", "--platform", "twitter"])
+        #expect(table.stdout.contains("SCHEDULED FOR") && table.stdout.contains("2 schedules"))
+
+        #expect(((try await s.json(["update", laterID, "--project", "blog", "--priority", "8"]))["schedule"] as? [String: Any])?["priority"] as? Int == 8)
+        #expect(try await s.json(["validate", "--project", "blog", "--at", "2030-06-01T09:00", "--tz", "Europe/Berlin", "--platform", "twitter"])["hasConflict"] as? Bool == true)
+        #expect(try await s.json(["pause", laterID, "--project", "blog"])["queueStatus"] as? String == "PAUSED")
+        #expect(try await s.json(["resume", laterID, "--project", "blog"])["queueStatus"] as? String == "PENDING")
+        #expect(try await s.json(["batch", "pause", laterID, "--project", "blog"])["affected"] as? Int == 1)
+        #expect(try await s.json(["batch", "resume", laterID, "--project", "blog"])["affected"] as? Int == 1)
+
+        let dequeued = try await s.json(["dequeue", "--project", "blog", "--limit", "5", "--lease", "120"])
+        let item = try #require((dequeued["items"] as? [[String: Any]])?.first)
+        let token = try #require(item["leaseToken"] as? String)
+        #expect((item["schedule"] as? [String: Any])?["id"] as? String == dueID)
+        #expect(try await s.json(["start", dueID, "--project", "blog", "--lease-token", token])["queueStatus"] as? String == "PROCESSING")
+        #expect(try await s.json(["heartbeat", dueID, "--project", "blog", "--lease-token", token, "--extend", "300"])["leaseExpiresAt"] is String)
+        let failed = try await s.json(["fail", dueID, "--project", "blog", "--lease-token", token, "--error", "medium down", "--result", "twitter=https://x.com/1", "--result", "medium!HTTP 502"])
+        #expect(failed["willRetry"] as? Bool == true)
+
+        let moved = try await s.json(["reschedule", laterID, "--project", "blog", "--at", "2030-06-02T10:00"])
+        #expect((moved["schedule"] as? [String: Any])?["localTime"] as? String == "2030-06-02T10:00:00")
+        #expect(try await s.json(["publish-now", laterID, "--project", "blog"])["success"] as? Bool == true)
+        let again = try await s.json(["dequeue", "--project", "blog", "--limit", "1"])
+        let laterItem = try #require((again["items"] as? [[String: Any]])?.first)
+        let laterToken = try #require(laterItem["leaseToken"] as? String)
+        let completed = try await s.json(["complete", laterID, "--project", "blog", "--lease-token", laterToken, "--result", "twitter=https://x.com/2"])
+        #expect((completed["schedule"] as? [String: Any])?["queueStatus"] as? String == "COMPLETED")
+
+        // Two schedules a few seconds apart record a SAME_TIME warning to list and resolve.
+        _ = try await s.json(["enqueue", "--project", "blog", "--content", "a", "--at", "2030-08-01T09:00", "--platform", "twitter"])
+        let b = try await s.json(["enqueue", "--project", "blog", "--content", "b", "--at", "2030-08-01T09:00:30", "--platform", "twitter"])
+        let bID = try #require((b["schedule"] as? [String: Any])?["id"] as? String)
+        let conflicts = try await s.json(["conflicts", "list", "--project", "blog"])
+        let conflictID = try #require((conflicts["conflicts"] as? [[String: Any]])?.first?["id"] as? String)
+        #expect(try await s.json(["conflicts", "resolve", conflictID, "--project", "blog", "--resolution", "fine"])["resolved"] as? Bool == true)
+        #expect(try await s.json(["cancel", bID, "--project", "blog"])["success"] as? Bool == true)
+        #expect(try await s.json(["batch", "cancel", bID, "--project", "blog"])["affected"] as? Int == 0)
+
+        let stats = try await s.json(["stats", "--project", "blog"])
+        #expect((stats["stats"] as? [String: Any])?["completed"] as? Int == 1)
+        let watch = try await s.run(["stats", "--project", "blog", "--watch", "--iterations", "2"])
+        #expect(watch.status == 0 && watch.stdout.contains("success rate, last 30 days"))
+        let calendar = try await s.run(["calendar", "--project", "blog", "--month", "2030-08"])
+        #expect(calendar.status == 0 && calendar.stdout.contains("August 2030") && calendar.stdout.contains("1:2"))
+        #expect(try await s.json(["calendar", "--project", "blog", "--month", "2030-08", "--tz", "Asia/Tokyo"])["month"] as? String == "2030-08")
+        await s.shutdown()
+    }
+
+    @Test("an error status exits 1 with its name on stderr")
+    func errorStatus() async throws {
+        let s = try CLIServer()
+        let missing = try await s.run(["get", "sch_nope", "--project", "blog"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.hasPrefix("schedctl: NOT_FOUND:"))
+        let denied = try await s.run(["list", "--project", "news"])
+        #expect(denied.status == 1 && denied.stderr.contains("PERMISSION_DENIED"))
+        let unreachable = try await CLI.runAsync(["health", "--server", "127.0.0.1:1", "--ca", s.caFile, "--timeout", "2"], directory: s.dir)
+        #expect(unreachable.status == 1 && unreachable.stderr.contains("UNAVAILABLE"))
+        await s.shutdown()
+    }
+
+    static let badArguments: [([String], String)] = [
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00"], "--platform"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--priority", "11"], "--priority"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "tomorrow", "--platform", "x"], "--at"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--rrule", "FREQ=HOURLY"], "--rrule"),
+        (["get", "sch_1"], "--project"),
+        (["list", "--project", "blog", "--limit", "101"], "--limit"),
+        (["list", "--project", "blog", "--sort", "name"], "--sort"),
+        (["list", "--project", "blog", "--status", "lost"], "--status"),
+        (["update", "sch_1", "--project", "blog"], "nothing to change"),
+        (["cancel", "--project", "blog"], "id"),
+        (["pause", "sch_1"], "--project"),
+        (["resume", "sch_1"], "--project"),
+        (["batch", "delete", "sch_1", "--project", "blog"], "action"),
+        (["dequeue", "--project", "blog", "--limit", "0"], "--limit"),
+        (["start", "sch_1", "--project", "blog"], "--lease-token"),
+        (["heartbeat", "sch_1", "--project", "blog", "--lease-token", "t", "--extend", "90000"], "--extend"),
+        (["complete", "sch_1", "--project", "blog", "--lease-token", "t", "--result", ""], "--result"),
+        (["fail", "sch_1", "--project", "blog", "--lease-token", "t"], "--error"),
+        (["publish-now", "--project", "blog"], "id"),
+        (["reschedule", "sch_1", "--project", "blog", "--at", "2030-02-30T09:00"], "--at"),
+        (["validate", "--project", "blog", "--at", "2030-01-01T09:00"], "--platform"),
+        (["stats", "--project", "blog", "--days", "0"], "--days"),
+        (["conflicts", "list", "--project", "blog", "--limit", "0"], "--limit"),
+        (["conflicts", "resolve", "c_1", "--project", "blog"], "--resolution"),
+        (["health", "--timeout", "0"], "--timeout"),
+        (["calendar", "--project", "blog", "--month", "2026-13"], "--month"),
+        (["list", "--project", "blog", "--server", "nowhere"], "--server"),
+    ]
+
+    @Test("bad arguments exit 2 with one line naming the argument", arguments: 0..<27)
+    func badArgument(_ index: Int) async throws {
+        let (args, mention) = Self.badArguments[index]
+        let r = try await CLI.runAsync(args)
+        #expect(r.status == 2, "\(args): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        #expect(r.stderr.contains(mention), "\(args): \(r.stderr)")
+    }
+}
