@@ -121,7 +121,10 @@ let package = Package(
         ),
         .testTarget(
             name: "schedctlTests",
-            dependencies: ["schedctl", "SchedulerServer", "ScheduleStore", "SchedulingCore", "TLS", "Transport"],
+            dependencies: [
+                "schedctl", "schedulerd", "SchedulerServer", "SchedulerClient", "ScheduleStore", "SchedulingCore", "TLS",
+                "Transport", "WireProtocol",
+            ],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,0 +1,149 @@
+import Dispatch
+import Foundation
+import SchedulerClient
+import Synchronization
+import TLS
+import Testing
+import WireProtocol
+
+/// The schedulerd binary run as a process in dev mode, with its stderr collected.
+final class ServerProcess: @unchecked Sendable {
+    // `process` and `dir` are set once; `log` is behind a Mutex (written by the pipe's handler).
+    let process = Process()
+    let dir: URL
+    private let log = LogBox()
+
+    final class LogBox: Sendable {
+        let text = Mutex<String>("")
+    }
+
+    static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("schedulerd")
+
+    init(dir: URL) throws {
+        self.dir = dir
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--log-level", "debug"]
+        process.currentDirectoryURL = dir
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        err.fileHandleForReading.readabilityHandler = { [log] h in
+            let data = h.availableData
+            if !data.isEmpty { log.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+        }
+        try process.run()
+    }
+
+    var output: String { log.text.withLock { $0 } }
+
+    /// Waits (polling the collected log, bounded) until `text` appears.
+    func waitFor(_ text: String, seconds: Double = 30) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while !output.contains(text) {
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                throw CLIServer.CLIError(message: "\"\(text)\" not seen; log:\n\(output)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The port from the "listening listen=127.0.0.1:PORT" log line.
+    func port() async throws -> Int {
+        try await waitFor("listening")
+        let line = output.split(separator: "\n").first { $0.contains("listening") }!
+        let value = line.split(separator: " ").first { $0.hasPrefix("listen=") }!
+        return Int(value.split(separator: ":").last!)!
+    }
+
+    func client() throws -> SchedulerClient {
+        var config = SchedulerClientConfiguration()
+        config.caFile = dir.appendingPathComponent(".scheduler/ca.pem").path
+        config.token = try String(contentsOf: dir.appendingPathComponent(".scheduler/admin.token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        config.retry.maxAttempts = 1
+        return try SchedulerClient(configuration: config)
+    }
+
+    func waitForExit(seconds: Double = 30) async -> Int32? {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+}
+
+@Suite("schedulerd as a process: dev mode, SIGHUP, SIGTERM")
+struct ServerProcessTests {
+    @Test("SIGHUP reloads certificates with a connection open; SIGTERM drains calls in flight and loses none")
+    func signals() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try ServerProcess(dir: dir)
+        try await server.waitFor("DEV MODE")
+        let port = try await server.port()
+        var config = try server.client().configuration
+        config.address = "127.0.0.1:\(port)"
+        let client = try SchedulerClient(configuration: config)
+        #expect(try await client.health() == .serving)
+
+        // Reload: a new server certificate from the dev CA, then SIGHUP.
+        let caPEM = try String(contentsOf: dir.appendingPathComponent(".scheduler/ca.pem"), encoding: .utf8)
+        let caKey = try String(contentsOf: dir.appendingPathComponent(".scheduler/ca.key"), encoding: .utf8)
+        let fresh = try CertificateAuthority(root: CertificateAndKey(certificatePEM: caPEM, privateKeyPEM: caKey))
+            .issue(commonName: "localhost-reloaded", usage: .server, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        try fresh.certificatePEM.write(to: dir.appendingPathComponent(".scheduler/server.pem"), atomically: true, encoding: .utf8)
+        try fresh.privateKeyPEM.write(to: dir.appendingPathComponent(".scheduler/server.key"), atomically: true, encoding: .utf8)
+        kill(server.process.processIdentifier, SIGHUP)
+        try await server.waitFor("TLS certificates reloaded")
+        #expect(try await client.health() == .serving, "the open connection survives the reload")
+        let second = try SchedulerClient(configuration: config)
+        #expect(try await second.health() == .serving, "a new connection uses the new certificate")
+
+        // Drain: 40 enqueues in flight when SIGTERM arrives. Every call either succeeded or was
+        // refused as not sent; exactly the successful ones are in the database afterwards.
+        let outcomes = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    var r = V1Enqueue.make(i)
+                    r.idempotencyKey = "drain-\(i)"
+                    do {
+                        _ = try await client.enqueue(r)
+                        return ("drain-\(i)", true)
+                    } catch let error as SchedulerError {
+                        #expect(error.code == .unavailable, "\(error)")
+                        return ("drain-\(i)", false)
+                    }
+                }
+                if i == 10 { kill(server.process.processIdentifier, SIGTERM) }
+            }
+            var all: [(String, Bool)] = []
+            for try await o in group { all.append(o) }
+            return all
+        }
+        #expect(await server.waitForExit() == 0)
+        #expect(server.output.contains("stopped calls.abandoned=0"))
+        let succeeded = outcomes.filter { $0.1 }.count
+
+        // Restart on the same dev directory and count what was stored.
+        let again = try ServerProcess(dir: dir)
+        let port2 = try await again.port()
+        config.address = "127.0.0.1:\(port2)"
+        let checker = try SchedulerClient(configuration: config)
+        var list = SchedulerV1.ListRequest(projectID: "drain")
+        list.limit = 100
+        let stored = try await checker.list(list).pagination.total
+        #expect(Int(stored) == succeeded, "acknowledged \(succeeded), stored \(stored)")
+        kill(again.process.processIdentifier, SIGTERM)
+        #expect(await again.waitForExit() == 0)
+    }
+}
+
+enum V1Enqueue {
+    static func make(_ i: Int) -> SchedulerV1.EnqueueRequest {
+        var r = SchedulerV1.EnqueueRequest(projectID: "drain", contentID: "c\(i)", platforms: ["FACEBOOK"])
+        r.localTime = "2031-01-0\(1 + i % 9)T\(10 + i % 10):\(10 + i):00"
+        r.timezone = "UTC"
+        return r
+    }
+}
