@@ -95,7 +95,8 @@ let package = Package(
         // Fuzz target for the frame and message decoders (libFuzzer build: docs/PROTOCOL.md).
         .executableTarget(name: "wire-fuzz", dependencies: ["WireProtocol"]),
 
-        // MARK: Tests (one target per library)
+        // MARK: Tests (one target per library, plus shared helpers)
+        .target(name: "TestSupport", dependencies: ["TLS"], path: "Tests/TestSupport"),
         .testTarget(
             name: "SchedulingCoreTests",
             dependencies: ["SchedulingCore"],
@@ -104,15 +105,15 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
         .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore", "SQLite", "scheduler-bench"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(
             name: "SchedulerServerTests",
-            dependencies: ["SchedulerServer", "SchedulerClient", "SchedulingCore", "WireProtocol", "TLS", "Transport"]
+            dependencies: ["SchedulerServer", "SchedulerClient", "SchedulingCore", "WireProtocol", "TLS", "Transport", "TestSupport"]
         ),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS", "TestSupport"]),
         .testTarget(
             name: "SchedulerClientTests",
-            dependencies: ["SchedulerClient", "SchedulerServer", "ScheduleStore", "SchedulingCore", "WireProtocol", "TLS"]
+            dependencies: ["SchedulerClient", "SchedulerServer", "ScheduleStore", "SchedulingCore", "WireProtocol", "TLS", "TestSupport"]
         ),
         .testTarget(
             name: "WireProtocolTests",
@@ -123,7 +124,7 @@ let package = Package(
             name: "schedctlTests",
             dependencies: [
                 "schedctl", "schedulerd", "SchedulerServer", "SchedulerClient", "ScheduleStore", "SchedulingCore", "TLS",
-                "Transport", "WireProtocol",
+                "Transport", "WireProtocol", "TestSupport",
             ],
             resources: [.copy("Fixtures")]
         ),

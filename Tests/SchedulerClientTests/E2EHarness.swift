@@ -6,6 +6,7 @@ import SchedulerClient
 import SchedulerServer
 import SchedulingCore
 import TLS
+import TestSupport
 import Transport
 import WireProtocol
 
@@ -40,20 +41,12 @@ final class E2E: @unchecked Sendable {
     }
 
     init(now: String = "2026-03-01T12:00:00Z", dropConnectionAfterFirstEnqueue: Bool = false) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let pki = try TestPKI(name: "e2e")
+        dir = pki.dir
         clock = ManualClock(try Instant.parse(iso8601: now))
-        let ca = try CertificateAuthority.create(commonName: "E2E CA")
-        let leaf = try ca.issue(commonName: "localhost", usage: .server, ipAddresses: ["127.0.0.1"])
-        let dir = self.dir
-        let write = { (name: String, text: String) throws -> String in
-            let url = dir.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
-        }
-        caFile = try write("ca.pem", ca.root.certificatePEM)
-        let cert = try write("server.pem", leaf.certificatePEM)
-        let key = try write("server.key", leaf.privateKeyPEM)
+        caFile = pki.caFile
+        let cert = pki.serverCert
+        let key = pki.serverKey
         tokens = TokenStore(path: dir.appendingPathComponent("tokens.json").path, clock: clock)
         adminToken = try tokens.create(projects: [], admin: true).token
         blogToken = try tokens.create(projects: ["blog"], admin: false).token

@@ -5,6 +5,7 @@ import SchedulerServer
 import SchedulingCore
 import Synchronization
 import TLS
+import TestSupport
 import Transport
 import WireProtocol
 
@@ -24,22 +25,14 @@ final class RPCHarness: @unchecked Sendable {
         methods: [String: MethodHandler], limits: ServerLimits = ServerLimits(), mutualTLS: Bool = false,
         identities: [IdentityMapping] = [], clock: any WallClock = SystemClock()
     ) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        ca = try CertificateAuthority.create(commonName: "RPC Test CA")
-        let s = try ca.issue(commonName: "localhost", usage: .server, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"])
-        let c = try ca.issue(commonName: "worker", usage: .client, uris: ["spiffe://test/worker"])
-        let dir = self.dir
-        let write = { (name: String, text: String) throws -> String in
-            let url = dir.appendingPathComponent(name)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return url.path
-        }
-        caFile = try write("ca.pem", ca.root.certificatePEM)
-        serverCert = try write("server.pem", s.certificatePEM)
-        serverKey = try write("server.key", s.privateKeyPEM)
-        clientCert = try write("client.pem", c.certificatePEM)
-        clientKey = try write("client.key", c.privateKeyPEM)
+        let pki = try TestPKI(name: "rpc")
+        dir = pki.dir
+        ca = pki.ca
+        caFile = pki.caFile
+        serverCert = pki.serverCert
+        serverKey = pki.serverKey
+        clientCert = pki.clientCert
+        clientKey = pki.clientKey
         tokens = TokenStore(path: dir.appendingPathComponent("tokens.json").path)
         adminToken = try tokens.create(projects: [], admin: true).token
         blogToken = try tokens.create(projects: ["blog"], admin: false).token

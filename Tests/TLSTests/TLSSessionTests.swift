@@ -1,38 +1,7 @@
 import Foundation
 import TLS
+import TestSupport
 import Testing
-
-/// Certificates made at test time in a temporary directory.
-struct TestPKI {
-    let dir: URL
-    let ca: CertificateAuthority
-    let caFile: String
-    let serverCert: String
-    let serverKey: String
-    let clientCert: String
-    let clientKey: String
-
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        ca = try CertificateAuthority.create(commonName: "Test CA")
-        caFile = try Self.write(dir, "ca.pem", ca.root.certificatePEM)
-        let server = try ca.issue(commonName: "localhost", usage: .server, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"])
-        serverCert = try Self.write(dir, "server.pem", server.certificatePEM)
-        serverKey = try Self.write(dir, "server.key", server.privateKeyPEM)
-        let client = try ca.issue(commonName: "worker-1", usage: .client, uris: ["spiffe://example.org/ns/prod/sa/publisher"])
-        clientCert = try Self.write(dir, "client.pem", client.certificatePEM)
-        clientKey = try Self.write(dir, "client.key", client.privateKeyPEM)
-    }
-
-    static func write(_ dir: URL, _ name: String, _ text: String) throws -> String {
-        let url = dir.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
-    func cleanup() { try? FileManager.default.removeItem(at: dir) }
-}
 
 /// Moves bytes between two sessions until both are quiet. Returns the first error on either side.
 @discardableResult
@@ -57,7 +26,7 @@ struct TLSSessionTests {
 
     @Test("TLS 1.3 handshake with ALPN, data both ways")
     func handshake() throws {
-        let pki = try TestPKI()
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
         let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
         let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: alpn)))
@@ -86,7 +55,7 @@ struct TLSSessionTests {
 
     @Test("TLS 1.2 with a forward-secret AEAD suite")
     func tls12() throws {
-        let pki = try TestPKI()
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
         let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
         var cfg = TLSConfiguration.client(trustRootsFile: pki.caFile, serverName: "127.0.0.1", alpnProtocols: alpn)
@@ -100,7 +69,7 @@ struct TLSSessionTests {
 
     @Test("a client offering another ALPN protocol is refused")
     func wrongALPN() throws {
-        let pki = try TestPKI()
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
         let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
         let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: ["h2"])))
@@ -113,7 +82,7 @@ struct TLSSessionTests {
 
     @Test("a client offering no ALPN at all is refused")
     func noALPN() throws {
-        let pki = try TestPKI()
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
         let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
         let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: [])))
@@ -125,7 +94,7 @@ struct TLSSessionTests {
 
     @Test("the server name is checked against the certificate")
     func hostnameCheck() throws {
-        let pki = try TestPKI()
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
         let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
         let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "evil.example", alpnProtocols: alpn)))
@@ -137,7 +106,7 @@ struct TLSSessionTests {
 
     @Test("mutual TLS: identity with URI SAN; missing or foreign certificates are refused")
     func mutualTLS() throws {
-        let pki = try TestPKI()
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
         let serverContext = try TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, clientCAFile: pki.caFile, alpnProtocols: alpn))
 
@@ -159,8 +128,8 @@ struct TLSSessionTests {
 
         let other = try CertificateAuthority.create(commonName: "Other CA")
         let foreign = try other.issue(commonName: "intruder", usage: .client)
-        let fc = try TestPKI.write(pki.dir, "foreign.pem", foreign.certificatePEM)
-        let fk = try TestPKI.write(pki.dir, "foreign.key", foreign.privateKeyPEM)
+        let fc = try pki.write("foreign.pem", foreign.certificatePEM)
+        let fk = try pki.write("foreign.key", foreign.privateKeyPEM)
         let intruder = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", certificateChainFile: fc, privateKeyFile: fk, alpnProtocols: alpn)))
         let s3 = try TLSSession(context: serverContext)
         _ = try intruder.readPlaintext()
@@ -171,7 +140,7 @@ struct TLSSessionTests {
 
     @Test("configuration errors are clear")
     func configurationErrors() throws {
-        let pki = try TestPKI()
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
         #expect {
             try TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.clientKey, alpnProtocols: alpn))

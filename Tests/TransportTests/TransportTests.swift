@@ -1,38 +1,11 @@
 import Foundation
 import Synchronization
 import TLS
+import TestSupport
 import Testing
 import Transport
 
-/// Certificates made at test time.
-struct PKI {
-    let dir: URL
-    let caFile, serverCert, serverKey: String
-
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("transport-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let ca = try CertificateAuthority.create(commonName: "Transport Test CA")
-        let server = try ca.issue(commonName: "localhost", usage: .server, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"])
-        caFile = try Self.write(dir, "ca.pem", ca.root.certificatePEM)
-        serverCert = try Self.write(dir, "server.pem", server.certificatePEM)
-        serverKey = try Self.write(dir, "server.key", server.privateKeyPEM)
-    }
-
-    static func write(_ dir: URL, _ name: String, _ text: String) throws -> String {
-        let url = dir.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
-    func serverContext() throws -> TLSContext {
-        try TLSContext(configuration: .server(certificateChainFile: serverCert, privateKeyFile: serverKey, alpnProtocols: ["scheduler/1"]))
-    }
-
-    func clientContext(serverName: String = "localhost") throws -> TLSContext {
-        try TLSContext(configuration: .client(trustRootsFile: caFile, serverName: serverName, alpnProtocols: ["scheduler/1"]))
-    }
-}
+typealias PKI = TestPKI
 
 /// Echoes every byte back.
 final class Echo: ConnectionDelegate {

@@ -5,6 +5,7 @@ import ScheduleStore
 import SchedulerServer
 import SchedulingCore
 import TLS
+import TestSupport
 import Transport
 
 /// A real server in this process (TLS on an ephemeral loopback port, SQLite in a temp directory)
@@ -18,16 +19,11 @@ final class CLIServer: @unchecked Sendable {
     let token: String
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let ca = try CertificateAuthority.create(commonName: "CLI CA")
-        let leaf = try ca.issue(commonName: "localhost", usage: .server, ipAddresses: ["127.0.0.1"])
-        caFile = dir.appendingPathComponent("ca.pem").path
-        try ca.root.certificatePEM.write(toFile: caFile, atomically: true, encoding: .utf8)
-        let cert = dir.appendingPathComponent("server.pem").path
-        let key = dir.appendingPathComponent("server.key").path
-        try leaf.certificatePEM.write(toFile: cert, atomically: true, encoding: .utf8)
-        try leaf.privateKeyPEM.write(toFile: key, atomically: true, encoding: .utf8)
+        let pki = try TestPKI(name: "cli")
+        dir = pki.dir
+        caFile = pki.caFile
+        let cert = pki.serverCert
+        let key = pki.serverKey
         let tokens = TokenStore(path: dir.appendingPathComponent("tokens.json").path)
         token = try tokens.create(projects: ["blog"], admin: false).token
         store = try ScheduleStore(configuration: StoreConfiguration(path: dir.appendingPathComponent("db.sqlite").path))
