@@ -40,7 +40,10 @@ final class E2E: @unchecked Sendable {
         let server = Mutex<RPCServer?>(nil)
     }
 
-    init(now: String = "2026-03-01T12:00:00Z", dropConnectionAfterFirstEnqueue: Bool = false) throws {
+    init(
+        now: String = "2026-03-01T12:00:00Z", dropConnectionAfterFirstEnqueue: Bool = false,
+        dispatch: DispatchLimits = DispatchLimits()
+    ) throws {
         let pki = try TestPKI(name: "e2e")
         dir = pki.dir
         clock = ManualClock(try Instant.parse(iso8601: now))
@@ -58,7 +61,7 @@ final class E2E: @unchecked Sendable {
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
         let box = DrainBox()
-        let service = SchedulerService(store: store, clock: clock, isDraining: { box.draining })
+        let service = SchedulerService(store: store, dispatch: dispatch, clock: clock, isDraining: { box.draining })
         var methods = service.methods()
         let path = SchedulerV1.Scheduler.Enqueue.path
         let real = methods[path]!

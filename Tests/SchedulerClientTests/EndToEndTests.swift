@@ -1,5 +1,6 @@
 import Foundation
 import SchedulerClient
+import SchedulerServer
 import SchedulingCore
 import Testing
 import WireProtocol
@@ -327,6 +328,26 @@ struct EndToEndTests {
         let plain = try await c.enqueue(enqueueRequest("plain", at: "2026-03-06T10:00:00"))
         #expect(!plain.schedule.idempotencyKey.isEmpty)
         #expect(try await c.list(V1.ListRequest(projectID: "blog")).pagination.total == 2)
+        await e.shutdown()
+    }
+
+    @Test("Dequeue honours the dispatch limits: 5 in flight per project, N projects at once")
+    func dispatchLimits() async throws {
+        var limits = DispatchLimits()
+        limits.maxDispatchingProjects = 1
+        let e = try E2E(dispatch: limits)
+        let c = try e.client(token: e.adminToken)
+        for i in 0..<8 { _ = try await c.enqueue(enqueueRequest("b\(i)", at: "2026-03-01T11:0\(i):00")) }
+        _ = try await c.enqueue(enqueueRequest("n0", at: "2026-03-01T11:00:00", project: "news"))
+        let first = try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 10, leaseSeconds: 60, workerID: "w")).items
+        #expect(first.count == 5, "at most 5 in flight per project")
+        #expect(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 10, leaseSeconds: 60, workerID: "w")).items.isEmpty)
+        #expect(try await c.dequeue(V1.DequeueRequest(projectID: "news", limit: 10, leaseSeconds: 60, workerID: "w")).items.isEmpty, "blog holds the only dispatch slot")
+        _ = try await c.complete(V1.CompleteRequest(projectID: "blog", scheduleID: first[0].schedule.id, leaseToken: first[0].leaseToken))
+        #expect(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 10, leaseSeconds: 60, workerID: "w")).items.count == 1)
+        // Leases that expire free the slot too.
+        e.clock.advance(seconds: 61)
+        #expect(try await c.dequeue(V1.DequeueRequest(projectID: "news", limit: 10, leaseSeconds: 60, workerID: "w")).items.count == 1)
         await e.shutdown()
     }
 

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import SchedulingCore
 import TLS
 import WireProtocol
@@ -16,9 +17,12 @@ public struct CallContext: Sendable {
     /// When the call's deadline passes (the handler's task is cancelled then).
     public var deadline: Instant
     public var logger: Logger
+    /// Metadata a handler adds for the call's closing log line (e.g. `rpc.project`).
+    public let annotations = CallAnnotations()
 
-    /// Throws PERMISSION_DENIED unless the caller may act on `project`.
+    /// Throws PERMISSION_DENIED unless the caller may act on `project`; records the project for the log.
     public func authorize(project: String) throws(RPCError) {
+        annotations.set("rpc.project", project)
         guard let principal else {
             throw RPCError(code: .unauthenticated, message: "authentication required")
         }
@@ -29,6 +33,17 @@ public struct CallContext: Sendable {
 
     /// The W3C trace context the caller sent, if any.
     public var traceparent: String? { metadata.first(MetadataKey.traceparent) }
+}
+
+/// Log metadata gathered while a call runs; thread-safe.
+public final class CallAnnotations: Sendable {
+    private let values = Mutex<Logger.Metadata>([:])
+
+    public func set(_ key: String, _ value: String) {
+        values.withLock { $0[key] = .string(value) }
+    }
+
+    public var metadata: Logger.Metadata { values.withLock { $0 } }
 }
 
 /// One RPC method: whether it needs a principal, and its handler (payload in, response out).

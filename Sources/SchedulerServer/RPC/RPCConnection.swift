@@ -175,10 +175,12 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
                 if let t = done.timer { loop.cancel(t) }
                 self.send(Frame(callID: callID, kind: .response(response)))
                 let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                var metadata = context.annotations.metadata
+                metadata["rpc.status"] = "\(response.code.name)"
+                metadata["rpc.duration_ms"] = "\(Int(ms.rounded()))"
                 context.logger.log(
                     level: response.code == .ok ? .debug : (response.code == .internal ? .error : .info),
-                    "call finished",
-                    metadata: ["rpc.status": "\(response.code.name)", "rpc.duration_ms": "\(Int(ms.rounded()))"])
+                    "call finished", metadata: metadata)
                 self.closeIfDone()
             }
         }
