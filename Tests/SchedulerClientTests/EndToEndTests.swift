@@ -241,6 +241,13 @@ struct EndToEndTests {
         let second = try #require(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, leaseSeconds: 60, workerID: "w")).items.first)
         let published = second.schedule.results.filter(\.success).map(\.platform)
         #expect(published == ["TWITTER"])
+        // Get shows the attempts history and the latest result per platform.
+        let seen = try await c.get(projectID: "blog", scheduleID: id)
+        #expect(seen.attempts.map(\.number) == [1, 2])
+        #expect(seen.attempts.first?.outcome == .failed && seen.attempts.first?.error == "medium down")
+        #expect(seen.attempts.last?.outcome == .inProgress)
+        #expect(seen.results.first { $0.platform == "TWITTER" }?.publishedURL == "https://x.com/9")
+        #expect(seen.results.first { $0.platform == "MEDIUM" }?.error == "HTTP 502")
         let r2 = try await c.fail(V1.FailRequest(projectID: "blog", scheduleID: id, leaseToken: second.leaseToken, error: "medium still down", results: [
             V1.PlatformResult(platform: "MEDIUM", success: false, error: "HTTP 502"),
         ]))

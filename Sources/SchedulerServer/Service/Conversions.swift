@@ -138,6 +138,35 @@ enum Wire {
             failureReason: s.failureReason ?? "", content: V1.ContentSummary(id: s.contentID))
     }
 
+    /// The attempts history and the latest result per platform, for Get.
+    static func withHistory(_ schedule: V1.Schedule, _ history: [AttemptRecord]) -> V1.Schedule {
+        var s = schedule
+        s.attempts = history.map { a in
+            let outcome: V1.AttemptOutcome
+            switch a.outcome {
+            case nil: outcome = .inProgress
+            case "COMPLETED", "PARTIAL": outcome = .succeeded
+            case "RELEASED": outcome = .leaseExpired
+            case "OUTCOME_UNKNOWN": outcome = .outcomeUnknown
+            default: outcome = .failed
+            }
+            return V1.Attempt(
+                number: Int32(a.attempt), startedAtMs: (a.startedAt ?? a.dequeuedAt).unixMilliseconds,
+                endedAtMs: a.endedAt?.unixMilliseconds ?? 0, workerID: a.workerID, outcome: outcome, error: a.error ?? "",
+                idempotencyKey: a.idempotencyKey)
+        }
+        // The latest report per platform (a success stays a success).
+        var latest: [String: V1.PlatformResult] = [:]
+        for a in history {
+            for r in a.results where latest[r.platform]?.success != true {
+                latest[r.platform] = V1.PlatformResult(platform: r.platform, success: r.succeeded, publishedURL: r.url ?? "", error: r.error ?? "")
+            }
+        }
+        for p in schedule.results where latest[p.platform] == nil { latest[p.platform] = p }
+        s.results = schedule.platforms.compactMap { latest[$0] }
+        return s
+    }
+
     static func platformResults(_ results: [V1.PlatformResult]) -> [PlatformResult] {
         results.map { r in
             r.success

@@ -80,7 +80,9 @@ public final class SchedulerService: Sendable {
         }
         add(S.Get.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
-            return S.Get.Response(schedule: Wire.schedule(try await store.get(projectID: r.projectID, scheduleID: r.scheduleID)))
+            let schedule = try await store.get(projectID: r.projectID, scheduleID: r.scheduleID)
+            let history = try await store.history(projectID: r.projectID, scheduleID: r.scheduleID)
+            return S.Get.Response(schedule: Wire.withHistory(Wire.schedule(schedule), history))
         }
         add(S.List.self) { [self] in try await list($0, $1) }
         add(S.Update.self) { [self] in try await update($0, $1) }

@@ -1,0 +1,54 @@
+import SchedulingCore
+
+/// One delivery attempt of a schedule: the audit trail.
+public struct AttemptRecord: Sendable, Hashable {
+    public var attempt: Int
+    public var workerID: String
+    public var idempotencyKey: String
+    public var dequeuedAt: Instant
+    public var startedAt: Instant?
+    public var endedAt: Instant?
+    /// COMPLETED, PARTIAL, RETRY, FAILED, RELEASED, OUTCOME_UNKNOWN or CANCELLED; nil while in progress.
+    public var outcome: String?
+    public var error: String?
+    /// What the worker reported per platform in this attempt.
+    public var results: [PlatformResult]
+}
+
+extension ScheduleStore {
+    /// The attempts of a schedule, oldest first, with their per-platform results.
+    /// NOT_FOUND when the schedule does not exist in the project.
+    public func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord] {
+        _ = try await get(projectID: projectID, scheduleID: scheduleID)
+        return try await readers.read { db in
+            let a = try db.cached(
+                """
+                SELECT attempt, worker_id, idempotency_key, dequeued_at, started_at, ended_at, outcome, error
+                  FROM attempts WHERE schedule_id = ?1 AND project_id = ?2 ORDER BY attempt LIMIT 1000
+                """)
+            a.bind(scheduleID, at: 1)
+            a.bind(projectID, at: 2)
+            var out: [AttemptRecord] = []
+            try a.forEachRow { r in
+                out.append(
+                    AttemptRecord(
+                        attempt: r.int(0), workerID: r.string(1), idempotencyKey: r.string(2),
+                        dequeuedAt: Instant(unixMilliseconds: r.int64(3)),
+                        startedAt: r.optionalInt64(4).map { Instant(unixMilliseconds: $0) },
+                        endedAt: r.optionalInt64(5).map { Instant(unixMilliseconds: $0) },
+                        outcome: r.optionalString(6), error: r.optionalString(7), results: []))
+            }
+            let p = try db.cached(
+                "SELECT attempt, platform, success, url, error FROM attempt_results WHERE schedule_id = ?1 ORDER BY attempt, platform")
+            p.bind(scheduleID, at: 1)
+            try p.forEachRow { r in
+                let n = r.int(0)
+                guard let i = out.firstIndex(where: { $0.attempt == n }) else { return }
+                let ok = r.int(2) == 1
+                out[i].results.append(
+                    PlatformResult(platform: r.string(1), url: ok ? r.optionalString(3) : nil, error: ok ? nil : (r.optionalString(4) ?? "failed")))
+            }
+            return out
+        }
+    }
+}
