@@ -45,6 +45,15 @@ enum Render {
             ("retryDelay", .int(Int(s.retryDelaySeconds))), ("publishDelay", .int(Int(s.publishDelaySeconds))),
             ("lease", s.lease.map { .object([("owner", .string($0.owner)), ("expiresAt", instant($0.expiresAtMs))]) } ?? .null),
             ("publishedPlatforms", .array(s.results.filter(\.success).map { .string($0.platform) })),
+            ("results", .array(s.results.map { r in
+                .object([("platform", .string(r.platform)), ("success", .bool(r.success)),
+                         ("url", r.publishedURL.isEmpty ? .null : .string(r.publishedURL)), ("error", r.error.isEmpty ? .null : .string(r.error))])
+            })),
+            ("attempts", .array(s.attempts.map { a in
+                .object([("number", .int(Int(a.number))), ("worker", .string(a.workerID)), ("startedAt", instant(a.startedAtMs)),
+                         ("endedAt", instant(a.endedAtMs)), ("outcome", .string(name(a.outcome, prefix: "ATTEMPT_OUTCOME_"))),
+                         ("error", a.error.isEmpty ? .null : .string(a.error))])
+            })),
             ("failureReason", s.failureReason.isEmpty ? .null : .string(s.failureReason)),
             ("notes", s.notes.isEmpty ? .null : .string(s.notes)), ("idempotencyKey", s.idempotencyKey.isEmpty ? .null : .string(s.idempotencyKey)),
             ("createdAt", instant(s.createdAtMs)), ("updatedAt", instant(s.updatedAtMs)),
@@ -114,6 +123,12 @@ enum Render {
         if !s.seriesID.isEmpty { lines.append("series:        \(s.seriesID)") }
         if let l = s.lease { lines.append("lease:         \(l.owner) until \(text(l.expiresAtMs))") }
         if !s.failureReason.isEmpty { lines.append("failure:       \(s.failureReason)") }
+        for r in s.results {
+            lines.append("result:        \(r.platform) \(r.success ? "published \(r.publishedURL)" : "failed: \(r.error)")")
+        }
+        for a in s.attempts {
+            lines.append("attempt \(a.number):     \(name(a.outcome, prefix: "ATTEMPT_OUTCOME_")) by \(a.workerID) at \(text(a.startedAtMs))\(a.error.isEmpty ? "" : " — \(a.error)")")
+        }
         if !s.notes.isEmpty { lines.append("notes:         \(s.notes)") }
         return lines.joined(separator: "\n")
     }
