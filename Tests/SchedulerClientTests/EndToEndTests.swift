@@ -5,7 +5,7 @@ import SchedulingCore
 import Testing
 import WireProtocol
 
-@Suite("End to end: client → TLS → server → store")
+@Suite("End to end: client → TLS → server → store", .timeLimit(.minutes(3)))
 struct EndToEndTests {
     @Test("every method of the service answers over TLS")
     func everyMethod() async throws {

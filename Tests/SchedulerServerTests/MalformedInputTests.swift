@@ -28,7 +28,7 @@ final class RawPeer: ConnectionDelegate, @unchecked Sendable {
     }
 }
 
-@Suite("Malformed input ends one connection, not the server")
+@Suite("Malformed input ends one connection, not the server", .timeLimit(.minutes(3)))
 struct MalformedInputTests {
     static let cases: [(String, [UInt8])] = [
         ("length 0", [0, 0, 0, 0]),

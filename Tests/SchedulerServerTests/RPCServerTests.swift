@@ -8,7 +8,7 @@ import Testing
 import Transport
 import WireProtocol
 
-@Suite("RPC server over TLS on loopback")
+@Suite("RPC server over TLS on loopback", .timeLimit(.minutes(3)))
 struct RPCServerTests {
     @Test("100 concurrent calls on one connection, matched by call id")
     func multiplexed() async throws {
@@ -171,7 +171,14 @@ struct RPCServerTests {
         let channel = try await h.channel()
         let auth = [MetadataEntry].bearer(h.adminToken)
         let calls = (0..<10).map { _ in Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(200), metadata: auth) } }
-        while started.value.load(ordering: .relaxed) < 10 { try await Task.sleep(for: .milliseconds(5)) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while started.value.load(ordering: .relaxed) < 10 {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the 10 slow calls did not all start within 30 s")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
         let abandoned = await h.server.drain(timeoutMilliseconds: 5000)
         #expect(abandoned == 0)
         for c in calls { #expect(try await c.value.code == .ok) }

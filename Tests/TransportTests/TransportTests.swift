@@ -59,7 +59,7 @@ extension AsyncStream where Element == Recorder.Event {
     }
 }
 
-@Suite("Transport over loopback")
+@Suite("Transport over loopback", .timeLimit(.minutes(3)))
 struct TransportTests {
     @Test("echo over TLS on IPv4 and IPv6", arguments: ["127.0.0.1", "::1"])
     func echo(_ host: String) async throws {

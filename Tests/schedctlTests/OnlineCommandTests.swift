@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Testing
 
-@Suite("schedctl online commands against a real server")
+@Suite("schedctl online commands against a real server", .timeLimit(.minutes(3)))
 struct OnlineCommandTests {
     @Test("every subcommand succeeds in a worker's and an operator's day")
     func everySubcommand() async throws {

@@ -72,7 +72,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 }
 
-@Suite("schedulerd as a process: dev mode, SIGHUP, SIGTERM")
+@Suite("schedulerd as a process: dev mode, SIGHUP, SIGTERM", .timeLimit(.minutes(3)))
 struct ServerProcessTests {
     @Test("SIGHUP reloads certificates with a connection open; SIGTERM drains calls in flight and loses none")
     func signals() async throws {
