@@ -88,6 +88,7 @@ let package = Package(
                 "SchedulingCore",
                 "ScheduleStore",
                 "SQLite",
+                "SchedulerClient", "WireProtocol", "TLS", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

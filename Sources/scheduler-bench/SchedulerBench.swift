@@ -9,7 +9,7 @@ struct SchedulerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheduler-bench",
         abstract: "Benchmarks of the scheduler's components (build with -c release).",
-        subcommands: [StoreBench.self, CoreBench.self])
+        subcommands: [StoreBench.self, CoreBench.self, RPCBench.self])
 }
 
 /// `scheduler-bench store SCENARIO [--json]`.

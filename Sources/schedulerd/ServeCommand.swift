@@ -36,6 +36,13 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: formatValue, logLevel: logLevelValue) }
         let logger = Logger(label: "schedulerd")
 
+        // Each connection is a descriptor: raise the soft limit to the hard one (logged below).
+        var files = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+            files.rlim_cur = files.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &files)
+        }
+
         let listenText = setting(listen, "SCHEDULER_LISTEN", default: "127.0.0.1:7443")!
         let address: SocketAddress
         do { address = try SocketAddress.parse(listenText) } catch { fail("--listen: \(error)", code: 2) }
@@ -107,7 +114,7 @@ struct Serve: AsyncParsableCommand {
         engineConfig.intervalMilliseconds = fileConfig.maintenanceIntervalMilliseconds ?? 1000
         let engine = MaintenanceEngine(store: store, configuration: engineConfig, logger: logger)
         engine.start()
-        logger.info("serving", metadata: ["db": "\(dbPath)", "mtls": "\(clientCAFile != nil)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
+        logger.info("serving", metadata: ["db": "\(dbPath)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
 
         // Signals: SIGHUP reloads certificates; SIGTERM/SIGINT drain and exit.
         let signals = SignalWaiter()

@@ -1,0 +1,316 @@
+import ArgumentParser
+import Foundation
+import SchedulerClient
+import SchedulingCore
+import Synchronization
+import TLS
+import Transport
+import WireProtocol
+
+/// `scheduler-bench rpc SCENARIO`: drives a running schedulerd over TLS.
+struct RPCBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rpc",
+        abstract: "Load a running schedulerd over TLS: enqueue, cycle, validate, mixed, connections.",
+        discussion: """
+            scheduler-bench rpc enqueue --server 127.0.0.1:7443 --ca .scheduler/ca.pem --token "$(cat .scheduler/admin.token)" --json
+            Scenarios: enqueue (validated, distinct times and platforms), cycle (dequeue → start → complete over a
+            pre-filled backlog), validate (auto-resolve against a filled project), mixed (70 % enqueue, 20 % cycle,
+            10 % reads), connections (N idle TLS connections; RSS growth per connection with --server-pid).
+            The token must be an admin token (the scenarios use several projects).
+            """)
+
+    @Argument(help: "enqueue | cycle | validate | mixed | connections") var scenario: String
+    @Option(help: "Server HOST:PORT.") var server: String = "127.0.0.1:7443"
+    @Option(help: "CA certificate (PEM) of the server.") var ca: String?
+    @Option(help: "Admin bearer token.") var token: String?
+    @Option(help: "TLS connections.") var connections: Int = 4
+    @Option(help: "Calls in flight per connection.") var inFlight: Int = 4
+    @Option(help: "Seconds of load (bounded).") var duration: Double = 10
+    @Option(help: "Items pre-filled for cycle, validate and mixed.") var backlog: Int = 20_000
+    @Option(help: "The server's pid, to report its CPU time and RSS.") var serverPid: Int32?
+    @Option(help: "Prefix of the projects the run creates (a fresh one per run keeps runs independent).") var projectPrefix: String = "bench-\(getpid())"
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard ["enqueue", "cycle", "validate", "mixed", "connections"].contains(scenario) else {
+            throw ValidationError("scenario: expected enqueue, cycle, validate, mixed or connections")
+        }
+        guard (1...20_000).contains(connections) else { throw ValidationError("--connections: 1…20000") }
+        guard (1...256).contains(inFlight) else { throw ValidationError("--in-flight: 1…256") }
+        guard duration > 0, duration <= 600 else { throw ValidationError("--duration: 0…600 seconds") }
+        guard (0...1_000_000).contains(backlog) else { throw ValidationError("--backlog: 0…1000000") }
+    }
+
+    func run() async throws {
+        let before = ProcessSample(pid: serverPid)
+        let result: RPCResult
+        switch scenario {
+        case "connections": result = try await idleConnections()
+        default: result = try await load()
+        }
+        let after = ProcessSample(pid: serverPid)
+        var r = result
+        if let b = before, let a = after {
+            r.extra.append(("server_cpu_s", a.cpuSeconds - b.cpuSeconds))
+            r.extra.append(("server_rss_kb", Double(a.rssKB)))
+            if scenario == "connections" {
+                r.extra.append(("rss_kb_per_connection", Double(a.rssKB - b.rssKB) / Double(max(1, Int(r.calls)))))
+            }
+        }
+        print(json ? r.json : r.text)
+    }
+
+    // MARK: Load scenarios
+
+    func makeClient() throws -> SchedulerClient {
+        var config = SchedulerClientConfiguration(address: server, caFile: ca, token: token)
+        config.connections = connections
+        config.defaultTimeout = .seconds(30)
+        config.retry.maxAttempts = 1
+        return try SchedulerClient(configuration: config)
+    }
+
+    /// Distinct, conflict-light times: one project gets at most one item a minute (the resource rule
+    /// allows 5 in ±2.5 min); platforms rotate so no platform nears its hourly limit.
+    static let platforms = ["TWITTER", "LINKEDIN", "FACEBOOK", "WORDPRESS", "GHOST"]
+
+    func enqueueRequest(project: String, slot: Int, base: Instant) -> SchedulerV1.EnqueueRequest {
+        var r = SchedulerV1.EnqueueRequest(projectID: project, contentID: "c\(slot)", platforms: [Self.platforms[slot % 5]])
+        r.scheduledForMs = base.adding(seconds: Int64(slot) * 61).unixMilliseconds
+        r.idempotencyKey = "\(project)-\(slot)"
+        return r
+    }
+
+    /// Fills `count` due items over `projects` projects (at most ~1,400 per project fit in the 24 h
+    /// expiry window at one a minute).
+    func prefillDue(_ client: SchedulerClient, count: Int, projects: Int) async throws {
+        let now = SystemClock().now()
+        let perProject = (count + projects - 1) / projects
+        let base = now.adding(seconds: -Int64(perProject) * 61 - 60)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<min(64, count) {
+                group.addTask {
+                    var i = w
+                    while i < count {
+                        let project = "\(projectPrefix)-\(i % projects)"
+                        _ = try await client.enqueue(enqueueRequest(project: project, slot: i / projects, base: base))
+                        i += 64
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func load() async throws -> RPCResult {
+        let client = try makeClient()
+        let workers = connections * inFlight
+        let projectsForCycle = max(1, min(100, (backlog + 1_399) / 1_400))
+        if scenario == "cycle" || scenario == "mixed" {
+            try await prefillDue(client, count: backlog, projects: projectsForCycle)
+        }
+        if scenario == "validate" {
+            // A project of `backlog` schedules a minute apart, in the future.
+            let base = SystemClock().now().adding(seconds: 86_400 * 3)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<64 {
+                    group.addTask {
+                        var i = w
+                        while i < backlog {
+                            _ = try await client.enqueue(enqueueRequest(project: "\(projectPrefix)-v", slot: i, base: base))
+                            i += 64
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let counter = Counters()
+        let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
+        let started = ContinuousClock.now
+        let base = SystemClock().now().adding(seconds: 86_400 * 30)
+        let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
+            for w in 0..<workers {
+                group.addTask { [scenario, projectPrefix, backlog] in
+                    var lat = Latencies()
+                    var n = 0
+                    while ContinuousClock.now < deadline {
+                        let op: String
+                        switch scenario {
+                        case "mixed":
+                            let r = (w * 7 + n * 13) % 10
+                            op = r < 7 ? "enqueue" : (r < 9 ? "cycle" : "read")
+                        default: op = scenario
+                        }
+                        let t0 = ContinuousClock.now
+                        var ok = true
+                        do {
+                            switch op {
+                            case "enqueue":
+                                // Each worker has its own project: one schedule a minute per project.
+                                _ = try await client.enqueue(enqueueRequest(project: "\(projectPrefix)-e\(w)", slot: n, base: base))
+                            case "cycle":
+                                let project = "\(projectPrefix)-\(w % projectsForCycle)"
+                                let items = try await client.dequeue(SchedulerV1.DequeueRequest(projectID: project, limit: 1, leaseSeconds: 60, workerID: "bench-\(w)")).items
+                                if let item = items.first {
+                                    _ = try await client.start(SchedulerV1.StartRequest(projectID: project, scheduleID: item.schedule.id, leaseToken: item.leaseToken))
+                                    _ = try await client.complete(SchedulerV1.CompleteRequest(projectID: project, scheduleID: item.schedule.id, leaseToken: item.leaseToken))
+                                } else {
+                                    counter.empty.add(1, ordering: .relaxed)
+                                    ok = false
+                                }
+                            case "validate":
+                                var v = SchedulerV1.ValidateRequest(projectID: "\(projectPrefix)-v", platforms: [Self.platforms[n % 5]])
+                                let slot = (w * 7919 + n * 104_729) % max(1, backlog)
+                                v.scheduledForMs = SystemClock().now().adding(seconds: 86_400 * 3 + Int64(slot) * 61).unixMilliseconds
+                                v.autoResolve = true
+                                _ = try await client.validate(v)
+                            default:  // read
+                                var l = SchedulerV1.ListRequest(projectID: "\(projectPrefix)-\(w % projectsForCycle)")
+                                l.limit = 20
+                                _ = try await client.list(l)
+                            }
+                        } catch {
+                            counter.errors.add(1, ordering: .relaxed)
+                            ok = false
+                        }
+                        if ok {
+                            let d = ContinuousClock.now - t0
+                            lat.add(Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12)
+                        }
+                        n += 1
+                    }
+                    return lat
+                }
+            }
+            var all = Latencies()
+            for try await l in group { all.merge(l) }
+            return all
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var r = RPCResult(
+            scenario: scenario, calls: Double(latencies.samples.count), seconds: seconds, latencies: latencies,
+            errors: counter.errors.load(ordering: .relaxed))
+        if scenario == "cycle" || scenario == "mixed" { r.extra.append(("empty_dequeues", Double(counter.empty.load(ordering: .relaxed)))) }
+        r.extra.append(("connections", Double(connections)))
+        r.extra.append(("in_flight", Double(inFlight)))
+        client.close()
+        return r
+    }
+
+    // MARK: Idle connections
+
+    func idleConnections() async throws -> RPCResult {
+        let address = try SocketAddress.parse(server)
+        let tls = TLSConfiguration.client(trustRootsFile: ca, serverName: address.host, alpnProtocols: [])
+        let loop = try EventLoop(name: "bench-idle")
+        loop.start()
+        defer { loop.shutdown() }
+        var channels: [RPCChannel] = []
+        var latencies = Latencies()
+        var errors = 0
+        let started = ContinuousClock.now
+        let deadline = started + .milliseconds(Int64(duration * 1000))
+        while channels.count < connections && ContinuousClock.now < deadline {
+            let t0 = ContinuousClock.now
+            do {
+                channels.append(try await RPCChannel.connect(to: address, tls: tls, loop: loop))
+                let d = ContinuousClock.now - t0
+                latencies.add(Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12)
+            } catch {
+                errors += 1
+                if errors > 100 { break }
+            }
+        }
+        // Every connection is still usable: a health call on a sample of them.
+        var healthy = 0
+        for c in channels.enumerated() where c.offset % max(1, channels.count / 50) == 0 {
+            let r = try? await c.element.call(method: SchedulerV1.Scheduler.Health.path, payload: SchedulerV1.HealthRequest().serializedBytes())
+            if r?.code == .ok { healthy += 1 }
+        }
+        let elapsed = ContinuousClock.now - started
+        var r = RPCResult(
+            scenario: "connections", calls: Double(channels.count),
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, latencies: latencies,
+            errors: errors)
+        r.extra.append(("connections_held", Double(channels.count)))
+        r.extra.append(("sampled_healthy", Double(healthy)))
+        // Let the server settle before the RSS sample (it is taken after return).
+        try await Task.sleep(for: .milliseconds(500))
+        let sample = ProcessSample(pid: serverPid)
+        if let s = sample { r.extra.append(("server_rss_kb_with_connections", Double(s.rssKB))) }
+        for c in channels { c.abort() }
+        return r
+    }
+}
+
+final class Counters: Sendable {
+    let errors = Atomic<Int>(0)
+    let empty = Atomic<Int>(0)
+}
+
+/// One benchmark's outcome: throughput and latency percentiles in microseconds.
+struct RPCResult {
+    var scenario: String
+    var calls: Double
+    var seconds: Double
+    var latencies: Latencies
+    var errors: Int
+    var extra: [(String, Double)] = []
+
+    var opsPerSecond: Double { seconds > 0 ? calls / seconds : 0 }
+
+    var json: String {
+        let sorted = Latencies(samples: latencies.samples.sorted())
+        var fields = [
+            "\"scenario\":\"\(scenario)\"", "\"ops_per_sec\":\(Int(opsPerSecond.rounded()))", "\"calls\":\(Int(calls))",
+            "\"errors\":\(errors)", "\"p50_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.5)))",
+            "\"p90_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.9)))", "\"p99_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.99)))",
+            "\"p999_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.999)))", "\"seconds\":\(BenchResult.fmt(seconds))",
+        ]
+        for (k, v) in extra { fields.append("\"\(k)\":\(BenchResult.fmt(v))") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    var text: String {
+        let sorted = Latencies(samples: latencies.samples.sorted())
+        var t = "scenario   ops/s      p50 µs    p90 µs    p99 µs    p99.9 µs  errors\n"
+        t += String(
+            format: "%-10@ %-10d %-9.0f %-9.0f %-9.0f %-9.0f %d", scenario as NSString, Int(opsPerSecond.rounded()),
+            sorted.sortedPercentile(0.5), sorted.sortedPercentile(0.9), sorted.sortedPercentile(0.99),
+            sorted.sortedPercentile(0.999), errors)
+        for (k, v) in extra { t += "\n  \(k): \(BenchResult.fmt(v))" }
+        return t
+    }
+}
+
+extension Latencies {
+    /// Percentile of already sorted samples (avoids sorting once per percentile).
+    func sortedPercentile(_ p: Double) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        return samples[min(samples.count - 1, Int(Double(samples.count - 1) * p))]
+    }
+}
+
+/// CPU time and RSS of a process, from /proc.
+struct ProcessSample {
+    var cpuSeconds: Double
+    var rssKB: Int
+
+    init?(pid: Int32?) {
+        guard let pid,
+            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        else { return nil }
+        // Fields after the command name (which may contain spaces) start after the last ')'.
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        cpuSeconds = (utime + stime) / ticks
+        rssKB = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+    }
+}
