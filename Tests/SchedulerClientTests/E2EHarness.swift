@@ -60,8 +60,7 @@ final class E2E: @unchecked Sendable {
         store = try ScheduleStore(configuration: config)
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
-        let box = DrainBox()
-        let service = SchedulerService(store: store, dispatch: dispatch, clock: clock, isDraining: { box.draining })
+        let service = SchedulerService(store: store, dispatch: dispatch, clock: clock, isDraining: { false })
         var methods = service.methods()
         let path = SchedulerV1.Scheduler.Enqueue.path
         let real = methods[path]!
@@ -82,10 +81,6 @@ final class E2E: @unchecked Sendable {
         server = rpc
         try rpc.start(address: SocketAddress(host: "127.0.0.1", port: 0))
         engine = MaintenanceEngine(store: store, clock: clock, logger: logger)
-    }
-
-    final class DrainBox: Sendable {
-        var draining: Bool { false }
     }
 
     func client(token: String? = nil, retries: Int = 4) throws -> SchedulerClient {
