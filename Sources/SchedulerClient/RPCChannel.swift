@@ -20,7 +20,16 @@ public final class RPCChannel: Sendable {
     ) async throws -> RPCChannel {
         var config = tls
         config.alpnProtocols = [ALPN.protocolID]
-        let context = try TLSContext(configuration: config)
+        return try await connect(
+            to: address, context: TLSContext(configuration: config), loop: loop, maxFrameSize: maxFrameSize, limits: limits)
+    }
+
+    /// Connects with a prepared TLS context (its ALPN list must be `[ALPN.protocolID]`); reuse one
+    /// context for many connections instead of re-reading certificate files each time.
+    public static func connect(
+        to address: SocketAddress, context: TLSContext, loop: EventLoop, maxFrameSize: Int = Limits.defaultMaxFrameSize,
+        limits: ConnectionLimits = ConnectionLimits()
+    ) async throws -> RPCChannel {
         let handler = ChannelHandler(maxFrameSize: maxFrameSize)
         let connection = try Connection.connect(to: address, context: context, loop: loop, limits: limits) { _ in handler }
         try await handler.waitUntilActive()

@@ -9,6 +9,7 @@ struct QueryPlanTests {
         ("occupancyIDs", HotQueries.occupancyIDs), ("occupancyCount", HotQueries.occupancyCount),
         ("platformCount", HotQueries.platformCount), ("inFlight", HotQueries.inFlight), ("due", HotQueries.due),
         ("expiredLeases", HotQueries.expiredLeases), ("missedWindows", HotQueries.missedWindows),
+        ("dispatchingProjects", ScheduleStore.dispatchingProjectsSQL),
     ]
 
     @Test func everyHotQuerySearchesAnIndexAndNeverScans() async throws {
