@@ -29,6 +29,7 @@ struct RPCBench: AsyncParsableCommand {
     @Option(help: "Seconds of load (bounded).") var duration: Double = 10
     @Option(help: "Items pre-filled for cycle, validate and mixed.") var backlog: Int = 20_000
     @Option(help: "The server's pid, to report its CPU time and RSS.") var serverPid: Int32?
+    @Option(help: "Target calls per second over all workers (paced load; default: as fast as possible).") var rate: Double?
     @Option(help: "Prefix of the projects the run creates (a fresh one per run keeps runs independent).") var projectPrefix: String = "bench-\(getpid())"
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -40,6 +41,7 @@ struct RPCBench: AsyncParsableCommand {
         guard (1...256).contains(inFlight) else { throw ValidationError("--in-flight: 1…256") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration: 0…600 seconds") }
         guard (0...1_000_000).contains(backlog) else { throw ValidationError("--backlog: 0…1000000") }
+        if let rate, !(rate > 0 && rate <= 1_000_000) { throw ValidationError("--rate: 0…1000000 calls per second") }
     }
 
     func run() async throws {
@@ -130,12 +132,19 @@ struct RPCBench: AsyncParsableCommand {
         let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
         let started = ContinuousClock.now
         let base = SystemClock().now().adding(seconds: 86_400 * 30)
+        // Paced load: each worker starts a call every `workers / rate` seconds, staggered.
+        let interval: Duration? = rate.map { .nanoseconds(Int64(Double(workers) / $0 * 1e9)) }
         let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
             for w in 0..<workers {
                 group.addTask { [scenario, projectPrefix, backlog] in
                     var lat = Latencies()
                     var n = 0
+                    var next = ContinuousClock.now + (interval.map { $0 * Double(w) / Double(workers) } ?? .zero)
                     while ContinuousClock.now < deadline {
+                        if let interval {
+                            if next > ContinuousClock.now { try await Task.sleep(until: next, clock: .continuous) }
+                            next += interval
+                        }
                         let op: String
                         switch scenario {
                         case "mixed":
@@ -196,6 +205,7 @@ struct RPCBench: AsyncParsableCommand {
         if scenario == "cycle" || scenario == "mixed" { r.extra.append(("empty_dequeues", Double(counter.empty.load(ordering: .relaxed)))) }
         r.extra.append(("connections", Double(connections)))
         r.extra.append(("in_flight", Double(inFlight)))
+        if let rate { r.extra.append(("target_rate", rate)) }
         client.close()
         return r
     }
