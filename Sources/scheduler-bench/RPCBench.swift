@@ -73,23 +73,23 @@ struct RPCBench: AsyncParsableCommand {
         return try SchedulerClient(configuration: config)
     }
 
-    /// Distinct, conflict-light times: one project gets at most one item a minute (the resource rule
-    /// allows 5 in ±2.5 min); platforms rotate so no platform nears its hourly limit.
+    /// Distinct, conflict-free times, as in the store benchmark: 151 s apart, so a resource window
+    /// (±150 s) holds at most two neighbours and no check warns; platforms rotate.
     static let platforms = ["TWITTER", "LINKEDIN", "FACEBOOK", "WORDPRESS", "GHOST"]
 
     func enqueueRequest(project: String, slot: Int, base: Instant) -> SchedulerV1.EnqueueRequest {
         var r = SchedulerV1.EnqueueRequest(projectID: project, contentID: "c\(slot)", platforms: [Self.platforms[slot % 5]])
-        r.scheduledForMs = base.adding(seconds: Int64(slot) * 61).unixMilliseconds
+        r.scheduledForMs = base.adding(seconds: Int64(slot) * 151).unixMilliseconds
         r.idempotencyKey = "\(project)-\(slot)"
         return r
     }
 
-    /// Fills `count` due items over `projects` projects (at most ~1,400 per project fit in the 24 h
-    /// expiry window at one a minute).
+    /// Fills `count` due items over `projects` projects (at most ~570 per project fit in the 24 h
+    /// expiry window at 151 s apart).
     func prefillDue(_ client: SchedulerClient, count: Int, projects: Int) async throws {
         let now = SystemClock().now()
         let perProject = (count + projects - 1) / projects
-        let base = now.adding(seconds: -Int64(perProject) * 61 - 60)
+        let base = now.adding(seconds: -Int64(perProject) * 151 - 60)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<min(64, count) {
                 group.addTask {
@@ -108,7 +108,7 @@ struct RPCBench: AsyncParsableCommand {
     func load() async throws -> RPCResult {
         let client = try makeClient()
         let workers = connections * inFlight
-        let projectsForCycle = max(1, min(100, (backlog + 1_399) / 1_400))
+        let projectsForCycle = max(1, min(100, (backlog + 549) / 550))
         if scenario == "cycle" || scenario == "mixed" {
             try await prefillDue(client, count: backlog, projects: projectsForCycle)
         }
@@ -172,7 +172,7 @@ struct RPCBench: AsyncParsableCommand {
                             case "validate":
                                 var v = SchedulerV1.ValidateRequest(projectID: "\(projectPrefix)-v", platforms: [Self.platforms[n % 5]])
                                 let slot = (w * 7919 + n * 104_729) % max(1, backlog)
-                                v.scheduledForMs = SystemClock().now().adding(seconds: 86_400 * 3 + Int64(slot) * 61).unixMilliseconds
+                                v.scheduledForMs = SystemClock().now().adding(seconds: 86_400 * 3 + Int64(slot) * 151).unixMilliseconds
                                 v.autoResolve = true
                                 _ = try await client.validate(v)
                             default:  // read
