@@ -52,6 +52,10 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
     private var wantsWritable = false
     private var connecting: Bool
     private var closed = false
+    /// Orderly close in progress: close_notify queued, no more sends; see ``close(error:)``.
+    private var closing = false
+    private var closingError: (any Error)?
+    private var shutdownSent = false
     private var active = false
     private var lastActivity = Sys.monotonicMilliseconds()
     private var handshakeTimer: EventLoop.TimerID?
@@ -80,7 +84,7 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
     /// "TLSv1.3" or "TLSv1.2", once active.
     public var protocolVersion: String { session.protocolVersion }
     /// Whether the handshake completed and the connection is not closed.
-    public var isActive: Bool { active && !closed }
+    public var isActive: Bool { active && !closed && !closing }
     /// Encrypted bytes not yet accepted by the kernel.
     public var pendingOutputBytes: Int { outbound.count - outboundOffset }
 
@@ -105,7 +109,7 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
 
     /// Encrypts and sends application bytes (loop thread). Ignored after close.
     public func send(_ plaintext: [UInt8]) {
-        guard !closed else { return }
+        guard !closed, !closing else { return }
         do {
             try session.write(plaintext: plaintext)
         } catch {
@@ -115,20 +119,52 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
         flush()
     }
 
-    /// Closes the connection: sends TLS close_notify if possible, then closes the socket (loop thread).
+    /// Closes the connection (loop thread). An active connection closes in order: what is queued is
+    /// sent with TLS close_notify, then the write side is shut down and the peer's remaining bytes
+    /// are read and dropped until its EOF (at most 2 s). Closing a socket with unread input makes the
+    /// kernel send RST, which can destroy responses the peer has not read yet.
     public func close(error: (any Error)? = nil) {
-        guard !closed else { return }
-        if active {
-            session.close()
-            flush(final: true)
+        guard !closed, !closing else { return }
+        guard active else {
+            finish(error)
+            return
         }
-        finish(error)
+        closing = true
+        closingError = error
+        session.close()
+        flush()
+        guard !closed else { return }
+        loop.schedule(afterMilliseconds: 2000) { [weak self] in self?.finish(self?.closingError) }
+        shutdownWriteWhenFlushed()
+    }
+
+    private func shutdownWriteWhenFlushed() {
+        guard closing, !closed, !shutdownSent, pendingOutputBytes == 0 else { return }
+        shutdownSent = true
+        _ = Glibc.shutdown(fileDescriptor, Int32(SHUT_WR))
+    }
+
+    /// While closing: read and drop until EOF, then finish.
+    private func discardInput() {
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
+            if n > 0 { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            if n < 0 && errno == EINTR { continue }
+            finish(closingError)
+            return
+        }
     }
 
     // MARK: Selectable
 
     func readable() {
         guard !closed else { return }
+        if closing {
+            discardInput()
+            return
+        }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var gotEOF = false
         while true {
@@ -156,6 +192,11 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
 
     func writable() {
         guard !closed else { return }
+        if closing {
+            flush()
+            shutdownWriteWhenFlushed()
+            return
+        }
         if connecting {
             var err: Int32 = 0
             var len = socklen_t(MemoryLayout<Int32>.size)
