@@ -13,22 +13,8 @@ public final class HealthHTTPServer: Sendable {
     private let stopped = Atomic<Bool>(false)
 
     public init(address: SocketAddress, ready: @escaping @Sendable () -> Bool) throws(IOError) {
-        let family = address.isIPv6 ? AF_INET6 : AF_INET
-        let fd = try Sys.call("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        do {
-            try Sys.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
-            _ = try address.withSockaddr { sa, len throws(IOError) in try Sys.call("bind \(address)") { bind(fd, sa, len) } }
-            _ = try Sys.call("listen") { listen(fd, 64) }
-            var storage = sockaddr_storage()
-            var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            _ = withUnsafeMutablePointer(to: &storage) { p in
-                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-            }
-            localAddress = SocketAddress(storage: storage) ?? address
-        } catch {
-            Sys.close(fd)
-            throw error
-        }
+        let (fd, local) = try address.listeningSocket(nonBlocking: false, backlog: 64)
+        localAddress = local
         self.fd = fd
         self.ready = ready
         let box = Unmanaged.passRetained(self)

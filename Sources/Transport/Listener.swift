@@ -37,29 +37,8 @@ public final class Listener: Selectable, @unchecked Sendable {
         limits: ConnectionLimits = ConnectionLimits(), maxConnections: Int = 10_000, backlog: Int32 = 1024,
         makeDelegate: @escaping @Sendable (Connection) -> ConnectionDelegate
     ) throws(IOError) {
-        let family = address.isIPv6 ? AF_INET6 : AF_INET
-        let fd = try Sys.call("socket") {
-            socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        }
-        do {
-            try Sys.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
-            if address.isIPv6 { try Sys.setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
-            _ = try address.withSockaddr { sa, len throws(IOError) in
-                try Sys.call("bind \(address)") { bind(fd, sa, len) }
-            }
-            _ = try Sys.call("listen") { listen(fd, backlog) }
-            var storage = sockaddr_storage()
-            var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            _ = try withUnsafeMutablePointer(to: &storage) { p throws(IOError) in
-                try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp throws(IOError) in
-                    try Sys.call("getsockname") { getsockname(fd, sp, &len) }
-                }
-            }
-            self.localAddress = SocketAddress(storage: storage) ?? address
-        } catch {
-            Sys.close(fd)
-            throw error
-        }
+        let (fd, local) = try address.listeningSocket(nonBlocking: true, backlog: backlog)
+        self.localAddress = local
         self.fileDescriptor = fd
         self.group = group
         self.acceptLoop = group.loops[0]

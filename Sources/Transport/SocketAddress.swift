@@ -106,3 +106,30 @@ public struct AddressError: Error, Hashable, Sendable, CustomStringConvertible {
     public var reason: String
     public var description: String { "\"\(text)\": \(reason)" }
 }
+
+extension SocketAddress {
+    /// A bound, listening TCP socket (SO_REUSEADDR; IPv6 sockets are IPv6-only) and the address it
+    /// got (the real port when 0 was asked for). The caller owns the descriptor.
+    func listeningSocket(nonBlocking: Bool, backlog: Int32) throws(IOError) -> (fd: Int32, local: SocketAddress) {
+        var type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        if nonBlocking { type |= Int32(SOCK_NONBLOCK.rawValue) }
+        let fd = try Sys.call("socket") { socket(isIPv6 ? AF_INET6 : AF_INET, type, 0) }
+        do {
+            try Sys.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+            if isIPv6 { try Sys.setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
+            _ = try withSockaddr { sa, len throws(IOError) in try Sys.call("bind \(self)") { bind(fd, sa, len) } }
+            _ = try Sys.call("listen") { listen(fd, backlog) }
+            var storage = sockaddr_storage()
+            var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            _ = try withUnsafeMutablePointer(to: &storage) { p throws(IOError) in
+                try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp throws(IOError) in
+                    try Sys.call("getsockname") { getsockname(fd, sp, &len) }
+                }
+            }
+            return (fd, SocketAddress(storage: storage) ?? self)
+        } catch {
+            Sys.close(fd)
+            throw error
+        }
+    }
+}
