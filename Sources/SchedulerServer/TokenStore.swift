@@ -49,7 +49,7 @@ public final class TokenStore: Sendable {
         for p in projects where p.isEmpty || p.utf8.count > 128 {
             throw TokenStoreError("project \"\(p)\": must be 1…128 bytes")
         }
-        let id = "tok_" + Self.hex(Crypto.randomBytes(6))
+        let id = "tok_" + Crypto.hex(Crypto.randomBytes(6))
         let token = "st_\(id.dropFirst(4))_" + Self.base64url(Crypto.randomBytes(32))
         let record = Record(
             id: id, sha256: Crypto.sha256Hex(token), projects: projects.sorted(), admin: admin,
@@ -143,13 +143,6 @@ public final class TokenStore: Sendable {
         }
         guard rename(tmp, path) == 0 else { throw TokenStoreError("cannot replace \(path): \(String(cString: strerror(errno)))") }
         invalidate()
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { b in
-            let s = String(b, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
     }
 
     static func base64url(_ bytes: [UInt8]) -> String {
