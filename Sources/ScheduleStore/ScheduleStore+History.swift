@@ -16,11 +16,10 @@ public struct AttemptRecord: Sendable, Hashable {
 }
 
 extension ScheduleStore {
-    /// The attempts of a schedule, oldest first, with their per-platform results.
-    /// NOT_FOUND when the schedule does not exist in the project.
+    /// The attempts of a schedule, oldest first, with their per-platform results; empty for a
+    /// schedule with no attempts or none in the project (call ``get(projectID:scheduleID:)`` for NOT_FOUND).
     public func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord] {
-        _ = try await get(projectID: projectID, scheduleID: scheduleID)
-        return try await readers.read { db in
+        try await readers.read { db in
             let a = try db.cached(
                 """
                 SELECT attempt, worker_id, idempotency_key, dequeued_at, started_at, ended_at, outcome, error
