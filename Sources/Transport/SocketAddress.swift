@@ -1,6 +1,5 @@
-#if canImport(Glibc)
+internal import CLinux
 import Glibc
-#endif
 
 /// An IPv4 or IPv6 address and port.
 public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
@@ -114,7 +113,7 @@ extension SocketAddress {
         var type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         if nonBlocking { type |= Int32(SOCK_NONBLOCK.rawValue) }
         let fd = try Sys.call("socket") { socket(isIPv6 ? AF_INET6 : AF_INET, type, 0) }
-        do {
+        do throws(IOError) {
             try Sys.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
             if isIPv6 { try Sys.setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
             _ = try withSockaddr { sa, len throws(IOError) in try Sys.call("bind \(self)") { bind(fd, sa, len) } }
