@@ -91,6 +91,9 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
     /// Registers with the loop and starts the timers (loop thread).
     func start(delegate: ConnectionDelegate) {
         self.delegate = delegate
+        // A connecting socket waits for EPOLLOUT; `flush` drops that interest once nothing is
+        // pending. Left registered, level-triggered EPOLLOUT would wake the loop on every pass.
+        wantsWritable = connecting
         do {
             try loop.register(self, writable: connecting)
         } catch {

@@ -19,7 +19,7 @@ protocol Selectable: AnyObject {
 public final class EventLoop: @unchecked Sendable {
     // @unchecked Sendable: `registrations`, `timers` and `nextTimerID` are only touched on the loop
     // thread (checked by `assertInLoop`); `tasks` is behind a Mutex; epfd/wakeFD are immutable.
-    private let epfd: Int32
+    let epfd: Int32
     private let wakeFD: Int32
     private let tasks = Mutex<[@Sendable () -> Void]>([])
     private var registrations: [Int32: Selectable] = [:]

@@ -3,7 +3,7 @@ import Synchronization
 import TLS
 import TestSupport
 import Testing
-import Transport
+@testable import Transport
 
 typealias PKI = TestPKI
 
@@ -59,6 +59,18 @@ extension AsyncStream where Element == Recorder.Event {
     }
 }
 
+/// The event mask `loop` has registered for `fd`, read from the kernel (/proc/self/fdinfo of the
+/// epoll descriptor: lines "tfd: <fd> events: <hex mask> …").
+func epollEvents(loop: EventLoop, fd: Int32) -> UInt32? {
+    guard let info = try? String(contentsOfFile: "/proc/self/fdinfo/\(loop.epfd)", encoding: .utf8) else { return nil }
+    for line in info.split(separator: "\n") where line.hasPrefix("tfd:") {
+        let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard f.count >= 4, f[1] == "\(fd)", f[2] == "events:" else { continue }
+        return UInt32(f[3], radix: 16)
+    }
+    return nil
+}
+
 @Suite("Transport over loopback", .timeLimit(.minutes(3)))
 struct TransportTests {
     @Test("echo over TLS on IPv4 and IPv6", arguments: ["127.0.0.1", "::1"])
@@ -81,6 +93,13 @@ struct TransportTests {
             if case .data(let d) = e { received += d }
         }
         #expect(received == payload)
+        // Everything was sent, so the client's socket is no longer registered for EPOLLOUT: being
+        // level-triggered (0x004 = EPOLLOUT), it would wake the loop on every pass (it once stayed
+        // registered from the connect on).
+        let events = await withCheckedContinuation { c in
+            client.loop.execute { c.resume(returning: epollEvents(loop: client.loop, fd: client.fileDescriptor)) }
+        }
+        #expect(events.map { $0 & 0x004 } == 0, "registered events \(String(describing: events))")
         client.loop.execute { client.close() }
         #expect(await iterator.next() == .closed(nil))
     }
