@@ -1,6 +1,8 @@
 #ifndef CSQLITE_SHIM_H
 #define CSQLITE_SHIM_H
 #include <sqlite3.h>
+#include <stdint.h>
+#include <time.h>
 
 /// SQLITE_TRANSIENT is a macro casting -1 to a function pointer; Swift cannot import it.
 static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
@@ -10,5 +12,22 @@ static inline sqlite3_destructor_type csqlite_static(void) { return SQLITE_STATI
 /// sqlite3_config is variadic; Swift cannot call it. Turns off the global memory statistics,
 /// whose mutex every allocation takes. Must run before the library initializes (first open).
 static inline int csqlite_disable_memstatus(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
+/// A busy handler that retries every 100 µs for the first 2 ms, then every 1 ms, until the
+/// timeout (milliseconds, passed as the context pointer's value). SQLite's own busy timeout backs
+/// off in steps of up to 100 ms, so a lock held for 5 ms could stall its waiter for 100 ms.
+static inline int csqlite_fine_busy(void *context, int count) {
+    long timeout_us = (long)(intptr_t)context * 1000L;
+    long waited_us = count < 20 ? (long)count * 100L : 2000L + (long)(count - 20) * 1000L;
+    if (waited_us >= timeout_us) return 0;
+    struct timespec ts = { 0, count < 20 ? 100000L : 1000000L };
+    nanosleep(&ts, 0);
+    return 1;
+}
+
+static inline int csqlite_set_fine_busy_timeout(sqlite3 *db, int milliseconds) {
+    if (milliseconds <= 0) return sqlite3_busy_handler(db, 0, 0);
+    return sqlite3_busy_handler(db, csqlite_fine_busy, (void *)(intptr_t)milliseconds);
+}
 
 #endif

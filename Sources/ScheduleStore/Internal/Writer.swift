@@ -59,6 +59,7 @@ final class Writer: Sendable {
                             PRAGMA cache_size = -\(config.cacheSizeKiB);
                             PRAGMA temp_store = MEMORY;
                             PRAGMA wal_autocheckpoint = 0;
+                            PRAGMA journal_size_limit = 134217728;
                             """)
                         try db.migrate(Schema.migrations)
                         if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
