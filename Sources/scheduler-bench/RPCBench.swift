@@ -128,6 +128,12 @@ struct RPCBench: AsyncParsableCommand {
                 try await group.waitForAll()
             }
         }
+        // Warm-up, untimed: open every pooled connection (TLS handshake, token check) so the
+        // figures describe steady state; `connections` measures connection setup on its own.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<(2 * connections) { group.addTask { _ = try await client.health() } }
+            try await group.waitForAll()
+        }
         let counter = Counters()
         let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
         let started = ContinuousClock.now

@@ -15,11 +15,12 @@ enum Scenarios {
         return try ScheduleStore(configuration: c)
     }
 
-    /// 64 concurrent callers enqueue `count` schedules with full validation; no conflicts block.
+    /// Concurrent callers (64 unless told) enqueue `count` schedules with full validation; no
+    /// conflicts block.
     static func enqueue(_ o: BenchOptions) async throws -> BenchResult {
         let store = try open(o)
         defer { store.close() }
-        let callers = 64
+        let callers = max(1, o.callers)
         let per = o.count / callers
         let start = monotonicMicros()
         let lat = try await withThrowingTaskGroup(of: Latencies.self) { group in

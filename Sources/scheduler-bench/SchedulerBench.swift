@@ -33,6 +33,14 @@ struct StoreBench: AsyncParsableCommand {
     @Flag(help: "synchronous=FULL instead of NORMAL.")
     var full = false
 
+    @Option(help: "Concurrent callers for enqueue.")
+    var callers: Int = 64
+
+    mutating func validate() throws {
+        guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
+        guard count >= callers else { throw ValidationError("--count must be at least --callers") }
+    }
+
     mutating func run() async throws {
         if scenario == "crash-writer" {
             // Hidden: the child process of the crash test.
@@ -47,7 +55,7 @@ struct StoreBench: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             let path = db ?? dir.appendingPathComponent("bench.sqlite").path
-            let options = BenchOptions(path: path, count: count, full: full)
+            let options = BenchOptions(path: path, count: count, full: full, callers: callers)
             let result: BenchResult
             switch name {
             case "enqueue": result = try await Scenarios.enqueue(options)
@@ -65,6 +73,7 @@ struct BenchOptions {
     var path: String
     var count: Int
     var full: Bool
+    var callers = 64
 }
 
 struct BenchResult {
