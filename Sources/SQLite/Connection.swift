@@ -26,7 +26,8 @@ public final class Connection {
         case exclusive = "EXCLUSIVE"
     }
 
-    private var handle: OpaquePointer?
+    /// The sqlite3 handle; nil once closed. Internal so extensions in this module can reach it.
+    var handle: OpaquePointer?
 
     /// Library-wide settings, applied once before the first connection initializes SQLite.
     /// Memory statistics are off: nothing reads them, and their global mutex is taken on every

@@ -17,13 +17,15 @@ public final class ScheduleStore: Sendable {
     public let configuration: StoreConfiguration
     private let writer: Writer
     let readers: Readers
+    /// The conflict checks' in-memory view, shared by the writer and `checkConflicts`.
+    let occupancy = OccupancyIndex()
     private let closed = Mutex(false)
 
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
         self.configuration = configuration
         do {
-            writer = try Writer(config: configuration)
+            writer = try Writer(config: configuration, occupancy: occupancy)
         } catch {
             throw StoreError.wrap(error)
         }
@@ -345,15 +347,16 @@ public final class ScheduleStore: Sendable {
         platforms: [String], autoResolve: Bool = false
     ) async throws(StoreError) -> ConflictChecker.Validation {
         let config = configuration
+        let occupancy = self.occupancy
         return try await readers.read { db in
-            let state = WriterState(db: db, config: config)
+            let state = WriterState(db: db, config: config, occupancy: occupancy)
             let zone = try state.zone(timeZone)
             let names = try state.platforms(platforms, project: projectID)
             let (t, _) = try state.resolve(time, in: zone)
             let proposal = ConflictChecker.Proposal(
                 project: projectID, scheduleID: scheduleID, time: t, platforms: names, zone: zone)
             return try state.checker(for: projectID).validate(
-                proposal, autoResolve: autoResolve, in: SQLOccupancy(db: db))
+                proposal, autoResolve: autoResolve, in: occupancy)
         }
     }
 }

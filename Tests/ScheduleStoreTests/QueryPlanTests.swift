@@ -6,8 +6,7 @@ import Testing
 @Suite("Schema: hot queries search indexes, settings")
 struct QueryPlanTests {
     static let hot: [(String, String)] = [
-        ("occupancyIDs", HotQueries.occupancyIDs), ("occupancyCount", HotQueries.occupancyCount),
-        ("platformCount", HotQueries.platformCount), ("inFlight", HotQueries.inFlight), ("due", HotQueries.due),
+        ("inFlight", HotQueries.inFlight), ("due", HotQueries.due),
         ("expiredLeases", HotQueries.expiredLeases), ("missedWindows", HotQueries.missedWindows),
         ("dispatchingProjects", ScheduleStore.dispatchingProjectsSQL),
     ]

@@ -1,23 +1,5 @@
 /// The SQL of the hot paths, named so tests can check each one searches an index (no scans).
 enum HotQueries {
-    static let occupancyIDs = """
-        SELECT id FROM schedules INDEXED BY schedules_occupancy
-         WHERE project_id = ?1 AND scheduled_for BETWEEN ?2 AND ?3 AND \(Schema.occupiesSQL)
-           AND id IS NOT ?4 ORDER BY scheduled_for LIMIT ?5
-        """
-
-    static let occupancyCount = """
-        SELECT count(*) FROM schedules INDEXED BY schedules_occupancy
-         WHERE project_id = ?1 AND scheduled_for BETWEEN ?2 AND ?3 AND \(Schema.occupiesSQL)
-           AND id IS NOT ?4
-        """
-
-    static let platformCount = """
-        SELECT count(*) FROM schedule_platforms INDEXED BY schedule_platforms_rate
-         WHERE project_id = ?1 AND platform = ?2 AND scheduled_for BETWEEN ?3 AND ?4 AND occupies = 1
-           AND schedule_id IS NOT ?5
-        """
-
     static let inFlight = """
         SELECT count(*) FROM schedules INDEXED BY schedules_status
          WHERE project_id = ?1 AND queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > ?2

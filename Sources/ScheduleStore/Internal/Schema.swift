@@ -175,6 +175,14 @@ enum Schema {
                     success_rate        REAL,
                     UNIQUE (project_id, period_start)
                 );
-                """)
+                """),
+        // The conflict counts are answered from memory (OccupancyIndex), so no insert has to
+        // write these two indexes any more.
+        Migration(
+            version: 2, name: "conflict counts in memory",
+            sql: """
+                DROP INDEX schedules_occupancy;
+                DROP INDEX schedule_platforms_rate;
+                """),
     ]
 }

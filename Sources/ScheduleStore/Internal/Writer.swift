@@ -29,7 +29,7 @@ final class Writer: Sendable {
         var error: StoreError?
     }
 
-    init(config: StoreConfiguration) throws {
+    init(config: StoreConfiguration, occupancy: OccupancyIndex) throws {
         maxQueued = config.maxQueuedWrites
         let queue = self.queue
         let responses = self.responses
@@ -63,6 +63,7 @@ final class Writer: Sendable {
                             """)
                         try db.migrate(Schema.migrations)
                         if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
+                        try occupancy.install(on: db)
                     } catch {
                         try? db.close()
                         throw error
@@ -70,7 +71,7 @@ final class Writer: Sendable {
                     return db
                 },
                 loop: { db in
-                    let state = WriterState(db: db, config: config)
+                    let state = WriterState(db: db, config: config, occupancy: occupancy)
                     while let batch = queue.take(max: config.maxBatchSize) {
                         Writer.process(batch[...], state: state, responses: responses)
                     }
@@ -100,9 +101,11 @@ final class Writer: Sendable {
             let job = WriteJob(
                 run: { state in
                     let outcome: Result<T, StoreError>
+                    let mark = state.occupancy.mark()
                     do {
                         outcome = .success(try state.db.savepoint("op") { try body(state) })
                     } catch {
+                        state.occupancy.undo(to: mark)  // the savepoint rolled its rows back
                         outcome = .failure(StoreError.wrap(error))
                     }
                     return { commitError in
@@ -164,6 +167,11 @@ final class Writer: Sendable {
                     commitError = StoreError.sqlite(error)
                     db.rollbackQuietly()
                 }
+            }
+            if commitError == nil {
+                state.occupancy.commit()
+            } else {
+                state.occupancy.undo(to: 0)  // nothing of this batch reached the database
             }
             _ = responses.push(Response(deliveries: deliveries, error: commitError))
         }

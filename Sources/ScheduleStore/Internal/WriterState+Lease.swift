@@ -304,7 +304,7 @@ extension WriterState {
         // their advisory findings are recorded for a person to look at.
         let proposal = ConflictChecker.Proposal(
             project: n.projectID, scheduleID: n.id, time: next, platforms: n.platforms, zone: zone)
-        let found = try checker(for: n.projectID).check(proposal, in: SQLOccupancy(db: db))
+        let found = try checker(for: n.projectID).check(proposal, in: occupancy)
         try recordConflicts(found, schedule: n.id, project: n.projectID)
         return n
     }

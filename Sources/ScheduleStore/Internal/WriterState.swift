@@ -8,13 +8,16 @@ import SchedulingCore
 final class WriterState {
     let db: Connection
     let config: StoreConfiguration
+    /// What the conflict checks count (see ``OccupancyIndex``).
+    let occupancy: OccupancyIndex
     private var checkers: [String: ConflictChecker] = [:]
     /// UPDATE statements by changed-column mask.
     private var updateSQL: [Int: String] = [:]
 
-    init(db: Connection, config: StoreConfiguration) {
+    init(db: Connection, config: StoreConfiguration, occupancy: OccupancyIndex) {
         self.db = db
         self.config = config
+        self.occupancy = occupancy
     }
 
     var now: Instant { config.clock.now() }
@@ -116,7 +119,7 @@ final class WriterState {
     ) throws -> (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict]) {
         let proposal = ConflictChecker.Proposal(
             project: project, scheduleID: excluding, time: time, platforms: platforms, zone: zone)
-        let v = try checker(for: project).validate(proposal, autoResolve: autoResolve, in: SQLOccupancy(db: db))
+        let v = try checker(for: project).validate(proposal, autoResolve: autoResolve, in: occupancy)
         if v.valid { return (time, false, v.conflicts, v.conflicts) }
         if autoResolve, let t = v.suggestedTime {
             return (t, true, v.conflicts + v.suggestedConflicts, v.suggestedConflicts)

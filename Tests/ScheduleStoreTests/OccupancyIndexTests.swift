@@ -1,0 +1,70 @@
+import Foundation
+import SQLite
+@testable import ScheduleStore
+import SchedulingCore
+import Testing
+
+/// The in-memory occupancy index must always equal what the table says occupies a slot.
+@Suite("Occupancy index")
+struct OccupancyIndexTests {
+    /// The index's entries recomputed from the committed table, in `OccupancyIndex.entries()` form.
+    static func fromTable(_ path: String) throws -> [String] {
+        let db = try Connection(path: path, mode: .readOnly)
+        defer { try? db.close() }
+        var out: [String] = []
+        try db.prepare(OccupancyIndex.occupyingRows).forEachRow { r in
+            let (project, id, time) = (r.string(0), r.string(1), r.int64(2))
+            out.append("\(project) \(time) \(id)")
+            for p in r.string(3).split(separator: ",") { out.append("\(project)/\(p) \(time) \(id)") }
+        }
+        return out.sorted()
+    }
+
+    @Test func followsEveryKindOfChangeAndIsRebuiltOnOpen() async throws {
+        let f = try StoreFixture()
+        var ids: [String] = []
+        for i in 0..<40 {
+            let s = try await f.add(i % 2 == 0 ? "p1" : "p2", minutes: Int64(i) * 10, platforms: i % 3 == 0 ? ["twitter", "linkedin"] : ["medium"])
+            ids.append(s.id)
+        }
+        #expect(f.store.occupancy.entries() == (try Self.fromTable(f.path)))
+        #expect(f.store.occupancy.entries().count == 40 + 40 + 14)
+
+        // Moved, re-platformed, cancelled (leaves), batch-cancelled, paused (stays), failed for good.
+        _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: ids[0], time: .instant(t0.adding(seconds: 86_400))))
+        _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: ids[2], platforms: ["facebook", "medium"]))
+        _ = try await f.store.cancel(projectID: "p1", scheduleID: ids[4])
+        #expect(try await f.store.batchCancel(projectID: "p2", scheduleIDs: [ids[1], ids[3]]) == 2)
+        _ = try await f.store.pause(projectID: "p1", scheduleID: ids[6])
+        #expect(f.store.occupancy.entries() == (try Self.fromTable(f.path)))
+
+        // (An operation that fails after writing is undone with its rows: see the full-database
+        // test in DurabilityTests.)
+        let before = f.store.occupancy.entries()
+
+        // Rebuilt from the table when the store opens.
+        try f.reopen()
+        #expect(f.store.occupancy.entries() == before)
+    }
+
+    @Test func aCompletedLeaseAndARetryMoveTheirSlots() async throws {
+        let f = try StoreFixture()
+        let a = try await f.add("p1", minutes: 0)
+        _ = try await f.add("p1", minutes: 10, platforms: ["linkedin"]) { $0.maxRetries = 0 }
+        f.clock.advance(seconds: 3600)
+        let leases = try await f.store.dequeue(DequeueRequest(projectID: "p1", limit: 10, leaseSeconds: 60, workerID: "w"))
+        #expect(leases.count == 2)
+        for l in leases {
+            if l.schedule.id == a.id {
+                _ = try await f.store.fail(projectID: "p1", scheduleID: l.schedule.id, leaseToken: l.token, error: "boom")
+            } else {
+                _ = try await f.store.fail(projectID: "p1", scheduleID: l.schedule.id, leaseToken: l.token, error: "final")
+            }
+        }
+        // The first is back at a later time (retry), the second failed for good and left.
+        let entries = f.store.occupancy.entries()
+        #expect(entries == (try Self.fromTable(f.path)))
+        #expect(entries.count == 2)
+        #expect(!entries.contains { $0.hasPrefix("p1 \(a.scheduledFor.unixMilliseconds) ") })
+    }
+}
