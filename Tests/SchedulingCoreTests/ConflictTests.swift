@@ -28,6 +28,16 @@ struct ConflictTests {
     let t0 = try! Instant.parse(iso8601: "2026-06-10T12:00:00Z")
     let checker = ConflictChecker()
 
+    @Test func platformNamesNormalizeToUpperCaseWithoutSeparators() {
+        #expect(PlatformRateLimits.normalize("twitter") == "TWITTER")
+        #expect(PlatformRateLimits.normalize("dev.to") == "DEVTO")
+        #expect(PlatformRateLimits.normalize(" Linked-In ") == "LINKEDIN")
+        #expect(PlatformRateLimits.normalize("GHOST_2") == "GHOST_2")
+        // Only ASCII letters change case; other characters pass through whole.
+        #expect(PlatformRateLimits.normalize("caf\u{E9}-\u{1F600}") == "CAF\u{E9}\u{1F600}")
+        #expect(PlatformRateLimits.normalize("") == "")
+    }
+
     func proposal(_ platforms: [String] = ["TWITTER"], at t: Instant? = nil, id: String? = nil) -> ConflictChecker.Proposal {
         .init(project: "p", scheduleID: id, time: t ?? t0, platforms: platforms, zone: utc)
     }

@@ -31,9 +31,13 @@ public struct PlatformRateLimits: Sendable, Hashable {
 
     /// Canonical platform name: ASCII upper-case, `-` and `.` removed (`dev.to` → `DEVTO`).
     public static func normalize(_ platform: String) -> String {
-        String(
-            String.UnicodeScalarView(
-                platform.unicodeScalars.filter { $0 != "-" && $0 != "." && $0 != " " }
-                    .map { $0.value >= 97 && $0.value <= 122 ? Unicode.Scalar($0.value - 32)! : $0 }))
+        // Byte-wise: the removed characters and a–z are ASCII, and UTF-8 never uses ASCII byte
+        // values inside a multi-byte sequence, so other characters pass through intact.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(platform.utf8.count)
+        for b in platform.utf8 where b != UInt8(ascii: "-") && b != UInt8(ascii: ".") && b != UInt8(ascii: " ") {
+            bytes.append(b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
