@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLite
 import ScheduleStore
 import SchedulingCore
 
@@ -9,7 +10,7 @@ struct SchedulerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheduler-bench",
         abstract: "Benchmarks of the scheduler's components (build with -c release).",
-        subcommands: [StoreBench.self, CoreBench.self, RPCBench.self])
+        subcommands: [StoreBench.self, CoreBench.self, RPCBench.self, FillCommand.self])
 }
 
 /// `scheduler-bench store SCENARIO [--json]`.
@@ -116,4 +117,46 @@ struct Latencies {
 @inline(__always)
 func monotonicMicros() -> Double {
     Double(DispatchTime.now().uptimeNanoseconds) / 1000
+}
+
+/// `scheduler-bench fill`: writes a large backlog straight into a database file (SQL, in one
+/// transaction), for an `rpc` run against a server started on that file afterwards. Filling a
+/// million schedules over RPC would take longer than the measurement.
+struct FillCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fill",
+        abstract: "Fill a database with a backlog for rpc runs (--prefilled); stop the server first.")
+
+    @Option(help: "Database file (created when missing).") var db: String
+    @Option(help: "Project of the schedules.") var project: String
+    @Option(help: "Schedules due now (in the past, 5 minutes apart, no expiry): the cycle backlog.") var due: Int = 0
+    @Option(help: "Schedules in 2030, a minute apart: rows a dequeue must not look at.") var future: Int = 0
+    @Option(name: .customLong("validate"), help: "Schedules 151 s apart from three days after now, as `rpc validate` lays them out.")
+    var validateLayout: Int = 0
+
+    mutating func validate() throws {
+        for (name, n) in [("due", due), ("future", future), ("validate", validateLayout)] where !(0...5_000_000).contains(n) {
+            throw ValidationError("--\(name): 0…5000000")
+        }
+    }
+
+    mutating func run() throws {
+        let started = Date()
+        try Scenarios.createSchema(db)
+        let conn = try Connection(path: db)
+        defer { try? conn.close() }
+        let now = SystemClock().now().unixMilliseconds
+        // Distinct id ranges per call, so several fills can share a file.
+        let offset = Int(try conn.scalarInt64("SELECT count(*) FROM schedules") ?? 0)
+        try conn.transaction {
+            try Scenarios.fill(conn, project: project, count: due, timeSQL: "\(now) - (n + 1) * 300000", offset: offset)
+            try Scenarios.fill(
+                conn, project: project, count: future, timeSQL: "\(Scenarios.base.unixMilliseconds) + n * 60000",
+                offset: offset + due)
+            try Scenarios.fill(
+                conn, project: project, count: validateLayout, timeSQL: "\(now + 3 * 86_400_000) + n * 151000",
+                offset: offset + due + future)
+        }
+        print("filled \(due + future + validateLayout) schedules into \(db) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
 }
