@@ -17,27 +17,28 @@ extension WireMessage {
     /// - Throws: ``RPCError`` with code INVALID_ARGUMENT: not a valid message, invalid UTF-8,
     ///   or a field that fails validation (the message names the field).
     public init(serializedBytes bytes: some Collection<UInt8>) throws(RPCError) {
-        let root = Self.fieldPathRoot
-        let tree = try ProtoBridge.decode(Array(bytes), messageName: Self.protoMessageName, path: root)
-        try self.init(from: ProtoReader(tree: tree, path: root))
+        let decoded =
+            bytes.withContiguousStorageIfAvailable { ProtoBridge.decode(UnsafeRawBufferPointer($0), as: Self.self) }
+            ?? Array(bytes).withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }
+        self = try decoded.get()
     }
 
     /// The protobuf encoding of this message (deterministic: fields in number order).
     public func serializedBytes() -> [UInt8] {
-        var writer = ProtoWriter()
+        var writer = ProtoWriter(messageName: Self.protoMessageName)
         write(to: &writer)
-        return ProtoBridge.encode(writer.tree, messageName: Self.protoMessageName)
+        return writer.serialize()
     }
+}
 
-    /// The root of field paths in errors: the message name without "Request"/"Response", in
-    /// snake_case ("scheduler.v1.ListConflictsRequest" → "list_conflicts").
-    static var fieldPathRoot: String {
-        var short = Substring(protoMessageName.split(separator: ".").last ?? "")
-        for suffix in ["Request", "Response"] where short.hasSuffix(suffix) && short.count > suffix.count {
-            short = short.dropLast(suffix.count)
-        }
-        return snakeCase(short)
+/// The root of field paths in errors: the message name without "Request"/"Response", in
+/// snake_case ("scheduler.v1.ListConflictsRequest" → "list_conflicts").
+func fieldPathRoot(_ protoMessageName: String) -> String {
+    var short = Substring(protoMessageName.split(separator: ".").last ?? "")
+    for suffix in ["Request", "Response"] where short.hasSuffix(suffix) && short.count > suffix.count {
+        short = short.dropLast(suffix.count)
     }
+    return snakeCase(short)
 }
 
 func snakeCase(_ s: Substring) -> String {

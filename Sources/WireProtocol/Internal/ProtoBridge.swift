@@ -1,11 +1,13 @@
 // The only file that touches protobuf-c and raw pointers.
 //
 // Decoding: protobuf_c_message_unpack parses the bytes (the independent, well-tested wire
-// parser), then the unpacked C struct is walked through its descriptor into a ProtoTree, and
-// freed exactly once (`defer`). Encoding: a C struct is built from a ProtoTree with malloc'd
-// members, packed with protobuf_c_message_pack, and freed with protobuf_c_message_free_unpacked
-// (default allocator = malloc/free, so it releases exactly what was allocated here).
-// Field layout comes from the generated descriptors, so no per-message C code is written by hand.
+// parser); every string in the unpacked C struct is checked for UTF-8; then the typed message
+// reads the fields it wants straight out of the C struct through a ``ProtoReader`` (located by
+// name through the generated descriptor), and the struct is freed exactly once (`defer`).
+// Encoding: a ``ProtoWriter`` fills a C struct with malloc'd members, which is packed with
+// protobuf_c_message_pack and freed with protobuf_c_message_free_unpacked (default allocator =
+// malloc/free, so it releases exactly what was allocated here). Field layout comes from the
+// generated descriptors, so no per-message C code is written by hand.
 internal import CProtobufC
 internal import CSchedulerMessages
 import Synchronization
@@ -20,6 +22,7 @@ import Synchronization
 
 enum ProtoBridge {
     typealias Descriptor = UnsafePointer<ProtobufCMessageDescriptor>
+    typealias Field = UnsafePointer<ProtobufCFieldDescriptor>
 
     /// The message descriptors by full name ("scheduler.v1.Frame"): every message reachable from
     /// Frame and from the Scheduler service's methods.
@@ -75,57 +78,125 @@ enum ProtoBridge {
         return d
     }
 
+    /// The field called `name` (binary search over the descriptor's sorted names), or nil.
+    static func field(_ desc: Descriptor, _ name: String) -> Field? {
+        name.withCString { protobuf_c_message_descriptor_get_field_by_name(desc, $0) }
+    }
+
+    private static func isOneof(_ f: ProtobufCFieldDescriptor) -> Bool {
+        f.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue) != 0
+    }
+
+    /// Whether a singular field's value is set, by protobuf-c's presence rules: a oneof member
+    /// when its case is selected, a proto2-style optional scalar by its flag (not produced by
+    /// proto3 files; kept for completeness), anything else always (zero values are filtered later).
+    private static func isSelected(_ msg: UnsafeRawPointer, _ f: ProtobufCFieldDescriptor) -> Bool {
+        if isOneof(f) { return (msg + Int(f.quantifier_offset)).load(as: UInt32.self) == f.id }
+        if f.label == PROTOBUF_C_LABEL_OPTIONAL, f.type != PROTOBUF_C_TYPE_MESSAGE, f.type != PROTOBUF_C_TYPE_STRING {
+            return (msg + Int(f.quantifier_offset)).load(as: Int32.self) != 0
+        }
+        return true
+    }
+
     // MARK: Decoding
 
-    /// Parses `bytes` as `messageName` and converts it to a tree.
-    static func decode(_ bytes: [UInt8], messageName: String, path: String) throws(RPCError) -> ProtoTree {
+    /// Parses `bytes` as `M`: unpacks with protobuf-c, checks every string is UTF-8, then lets
+    /// `M.init(from:)` read the unpacked struct, which is freed before returning.
+    static func decode<M: WireMessage>(_ bytes: UnsafeRawBufferPointer, as _: M.Type) -> Result<M, RPCError> {
+        let messageName = M.protoMessageName
         let desc = descriptor(messageName)
-        let unpacked: UnsafeMutablePointer<ProtobufCMessage>? = bytes.withUnsafeBufferPointer { buf in
-            protobuf_c_message_unpack(desc, nil, buf.count, buf.baseAddress)
-        }
-        guard let msg = unpacked else {
-            throw RPCError.invalidArgument(field: path, "not a valid \(messageName)")
+        let root = FieldPath.root(messageName: messageName)
+        let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        guard let msg = protobuf_c_message_unpack(desc, nil, bytes.count, data) else {
+            return .failure(RPCError.invalidArgument(field: root.text, "not a valid \(messageName)"))
         }
         liveCMessages.add(1, ordering: .relaxed)
         defer {
             protobuf_c_message_free_unpacked(msg, nil)
             liveCMessages.subtract(1, ordering: .relaxed)
         }
-        return try read(UnsafeRawPointer(msg), desc, path: path)
+        let view = MessageView(base: UnsafeRawPointer(msg), descriptor: desc)
+        if let bad = firstInvalidString(view, path: root) {
+            return .failure(RPCError.invalidArgument(field: bad.text, "not valid UTF-8"))
+        }
+        return Result { () throws(RPCError) in try M(from: ProtoReader(view, path: root)) }
     }
 
-    private static func read(_ msg: UnsafeRawPointer, _ desc: Descriptor, path: String) throws(RPCError) -> ProtoTree {
-        var tree = ProtoTree()
+    /// The path of the first string (in field order, depth first) that is not valid UTF-8.
+    private static func firstInvalidString(_ m: MessageView, path: FieldPath) -> FieldPath? {
+        let desc = m.descriptor
         for i in 0..<Int(desc.pointee.n_fields) {
             let f = desc.pointee.fields[i]
-            let name = String(cString: f.name)
-            let slot = msg + Int(f.offset)
+            guard f.type == PROTOBUF_C_TYPE_STRING || f.type == PROTOBUF_C_TYPE_MESSAGE else { continue }
+            let slot = m.base + Int(f.offset)
             if f.label == PROTOBUF_C_LABEL_REPEATED {
-                let n = (msg + Int(f.quantifier_offset)).load(as: Int.self)
+                let n = (m.base + Int(f.quantifier_offset)).load(as: Int.self)
                 guard n > 0, let array = slot.load(as: UnsafeRawPointer?.self) else { continue }
-                var values: [ProtoValue] = []
-                values.reserveCapacity(n)
                 for j in 0..<n {
-                    let element = array + j * stride(of: f.type)
-                    if let v = try readValue(element, f, path: "\(path).\(name)[\(j)]") { values.append(v) }
+                    let element = array + j * MemoryLayout<UnsafeRawPointer?>.stride
+                    if let bad = firstInvalidString(in: element, f, path: { .element(path, fieldName(f), j) }) {
+                        return bad
+                    }
                 }
-                tree.fields[name] = values
-                continue
+            } else if isSelected(m.base, f) {
+                if let bad = firstInvalidString(in: slot, f, path: { .field(path, fieldName(f)) }) { return bad }
             }
-            let isOneof = f.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue) != 0
-            if isOneof {
-                guard (msg + Int(f.quantifier_offset)).load(as: UInt32.self) == f.id else { continue }
-            } else if f.label == PROTOBUF_C_LABEL_OPTIONAL, f.type != PROTOBUF_C_TYPE_MESSAGE,
-                f.type != PROTOBUF_C_TYPE_STRING
-            {
-                // proto2-style presence flag (not produced by proto3 files; kept for completeness).
-                guard (msg + Int(f.quantifier_offset)).load(as: Int32.self) != 0 else { continue }
-            }
-            guard let v = try readValue(slot, f, path: "\(path).\(name)") else { continue }
-            if f.label == PROTOBUF_C_LABEL_NONE, !isOneof, isZero(v) { continue }
-            tree.fields[name] = [v]
         }
-        return tree
+        return nil
+    }
+
+    /// Checks the string or message whose pointer is stored at `p`; `path` names it.
+    private static func firstInvalidString(
+        in p: UnsafeRawPointer, _ f: ProtobufCFieldDescriptor, path: () -> FieldPath
+    ) -> FieldPath? {
+        guard let pointer = p.load(as: UnsafeRawPointer?.self) else { return nil }
+        if f.type == PROTOBUF_C_TYPE_STRING {
+            return isValidUTF8(pointer.assumingMemoryBound(to: CChar.self)) ? nil : path()
+        }
+        guard let d = f.descriptor else { return nil }
+        let sub = MessageView(base: pointer, descriptor: d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self))
+        return firstInvalidString(sub, path: path())
+    }
+
+    /// Whether a NUL-terminated string is UTF-8; ASCII (the common case) is checked without copying.
+    private static func isValidUTF8(_ cstr: UnsafePointer<CChar>) -> Bool {
+        var p = UnsafeRawPointer(cstr).assumingMemoryBound(to: UInt8.self)
+        while p.pointee != 0 {
+            if p.pointee >= 0x80 { return String(validatingCString: cstr) != nil }
+            p += 1
+        }
+        return true
+    }
+
+    static func fieldName(_ f: ProtobufCFieldDescriptor) -> String { String(cString: f.name) }
+
+    /// A singular field's value, or nil when it is absent: not selected, a null pointer, or an
+    /// implicit-presence (proto3) scalar holding its zero value. For a repeated field, the first element.
+    static func value(_ m: MessageView, _ name: String) -> ProtoValue? {
+        guard let fp = field(m.descriptor, name) else { return nil }
+        let f = fp.pointee
+        if f.label == PROTOBUF_C_LABEL_REPEATED { return elements(m, f).first }
+        guard isSelected(m.base, f), let v = readValue(m.base + Int(f.offset), f) else { return nil }
+        if f.label == PROTOBUF_C_LABEL_NONE, !isOneof(f), isZero(v) { return nil }
+        return v
+    }
+
+    /// A repeated field's elements (a singular field's value as one element).
+    static func values(_ m: MessageView, _ name: String) -> [ProtoValue] {
+        guard let fp = field(m.descriptor, name) else { return [] }
+        if fp.pointee.label == PROTOBUF_C_LABEL_REPEATED { return elements(m, fp.pointee) }
+        return value(m, name).map { [$0] } ?? []
+    }
+
+    private static func elements(_ m: MessageView, _ f: ProtobufCFieldDescriptor) -> [ProtoValue] {
+        let n = (m.base + Int(f.quantifier_offset)).load(as: Int.self)
+        guard n > 0, let array = (m.base + Int(f.offset)).load(as: UnsafeRawPointer?.self) else { return [] }
+        var values: [ProtoValue] = []
+        values.reserveCapacity(n)
+        for j in 0..<n {
+            if let v = readValue(array + j * stride(of: f.type), f) { values.append(v) }
+        }
+        return values
     }
 
     private static func isZero(_ v: ProtoValue) -> Bool {
@@ -152,10 +223,9 @@ enum ProtoBridge {
         }
     }
 
-    /// One value at `p`; nil for a null string or message pointer.
-    private static func readValue(_ p: UnsafeRawPointer, _ f: ProtobufCFieldDescriptor, path: String) throws(RPCError)
-        -> ProtoValue?
-    {
+    /// One value at `p`; nil for a null string or message pointer. Strings were checked for
+    /// UTF-8 by `decode` before any field is read.
+    private static func readValue(_ p: UnsafeRawPointer, _ f: ProtobufCFieldDescriptor) -> ProtoValue? {
         switch f.type {
         case PROTOBUF_C_TYPE_INT32, PROTOBUF_C_TYPE_SINT32, PROTOBUF_C_TYPE_SFIXED32, PROTOBUF_C_TYPE_ENUM:
             return .int(Int64(p.load(as: Int32.self)))
@@ -173,17 +243,14 @@ enum ProtoBridge {
             return .bool(p.load(as: protobuf_c_boolean.self) != 0)
         case PROTOBUF_C_TYPE_STRING:
             guard let cstr = p.load(as: UnsafePointer<CChar>?.self) else { return nil }
-            guard let s = String(validatingCString: cstr) else {
-                throw RPCError.invalidArgument(field: path, "not valid UTF-8")
-            }
-            return .string(s)
+            return .string(String(cString: cstr))
         case PROTOBUF_C_TYPE_BYTES:
             let bd = p.load(as: ProtobufCBinaryData.self)
             guard bd.len > 0, let data = bd.data else { return .bytes([]) }
             return .bytes(Array(UnsafeBufferPointer(start: data, count: bd.len)))
         case PROTOBUF_C_TYPE_MESSAGE:
             guard let sub = p.load(as: UnsafeRawPointer?.self), let d = f.descriptor else { return nil }
-            return .message(try read(sub, d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self), path: path))
+            return .message(MessageView(base: sub, descriptor: d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)))
         default:
             return nil
         }
@@ -191,56 +258,117 @@ enum ProtoBridge {
 
     // MARK: Encoding
 
-    /// Serializes `tree` as `messageName`. A field name the descriptor does not know is a
-    /// programming error in this module (caught by the round-trip tests).
-    static func encode(_ tree: ProtoTree, messageName: String) -> [UInt8] {
-        let desc = descriptor(messageName)
-        let msg = build(tree, desc)
-        liveCMessages.add(1, ordering: .relaxed)
-        defer {
-            protobuf_c_message_free_unpacked(msg, nil)
-            liveCMessages.subtract(1, ordering: .relaxed)
-        }
+    private static func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+        guard let p = calloc(1, max(size, 1)) else { fatalError("WireProtocol: out of memory") }
+        return p
+    }
+
+    /// An empty C message of type `desc`, freed by protobuf_c_message_free_unpacked.
+    static func allocateMessage(_ desc: Descriptor) -> UnsafeMutableRawPointer {
+        let raw = allocate(desc.pointee.sizeof_message)
+        protobuf_c_message_init(desc, raw)
+        return raw
+    }
+
+    static func freeMessage(_ raw: UnsafeMutableRawPointer) {
+        protobuf_c_message_free_unpacked(raw.assumingMemoryBound(to: ProtobufCMessage.self), nil)
+    }
+
+    /// Serializes a built message.
+    static func pack(_ raw: UnsafeMutableRawPointer) -> [UInt8] {
+        let msg = raw.assumingMemoryBound(to: ProtobufCMessage.self)
         let size = protobuf_c_message_get_packed_size(msg)
         return [UInt8](unsafeUninitializedCapacity: size) { buf, count in
             count = size == 0 ? 0 : protobuf_c_message_pack(msg, buf.baseAddress)
         }
     }
 
-    private static func allocate(_ size: Int) -> UnsafeMutableRawPointer {
-        guard let p = calloc(1, max(size, 1)) else { fatalError("WireProtocol: out of memory") }
-        return p
+    /// The field `name` of the message under construction; a name the descriptor does not know
+    /// is a programming error in this module (caught by the round-trip tests).
+    static func writableField(_ desc: Descriptor, _ name: String) -> ProtobufCFieldDescriptor {
+        guard let fp = field(desc, name) else {
+            preconditionFailure("WireProtocol: \(String(cString: desc.pointee.name)) has no field \(name)")
+        }
+        return fp.pointee
     }
 
-    /// A C message with malloc'd members, released by protobuf_c_message_free_unpacked.
-    private static func build(_ tree: ProtoTree, _ desc: Descriptor) -> UnsafeMutablePointer<ProtobufCMessage> {
-        let raw = allocate(desc.pointee.sizeof_message)
-        protobuf_c_message_init(desc, raw)
-        for (name, values) in tree.fields {
-            guard let fp = protobuf_c_message_descriptor_get_field_by_name(desc, name) else {
-                preconditionFailure("WireProtocol: \(String(cString: desc.pointee.name)) has no field \(name)")
-            }
-            let f = fp.pointee
-            let slot = raw + Int(f.offset)
-            if f.label == PROTOBUF_C_LABEL_REPEATED {
-                guard !values.isEmpty else { continue }
-                let array = allocate(values.count * stride(of: f.type))
-                for (j, v) in values.enumerated() { writeValue(v, array + j * stride(of: f.type), f) }
-                (raw + Int(f.quantifier_offset)).storeBytes(of: values.count, as: Int.self)
-                slot.storeBytes(of: UnsafeMutableRawPointer?(array), as: UnsafeMutableRawPointer?.self)
-                continue
-            }
-            guard let v = values.first else { continue }
-            writeValue(v, slot, f)
-            if f.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue) != 0 {
-                (raw + Int(f.quantifier_offset)).storeBytes(of: f.id, as: UInt32.self)
-            } else if f.label == PROTOBUF_C_LABEL_OPTIONAL, f.type != PROTOBUF_C_TYPE_MESSAGE,
-                f.type != PROTOBUF_C_TYPE_STRING
-            {
-                (raw + Int(f.quantifier_offset)).storeBytes(of: 1, as: protobuf_c_boolean.self)
-            }
+    /// Whether the slot still holds what protobuf_c_message_init put there. Every field is set at
+    /// most once, so nothing is overwritten (and leaked); a second set is a programming error.
+    private static func isUnset(_ raw: UnsafeMutableRawPointer, _ f: ProtobufCFieldDescriptor) -> Bool {
+        let slot = raw + Int(f.offset)
+        if f.label == PROTOBUF_C_LABEL_REPEATED { return (raw + Int(f.quantifier_offset)).load(as: Int.self) == 0 }
+        if isOneof(f) { return (raw + Int(f.quantifier_offset)).load(as: UInt32.self) == 0 }
+        switch f.type {
+        case PROTOBUF_C_TYPE_STRING: return slot.load(as: UnsafeRawPointer?.self) == f.default_value
+        case PROTOBUF_C_TYPE_MESSAGE: return slot.load(as: UnsafeRawPointer?.self) == nil
+        case PROTOBUF_C_TYPE_BYTES: return slot.load(as: ProtobufCBinaryData.self).data == nil
+        default: return true  // scalars own no memory
         }
-        return raw.assumingMemoryBound(to: ProtobufCMessage.self)
+    }
+
+    /// Marks a singular field present (oneof case or proto2-style flag).
+    private static func markPresent(_ raw: UnsafeMutableRawPointer, _ f: ProtobufCFieldDescriptor) {
+        if isOneof(f) {
+            (raw + Int(f.quantifier_offset)).storeBytes(of: f.id, as: UInt32.self)
+        } else if f.label == PROTOBUF_C_LABEL_OPTIONAL, f.type != PROTOBUF_C_TYPE_MESSAGE,
+            f.type != PROTOBUF_C_TYPE_STRING
+        {
+            (raw + Int(f.quantifier_offset)).storeBytes(of: 1, as: protobuf_c_boolean.self)
+        }
+    }
+
+    /// Stores a singular scalar, string or bytes value.
+    static func store(_ v: ProtoValue, _ name: String, in raw: UnsafeMutableRawPointer, _ desc: Descriptor) {
+        let f = writableField(desc, name)
+        precondition(f.label != PROTOBUF_C_LABEL_REPEATED, "WireProtocol: \(name) is repeated")
+        precondition(isUnset(raw, f), "WireProtocol: field \(name) set twice")
+        writeValue(v, raw + Int(f.offset), f)
+        markPresent(raw, f)
+    }
+
+    /// Stores a repeated scalar or string field (nothing when `values` is empty).
+    static func store(repeated values: [ProtoValue], _ name: String, in raw: UnsafeMutableRawPointer, _ desc: Descriptor) {
+        guard !values.isEmpty else { return }
+        let f = writableField(desc, name)
+        precondition(f.label == PROTOBUF_C_LABEL_REPEATED, "WireProtocol: \(name) is not repeated")
+        precondition(isUnset(raw, f), "WireProtocol: field \(name) set twice")
+        let size = stride(of: f.type)
+        let array = allocate(values.count * size)
+        for (j, v) in values.enumerated() { writeValue(v, array + j * size, f) }
+        (raw + Int(f.quantifier_offset)).storeBytes(of: values.count, as: Int.self)
+        (raw + Int(f.offset)).storeBytes(of: UnsafeMutableRawPointer?(array), as: UnsafeMutableRawPointer?.self)
+    }
+
+    /// The descriptor of a message field's type.
+    static func messageDescriptor(_ name: String, in desc: Descriptor) -> Descriptor {
+        let f = writableField(desc, name)
+        guard f.type == PROTOBUF_C_TYPE_MESSAGE, let d = f.descriptor else {
+            preconditionFailure("WireProtocol: \(name) is not a message field")
+        }
+        return d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+    }
+
+    /// Stores built sub-messages (taking ownership): one for a singular field, any number for a
+    /// repeated one (nothing when empty).
+    static func store(messages: [UnsafeMutableRawPointer], _ name: String, in raw: UnsafeMutableRawPointer, _ desc: Descriptor) {
+        guard !messages.isEmpty else { return }
+        let f = writableField(desc, name)
+        precondition(f.type == PROTOBUF_C_TYPE_MESSAGE, "WireProtocol: \(name) is not a message field")
+        precondition(isUnset(raw, f), "WireProtocol: field \(name) set twice")
+        let slot = raw + Int(f.offset)
+        if f.label == PROTOBUF_C_LABEL_REPEATED {
+            let array = allocate(messages.count * MemoryLayout<UnsafeMutableRawPointer?>.stride)
+            for (j, m) in messages.enumerated() {
+                (array + j * MemoryLayout<UnsafeMutableRawPointer?>.stride)
+                    .storeBytes(of: UnsafeMutableRawPointer?(m), as: UnsafeMutableRawPointer?.self)
+            }
+            (raw + Int(f.quantifier_offset)).storeBytes(of: messages.count, as: Int.self)
+            slot.storeBytes(of: UnsafeMutableRawPointer?(array), as: UnsafeMutableRawPointer?.self)
+        } else {
+            precondition(messages.count == 1, "WireProtocol: \(name) holds one message")
+            slot.storeBytes(of: UnsafeMutableRawPointer?(messages[0]), as: UnsafeMutableRawPointer?.self)
+            markPresent(raw, f)
+        }
     }
 
     private static func writeValue(_ v: ProtoValue, _ p: UnsafeMutableRawPointer, _ f: ProtobufCFieldDescriptor) {
@@ -272,15 +400,85 @@ enum ProtoBridge {
                 bd = ProtobufCBinaryData(len: b.count, data: data)
             }
             p.storeBytes(of: bd, as: ProtobufCBinaryData.self)
-        case (PROTOBUF_C_TYPE_MESSAGE, .message(let sub)):
-            guard let d = f.descriptor else { return }
-            let m = build(sub, d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self))
-            p.storeBytes(
-                of: UnsafeMutablePointer<ProtobufCMessage>?(m),
-                as: UnsafeMutablePointer<ProtobufCMessage>?.self
-            )
         default:
             preconditionFailure("WireProtocol: value \(v) does not fit field \(String(cString: f.name))")
         }
+    }
+}
+
+/// An unpacked C message: where it is and its descriptor. Valid only while `ProtoBridge.decode`
+/// runs (the struct is freed when it returns).
+struct MessageView {
+    let base: UnsafeRawPointer
+    let descriptor: ProtoBridge.Descriptor
+}
+
+/// Write access to a message under construction: a C struct owned by the writer until it is
+/// serialized or handed to its parent (``finish()``), freed by `deinit` otherwise.
+///
+/// Public only because ``WireMessage`` names it; it has no public API.
+public struct ProtoWriter: ~Copyable {
+    let raw: UnsafeMutableRawPointer
+    let descriptor: ProtoBridge.Descriptor
+    /// A top-level message is counted in ``ProtoBridge/liveCMessages`` (a sub-message belongs to it).
+    let isTopLevel: Bool
+
+    private init(descriptor: ProtoBridge.Descriptor, isTopLevel: Bool) {
+        self.descriptor = descriptor
+        self.isTopLevel = isTopLevel
+        self.raw = ProtoBridge.allocateMessage(descriptor)
+        if isTopLevel { ProtoBridge.liveCMessages.add(1, ordering: .relaxed) }
+    }
+
+    /// A writer for the top-level message `messageName`.
+    init(messageName: String) {
+        self.init(descriptor: ProtoBridge.descriptor(messageName), isTopLevel: true)
+    }
+
+    deinit {
+        ProtoBridge.freeMessage(raw)
+        if isTopLevel { ProtoBridge.liveCMessages.subtract(1, ordering: .relaxed) }
+    }
+
+    /// Gives up ownership of the C struct of a sub-message (to its parent, which frees it).
+    private consuming func finish() -> UnsafeMutableRawPointer {
+        precondition(!isTopLevel, "WireProtocol: a top-level message is serialized, not handed over")
+        let raw = self.raw
+        discard self
+        return raw
+    }
+
+    /// The protobuf encoding (deterministic: fields in number order); frees the C struct.
+    consuming func serialize() -> [UInt8] {
+        ProtoBridge.pack(raw)  // `deinit` frees the struct when `self` ends here
+    }
+
+    mutating func store(_ name: String, _ value: ProtoValue) {
+        ProtoBridge.store(value, name, in: raw, descriptor)
+    }
+
+    mutating func store(_ name: String, repeated values: [ProtoValue]) {
+        ProtoBridge.store(repeated: values, name, in: raw, descriptor)
+    }
+
+    /// Builds the sub-message of field `name` with `fill`.
+    mutating func storeMessage(_ name: String, _ fill: (inout ProtoWriter) -> Void) {
+        var sub = ProtoWriter(descriptor: ProtoBridge.messageDescriptor(name, in: descriptor), isTopLevel: false)
+        fill(&sub)
+        ProtoBridge.store(messages: [sub.finish()], name, in: raw, descriptor)
+    }
+
+    /// Builds `count` elements of the repeated message field `name`, element `i` with `fill(i, …)`.
+    mutating func storeMessages(_ name: String, count: Int, _ fill: (Int, inout ProtoWriter) -> Void) {
+        guard count > 0 else { return }
+        let desc = ProtoBridge.messageDescriptor(name, in: descriptor)
+        var built: [UnsafeMutableRawPointer] = []
+        built.reserveCapacity(count)
+        for i in 0..<count {
+            var sub = ProtoWriter(descriptor: desc, isTopLevel: false)
+            fill(i, &sub)
+            built.append(sub.finish())
+        }
+        ProtoBridge.store(messages: built, name, in: raw, descriptor)
     }
 }

@@ -1,46 +1,59 @@
-/// A decoded protobuf message as plain Swift values, keyed by field name: the safe middle layer
-/// between protobuf-c structs (ProtoBridge.swift) and the typed messages.
-///
-/// Absent fields have no key. Implicit-presence (proto3 scalar) fields holding their zero value
-/// are absent after decoding; a oneof member or a set message is present even when zero.
-struct ProtoTree: Hashable, Sendable {
-    var fields: [String: [ProtoValue]] = [:]
-}
-
-/// One field value. Enums are `.int`.
-enum ProtoValue: Hashable, Sendable {
+/// One field value as a plain Swift value. Enums are `.int`.
+enum ProtoValue {
     case int(Int64)
     case uint(UInt64)
     case double(Double)
     case bool(Bool)
     case string(String)
     case bytes([UInt8])
-    case message(ProtoTree)
+    /// A sub-message being decoded (never written: writers build sub-messages themselves).
+    case message(MessageView)
 }
 
-/// Read access to a decoded message with validation helpers that throw INVALID_ARGUMENT
+/// Where a reader is in the message being decoded. Spelled out ("enqueue.schedule.platforms[2]")
+/// only when an error names a field, so a successful decode builds no path strings.
+indirect enum FieldPath: Sendable {
+    /// The top-level message, by its full protobuf name.
+    case root(messageName: String)
+    case field(FieldPath, String)
+    case element(FieldPath, String, Int)
+
+    var text: String {
+        switch self {
+        case .root(let messageName): fieldPathRoot(messageName)
+        case .field(let parent, let name): "\(parent.text).\(name)"
+        case .element(let parent, let name, let index): "\(parent.text).\(name)[\(index)]"
+        }
+    }
+}
+
+/// Read access to a message being decoded, with validation helpers that throw INVALID_ARGUMENT
 /// naming the field ("<path>.<field>[<i>]: <what>").
 ///
+/// A view of the unpacked C message: valid only inside ``WireMessage/init(from:)``, which must
+/// not keep it. Absent fields read as their zero value. Implicit-presence (proto3) scalar fields
+/// holding their zero value are absent; a oneof member or a set message is present even when zero.
+///
 /// Public only because ``WireMessage`` names it; it has no public API.
-public struct ProtoReader: Sendable {
-    let tree: ProtoTree
-    let path: String
+public struct ProtoReader {
+    let message: MessageView
+    let path: FieldPath
 
-    init(tree: ProtoTree, path: String) {
-        self.tree = tree
+    init(_ message: MessageView, path: FieldPath) {
+        self.message = message
         self.path = path
     }
 
-    func fieldPath(_ name: String) -> String { "\(path).\(name)" }
+    func fieldPath(_ name: String) -> String { FieldPath.field(path, name).text }
 
     /// An INVALID_ARGUMENT error for a field of this message.
     func invalid(_ name: String, _ what: String) -> RPCError {
         .invalidArgument(field: fieldPath(name), what)
     }
 
-    func has(_ name: String) -> Bool { tree.fields[name] != nil }
+    func has(_ name: String) -> Bool { first(name) != nil }
 
-    func first(_ name: String) -> ProtoValue? { tree.fields[name]?.first }
+    func first(_ name: String) -> ProtoValue? { ProtoBridge.value(message, name) }
 
     func string(_ name: String) -> String {
         if case .string(let s)? = first(name) { return s }
@@ -80,22 +93,28 @@ public struct ProtoReader: Sendable {
 
     /// A repeated string field with at most `max` elements.
     func strings(_ name: String, max: Int) throws(RPCError) -> [String] {
-        let values = tree.fields[name] ?? []
+        let values = ProtoBridge.values(message, name)
         guard values.count <= max else { throw invalid(name, "at most \(max) values (got \(values.count))") }
         return values.map { if case .string(let s) = $0 { s } else { "" } }
     }
 
     /// A repeated int32 field with at most `max` elements.
     func int32s(_ name: String, max: Int) throws(RPCError) -> [Int32] {
-        let values = tree.fields[name] ?? []
+        let values = ProtoBridge.values(message, name)
         guard values.count <= max else { throw invalid(name, "at most \(max) values (got \(values.count))") }
         return values.map { if case .int(let v) = $0 { Int32(truncatingIfNeeded: v) } else { 0 } }
     }
 
+    /// The reader of a singular message field, nil when absent.
+    func subReader(_ name: String) -> ProtoReader? {
+        guard case .message(let sub)? = first(name) else { return nil }
+        return ProtoReader(sub, path: .field(path, name))
+    }
+
     /// A singular message field, nil when absent.
     func message<M: WireMessage>(_ name: String, as _: M.Type = M.self) throws(RPCError) -> M? {
-        guard case .message(let sub)? = first(name) else { return nil }
-        return try M(from: ProtoReader(tree: sub, path: fieldPath(name)))
+        guard let sub = subReader(name) else { return nil }
+        return try M(from: sub)
     }
 
     /// A required message field.
@@ -106,57 +125,43 @@ public struct ProtoReader: Sendable {
 
     /// A repeated message field with at most `max` elements.
     func messages<M: WireMessage>(_ name: String, max: Int, as _: M.Type = M.self) throws(RPCError) -> [M] {
-        let values = tree.fields[name] ?? []
+        let values = ProtoBridge.values(message, name)
         guard values.count <= max else { throw invalid(name, "at most \(max) values (got \(values.count))") }
         var out: [M] = []
         out.reserveCapacity(values.count)
         for (i, v) in values.enumerated() {
             guard case .message(let sub) = v else { continue }
-            out.append(try M(from: ProtoReader(tree: sub, path: "\(fieldPath(name))[\(i)]")))
+            out.append(try M(from: ProtoReader(sub, path: .element(path, name, i))))
         }
         return out
     }
 }
 
-/// Write access to a message under construction.
-///
-/// Public only because ``WireMessage`` names it; it has no public API.
-public struct ProtoWriter: Sendable {
-    var tree = ProtoTree()
-
-    init() {}
-
-    mutating func set(_ name: String, _ v: String) { tree.fields[name] = [.string(v)] }
-    mutating func set(_ name: String, _ v: [UInt8]) { tree.fields[name] = [.bytes(v)] }
-    mutating func set(_ name: String, _ v: Int64) { tree.fields[name] = [.int(v)] }
-    mutating func set(_ name: String, _ v: Int32) { tree.fields[name] = [.int(Int64(v))] }
-    mutating func set(_ name: String, _ v: UInt64) { tree.fields[name] = [.uint(v)] }
-    mutating func set(_ name: String, _ v: UInt32) { tree.fields[name] = [.uint(UInt64(v))] }
-    mutating func set(_ name: String, _ v: Bool) { tree.fields[name] = [.bool(v)] }
-    mutating func set(_ name: String, _ v: Double) { tree.fields[name] = [.double(v)] }
-    mutating func set<E: WireEnum>(_ name: String, _ v: E) { tree.fields[name] = [.int(Int64(v.rawValue))] }
+extension ProtoWriter {
+    mutating func set(_ name: String, _ v: String) { store(name, .string(v)) }
+    mutating func set(_ name: String, _ v: [UInt8]) { store(name, .bytes(v)) }
+    mutating func set(_ name: String, _ v: Int64) { store(name, .int(v)) }
+    mutating func set(_ name: String, _ v: Int32) { store(name, .int(Int64(v))) }
+    mutating func set(_ name: String, _ v: UInt64) { store(name, .uint(v)) }
+    mutating func set(_ name: String, _ v: UInt32) { store(name, .uint(UInt64(v))) }
+    mutating func set(_ name: String, _ v: Bool) { store(name, .bool(v)) }
+    mutating func set(_ name: String, _ v: Double) { store(name, .double(v)) }
+    mutating func set<E: WireEnum>(_ name: String, _ v: E) { store(name, .int(Int64(v.rawValue))) }
 
     mutating func set(_ name: String, strings: [String]) {
-        if !strings.isEmpty { tree.fields[name] = strings.map { .string($0) } }
+        store(name, repeated: strings.map { .string($0) })
     }
 
     mutating func set(_ name: String, int32s: [Int32]) {
-        if !int32s.isEmpty { tree.fields[name] = int32s.map { .int(Int64($0)) } }
+        store(name, repeated: int32s.map { .int(Int64($0)) })
     }
 
     mutating func set<M: WireMessage>(_ name: String, message: M?) {
         guard let message else { return }
-        var sub = ProtoWriter()
-        message.write(to: &sub)
-        tree.fields[name] = [.message(sub.tree)]
+        storeMessage(name) { message.write(to: &$0) }
     }
 
     mutating func set<M: WireMessage>(_ name: String, messages: [M]) {
-        guard !messages.isEmpty else { return }
-        tree.fields[name] = messages.map { m in
-            var sub = ProtoWriter()
-            m.write(to: &sub)
-            return .message(sub.tree)
-        }
+        storeMessages(name, count: messages.count) { i, sub in messages[i].write(to: &sub) }
     }
 }
