@@ -86,6 +86,18 @@ public final class TLSSession {
     /// - Throws: ``TLSError`` when the handshake fails (bad certificate, no common protocol or
     ///   ALPN id, a protocol error) or the record layer rejects data. The connection is unusable then.
     public func readPlaintext() throws(TLSError) -> [UInt8] {
+        var scratch = [UInt8](repeating: 0, count: 16_384)
+        let result = scratch.withUnsafeMutableBytes { buffer in
+            Result { () throws(TLSError) in try readPlaintext(scratch: buffer) }
+        }
+        return try result.get()
+    }
+
+    /// ``readPlaintext()`` decrypting through `scratch`, a buffer the caller reuses (an event
+    /// loop keeps one for all its connections), so only the returned bytes are allocated.
+    /// Any non-empty size works; 16 KiB holds a whole TLS record.
+    public func readPlaintext(scratch: UnsafeMutableRawBufferPointer) throws(TLSError) -> [UInt8] {
+        precondition(!scratch.isEmpty, "readPlaintext needs a non-empty scratch buffer")
         if state == .handshaking {
             TLSError.clearQueue()
             let r = SSL_do_handshake(ssl)
@@ -103,13 +115,12 @@ public final class TLSSession {
         }
         guard state == .established else { return [] }
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
         while true {
             TLSError.clearQueue()
             var read = 0
-            let r = chunk.withUnsafeMutableBytes { SSL_read_ex(ssl, $0.baseAddress, $0.count, &read) }
+            let r = SSL_read_ex(ssl, scratch.baseAddress, scratch.count, &read)
             if r == 1 {
-                out += chunk[0..<read]
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<read]))
                 continue
             }
             let err = SSL_get_error(ssl, r)
@@ -157,12 +168,19 @@ public final class TLSSession {
 
     /// Takes every byte waiting to be sent to the peer.
     public func takeCiphertext() -> [UInt8] {
-        let n = pendingCiphertextCount
-        guard n > 0 else { return [] }
-        var out = [UInt8](repeating: 0, count: n)
-        let read = out.withUnsafeMutableBytes { BIO_read(writeBIO, $0.baseAddress, Int32(n)) }
-        if read < n { out.removeLast(n - max(0, Int(read))) }
+        var out: [UInt8] = []
+        takeCiphertext(appendingTo: &out)
         return out
+    }
+
+    /// Appends every byte waiting to be sent to the peer to `buffer` (no intermediate array).
+    public func takeCiphertext(appendingTo buffer: inout [UInt8]) {
+        let n = pendingCiphertextCount
+        guard n > 0 else { return }
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: n))
+        let read = buffer.withUnsafeMutableBytes { BIO_read(writeBIO, $0.baseAddress! + start, Int32(n)) }
+        if read < n { buffer.removeLast(n - max(0, Int(read))) }
     }
 
     /// Sends close_notify (collect it with ``takeCiphertext()``).

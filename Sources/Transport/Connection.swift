@@ -149,9 +149,9 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
 
     /// While closing: read and drop until EOF, then finish.
     private func discardInput() {
-        var buffer = [UInt8](repeating: 0, count: 16_384)
+        let buffer = loop.scratch
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
+            let n = read(fileDescriptor, buffer.baseAddress, buffer.count)
             if n > 0 { continue }
             if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
             if n < 0 && errno == EINTR { continue }
@@ -168,14 +168,12 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
             discardInput()
             return
         }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let buffer = loop.scratch
         var gotEOF = false
         while true {
             let n: Int?
             do {
-                n = try buffer.withUnsafeMutableBytes { p throws(IOError) in
-                    try Sys.nonBlocking("read") { read(fileDescriptor, p.baseAddress, p.count) }
-                }
+                n = try Sys.nonBlocking("read") { read(fileDescriptor, buffer.baseAddress, buffer.count) }
             } catch {
                 finish(error)
                 return
@@ -186,7 +184,7 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
                 break
             }
             lastActivity = Sys.monotonicMilliseconds()
-            buffer.withUnsafeBytes { session.receive(ciphertext: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            session.receive(ciphertext: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             if n < buffer.count { break }
         }
         advance()
@@ -226,7 +224,7 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
     private func advance() {
         let plaintext: [UInt8]
         do {
-            plaintext = try session.readPlaintext()
+            plaintext = try session.readPlaintext(scratch: loop.scratch)
         } catch {
             flush(final: true)  // deliver the alert that explains the failure
             finish(error)
@@ -244,13 +242,12 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
     }
 
     private func flush(final: Bool = false) {
-        let fresh = session.takeCiphertext()
-        if !fresh.isEmpty {
+        if session.pendingCiphertextCount > 0 {
             if outboundOffset > 0 && outboundOffset >= outbound.count / 2 {
                 outbound.removeFirst(outboundOffset)
                 outboundOffset = 0
             }
-            outbound += fresh
+            session.takeCiphertext(appendingTo: &outbound)
         }
         while outboundOffset < outbound.count {
             let written: Int?

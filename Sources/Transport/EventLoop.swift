@@ -29,6 +29,10 @@ public final class EventLoop: @unchecked Sendable {
     private var threadID: pthread_t? = nil
     private let started = Mutex<Bool>(false)
     public let name: String
+    /// One buffer for every connection on this loop to read from the socket and decrypt through
+    /// (loop thread only; nothing keeps a pointer into it between handler calls). A 64 KiB array
+    /// per read event used to cost an allocation, a memset and a malloc_consolidate per call.
+    let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
 
     enum LoopState { case running, stopping, stopped }
 
@@ -40,6 +44,10 @@ public final class EventLoop: @unchecked Sendable {
         ev.events = EPOLLIN.rawValue
         ev.data.fd = wakeFD
         _ = try Sys.call("epoll_ctl(ADD eventfd)") { epoll_ctl(epfd, EPOLL_CTL_ADD, wakeFD, &ev) }
+    }
+
+    deinit {
+        scratch.deallocate()
     }
 
     /// Starts the loop on its own thread.

@@ -39,6 +39,13 @@ public struct FrameDecoder: Sendable {
         var i = bytes.startIndex
         while i != bytes.endIndex {
             if let n = expected {
+                if body.isEmpty, let end = bytes.index(i, offsetBy: n, limitedBy: bytes.endIndex) {
+                    // The whole body is in `bytes`: decode it where it is, without buffering.
+                    expected = nil
+                    try finish(bytes[i..<end])
+                    i = end
+                    continue
+                }
                 let end = bytes.index(i, offsetBy: n - body.count, limitedBy: bytes.endIndex) ?? bytes.endIndex
                 body.append(contentsOf: bytes[i..<end])
                 i = end
@@ -97,7 +104,7 @@ public struct FrameDecoder: Sendable {
         body.reserveCapacity(min(Int(n), Self.initialBodyCapacity))
     }
 
-    private mutating func finish(_ bytes: [UInt8]) throws(FrameError) {
+    private mutating func finish(_ bytes: some Collection<UInt8>) throws(FrameError) {
         do {
             ready.append(try Frame(serializedBytes: bytes))
         } catch {

@@ -19,19 +19,12 @@ public struct FrameEncoder: Sendable {
 
     /// Appends the frame with its length prefix to `buffer` (unchanged on error).
     public func encode(_ frame: Frame, into buffer: inout [UInt8]) throws(FrameError) {
-        let body = frame.serializedBytes()
-        guard body.count <= maxFrameSize else {
-            throw FrameError(
-                code: .frameTooLarge,
-                reason: "frame length \(body.count) exceeds the maximum \(maxFrameSize)"
-            )
+        var writer = ProtoWriter(messageName: Frame.protoMessageName)
+        frame.write(to: &writer)
+        // Packed straight after the prefix: no separate body array to copy.
+        let size = writer.serializeFrame(appendingTo: &buffer, maxSize: maxFrameSize)
+        guard size <= maxFrameSize else {
+            throw FrameError(code: .frameTooLarge, reason: "frame length \(size) exceeds the maximum \(maxFrameSize)")
         }
-        let n = UInt32(body.count)
-        buffer.reserveCapacity(buffer.count + 4 + body.count)
-        buffer.append(UInt8(truncatingIfNeeded: n >> 24))
-        buffer.append(UInt8(truncatingIfNeeded: n >> 16))
-        buffer.append(UInt8(truncatingIfNeeded: n >> 8))
-        buffer.append(UInt8(truncatingIfNeeded: n))
-        buffer.append(contentsOf: body)
     }
 }

@@ -53,6 +53,28 @@ struct TLSSessionTests {
         #expect(server.state == .closed)
     }
 
+    @Test("decrypting through a small reused scratch buffer, and ciphertext appended to an existing buffer")
+    func scratchAndAppend() throws {
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
+        defer { pki.cleanup() }
+        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
+        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: alpn)))
+        _ = try client.readPlaintext()
+        let errors = pump(client, server)
+        #expect(errors.client == nil && errors.server == nil)
+
+        let big = (0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try client.write(plaintext: big)
+        var wire: [UInt8] = [1, 2, 3]
+        client.takeCiphertext(appendingTo: &wire)
+        #expect(wire.count > 3 + big.count && wire.prefix(3) == [1, 2, 3])
+        #expect(client.pendingCiphertextCount == 0)
+        server.receive(ciphertext: Array(wire.dropFirst(3)))
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1000, alignment: 1)
+        defer { scratch.deallocate() }
+        #expect(try server.readPlaintext(scratch: scratch) == big)
+    }
+
     @Test("TLS 1.2 with a forward-secret AEAD suite")
     func tls12() throws {
         let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")

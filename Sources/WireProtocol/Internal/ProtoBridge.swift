@@ -283,6 +283,26 @@ enum ProtoBridge {
         }
     }
 
+    /// Appends a built message to `buffer` after its 4-byte big-endian length, packing it in
+    /// place; nothing is appended when it is larger than `maxSize`. Returns its length.
+    static func packFrame(_ raw: UnsafeMutableRawPointer, appendingTo buffer: inout [UInt8], maxSize: Int) -> Int {
+        let msg = raw.assumingMemoryBound(to: ProtobufCMessage.self)
+        let size = protobuf_c_message_get_packed_size(msg)
+        guard size <= maxSize else { return size }
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: 4 + size))
+        let n = UInt32(size)
+        buffer[start] = UInt8(truncatingIfNeeded: n >> 24)
+        buffer[start + 1] = UInt8(truncatingIfNeeded: n >> 16)
+        buffer[start + 2] = UInt8(truncatingIfNeeded: n >> 8)
+        buffer[start + 3] = UInt8(truncatingIfNeeded: n)
+        if size > 0 {
+            let packed = buffer.withUnsafeMutableBytes { protobuf_c_message_pack(msg, $0.baseAddress! + start + 4) }
+            precondition(packed == size, "protobuf-c packed \(packed) bytes, not the \(size) it measured")
+        }
+        return size
+    }
+
     /// The field `name` of the message under construction; a name the descriptor does not know
     /// is a programming error in this module (caught by the round-trip tests).
     static func writableField(_ desc: Descriptor, _ name: String) -> ProtobufCFieldDescriptor {
@@ -451,6 +471,12 @@ public struct ProtoWriter: ~Copyable {
     /// The protobuf encoding (deterministic: fields in number order); frees the C struct.
     consuming func serialize() -> [UInt8] {
         ProtoBridge.pack(raw)  // `deinit` frees the struct when `self` ends here
+    }
+
+    /// Appends the message to `buffer` as a frame (4-byte big-endian length, then the encoding)
+    /// unless its encoding exceeds `maxSize`; frees the C struct. Returns the encoding's length.
+    consuming func serializeFrame(appendingTo buffer: inout [UInt8], maxSize: Int) -> Int {
+        ProtoBridge.packFrame(raw, appendingTo: &buffer, maxSize: maxSize)
     }
 
     mutating func store(_ name: String, _ value: ProtoValue) {
