@@ -30,7 +30,13 @@ public final class TokenStore: Sendable {
     }
 
     public let path: String
-    private let cache = Mutex<(loadedMtime: Double, checkedMs: Int64, byID: [String: Record])>((-1, 0, [:]))
+    /// A token's record with the principal it authenticates as, built once per file load.
+    struct Entry {
+        var record: Record
+        var principal: Principal
+    }
+
+    private let cache = Mutex<(loadedMtime: Double, checkedMs: Int64, byID: [String: Entry])>((-1, 0, [:]))
     private let clock: any WallClock
 
     public init(path: String, clock: any WallClock = SystemClock()) {
@@ -85,13 +91,14 @@ public final class TokenStore: Sendable {
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "st", parts[1].utf8.count == 12 else { return nil }
         let id = "tok_" + parts[1]
-        guard let record = currentRecords()[id], !record.isRevoked else { return nil }
-        guard Self.constantTimeEqual(Crypto.sha256Hex(token), record.sha256) else { return nil }
-        return Principal(name: record.id, projects: Set(record.projects), isAdmin: record.admin)
+        guard let entry = currentRecords()[id], !entry.record.isRevoked else { return nil }
+        guard Self.constantTimeEqual(Crypto.sha256Hex(token), entry.record.sha256) else { return nil }
+        return entry.principal
     }
 
-    /// Records by id, re-read when the file changed (checked at most once a second).
-    private func currentRecords() -> [String: Record] {
+    /// Records by id, re-read when the file changed (checked at most once a second), so a
+    /// revocation takes effect within a second.
+    private func currentRecords() -> [String: Entry] {
         let nowMs = clock.now().unixMilliseconds
         let snapshot = cache.withLock { $0 }
         if snapshot.loadedMtime >= 0, nowMs - snapshot.checkedMs < 1000 { return snapshot.byID }
@@ -102,7 +109,9 @@ public final class TokenStore: Sendable {
             return snapshot.byID
         }
         let records = (try? read().tokens) ?? []
-        let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { _, b in b })
+        let byID = Dictionary(
+            records.map { ($0.id, Entry(record: $0, principal: Principal(name: $0.id, projects: Set($0.projects), isAdmin: $0.admin))) },
+            uniquingKeysWith: { _, b in b })
         cache.withLock { $0 = (mtime, nowMs, byID) }
         return byID
     }
@@ -151,11 +160,9 @@ public final class TokenStore: Sendable {
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
+        guard a.utf8.count == b.utf8.count else { return false }
         var diff: UInt8 = 0
-        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        for (x, y) in zip(a.utf8, b.utf8) { diff |= x ^ y }
         return diff == 0
     }
 }

@@ -156,20 +156,38 @@ public struct CertificateAuthority: Sendable {
 
 /// Hashing and randomness from libcrypto, for tokens and ids.
 public enum Crypto {
+    /// The SHA-256 implementation, fetched from the default provider once. `EVP_sha256()` makes
+    /// every `EVP_Digest` call look it up again (OpenSSL 3's implicit fetch), on the token check
+    /// of every RPC call.
+    ///
+    /// `@unchecked Sendable`: a fetched `EVP_MD` is immutable and may be shared between threads.
+    private struct Digest: @unchecked Sendable {
+        let md: OpaquePointer
+    }
+
+    private static let sha256Digest: Digest = {
+        guard let md = EVP_MD_fetch(nil, "SHA256", nil) else { preconditionFailure("OpenSSL has no SHA256") }
+        return Digest(md: md)
+    }()
+
     /// SHA-256 of `bytes`.
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { sha256($0) }
+    }
+
+    /// SHA-256 of `bytes`.
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        let ok = bytes.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
-        }
+        let ok = EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, sha256Digest.md, nil)
         precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) cannot fail on valid input")
         return digest
     }
 
     /// Lowercase hex SHA-256 of a string's UTF-8 bytes.
     public static func sha256Hex(_ text: String) -> String {
-        hex(sha256(Array(text.utf8)))
+        var text = text
+        return hex(text.withUTF8 { sha256(UnsafeRawBufferPointer($0)) })
     }
 
     /// Lowercase hex of `bytes`.
