@@ -16,7 +16,20 @@ public struct CallContext: Sendable {
     public var peer: PeerIdentity?
     /// When the call's deadline passes (the handler's task is cancelled then).
     public var deadline: Instant
-    public var logger: Logger
+    /// The connection's logger, without the call's metadata.
+    var connectionLogger: Logger
+
+    /// The connection's logger with the call's metadata: `rpc.call_id`, `rpc.method`,
+    /// `auth.principal` and `trace.parent` when known. Built on use: most calls never log, and
+    /// adding four metadata entries to a logger per call showed in the profile.
+    public var logger: Logger {
+        var logger = connectionLogger
+        logger[metadataKey: "rpc.call_id"] = "\(callID)"
+        logger[metadataKey: "rpc.method"] = "\(method)"
+        if let p = principal { logger[metadataKey: "auth.principal"] = "\(p.name)" }
+        if let trace = traceparent { logger[metadataKey: "trace.parent"] = "\(trace)" }
+        return logger
+    }
     /// Metadata a handler adds for the call's closing log line (e.g. `rpc.project`).
     public let annotations = CallAnnotations()
 

@@ -134,14 +134,10 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         }
         let maxDeadline = server.limits.maxDeadlineMilliseconds
         let timeout = request.timeoutMs == 0 ? maxDeadline : min(request.timeoutMs, maxDeadline)
-        var callLogger = logger
-        callLogger[metadataKey: "rpc.call_id"] = "\(callID)"
-        callLogger[metadataKey: "rpc.method"] = "\(request.method)"
-        if let p = principal { callLogger[metadataKey: "auth.principal"] = "\(p.name)" }
-        if let trace = request.metadata.first(MetadataKey.traceparent) { callLogger[metadataKey: "trace.parent"] = "\(trace)" }
         let context = CallContext(
             callID: callID, method: request.method, principal: principal, metadata: request.metadata,
-            peer: connection.peerIdentity, deadline: server.clock.now().adding(milliseconds: Int64(timeout)), logger: callLogger)
+            peer: connection.peerIdentity, deadline: server.clock.now().adding(milliseconds: Int64(timeout)),
+            connectionLogger: logger)
 
         let loop = connection.loop
         var call = InFlight()
@@ -174,13 +170,15 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
                 guard let done = self.inFlight.removeValue(forKey: callID) else { return }
                 if let t = done.timer { loop.cancel(t) }
                 self.send(Frame(callID: callID, kind: .response(response)))
-                let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                var metadata = context.annotations.metadata
-                metadata["rpc.status"] = "\(response.code.name)"
-                metadata["rpc.duration_ms"] = "\(Int(ms.rounded()))"
-                context.logger.log(
-                    level: response.code == .ok ? .debug : (response.code == .internal ? .error : .info),
-                    "call finished", metadata: metadata)
+                let level: Logger.Level = response.code == .ok ? .debug : (response.code == .internal ? .error : .info)
+                // OK calls log at debug: skip building the line's metadata when it would be dropped.
+                if self.logger.logLevel <= level {
+                    let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                    var metadata = context.annotations.metadata
+                    metadata["rpc.status"] = "\(response.code.name)"
+                    metadata["rpc.duration_ms"] = "\(Int(ms.rounded()))"
+                    context.logger.log(level: level, "call finished", metadata: metadata)
+                }
                 self.closeIfDone()
             }
         }
