@@ -51,4 +51,21 @@ struct TokenStoreTests {
         #expect(store.authenticate(token)?.mayAccess(project: "anything") == true)
         #expect(throws: TokenStoreError.self) { try store.create(projects: [], admin: false) }
     }
+
+    @Test("a token with a known id but another secret is refused, whatever its length")
+    func wrongSecret() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = TokenStore(path: path)
+        let (token, _) = try store.create(projects: ["blog"], admin: false)
+        let principal = store.authenticate(token)
+        #expect(principal?.mayAccess(project: "blog") == true)
+        #expect(store.authenticate(token) == principal)  // the same principal on every call
+        var flipped = Array(token.utf8)
+        flipped[flipped.count - 1] = flipped.last == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        #expect(store.authenticate(String(decoding: flipped, as: UTF8.self)) == nil)
+        #expect(store.authenticate(String(token.dropLast())) == nil)
+        #expect(store.authenticate(token + "x") == nil)
+        #expect(store.authenticate(token + "é") == nil)
+    }
 }
