@@ -26,7 +26,11 @@ public final class EventLoop: @unchecked Sendable {
     private var timers = TimerHeap()
     private var nextTimerID: UInt64 = 1
     private let state = Mutex<LoopState>(.running)
+    /// For joining the thread; touched only by the threads that start and shut down the loop.
     private var threadID: pthread_t? = nil
+    /// The loop thread's id, stored by that thread as it starts (0 before): `inEventLoop` is
+    /// asked from any thread (by `execute`).
+    private let loopThread = Atomic<UInt>(0)
     private let started = Mutex<Bool>(false)
     public let name: String
     /// One buffer for every connection on this loop to read from the socket and decrypt through
@@ -69,13 +73,14 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Whether the caller is on this loop's thread.
     public var inEventLoop: Bool {
-        guard let t = threadID else { return false }
-        return pthread_equal(pthread_self(), t) != 0
+        loopThread.load(ordering: .acquiring) == UInt(pthread_self())
     }
 
     /// Runs `task` on the loop's thread (soon, never inline).
     public func execute(_ task: @escaping @Sendable () -> Void) {
         tasks.withLock { $0.append(task) }
+        // On the loop's own thread the task runs before the next epoll_wait: no wake-up needed.
+        guard !inEventLoop else { return }
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
     }
@@ -132,6 +137,7 @@ public final class EventLoop: @unchecked Sendable {
     // MARK: The loop
 
     private func run() {
+        loopThread.store(UInt(pthread_self()), ordering: .releasing)
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while state.withLock({ $0 }) == .running {
             let timeout: Int32
@@ -168,6 +174,7 @@ public final class EventLoop: @unchecked Sendable {
         registrations.removeAll()
         Sys.close(epfd)
         Sys.close(wakeFD)
+        loopThread.store(0, ordering: .releasing)
         state.withLock { $0 = .stopped }
     }
 
@@ -181,6 +188,15 @@ public final class EventLoop: @unchecked Sendable {
             if batch.isEmpty { return }
             for task in batch { task() }
         }
+    }
+}
+
+/// An event loop can run Swift tasks: jobs of a task that prefers this loop as its executor
+/// (`Task(executorPreference: loop)`) run on the loop's thread, between I/O events.
+extension EventLoop: TaskExecutor {
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

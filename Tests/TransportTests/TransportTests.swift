@@ -184,6 +184,25 @@ struct TransportTests {
         #expect(reason?.contains("slow reader") == true)
     }
 
+    @Test("a task that prefers an event loop runs its jobs on the loop's thread, also after awaiting elsewhere")
+    func loopAsTaskExecutor() async throws {
+        let loop = try EventLoop(name: "test-executor")
+        loop.start()
+        defer { loop.shutdown() }
+        let onLoop = await Task(executorPreference: loop) { () async -> [Bool] in
+            let first = loop.inEventLoop
+            // Resumed by another thread: the continuation's job comes back to the loop.
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread { c.resume() }
+            }
+            let afterResume = loop.inEventLoop
+            try? await Task.sleep(for: .milliseconds(5))
+            return [first, afterResume, loop.inEventLoop]
+        }.value
+        #expect(onLoop == [true, true, true])
+        #expect(!loop.inEventLoop)
+    }
+
     @Test("addresses parse with clear errors")
     func addresses() throws {
         #expect(try SocketAddress.parse("127.0.0.1:7443") == SocketAddress(host: "127.0.0.1", port: 7443))

@@ -63,6 +63,10 @@ public final class CallAnnotations: Sendable {
 ///
 /// A handler throws ``RPCError`` for outcomes the caller should see; any other error becomes
 /// INTERNAL with a generic message (its text goes to the log, never to the caller).
+///
+/// Handlers run on the event loop of the call's connection, between its I/O events: they must
+/// not block, and work that computes for milliseconds without awaiting should move to the global
+/// pool (`withTaskExecutorPreference(globalConcurrentExecutor) { … }`).
 public struct MethodHandler: Sendable {
     public var requiresAuthentication: Bool
     public var handle: @Sendable (CallContext, [UInt8]) async throws -> Frame.Response

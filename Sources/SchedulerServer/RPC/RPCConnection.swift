@@ -152,7 +152,11 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         let started = ContinuousClock.now
         server.callStarted()
         // The task holds the handler strongly until it answers; the loop hop re-checks the call.
-        let task = Task { [self, server] in
+        // It runs on this connection's event loop (between I/O events) rather than on the global
+        // pool: handlers mostly decode, await the store and encode, and each hop to and from a
+        // pool thread was a futex wake-up and a dispatch queue pass per call. Handlers that
+        // compute for long without awaiting move themselves off the loop (see SchedulerService).
+        let task = Task(executorPreference: loop) { [self, server] in
             let response: Frame.Response
             do {
                 response = try await method.handle(context, payload)

@@ -134,7 +134,11 @@ public final class SchedulerService: Sendable {
             let c = try await store.resolveConflict(projectID: r.projectID, conflictID: r.conflictID, resolution: r.resolution, resolvedBy: by)
             return S.ResolveConflict.Response(conflict: Wire.storedConflict(c))
         }
-        add(S.PreviewOccurrences.self) { [self] in try preview($0, $1) }
+        add(S.PreviewOccurrences.self) { [self] ctx, r in
+            // Expanding up to 1000 occurrences is the one handler that computes for milliseconds
+            // without awaiting: run it on the global pool, not on the connection's event loop.
+            try await withTaskExecutorPreference(globalConcurrentExecutor) { try preview(ctx, r) }
+        }
         add(S.Health.self, auth: false) { [self] _, _ in
             S.Health.Response(status: isDraining() ? .notServing : .serving)
         }
