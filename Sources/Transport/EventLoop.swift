@@ -167,6 +167,9 @@ public final class EventLoop: @unchecked Sendable {
             runTasks()
             let now = Sys.monotonicMilliseconds()
             while let task = timers.popDue(now: now) { task() }
+            // What the timers queued: `execute` on the loop's own thread does not wake it, so
+            // these would otherwise wait for the next I/O event.
+            runTasks()
         }
         // Stopping: run what was queued, then close everything still registered.
         runTasks()

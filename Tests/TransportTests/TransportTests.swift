@@ -203,6 +203,25 @@ struct TransportTests {
         #expect(!loop.inEventLoop)
     }
 
+    @Test("a task a timer queues on its own loop runs at once, not at the next I/O event")
+    func timerQueuedTaskRunsPromptly() async throws {
+        let loop = try EventLoop(name: "test-timer-execute")
+        loop.start()
+        defer { loop.shutdown() }
+        let started = ContinuousClock.now
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            loop.execute {
+                loop.schedule(afterMilliseconds: 0) {
+                    // On the loop's thread `execute` does not write the wake-up descriptor.
+                    loop.execute { c.resume() }
+                }
+                // Only a bound: were the task left waiting, this later timer would wake the loop.
+                loop.schedule(afterMilliseconds: 3_000) {}
+            }
+        }
+        #expect(ContinuousClock.now - started < .milliseconds(1_500))
+    }
+
     @Test("addresses parse with clear errors")
     func addresses() throws {
         #expect(try SocketAddress.parse("127.0.0.1:7443") == SocketAddress(host: "127.0.0.1", port: 7443))
