@@ -28,6 +28,10 @@ struct RPCBench: AsyncParsableCommand {
     @Option(help: "Calls in flight per connection.") var inFlight: Int = 4
     @Option(help: "Seconds of load (bounded).") var duration: Double = 10
     @Option(help: "Items pre-filled for cycle, validate and mixed.") var backlog: Int = 20_000
+    @Flag(help: """
+        The backlog is already in the server's database (`scheduler-bench fill`, project PREFIX-0 for \
+        cycle, PREFIX-v for validate with --backlog its size): no pre-fill over RPC.
+        """) var prefilled = false
     @Option(help: "The server's pid, to report its CPU time and RSS.") var serverPid: Int32?
     @Option(help: "Target calls per second over all workers (paced load; default: as fast as possible).") var rate: Double?
     @Option(help: "Prefix of the projects the run creates (a fresh one per run keeps runs independent).") var projectPrefix: String = "bench-\(getpid())"
@@ -108,11 +112,11 @@ struct RPCBench: AsyncParsableCommand {
     func load() async throws -> RPCResult {
         let client = try makeClient()
         let workers = connections * inFlight
-        let projectsForCycle = max(1, min(100, (backlog + 549) / 550))
-        if scenario == "cycle" || scenario == "mixed" {
+        let projectsForCycle = prefilled ? 1 : max(1, min(100, (backlog + 549) / 550))
+        if !prefilled, scenario == "cycle" || scenario == "mixed" {
             try await prefillDue(client, count: backlog, projects: projectsForCycle)
         }
-        if scenario == "validate" {
+        if !prefilled, scenario == "validate" {
             // A project of `backlog` schedules a minute apart, in the future.
             let base = SystemClock().now().adding(seconds: 86_400 * 3)
             try await withThrowingTaskGroup(of: Void.self) { group in
