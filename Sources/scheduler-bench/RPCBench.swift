@@ -170,7 +170,9 @@ struct RPCBench: AsyncParsableCommand {
                                 // Each worker has its own project: one schedule a minute per project.
                                 _ = try await client.enqueue(enqueueRequest(project: "\(projectPrefix)-e\(w)", slot: n, base: base))
                             case "cycle":
-                                let project = "\(projectPrefix)-\(w % projectsForCycle)"
+                                // Round-robin over every project, so the whole backlog is reachable
+                                // whatever the number of workers.
+                                let project = "\(projectPrefix)-\((w + n) % projectsForCycle)"
                                 let items = try await client.dequeue(SchedulerV1.DequeueRequest(projectID: project, limit: 1, leaseSeconds: 60, workerID: "bench-\(w)")).items
                                 if let item = items.first {
                                     _ = try await client.start(SchedulerV1.StartRequest(projectID: project, scheduleID: item.schedule.id, leaseToken: item.leaseToken))
