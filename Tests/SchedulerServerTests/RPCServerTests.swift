@@ -61,7 +61,7 @@ struct RPCServerTests {
         #expect(late.code == .deadlineExceeded)
 
         let task = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(10_000), metadata: auth) }
-        try await Task.sleep(for: .milliseconds(20))  // let the request reach the server
+        #expect(await eventually { h.server.inFlightCount == 1 })  // the request reached the server
         task.cancel()
         await #expect(throws: RPCError(code: .cancelled, message: "cancelled by the caller")) { try await task.value }
         #expect(try await channel.ping() < .seconds(5))
@@ -120,7 +120,7 @@ struct RPCServerTests {
         let auth = [MetadataEntry].bearer(h.adminToken)
         let slow1 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(300), metadata: auth) }
         let slow2 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(300), metadata: auth) }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await eventually { h.server.inFlightCount == 2 })
         #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: auth).code == .resourceExhausted)
         #expect(try await slow1.value.code == .ok)
         #expect(try await slow2.value.code == .ok)
