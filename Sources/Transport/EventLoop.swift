@@ -141,7 +141,11 @@ public final class EventLoop: @unchecked Sendable {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while state.withLock({ $0 }) == .running {
             let timeout: Int32
-            if let next = timers.nextDeadline {
+            if tasks.withLock({ !$0.isEmpty }) {
+                // Queued from the loop's own thread (by a timer, say), which does not write the
+                // wake-up descriptor: poll, run them, and only then wait.
+                timeout = 0
+            } else if let next = timers.nextDeadline {
                 timeout = Int32(clamping: max(0, next - Sys.monotonicMilliseconds()))
             } else {
                 timeout = -1
@@ -167,9 +171,6 @@ public final class EventLoop: @unchecked Sendable {
             runTasks()
             let now = Sys.monotonicMilliseconds()
             while let task = timers.popDue(now: now) { task() }
-            // What the timers queued: `execute` on the loop's own thread does not wake it, so
-            // these would otherwise wait for the next I/O event.
-            runTasks()
         }
         // Stopping: run what was queued, then close everything still registered.
         runTasks()
