@@ -39,7 +39,9 @@ struct StoreBench: AsyncParsableCommand {
 
     mutating func validate() throws {
         guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
-        guard count >= callers else { throw ValidationError("--count must be at least --callers") }
+        if scenario == "enqueue" || scenario == "all" {
+            guard count >= callers else { throw ValidationError("--count must be at least --callers") }
+        }
     }
 
     mutating func run() async throws {
