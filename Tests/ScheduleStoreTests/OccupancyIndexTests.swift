@@ -67,4 +67,43 @@ struct OccupancyIndexTests {
         #expect(entries.count == 2)
         #expect(!entries.contains { $0.hasPrefix("p1 \(a.scheduledFor.unixMilliseconds) ") })
     }
+
+    /// A database written before migration 2 (schema version 1, with the two SQL indexes the
+    /// conflict counts used) is upgraded on open, and its schedules count for conflicts at once.
+    @Test func aVersionOneDatabaseIsUpgradedAndItsSchedulesCount() async throws {
+        let f = try StoreFixture()
+        let a = try await f.add("p1", minutes: 0, platforms: ["twitter", "linkedin"])
+        _ = try await f.add("p1", minutes: 30)
+        f.store.close()
+
+        // Put the file back to what version 1 left: the dropped indexes exist, user_version = 1.
+        do {
+            let db = try Connection(path: f.path, mode: .readWrite)
+            defer { try? db.close() }
+            try db.execute(
+                """
+                CREATE INDEX schedules_occupancy ON schedules(project_id, scheduled_for, id)
+                    WHERE \(Schema.occupiesSQL);
+                CREATE INDEX schedule_platforms_rate ON schedule_platforms(project_id, platform, scheduled_for)
+                    WHERE occupies = 1;
+                PRAGMA user_version = 1;
+                """)
+        }
+
+        f.store = try ScheduleStore(configuration: f.config)
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        #expect(try db.userVersion() == Schema.migrations.last?.version)
+        var indexes: [String] = []
+        try db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('schedules_occupancy', 'schedule_platforms_rate')")
+            .forEachRow { indexes.append($0.string(0)) }
+        #expect(indexes.isEmpty)
+        #expect(f.store.occupancy.entries() == (try Self.fromTable(f.path)))
+        #expect(f.store.occupancy.entries().count == 2 + 3)
+
+        // The upgraded rows are seen by the conflict checks.
+        let b = try await f.store.enqueue(
+            EnqueueRequest(projectID: "p1", contentID: "late", time: .instant(t0.adding(seconds: 30)), platforms: ["linkedin"]))
+        #expect(b.conflicts.contains { $0.type == .sameTime && $0.conflictingScheduleID == a.id })
+    }
 }
