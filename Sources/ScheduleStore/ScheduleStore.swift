@@ -17,6 +17,8 @@ public final class ScheduleStore: Sendable {
     public let configuration: StoreConfiguration
     private let writer: Writer
     let readers: Readers
+    /// Keeps other stores (in this or another process) off the file while this one is open.
+    private let ownerLock: OwnerLock
     /// The conflict checks' in-memory view, shared by the writer and `checkConflicts`.
     let occupancy = OccupancyIndex()
     private let closed = Mutex(false)
@@ -24,15 +26,18 @@ public final class ScheduleStore: Sendable {
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
         self.configuration = configuration
+        ownerLock = try OwnerLock(databasePath: configuration.path)
         do {
             writer = try Writer(config: configuration, occupancy: occupancy)
         } catch {
+            ownerLock.release()
             throw StoreError.wrap(error)
         }
         do {
             readers = try Readers(config: configuration)
         } catch {
             writer.close()
+            ownerLock.release()
             throw StoreError.wrap(error)
         }
     }
@@ -47,6 +52,7 @@ public final class ScheduleStore: Sendable {
         guard first else { return }
         readers.close()
         writer.close()
+        ownerLock.release()
     }
 
     private var now: Instant { configuration.clock.now() }

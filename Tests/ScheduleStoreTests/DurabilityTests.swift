@@ -81,6 +81,10 @@ struct DurabilityTests {
             if chunk.isEmpty { break }
             output.append(chunk)
         }
+        // While the child writes, a second store on its file is refused and names the child.
+        let refused = await storeError { _ = try ScheduleStore(configuration: f.config) }
+        #expect(refused?.code == .unavailable)
+        #expect(refused?.message.contains("process \(child.processIdentifier)") == true)
         kill(child.processIdentifier, SIGKILL)
         output.append(reader.readDataToEndOfFile())
         child.waitUntilExit()
@@ -96,6 +100,21 @@ struct DurabilityTests {
             let s = try await f.store.get(projectID: pair[0], scheduleID: pair[1])
             #expect(s.queueStatus == .pending)
         }
+    }
+
+    /// The writer's in-memory conflict view must see every write, so one store owns a file.
+    @Test func aSecondStoreOnTheSameFileIsRefusedUntilTheFirstCloses() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add()
+        let e = await storeError { _ = try ScheduleStore(configuration: f.config) }
+        #expect(e?.code == .unavailable)
+        #expect(e?.message.contains("one server per database file") == true)
+        #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s, "the first store is untouched")
+        f.store.close()
+        let second = try ScheduleStore(configuration: f.config)
+        #expect(try await second.get(projectID: "p1", scheduleID: s.id) == s)
+        second.close()
+        try f.reopen()
     }
 
     @Test func aLockedDatabaseIsAnErrorNotACrash() async throws {
