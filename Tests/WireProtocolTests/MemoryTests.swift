@@ -39,16 +39,21 @@ struct MemoryTests {
     }
 
     @Test(
-        "decoding 100,000 messages does not grow the resident set",
+        "decoding 120,000 messages does not grow the resident set",
         .enabled(if: residentBytes() != nil, "/proc/self/statm is not available on this system")
     )
     func noGrowth() throws {
         try Self.work(5_000)  // warm up allocator pools and lazy statics
-        let before = Self.residentBytes()!
-        try Self.work(100_000)
-        let after = Self.residentBytes()!
-        // Each round allocates about 3 KB in C (structs, strings, arrays) and more in Swift: a leak
-        // would grow the RSS by hundreds of MB. The margin absorbs other suites running in parallel.
-        #expect(after - before < 48 * 1024 * 1024, "RSS grew by \(after - before) bytes")
+        // Each round allocates about 3 KB in C (structs, strings, arrays) and more in Swift, so a
+        // leak grows the RSS by 120 MB or more in every batch of 40,000. Other suites in this
+        // process (a thousand connections, a child process's pipe) can grow it too, but not in
+        // every batch: the smallest growth of three batches is the one that counts.
+        var growth: [Int] = []
+        for _ in 0..<3 {
+            let before = Self.residentBytes()!
+            try Self.work(40_000)
+            growth.append(Self.residentBytes()! - before)
+        }
+        #expect(growth.min()! < 40 * 1024 * 1024, "RSS grew by \(growth) bytes per batch")
     }
 }
