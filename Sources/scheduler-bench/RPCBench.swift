@@ -11,16 +11,18 @@ import WireProtocol
 struct RPCBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rpc",
-        abstract: "Load a running schedulerd over TLS: enqueue, cycle, validate, mixed, connections.",
+        abstract: "Load a running schedulerd over TLS: enqueue, cycle, validate, mixed, health, connections.",
         discussion: """
             scheduler-bench rpc enqueue --server 127.0.0.1:7443 --ca .scheduler/ca.pem --token "$(cat .scheduler/admin.token)" --json
             Scenarios: enqueue (validated, distinct times and platforms), cycle (dequeue → start → complete over a
             pre-filled backlog), validate (auto-resolve against a filled project), mixed (70 % enqueue, 20 % cycle,
-            10 % reads), connections (N idle TLS connections; RSS growth per connection with --server-pid).
+            10 % reads), health (the Health call: TLS, framing and dispatch without the store or a token check,
+            the ceiling of the RPC path on this machine), connections (N idle TLS connections; RSS growth per
+            connection with --server-pid).
             The token must be an admin token (the scenarios use several projects).
             """)
 
-    @Argument(help: "enqueue | cycle | validate | mixed | connections") var scenario: String
+    @Argument(help: "enqueue | cycle | validate | mixed | health | connections") var scenario: String
     @Option(help: "Server HOST:PORT.") var server: String = "127.0.0.1:7443"
     @Option(help: "CA certificate (PEM) of the server.") var ca: String?
     @Option(help: "Admin bearer token.") var token: String?
@@ -38,8 +40,8 @@ struct RPCBench: AsyncParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
-        guard ["enqueue", "cycle", "validate", "mixed", "connections"].contains(scenario) else {
-            throw ValidationError("scenario: expected enqueue, cycle, validate, mixed or connections")
+        guard ["enqueue", "cycle", "validate", "mixed", "health", "connections"].contains(scenario) else {
+            throw ValidationError("scenario: expected enqueue, cycle, validate, mixed, health or connections")
         }
         guard (1...20_000).contains(connections) else { throw ValidationError("--connections: 1…20000") }
         guard (1...256).contains(inFlight) else { throw ValidationError("--in-flight: 1…256") }
@@ -181,6 +183,8 @@ struct RPCBench: AsyncParsableCommand {
                                     counter.empty.add(1, ordering: .relaxed)
                                     ok = false
                                 }
+                            case "health":
+                                _ = try await client.health()
                             case "validate":
                                 var v = SchedulerV1.ValidateRequest(projectID: "\(projectPrefix)-v", platforms: [Self.platforms[n % 5]])
                                 let slot = (w * 7919 + n * 104_729) % max(1, backlog)
