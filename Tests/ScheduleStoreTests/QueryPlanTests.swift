@@ -57,6 +57,88 @@ struct QueryPlanTests {
                 #expect(e.code.primary == .constraint)
             }
         }
+        // Every value the enums allow still passes (the constraints are OR chains since
+        // migration 3; a value left out of a chain would fail here).
+        try db.begin(.immediate)
+        for status in Schema.queueStatuses.split(separator: ",") {
+            try db.run("UPDATE schedules SET queue_status = \(status) WHERE id = ?1", [.text(s.id)])
+        }
+        for status in Schema.scheduleStatuses.split(separator: ",") {
+            try db.run("UPDATE schedules SET status = \(status) WHERE id = ?1", [.text(s.id)])
+        }
+        for pattern in ["'daily'", "'weekly'", "'monthly'", "'custom'", "NULL"] {
+            try db.run("UPDATE schedules SET recurring_pattern = \(pattern) WHERE id = ?1", [.text(s.id)])
+        }
+        try db.rollback()
         try f.reopen()
+    }
+
+    /// No CHECK constraint builds a temporary b-tree per statement (`x IN (3+ constants)`).
+    @Test func checkConstraintsAreOrChains() async throws {
+        let f = try StoreFixture()
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        var tables: [String: String] = [:]
+        try db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").forEachRow {
+            tables[$0.string(0)] = $0.string(1)
+        }
+        for (name, sql) in tables {
+            #expect(CheckRewrite.expand(sql) == sql, "\(name) still has an IN list of three or more")
+        }
+        #expect(tables["attempts"]?.contains("outcome = 'OUTCOME_UNKNOWN' OR outcome = 'CANCELLED'") == true)
+        #expect(tables["schedules"]?.contains("lease_loss_policy IN ('RETRY','HOLD')") == true, "two constants stay")
+        var plan: [String] = []
+        try db.prepare(
+            "EXPLAIN INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, nominal_time, platforms, created_at, updated_at) VALUES ('i', 'c', 'p', 0, 'l', 0, 'T', 0, 0)"
+        ).forEachRow { plan.append($0.string(1)) }
+        #expect(!plan.isEmpty)
+        #expect(!plan.contains("OpenEphemeral"))
+    }
+
+    @Test func checkRewriteKeepsOtherText() {
+        #expect(
+            CheckRewrite.expand("a TEXT CHECK (a IN ('X','Y','Z')), b INTEGER CHECK (b IN (0, 1, -2))")
+                == "a TEXT CHECK ((a = 'X' OR a = 'Y' OR a = 'Z')), b INTEGER CHECK ((b = 0 OR b = 1 OR b = -2))")
+        #expect(CheckRewrite.expand("CHECK (a IN ('X','Y'))") == "CHECK (a IN ('X','Y'))")
+        #expect(CheckRewrite.expand("CHECK (a NOT IN ('X','Y','Z'))") == "CHECK (a NOT IN ('X','Y','Z'))")
+        #expect(CheckRewrite.expand("CHECK (a in\n ('it''s', 'b', 'c'))") == "CHECK ((a = 'it''s' OR a = 'b' OR a = 'c'))")
+        #expect(CheckRewrite.expand("CHECK (a IN (SELECT x FROM t))") == "CHECK (a IN (SELECT x FROM t))")
+        #expect(CheckRewrite.expand("main IN ('x', 'y', ") == "main IN ('x', 'y', ")
+    }
+
+    /// A database at version 2 (IN lists in its CHECK constraints) is rewritten on open; its rows
+    /// and indexes stay intact.
+    @Test func aVersionTwoDatabaseIsUpgraded() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add()
+        f.store.close()
+        let old = try Connection(path: f.path)
+        // Put the version-1 definitions back, as migration 2 left them.
+        var v1: [String: String] = [:]
+        let scratch = try Connection(path: ":memory:")
+        try scratch.migrate(Array(Schema.migrations.prefix(2)))
+        try scratch.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").forEachRow {
+            v1[$0.string(0)] = $0.string(1)
+        }
+        try scratch.close()
+        let version = try #require(try old.scalarInt64("PRAGMA schema_version"))
+        try old.execute("PRAGMA writable_schema = ON")
+        for (name, sql) in v1 {
+            try old.run("UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2", [.text(sql), .text(name)])
+        }
+        try old.execute("PRAGMA schema_version = \(version + 1); PRAGMA writable_schema = OFF; PRAGMA user_version = 2")
+        let before = try #require(try old.scalarInt64("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%queue_status IN (''PENDING'',''QUEUED'',''PROCESSING''%'"))
+        #expect(before == 1)
+        try old.close()
+
+        f.store = try ScheduleStore(configuration: f.config)
+        #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s)
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        #expect(try db.userVersion() == 3)
+        #expect(try db.pragma("integrity_check") == "ok")
+        let after = try db.scalarInt64("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%queue_status IN (''PENDING'',''QUEUED'',''PROCESSING''%'")
+        #expect(after == 0)
+        _ = try await f.add(minutes: 10)
     }
 }

@@ -184,5 +184,129 @@ enum Schema {
                 DROP INDEX schedules_occupancy;
                 DROP INDEX schedule_platforms_rate;
                 """),
+        // SQLite evaluates `x IN (a, b, c, …)` with more than two constants by building a
+        // temporary b-tree of the list each time the statement runs: every INSERT into
+        // `schedules` built three of them for its CHECK constraints (~5 µs each here), every
+        // status change one more. The same constraints as OR chains cost a few comparisons.
+        Migration(version: 3, name: "CHECK constraints as OR chains") { db in
+            try CheckRewrite.apply(on: db)
+        },
     ]
+}
+
+/// Rewrites the CHECK constraints of the store's tables in place: `col IN (three or more
+/// constants)` becomes `(col = a OR col = b OR …)`, which accepts exactly the same rows (NULL
+/// still passes). It changes no stored row, so it edits the tables' definitions in
+/// `sqlite_master` (SQLite's documented procedure for such changes: writable_schema, then a new
+/// schema_version) instead of copying every table, and runs in the migration's transaction.
+enum CheckRewrite {
+    /// `sql` with each expandable IN list rewritten; other text untouched.
+    static func expand(_ sql: String) -> String {
+        let text = Array(sql.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + 256)
+        var i = 0
+        while i < text.count {
+            if let (end, replacement) = inList(text, at: i) {
+                out.append(contentsOf: replacement)
+                i = end
+            } else {
+                out.append(text[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Matches `identifier IN ( constant, constant, constant… )` starting at `start`, where the
+    /// identifier begins at `start` and is not preceded by `NOT`. Constants are single-quoted
+    /// strings or integers.
+    private static func inList(_ t: [UInt8], at start: Int) -> (end: Int, replacement: [UInt8])? {
+        func isWord(_ c: UInt8) -> Bool {
+            (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F
+        }
+        func skipSpace(_ j: inout Int) { while j < t.count, t[j] == 0x20 || t[j] == 0x0A || t[j] == 0x09 || t[j] == 0x0D { j += 1 } }
+        guard isWord(t[start]), start == 0 || !isWord(t[start - 1]), !(t[start] >= 0x30 && t[start] <= 0x39) else { return nil }
+        var j = start
+        while j < t.count, isWord(t[j]) { j += 1 }
+        let name = Array(t[start..<j])
+        // `x NOT IN (…)` is not an OR chain; leave it (and never treat NOT itself as the column).
+        if name.map({ $0 | 0x20 }) == Array("not".utf8) { return nil }
+        skipSpace(&j)
+        guard j + 2 < t.count, t[j] | 0x20 == 0x69, t[j + 1] | 0x20 == 0x6E, !isWord(t[j + 2]) else { return nil }
+        j += 2
+        skipSpace(&j)
+        guard j < t.count, t[j] == 0x28 else { return nil }  // (
+        j += 1
+        var items: [[UInt8]] = []
+        while true {
+            skipSpace(&j)
+            guard j < t.count else { return nil }
+            let itemStart = j
+            if t[j] == 0x27 {  // a quoted string; '' is an escaped quote
+                j += 1
+                while true {
+                    guard j < t.count else { return nil }
+                    if t[j] == 0x27 {
+                        if j + 1 < t.count, t[j + 1] == 0x27 { j += 2; continue }
+                        j += 1
+                        break
+                    }
+                    j += 1
+                }
+            } else {
+                if t[j] == 0x2D { j += 1 }  // -
+                let digits = j
+                while j < t.count, t[j] >= 0x30, t[j] <= 0x39 { j += 1 }
+                guard j > digits else { return nil }
+            }
+            items.append(Array(t[itemStart..<j]))
+            skipSpace(&j)
+            guard j < t.count else { return nil }
+            if t[j] == 0x2C { j += 1; continue }  // ,
+            guard t[j] == 0x29 else { return nil }  // )
+            j += 1
+            break
+        }
+        guard items.count > 2 else { return nil }
+        var r: [UInt8] = [0x28]
+        for (k, item) in items.enumerated() {
+            if k > 0 { r.append(contentsOf: Array(" OR ".utf8)) }
+            r.append(contentsOf: name)
+            r.append(contentsOf: Array(" = ".utf8))
+            r.append(contentsOf: item)
+        }
+        r.append(0x29)
+        return (j, r)
+    }
+
+    static func apply(on db: Connection) throws {
+        var changed: [(name: String, sql: String)] = []
+        try db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK%' ORDER BY name")
+            .forEachRow { r in
+                let sql = r.string(1)
+                let rewritten = expand(sql)
+                if rewritten != sql { changed.append((r.string(0), rewritten)) }
+            }
+        guard !changed.isEmpty else { return }
+        guard let version = try db.scalarInt64("PRAGMA schema_version") else {
+            throw SQLiteError(code: .schema, message: "no schema_version")
+        }
+        try db.execute("PRAGMA writable_schema = ON")
+        do {
+            for table in changed {
+                try db.run(
+                    "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2",
+                    [.text(table.sql), .text(table.name)])
+            }
+            try db.execute("PRAGMA schema_version = \(version + 1)")
+            try db.execute("PRAGMA writable_schema = OFF")
+        } catch {
+            try? db.execute("PRAGMA writable_schema = OFF")
+            throw error
+        }
+        // The new definitions must load: a mistake here fails the migration, whose transaction
+        // then rolls the definitions back.
+        for table in changed { _ = try db.prepare("SELECT * FROM \"\(table.name)\" LIMIT 0") }
+    }
 }
