@@ -30,4 +30,12 @@ static inline int csqlite_set_fine_busy_timeout(sqlite3 *db, int milliseconds) {
     return sqlite3_busy_handler(db, csqlite_fine_busy, (void *)(intptr_t)milliseconds);
 }
 
+/// sqlite3_db_config is variadic. Sets SQLITE_DBCONFIG_DEFENSIVE (which forbids writing the
+/// schema table) to `on`; returns the previous setting in `*previous`.
+static inline int csqlite_set_defensive(sqlite3 *db, int on, int *previous) {
+    int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, previous);
+    if (rc != SQLITE_OK) return rc;
+    return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, (int *)0);
+}
+
 #endif

@@ -183,4 +183,48 @@ struct SQLiteTests {
             }
         }
     }
+
+    @Test func tableDefinitionsAreReplacedInPlaceAndABadOneRollsBack() throws {
+        try withTempDatabase { path in
+            let db = try Connection(path: path)
+            defer { try? db.close() }
+            try db.execute(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT CHECK (s IN ('a','b','c'))); INSERT INTO t (s) VALUES ('b');")
+            func definition() throws -> String? {
+                try db.prepare("SELECT sql FROM sqlite_master WHERE name = 't'").firstRow { $0.string(0) }
+            }
+            let stricter = "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT CHECK (s = 'a' OR s = 'b'))"
+
+            // Outside a transaction: refused, nothing changed.
+            #expect(throws: SQLiteError.self) { try db.replaceTableDefinitions([("t", stricter)]) }
+            // A definition SQLite cannot parse fails, and the rollback restores the old one.
+            try db.begin(.immediate)
+            #expect(throws: SQLiteError.self) { try db.replaceTableDefinitions([("t", "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT CHECK (")]) }
+            try db.rollback()
+            #expect(try definition()?.contains("s IN ('a','b','c')") == true)
+            try db.execute("INSERT INTO t (s) VALUES ('c')")
+            // A table that does not exist is an error, not a silent no-op.
+            try db.begin(.immediate)
+            #expect(throws: SQLiteError.self) { try db.replaceTableDefinitions([("missing", stricter)]) }
+            try db.rollback()
+
+            // The new definition must hold for every stored row (integrity_check checks CHECKs).
+            try db.execute("DELETE FROM t WHERE s = 'c'; INSERT INTO t (s) VALUES ('a');")
+            try db.transaction { try db.replaceTableDefinitions([("t", stricter)]) }
+            #expect(try definition() == stricter)
+            #expect(try db.scalarInt64("SELECT count(*) FROM t") == 2, "rows stay")
+            do {
+                try db.execute("INSERT INTO t (s) VALUES ('c')")
+                Issue.record("the new CHECK did not apply")
+            } catch let e as SQLiteError {
+                #expect(e.code.primary == .constraint)
+            }
+            try db.execute("INSERT INTO t (s) VALUES ('a')")
+            #expect(try db.pragma("integrity_check") == "ok")
+            // Another connection sees the new definition too.
+            let other = try Connection(path: path)
+            defer { try? other.close() }
+            #expect(throws: SQLiteError.self) { try other.execute("INSERT INTO t (s) VALUES ('c')") }
+        }
+    }
 }

@@ -196,9 +196,9 @@ enum Schema {
 
 /// Rewrites the CHECK constraints of the store's tables in place: `col IN (three or more
 /// constants)` becomes `(col = a OR col = b OR …)`, which accepts exactly the same rows (NULL
-/// still passes). It changes no stored row, so it edits the tables' definitions in
-/// `sqlite_master` (SQLite's documented procedure for such changes: writable_schema, then a new
-/// schema_version) instead of copying every table, and runs in the migration's transaction.
+/// still passes). It changes no stored row, so it edits the tables' definitions in place
+/// (``Connection/replaceTableDefinitions(_:)``) instead of copying every table, in the
+/// migration's transaction.
 enum CheckRewrite {
     /// `sql` with each expandable IN list rewritten; other text untouched.
     static func expand(_ sql: String) -> String {
@@ -281,32 +281,13 @@ enum CheckRewrite {
     }
 
     static func apply(on db: Connection) throws {
-        var changed: [(name: String, sql: String)] = []
+        var changed: [(table: String, sql: String)] = []
         try db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK%' ORDER BY name")
             .forEachRow { r in
                 let sql = r.string(1)
                 let rewritten = expand(sql)
                 if rewritten != sql { changed.append((r.string(0), rewritten)) }
             }
-        guard !changed.isEmpty else { return }
-        guard let version = try db.scalarInt64("PRAGMA schema_version") else {
-            throw SQLiteError(code: .schema, message: "no schema_version")
-        }
-        try db.execute("PRAGMA writable_schema = ON")
-        do {
-            for table in changed {
-                try db.run(
-                    "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2",
-                    [.text(table.sql), .text(table.name)])
-            }
-            try db.execute("PRAGMA schema_version = \(version + 1)")
-            try db.execute("PRAGMA writable_schema = OFF")
-        } catch {
-            try? db.execute("PRAGMA writable_schema = OFF")
-            throw error
-        }
-        // The new definitions must load: a mistake here fails the migration, whose transaction
-        // then rolls the definitions back.
-        for table in changed { _ = try db.prepare("SELECT * FROM \"\(table.name)\" LIMIT 0") }
+        try db.replaceTableDefinitions(changed)
     }
 }
