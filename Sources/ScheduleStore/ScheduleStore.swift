@@ -260,8 +260,16 @@ public final class ScheduleStore: Sendable {
 
     /// Computes and stores the QueueMetrics of the UTC day containing `day` for the given
     /// projects (nil: every project active that day). Re-running replaces the day's figures.
+    ///
+    /// The figures are computed on a reader (a busy day means many attempts to read), and only
+    /// stored by the writer, so writes do not wait for the counting. They describe the database
+    /// as of the reader's snapshot, a moment before they are stored; the next rollup of the day
+    /// (the server runs one every minute) replaces them.
     public func rollupMetrics(day: Instant, projectIDs: [String]? = nil) async throws(StoreError) -> [QueueMetrics] {
-        try await writer.submit { try $0.rollupMetrics(day: day, projects: projectIDs) }
+        let figures = try await readers.read { db in
+            try WriterState.dailyFigures(db: db, day: day, projects: projectIDs)
+        }
+        return try await writer.submit { try $0.saveMetrics(figures) }
     }
 
     // MARK: Stats and conflicts

@@ -150,4 +150,28 @@ struct MaintenanceTests {
         #expect(history.count == 1)
         #expect(history.first?.totalCompleted == 2)
     }
+
+    /// The rollup finds the projects active on a day through the indexes (no table scan): by
+    /// creation, by cancellation, and by attempts on schedules created earlier.
+    @Test func theRollupFindsEveryProjectActiveThatDay() async throws {
+        let f = try StoreFixture()
+        let yesterday = t0.adding(seconds: -86_400)
+        f.clock.set(yesterday)
+        let viaAttempt = try await f.add("p2", minutes: 10)
+        let viaCancel = try await f.add("p3", minutes: 20)
+        _ = try await f.add("p4", minutes: 30)  // nothing happens to it on t0's day
+        f.clock.set(t0.adding(seconds: 3_600))
+        _ = try await f.add("p1", minutes: 120)
+        let leases = try await f.store.dequeue(DequeueRequest(projectID: "p2", limit: 1, leaseSeconds: 60, workerID: "w"))
+        #expect(leases.map(\.schedule.id) == [viaAttempt.id])
+        _ = try await f.store.complete(projectID: "p2", scheduleID: viaAttempt.id, leaseToken: leases[0].token)
+        _ = try await f.store.cancel(projectID: "p3", scheduleID: viaCancel.id)
+
+        let today = try await f.store.rollupMetrics(day: t0)
+        #expect(Set(today.map(\.projectID)) == ["p1", "p2", "p3"])
+        #expect(today.first { $0.projectID == "p2" }?.totalCompleted == 1)
+        let before = try await f.store.rollupMetrics(day: yesterday)
+        #expect(Set(before.map(\.projectID)) == ["p2", "p3", "p4"])
+        #expect(try await f.store.rollupMetrics(day: t0.adding(seconds: 86_400 * 3)).isEmpty)
+    }
 }

@@ -80,25 +80,46 @@ extension WriterState {
         return result
     }
 
-    /// The daily QueueMetrics of every project active on the UTC day containing `day`.
-    func rollupMetrics(day: Instant, projects: [String]?) throws -> [QueueMetrics] {
+    /// The UTC day containing `day`: its first and last millisecond.
+    static func dayBounds(_ day: Instant) -> (start: Instant, end: Instant) {
         let start = Instant(unixSeconds: day.unixSeconds - ((day.unixSeconds % 86_400) + 86_400) % 86_400)
-        let end = start.adding(milliseconds: 86_400_000 - 1)
-        var ids = projects ?? []
-        if projects == nil {
-            let s = try db.cached(
-                """
-                SELECT DISTINCT project_id FROM attempts WHERE dequeued_at BETWEEN ?1 AND ?2 OR ended_at BETWEEN ?1 AND ?2
-                UNION SELECT DISTINCT project_id FROM schedules WHERE created_at BETWEEN ?1 AND ?2
-                   OR cancelled_at BETWEEN ?1 AND ?2
-                """)
-            s.bind(start.unixMilliseconds, at: 1)
-            s.bind(end.unixMilliseconds, at: 2)
-            try s.forEachRow { ids.append($0.string(0)) }
+        return (start, start.adding(milliseconds: 86_400_000 - 1))
+    }
+
+    /// The projects with anything to count between `from` and `to`: one seek per project, then
+    /// four indexed probes, never a scan of the tables. Every attempt's project has schedules
+    /// (rows are not deleted), so walking the schedules' projects finds them all.
+    static func activeProjects(db: Connection, from: Instant, to: Instant) throws -> [String] {
+        let next = try db.cached(HotQueries.nextProject)
+        let active = try db.cached(HotQueries.projectActive)
+        var ids: [String] = []
+        var last = ""
+        while true {
+            next.reset()
+            next.bind(last, at: 1)
+            guard let project = try next.firstRow({ $0.string(0) }) else { break }
+            last = project
+            active.reset()
+            active.bind(project, at: 1)
+            active.bind(from.unixMilliseconds, at: 2)
+            active.bind(to.unixMilliseconds, at: 3)
+            if try active.firstRow({ $0.bool(0) }) == true { ids.append(project) }
         }
+        return ids
+    }
+
+    /// The day's figures for `projects` (nil: every project active that day), unsaved. Runs on a
+    /// reader: reading a busy day's attempts takes time the writer should not spend.
+    static func dailyFigures(db: Connection, day: Instant, projects: [String]?) throws -> [QueueMetrics] {
+        let (start, end) = dayBounds(day)
+        let ids = try projects ?? activeProjects(db: db, from: start, to: end)
+        return try ids.map { try computeMetrics(db: db, project: $0, from: start, to: end) }
+    }
+
+    /// Stores computed daily figures, replacing each (project, day)'s previous row.
+    func saveMetrics(_ figures: [QueueMetrics]) throws -> [QueueMetrics] {
         var out: [QueueMetrics] = []
-        for project in ids {
-            var m = try Self.computeMetrics(db: db, project: project, from: start, to: end)
+        for var m in figures {
             m.id = IDs.make("qm_", now: now)
             let s = try db.cached(
                 """
