@@ -68,9 +68,11 @@ final class E2E: @unchecked Sendable {
         let serverBox = ServerBox()
         methods[path] = MethodHandler { ctx, bytes in
             let response = try await real.handle(ctx, bytes)
-            if calls.increment() == 1 && dropConnectionAfterFirstEnqueue {
-                serverBox.server.withLock { $0 }?.disconnectAll()
-                try await Task.sleep(for: .milliseconds(200))  // the answer goes nowhere
+            if calls.increment() == 1 && dropConnectionAfterFirstEnqueue, let server = serverBox.server.withLock({ $0 }) {
+                let closedBefore = server.closedConnectionCount
+                server.disconnectAll()
+                // Answer only once the connection is gone: the answer goes nowhere.
+                _ = await eventually { server.closedConnectionCount > closedBefore }
             }
             return response
         }

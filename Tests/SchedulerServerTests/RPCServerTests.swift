@@ -145,6 +145,7 @@ struct RPCServerTests {
         }
         // The client can see the refusal before the server has closed its side.
         #expect(await eventually { h.server.connectionCount == 1 })
+        #expect(h.server.closedConnectionCount == 1)
         await h.shutdown()
     }
 

@@ -22,6 +22,7 @@ public final class RPCServer: Sendable {
     private let connections = Mutex<[UInt64: (Connection, RPCConnection)]>([:])
     private let draining = Atomic<Bool>(false)
     private let callsInFlight = Atomic<Int>(0)
+    private let closedConnections = Atomic<Int>(0)
 
     /// The bound address (with the real port when 0 was asked for), once started.
     public var localAddress: SocketAddress? { listener.withLock { $0?.localAddress } }
@@ -31,6 +32,8 @@ public final class RPCServer: Sendable {
     public var connectionCount: Int { connections.withLock { $0.count } }
     /// Calls being handled now, over all connections.
     public var inFlightCount: Int { callsInFlight.load(ordering: .relaxed) }
+    /// Connections closed since the server started, for whatever reason.
+    public var closedConnectionCount: Int { closedConnections.load(ordering: .relaxed) }
 
     public init(
         tls: TLSConfiguration, methods: [String: MethodHandler], authenticator: Authenticator,
@@ -81,7 +84,9 @@ public final class RPCServer: Sendable {
     }
 
     func unregister(_ id: UInt64) {
-        _ = connections.withLock { $0.removeValue(forKey: id) }
+        if connections.withLock({ $0.removeValue(forKey: id) }) != nil {
+            closedConnections.add(1, ordering: .relaxed)
+        }
     }
 
     func callStarted() { callsInFlight.add(1, ordering: .relaxed) }
