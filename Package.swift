@@ -105,7 +105,10 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
-        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "SchedulingCore", "SQLite", "scheduler-bench"]),
+        .testTarget(
+            name: "ScheduleStoreTests",
+            dependencies: ["ScheduleStore", "SchedulingCore", "SQLite", "scheduler-bench", "TestSupport"]
+        ),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(
             name: "SchedulerServerTests",
@@ -118,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WireProtocolTests",
-            dependencies: ["WireProtocol"],
+            dependencies: ["WireProtocol", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import SQLite
 @testable import ScheduleStore
 import SchedulingCore
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Concurrency, crashes and faults")
@@ -72,7 +73,7 @@ struct DurabilityTests {
         child.arguments = ["store", "crash-writer", "--db", f.path]
         let pipe = Pipe()
         child.standardOutput = pipe
-        try child.run()
+        try ProcessGate.run(child)
         var output = Data()
         let reader = pipe.fileHandleForReading
         let deadline = Date().addingTimeInterval(20)

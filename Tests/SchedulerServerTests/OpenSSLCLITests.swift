@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs `openssl s_client` (an independent TLS implementation's client) against the server.
@@ -10,7 +11,7 @@ func sClient(port: Int, _ args: [String]) throws -> (status: Int32, output: Stri
     p.standardOutput = out
     p.standardError = out
     p.standardInput = FileHandle.nullDevice
-    try p.run()
+    try ProcessGate.run(p)
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))

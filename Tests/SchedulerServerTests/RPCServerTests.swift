@@ -191,13 +191,19 @@ struct RPCServerTests {
 
     @Test("1,000 idle connections held while the server still serves")
     func idleConnections() async throws {
-        let h = try RPCHarness(methods: testMethods())
-        var channels: [RPCChannel] = []
-        for _ in 0..<1000 { channels.append(try await h.channel()) }
-        #expect(h.server.connectionCount == 1000)
-        let fresh = try await h.channel()
-        #expect(try await fresh.call(method: "test.v1.T/Health", payload: payload(3)).code == .ok)
-        #expect(try await channels[500].call(method: "test.v1.T/Health", payload: payload(3)).code == .ok)
-        await h.shutdown()
+        // Over 2,000 descriptors in this process: no child process may be launched meanwhile
+        // (Foundation's Process.run crashes on a full /proc/self/fd listing; see ProcessGate).
+        try await ProcessGate.exclusive {
+            let h = try RPCHarness(methods: testMethods())
+            var channels: [RPCChannel] = []
+            for _ in 0..<1000 { channels.append(try await h.channel()) }
+            #expect(h.server.connectionCount == 1000)
+            let fresh = try await h.channel()
+            #expect(try await fresh.call(method: "test.v1.T/Health", payload: payload(3)).code == .ok)
+            #expect(try await channels[500].call(method: "test.v1.T/Health", payload: payload(3)).code == .ok)
+            await h.shutdown()
+            channels.removeAll()
+            #expect(await eventually { h.server.connectionCount == 0 })
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 enum Fixtures {
@@ -44,7 +45,7 @@ func run(_ executable: String, _ arguments: [String], stdin: [UInt8], cwd: URL) 
     p.standardInput = inPipe
     p.standardOutput = outPipe
     p.standardError = errPipe
-    try p.run()
+    try ProcessGate.run(p)
     inPipe.fileHandleForWriting.write(Data(stdin))
     try inPipe.fileHandleForWriting.close()
     let out = outPipe.fileHandleForReading.readDataToEndOfFile()

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `schedctl` binary (it sits next to this test bundle) and captures its output.
@@ -25,7 +26,7 @@ enum CLI {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
-        try p.run()
+        try ProcessGate.run(p)
         // Read both pipes before waiting so a large output cannot fill a pipe and block the child.
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()

@@ -3,6 +3,7 @@ import Foundation
 import SchedulerClient
 import Synchronization
 import TLS
+import TestSupport
 import Testing
 import WireProtocol
 
@@ -32,7 +33,7 @@ final class ServerProcess: @unchecked Sendable {
             let data = h.availableData
             if !data.isEmpty { log.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
         }
-        try process.run()
+        try ProcessGate.run(process)
     }
 
     var output: String { log.text.withLock { $0 } }
