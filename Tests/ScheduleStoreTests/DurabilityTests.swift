@@ -73,7 +73,7 @@ struct DurabilityTests {
         child.arguments = ["store", "crash-writer", "--db", f.path]
         let pipe = Pipe()
         child.standardOutput = pipe
-        try ProcessGate.run(child)
+        try await ProcessGate.runAsync(child)
         var output = Data()
         let reader = pipe.fileHandleForReading
         let deadline = Date().addingTimeInterval(20)

@@ -3,7 +3,11 @@ import TestSupport
 import Testing
 
 /// Runs `openssl s_client` (an independent TLS implementation's client) against the server.
-func sClient(port: Int, _ args: [String]) throws -> (status: Int32, output: String) {
+func sClient(port: Int, _ args: [String]) async throws -> (status: Int32, output: String) {
+    try await ProcessGate.offPool { try sClientBlocking(port: port, args) }
+}
+
+private func sClientBlocking(port: Int, _ args: [String]) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
     p.arguments = ["s_client", "-connect", "127.0.0.1:\(port)"] + args
@@ -26,18 +30,18 @@ struct OpenSSLCLITests {
     func handshakes() async throws {
         let h = try RPCHarness(methods: testMethods())
         let port = h.address.port
-        let ok = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_3", "-CAfile", h.caFile])
+        let ok = try await sClient(port: port, ["-alpn", "scheduler/1", "-tls1_3", "-CAfile", h.caFile])
         #expect(ok.output.contains("TLSv1.3"))
         #expect(ok.output.contains("ALPN protocol: scheduler/1"))
         #expect(ok.output.contains("Verify return code: 0 (ok)"))
-        let old = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_1"])
+        let old = try await sClient(port: port, ["-alpn", "scheduler/1", "-tls1_1"])
         #expect(old.status != 0)
         #expect(old.output.contains("Cipher is (NONE)"))
-        let wrongALPN = try sClient(port: port, ["-alpn", "h2", "-tls1_3", "-CAfile", h.caFile])
+        let wrongALPN = try await sClient(port: port, ["-alpn", "h2", "-tls1_3", "-CAfile", h.caFile])
         #expect(wrongALPN.output.contains("no application protocol"))
-        let weak = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_2", "-cipher", "AES128-SHA"])
+        let weak = try await sClient(port: port, ["-alpn", "scheduler/1", "-tls1_2", "-cipher", "AES128-SHA"])
         #expect(weak.output.contains("Cipher is (NONE)"))
-        let tls12 = try sClient(port: port, ["-alpn", "scheduler/1", "-tls1_2", "-CAfile", h.caFile])
+        let tls12 = try await sClient(port: port, ["-alpn", "scheduler/1", "-tls1_2", "-CAfile", h.caFile])
         #expect(tls12.output.contains("ECDHE"))
         await h.shutdown()
     }

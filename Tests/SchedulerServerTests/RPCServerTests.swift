@@ -118,12 +118,20 @@ struct RPCServerTests {
         let h = try RPCHarness(methods: testMethods(), limits: limits)
         let channel = try await h.channel()
         let auth = [MetadataEntry].bearer(h.adminToken)
-        let slow1 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(300), metadata: auth) }
-        let slow2 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(300), metadata: auth) }
-        #expect(await eventually { h.server.inFlightCount == 2 })
+        // The two slow calls last until cancelled, so they are still in flight however late a busy
+        // test process gets to the third call.
+        let slow1 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(120_000), metadata: auth) }
+        let slow2 = Task { try await channel.call(method: "test.v1.T/Slow", payload: payload(120_000), metadata: auth) }
+        #expect(await eventually(timeout: .seconds(60)) { h.server.inFlightCount == 2 })
         #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: auth).code == .resourceExhausted)
-        #expect(try await slow1.value.code == .ok)
-        #expect(try await slow2.value.code == .ok)
+        slow1.cancel()
+        slow2.cancel()
+        for slow in [slow1, slow2] {
+            await #expect(throws: RPCError(code: .cancelled, message: "cancelled by the caller")) { try await slow.value }
+        }
+        // The slots are free again.
+        #expect(await eventually(timeout: .seconds(60)) { h.server.inFlightCount == 0 })
+        #expect(try await channel.call(method: "test.v1.T/Echo", payload: [], metadata: auth).code == .ok)
         await h.shutdown()
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -19,6 +20,7 @@ public enum ProcessGate {
     private static let state = Mutex(State())
 
     /// `process.run()`, once no descriptor-heavy test is running (waits at most 60 s for one to end).
+    /// Blocks its thread while it waits: call it off the cooperative pool (``offPool(_:)``).
     public static func run(_ process: Process) throws {
         let deadline = Date().addingTimeInterval(60)
         while true {
@@ -33,6 +35,20 @@ public enum ProcessGate {
         }
         defer { state.withLock { $0.launching = max(0, $0.launching - 1) } }
         try process.run()
+    }
+
+    /// ``run(_:)`` for async tests: waits without holding a thread of the cooperative pool.
+    public static func runAsync(_ process: Process) async throws {
+        try await offPool { try run(process) }
+    }
+
+    /// Runs `body` (a launch and its blocking waits) on a Dispatch thread. Tests must not block
+    /// the cooperative pool (two threads here): the descriptor-heavy test needs it to finish and
+    /// release the gate that launches wait for.
+    public static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async { c.resume(with: Result { try body() }) }
+        }
     }
 
     /// Runs `body` with no child process being launched meanwhile.

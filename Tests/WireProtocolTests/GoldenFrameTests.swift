@@ -40,7 +40,7 @@ struct GoldenFrameTests {
         ),
         arguments: names
     )
-    func protocAgrees(name: String) throws {
+    func protocAgrees(name: String) async throws {
         let protoc = try #require(which("protoc"))
         let root = Fixtures.repositoryRoot
         let protos = try FileManager.default.contentsOfDirectory(
@@ -48,7 +48,7 @@ struct GoldenFrameTests {
         )
         .filter { $0.hasSuffix(".proto") }.sorted().map { "scheduler/v1/\($0)" }
         let bin = try Fixtures.bytes("\(name).bin")
-        let (status, out, err) = try run(
+        let (status, out, err) = try await run(
             protoc,
             ["--decode=scheduler.v1.Frame", "-I", "proto"] + protos,
             stdin: Array(bin.dropFirst(4)),
@@ -61,7 +61,7 @@ struct GoldenFrameTests {
         let g = Samples.golden.first { $0.name == name }!
         if let payload = g.payload {
             let typeName = type(of: payload).protoMessageName
-            let (s2, out2, err2) = try run(
+            let (s2, out2, err2) = try await run(
                 protoc,
                 ["--decode=\(typeName)", "-I", "proto"] + protos,
                 stdin: payload.serializedBytes(),

@@ -35,8 +35,12 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// Runs a program, returning (status, stdout, stderr).
-func run(_ executable: String, _ arguments: [String], stdin: [UInt8], cwd: URL) throws -> (Int32, String, String) {
+/// Runs a program, returning (status, stdout, stderr); off the cooperative pool.
+func run(_ executable: String, _ arguments: [String], stdin: [UInt8], cwd: URL) async throws -> (Int32, String, String) {
+    try await ProcessGate.offPool { try runBlocking(executable, arguments, stdin: stdin, cwd: cwd) }
+}
+
+private func runBlocking(_ executable: String, _ arguments: [String], stdin: [UInt8], cwd: URL) throws -> (Int32, String, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments

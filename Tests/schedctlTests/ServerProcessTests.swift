@@ -33,7 +33,13 @@ final class ServerProcess: @unchecked Sendable {
             let data = h.availableData
             if !data.isEmpty { log.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
         }
-        try ProcessGate.run(process)
+    }
+
+    /// Starts the process (off the cooperative pool: the launch may wait at ProcessGate).
+    static func start(dir: URL) async throws -> ServerProcess {
+        let server = try ServerProcess(dir: dir)
+        try await ProcessGate.runAsync(server.process)
+        return server
     }
 
     var output: String { log.text.withLock { $0 } }
@@ -80,7 +86,7 @@ struct ServerProcessTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let server = try ServerProcess(dir: dir)
+        let server = try await ServerProcess.start(dir: dir)
         try await server.waitFor("DEV MODE")
         let port = try await server.port()
         var config = try server.client().configuration
@@ -127,7 +133,7 @@ struct ServerProcessTests {
         let succeeded = outcomes.filter { $0.1 }.count
 
         // Restart on the same dev directory and count what was stored.
-        let again = try ServerProcess(dir: dir)
+        let again = try await ServerProcess.start(dir: dir)
         let port2 = try await again.port()
         config.address = "127.0.0.1:\(port2)"
         let checker = try SchedulerClient(configuration: config)
