@@ -23,17 +23,19 @@ public enum ProcessGate {
     /// Blocks its thread while it waits: call it off the cooperative pool (``offPool(_:)``).
     public static func run(_ process: Process) throws {
         let deadline = Date().addingTimeInterval(60)
-        while true {
-            let admitted = state.withLock { s -> Bool in
+        var admitted = false
+        while !admitted {
+            admitted = state.withLock { s -> Bool in
                 guard !s.heavy else { return false }
                 s.launching += 1
                 return true
             }
-            if admitted { break }
-            if Date() > deadline { break }  // run anyway rather than hang the suite
-            usleep(10_000)
+            if !admitted {
+                if Date() > deadline { break }  // run anyway rather than hang the suite
+                usleep(10_000)
+            }
         }
-        defer { state.withLock { $0.launching = max(0, $0.launching - 1) } }
+        defer { if admitted { state.withLock { $0.launching -= 1 } } }
         try process.run()
     }
 
