@@ -85,10 +85,9 @@ final class RandomPool: Sendable {
                     s.next = 0
                 }
                 let n = min(buffer.count - written, s.bytes.count - s.next)
-                for k in 0..<n { buffer[written + k] = s.bytes[s.next + k] }
-                // Handed out: never again.
-                for k in 0..<n { s.bytes[s.next + k] = 0 }
-                s.next += n
+                let range = s.next..<(s.next + n)
+                s.bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[written...]).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range])) }
+                s.next += n  // handed out once: the pool never goes back
                 written += n
             }
         }

@@ -51,20 +51,12 @@ final class OwnerLock: Sendable {
         var buffer = [UInt8](repeating: 0, count: 32)
         let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard n > 0 else { return nil }
-        return Int(String(decoding: buffer[..<n], as: UTF8.self).trimmingSuffix())
+        return buffer[..<n].split(separator: UInt8(ascii: "\n")).first.flatMap { Int(String(decoding: $0, as: UTF8.self)) }
     }
 
     /// Releases the lock (closing the descriptor drops it). The file stays: removing it could
     /// race with another opener that already has it open.
     func release() {
         close(fd)
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix() -> String {
-        var s = Substring(self)
-        while let last = s.last, last == "\n" || last == " " || last == "\0" { s = s.dropLast() }
-        return String(s)
     }
 }
