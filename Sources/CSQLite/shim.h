@@ -1,7 +1,13 @@
 #ifndef CSQLITE_SHIM_H
 #define CSQLITE_SHIM_H
+/* Debian's libsqlite3 is built with the pre-update hook (PRAGMA compile_options lists
+   ENABLE_PREUPDATE_HOOK); its header declares the functions only under this macro. */
+#ifndef SQLITE_ENABLE_PREUPDATE_HOOK
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#endif
 #include <sqlite3.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 /// SQLITE_TRANSIENT is a macro casting -1 to a function pointer; Swift cannot import it.
@@ -36,6 +42,11 @@ static inline int csqlite_set_defensive(sqlite3 *db, int on, int *previous) {
     int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, previous);
     if (rc != SQLITE_OK) return rc;
     return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, (int *)0);
+}
+
+/// Whether a pre-update hook's database and table names are the main database's `table`.
+static inline int csqlite_is_main_table(const char *database, const char *name, const char *table) {
+    return database && name && strcmp(database, "main") == 0 && strcmp(name, table) == 0;
 }
 
 #endif

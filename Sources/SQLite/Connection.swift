@@ -36,6 +36,8 @@ public final class Connection {
     /// The path given at open.
     public let path: String
     private var cache: [String: Statement] = [:]
+    /// The pre-update hook's context, kept alive while the hook is registered.
+    var preUpdateBox: AnyObject?
 
     /// Opens (or creates) the database at `path`.
     ///
@@ -77,6 +79,7 @@ public final class Connection {
     public func close() throws(SQLiteError) {
         guard let db = handle else { return }
         cache.removeAll()
+        removePreUpdateHook()
         let rc = sqlite3_close_v2(db)
         if rc != SQLITE_OK { throw makeError(rc, db) }
         handle = nil
@@ -147,6 +150,11 @@ public final class Connection {
 
     /// Rows changed by the most recent INSERT, UPDATE or DELETE.
     public var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+
+    /// Rows changed by every INSERT, UPDATE and DELETE completed on this connection since it
+    /// opened, including those made by triggers. A statement that failed and was rolled back
+    /// adds nothing, so an unchanged count across a piece of work means it wrote nothing.
+    public var totalChanges: Int64 { handle.map { sqlite3_total_changes64($0) } ?? 0 }
 
     /// True outside a transaction. After an error inside one, false means the transaction is
     /// still open; true means SQLite rolled it back on its own (e.g. on SQLITE_FULL).

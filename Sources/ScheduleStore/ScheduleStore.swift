@@ -15,7 +15,7 @@ import Synchronization
 public final class ScheduleStore: Sendable {
     /// The configuration the store was opened with.
     public let configuration: StoreConfiguration
-    private let writer: Writer
+    let writer: Writer
     let readers: Readers
     /// Keeps other stores (in this or another process) off the file while this one is open.
     private let ownerLock: OwnerLock

@@ -204,8 +204,8 @@ enum Scenarios {
                    'TWITTER', 1 + (n % 10), NULL, NULL, 0, 0
               FROM seq;
             WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < \(count))
-            INSERT INTO schedule_platforms (schedule_id, platform, project_id, scheduled_for)
-            SELECT printf('sch_bulk%010d', n + \(offset)), 'TWITTER', '\(project)', \(timeSQL) FROM seq;
+            INSERT INTO schedule_platforms (schedule_id, platform, project_id)
+            SELECT printf('sch_bulk%010d', n + \(offset)), 'TWITTER', '\(project)' FROM seq;
             """)
     }
 }

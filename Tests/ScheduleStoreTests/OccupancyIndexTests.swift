@@ -69,41 +69,42 @@ struct OccupancyIndexTests {
     }
 
     /// A database written before migration 2 (schema version 1, with the two SQL indexes the
-    /// conflict counts used) is upgraded on open, and its schedules count for conflicts at once.
+    /// conflict counts used, and the trigger that copied times into schedule_platforms) is
+    /// upgraded on open, and its schedules count for conflicts at once.
     @Test func aVersionOneDatabaseIsUpgradedAndItsSchedulesCount() async throws {
         let f = try StoreFixture()
-        let a = try await f.add("p1", minutes: 0, platforms: ["twitter", "linkedin"])
-        _ = try await f.add("p1", minutes: 30)
-        f.store.close()
-
-        // Put the file back to what version 1 left: the dropped indexes exist, user_version = 1.
-        do {
-            let db = try Connection(path: f.path, mode: .readWrite)
-            defer { try? db.close() }
-            try db.execute(
-                """
-                CREATE INDEX schedules_occupancy ON schedules(project_id, scheduled_for, id)
-                    WHERE \(Schema.occupiesSQL);
-                CREATE INDEX schedule_platforms_rate ON schedule_platforms(project_id, platform, scheduled_for)
-                    WHERE occupies = 1;
-                PRAGMA user_version = 1;
-                """)
-        }
-
+        try f.replaceWithDatabase(
+            atVersion: 1,
+            holding: [
+                OldSchedule(id: "sch_old_a", minutes: 0, platforms: ["TWITTER", "LINKEDIN"]),
+                OldSchedule(id: "sch_old_b", minutes: 30),
+            ])
         f.store = try ScheduleStore(configuration: f.config)
         let db = try Connection(path: f.path, mode: .readOnly)
         defer { try? db.close() }
         #expect(try db.userVersion() == Schema.migrations.last?.version)
-        var indexes: [String] = []
-        try db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('schedules_occupancy', 'schedule_platforms_rate')")
-            .forEachRow { indexes.append($0.string(0)) }
-        #expect(indexes.isEmpty)
+        #expect(try db.pragma("integrity_check") == "ok")
+        var gone: [String] = []
+        try db.prepare(
+            """
+            SELECT name FROM sqlite_master
+             WHERE name IN ('schedules_occupancy', 'schedule_platforms_rate', 'schedules_sync_platforms')
+            """
+        ).forEachRow { gone.append($0.string(0)) }
+        #expect(gone.isEmpty)
+        var columns: [String] = []
+        try db.prepare("SELECT name FROM pragma_table_info('schedule_platforms')").forEachRow { columns.append($0.string(0)) }
+        #expect(columns == ["schedule_id", "platform", "project_id", "published_at", "published_url"])
         #expect(f.store.occupancy.entries() == (try Self.fromTable(f.path)))
         #expect(f.store.occupancy.entries().count == 2 + 3)
+        #expect(try await f.store.get(projectID: "p1", scheduleID: "sch_old_a").platforms == ["TWITTER", "LINKEDIN"])
 
-        // The upgraded rows are seen by the conflict checks.
+        // The upgraded rows are seen by the conflict checks, and the list's platform filter
+        // still finds them through schedule_platforms.
         let b = try await f.store.enqueue(
             EnqueueRequest(projectID: "p1", contentID: "late", time: .instant(t0.adding(seconds: 30)), platforms: ["linkedin"]))
-        #expect(b.conflicts.contains { $0.type == .sameTime && $0.conflictingScheduleID == a.id })
+        #expect(b.conflicts.contains { $0.type == .sameTime && $0.conflictingScheduleID == "sch_old_a" })
+        let linkedIn = try await f.store.list(ListRequest(projectID: "p1", platform: "linkedin"))
+        #expect(Set(linkedIn.items.map(\.id)) == ["sch_old_a", b.schedule.id])
     }
 }

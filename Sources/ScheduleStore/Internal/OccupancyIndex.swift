@@ -6,57 +6,47 @@ import Synchronization
 /// schedules sorted by time; per project and platform, the same for that platform.
 ///
 /// It replaces four indexed range queries per validation and two indexes that every insert had
-/// to write. It is filled from the table when the store opens and kept in step by TEMP triggers
-/// on the writer's connection, which call ``install(on:)``'s functions for every row change
+/// to write. It is filled from the table when the store opens and kept in step by SQLite's
+/// pre-update hook on the writer's connection (``install(on:)``), which sees every row change
 /// whatever statement makes it. Changes are journaled so the writer can undo those of an
-/// operation whose savepoint rolled back, or of a batch that did not commit.
+/// operation that failed, or of a batch that did not commit.
 ///
 /// Readers (``ScheduleStore/checkConflicts``) query it under the same lock; they can see the
 /// writer's batch a moment before its COMMIT returns, which for an advisory check is harmless.
 final class OccupancyIndex: Sendable, OccupancySource {
     private let state = Mutex(State())
 
-    /// SQL for the writer's connection: the schedules that count, and the triggers that report
-    /// changes to them. TEMP triggers live with the connection, not in the schema.
+    /// The schedules that count.
     static let occupyingRows = """
         SELECT project_id, id, scheduled_for, platforms FROM schedules
          WHERE queue_status NOT IN ('CANCELLED','FAILED')
         """
 
-    private static let occupies = "queue_status NOT IN ('CANCELLED','FAILED')"
-
-    static let triggers = """
-        CREATE TEMP TRIGGER occupancy_insert AFTER INSERT ON main.schedules
-        WHEN NEW.\(occupies)
-        BEGIN
-            SELECT occupancy_add(NEW.project_id, NEW.id, NEW.scheduled_for, NEW.platforms);
-        END;
-        CREATE TEMP TRIGGER occupancy_update AFTER UPDATE OF scheduled_for, queue_status, platforms ON main.schedules
-        WHEN OLD.scheduled_for != NEW.scheduled_for OR OLD.platforms != NEW.platforms
-          OR (OLD.\(occupies)) != (NEW.\(occupies))
-        BEGIN
-            SELECT occupancy_remove(OLD.project_id, OLD.id, OLD.scheduled_for, OLD.platforms) WHERE OLD.\(occupies);
-            SELECT occupancy_add(NEW.project_id, NEW.id, NEW.scheduled_for, NEW.platforms) WHERE NEW.\(occupies);
-        END;
-        CREATE TEMP TRIGGER occupancy_delete AFTER DELETE ON main.schedules
-        WHEN OLD.\(occupies)
-        BEGIN
-            SELECT occupancy_remove(OLD.project_id, OLD.id, OLD.scheduled_for, OLD.platforms);
-        END;
-        """
-
-    /// Registers the trigger functions and triggers on the writer's connection, then loads every
-    /// occupying schedule (a scan, once per open: about a second per million rows).
+    /// Registers the pre-update hook that keeps the index in step with every row change of
+    /// `schedules` on the writer's connection, then loads every occupying schedule (a scan,
+    /// once per open: about a second per million rows).
     func install(on db: Connection) throws {
-        try db.createFunction("occupancy_add", argumentCount: 4) { [self] args throws(Connection.FunctionError) in
-            let (project, id, time, platforms) = try Self.arguments(args)
-            add(project: project, id: id, time: time, platforms: platforms)
+        let columns = try Columns(db)
+        try db.setPreUpdateHook(table: "schedules") { [self] change in
+            switch change.kind {
+            case .insert:
+                if Self.occupies(change.new(columns.queueStatus)) { add(change.new, columns) }
+            case .delete:
+                if Self.occupies(change.old(columns.queueStatus)) { remove(change.old, columns) }
+            case .update:
+                let was = Self.occupies(change.old(columns.queueStatus))
+                let now = Self.occupies(change.new(columns.queueStatus))
+                guard was || now else { return }
+                let moved =
+                    was != now || change.old(columns.scheduledFor).int64 != change.new(columns.scheduledFor).int64
+                    || !change.old(columns.platforms).sameText(as: change.new(columns.platforms))
+                    || !change.old(columns.id).sameText(as: change.new(columns.id))
+                    || !change.old(columns.projectID).sameText(as: change.new(columns.projectID))
+                guard moved else { return }
+                if was { remove(change.old, columns) }
+                if now { add(change.new, columns) }
+            }
         }
-        try db.createFunction("occupancy_remove", argumentCount: 4) { [self] args throws(Connection.FunctionError) in
-            let (project, id, time, platforms) = try Self.arguments(args)
-            remove(project: project, id: id, time: time, platforms: platforms)
-        }
-        try db.execute(Self.triggers)
         let s = try db.prepare(Self.occupyingRows)
         var loaded = State()
         try s.forEachRow { row in
@@ -66,13 +56,44 @@ final class OccupancyIndex: Sendable, OccupancySource {
         state.withLock { $0 = loaded }
     }
 
-    private static func arguments(_ args: [SQLiteValue]) throws(Connection.FunctionError)
-        -> (String, String, Int64, String)
-    {
-        guard args.count == 4, case .text(let project) = args[0], case .text(let id) = args[1],
-            case .integer(let time) = args[2], case .text(let platforms) = args[3]
-        else { throw Connection.FunctionError("occupancy: unexpected arguments \(args)") }
-        return (project, id, time, platforms)
+    /// Whether a schedule with this queue status counts (``occupyingRows``).
+    private static func occupies(_ status: Connection.ColumnValue) -> Bool {
+        !status.textEquals("CANCELLED") && !status.textEquals("FAILED")
+    }
+
+    private func add(_ value: (Int32) -> Connection.ColumnValue, _ c: Columns) {
+        add(
+            project: value(c.projectID).string, id: value(c.id).string, time: value(c.scheduledFor).int64,
+            platforms: value(c.platforms).string)
+    }
+
+    private func remove(_ value: (Int32) -> Connection.ColumnValue, _ c: Columns) {
+        remove(
+            project: value(c.projectID).string, id: value(c.id).string, time: value(c.scheduledFor).int64,
+            platforms: value(c.platforms).string)
+    }
+
+    /// Positions of the columns the hook reads, from the table's definition.
+    private struct Columns {
+        let id: Int32, projectID: Int32, scheduledFor: Int32, platforms: Int32, queueStatus: Int32
+
+        init(_ db: Connection) throws {
+            var position: [String: Int32] = [:]
+            try db.prepare("SELECT cid, name FROM pragma_table_info('schedules')").forEachRow { row in
+                position[row.string(1)] = Int32(row.int64(0))
+            }
+            func find(_ name: String) throws -> Int32 {
+                guard let p = position[name] else {
+                    throw StoreError(code: .internal, message: "schedules has no column \(name)")
+                }
+                return p
+            }
+            id = try find("id")
+            projectID = try find("project_id")
+            scheduledFor = try find("scheduled_for")
+            platforms = try find("platforms")
+            queueStatus = try find("queue_status")
+        }
     }
 
     // MARK: Writer side

@@ -191,6 +191,18 @@ enum Schema {
         Migration(version: 3, name: "CHECK constraints as OR chains") { db in
             try CheckRewrite.apply(on: db)
         },
+        // Since migration 2 nothing reads schedule_platforms.scheduled_for or .occupies (the
+        // rate-limit counts are answered from memory), yet a trigger kept them in step, and any
+        // trigger on a table makes every UPDATE of it open a statement journal, which copies
+        // each page the statement touches. The columns and the trigger go; DROP COLUMN rewrites
+        // schedule_platforms once (seconds for millions of rows).
+        Migration(
+            version: 4, name: "drop schedule_platforms' copies of the time and status",
+            sql: """
+                DROP TRIGGER schedules_sync_platforms;
+                ALTER TABLE schedule_platforms DROP COLUMN scheduled_for;
+                ALTER TABLE schedule_platforms DROP COLUMN occupies;
+                """),
     ]
 }
 

@@ -25,6 +25,13 @@ final class JobQueue<Job>: @unchecked Sendable {
         return .queued
     }
 
+    /// Jobs waiting to be taken.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count
+    }
+
     /// Waits for jobs and takes up to `max` of them; nil once closed and drained.
     func take(max: Int) -> [Job]? {
         condition.lock()

@@ -7,7 +7,10 @@ import SchedulingCore
 /// `run` executes inside the batch transaction and returns the delivery step, which receives the
 /// batch's commit outcome and answers the caller: nobody hears "done" before COMMIT returned.
 struct WriteJob: Sendable {
-    let run: @Sendable (WriterState) -> @Sendable (StoreError?) -> Void
+    /// Runs the operation. With `isolated` false it runs directly in the batch transaction and
+    /// returns nil when it failed after writing rows, which only a rollback of the whole batch
+    /// can undo; with `isolated` true it runs in its own savepoint and always answers.
+    let run: @Sendable (WriterState, _ isolated: Bool) -> (@Sendable (StoreError?) -> Void)?
     /// Answers the caller without running the operation (the transaction could not start).
     let reject: @Sendable (StoreError) -> Void
 }
@@ -94,18 +97,26 @@ final class Writer: Sendable {
         }
     }
 
+    /// Operations queued and not yet taken by the writer thread.
+    var queuedCount: Int { queue.count }
+
     /// Queues an operation; the caller is answered after its batch commits.
     func submit<T: Sendable>(_ body: @escaping @Sendable (WriterState) throws -> T) async throws(StoreError) -> T {
         let result: Result<T, StoreError> = await withCheckedContinuation {
             (c: CheckedContinuation<Result<T, StoreError>, Never>) in
             let job = WriteJob(
-                run: { state in
+                run: { state, isolated in
                     let outcome: Result<T, StoreError>
                     let mark = state.occupancy.mark()
+                    let changesBefore = state.db.totalChanges
                     do {
-                        outcome = .success(try state.db.savepoint("op") { try body(state) })
+                        outcome = .success(
+                            isolated ? try state.db.savepoint("op") { try body(state) } : try body(state))
                     } catch {
-                        state.occupancy.undo(to: mark)  // the savepoint rolled its rows back
+                        state.occupancy.undo(to: mark)  // its rows are gone (or will be)
+                        if !isolated, state.db.totalChanges != changesBefore, !state.db.isAutocommit {
+                            return nil  // rows written before the failure: only a batch rollback undoes them
+                        }
                         outcome = .failure(StoreError.wrap(error))
                     }
                     return { commitError in
@@ -130,9 +141,19 @@ final class Writer: Sendable {
         return try result.get()
     }
 
-    /// Runs a batch: BEGIN IMMEDIATE, each job in its own savepoint, COMMIT, then answers.
+    /// Runs a batch: BEGIN IMMEDIATE, each job, COMMIT, then answers.
+    ///
+    /// Jobs run directly in the transaction. A savepoint per job would cost more than the
+    /// job's own writes: SQLite copies every page a savepoint's statements touch into its
+    /// sub-journal. Most failures (validation, a missing row, a stale token, a conflict) happen
+    /// before a job writes anything, and those cost nothing to undo. When a job fails after
+    /// writing rows, the batch transaction is rolled back and run again from its first job,
+    /// this time with each job in its own savepoint, so the failed job's rows vanish alone.
+    /// Nothing is answered before the transaction that holds its writes commits, so running a
+    /// job twice is invisible to its caller.
     private static func process(_ batch: ArraySlice<WriteJob>, state: WriterState, responses: JobQueue<Response>) {
         var rest = batch
+        var isolated = false
         while !rest.isEmpty {
             let db = state.db
             do {
@@ -142,12 +163,18 @@ final class Writer: Sendable {
                 for job in rest { job.reject(e) }
                 return
             }
+            let start = rest
             var deliveries: [@Sendable (StoreError?) -> Void] = []
             deliveries.reserveCapacity(rest.count)
             var aborted = false
+            var replay = false
             while let job = rest.first {
                 rest = rest.dropFirst()
-                deliveries.append(job.run(state))
+                guard let delivery = job.run(state, isolated) else {
+                    replay = true
+                    break
+                }
+                deliveries.append(delivery)
                 if db.isAutocommit {
                     // SQLite rolled the whole transaction back (disk full, I/O error): the
                     // operations before this one are lost with it. Answer them with an error and
@@ -155,6 +182,13 @@ final class Writer: Sendable {
                     aborted = true
                     break
                 }
+            }
+            if replay {
+                db.rollbackQuietly()
+                state.occupancy.undo(to: 0)
+                rest = start
+                isolated = true
+                continue
             }
             var commitError: StoreError?
             if aborted {

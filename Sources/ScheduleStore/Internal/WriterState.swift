@@ -218,20 +218,17 @@ final class WriterState {
     }
 
     func insertPlatforms(_ platforms: [String], of sc: Schedule, published: [String: (Int64?, String?)]) throws {
-        let occupies = sc.queueStatus != .cancelled && sc.queueStatus != .failed
         for p in platforms {
             let s = try db.cached(
                 """
-                INSERT INTO schedule_platforms (schedule_id, platform, project_id, scheduled_for, occupies,
-                    published_at, published_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                INSERT INTO schedule_platforms (schedule_id, platform, project_id, published_at, published_url)
+                VALUES (?1, ?2, ?3, ?4, ?5)
                 """)
             s.bind(sc.id, at: 1)
             s.bind(p, at: 2)
             s.bind(sc.projectID, at: 3)
-            s.bind(sc.scheduledFor.unixMilliseconds, at: 4)
-            s.bind(occupies, at: 5)
-            s.bind(published[p]?.0, at: 6)
-            s.bind(published[p]?.1, at: 7)
+            s.bind(published[p]?.0, at: 4)
+            s.bind(published[p]?.1, at: 5)
             try s.run()
         }
     }
@@ -268,8 +265,7 @@ final class WriterState {
     /// Writes the changed mutable columns of `row` back (all of them for an untracked row).
     ///
     /// SQLite rewrites every index that covers a column named in SET, changed or not, so naming
-    /// only the changed columns keeps a status change from touching unrelated indexes. The
-    /// trigger keeps schedule_platforms in step.
+    /// only the changed columns keeps a status change from touching unrelated indexes.
     func save(_ row: Rows.Row) throws {
         let values = Self.mutableValues(row)
         var mask = 0
