@@ -91,44 +91,12 @@ public final class ScheduleStore: Sendable {
             platform = PlatformRateLimits.normalize(p)
             if platform!.isEmpty { throw .invalidArgument("platform", "must not be empty") }
         }
-        let filterPlatform = platform
+        let query = ListQuery(request, platform: platform)
         return try await readers.read { db in
-            var conditions = ["s.project_id = ?1"]
-            var args: [SQLiteValue] = [.text(request.projectID)]
-            if let q = request.queueStatus {
-                args.append(.text(q.rawValue))
-                conditions.append("s.queue_status = ?\(args.count)")
-            }
-            if let f = request.from {
-                args.append(.integer(f.unixMilliseconds))
-                conditions.append("s.scheduled_for >= ?\(args.count)")
-            }
-            if let t = request.to {
-                args.append(.integer(t.unixMilliseconds))
-                conditions.append("s.scheduled_for <= ?\(args.count)")
-            }
-            if let p = filterPlatform {
-                args.append(.text(p))
-                conditions.append(
-                    "EXISTS (SELECT 1 FROM schedule_platforms sp WHERE sp.schedule_id = s.id AND sp.platform = ?\(args.count))"
-                )
-            }
-            let whereSQL = conditions.joined(separator: " AND ")
-            let total = Int(try db.scalarInt64("SELECT count(*) FROM schedules s WHERE \(whereSQL)", args) ?? 0)
-            let column =
-                switch request.sortBy {
-                case .scheduledFor: "s.scheduled_for"
-                case .createdAt: "s.created_at"
-                case .priority: "s.priority"
-                }
-            let dir = request.order == .asc ? "ASC" : "DESC"
-            let s = try db.cached(
-                """
-                SELECT \(Rows.qualifiedScheduleColumns) FROM schedules s WHERE \(whereSQL)
-                 ORDER BY \(column) \(dir), s.scheduled_for \(dir), s.id \(dir) LIMIT \(request.limit) OFFSET ?\(args.count + 1)
-                """)
-            s.bind(args)
-            s.bind((request.page - 1) * request.limit, at: Int32(args.count + 1))
+            let total = Int(try db.scalarInt64(query.countSQL, query.arguments) ?? 0)
+            let s = try db.cached(query.pageSQL)
+            s.bind(query.arguments)
+            s.bind((request.page - 1) * request.limit, at: Int32(query.arguments.count + 1))
             var items: [Schedule] = []
             try s.forEachRow { items.append(Rows.decodeSchedule($0)) }
             return ListResult(
