@@ -2503,7 +2503,7 @@ const ProtobufCMessageDescriptor scheduler__v1__enqueue_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__enqueue_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_descriptors[5] =
 {
   {
     "project_id",
@@ -2553,17 +2553,30 @@ static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "start",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__DequeueRequest, start),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__dequeue_request__field_indices_by_name[] = {
   2,   /* field[2] = lease_seconds */
   1,   /* field[1] = limit */
   0,   /* field[0] = project_id */
+  4,   /* field[4] = start */
   3,   /* field[3] = worker_id */
 };
 static const ProtobufCIntRange scheduler__v1__dequeue_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__dequeue_request__descriptor =
 {
@@ -2573,7 +2586,7 @@ const ProtobufCMessageDescriptor scheduler__v1__dequeue_request__descriptor =
   "Scheduler__V1__DequeueRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__DequeueRequest),
-  4,
+  5,
   scheduler__v1__dequeue_request__field_descriptors,
   scheduler__v1__dequeue_request__field_indices_by_name,
   1,  scheduler__v1__dequeue_request__number_ranges,

@@ -257,15 +257,20 @@ public struct DequeueRequest: Sendable, Hashable {
     public var workerID: String
     /// Cap on the project's items in flight (QUEUED or PROCESSING under a live lease).
     public var maxInFlight: Int?
+    /// Hand the items out already started (PROCESSING), as if ``ScheduleStore/markProcessing``
+    /// had been called for each in the same transaction.
+    public var start: Bool
 
     public init(
-        projectID: String, limit: Int = 10, leaseSeconds: Int64 = 300, workerID: String, maxInFlight: Int? = nil
+        projectID: String, limit: Int = 10, leaseSeconds: Int64 = 300, workerID: String, maxInFlight: Int? = nil,
+        start: Bool = false
     ) {
         self.projectID = projectID
         self.limit = limit
         self.leaseSeconds = leaseSeconds
         self.workerID = workerID
         self.maxInFlight = maxInFlight
+        self.start = start
     }
 }
 

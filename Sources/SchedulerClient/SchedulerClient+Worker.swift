@@ -22,8 +22,9 @@ public enum PublishOutcome: Sendable {
 }
 
 extension SchedulerClient {
-    /// Runs a worker loop: dequeues due items of `project`, marks each started, heartbeats its lease
-    /// while `handler` publishes, then completes or fails it with the per-platform results.
+    /// Runs a worker loop: dequeues due items of `project` already started (one call: Dequeue with
+    /// `start`), heartbeats each lease while `handler` publishes, then completes or fails the item
+    /// with the per-platform results.
     ///
     /// - Parameters:
     ///   - concurrency: items handled at once.
@@ -50,7 +51,9 @@ extension SchedulerClient {
                 var items: [SchedulerV1.DequeuedItem] = []
                 if free > 0 {
                     items = try await dequeue(
-                        SchedulerV1.DequeueRequest(projectID: project, limit: Int32(min(free, 100)), leaseSeconds: leaseSeconds, workerID: worker)
+                        SchedulerV1.DequeueRequest(
+                            projectID: project, limit: Int32(min(free, 100)), leaseSeconds: leaseSeconds, workerID: worker,
+                            start: true)
                     ).items
                 }
                 for item in items {
@@ -82,8 +85,7 @@ extension SchedulerClient {
         handler: @escaping @Sendable (WorkItem) async throws -> PublishOutcome
     ) async throws {
         let id = item.schedule.id
-        let token = item.leaseToken
-        _ = try await start(SchedulerV1.StartRequest(projectID: project, scheduleID: id, leaseToken: token))
+        let token = item.leaseToken  // dequeued with `start`: already PROCESSING
         let done = item.schedule.results.filter(\.success).map(\.platform)
         let work = WorkItem(
             schedule: item.schedule, attempt: Int(item.attempt), idempotencyKey: item.attemptIdempotencyKey,

@@ -15,8 +15,8 @@ struct RPCBench: AsyncParsableCommand {
         discussion: """
             scheduler-bench rpc enqueue --server 127.0.0.1:7443 --ca .scheduler/ca.pem --token "$(cat .scheduler/admin.token)" --json
             Scenarios: enqueue (validated, distinct times and platforms), cycle (dequeue → start → complete over a
-            pre-filled backlog), validate (auto-resolve against a filled project), mixed (70 % enqueue, 20 % cycle,
-            10 % reads), health (the Health call: TLS, framing and dispatch without the store or a token check,
+            pre-filled backlog; with --dequeue-starts, dequeue-and-start → complete), validate (auto-resolve
+            against a filled project), mixed (70 % enqueue, 20 % cycle, 10 % reads), health (the Health call: TLS, framing and dispatch without the store or a token check,
             the ceiling of the RPC path on this machine), connections (N idle TLS connections; RSS growth per
             connection with --server-pid).
             The token must be an admin token (the scenarios use several projects).
@@ -37,6 +37,8 @@ struct RPCBench: AsyncParsableCommand {
     @Option(help: "The server's pid, to report its CPU time and RSS.") var serverPid: Int32?
     @Option(help: "Target calls per second over all workers (paced load; default: as fast as possible).") var rate: Double?
     @Option(help: "Prefix of the projects the run creates (a fresh one per run keeps runs independent).") var projectPrefix: String = "bench-\(getpid())"
+    @Flag(help: "cycle: start the items in the Dequeue call (DequeueRequest.start) instead of a separate Start: two calls a cycle, not three.")
+    var dequeueStarts = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -175,9 +177,14 @@ struct RPCBench: AsyncParsableCommand {
                                 // Round-robin over every project, so the whole backlog is reachable
                                 // whatever the number of workers.
                                 let project = "\(projectPrefix)-\((w + n) % projectsForCycle)"
-                                let items = try await client.dequeue(SchedulerV1.DequeueRequest(projectID: project, limit: 1, leaseSeconds: 60, workerID: "bench-\(w)")).items
+                                let items = try await client.dequeue(
+                                    SchedulerV1.DequeueRequest(
+                                        projectID: project, limit: 1, leaseSeconds: 60, workerID: "bench-\(w)", start: dequeueStarts)
+                                ).items
                                 if let item = items.first {
-                                    _ = try await client.start(SchedulerV1.StartRequest(projectID: project, scheduleID: item.schedule.id, leaseToken: item.leaseToken))
+                                    if !dequeueStarts {
+                                        _ = try await client.start(SchedulerV1.StartRequest(projectID: project, scheduleID: item.schedule.id, leaseToken: item.leaseToken))
+                                    }
                                     _ = try await client.complete(SchedulerV1.CompleteRequest(projectID: project, scheduleID: item.schedule.id, leaseToken: item.leaseToken))
                                 } else {
                                     counter.empty.add(1, ordering: .relaxed)

@@ -123,6 +123,38 @@ struct LeaseTests {
         #expect(mixed?.code != nil)
     }
 
+    @Test func dequeueWithStartHandsOutStartedItemsWithTheirAttemptStarted() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add(platforms: ["twitter", "linkedin"])
+        let other = try await f.add(minutes: 10)
+        f.clock.advance(seconds: 3600)
+        let leases = try await f.store.dequeue(
+            DequeueRequest(projectID: "p1", limit: 10, leaseSeconds: 60, workerID: "w1", start: true))
+        #expect(leases.map(\.schedule.id) == [s.id, other.id])
+        let now = t0.adding(seconds: 3600)
+        for l in leases {
+            #expect(l.schedule.queueStatus == .processing && l.schedule.status == .active)
+            #expect(l.schedule.processingAt == now && l.schedule.queuedAt == now && l.attempt == 1)
+            #expect(try await f.store.get(projectID: "p1", scheduleID: l.schedule.id) == l.schedule)
+        }
+        // Already started: a separate Start is refused as the wrong state, and the attempt
+        // history shows it started when it was dequeued.
+        let e = await storeError {
+            _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: leases[0].token)
+        }
+        #expect(e?.currentState?.queue == .processing)
+        let history = try await f.store.history(projectID: "p1", scheduleID: s.id)
+        #expect(history.count == 1 && history[0].startedAt == now && history[0].dequeuedAt == now)
+
+        let done = try await f.store.complete(projectID: "p1", scheduleID: s.id, leaseToken: leases[0].token)
+        #expect(done.schedule.queueStatus == .completed)
+        // A started item whose lease runs out follows its lease-loss policy (HOLD: failed, outcome
+        // unknown), as after Start; it is not handed out again.
+        f.clock.advance(seconds: 61)
+        #expect(try await f.store.reapExpiredLeases() == ReapResult(failed: 1))
+        #expect(try await f.store.get(projectID: "p1", scheduleID: other.id).queueStatus == .failed)
+    }
+
     @Test func failRetriesWithBackoffThenFailsAtMaxRetries() async throws {
         let f = try StoreFixture()
         let s = try await f.add {

@@ -189,7 +189,9 @@ struct EndToEndTests {
         for i in 0..<6 { _ = try await c.enqueue(enqueueRequest("due-\(i)", at: "2026-03-01T1\(i % 2):0\(i):00", platforms: ["twitter", "medium"], priority: Int32(i + 1))) }
         _ = try await c.enqueue(enqueueRequest("later", at: "2026-03-09T09:00:00"))
         let handled = try await c.work(project: "blog", concurrency: 3, lease: .seconds(60), stopWhenIdle: true) { item in
-            .published(item.platforms.map { V1.PlatformResult(platform: $0, success: true, publishedURL: "https://\($0.lowercased()).example/\(item.schedule.contentID)") })
+            // Dequeued with `start`: already PROCESSING when the handler runs, with no Start call.
+            #expect(item.schedule.queueStatus == .processing)
+            return .published(item.platforms.map { V1.PlatformResult(platform: $0, success: true, publishedURL: "https://\($0.lowercased()).example/\(item.schedule.contentID)") })
         }
         #expect(handled == 6)
         var r = V1.ListRequest(projectID: "blog")

@@ -90,7 +90,9 @@ enum AllMessages {
                 retryDelaySeconds: 120,
                 metadataJSON: "{}"
             ),
-            Samples.enqueueResponse, Samples.dequeueRequest, Samples.dequeueResponse.items[0], Samples.dequeueResponse,
+            Samples.enqueueResponse, Samples.dequeueRequest,
+            V1.DequeueRequest(projectID: "prj_1", limit: 5, leaseSeconds: 60, workerID: "worker-b", start: true),
+            Samples.dequeueResponse.items[0], Samples.dequeueResponse,
             V1.DequeueResponse(),
             V1.StartRequest(projectID: "p", scheduleID: "s", leaseToken: "t"), V1.StartResponse(schedule: schedule),
             V1.HeartbeatRequest(projectID: "p", scheduleID: "s", leaseToken: "t", extendSeconds: 60),

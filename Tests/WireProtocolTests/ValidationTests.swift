@@ -79,6 +79,15 @@ struct ValidationTests {
         )
     }
 
+    @Test("Dequeue's start flag travels, and defaults to false")
+    func dequeueStart() throws {
+        let started = try V1.DequeueRequest(
+            serializedBytes: V1.DequeueRequest(projectID: "p", workerID: "w", start: true).serializedBytes())
+        #expect(started.start)
+        let plain = try V1.DequeueRequest(serializedBytes: V1.DequeueRequest(projectID: "p", workerID: "w").serializedBytes())
+        #expect(!plain.start)
+    }
+
     @Test("other requests")
     func otherRequests() {
         #expect(

@@ -46,6 +46,10 @@ extension WriterState {
                 try closeAttempt(row, outcome: "RELEASED", error: "lease expired", at: now)
             }
             try apply(.dequeue, to: &row)
+            if req.start {
+                try apply(.start, to: &row)
+                row.schedule.processingAt = now
+            }
             let token = IDs.token()
             row.leaseToken = token
             row.schedule.leaseOwner = req.workerID
@@ -58,8 +62,9 @@ extension WriterState {
             let key = "\(row.schedule.id)/\(attempt)"
             let a = try db.cached(
                 """
-                INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at,
+                    started_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                 """)
             a.bind(row.schedule.id, at: 1)
             a.bind(attempt, at: 2)
@@ -68,6 +73,7 @@ extension WriterState {
             a.bind(key, at: 5)
             a.bind(row.schedule.scheduledFor.unixMilliseconds, at: 6)
             a.bind(now.unixMilliseconds, at: 7)
+            a.bind(req.start ? now.unixMilliseconds : nil, at: 8)
             try a.run()
             leases.append(
                 Lease(schedule: row.schedule, token: token, expiresAt: expires, attempt: attempt, idempotencyKey: key))

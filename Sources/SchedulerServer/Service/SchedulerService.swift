@@ -205,7 +205,7 @@ public final class SchedulerService: Sendable {
             DequeueRequest(
                 projectID: r.projectID, limit: r.limit == 0 ? 10 : Int(r.limit),
                 leaseSeconds: Int64(r.leaseSeconds == 0 ? 300 : r.leaseSeconds), workerID: worker,
-                maxInFlight: dispatch.maxInFlightPerProject))
+                maxInFlight: dispatch.maxInFlightPerProject, start: r.start))
         return S.Dequeue.Response(
             items: leases.map { lease in
                 V1.DequeuedItem(

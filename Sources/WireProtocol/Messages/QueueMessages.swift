@@ -172,15 +172,18 @@ extension SchedulerV1 {
         public var projectID: String
         /// 1–100; 0 = 10.
         public var limit: Int32
-        /// 1–3600; 0 = server default (60).
+        /// 1–3600; 0 = server default (300).
         public var leaseSeconds: Int32
         public var workerID: String
+        /// true: the items come back already started (PROCESSING), as if Start had been called.
+        public var start: Bool
 
-        public init(projectID: String, limit: Int32 = 0, leaseSeconds: Int32 = 0, workerID: String) {
+        public init(projectID: String, limit: Int32 = 0, leaseSeconds: Int32 = 0, workerID: String, start: Bool = false) {
             self.projectID = projectID
             self.limit = limit
             self.leaseSeconds = leaseSeconds
             self.workerID = workerID
+            self.start = start
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -188,6 +191,7 @@ extension SchedulerV1 {
             limit = try r.int32("limit", in: 1...Int32(Limits.maxPageSize))
             leaseSeconds = try r.int32("lease_seconds", in: 1...3600)
             workerID = try r.requiredID("worker_id")
+            start = r.bool("start")
         }
 
         public func write(to w: inout ProtoWriter) {
@@ -195,6 +199,7 @@ extension SchedulerV1 {
             w.set("limit", limit)
             w.set("lease_seconds", leaseSeconds)
             w.set("worker_id", workerID)
+            w.set("start", start)
         }
     }
 

@@ -9,6 +9,7 @@ struct Dequeue: AsyncParsableCommand {
     @Option(help: "Items at most, 1…100.") var limit: Int = 10
     @Option(help: "Lease length in seconds.") var lease: Int = 300
     @Option(help: "Worker id recorded on the lease (default: the token's id).") var worker: String?
+    @Flag(help: "Hand the items out already started (PROCESSING), with no separate start call.") var start = false
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -16,7 +17,7 @@ struct Dequeue: AsyncParsableCommand {
         guard (1...86_400).contains(lease) else { throw CommandFailure.badArgument("--lease", "\(lease) out of range 1…86400 seconds") }
         let client = try connection.makeClient()
         let r = try await rpc {
-            try await client.dequeue(V1.DequeueRequest(projectID: project, limit: Int32(limit), leaseSeconds: Int32(lease), workerID: worker ?? "schedctl-\(ProcessInfo.processInfo.hostName)-\(getpid())"))
+            try await client.dequeue(V1.DequeueRequest(projectID: project, limit: Int32(limit), leaseSeconds: Int32(lease), workerID: worker ?? "schedctl-\(ProcessInfo.processInfo.hostName)-\(getpid())", start: start))
         }
         var t = Table("ID", "SCHEDULED FOR (UTC)", "PLATFORMS", "PRI", "ATTEMPT", "LEASE TOKEN", "LEASE UNTIL")
         for i in r.items {

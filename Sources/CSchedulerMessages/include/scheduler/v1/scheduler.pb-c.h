@@ -188,17 +188,23 @@ struct  Scheduler__V1__DequeueRequest
    */
   int32_t limit;
   /*
-   * 0 = server default (60); at most 3600
+   * 0 = server default (300); at most 3600
    */
   int32_t lease_seconds;
   /*
    * required; becomes Lease.owner
    */
   char *worker_id;
+  /*
+   * true: the items come back already started (PROCESSING, attempt started_at set), as if Start
+   * had been called for each; saves a round trip and a transaction per item. A lease lost after
+   * this is handled like one lost after Start (the schedule's lease-loss policy).
+   */
+  protobuf_c_boolean start;
 };
 #define SCHEDULER__V1__DEQUEUE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__dequeue_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Scheduler__V1__DequeuedItem
