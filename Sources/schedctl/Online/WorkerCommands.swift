@@ -14,7 +14,7 @@ struct Dequeue: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...100).contains(limit) else { throw CommandFailure.badArgument("--limit", "\(limit) out of range 1…100") }
-        guard (1...86_400).contains(lease) else { throw CommandFailure.badArgument("--lease", "\(lease) out of range 1…86400 seconds") }
+        guard (1...3_600).contains(lease) else { throw CommandFailure.badArgument("--lease", "\(lease) out of range 1…3600 seconds") }
         let client = try connection.makeClient()
         let r = try await rpc {
             try await client.dequeue(V1.DequeueRequest(projectID: project, limit: Int32(limit), leaseSeconds: Int32(lease), workerID: worker ?? "schedctl-\(ProcessInfo.processInfo.hostName)-\(getpid())", start: start))
@@ -60,7 +60,7 @@ struct Heartbeat: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        guard (0...86_400).contains(extend) else { throw CommandFailure.badArgument("--extend", "\(extend) out of range 0…86400 seconds") }
+        guard (0...3_600).contains(extend) else { throw CommandFailure.badArgument("--extend", "\(extend) out of range 0…3600 seconds") }
         let client = try connection.makeClient()
         let r = try await rpc { try await client.heartbeat(V1.HeartbeatRequest(projectID: project, scheduleID: id, leaseToken: leaseToken, extendSeconds: Int32(extend))) }
         connection.output(.object([("leaseExpiresAt", Render.instant(r.leaseExpiresAtMs))]), "lease extended to \(Render.text(r.leaseExpiresAtMs))")
