@@ -14,10 +14,7 @@ struct WriterBatchTests {
         let f = try StoreFixture()
         let store = f.store
         // Hold the writer thread so the next three operations queue up and run as one batch.
-        let gate = DispatchSemaphore(value: 0)
-        let holding = Atomic(false)
-        let held = Task { try await store.writer.submit { _ in holding.store(true, ordering: .relaxed); gate.wait() } }
-        #expect(await eventually { holding.load(ordering: .relaxed) })
+        let hold = try await WriterHold(store)
 
         @Sendable func request(_ name: String, minutes: Int64) -> EnqueueRequest {
             EnqueueRequest(
@@ -37,8 +34,7 @@ struct WriterBatchTests {
         #expect(await eventually { store.writer.queuedCount == 2 })
         let c = Task { try await store.enqueue(request("c", minutes: 20)) }
         #expect(await eventually { store.writer.queuedCount == 3 })
-        gate.signal()
-        try await held.value
+        try await hold.release()
 
         let first = try await a.value
         let third = try await c.value
@@ -63,10 +59,7 @@ struct WriterBatchTests {
     @Test func anOperationThatFailsBeforeWritingLeavesItsBatchAlone() async throws {
         let f = try StoreFixture()
         let store = f.store
-        let gate = DispatchSemaphore(value: 0)
-        let holding = Atomic(false)
-        let held = Task { try await store.writer.submit { _ in holding.store(true, ordering: .relaxed); gate.wait() } }
-        #expect(await eventually { holding.load(ordering: .relaxed) })
+        let hold = try await WriterHold(store)
         let a = Task {
             try await store.enqueue(
                 EnqueueRequest(projectID: "p1", contentID: "a", time: .instant(t0), platforms: ["twitter"]))
@@ -77,8 +70,7 @@ struct WriterBatchTests {
                 EnqueueRequest(projectID: "p1", contentID: "bad", time: .instant(t0), platforms: ["nowhere"]))
         }
         #expect(await eventually { store.writer.queuedCount == 2 })
-        gate.signal()
-        try await held.value
+        try await hold.release()
         _ = try await a.value
         do {
             _ = try await bad.value
@@ -87,5 +79,25 @@ struct WriterBatchTests {
             #expect(e.field == "platforms[0]")
         }
         #expect(try await store.list(ListRequest(projectID: "p1")).total == 1)
+    }
+}
+
+/// Keeps the store's writer thread busy until ``release()``, so that the operations submitted in
+/// the meantime queue up and run as one batch.
+final class WriterHold: Sendable {
+    private let gate = DispatchSemaphore(value: 0)
+    private let held: Task<Void, any Error>
+
+    init(_ store: ScheduleStore) async throws {
+        let gate = self.gate
+        let started = DispatchSemaphore(value: 0)
+        held = Task { try await store.writer.submit { _ in started.signal(); gate.wait() } }
+        // Off the cooperative pool: wait until the writer runs the holding job.
+        await withCheckedContinuation { c in DispatchQueue.global().async { started.wait(); c.resume() } }
+    }
+
+    func release() async throws {
+        gate.signal()
+        try await held.value
     }
 }
