@@ -64,12 +64,21 @@ public final class RPCChannel: Sendable {
         let connection = self.connection
         let handler = self.handler
         let encoder = self.encoder
+        // The cancellation can come before the call is registered (the task was cancelled before
+        // or while it got here): onCancel then finds nothing to complete, so it leaves a mark the
+        // call checks once registered, and the call is never sent.
+        let cancelled = CancelMark()
         let result: Result<Frame.Response, RPCError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Frame.Response, RPCError>, Never>) in
                 guard handler.register(callID, continuation) else { return }
+                if cancelled.isSet {
+                    _ = handler.complete(callID, .failure(RPCError(code: .cancelled, message: "cancelled by the caller")))
+                    return
+                }
                 connection.loop.execute { connection.send(bytes) }
             }
         } onCancel: {
+            cancelled.set()
             if handler.complete(callID, .failure(RPCError(code: .cancelled, message: "cancelled by the caller"))) {
                 if let cancel = try? encoder.encode(Frame(callID: callID, kind: .cancel(Frame.Cancel(reason: "caller cancelled")))) {
                     connection.loop.execute { connection.send(cancel) }
@@ -111,6 +120,13 @@ public final class RPCChannel: Sendable {
         let connection = self.connection
         connection.loop.execute { connection.close() }
     }
+}
+
+/// Set by a call's cancellation handler; read by the call after it registered.
+private final class CancelMark: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+    func set() { value.store(true, ordering: .sequentiallyConsistent) }
 }
 
 /// Decodes frames and completes calls. Callbacks run on the connection's loop; the call table is

@@ -56,8 +56,8 @@ struct QueryPlanTests {
             do {
                 try db.run(sql, [.text(s.id)])
                 Issue.record("accepted: \(sql)")
-            } catch let e as SQLiteError {
-                #expect(e.code.primary == .constraint)
+            } catch {
+                #expect(error.code.primary == .constraint)
             }
         }
         // Every value the enums allow still passes (the constraints are OR chains since

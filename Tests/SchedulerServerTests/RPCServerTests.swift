@@ -70,6 +70,23 @@ struct RPCServerTests {
         await h.shutdown()
     }
 
+    @Test("a call whose task is cancelled before it is registered is never sent and throws CANCELLED")
+    func cancelledBeforeTheCall() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        let channel = try await h.channel()
+        let auth = [MetadataEntry].bearer(h.adminToken)
+        // The cancellation lands before the call registers: without the mark it was lost, and the
+        // call went out and waited the whole 10 s for the slow method's answer.
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await channel.call(method: "test.v1.T/Slow", payload: payload(10_000), metadata: auth)
+        }
+        await #expect(throws: RPCError(code: .cancelled, message: "cancelled by the caller")) { try await task.value }
+        #expect(h.server.inFlightCount == 0)
+        #expect(try number(await channel.call(method: "test.v1.T/Echo", payload: payload(3), metadata: auth)) == 3)
+        await h.shutdown()
+    }
+
     @Test("auth: missing, malformed, invalid and revoked tokens; other project; health needs none")
     func authentication() async throws {
         let h = try RPCHarness(methods: testMethods())
