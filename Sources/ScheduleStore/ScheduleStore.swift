@@ -84,6 +84,7 @@ public final class ScheduleStore: Sendable {
     /// A page of a project's schedules with filters, sort and the total count.
     public func list(_ request: ListRequest) async throws(StoreError) -> ListResult {
         guard request.page >= 1 else { throw .invalidArgument("page", "must be at least 1") }
+        guard request.page <= Int(Int32.max) else { throw .invalidArgument("page", "at most \(Int32.max)") }
         guard (1...100).contains(request.limit) else { throw .invalidArgument("limit", "must be 1…100") }
         if let f = request.from, let t = request.to, f > t { throw .invalidArgument("from", "must not be after 'to'") }
         var platform: String?

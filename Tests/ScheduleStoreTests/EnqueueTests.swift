@@ -180,7 +180,10 @@ struct EnqueueTests {
         _ = try await f.store.pause(projectID: "p1", scheduleID: first.id)
         page = try await f.store.list(ListRequest(projectID: "p1", queueStatus: .paused))
         #expect(page.items.map(\.id) == [first.id])
-        for bad in [ListRequest(projectID: "p1", page: 0), ListRequest(projectID: "p1", limit: 101)] {
+        for bad in [
+            ListRequest(projectID: "p1", page: 0), ListRequest(projectID: "p1", limit: 101),
+            ListRequest(projectID: "p1", page: Int.max),  // its offset would overflow
+        ] {
             let e = await storeError { _ = try await f.store.list(bad) }
             #expect(e?.code == .invalidArgument)
         }
