@@ -20,12 +20,13 @@ public final class ScheduleStore: Sendable {
     /// Keeps other stores (in this or another process) off the file while this one is open.
     private let ownerLock: OwnerLock
     /// The conflict checks' in-memory view, shared by the writer and `checkConflicts`.
-    let occupancy = OccupancyIndex()
+    let occupancy: OccupancyIndex
     private let closed = Mutex(false)
 
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
         self.configuration = configuration
+        occupancy = OccupancyIndex(horizonSeconds: configuration.occupancyHorizonSeconds)
         ownerLock = try OwnerLock(databasePath: configuration.path)
         do {
             writer = try Writer(config: configuration, occupancy: occupancy)

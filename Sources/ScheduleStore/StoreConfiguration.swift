@@ -40,6 +40,13 @@ public struct StoreConfiguration: Sendable {
     /// A recurring occurrence not started this long after its time is SKIPPED and the series
     /// moves on. Default 1 h.
     public var catchUpWindowSeconds: Int64 = 3_600
+    /// How far into the past the in-memory conflict index keeps schedules. Entries older than
+    /// this (published, cancelled or simply past) are dropped from memory once a minute, so the
+    /// index and the start-up load follow the recent and future schedule, not the whole
+    /// history. A proposal more than this far in the past is checked against what is left (such
+    /// a schedule is due at once anyway). At least twice the widest conflict window; default
+    /// 35 days.
+    public var occupancyHorizonSeconds: Int64 = 35 * 86_400
     /// Upper bound of any retry backoff. Default 24 h.
     public var maxRetryDelaySeconds: Int64 = 86_400
     /// Retry backoff jitter (fraction, 0…1). Default 0.1.

@@ -68,6 +68,61 @@ struct OccupancyIndexTests {
         #expect(!entries.contains { $0.hasPrefix("p1 \(a.scheduledFor.unixMilliseconds) ") })
     }
 
+    /// Entries older than the horizon leave memory (once a minute, between batches) and are not
+    /// loaded on open; everything newer stays exactly as the table says.
+    @Test func entriesOlderThanTheHorizonLeaveMemory() async throws {
+        let f = try StoreFixture { $0.occupancyHorizonSeconds = 2 * 86_400 }
+        func recent(_ horizon: Instant) throws -> [String] {
+            try Self.fromTable(f.path).filter { line in
+                let time = Int64(line.split(separator: " ")[1])!
+                return time >= horizon.unixMilliseconds
+            }
+        }
+        let old = try await f.add(minutes: -3 * 1440, platforms: ["twitter", "linkedin"])  // 3 days ago
+        let now = try await f.add(minutes: 0)
+        let later = try await f.add(minutes: 1440, platforms: ["medium"])
+        // The first commit evicted at once: the 3-day-old schedule is in the table, not in memory.
+        #expect(f.store.occupancy.entries() == (try recent(t0.adding(seconds: -2 * 86_400))))
+        #expect(f.store.occupancy.entries().count == 2 + 2)
+        #expect(!f.store.occupancy.entries().contains { $0.hasSuffix(old.id) })
+
+        // Cancelling an evicted schedule changes nothing in memory, and undoing nothing is safe.
+        _ = try await f.store.cancel(projectID: "p1", scheduleID: old.id)
+        #expect(f.store.occupancy.entries().count == 4)
+
+        // 2.5 days later the next write drops what is now older than two days (`now`).
+        f.clock.advance(seconds: 60 * 60 * 60)
+        _ = try await f.add(minutes: 2 * 1440)
+        let horizon = t0.adding(seconds: 60 * 60 * 60 - 2 * 86_400)
+        #expect(f.store.occupancy.entries() == (try recent(horizon)))
+        #expect(!f.store.occupancy.entries().contains { $0.hasSuffix(now.id) })
+        #expect(f.store.occupancy.entries().contains { $0.hasSuffix(later.id) })
+
+        // What remains still drives the checks.
+        let near = try await f.store.enqueue(
+            EnqueueRequest(projectID: "p1", contentID: "near", time: .instant(later.scheduledFor.adding(seconds: 30)), platforms: ["medium"]))
+        #expect(near.conflicts.contains { $0.type == .sameTime && $0.conflictingScheduleID == later.id })
+
+        // A reopened store loads only what is newer than the horizon.
+        try f.reopen()
+        #expect(f.store.occupancy.entries() == (try recent(horizon)))
+    }
+
+    @Test func sortedEntriesDropEverythingBeforeATimeAcrossChunks() {
+        var e = SortedEntries()
+        for t in (0..<2_000).shuffled() { e.insert(.init(time: Int64(t), id: "s\(t)")) }
+        e.insert(.init(time: 1_234, id: "a"))  // a tie at the boundary stays
+        e.removeAll(before: 1_234)
+        #expect(e.count == 767)
+        var times: [Int64] = []
+        e.forEach(in: Int64.min...Int64.max) { times.append($0.time); return true }
+        #expect(times.first == 1_234 && times.count == 767 && times == times.sorted())
+        e.removeAll(before: 5_000)
+        #expect(e.count == 0)
+        e.insert(.init(time: 7, id: "x"))
+        #expect(e.count == 1)
+    }
+
     /// A database written before migration 2 (schema version 1, with the two SQL indexes the
     /// conflict counts used, and the trigger that copied times into schedule_platforms) is
     /// upgraded on open, and its schedules count for conflicts at once.

@@ -15,6 +15,12 @@ import Synchronization
 /// writer's batch a moment before its COMMIT returns, which for an advisory check is harmless.
 final class OccupancyIndex: Sendable, OccupancySource {
     private let state = Mutex(State())
+    /// Entries with a time this far before now are dropped (``evict(now:)``), milliseconds.
+    private let horizonMilliseconds: Int64
+
+    init(horizonSeconds: Int64 = 35 * 86_400) {
+        horizonMilliseconds = max(horizonSeconds, 1) * 1000
+    }
 
     /// The schedules that count.
     static let occupyingRows = """
@@ -22,10 +28,13 @@ final class OccupancyIndex: Sendable, OccupancySource {
          WHERE queue_status NOT IN ('CANCELLED','FAILED')
         """
 
+    /// The time before which entries are dropped, for a clock reading `now`.
+    func horizon(now: Instant) -> Int64 { now.unixMilliseconds - horizonMilliseconds }
+
     /// Registers the pre-update hook that keeps the index in step with every row change of
     /// `schedules` on the writer's connection, then loads every occupying schedule (a scan,
     /// once per open: about a second per million rows).
-    func install(on db: Connection) throws {
+    func install(on db: Connection, now: Instant) throws {
         let columns = try Columns(db)
         try db.setPreUpdateHook(table: "schedules") { [self] change in
             switch change.kind {
@@ -47,12 +56,14 @@ final class OccupancyIndex: Sendable, OccupancySource {
                 if now { add(change.new, columns) }
             }
         }
-        let s = try db.prepare(Self.occupyingRows)
+        let s = try db.prepare(Self.occupyingRows + " AND scheduled_for >= ?1")
+        s.bind(horizon(now: now), at: 1)
         var loaded = State()
         try s.forEachRow { row in
             loaded.apply(
                 .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: row.string(3)))
         }
+        loaded.evictedBefore = horizon(now: now)
         state.withLock { $0 = loaded }
     }
 
@@ -123,6 +134,24 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// The batch committed: its changes are final.
     func commit() { state.withLock { $0.journal.removeAll(keepingCapacity: true) } }
 
+    /// Drops the entries older than the horizon. Call it between batches (after ``commit()``):
+    /// it is not journaled.
+    func evict(now: Instant) {
+        let before = horizon(now: now)
+        state.withLock { s in
+            precondition(s.journal.isEmpty, "evict between batches only")
+            s.evictedBefore = max(s.evictedBefore, before)
+            for key in Array(s.projects.keys) {
+                s.projects[key]!.removeAll(before: before)
+                if s.projects[key]!.count == 0 { s.projects[key] = nil }
+            }
+            for key in Array(s.platforms.keys) {
+                s.platforms[key]!.removeAll(before: before)
+                if s.platforms[key]!.count == 0 { s.platforms[key] = nil }
+            }
+        }
+    }
+
     /// Every entry as "project time id" and "project/platform time id", sorted (tests compare
     /// this with the table).
     func entries() -> [String] {
@@ -191,8 +220,13 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var projects: [String: SortedEntries] = [:]
         var platforms: [PlatformKey: SortedEntries] = [:]
         var journal: [Change] = []
+        /// Entries before this time were evicted (milliseconds).
+        var evictedBefore = Int64.min
 
         mutating func record(_ change: Change) {
+            // An evicted entry is not in memory: removing it changes nothing (and must not come
+            // back on undo). Adding one is harmless: the next eviction drops it again.
+            if !change.add && change.time < evictedBefore { return }
             apply(change)
             journal.append(change)
         }
@@ -276,6 +310,20 @@ struct SortedEntries {
         if chunks[c].isEmpty { chunks.remove(at: c) }
         count -= 1
         return true
+    }
+
+    /// Removes every entry with a time before `time`.
+    mutating func removeAll(before time: Int64) {
+        let bound = Entry(time: time, id: "")
+        let c = chunk(for: bound)  // chunks before c end before `time`
+        for chunk in chunks[..<c] { count -= chunk.count }
+        chunks.removeFirst(c)
+        if let first = chunks.first {
+            let i = Self.lowerBound(first, bound)
+            count -= i
+            chunks[0].removeFirst(i)
+            if chunks[0].isEmpty { chunks.removeFirst() }
+        }
     }
 
     /// Visits the entries with a time in `range`, in order, while `body` returns true.

@@ -66,7 +66,7 @@ final class Writer: Sendable {
                             """)
                         try db.migrate(Schema.migrations)
                         if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
-                        try occupancy.install(on: db)
+                        try occupancy.install(on: db, now: config.clock.now())
                     } catch {
                         try? db.close()
                         throw error
@@ -204,6 +204,7 @@ final class Writer: Sendable {
             }
             if commitError == nil {
                 state.occupancy.commit()
+                state.evictOldOccupancy()
             } else {
                 state.occupancy.undo(to: 0)  // nothing of this batch reached the database
             }

@@ -13,6 +13,8 @@ final class WriterState {
     private var checkers: [String: ConflictChecker] = [:]
     /// UPDATE statements by changed-column mask.
     private var updateSQL: [Int: String] = [:]
+    /// When the occupancy index last dropped its old entries.
+    private var lastEviction = Instant(unixMilliseconds: 0)
 
     init(db: Connection, config: StoreConfiguration, occupancy: OccupancyIndex) {
         self.db = db
@@ -21,6 +23,15 @@ final class WriterState {
     }
 
     var now: Instant { config.clock.now() }
+
+    /// Drops the occupancy index's entries older than its horizon, at most once a minute.
+    /// Runs between batches, where the index's journal is empty.
+    func evictOldOccupancy() {
+        let now = self.now
+        guard now.unixMilliseconds - lastEviction.unixMilliseconds >= 60_000 else { return }
+        lastEviction = now
+        occupancy.evict(now: now)
+    }
 
     // MARK: Helpers shared by the operations
 
