@@ -26,7 +26,9 @@ public final class ScheduleStore: Sendable {
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
         self.configuration = configuration
-        occupancy = OccupancyIndex(horizonSeconds: configuration.occupancyHorizonSeconds)
+        let policy = configuration.conflictPolicy
+        let widest = max(policy.sameTimeWindowSeconds, policy.rateLimitWindowSeconds, policy.resourceWindowSeconds)
+        occupancy = OccupancyIndex(horizonSeconds: max(configuration.occupancyHorizonSeconds, 2 * widest))
         ownerLock = try OwnerLock(databasePath: configuration.path)
         do {
             writer = try Writer(config: configuration, occupancy: occupancy)

@@ -44,8 +44,8 @@ public struct StoreConfiguration: Sendable {
     /// this (published, cancelled or simply past) are dropped from memory once a minute, so the
     /// index and the start-up load follow the recent and future schedule, not the whole
     /// history. A proposal more than this far in the past is checked against what is left (such
-    /// a schedule is due at once anyway). At least twice the widest conflict window; default
-    /// 35 days.
+    /// a schedule is due at once anyway). Raised to twice the widest conflict window when
+    /// smaller; default 35 days.
     public var occupancyHorizonSeconds: Int64 = 35 * 86_400
     /// Upper bound of any retry backoff. Default 24 h.
     public var maxRetryDelaySeconds: Int64 = 86_400

@@ -108,6 +108,19 @@ struct OccupancyIndexTests {
         #expect(f.store.occupancy.entries() == (try recent(horizon)))
     }
 
+    /// A horizon narrower than the conflict windows would hide schedules the checks need: it is
+    /// raised to twice the widest window (the rate-limit hour by default).
+    @Test func theHorizonIsNeverNarrowerThanTwiceTheWidestWindow() async throws {
+        let f = try StoreFixture { $0.occupancyHorizonSeconds = 60 }
+        let kept = try await f.add(minutes: -90)
+        _ = try await f.add(minutes: -150)  // beyond two hours: dropped at the next eviction
+        f.clock.advance(seconds: 61)  // evictions run at most once a minute
+        _ = try await f.add(minutes: 0)
+        let entries = f.store.occupancy.entries()
+        #expect(entries.contains { $0.hasSuffix(kept.id) })
+        #expect(entries.count == 2 * 2)
+    }
+
     @Test func sortedEntriesDropEverythingBeforeATimeAcrossChunks() {
         var e = SortedEntries()
         for t in (0..<2_000).shuffled() { e.insert(.init(time: Int64(t), id: "s\(t)")) }

@@ -18,8 +18,9 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// Entries with a time this far before now are dropped (``evict(now:)``), milliseconds.
     private let horizonMilliseconds: Int64
 
+    /// `horizonSeconds` is clamped to 1 s … 100 years.
     init(horizonSeconds: Int64 = 35 * 86_400) {
-        horizonMilliseconds = max(horizonSeconds, 1) * 1000
+        horizonMilliseconds = min(max(horizonSeconds, 1), 100 * 366 * 86_400) * 1000
     }
 
     /// The schedules that count.
