@@ -101,3 +101,96 @@ final class WriterHold: Sendable {
         try await held.value
     }
 }
+
+/// Concurrent operations of every kind, some failing after they wrote, batched together: after
+/// each round the in-memory occupancy index must equal what the committed table says.
+@Suite("Writer batches, randomized")
+struct WriterBatchRandomTests {
+    struct Ref: Sendable {
+        var project: String
+        var id: String
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func theOccupancyIndexFollowsTheTableThroughMixedBatches(seed: UInt64) async throws {
+        let f = try StoreFixture()
+        let store = f.store
+        let platforms = [["twitter"], ["linkedin"], ["medium", "twitter"], ["facebook"]]
+        var rng = SeededGenerator(seed: seed)
+        var refs: [Ref] = []
+        for round in 0..<6 {
+            // Eight concurrent callers, five operations each: they meet in shared batches.
+            let plans: [[(op: Int, n: Int, p: Int)]] = (0..<8).map { _ in
+                (0..<5).map { _ in
+                    (Int.random(in: 0..<9, using: &rng), Int.random(in: 0..<10_000, using: &rng), Int.random(in: 0..<4, using: &rng))
+                }
+            }
+            let known = refs
+            refs += try await withThrowingTaskGroup(of: [Ref].self) { group in
+                for plan in plans {
+                    group.addTask {
+                        var made: [Ref] = []
+                        for (op, n, p) in plan {
+                            let project = "p\(n % 3)"
+                            let at = t0.adding(seconds: Int64(n % 2_000) * 7 * 60)
+                            let target = known.isEmpty ? nil : known[n % known.count]
+                            do {
+                                switch op {
+                                case 0, 1:
+                                    let r = try await store.enqueue(
+                                        EnqueueRequest(
+                                            projectID: project, contentID: "c\(n)", time: .instant(at), platforms: platforms[p],
+                                            autoResolve: true))
+                                    made.append(Ref(project: project, id: r.schedule.id))
+                                case 2:
+                                    // Writes a schedule, then fails: its rows and entries must vanish.
+                                    _ = try await store.writer.submit { state in
+                                        _ = try state.enqueue(
+                                            EnqueueRequest(
+                                                projectID: project, contentID: "doomed", time: .instant(at), platforms: platforms[p],
+                                                autoResolve: true))
+                                        throw StoreError(code: .internal, message: "injected")
+                                    }
+                                case 3:
+                                    if let t = target {
+                                        _ = try await store.update(
+                                            UpdateRequest(
+                                                projectID: t.project, scheduleID: t.id, time: .instant(at.adding(seconds: 180)),
+                                                autoResolve: true))
+                                    }
+                                case 4:
+                                    if let t = target {
+                                        _ = try await store.update(
+                                            UpdateRequest(projectID: t.project, scheduleID: t.id, platforms: platforms[(p + 1) % 4]))
+                                    }
+                                case 5:
+                                    if let t = target { _ = try await store.cancel(projectID: t.project, scheduleID: t.id) }
+                                case 6:
+                                    if let t = target { _ = try await store.pause(projectID: t.project, scheduleID: t.id) }
+                                case 7:
+                                    if let t = target { _ = try await store.resume(projectID: t.project, scheduleID: t.id) }
+                                default:
+                                    let some = known.filter { $0.project == project }.prefix(3).map(\.id)
+                                    if !some.isEmpty { _ = try await store.batchCancel(projectID: project, scheduleIDs: some) }
+                                }
+                            } catch is StoreError {
+                                // Refusals (conflicts, illegal transitions, the injected failure) belong to the mix.
+                            }
+                        }
+                        return made
+                    }
+                }
+                var all: [Ref] = []
+                for try await m in group { all += m }
+                return all
+            }
+            #expect(store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)), "seed \(seed), round \(round)")
+        }
+        #expect(refs.count > 20)
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        #expect(try db.scalarInt64("SELECT count(*) FROM schedules WHERE content_id = 'doomed'") == 0)
+        #expect(try db.scalarInt64("SELECT count(*) FROM schedule_platforms WHERE schedule_id NOT IN (SELECT id FROM schedules)") == 0)
+        #expect(try db.pragma("integrity_check") == "ok")
+    }
+}
