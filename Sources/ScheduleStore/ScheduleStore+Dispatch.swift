@@ -10,15 +10,9 @@ extension ScheduleStore {
 
     /// Projects that hold handed-out work now: items QUEUED or PROCESSING under a lease that has
     /// not expired. The server uses it for the "at most N projects dispatching at once" limit.
-    /// Answered from the lease index (only leased rows are in it), not by scanning the table.
+    /// Answered from memory (the occupancy index follows every lease change), so its cost does
+    /// not grow with the number of leases; ``dispatchingProjectsSQL`` is the same question in SQL.
     public func dispatchingProjects() async throws(StoreError) -> Set<String> {
-        let now = configuration.clock.now()
-        return try await readers.read { db in
-            let s = try db.cached(Self.dispatchingProjectsSQL)
-            s.bind(now.unixMilliseconds, at: 1)
-            var out: Set<String> = []
-            try s.forEachRow { out.insert($0.string(0)) }
-            return out
-        }
+        occupancy.dispatchingProjects(now: configuration.clock.now())
     }
 }

@@ -3,7 +3,8 @@ import SchedulingCore
 import Synchronization
 
 /// The conflict checks' view of the schedules table, kept in memory: per project, the occupying
-/// schedules sorted by time; per project and platform, the same for that platform.
+/// schedules sorted by time; per project and platform, the same for that platform. Beside it,
+/// per project, the leases handed out (for the "projects dispatching at once" limit).
 ///
 /// It replaces four indexed range queries per validation and two indexes that every insert had
 /// to write. It is filled from the table when the store opens and kept in step by SQLite's
@@ -29,6 +30,12 @@ final class OccupancyIndex: Sendable, OccupancySource {
          WHERE queue_status NOT IN ('CANCELLED','FAILED')
         """
 
+    /// The rows holding a lease (live or lapsed): the dispatching-projects view.
+    static let leasedRows = """
+        SELECT project_id, id, lease_expires_at FROM schedules INDEXED BY schedules_leases
+         WHERE queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at IS NOT NULL
+        """
+
     /// The time before which entries are dropped, for a clock reading `now`.
     func horizon(now: Instant) -> Int64 { now.unixMilliseconds - horizonMilliseconds }
 
@@ -38,6 +45,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
     func install(on db: Connection, now: Instant) throws {
         let columns = try Columns(db)
         try db.setPreUpdateHook(table: "schedules") { [self] change in
+            trackLease(copy change, columns)
             switch change.kind {
             case .insert:
                 if Self.occupies(change.new(columns.queueStatus)) { add(change.new, columns) }
@@ -65,7 +73,53 @@ final class OccupancyIndex: Sendable, OccupancySource {
                 .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: row.string(3)))
         }
         loaded.evictedBefore = horizon(now: now)
+        try db.prepare(Self.leasedRows).forEachRow { row in
+            loaded.apply(
+                .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: "", lease: true))
+        }
         state.withLock { $0 = loaded }
+    }
+
+    /// Keeps ``State/leases`` in step: rows QUEUED or PROCESSING with a lease expiry.
+    private func trackLease(_ change: Connection.RowChange, _ c: Columns) {
+        func leased(_ value: (Int32) -> Connection.ColumnValue) -> Bool {
+            let status = value(c.queueStatus)
+            return (status.textEquals("QUEUED") || status.textEquals("PROCESSING")) && !value(c.leaseExpiresAt).isNull
+        }
+        func lease(_ add: Bool, _ value: (Int32) -> Connection.ColumnValue) {
+            let project = value(c.projectID).string
+            let id = value(c.id).string
+            let time = value(c.leaseExpiresAt).int64
+            state.withLock { $0.record(.init(add: add, project: project, id: id, time: time, platforms: "", lease: true)) }
+        }
+        switch change.kind {
+        case .insert:
+            if leased(change.new) { lease(true, change.new) }
+        case .delete:
+            if leased(change.old) { lease(false, change.old) }
+        case .update:
+            let was = leased(change.old)
+            let now = leased(change.new)
+            guard was || now else { return }
+            let moved =
+                was != now || change.old(c.leaseExpiresAt).int64 != change.new(c.leaseExpiresAt).int64
+                || !change.old(c.id).sameText(as: change.new(c.id))
+                || !change.old(c.projectID).sameText(as: change.new(c.projectID))
+            guard moved else { return }
+            if was { lease(false, change.old) }
+            if now { lease(true, change.new) }
+        }
+    }
+
+    /// Projects holding handed-out work at `now`: a row QUEUED or PROCESSING whose lease has not
+    /// expired. Answered from memory: a look at each project's latest lease expiry.
+    func dispatchingProjects(now: Instant) -> Set<String> {
+        let t = now.unixMilliseconds
+        return state.withLock { s in
+            var out: Set<String> = []
+            for (project, e) in s.leases where (e.lastTime ?? Int64.min) > t { out.insert(project) }
+            return out
+        }
     }
 
     /// Whether a schedule with this queue status counts (``occupyingRows``).
@@ -88,6 +142,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// Positions of the columns the hook reads, from the table's definition.
     private struct Columns {
         let id: Int32, projectID: Int32, scheduledFor: Int32, platforms: Int32, queueStatus: Int32
+        let leaseExpiresAt: Int32
 
         init(_ db: Connection) throws {
             var position: [String: Int32] = [:]
@@ -105,6 +160,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
             scheduledFor = try find("scheduled_for")
             platforms = try find("platforms")
             queueStatus = try find("queue_status")
+            leaseExpiresAt = try find("lease_expires_at")
         }
     }
 
@@ -215,11 +271,15 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var time: Int64
         /// Comma-separated canonical names, as in `schedules.platforms`.
         var platforms: String
+        /// A lease (time = its expiry) rather than a slot (time = the schedule's time).
+        var lease = false
     }
 
     struct State {
         var projects: [String: SortedEntries] = [:]
         var platforms: [PlatformKey: SortedEntries] = [:]
+        /// Per project, the leases of rows QUEUED or PROCESSING, by expiry.
+        var leases: [String: SortedEntries] = [:]
         var journal: [Change] = []
         /// Entries before this time were evicted (milliseconds).
         var evictedBefore = Int64.min
@@ -227,13 +287,21 @@ final class OccupancyIndex: Sendable, OccupancySource {
         mutating func record(_ change: Change) {
             // An evicted entry is not in memory: removing it changes nothing (and must not come
             // back on undo). Adding one is harmless: the next eviction drops it again.
-            if !change.add && change.time < evictedBefore { return }
+            if !change.lease && !change.add && change.time < evictedBefore { return }
             apply(change)
             journal.append(change)
         }
 
         mutating func apply(_ c: Change) {
             let entry = SortedEntries.Entry(time: c.time, id: c.id)
+            if c.lease {
+                if c.add {
+                    leases[c.project, default: SortedEntries()].insert(entry)
+                } else if leases[c.project]?.remove(entry) == true, leases[c.project]?.count == 0 {
+                    leases[c.project] = nil
+                }
+                return
+            }
             if c.add {
                 projects[c.project, default: SortedEntries()].insert(entry)
             } else if projects[c.project]?.remove(entry) == true, projects[c.project]?.count == 0 {
@@ -312,6 +380,9 @@ struct SortedEntries {
         count -= 1
         return true
     }
+
+    /// The latest entry's time; nil when empty.
+    var lastTime: Int64? { chunks.last?.last?.time }
 
     /// Removes every entry with a time before `time`.
     mutating func removeAll(before time: Int64) {

@@ -1,0 +1,78 @@
+import Foundation
+import SQLite
+@testable import ScheduleStore
+import SchedulingCore
+import Testing
+
+/// The projects holding live leases, answered from memory, must equal the SQL answer through
+/// every lease change: dequeue, start, heartbeat, complete, fail and retry, cancel, lapse, reap,
+/// an operation that fails after writing, and a reopen.
+@Suite("Dispatching projects")
+struct DispatchTests {
+    static func fromTable(_ f: StoreFixture) throws -> Set<String> {
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        let s = try db.prepare(ScheduleStore.dispatchingProjectsSQL)
+        s.bind(f.clock.now().unixMilliseconds, at: 1)
+        var out: Set<String> = []
+        try s.forEachRow { out.insert($0.string(0)) }
+        return out
+    }
+
+    func check(_ f: StoreFixture, _ expected: Set<String>, _ step: String) async throws {
+        let memory = try await f.store.dispatchingProjects()
+        #expect(memory == (try Self.fromTable(f)), "\(step)")
+        #expect(memory == expected, "\(step)")
+    }
+
+    @Test func followsEveryLeaseChange() async throws {
+        let f = try StoreFixture()
+        for p in ["a", "b", "c"] {
+            for i in 0..<3 { try await f.add(p, minutes: Int64(i * 10)) }
+        }
+        try await check(f, [], "nothing leased")
+        f.clock.advance(seconds: 3600)
+        func dequeue(_ p: String, _ n: Int, lease: Int64 = 60, start: Bool = false) async throws -> [Lease] {
+            try await f.store.dequeue(
+                DequeueRequest(projectID: p, limit: n, leaseSeconds: lease, workerID: "w", start: start))
+        }
+        let a = try await dequeue("a", 2)
+        let b = try await dequeue("b", 1, lease: 300, start: true)
+        let c = try await dequeue("c", 1)
+        try await check(f, ["a", "b", "c"], "leased")
+
+        _ = try await f.store.complete(projectID: "c", scheduleID: c[0].schedule.id, leaseToken: c[0].token)
+        try await check(f, ["a", "b"], "c completed")
+        _ = try await f.store.markProcessing(projectID: "a", scheduleID: a[0].schedule.id, leaseToken: a[0].token)
+        _ = try await f.store.cancel(projectID: "a", scheduleID: a[1].schedule.id)
+        try await check(f, ["a", "b"], "a started one, cancelled the other")
+        _ = try await f.store.fail(projectID: "a", scheduleID: a[0].schedule.id, leaseToken: a[0].token, error: "boom")
+        try await check(f, ["b"], "a's failure went back to PENDING for a retry")
+
+        // An operation that leases and then fails leaves nothing behind.
+        do {
+            _ = try await f.store.writer.submit { state in
+                _ = try state.dequeue(DequeueRequest(projectID: "c", limit: 5, leaseSeconds: 60, workerID: "w"))
+                throw StoreError(code: .internal, message: "injected")
+            }
+            Issue.record("the injected failure was swallowed")
+        } catch {}
+        try await check(f, ["b"], "a failed dequeue")
+
+        // Leases lapse with time, before any reaping; a heartbeat keeps one alive.
+        _ = try await dequeue("c", 1, lease: 30)
+        try await check(f, ["b", "c"], "c leased for 30 s")
+        f.clock.advance(seconds: 31)
+        try await check(f, ["b"], "c's lease lapsed")
+        _ = try await f.store.heartbeat(projectID: "b", scheduleID: b[0].schedule.id, leaseToken: b[0].token, leaseSeconds: 600)
+        f.clock.advance(seconds: 400)
+        try await check(f, ["b"], "b kept alive by its heartbeat")
+        _ = try await f.store.reapExpiredLeases()
+        try await check(f, ["b"], "reaped")
+
+        try f.reopen()
+        try await check(f, ["b"], "reopened")
+        f.clock.advance(seconds: 300)
+        try await check(f, [], "all lapsed")
+    }
+}
