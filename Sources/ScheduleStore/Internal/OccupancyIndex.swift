@@ -43,27 +43,26 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// `schedules` on the writer's connection, then loads every occupying schedule (a scan,
     /// once per open: about a second per million rows).
     func install(on db: Connection, now: Instant) throws {
-        let columns = try Columns(db)
-        try db.setPreUpdateHook(table: "schedules") { [self] change in
-            trackLease(copy change, columns)
-            switch change.kind {
-            case .insert:
-                if Self.occupies(change.new(columns.queueStatus)) { add(change.new, columns) }
-            case .delete:
-                if Self.occupies(change.old(columns.queueStatus)) { remove(change.old, columns) }
-            case .update:
-                let was = Self.occupies(change.old(columns.queueStatus))
-                let now = Self.occupies(change.new(columns.queueStatus))
-                guard was || now else { return }
-                let moved =
-                    was != now || change.old(columns.scheduledFor).int64 != change.new(columns.scheduledFor).int64
-                    || !change.old(columns.platforms).sameText(as: change.new(columns.platforms))
-                    || !change.old(columns.id).sameText(as: change.new(columns.id))
-                    || !change.old(columns.projectID).sameText(as: change.new(columns.projectID))
-                guard moved else { return }
-                if was { remove(change.old, columns) }
-                if now { add(change.new, columns) }
-            }
+        let c = try Columns(db)
+        try db.setPreUpdateHook(table: "schedules") { [self] borrowed in
+            let change = copy borrowed
+            // Slots: occupying schedules by time and platforms.
+            follow(
+                change, c, holds: { Self.occupies($0(c.queueStatus)) },
+                same: { $0(c.scheduledFor).int64 == $1(c.scheduledFor).int64 && $0(c.platforms).sameText(as: $1(c.platforms)) },
+                record: { add, v in
+                    Change(add: add, project: v(c.projectID).string, id: v(c.id).string, time: v(c.scheduledFor).int64,
+                        platforms: v(c.platforms).string)
+                })
+            // Leases: rows QUEUED or PROCESSING with a lease, by expiry.
+            follow(
+                change, c,
+                holds: { ($0(c.queueStatus).textEquals("QUEUED") || $0(c.queueStatus).textEquals("PROCESSING")) && !$0(c.leaseExpiresAt).isNull },
+                same: { $0(c.leaseExpiresAt).int64 == $1(c.leaseExpiresAt).int64 },
+                record: { add, v in
+                    Change(add: add, project: v(c.projectID).string, id: v(c.id).string, time: v(c.leaseExpiresAt).int64,
+                        platforms: "", lease: true)
+                })
         }
         let s = try db.prepare(Self.occupyingRows + " AND scheduled_for >= ?1")
         s.bind(horizon(now: now), at: 1)
@@ -80,34 +79,39 @@ final class OccupancyIndex: Sendable, OccupancySource {
         state.withLock { $0 = loaded }
     }
 
-    /// Keeps ``State/leases`` in step: rows QUEUED or PROCESSING with a lease expiry.
-    private func trackLease(_ change: Connection.RowChange, _ c: Columns) {
-        func leased(_ value: (Int32) -> Connection.ColumnValue) -> Bool {
-            let status = value(c.queueStatus)
-            return (status.textEquals("QUEUED") || status.textEquals("PROCESSING")) && !value(c.leaseExpiresAt).isNull
-        }
-        func lease(_ add: Bool, _ value: (Int32) -> Connection.ColumnValue) {
-            let project = value(c.projectID).string
-            let id = value(c.id).string
-            let time = value(c.leaseExpiresAt).int64
-            state.withLock { $0.record(.init(add: add, project: project, id: id, time: time, platforms: "", lease: true)) }
-        }
+    /// A row version's column values, by position.
+    private typealias Values = (Int32) -> Connection.ColumnValue
+
+    /// Journals what `change` does to one kind of entry: `holds` tells whether a row version
+    /// has such an entry, `same` whether two versions' entries are equal (beside id and project),
+    /// `record` makes the entry's change.
+    private func follow(
+        _ change: Connection.RowChange, _ c: Columns, holds: (Values) -> Bool,
+        same: (Values, Values) -> Bool, record: (Bool, Values) -> Change
+    ) {
+        var removed: Change?
+        var added: Change?
         switch change.kind {
         case .insert:
-            if leased(change.new) { lease(true, change.new) }
+            if holds(change.new) { added = record(true, change.new) }
         case .delete:
-            if leased(change.old) { lease(false, change.old) }
+            if holds(change.old) { removed = record(false, change.old) }
         case .update:
-            let was = leased(change.old)
-            let now = leased(change.new)
+            let was = holds(change.old)
+            let now = holds(change.new)
             guard was || now else { return }
-            let moved =
-                was != now || change.old(c.leaseExpiresAt).int64 != change.new(c.leaseExpiresAt).int64
-                || !change.old(c.id).sameText(as: change.new(c.id))
-                || !change.old(c.projectID).sameText(as: change.new(c.projectID))
-            guard moved else { return }
-            if was { lease(false, change.old) }
-            if now { lease(true, change.new) }
+            let unmoved =
+                was == now && same(change.old, change.new)
+                && change.old(c.id).sameText(as: change.new(c.id))
+                && change.old(c.projectID).sameText(as: change.new(c.projectID))
+            guard !unmoved else { return }
+            if was { removed = record(false, change.old) }
+            if now { added = record(true, change.new) }
+        }
+        guard removed != nil || added != nil else { return }
+        state.withLock { s in
+            if let removed { s.record(removed) }
+            if let added { s.record(added) }
         }
     }
 
@@ -125,18 +129,6 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// Whether a schedule with this queue status counts (``occupyingRows``).
     private static func occupies(_ status: Connection.ColumnValue) -> Bool {
         !status.textEquals("CANCELLED") && !status.textEquals("FAILED")
-    }
-
-    private func add(_ value: (Int32) -> Connection.ColumnValue, _ c: Columns) {
-        add(
-            project: value(c.projectID).string, id: value(c.id).string, time: value(c.scheduledFor).int64,
-            platforms: value(c.platforms).string)
-    }
-
-    private func remove(_ value: (Int32) -> Connection.ColumnValue, _ c: Columns) {
-        remove(
-            project: value(c.projectID).string, id: value(c.id).string, time: value(c.scheduledFor).int64,
-            platforms: value(c.platforms).string)
     }
 
     /// Positions of the columns the hook reads, from the table's definition.
@@ -165,14 +157,6 @@ final class OccupancyIndex: Sendable, OccupancySource {
     }
 
     // MARK: Writer side
-
-    func add(project: String, id: String, time: Int64, platforms: String) {
-        state.withLock { $0.record(.init(add: true, project: project, id: id, time: time, platforms: platforms)) }
-    }
-
-    func remove(project: String, id: String, time: Int64, platforms: String) {
-        state.withLock { $0.record(.init(add: false, project: project, id: id, time: time, platforms: platforms)) }
-    }
 
     /// The journal position: ``undo(to:)`` reverts the changes made after it.
     func mark() -> Int { state.withLock { $0.journal.count } }
