@@ -90,6 +90,8 @@ struct OnlineCommandTests {
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--rrule", "FREQ=HOURLY"], "--rrule"),
         (["get", "sch_1"], "--project"),
         (["list", "--project", "blog", "--limit", "101"], "--limit"),
+        (["list", "--project", "blog", "--page", "99999999999"], "--page"),
+        (["conflicts", "list", "--project", "blog", "--page", "3000000000"], "--page"),
         (["list", "--project", "blog", "--sort", "name"], "--sort"),
         (["list", "--project", "blog", "--status", "lost"], "--status"),
         (["update", "sch_1", "--project", "blog"], "nothing to change"),

@@ -94,7 +94,7 @@ struct List: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        guard page >= 1 else { throw CommandFailure.badArgument("--page", "must be ≥ 1") }
+        guard (1...Int(Int32.max)).contains(page) else { throw CommandFailure.badArgument("--page", "\(page) out of range 1…\(Int32.max)") }
         guard (1...100).contains(limit) else { throw CommandFailure.badArgument("--limit", "\(limit) out of range 1…100") }
         let sortField: V1.SortField
         switch sort {
@@ -321,7 +321,7 @@ struct Conflicts: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
-            guard page >= 1 else { throw CommandFailure.badArgument("--page", "must be ≥ 1") }
+            guard (1...Int(Int32.max)).contains(page) else { throw CommandFailure.badArgument("--page", "\(page) out of range 1…\(Int32.max)") }
             guard (1...100).contains(limit) else { throw CommandFailure.badArgument("--limit", "\(limit) out of range 1…100") }
             var request = V1.ListConflictsRequest(projectID: project)
             request.includeResolved = all
