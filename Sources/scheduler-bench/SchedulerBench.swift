@@ -17,15 +17,20 @@ struct SchedulerBench: AsyncParsableCommand {
 struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Schedule store scenarios: enqueue, cycle, dequeue-scale, validate, all.")
+        abstract: "Schedule store scenarios: enqueue, cycle, dequeue-scale, validate, all.",
+        discussion: """
+            floor-enqueue and floor-cycle write the same rows with SQLite alone (the store's schema, \
+            pragmas and statements, one thread, nothing else): the floor under enqueue and cycle. \
+            floor runs floor-enqueue, enqueue, floor-cycle and cycle back to back.
+            """)
 
-    @Argument(help: "enqueue | cycle | dequeue-scale | validate | all")
+    @Argument(help: "enqueue | cycle | dequeue-scale | validate | all | floor-enqueue | floor-cycle | floor")
     var scenario: String
 
     @Flag(help: "Print one JSON object per scenario.")
     var json = false
 
-    @Option(help: "Database path (default: a temporary directory, removed afterwards).")
+    @Option(help: "Database path (default: a temporary directory, removed afterwards; PATH.SCENARIO for each of several).")
     var db: String?
 
     @Option(help: "Operations for enqueue / cycle.")
@@ -39,7 +44,7 @@ struct StoreBench: AsyncParsableCommand {
 
     mutating func validate() throws {
         guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
-        if scenario == "enqueue" || scenario == "all" {
+        if scenario == "enqueue" || scenario == "all" || scenario == "floor" {
             guard count >= callers else { throw ValidationError("--count must be at least --callers") }
         }
     }
@@ -51,13 +56,19 @@ struct StoreBench: AsyncParsableCommand {
             try await CrashWriter.run(path: db)
             return
         }
-        let names = scenario == "all" ? ["enqueue", "cycle", "dequeue-scale", "validate"] : [scenario]
+        let names =
+            switch scenario {
+            case "all": ["enqueue", "cycle", "dequeue-scale", "validate"]
+            case "floor": ["floor-enqueue", "enqueue", "floor-cycle", "cycle"]
+            default: [scenario]
+            }
         for name in names {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "scheduler-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let path = db ?? dir.appendingPathComponent("bench.sqlite").path
+            // Each scenario fills its own database: with --db and several scenarios, PATH.NAME.
+            let path = db.map { names.count > 1 ? "\($0).\(name)" : $0 } ?? dir.appendingPathComponent("bench.sqlite").path
             let options = BenchOptions(path: path, count: count, full: full, callers: callers)
             let result: BenchResult
             switch name {
@@ -65,7 +76,12 @@ struct StoreBench: AsyncParsableCommand {
             case "cycle": result = try await Scenarios.cycle(options)
             case "dequeue-scale": result = try await Scenarios.dequeueScale(options)
             case "validate": result = try await Scenarios.validate(options)
-            default: throw ValidationError("unknown scenario \"\(name)\": enqueue, cycle, dequeue-scale, validate, all")
+            case "floor-enqueue": result = try SQLiteFloor.enqueue(options)
+            case "floor-cycle": result = try SQLiteFloor.cycle(options)
+            default:
+                throw ValidationError(
+                    "unknown scenario \"\(name)\": enqueue, cycle, dequeue-scale, validate, all, floor-enqueue, "
+                        + "floor-cycle, floor")
             }
             print(json ? result.json : result.text)
         }

@@ -1,0 +1,242 @@
+import Foundation
+import SQLite
+
+/// What SQLite alone does with the store's schema: the floor under `store enqueue` and `store
+/// cycle`.
+///
+/// One thread writes the rows the store writes, with the store's pragmas, statements and batch
+/// shapes, through the same thin `SQLite` wrapper, and nothing else: no validation, no occupancy
+/// index, no callers to answer, no lifecycle checks, and no checkpoints (the store runs them on
+/// another thread; here the WAL just grows). The store can approach these figures but not
+/// pass them while it keeps this schema, so they say how far code around SQLite can take each
+/// target (docs/BENCHMARKS.md, "The SQLite floor").
+///
+/// The statements mirror `WriterState.insert` / `insertPlatforms` (enqueue) and the writes of
+/// `WriterState.dequeue` / `complete` (cycle); keep them in step when those change.
+enum SQLiteFloor {
+    /// Enqueues in one transaction, as the store's group commit sees them from 64 callers.
+    static let enqueueBatch = 64
+    /// Items per dequeue, as in `store cycle`.
+    static let cycleBatch = 32
+    /// Dequeues per transaction, as the store's group commit sees them from `store cycle`'s eight
+    /// workers; their items are then completed in one transaction.
+    static let cycleDequeues = 8
+
+    static func connection(_ o: BenchOptions) throws -> Connection {
+        let db = try Connection(path: o.path)
+        try db.execute(
+            """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = \(o.full ? "FULL" : "NORMAL");
+            PRAGMA cache_size = -65536;
+            PRAGMA temp_store = MEMORY;
+            PRAGMA wal_autocheckpoint = 0;
+            """)
+        return db
+    }
+
+    /// Inserts `count` schedules (two platforms each, Europe/Berlin, priorities 1–10, an expiry
+    /// window) in transactions of ``enqueueBatch``. Latency samples are per transaction: what a
+    /// caller in that batch waits at least.
+    static func enqueue(_ o: BenchOptions) throws -> BenchResult {
+        try Scenarios.createSchema(o.path)
+        let db = try connection(o)
+        defer { try? db.close() }
+        let insert = try db.prepare(
+            """
+            INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
+                platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
+                recurring_config, recurrence_kind, recurrence_text, recurrence_start, recurring_until, series_id,
+                retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, attempt_count,
+                lease_loss_policy, expiry_window, expires_at, notes, metadata, idempotency_key,
+                request_fingerprint, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
+            ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
+            """)
+        let platform = try db.prepare(
+            """
+            INSERT INTO schedule_platforms (schedule_id, platform, project_id, published_at, published_url)
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            """)
+        let platforms = ["TWITTER", "LINKEDIN"]
+        let created = Int64(Date().timeIntervalSince1970 * 1000)
+        var lat = Latencies()
+        var n = 0
+        let start = monotonicMicros()
+        while n < o.count {
+            let t0 = monotonicMicros()
+            try db.begin()
+            for _ in 0..<min(enqueueBatch, o.count - n) {
+                let id = ulidLike(time: created + Int64(n / 16), sequence: n)
+                let at = Scenarios.base.unixMilliseconds + Int64(n) * 151_000
+                insert.bind(id, at: 1)
+                insert.bind("c\(n)", at: 2)
+                insert.bind("bench", at: 3)
+                insert.bind(at, at: 4)
+                insert.bind("2030-03-17T19:46:40", at: 5)
+                insert.bind("Europe/Berlin", at: 6)
+                insert.bind(at, at: 7)
+                insert.bind("TWITTER,LINKEDIN", at: 8)
+                insert.bind("", at: 9)
+                insert.bind(n % 10 + 1, at: 10)
+                insert.bind("PENDING", at: 11)
+                insert.bind("SCHEDULED", at: 12)
+                insert.bind(false, at: 13)
+                for i: Int32 in 14...20 { insert.bindNull(at: i) }
+                insert.bind(0, at: 21)
+                insert.bind(3, at: 22)
+                insert.bind(300, at: 23)
+                insert.bind(0, at: 24)
+                insert.bindNull(at: 25)
+                insert.bind(0, at: 26)
+                insert.bind("HOLD", at: 27)
+                insert.bind(86_400, at: 28)
+                insert.bind(at + 86_400_000, at: 29)
+                for i: Int32 in 30...33 { insert.bindNull(at: i) }
+                insert.bind(created, at: 34)
+                insert.bind(created, at: 35)
+                try insert.run()
+                for p in platforms {
+                    platform.bind(id, at: 1)
+                    platform.bind(p, at: 2)
+                    platform.bind("bench", at: 3)
+                    platform.bindNull(at: 4)
+                    platform.bindNull(at: 5)
+                    try platform.run()
+                }
+                n += 1
+            }
+            try db.commit()
+            lat.add(monotonicMicros() - t0)
+        }
+        let elapsed = (monotonicMicros() - start) / 1_000_000
+        return BenchResult(
+            scenario: "floor-enqueue", opsPerSec: Double(o.count) / elapsed, p50: lat.percentile(0.5),
+            p99: lat.percentile(0.99), extra: [("batch", Double(enqueueBatch))])
+    }
+
+    /// Runs ``cycleDequeues`` dequeues of ``cycleBatch`` due items (one index seek per priority,
+    /// as the store), each item marked leased with an attempt row, in one transaction; then
+    /// completes them all in another (load, platforms published, attempt closed, row completed);
+    /// until `count` items are done. Latency samples are per transaction.
+    static func cycle(_ o: BenchOptions) throws -> BenchResult {
+        try Scenarios.prepare(o.path, project: "bench", due: o.count, future: 0)
+        let db = try connection(o)
+        defer { try? db.close() }
+        let due = try db.prepare(
+            """
+            SELECT * FROM schedules INDEXED BY schedules_due
+             WHERE project_id = ?1 AND priority = ?2 AND scheduled_for <= ?3
+               AND queue_status IN ('PENDING','QUEUED')
+               AND (queue_status = 'PENDING' OR lease_expires_at IS NULL OR lease_expires_at <= ?3)
+             ORDER BY scheduled_for LIMIT ?4
+            """)
+        let lease = try db.prepare(
+            """
+            UPDATE schedules SET queue_status = ?2, queued_at = ?3, lease_owner = ?4, lease_token = ?5,
+                lease_expires_at = ?6, attempt_count = ?7, updated_at = ?8 WHERE id = ?1
+            """)
+        let attempt = try db.prepare(
+            """
+            INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at,
+                started_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        let load = try db.prepare("SELECT * FROM schedules WHERE id = ?1 AND project_id = ?2")
+        let published = try db.prepare(
+            "UPDATE schedule_platforms SET published_at = ?2 WHERE schedule_id = ?1 AND published_at IS NULL")
+        let close = try db.prepare(
+            """
+            UPDATE attempts SET ended_at = ?3, outcome = ?4, error = ?5
+             WHERE schedule_id = ?1 AND attempt = ?2 AND ended_at IS NULL
+            """)
+        let done = try db.prepare(
+            """
+            UPDATE schedules SET published_platforms = ?2, queue_status = ?3, status = ?4, published_at = ?5,
+                lease_owner = ?6, lease_token = ?7, lease_expires_at = ?8, updated_at = ?9 WHERE id = ?1
+            """)
+        var lat = Latencies()
+        var cycles = 0
+        let start = monotonicMicros()
+        while cycles < o.count {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            var items: [(id: String, dueAt: Int64)] = []
+            let t0 = monotonicMicros()
+            try db.begin()
+            for _ in 0..<cycleDequeues {
+                let first = items.count
+                for priority in stride(from: 10, through: 1, by: -1) where items.count - first < cycleBatch {
+                    due.bind("bench", at: 1)
+                    due.bind(priority, at: 2)
+                    due.bind(now, at: 3)
+                    due.bind(cycleBatch - (items.count - first), at: 4)
+                    try due.forEachRow { items.append(($0.string(0), $0.int64(3))) }
+                }
+                for item in items[first...] {
+                    lease.bind(item.id, at: 1)
+                    lease.bind("QUEUED", at: 2)
+                    lease.bind(now, at: 3)
+                    lease.bind("w0", at: 4)
+                    lease.bind(String(UInt64.random(in: 0...UInt64.max), radix: 16), at: 5)
+                    lease.bind(now + 60_000, at: 6)
+                    lease.bind(1, at: 7)
+                    lease.bind(now, at: 8)
+                    try lease.run()
+                    attempt.bind(item.id, at: 1)
+                    attempt.bind(1, at: 2)
+                    attempt.bind("bench", at: 3)
+                    attempt.bind("w0", at: 4)
+                    attempt.bind(item.id + "/1", at: 5)
+                    attempt.bind(item.dueAt, at: 6)
+                    attempt.bind(now, at: 7)
+                    attempt.bindNull(at: 8)
+                    try attempt.run()
+                }
+            }
+            try db.commit()
+            let t1 = monotonicMicros()
+            lat.add(t1 - t0)
+            guard !items.isEmpty else { break }
+            try db.begin()
+            for item in items {
+                load.bind(item.id, at: 1)
+                load.bind("bench", at: 2)
+                _ = try load.firstRow { $0.string(0) }
+                published.bind(item.id, at: 1)
+                published.bind(now, at: 2)
+                try published.run()
+                close.bind(item.id, at: 1)
+                close.bind(1, at: 2)
+                close.bind(now, at: 3)
+                close.bind("COMPLETED", at: 4)
+                close.bindNull(at: 5)
+                try close.run()
+                done.bind(item.id, at: 1)
+                done.bind("TWITTER", at: 2)
+                done.bind("COMPLETED", at: 3)
+                done.bind("PUBLISHED", at: 4)
+                done.bind(now, at: 5)
+                for i: Int32 in 6...8 { done.bindNull(at: i) }
+                done.bind(now, at: 9)
+                try done.run()
+            }
+            try db.commit()
+            lat.add(monotonicMicros() - t1)
+            cycles += items.count
+        }
+        let elapsed = (monotonicMicros() - start) / 1_000_000
+        return BenchResult(
+            scenario: "floor-cycle", opsPerSec: Double(cycles) / elapsed, p50: lat.percentile(0.5),
+            p99: lat.percentile(0.99), extra: [("batch", Double(cycleBatch))])
+    }
+
+    /// A 30-character id shaped like the store's (`sch_` + 26 characters, time first), so the
+    /// primary key's b-tree grows the same way.
+    static func ulidLike(time: Int64, sequence: Int) -> String {
+        let t = String(time, radix: 32, uppercase: true)
+        let s = String(sequence, radix: 32, uppercase: true)
+        return "sch_" + String(repeating: "0", count: max(0, 10 - t.count)) + t
+            + String(repeating: "0", count: max(0, 16 - s.count)) + s
+    }
+}
