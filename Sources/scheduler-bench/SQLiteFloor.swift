@@ -22,6 +22,8 @@ enum SQLiteFloor {
     /// workers; their items are then completed in one transaction.
     static let cycleDequeues = 8
 
+    /// The writer's pragmas, then the indexes `--without-index` names dropped (an unknown name
+    /// is an error: a typo must not pass for a measurement).
     static func connection(_ o: BenchOptions) throws -> Connection {
         let db = try Connection(path: o.path)
         try db.execute(
@@ -32,6 +34,7 @@ enum SQLiteFloor {
             PRAGMA temp_store = MEMORY;
             PRAGMA wal_autocheckpoint = 0;
             """)
+        for name in o.withoutIndexes { try db.execute("DROP INDEX \(name)") }
         return db
     }
 

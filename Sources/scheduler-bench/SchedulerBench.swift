@@ -42,8 +42,20 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "Concurrent callers for enqueue.")
     var callers: Int = 64
 
+    @Option(
+        name: .customLong("without-index"),
+        help: "floor-enqueue, floor-cycle: drop this index of the store's schema first (repeatable): what the floor would be without it."
+    )
+    var withoutIndexes: [String] = []
+
     mutating func validate() throws {
         guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
+        if !withoutIndexes.isEmpty && scenario != "floor-enqueue" && scenario != "floor-cycle" {
+            throw ValidationError("--without-index applies to floor-enqueue and floor-cycle only")
+        }
+        for name in withoutIndexes where name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            throw ValidationError("--without-index \"\(name)\": not an index name")
+        }
         if scenario == "enqueue" || scenario == "all" || scenario == "floor" {
             guard count >= callers else { throw ValidationError("--count must be at least --callers") }
         }
@@ -69,7 +81,8 @@ struct StoreBench: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(at: dir) }
             // Each scenario fills its own database: with --db and several scenarios, PATH.NAME.
             let path = db.map { names.count > 1 ? "\($0).\(name)" : $0 } ?? dir.appendingPathComponent("bench.sqlite").path
-            let options = BenchOptions(path: path, count: count, full: full, callers: callers)
+            let options = BenchOptions(
+                path: path, count: count, full: full, callers: callers, withoutIndexes: withoutIndexes)
             let result: BenchResult
             switch name {
             case "enqueue": result = try await Scenarios.enqueue(options)
@@ -93,6 +106,8 @@ struct BenchOptions {
     var count: Int
     var full: Bool
     var callers = 64
+    /// Indexes the floor scenarios drop before they run.
+    var withoutIndexes: [String] = []
 }
 
 struct BenchResult {
