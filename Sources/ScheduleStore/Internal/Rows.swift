@@ -38,8 +38,17 @@ enum Rows {
         var failedAt: Instant?
         var cancelledAt: Instant?
         var expiresAt: Instant?
-        /// Column values as loaded (writer only), so saves write just the changes.
-        var snapshot: [SQLiteValue]? = nil
+        /// The row as loaded (writer only), so saves write just the changes.
+        var snapshot: Snapshot? = nil
+    }
+
+    /// The mutable fields of a row as loaded (see `WriterState.mutableColumns`).
+    struct Snapshot {
+        var schedule: Schedule
+        var leaseToken: String?
+        var failedAt: Instant?
+        var cancelledAt: Instant?
+        var expiresAt: Instant?
     }
 
     static func decodeSchedule(_ s: Statement) -> Schedule { decodeRow(s).schedule }

@@ -244,7 +244,7 @@ final class WriterState {
         }
     }
 
-    /// The mutable columns of schedules, in the order of ``mutableValues(_:)``.
+    /// The mutable columns of schedules; bit k of a change mask stands for column k.
     static let mutableColumns = [
         "scheduled_for", "local_time", "timezone", "platforms", "published_platforms", "priority", "queue_status",
         "status", "queued_at", "processing_at", "published_at", "failed_at", "cancelled_at", "retry_count",
@@ -252,24 +252,85 @@ final class WriterState {
         "updated_at", "nominal_time",
     ]
 
-    static func mutableValues(_ row: Rows.Row) -> [SQLiteValue] {
+    /// The mask of the mutable columns whose value differs from the snapshot (all of them for an
+    /// untracked row). Typed comparisons: equal fields always store equal column values, so no
+    /// change is missed, and nothing is formatted for columns that did not change.
+    static func changedColumns(_ row: Rows.Row) -> Int {
+        guard let old = row.snapshot else { return (1 << mutableColumns.count) - 1 }
+        let a = row.schedule
+        let b = old.schedule
+        var mask = 0
+        var k = 0
+        func note(_ changed: Bool) {
+            if changed { mask |= 1 << k }
+            k += 1
+        }
+        note(a.scheduledFor != b.scheduledFor)
+        note(a.localTime != b.localTime)
+        note(a.timeZone != b.timeZone)
+        note(a.platforms != b.platforms)
+        note(a.publishedPlatforms != b.publishedPlatforms)
+        note(a.priority != b.priority)
+        note(a.queueStatus != b.queueStatus)
+        note(a.status != b.status)
+        note(a.queuedAt != b.queuedAt)
+        note(a.processingAt != b.processingAt)
+        note(a.publishedAt != b.publishedAt)
+        note(row.failedAt != old.failedAt)
+        note(row.cancelledAt != old.cancelledAt)
+        note(a.retryCount != b.retryCount)
+        note(a.leaseOwner != b.leaseOwner)
+        note(row.leaseToken != old.leaseToken)
+        note(a.leaseExpiresAt != b.leaseExpiresAt)
+        note(a.attemptCount != b.attemptCount)
+        note(row.expiresAt != old.expiresAt)
+        note(a.failureReason != b.failureReason)
+        note(a.notes != b.notes)
+        note(a.updatedAt != b.updatedAt)
+        note(a.nominalTime != b.nominalTime)
+        precondition(k == mutableColumns.count, "a mutable column without a comparison")
+        return mask
+    }
+
+    /// The value of mutable column `k` (``mutableColumns``) of `row`.
+    static func mutableValue(_ k: Int, of row: Rows.Row) -> SQLiteValue {
         let sc = row.schedule
         func i(_ v: Instant?) -> SQLiteValue { v.map { .integer($0.unixMilliseconds) } ?? .null }
         func t(_ v: String?) -> SQLiteValue { v.map { .text($0) } ?? .null }
-        return [
-            i(sc.scheduledFor), .text(sc.localTime.description), .text(sc.timeZone),
-            .text(sc.platforms.joined(separator: ",")), .text(sc.publishedPlatforms.joined(separator: ",")),
-            .integer(Int64(sc.priority)), .text(sc.queueStatus.rawValue), .text(sc.status.rawValue), i(sc.queuedAt),
-            i(sc.processingAt), i(sc.publishedAt), i(row.failedAt), i(row.cancelledAt), .integer(Int64(sc.retryCount)),
-            t(sc.leaseOwner), t(row.leaseToken), i(sc.leaseExpiresAt), .integer(Int64(sc.attemptCount)),
-            i(row.expiresAt), t(sc.failureReason), t(sc.notes), i(sc.updatedAt), i(sc.nominalTime),
-        ]
+        switch k {
+        case 0: return i(sc.scheduledFor)
+        case 1: return .text(sc.localTime.description)
+        case 2: return .text(sc.timeZone)
+        case 3: return .text(sc.platforms.joined(separator: ","))
+        case 4: return .text(sc.publishedPlatforms.joined(separator: ","))
+        case 5: return .integer(Int64(sc.priority))
+        case 6: return .text(sc.queueStatus.rawValue)
+        case 7: return .text(sc.status.rawValue)
+        case 8: return i(sc.queuedAt)
+        case 9: return i(sc.processingAt)
+        case 10: return i(sc.publishedAt)
+        case 11: return i(row.failedAt)
+        case 12: return i(row.cancelledAt)
+        case 13: return .integer(Int64(sc.retryCount))
+        case 14: return t(sc.leaseOwner)
+        case 15: return t(row.leaseToken)
+        case 16: return i(sc.leaseExpiresAt)
+        case 17: return .integer(Int64(sc.attemptCount))
+        case 18: return i(row.expiresAt)
+        case 19: return t(sc.failureReason)
+        case 20: return t(sc.notes)
+        case 21: return i(sc.updatedAt)
+        case 22: return i(sc.nominalTime)
+        default: preconditionFailure("no mutable column \(k)")
+        }
     }
 
-    /// Remembers a loaded row's column values, so ``save(_:)`` writes only what changed.
+    /// Remembers a loaded row's mutable fields, so ``save(_:)`` writes only what changed.
     func tracked(_ row: Rows.Row) -> Rows.Row {
         var r = row
-        r.snapshot = Self.mutableValues(row)
+        r.snapshot = Rows.Snapshot(
+            schedule: row.schedule, leaseToken: row.leaseToken, failedAt: row.failedAt,
+            cancelledAt: row.cancelledAt, expiresAt: row.expiresAt)
         return r
     }
 
@@ -278,9 +339,7 @@ final class WriterState {
     /// SQLite rewrites every index that covers a column named in SET, changed or not, so naming
     /// only the changed columns keeps a status change from touching unrelated indexes.
     func save(_ row: Rows.Row) throws {
-        let values = Self.mutableValues(row)
-        var mask = 0
-        for (k, v) in values.enumerated() where row.snapshot == nil || row.snapshot![k] != v { mask |= 1 << k }
+        let mask = Self.changedColumns(row)
         guard mask != 0 else { return }
         let sql: String
         if let cached = updateSQL[mask] {
@@ -296,8 +355,8 @@ final class WriterState {
         let s = try db.cached(sql)
         s.bind(row.schedule.id, at: 1)
         var index: Int32 = 2
-        for (k, v) in values.enumerated() where mask & (1 << k) != 0 {
-            s.bind(v, at: index)
+        for k in Self.mutableColumns.indices where mask & (1 << k) != 0 {
+            s.bind(Self.mutableValue(k, of: row), at: index)
             index += 1
         }
         try s.run()
