@@ -7,7 +7,8 @@ import SQLite
 /// One thread writes the rows the store writes, with the store's pragmas, statements and batch
 /// shapes, through the same thin `SQLite` wrapper, and nothing else: no validation, no occupancy
 /// index, no callers to answer, no lifecycle checks, and no checkpoints (the store runs them on
-/// another thread; here the WAL just grows). The store can approach these figures but not
+/// another thread; here the WAL just grows). With `--inline-checkpoints` the writing thread also
+/// checkpoints, as SQLite does by default: the other bound, all the work on one thread. The store can approach these figures but not
 /// pass them while it keeps this schema, so they say how far code around SQLite can take each
 /// target (docs/BENCHMARKS.md, "The SQLite floor").
 ///
@@ -32,7 +33,7 @@ enum SQLiteFloor {
             PRAGMA synchronous = \(o.full ? "FULL" : "NORMAL");
             PRAGMA cache_size = -65536;
             PRAGMA temp_store = MEMORY;
-            PRAGMA wal_autocheckpoint = 0;
+            PRAGMA wal_autocheckpoint = \(o.inlineCheckpoints ? 1000 : 0);
             """)
         for name in o.withoutIndexes { try db.execute("DROP INDEX \(name)") }
         return db

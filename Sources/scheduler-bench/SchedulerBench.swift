@@ -48,10 +48,16 @@ struct StoreBench: AsyncParsableCommand {
     )
     var withoutIndexes: [String] = []
 
+    @Flag(
+        name: .customLong("inline-checkpoints"),
+        help: "floor-enqueue, floor-cycle: checkpoint in the writing thread (SQLite's default, every 1000 pages) instead of never."
+    )
+    var inlineCheckpoints = false
+
     mutating func validate() throws {
         guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
-        if !withoutIndexes.isEmpty && scenario != "floor-enqueue" && scenario != "floor-cycle" {
-            throw ValidationError("--without-index applies to floor-enqueue and floor-cycle only")
+        if (!withoutIndexes.isEmpty || inlineCheckpoints) && scenario != "floor-enqueue" && scenario != "floor-cycle" {
+            throw ValidationError("--without-index and --inline-checkpoints apply to floor-enqueue and floor-cycle only")
         }
         for name in withoutIndexes where name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
             throw ValidationError("--without-index \"\(name)\": not an index name")
@@ -82,7 +88,8 @@ struct StoreBench: AsyncParsableCommand {
             // Each scenario fills its own database: with --db and several scenarios, PATH.NAME.
             let path = db.map { names.count > 1 ? "\($0).\(name)" : $0 } ?? dir.appendingPathComponent("bench.sqlite").path
             let options = BenchOptions(
-                path: path, count: count, full: full, callers: callers, withoutIndexes: withoutIndexes)
+                path: path, count: count, full: full, callers: callers, withoutIndexes: withoutIndexes,
+                inlineCheckpoints: inlineCheckpoints)
             let result: BenchResult
             switch name {
             case "enqueue": result = try await Scenarios.enqueue(options)
@@ -108,6 +115,8 @@ struct BenchOptions {
     var callers = 64
     /// Indexes the floor scenarios drop before they run.
     var withoutIndexes: [String] = []
+    /// The floor scenarios checkpoint as SQLite does by default, in the writing thread.
+    var inlineCheckpoints = false
 }
 
 struct BenchResult {
