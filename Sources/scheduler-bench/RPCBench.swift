@@ -62,7 +62,7 @@ struct RPCBench: AsyncParsableCommand {
         let after = ProcessSample(pid: serverPid)
         var r = result
         if let b = before, let a = after {
-            r.extra.append(("server_cpu_s", a.cpuSeconds - b.cpuSeconds))
+            r.extra.append(("server_cpu_s", a.cpuSeconds - (result.serverAtStart ?? b).cpuSeconds))
             r.extra.append(("server_rss_kb", Double(a.rssKB)))
             if scenario == "connections" {
                 r.extra.append(("rss_kb_per_connection", Double(a.rssKB - b.rssKB) / Double(max(1, Int(r.calls)))))
@@ -142,6 +142,8 @@ struct RPCBench: AsyncParsableCommand {
             for _ in 0..<(2 * connections) { group.addTask { _ = try await client.health() } }
             try await group.waitForAll()
         }
+        // The server's CPU is counted from here: pre-fills and warm-up are not the load measured.
+        let serverAtStart = ProcessSample(pid: serverPid)
         let counter = Counters()
         let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
         let started = ContinuousClock.now
@@ -224,7 +226,7 @@ struct RPCBench: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var r = RPCResult(
             scenario: scenario, calls: Double(latencies.samples.count), seconds: seconds, latencies: latencies,
-            errors: counter.errors.load(ordering: .relaxed))
+            errors: counter.errors.load(ordering: .relaxed), serverAtStart: serverAtStart)
         if scenario == "cycle" || scenario == "mixed" { r.extra.append(("empty_dequeues", Double(counter.empty.load(ordering: .relaxed)))) }
         r.extra.append(("connections", Double(connections)))
         r.extra.append(("in_flight", Double(inFlight)))
@@ -308,6 +310,8 @@ struct RPCResult {
     var seconds: Double
     var latencies: Latencies
     var errors: Int
+    /// The server's sample when the timed load began (after pre-fills and warm-up).
+    var serverAtStart: ProcessSample? = nil
     var extra: [(String, Double)] = []
 
     var opsPerSecond: Double { seconds > 0 ? calls / seconds : 0 }
