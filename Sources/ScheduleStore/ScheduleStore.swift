@@ -74,7 +74,7 @@ public final class ScheduleStore: Sendable {
     /// One schedule of a project.
     public func get(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
         try await readers.read { db in
-            let s = try db.cached("SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = ?1 AND project_id = ?2")
+            let s = try db.cached(HotQueries.loadSchedule)
             s.bind(scheduleID, at: 1)
             s.bind(projectID, at: 2)
             guard let sc = try s.firstRow({ Rows.decodeSchedule($0) }) else {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import ScheduleStore
 
 /// What SQLite alone does with the store's schema: the floor under `store enqueue` and `store
 /// cycle`.
@@ -12,8 +13,9 @@ import SQLite
 /// pass them while it keeps this schema, so they say how far code around SQLite can take each
 /// target (docs/BENCHMARKS.md, "The SQLite floor").
 ///
-/// The statements mirror `WriterState.insert` / `insertPlatforms` (enqueue) and the writes of
-/// `WriterState.dequeue` / `complete` (cycle); keep them in step when those change.
+/// The statements are the store's own (`WriteSQL`, `HotQueries`), except the two UPDATEs of the
+/// schedule row, which the store builds from the columns that changed: here they name the columns
+/// a dequeue and a complete change.
 enum SQLiteFloor {
     /// Enqueues in one transaction, as the store's group commit sees them from 64 callers.
     static let enqueueBatch = 64
@@ -46,23 +48,8 @@ enum SQLiteFloor {
         try Scenarios.createSchema(o.path)
         let db = try connection(o)
         defer { try? db.close() }
-        let insert = try db.prepare(
-            """
-            INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
-                platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
-                recurring_config, recurrence_kind, recurrence_text, recurrence_start, recurring_until, series_id,
-                retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, attempt_count,
-                lease_loss_policy, expiry_window, expires_at, notes, metadata, idempotency_key,
-                request_fingerprint, created_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
-            ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
-            """)
-        let platform = try db.prepare(
-            """
-            INSERT INTO schedule_platforms (schedule_id, platform, project_id, published_at, published_url)
-            VALUES (?1, ?2, ?3, ?4, ?5)
-            """)
+        let insert = try db.prepare(WriteSQL.insertSchedule)
+        let platform = try db.prepare(WriteSQL.insertPlatform)
         let platforms = ["TWITTER", "LINKEDIN"]
         let created = Int64(Date().timeIntervalSince1970 * 1000)
         var lat = Latencies()
@@ -128,33 +115,16 @@ enum SQLiteFloor {
         try Scenarios.prepare(o.path, project: "bench", due: o.count, future: 0)
         let db = try connection(o)
         defer { try? db.close() }
-        let due = try db.prepare(
-            """
-            SELECT * FROM schedules INDEXED BY schedules_due
-             WHERE project_id = ?1 AND priority = ?2 AND scheduled_for <= ?3
-               AND queue_status IN ('PENDING','QUEUED')
-               AND (queue_status = 'PENDING' OR lease_expires_at IS NULL OR lease_expires_at <= ?3)
-             ORDER BY scheduled_for LIMIT ?4
-            """)
+        let due = try db.prepare(HotQueries.due)
         let lease = try db.prepare(
             """
             UPDATE schedules SET queue_status = ?2, queued_at = ?3, lease_owner = ?4, lease_token = ?5,
                 lease_expires_at = ?6, attempt_count = ?7, updated_at = ?8 WHERE id = ?1
             """)
-        let attempt = try db.prepare(
-            """
-            INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at,
-                started_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """)
-        let load = try db.prepare("SELECT * FROM schedules WHERE id = ?1 AND project_id = ?2")
-        let published = try db.prepare(
-            "UPDATE schedule_platforms SET published_at = ?2 WHERE schedule_id = ?1 AND published_at IS NULL")
-        let close = try db.prepare(
-            """
-            UPDATE attempts SET ended_at = ?3, outcome = ?4, error = ?5
-             WHERE schedule_id = ?1 AND attempt = ?2 AND ended_at IS NULL
-            """)
+        let attempt = try db.prepare(WriteSQL.insertAttempt)
+        let load = try db.prepare(HotQueries.loadSchedule)
+        let published = try db.prepare(WriteSQL.publishRemaining)
+        let close = try db.prepare(WriteSQL.closeAttempt)
         let done = try db.prepare(
             """
             UPDATE schedules SET published_platforms = ?2, queue_status = ?3, status = ?4, published_at = ?5,

@@ -1,11 +1,15 @@
 /// The SQL of the hot paths, named so tests can check each one searches an index (no scans).
-enum HotQueries {
+/// Package-visible: `scheduler-bench store floor-*` runs the same statements with SQLite alone.
+package enum HotQueries {
+    /// One schedule by id (the primary key), every column of ``Rows/scheduleColumns``.
+    package static let loadSchedule = "SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = ?1 AND project_id = ?2"
+
     static let inFlight = """
         SELECT count(*) FROM schedules INDEXED BY schedules_status
          WHERE project_id = ?1 AND queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > ?2
         """
 
-    static let due = """
+    package static let due = """
         SELECT \(Rows.scheduleColumns) FROM schedules INDEXED BY schedules_due
          WHERE project_id = ?1 AND priority = ?2 AND scheduled_for <= ?3
            AND queue_status IN ('PENDING','QUEUED')
@@ -42,4 +46,45 @@ enum HotQueries {
             OR EXISTS (SELECT 1 FROM attempts INDEXED BY attempts_ended
                         WHERE project_id = ?1 AND ended_at BETWEEN ?2 AND ?3)
         """
+}
+
+/// The statements of the write paths that run once per row, shared with `scheduler-bench store
+/// floor-*` so the floor writes exactly what the store writes.
+package enum WriteSQL {
+    /// A new schedule (``WriterState/insert(_:ignoreDuplicateOccurrence:)``): 35 parameters in
+    /// column order; a second row for the same series slot is a no-op.
+    package static let insertSchedule = """
+        INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
+            platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
+            recurring_config, recurrence_kind, recurrence_text, recurrence_start, recurring_until, series_id,
+            retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, attempt_count,
+            lease_loss_policy, expiry_window, expires_at, notes, metadata, idempotency_key,
+            request_fingerprint, created_at, updated_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
+        ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
+        """
+
+    /// One platform row of a schedule.
+    package static let insertPlatform = """
+        INSERT INTO schedule_platforms (schedule_id, platform, project_id, published_at, published_url)
+        VALUES (?1, ?2, ?3, ?4, ?5)
+        """
+
+    /// The attempt a dequeue opens.
+    package static let insertAttempt = """
+        INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at,
+            started_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        """
+
+    /// Ends a schedule's open attempt.
+    package static let closeAttempt = """
+        UPDATE attempts SET ended_at = ?3, outcome = ?4, error = ?5
+         WHERE schedule_id = ?1 AND attempt = ?2 AND ended_at IS NULL
+        """
+
+    /// Marks every platform of a schedule not yet published as published now (complete).
+    package static let publishRemaining =
+        "UPDATE schedule_platforms SET published_at = ?2 WHERE schedule_id = ?1 AND published_at IS NULL"
 }

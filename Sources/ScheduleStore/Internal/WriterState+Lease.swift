@@ -60,12 +60,7 @@ extension WriterState {
             try save(row)
             let attempt = row.schedule.attemptCount
             let key = "\(row.schedule.id)/\(attempt)"
-            let a = try db.cached(
-                """
-                INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at,
-                    started_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                """)
+            let a = try db.cached(WriteSQL.insertAttempt)
             a.bind(row.schedule.id, at: 1)
             a.bind(attempt, at: 2)
             a.bind(row.schedule.projectID, at: 3)
@@ -184,10 +179,7 @@ extension WriterState {
         // Complete means every platform is published: mark the ones not reported explicitly.
         let missing = row.schedule.remainingPlatforms
         if !missing.isEmpty {
-            try db.run(
-                """
-                UPDATE schedule_platforms SET published_at = ?2 WHERE schedule_id = ?1 AND published_at IS NULL
-                """, [.text(id), .integer(now.unixMilliseconds)])
+            try db.run(WriteSQL.publishRemaining, [.text(id), .integer(now.unixMilliseconds)])
             row.schedule.publishedPlatforms = row.schedule.platforms
         }
         try closeAttempt(row, outcome: "COMPLETED", error: nil, at: now)

@@ -95,7 +95,7 @@ final class WriterState {
     }
 
     func load(_ project: String, _ id: String) throws -> Rows.Row {
-        let s = try db.cached("SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = ?1 AND project_id = ?2")
+        let s = try db.cached(HotQueries.loadSchedule)
         s.bind(id, at: 1)
         s.bind(project, at: 2)
         guard let row = try s.firstRow({ Rows.decodeRow($0) }) else { throw StoreError.notFound("schedule \(id)") }
@@ -175,18 +175,7 @@ final class WriterState {
     @discardableResult
     func insert(_ row: Rows.Row, ignoreDuplicateOccurrence: Bool = false) throws -> Bool {
         let sc = row.schedule
-        let s = try db.cached(
-            """
-            INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
-                platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
-                recurring_config, recurrence_kind, recurrence_text, recurrence_start, recurring_until, series_id,
-                retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, attempt_count,
-                lease_loss_policy, expiry_window, expires_at, notes, metadata, idempotency_key,
-                request_fingerprint, created_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
-            ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
-            """)
+        let s = try db.cached(WriteSQL.insertSchedule)
         s.bind(sc.id, at: 1)
         s.bind(sc.contentID, at: 2)
         s.bind(sc.projectID, at: 3)
@@ -230,11 +219,7 @@ final class WriterState {
 
     func insertPlatforms(_ platforms: [String], of sc: Schedule, published: [String: (Int64?, String?)]) throws {
         for p in platforms {
-            let s = try db.cached(
-                """
-                INSERT INTO schedule_platforms (schedule_id, platform, project_id, published_at, published_url)
-                VALUES (?1, ?2, ?3, ?4, ?5)
-                """)
+            let s = try db.cached(WriteSQL.insertPlatform)
             s.bind(sc.id, at: 1)
             s.bind(p, at: 2)
             s.bind(sc.projectID, at: 3)
@@ -365,11 +350,7 @@ final class WriterState {
     /// Ends the open attempt of `row` (if any) with `outcome`.
     func closeAttempt(_ row: Rows.Row, outcome: String, error: String?, at now: Instant) throws {
         guard row.schedule.attemptCount > 0 else { return }
-        let s = try db.cached(
-            """
-            UPDATE attempts SET ended_at = ?3, outcome = ?4, error = ?5
-             WHERE schedule_id = ?1 AND attempt = ?2 AND ended_at IS NULL
-            """)
+        let s = try db.cached(WriteSQL.closeAttempt)
         s.bind(row.schedule.id, at: 1)
         s.bind(row.schedule.attemptCount, at: 2)
         s.bind(now.unixMilliseconds, at: 3)
