@@ -46,6 +46,10 @@ final class OccupancyIndex: Sendable, OccupancySource {
         let c = try Columns(db)
         try db.setPreUpdateHook(table: "schedules") { [self] borrowed in
             let change = copy borrowed
+            if change.kind == .insert, let row = announced.withLock({ a in defer { a = nil }; return a }) {
+                record(inserted: row)
+                return
+            }
             // Slots: occupying schedules by time and platforms.
             follow(
                 change, c, holds: { Self.occupies($0(c.queueStatus)) },
@@ -129,6 +133,40 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// Whether a schedule with this queue status counts (``occupyingRows``).
     private static func occupies(_ status: Connection.ColumnValue) -> Bool {
         !status.textEquals("CANCELLED") && !status.textEquals("FAILED")
+    }
+
+    // MARK: Inserts the writer describes
+
+    /// The columns of a `schedules` row the hook reads, as the writer is about to insert them.
+    struct NewRow {
+        var project: String
+        var id: String
+        var time: Int64
+        /// Comma-separated canonical names, as bound to `schedules.platforms`.
+        var platforms: String
+        var queueStatus: QueueStatus
+    }
+
+    /// The row ``inserting(_:_:)`` announced, until the hook takes it.
+    private let announced = Mutex<NewRow?>(nil)
+
+    /// Runs `insert`, a statement that inserts at most one `schedules` row, with exactly the
+    /// values in `row`: the hook takes them from `row` instead of decoding the new record (the
+    /// record unpacked, its text copied and turned into strings: about a tenth of the writer's
+    /// time in `store enqueue`). An insert that does not happen (ON CONFLICT DO NOTHING, a
+    /// constraint) leaves nothing behind.
+    func inserting<T>(_ row: NewRow, _ insert: () throws -> T) rethrows -> T {
+        announced.withLock { $0 = row }
+        defer { announced.withLock { $0 = nil } }
+        return try insert()
+    }
+
+    /// The journal entry the generic hook would make for `row`'s insert: a slot when its status
+    /// occupies (``occupies(_:)``). No lease: the store's INSERT writes no `lease_expires_at`.
+    private func record(inserted row: NewRow) {
+        guard row.queueStatus != .cancelled && row.queueStatus != .failed else { return }
+        let slot = Change(add: true, project: row.project, id: row.id, time: row.time, platforms: row.platforms)
+        state.withLock { $0.record(slot) }
     }
 
     /// Positions of the columns the hook reads, from the table's definition.

@@ -183,7 +183,8 @@ final class WriterState {
         s.bind(sc.localTime.description, at: 5)
         s.bind(sc.timeZone, at: 6)
         s.bind(sc.nominalTime.unixMilliseconds, at: 7)
-        s.bind(sc.platforms.joined(separator: ","), at: 8)
+        let platforms = sc.platforms.joined(separator: ",")
+        s.bind(platforms, at: 8)
         s.bind(sc.publishedPlatforms.joined(separator: ","), at: 9)
         s.bind(sc.priority, at: 10)
         s.bind(sc.queueStatus.rawValue, at: 11)
@@ -211,7 +212,10 @@ final class WriterState {
         s.bind(row.fingerprint, at: 33)
         s.bind(sc.createdAt.unixMilliseconds, at: 34)
         s.bind(sc.updatedAt.unixMilliseconds, at: 35)
-        try s.run()
+        let written = OccupancyIndex.NewRow(
+            project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds, platforms: platforms,
+            queueStatus: sc.queueStatus)
+        try occupancy.inserting(written) { try s.run() }
         if ignoreDuplicateOccurrence && db.changes == 0 { return false }
         try insertPlatforms(sc.platforms, of: sc, published: [:])
         return true
