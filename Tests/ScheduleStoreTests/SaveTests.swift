@@ -56,7 +56,7 @@ struct SaveTests {
                 var row = before
                 m.change(&row)
                 let mask = WriterState.changedColumns(row)
-                try state.save(row)
+                try state.save(&row)
                 let after = try state.load("p1", id)
                 let columns = WriterState.mutableColumns.indices
                 return Outcome(
@@ -71,6 +71,31 @@ struct SaveTests {
             }
             #expect(o.maskAfterReload == 0, "a freshly loaded row has no changes")
         }
+    }
+
+    /// A second save of the same row compares with what the first one stored: a field set back
+    /// to its loaded value is written again, and nothing is written twice.
+    @Test func savingARowTwiceWritesTheSecondChangeAgainstTheFirst() async throws {
+        let f = try StoreFixture()
+        let id = try await f.add(minutes: 0).id
+        let masks = try await f.store.writer.submit { state in
+            var row = try state.load("p1", id)
+            let loaded = row.schedule.scheduledFor
+            row.schedule.scheduledFor = loaded.adding(seconds: 600)
+            let first = WriterState.changedColumns(row)
+            try state.save(&row)
+            row.schedule.queueStatus = .paused
+            let second = WriterState.changedColumns(row)
+            try state.save(&row)
+            row.schedule.scheduledFor = loaded
+            let third = WriterState.changedColumns(row)
+            try state.save(&row)
+            return [first, second, third]
+        }
+        #expect(masks == [1 << 0, 1 << 6, 1 << 0], "scheduled_for, queue_status alone, scheduled_for back")
+        let stored = try await f.store.get(projectID: "p1", scheduleID: id)
+        #expect(stored.scheduledFor == t0 && stored.queueStatus == .paused)
+        #expect(f.store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
     }
 
     @Test func anUntrackedRowWritesEveryColumn() async throws {

@@ -189,7 +189,7 @@ extension WriterState {
         }
         sc.updatedAt = now
         row.schedule = sc
-        try save(row)
+        try save(&row)
         return EnqueueResult(
             schedule: sc, originalTime: original, adjustedTime: adjusted, conflicts: conflicts, replayed: false)
     }
@@ -221,7 +221,7 @@ extension WriterState {
         }
         if event == .cancel { row.cancelledAt = now }
         row.schedule.updatedAt = now
-        try save(row)
+        try save(&row)
     }
 
     /// Batch pause / resume / cancel: items in a state that does not allow it are left alone.
@@ -260,7 +260,7 @@ extension WriterState {
         row.cancelledAt = nil
         row.expiresAt = expiresAt(now, window: row.schedule.expiryWindowSeconds)
         row.schedule.updatedAt = now
-        try save(row)
+        try save(&row)
         return row.schedule
     }
 
@@ -288,7 +288,7 @@ extension WriterState {
         row.expiresAt = expiresAt(v.time, window: row.schedule.expiryWindowSeconds)
         row.schedule.updatedAt = now
         if !row.schedule.isRecurring { row.schedule.nominalTime = v.time }
-        try save(row)
+        try save(&row)
         try recordConflicts(v.atStoredTime, schedule: id, project: project)
         return EnqueueResult(
             schedule: row.schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil,

@@ -57,7 +57,7 @@ extension WriterState {
             row.schedule.queuedAt = now
             row.schedule.attemptCount += 1
             row.schedule.updatedAt = now
-            try save(row)
+            try save(&row)
             let attempt = row.schedule.attemptCount
             let key = "\(row.schedule.id)/\(attempt)"
             let a = try db.cached(WriteSQL.insertAttempt)
@@ -104,7 +104,7 @@ extension WriterState {
         let now = self.now
         row.schedule.processingAt = now
         row.schedule.updatedAt = now
-        try save(row)
+        try save(&row)
         try db.run(
             "UPDATE attempts SET started_at = ?3 WHERE schedule_id = ?1 AND attempt = ?2",
             [.text(id), .integer(Int64(row.schedule.attemptCount)), .integer(now.unixMilliseconds)])
@@ -123,7 +123,7 @@ extension WriterState {
         let expires = now.adding(seconds: extendSeconds)
         row.schedule.leaseExpiresAt = expires
         row.schedule.updatedAt = now
-        try save(row)
+        try save(&row)
         return expires
     }
 
@@ -187,7 +187,7 @@ extension WriterState {
         row.schedule.publishedAt = now
         row.schedule.failureReason = nil
         row.schedule.updatedAt = now
-        try save(row)
+        try save(&row)
         let next = try followUp(after: row)
         return FinishResult(schedule: row.schedule, outcome: nil, nextOccurrence: next)
     }
@@ -211,7 +211,7 @@ extension WriterState {
             clearLease(&row)
             row.schedule.publishedAt = now
             row.schedule.updatedAt = now
-            try save(row)
+            try save(&row)
             return FinishResult(schedule: row.schedule, outcome: nil, nextOccurrence: try followUp(after: row))
         }
         let outcome = try decideFailure(&row, error: error, retryable: retryable, now: now, attemptOutcome: nil)
@@ -253,7 +253,7 @@ extension WriterState {
         clearLease(&row)
         row.schedule.failureReason = error
         row.schedule.updatedAt = now
-        try save(row)
+        try save(&row)
         return outcome
     }
 

@@ -18,7 +18,7 @@ extension WriterState {
                 try closeAttempt(row, outcome: "RELEASED", error: "lease expired before start", at: now)
                 clearLease(&row)
                 row.schedule.updatedAt = now
-                try save(row)
+                try save(&row)
                 result.released += 1
                 continue
             }
@@ -35,7 +35,7 @@ extension WriterState {
                 row.failedAt = now
                 row.schedule.failureReason = "outcome unknown: the worker's lease expired while publishing"
                 row.schedule.updatedAt = now
-                try save(row)
+                try save(&row)
                 result.failed += 1
             }
             if row.schedule.queueStatus.isTerminal { _ = try followUp(after: row) }
@@ -74,7 +74,7 @@ extension WriterState {
                 result.skipped += 1
             }
             row.schedule.updatedAt = now
-            try save(row)
+            try save(&row)
             if row.schedule.isRecurring, try followUp(after: row, notBefore: now) != nil { result.followUps += 1 }
         }
         return result

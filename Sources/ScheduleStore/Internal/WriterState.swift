@@ -317,17 +317,22 @@ final class WriterState {
     /// Remembers a loaded row's mutable fields, so ``save(_:)`` writes only what changed.
     func tracked(_ row: Rows.Row) -> Rows.Row {
         var r = row
-        r.snapshot = Rows.Snapshot(
-            schedule: row.schedule, leaseToken: row.leaseToken, failedAt: row.failedAt,
-            cancelledAt: row.cancelledAt, expiresAt: row.expiresAt)
+        r.snapshot = Self.snapshot(of: row)
         return r
     }
 
-    /// Writes the changed mutable columns of `row` back (all of them for an untracked row).
+    static func snapshot(of row: Rows.Row) -> Rows.Snapshot {
+        Rows.Snapshot(
+            schedule: row.schedule, leaseToken: row.leaseToken, failedAt: row.failedAt,
+            cancelledAt: row.cancelledAt, expiresAt: row.expiresAt)
+    }
+
+    /// Writes the changed mutable columns of `row` back (all of them for an untracked row), and
+    /// then remembers the row as stored, so a later save compares with what is in the table.
     ///
     /// SQLite rewrites every index that covers a column named in SET, changed or not, so naming
     /// only the changed columns keeps a status change from touching unrelated indexes.
-    func save(_ row: Rows.Row) throws {
+    func save(_ row: inout Rows.Row) throws {
         let mask = Self.changedColumns(row)
         guard mask != 0 else { return }
         let sql: String
@@ -349,6 +354,7 @@ final class WriterState {
             index += 1
         }
         try s.run()
+        row.snapshot = Self.snapshot(of: row)
     }
 
     /// Ends the open attempt of `row` (if any) with `outcome`.
