@@ -12,6 +12,20 @@ public struct StoreConfiguration: Sendable {
         case full = "FULL"
     }
 
+    /// The writer connection's settings, run when it opens (also by `scheduler-bench store
+    /// floor-*`, so the floor writes under the same settings). Checkpoints run on their own
+    /// connection, so the writer's automatic ones are off.
+    package var writerPragmas: String {
+        """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = \(synchronous.rawValue);
+        PRAGMA cache_size = -\(cacheSizeKiB);
+        PRAGMA temp_store = MEMORY;
+        PRAGMA wal_autocheckpoint = 0;
+        PRAGMA journal_size_limit = 134217728;
+        """
+    }
+
     /// The database file (created when missing).
     public var path: String
     /// Default `.normal`.

@@ -55,15 +55,7 @@ final class Writer: Sendable {
                         path: config.path, mode: .readWriteCreate,
                         busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
                     do {
-                        try db.execute(
-                            """
-                            PRAGMA journal_mode = WAL;
-                            PRAGMA synchronous = \(config.synchronous.rawValue);
-                            PRAGMA cache_size = -\(config.cacheSizeKiB);
-                            PRAGMA temp_store = MEMORY;
-                            PRAGMA wal_autocheckpoint = 0;
-                            PRAGMA journal_size_limit = 134217728;
-                            """)
+                        try db.execute(config.writerPragmas)
                         try db.migrate(Schema.migrations)
                         if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
                         try occupancy.install(on: db, now: config.clock.now())
