@@ -130,9 +130,16 @@ final class OccupancyIndex: Sendable, OccupancySource {
         }
     }
 
-    /// Whether a schedule with this queue status counts (``occupyingRows``).
+    /// The queue statuses whose schedules do not hold their slot (``occupyingRows`` and
+    /// `Schema.occupiesSQL` say the same in SQL).
+    static let notOccupying: [QueueStatus] = [.cancelled, .failed]
+
+    /// Whether a schedule with this queue status counts.
+    static func occupies(_ status: QueueStatus) -> Bool { !notOccupying.contains(status) }
+
+    /// The same for a status as stored, compared without making a string.
     private static func occupies(_ status: Connection.ColumnValue) -> Bool {
-        !status.textEquals("CANCELLED") && !status.textEquals("FAILED")
+        status.withUTF8 { text in !notOccupying.contains { text.elementsEqual($0.rawValue.utf8) } }
     }
 
     // MARK: Inserts the writer describes
@@ -164,7 +171,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// The journal entry the generic hook would make for `row`'s insert: a slot when its status
     /// occupies (``occupies(_:)``). No lease: the store's INSERT writes no `lease_expires_at`.
     private func record(inserted row: NewRow) {
-        guard row.queueStatus != .cancelled && row.queueStatus != .failed else { return }
+        guard Self.occupies(row.queueStatus) else { return }
         let slot = Change(add: true, project: row.project, id: row.id, time: row.time, platforms: row.platforms)
         state.withLock { $0.record(slot) }
     }
