@@ -25,19 +25,21 @@ enum SQLiteFloor {
     /// workers; their items are then completed in one transaction.
     static let cycleDequeues = 8
 
-    /// The writer's pragmas, then the indexes `--without-index` names dropped (an unknown name
-    /// is an error: a typo must not pass for a measurement).
+    /// The store writer's pragmas (with SQLite's own checkpoints when `--inline-checkpoints`),
+    /// then the indexes `--without-index` names dropped (an unknown name is an error: a typo must
+    /// not pass for a measurement).
     static func connection(_ o: BenchOptions) throws -> Connection {
         let db = try Connection(path: o.path)
-        try db.execute(
-            """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = \(o.full ? "FULL" : "NORMAL");
-            PRAGMA cache_size = -65536;
-            PRAGMA temp_store = MEMORY;
-            PRAGMA wal_autocheckpoint = \(o.inlineCheckpoints ? 1000 : 0);
-            """)
-        for name in o.withoutIndexes { try db.execute("DROP INDEX \(name)") }
+        do {
+            var config = StoreConfiguration(path: o.path)
+            config.synchronous = o.full ? .full : .normal
+            try db.execute(config.writerPragmas)
+            if o.inlineCheckpoints { try db.execute("PRAGMA wal_autocheckpoint = 1000") }
+            for name in o.withoutIndexes { try db.execute("DROP INDEX \(name)") }
+        } catch {
+            try? db.close()
+            throw error
+        }
         return db
     }
 

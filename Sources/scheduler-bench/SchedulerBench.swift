@@ -56,6 +56,7 @@ struct StoreBench: AsyncParsableCommand {
 
     mutating func validate() throws {
         guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         if (!withoutIndexes.isEmpty || inlineCheckpoints) && scenario != "floor-enqueue" && scenario != "floor-cycle" {
             throw ValidationError("--without-index and --inline-checkpoints apply to floor-enqueue and floor-cycle only")
         }
