@@ -26,8 +26,7 @@ public final class ScheduleStore: Sendable {
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
         self.configuration = configuration
-        let policy = configuration.conflictPolicy
-        let widest = max(policy.sameTimeWindowSeconds, policy.rateLimitWindowSeconds, policy.resourceWindowSeconds)
+        let widest = configuration.conflictPolicy.widestWindowSeconds
         occupancy = OccupancyIndex(horizonSeconds: max(configuration.occupancyHorizonSeconds, 2 * widest))
         ownerLock = try OwnerLock(databasePath: configuration.path)
         do {

@@ -132,4 +132,14 @@ struct ConflictTests {
         let none = try checker.validate(proposal(["REDDIT"]), autoResolve: true, in: full)
         #expect(!none.valid && none.suggestedTime == nil)
     }
+
+    @Test("the widest window is whichever of the three counts looks furthest")
+    func widestWindow() {
+        var policy = ConflictPolicy()
+        #expect(policy.widestWindowSeconds == 3600)  // the rate-limit hour
+        policy.resourceWindowSeconds = 7200
+        #expect(policy.widestWindowSeconds == 7200)
+        policy.sameTimeWindowSeconds = 9000
+        #expect(policy.widestWindowSeconds == 9000)
+    }
 }

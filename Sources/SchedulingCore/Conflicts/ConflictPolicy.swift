@@ -23,6 +23,12 @@ public struct ConflictPolicy: Sendable, Hashable {
 
     public init() {}
 
+    /// The widest window any of the counts looks at around a time (same-time, rate-limit or
+    /// resource), in seconds.
+    public var widestWindowSeconds: Int64 {
+        max(sameTimeWindowSeconds, rateLimitWindowSeconds, resourceWindowSeconds)
+    }
+
     /// The count at which a capacity of `limit` raises a WARNING: ⌈limit × warningRatio⌉.
     public func warningThreshold(_ limit: Int) -> Int {
         Int((Double(limit) * warningRatio).rounded(.up))
