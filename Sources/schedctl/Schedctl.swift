@@ -10,9 +10,10 @@ struct Schedctl: AsyncParsableCommand {
         commandName: "schedctl",
         abstract: "Schedule content for publishing, and inspect time zones and recurrence rules.",
         discussion: """
-            Offline commands (no server needed): preview, tz. Online commands reach a server given by
-            --server/--ca/--cert/--key/--token, the SCHEDULER_* environment variables, or the dev mode's
-            ./.scheduler/ and 127.0.0.1:7443.
+            Offline commands (no server needed): preview, tz.
+
+            Online commands reach the server given by --server, --ca, --cert, --key and --token, or by the SCHEDULER_* environment variables; without them, the dev server on 127.0.0.1:7443 with the credentials in ./.scheduler/.
+
             Exit codes: 0 ok, 1 the call returned an error status, 2 bad arguments.
             """,
         subcommands: [

@@ -67,6 +67,11 @@ struct OnlineCommandTests {
         let calendar = try await s.run(["calendar", "--project", "blog", "--month", "2030-08"])
         #expect(calendar.status == 0 && calendar.stdout.contains("August 2030") && calendar.stdout.contains("1:2"))
         #expect(try await s.json(["calendar", "--project", "blog", "--month", "2030-08", "--tz", "Asia/Tokyo"])["month"] as? String == "2030-08")
+
+        // In text, each finding names the time it is about (auto-resolve lists the blocked time's).
+        _ = try await s.run(["enqueue", "--project", "blog", "--content", "c", "--at", "2030-09-01T09:00", "--platform", "medium"])
+        let warned = try await s.run(["enqueue", "--project", "blog", "--content", "d", "--at", "2030-09-01T09:00:20", "--platform", "medium"])
+        #expect(warned.status == 0 && warned.stdout.contains("WARNING SAME_TIME at 2030-09-01T09:00:20Z: "))
         await s.shutdown()
     }
 

@@ -11,7 +11,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Client certificate for mutual TLS (env SCHEDULER_CERT).") var cert: String?
     @Option(help: "Client key for mutual TLS (env SCHEDULER_KEY).") var key: String?
     @Option(help: "Bearer token (env SCHEDULER_TOKEN; default .scheduler/admin.token when present).") var token: String?
-    @Option(help: "Call timeout in seconds (default 10).") var timeout: Double = 10
+    @Option(help: "Call timeout in seconds.") var timeout: Double = 10
     @Flag(help: "Print JSON.") var json = false
 
     static let devDirectory = ".scheduler"

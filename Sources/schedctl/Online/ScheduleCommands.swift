@@ -14,9 +14,9 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "Project id.") var project: String
     @Option(help: "Content id.") var content: String
     @Option(help: "Local wall-clock time YYYY-MM-DDTHH:MM[:SS] in --tz.") var at: String
-    @Option(help: "IANA zone (default UTC).") var tz: String = "UTC"
+    @Option(help: "IANA zone.") var tz: String = "UTC"
     @Option(name: .customLong("platform"), help: "Platform (repeat for more), e.g. twitter.") var platforms: [String] = []
-    @Option(help: "Priority 1…10 (default 5; higher first).") var priority: Int = 5
+    @Option(help: "Priority 1…10, higher first.") var priority: Int = 5
     @Option(help: "RFC 5545 RRULE for a recurring schedule.") var rrule: String?
     @Option(help: "5-field cron expression for a recurring schedule.") var cron: String?
     @Option(help: "Last instant of a recurring series, UTC.") var until: String?
@@ -268,7 +268,7 @@ struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check a proposed time for conflicts without creating anything.")
     @Option(help: "Project id.") var project: String
     @Option(help: "Local time YYYY-MM-DDTHH:MM[:SS].") var at: String
-    @Option(help: "IANA zone (default UTC).") var tz: String = "UTC"
+    @Option(help: "IANA zone.") var tz: String = "UTC"
     @Option(name: .customLong("platform"), help: "Platform (repeat).") var platforms: [String] = []
     @Option(help: "A schedule to leave out (when checking its own move).") var schedule: String?
     @Flag(help: "Suggest the first free slot in the next 24 hours.") var autoResolve = false

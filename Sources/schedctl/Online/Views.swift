@@ -9,7 +9,7 @@ var useColour: Bool { isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_
 
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Queue statistics and daily metrics; --watch refreshes every second (the seed's queue dashboard).")
+        abstract: "Queue statistics and daily metrics; --watch refreshes every second.")
     @Option(help: "Project id.") var project: String
     @Option(help: "Days of daily metrics to show (1…365).") var days: Int = 30
     @Flag(help: "Refresh every second until interrupted.") var watch = false

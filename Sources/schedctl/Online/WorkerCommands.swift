@@ -8,7 +8,7 @@ struct Dequeue: AsyncParsableCommand {
     @Option(help: "Project id.") var project: String
     @Option(help: "Items at most, 1…100.") var limit: Int = 10
     @Option(help: "Lease length in seconds.") var lease: Int = 300
-    @Option(help: "Worker id recorded on the lease (default: the token's id).") var worker: String?
+    @Option(help: "Worker id recorded on the lease (default: schedctl-HOSTNAME-PID).") var worker: String?
     @Flag(help: "Hand the items out already started (PROCESSING), with no separate start call.") var start = false
     @OptionGroup var connection: ConnectionOptions
 

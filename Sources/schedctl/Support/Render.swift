@@ -135,7 +135,8 @@ enum Render {
 
     static func conflictLines(_ conflicts: [V1.Conflict]) -> String {
         conflicts.map { c in
-            "  \(name(c.severity, prefix: "CONFLICT_SEVERITY_")) \(name(c.type, prefix: "CONFLICT_TYPE_")): \(c.reason)"
+            "  \(name(c.severity, prefix: "CONFLICT_SEVERITY_")) \(name(c.type, prefix: "CONFLICT_TYPE_"))"
+                + (c.conflictTimeMs == 0 ? "" : " at \(text(c.conflictTimeMs))") + ": \(c.reason)"
                 + (c.suggestion.isEmpty ? "" : " — \(c.suggestion)")
         }.joined(separator: "\n")
     }
