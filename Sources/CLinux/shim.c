@@ -6,3 +6,51 @@
 int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     return accept4(fd, addr, len, flags);
 }
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+// The write end of the pipe that clinux_route_signals hands signals to; set once, before any
+// handler is installed.
+static volatile int clinux_signal_write_fd = -1;
+
+// Async-signal-safe: one write(2) of one byte, errno preserved. A full pipe drops the byte (the
+// write end is non-blocking) rather than block the interrupted thread.
+static void clinux_signal_handler(int sig) {
+    int saved = errno;
+    unsigned char b = (unsigned char)sig;
+    if (clinux_signal_write_fd >= 0) {
+        ssize_t n = write(clinux_signal_write_fd, &b, 1);
+        (void)n;
+    }
+    errno = saved;
+}
+
+int clinux_route_signals(const int *signals, int count) {
+    if (clinux_signal_write_fd >= 0) {
+        errno = EBUSY;
+        return -1;
+    }
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    if (fcntl(fds[1], F_SETFL, O_NONBLOCK) != 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        errno = saved;
+        return -1;
+    }
+    clinux_signal_write_fd = fds[1];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = clinux_signal_handler;
+    sa.sa_flags = SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    for (int i = 0; i < count; i++) {
+        if (sigaction(signals[i], &sa, NULL) != 0) return -1;
+    }
+    return fds[0];
+}

@@ -9,8 +9,8 @@ struct Schedulerd: AsyncParsableCommand {
         commandName: "schedulerd",
         abstract: "The content-publishing scheduler server.",
         discussion: """
-            With no certificate configured, `schedulerd` (or `schedulerd serve`) runs in dev mode: it creates
-            ./.scheduler/ with a database, a throwaway CA, certificates for localhost and an admin token.
+            With no certificate configured, `schedulerd` (or `schedulerd serve`) runs in dev mode: it creates ./.scheduler/ with a database, a throwaway CA, certificates for localhost and an admin token.
+
             Every serve flag can also be set through the environment (SCHEDULER_LISTEN, SCHEDULER_DB, …).
             """,
         subcommands: [Serve.self, Token.self, HealthCheck.self],

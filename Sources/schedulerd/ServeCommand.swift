@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Logging
 import ScheduleStore
@@ -86,6 +85,10 @@ struct Serve: AsyncParsableCommand {
         case "full": storeConfig.synchronous = .full
         default: fail("--synchronous: expected normal or full", code: 2)
         }
+        // Listening before the store opens: a Ctrl-C during a long start-up (the occupancy index
+        // loads a few seconds per million schedules) shuts the server down once it is up.
+        let signals: ProcessSignals
+        do { signals = try ProcessSignals([SIGHUP, SIGINT, SIGTERM]) } catch { fail("signals: \(error)") }
         let store: ScheduleStore
         do { store = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
 
@@ -117,7 +120,6 @@ struct Serve: AsyncParsableCommand {
         logger.info("serving", metadata: ["db": "\(dbPath)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
 
         // Signals: SIGHUP reloads certificates; SIGTERM/SIGINT drain and exit.
-        let signals = SignalWaiter()
         for await signal in signals.stream {
             if signal == SIGHUP {
                 do { try server.reloadCertificates() } catch { logger.error("certificate reload failed; keeping the old ones", metadata: ["error": "\(error)"]) }
@@ -140,27 +142,6 @@ final class DrainFlag: Sendable {
     private let value = Mutex<Bool>(false)
     var isSet: Bool { value.withLock { $0 } }
     func set() { value.withLock { $0 = true } }
-}
-
-/// SIGHUP, SIGINT and SIGTERM as an async stream (the default handlers are replaced).
-final class SignalWaiter: @unchecked Sendable {
-    // @unchecked Sendable: `sources` is written once in init and only kept alive afterwards.
-    let stream: AsyncStream<Int32>
-    private let sources: [any DispatchSourceSignal]
-
-    init() {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGHUP, SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { continuation.yield(sig) }
-            s.resume()
-            sources.append(s)
-        }
-        self.sources = sources
-    }
 }
 
 /// The config file (JSON). Every key is optional; see docs/OPERATIONS.md.

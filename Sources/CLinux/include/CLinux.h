@@ -8,4 +8,9 @@
 
 /// accept4(2), exported without requiring _GNU_SOURCE in Swift.
 int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+
+/// Routes each of `signals` to a pipe: a handler writes the signal's number there as one byte,
+/// whichever thread the kernel delivers it to. Returns the read end (close-on-exec), or -1 with
+/// errno set (EBUSY when signals are already routed: once per process).
+int clinux_route_signals(const int *signals, int count);
 #endif
