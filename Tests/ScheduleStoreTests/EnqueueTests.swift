@@ -43,6 +43,7 @@ struct EnqueueTests {
             ("priority", { (r: inout EnqueueRequest) in r.priority = 11 }),
             ("priority", { (r: inout EnqueueRequest) in r.priority = 0 }),
             ("timeZone", { (r: inout EnqueueRequest) in r.timeZone = "Mars/Olympus" }),
+            ("timeZone", { (r: inout EnqueueRequest) in r.timeZone = "localtime" }),
             ("platforms", { (r: inout EnqueueRequest) in r.platforms = [] }),
             ("platforms[1]", { (r: inout EnqueueRequest) in r.platforms = ["twitter", "myspace"] }),
             ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = "{not json" }),
@@ -67,7 +68,7 @@ struct EnqueueTests {
         ]
     }
 
-    @Test(arguments: 0..<15)
+    @Test(arguments: 0..<16)
     func badInputNamesTheField(index: Int) async throws {
         let (field, mutate) = Self.badInputs[index]
         let f = try StoreFixture()

@@ -14,6 +14,15 @@ struct ZoneTests {
         #expect(!db.isValid(id))
     }
 
+    @Test("refuses tzdata files that are not IANA zone names, as tz list leaves them out", arguments: [
+        "localtime", "posixrules", "Factory",
+    ])
+    func refusesNonZoneFiles(_ id: String) {
+        #expect(throws: ZoneError(identifier: id, reason: "not an IANA zone name")) { try db.zone(id) }
+        #expect(!db.isValid(id))
+        #expect(!db.allIdentifiers().contains(id))
+    }
+
     @Test("accepts IANA identifiers", arguments: ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "Asia/Kathmandu"])
     func acceptsIdentifiers(_ id: String) throws {
         #expect(try db.zone(id).identifier == id)

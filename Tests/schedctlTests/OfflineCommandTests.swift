@@ -59,6 +59,8 @@ struct OfflineCommandTests {
     @Test("bad input: exit 2, one line on stderr naming the argument", arguments: [
         (["tz", "info", "../../etc/passwd", "--at", "2026-01-01T00:00:00Z"], "zone"),
         (["tz", "info", "Mars/Olympus", "--json"], "unknown time zone"),
+        (["tz", "info", "localtime", "--json"], "not an IANA zone name"),
+        (["preview", "--cron", "0 9 * * *", "--tz", "posixrules", "--after", "2026-01-01T00:00:00Z"], "--tz"),
         (["tz", "info", "UTC", "--at", "2026-01-01T00:00:00"], "--at"),
         (["tz", "resolve", "UTC", "--local", "2026-02-30T00:00:00"], "--local"),
         (["tz", "resolve", "UTC"], "--local"),

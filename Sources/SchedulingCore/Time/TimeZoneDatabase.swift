@@ -52,20 +52,19 @@ public final class TimeZoneDatabase: Sendable {
         (try? zone(identifier)) != nil
     }
 
-    /// Every zone identifier in the database, sorted (excludes the `posix/` and `right/` copies
-    /// and non-zone files such as `zone.tab`).
+    /// Every zone identifier in the database, sorted (excludes the `posix/` and `right/` copies,
+    /// the ``nonZoneFiles`` and non-zone files such as `zone.tab`).
     public func allIdentifiers() -> [String] {
         if let list = identifierList.withLock({ $0 }) { return list }
         var result: [String] = []
         let fm = FileManager.default
         if let e = fm.enumerator(atPath: directory) {
             while let rel = e.nextObject() as? String {
-                if rel.hasPrefix("posix") || rel.hasPrefix("right") || rel == "localtime" || rel == "posixrules"
-                    || rel == "Factory"
-                {
-                    if rel == "posix" || rel == "right" { e.skipDescendants() }
+                if Self.nonZoneDirectories.contains(rel) {
+                    e.skipDescendants()
                     continue
                 }
+                // Also drops the names in `nonZoneFiles`.
                 guard (try? Self.checkSyntax(rel)) != nil else { continue }
                 let path = directory + "/" + rel
                 var isDir: ObjCBool = false
@@ -82,8 +81,17 @@ public final class TimeZoneDatabase: Sendable {
         return result
     }
 
+    /// tzdata directories holding copies of the zones rather than zones: `posix/` (the same
+    /// zones) and `right/` (with leap seconds).
+    static let nonZoneDirectories: Set<String> = ["posix", "right"]
+
+    /// TZif files in tzdata that are not IANA zone names: `localtime` follows the host's setting,
+    /// `posixrules` is zic's default-rules file and `Factory` is the "zone not set" placeholder.
+    /// Refused by ``zone(_:)`` and left out of ``allIdentifiers()``.
+    static let nonZoneFiles: Set<String> = ["localtime", "posixrules", "Factory"]
+
     /// Identifier syntax: components of letters, digits, `_`, `-`, `+` separated by single `/`;
-    /// nothing absolute, no `.` or `..`, no `posix/` or `right/` copies.
+    /// nothing absolute, no `.` or `..`, no `posix/` or `right/` copies, none of ``nonZoneFiles``.
     static func checkSyntax(_ identifier: String) throws(ZoneError) {
         guard !identifier.isEmpty else { throw ZoneError(identifier: identifier, reason: "empty time zone") }
         guard identifier.utf8.count <= 64 else {
@@ -103,7 +111,10 @@ public final class TimeZoneDatabase: Sendable {
                 throw ZoneError(identifier: identifier, reason: "not a time zone name (bad characters)")
             }
         }
-        if parts.first == "posix" || parts.first == "right" {
+        if let first = parts.first, nonZoneDirectories.contains(String(first)) {
+            throw ZoneError(identifier: identifier, reason: "not an IANA zone name")
+        }
+        if nonZoneFiles.contains(identifier) {
             throw ZoneError(identifier: identifier, reason: "not an IANA zone name")
         }
     }
