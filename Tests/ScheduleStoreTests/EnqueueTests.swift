@@ -54,6 +54,7 @@ struct EnqueueTests {
             ("time", { (r: inout EnqueueRequest) in r.time = .instant(Instant(unixSeconds: 400_000_000_000)) }),
             ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .rrule("FREQ=SOMETIMES") }),
             ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .cron("61 * * * *") }),
+            ("recurrence", { (r: inout EnqueueRequest) in r.recurrence = .cron("0 0 31 2 *") }),
             (
                 "recurringPattern",
                 { (r: inout EnqueueRequest) in r.recurrence = .shorthand(pattern: "hourly", configJSON: nil) }
@@ -68,7 +69,7 @@ struct EnqueueTests {
         ]
     }
 
-    @Test(arguments: 0..<16)
+    @Test(arguments: 0..<17)
     func badInputNamesTheField(index: Int) async throws {
         let (field, mutate) = Self.badInputs[index]
         let f = try StoreFixture()

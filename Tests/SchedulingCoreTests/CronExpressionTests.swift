@@ -37,6 +37,18 @@ struct CronExpressionTests {
             ("@sometimes", "cron expression \"@sometimes\": unknown shortcut"),
             ("a 0 * * *", "cron minute field \"a\": names are not allowed here"),
             ("1.5 0 * * *", "cron minute field \"1.5\": \"1.5\" is not a number"),
+            ("0 0 31 2 *", "cron expression \"0 0 31 2 *\": never fires: day 31 does not occur in February"),
+            ("0 0 30 2 *", "cron expression \"0 0 30 2 *\": never fires: day 30 does not occur in February"),
+            ("0 0 31 4 *", "cron expression \"0 0 31 4 *\": never fires: day 31 does not occur in April"),
+            (
+                "0 0 30,31 FEB *",
+                "cron expression \"0 0 30,31 FEB *\": never fires: days 30 and 31 do not occur in February"
+            ),
+            (
+                "0 0 31 2,4,6 *",
+                "cron expression \"0 0 31 2,4,6 *\": never fires: day 31 does not occur in February, April or June"
+            ),
+            ("0 0 31 2 */2", "cron expression \"0 0 31 2 */2\": never fires: day 31 does not occur in February"),
         ])
     func badExpression(_ expr: String, _ message: String) {
         do {
@@ -45,6 +57,18 @@ struct CronExpressionTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+
+    @Test(
+        "day fields that can meet are accepted",
+        arguments: [
+            "0 0 29 2 *",  // leap days
+            "0 0 31 2,3 *",  // 31 March
+            "0 0 31 2 MON",  // both day fields restricted: any Monday in February
+            "0 0 30-31 1-2 *",
+        ])
+    func possibleExpressionsParse(_ expr: String) throws {
+        _ = try CronExpression.parse(expr)
     }
 
     @Test func namesAreCaseInsensitiveAndSevenIsSunday() throws {

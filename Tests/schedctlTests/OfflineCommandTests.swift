@@ -68,6 +68,8 @@ struct OfflineCommandTests {
         (["preview", "--rrule", "FREQ=DAILY", "--tz", "UTC"], "--start"),
         (["preview", "--rrule", "FREQ=DAILY", "--start", "2026-01-01T09:00", "--tz", "Nowhere/Land"], "--tz"),
         (["preview", "--cron", "61 * * * *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z"], "--cron"),
+        (["preview", "--cron", "0 0 31 2 *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z"], "--cron"),
+        (["preview", "--cron", "0 0 30 2 *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z"], "never fires"),
         (["preview", "--cron", "0 9 * * *", "--tz", "UTC"], "--after"),
         (["preview", "--cron", "0 9 * * *", "--rrule", "FREQ=DAILY", "--tz", "UTC"], "--rrule/--cron"),
         (["preview", "--tz", "UTC"], "--rrule/--cron"),

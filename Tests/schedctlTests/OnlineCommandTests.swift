@@ -93,6 +93,8 @@ struct OnlineCommandTests {
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--priority", "11"], "--priority"),
         (["enqueue", "--project", "blog", "--content", "c", "--at", "tomorrow", "--platform", "x"], "--at"),
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--rrule", "FREQ=HOURLY"], "--rrule"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--cron", "0 0 31 2 *"], "--cron"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--tz", "localtime"], "--tz"),
         (["get", "sch_1"], "--project"),
         (["list", "--project", "blog", "--limit", "101"], "--limit"),
         (["list", "--project", "blog", "--page", "99999999999"], "--page"),
@@ -120,7 +122,7 @@ struct OnlineCommandTests {
         (["list", "--project", "blog", "--server", "nowhere"], "--server"),
     ]
 
-    @Test("bad arguments exit 2 with one line naming the argument", arguments: 0..<27)
+    @Test("bad arguments exit 2 with one line naming the argument", arguments: OnlineCommandTests.badArguments.indices)
     func badArgument(_ index: Int) async throws {
         let (args, mention) = Self.badArguments[index]
         let r = try await CLI.runAsync(args)

@@ -76,10 +76,12 @@ struct CompiledRecurrence {
         kind: String, text: String, start: LocalDateTime, zone: Zone, until: Instant?, after: Instant
     ) throws(StoreError) -> Instant? {
         let k: Recurrence.Kind
+        // A cron expression stored before never-firing ones were refused still reads: its series ends.
         do {
             k =
                 kind == "CRON"
-                ? .cron(try CronExpression.parse(text)) : .rrule(try RecurrenceRule.parse(text), start: start)
+                ? .cron(try CronExpression.parse(text, allowingNeverFiring: true))
+                : .rrule(try RecurrenceRule.parse(text), start: start)
         } catch {
             throw StoreError(code: .internal, message: "stored recurrence no longer parses: \(error)")
         }

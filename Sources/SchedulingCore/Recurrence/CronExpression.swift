@@ -28,8 +28,16 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     public var description: String { text }
 
     /// Parses a 5-field expression; errors name the field and why, e.g.
-    /// `cron minute field "61": out of range 0…59`.
+    /// `cron minute field "61": out of range 0…59`. An expression that can never fire is refused:
+    /// `cron expression "0 0 31 2 *": never fires: day 31 does not occur in February`.
     public static func parse(_ expr: String) throws(RecurrenceError) -> CronExpression {
+        try parse(expr, allowingNeverFiring: false)
+    }
+
+    /// Parses like ``parse(_:)``; with `allowingNeverFiring`, an expression no day can match is
+    /// kept (its searches find nothing). For re-reading expressions stored before such
+    /// expressions were refused, so an old series ends instead of failing.
+    package static func parse(_ expr: String, allowingNeverFiring: Bool) throws(RecurrenceError) -> CronExpression {
         let trimmed = String(expr.trimmingSpaces())
         var source = trimmed
         switch trimmed.lowercased() {
@@ -58,14 +66,36 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         if dow & (1 << 7) != 0 { dowBits |= 1 }
         let domRestricted = !fields[2].hasPrefix("*")
         let dowRestricted = !fields[4].hasPrefix("*")
+        let never = impossible(
+            daysOfMonth: UInt32(dom), months: UInt16(month), daysOfWeek: dowBits,
+            dayOfMonthRestricted: domRestricted, dayOfWeekRestricted: dowRestricted)
+        if never && !allowingNeverFiring {
+            throw RecurrenceError(
+                part: "cron expression \"\(trimmed)\"",
+                reason: "never fires: " + missingDays(daysOfMonth: UInt32(dom), months: UInt16(month)))
+        }
         return CronExpression(
             text: trimmed, minutes: minute, hours: UInt32(hour),
             daysOfMonth: UInt32(dom), months: UInt16(month), daysOfWeek: dowBits,
-            dayOfMonthRestricted: domRestricted, dayOfWeekRestricted: dowRestricted,
-            impossible: impossible(
-                daysOfMonth: UInt32(dom), months: UInt16(month), daysOfWeek: dowBits,
-                dayOfMonthRestricted: domRestricted, dayOfWeekRestricted: dowRestricted))
+            dayOfMonthRestricted: domRestricted, dayOfWeekRestricted: dowRestricted, impossible: never)
     }
+
+    /// Why an ``impossible(daysOfMonth:months:daysOfWeek:dayOfMonthRestricted:dayOfWeekRestricted:)``
+    /// expression never fires, e.g. `days 30 and 31 do not occur in February`.
+    static func missingDays(daysOfMonth: UInt32, months: UInt16) -> String {
+        let days = (1...31).filter { daysOfMonth & (1 << UInt32($0)) != 0 }.map(String.init)
+        let names = (1...12).filter { months & (1 << UInt16($0)) != 0 }.map { monthFullNames[$0 - 1] }
+        func join(_ items: [String], _ word: String) -> String {
+            items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " \(word) " + items.last!
+        }
+        let subject = days.count == 1 ? "day \(days[0]) does" : "days \(join(days, "and")) do"
+        return "\(subject) not occur in \(join(names, "or"))"
+    }
+
+    static let monthFullNames = [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ]
 
     static let monthNames: [String: Int] = [
         "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
@@ -144,9 +174,14 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         return domHit && dowHit
     }
 
-    /// True when no day can ever match (e.g. `0 0 30 2 *`), so searches stop at once.
+    /// True when no day can ever match (e.g. `0 0 30 2 *`), so searches stop at once. Only
+    /// expressions parsed with `allowingNeverFiring` can be like this.
     var neverMatches: Bool { impossible }
 
+    /// Whether no day can ever match. Exact: with both day fields restricted a day matches when
+    /// either does, and every weekday falls in every month; otherwise a day needs its day of
+    /// month in a selected month, and then also each weekday in turn as the years pass (the
+    /// Gregorian 400-year cycle puts every date, 29 February included, on every weekday).
     static func impossible(
         daysOfMonth: UInt32, months: UInt16, daysOfWeek: UInt8, dayOfMonthRestricted: Bool, dayOfWeekRestricted: Bool
     ) -> Bool {
