@@ -247,6 +247,25 @@ public struct UpdateRequest: Sendable, Hashable {
     }
 }
 
+/// The user transitions ``ScheduleStore/batch(_:projectID:scheduleIDs:)`` applies.
+public enum BatchAction: String, Sendable, Hashable, CaseIterable {
+    case pause, resume, cancel
+}
+
+/// The outcome of a batch pause / resume / cancel.
+public struct BatchResult: Sendable, Hashable {
+    /// Schedules that changed.
+    public var affected: Int
+    /// Requested ids that did not change: not found in the project, or in a state the action
+    /// does not apply to. In request order, each id once.
+    public var skippedIDs: [String]
+
+    public init(affected: Int = 0, skippedIDs: [String] = []) {
+        self.affected = affected
+        self.skippedIDs = skippedIDs
+    }
+}
+
 /// A dequeue request.
 public struct DequeueRequest: Sendable, Hashable {
     public var projectID: String

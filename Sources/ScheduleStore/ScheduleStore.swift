@@ -129,22 +129,36 @@ public final class ScheduleStore: Sendable {
         try await writer.submit { try $0.transition(.resume, project: projectID, id: scheduleID) }
     }
 
-    /// Pauses many schedules in one transaction; returns how many changed (others are skipped).
-    public func batchPause(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+    /// Pauses, resumes or cancels many schedules in one transaction. Ids not found in the project,
+    /// or in a state the action does not apply to, are left alone and listed in
+    /// ``BatchResult/skippedIDs``; a repeated id counts (and is reported) once.
+    public func batch(_ action: BatchAction, projectID: String, scheduleIDs: [String]) async throws(StoreError)
+        -> BatchResult
+    {
         try Self.checkBatch(scheduleIDs)
-        return try await writer.submit { try $0.batch(.pause, project: projectID, ids: scheduleIDs) }
+        let event: LifecycleEvent
+        switch action {
+        case .pause: event = .pause
+        case .resume: event = .resume
+        case .cancel: event = .cancel
+        }
+        return try await writer.submit { try $0.batch(event, project: projectID, ids: scheduleIDs) }
+    }
+
+    /// Pauses many schedules in one transaction; returns how many changed (others are skipped;
+    /// ``batch(_:projectID:scheduleIDs:)`` also says which).
+    public func batchPause(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+        try await batch(.pause, projectID: projectID, scheduleIDs: scheduleIDs).affected
     }
 
     /// Resumes many schedules in one transaction; returns how many changed.
     public func batchResume(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
-        try Self.checkBatch(scheduleIDs)
-        return try await writer.submit { try $0.batch(.resume, project: projectID, ids: scheduleIDs) }
+        try await batch(.resume, projectID: projectID, scheduleIDs: scheduleIDs).affected
     }
 
     /// Cancels many schedules in one transaction; returns how many changed.
     public func batchCancel(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
-        try Self.checkBatch(scheduleIDs)
-        return try await writer.submit { try $0.batch(.cancel, project: projectID, ids: scheduleIDs) }
+        try await batch(.cancel, projectID: projectID, scheduleIDs: scheduleIDs).affected
     }
 
     private static func checkBatch(_ ids: [String]) throws(StoreError) {

@@ -71,6 +71,33 @@ struct LifecycleOpsTests {
         #expect(stats.cancelled == 4)
     }
 
+    @Test func batchesReportTheSkippedIDsOnceInRequestOrder() async throws {
+        let f = try StoreFixture()
+        var ids: [String] = []
+        for i in 0..<4 { ids.append(try await f.add(minutes: Int64(i * 10)).id) }
+        let other = try await f.add("p2", minutes: 100).id
+        _ = try await f.store.cancel(projectID: "p1", scheduleID: ids[3])
+
+        // Missing, another project's, a cancelled one, and repeats (of a changed and a skipped id).
+        let paused = try await f.store.batch(
+            .pause, projectID: "p1",
+            scheduleIDs: ["sch_missing", ids[0], ids[3], ids[1], other, ids[0], "sch_missing", ids[2]])
+        #expect(paused == BatchResult(affected: 3, skippedIDs: ["sch_missing", ids[3], other]))
+        #expect(try await f.store.get(projectID: "p2", scheduleID: other).queueStatus == .pending)
+
+        // Already paused: every id is skipped, and nothing changes.
+        #expect(try await f.store.batch(.pause, projectID: "p1", scheduleIDs: [ids[1], ids[0]])
+            == BatchResult(affected: 0, skippedIDs: [ids[1], ids[0]]))
+        // Resume applies only to PAUSED schedules.
+        #expect(try await f.store.batch(.resume, projectID: "p1", scheduleIDs: [ids[3], ids[0], ids[0]])
+            == BatchResult(affected: 1, skippedIDs: [ids[3]]))
+        // Cancel applies to pending and paused alike; the cancelled one is skipped.
+        #expect(try await f.store.batch(.cancel, projectID: "p1", scheduleIDs: ids)
+            == BatchResult(affected: 3, skippedIDs: [ids[3]]))
+        // The count-only forms keep counting the same way.
+        #expect(try await f.store.batchCancel(projectID: "p1", scheduleIDs: ids + ids) == 0)
+    }
+
     @Test func publishNowMakesItDueAndIsRefusedWhenCompleted() async throws {
         let f = try StoreFixture()
         let s = try await f.add(minutes: 600)

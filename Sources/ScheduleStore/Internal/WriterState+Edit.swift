@@ -224,15 +224,29 @@ extension WriterState {
         try save(&row)
     }
 
-    /// Batch pause / resume / cancel: items in a state that does not allow it are left alone.
-    func batch(_ event: LifecycleEvent, project: String, ids: [String]) throws -> Int {
-        var changed = 0
-        for id in Set(ids) {
-            guard var row = try? load(project, id), Lifecycle.can(event, from: row.schedule.state) else { continue }
+    /// Batch pause / resume / cancel: items not found in the project, or in a state that does not
+    /// allow the event, are left alone and reported as skipped. Each id counts once, however often
+    /// it is repeated; ids are handled and reported in request order. Any other failure (storage)
+    /// fails the whole batch.
+    func batch(_ event: LifecycleEvent, project: String, ids: [String]) throws -> BatchResult {
+        var result = BatchResult()
+        var seen = Set<String>()
+        for id in ids where seen.insert(id).inserted {
+            var row: Rows.Row
+            do {
+                row = try load(project, id)
+            } catch let e as StoreError where e.code == .notFound {
+                result.skippedIDs.append(id)
+                continue
+            }
+            guard Lifecycle.can(event, from: row.schedule.state) else {
+                result.skippedIDs.append(id)
+                continue
+            }
             try transition(event, &row)
-            changed += 1
+            result.affected += 1
         }
-        return changed
+        return result
     }
 
     /// The seed's manual publish: due now, back to PENDING, retries reset.
