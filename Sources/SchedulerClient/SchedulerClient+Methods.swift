@@ -58,17 +58,34 @@ extension SchedulerClient {
         try await call(S.Resume.self, V1.ResumeRequest(projectID: projectID, scheduleID: scheduleID), timeout: timeout).schedule
     }
 
-    /// Pauses many schedules atomically; returns how many changed.
+    /// Pauses many schedules atomically; returns how many changed. The request form below also
+    /// returns the ids that were skipped.
     public func batchPause(projectID: String, scheduleIDs: [String], timeout: Duration? = nil) async throws(SchedulerError) -> Int {
-        Int(try await call(S.BatchPause.self, V1.BatchPauseRequest(projectID: projectID, scheduleIDs: scheduleIDs), timeout: timeout).affected)
+        Int(try await batchPause(V1.BatchPauseRequest(projectID: projectID, scheduleIDs: scheduleIDs), timeout: timeout).affected)
     }
 
     public func batchResume(projectID: String, scheduleIDs: [String], timeout: Duration? = nil) async throws(SchedulerError) -> Int {
-        Int(try await call(S.BatchResume.self, V1.BatchResumeRequest(projectID: projectID, scheduleIDs: scheduleIDs), timeout: timeout).affected)
+        Int(try await batchResume(V1.BatchResumeRequest(projectID: projectID, scheduleIDs: scheduleIDs), timeout: timeout).affected)
     }
 
     public func batchCancel(projectID: String, scheduleIDs: [String], reason: String = "", timeout: Duration? = nil) async throws(SchedulerError) -> Int {
-        Int(try await call(S.BatchCancel.self, V1.BatchCancelRequest(projectID: projectID, scheduleIDs: scheduleIDs, reason: reason), timeout: timeout).affected)
+        Int(try await batchCancel(V1.BatchCancelRequest(projectID: projectID, scheduleIDs: scheduleIDs, reason: reason), timeout: timeout).affected)
+    }
+
+    /// Pauses many schedules atomically: how many changed, and which ids were skipped (not found,
+    /// or in a state the action does not apply to; each once, in request order).
+    public func batchPause(_ r: V1.BatchPauseRequest, timeout: Duration? = nil) async throws(SchedulerError) -> V1.BatchPauseResponse {
+        try await call(S.BatchPause.self, r, timeout: timeout)
+    }
+
+    /// Resumes many schedules atomically: how many changed, and which ids were skipped.
+    public func batchResume(_ r: V1.BatchResumeRequest, timeout: Duration? = nil) async throws(SchedulerError) -> V1.BatchResumeResponse {
+        try await call(S.BatchResume.self, r, timeout: timeout)
+    }
+
+    /// Cancels many schedules atomically: how many changed, and which ids were skipped.
+    public func batchCancel(_ r: V1.BatchCancelRequest, timeout: Duration? = nil) async throws(SchedulerError) -> V1.BatchCancelResponse {
+        try await call(S.BatchCancel.self, r, timeout: timeout)
     }
 
     public func publishNow(projectID: String, scheduleID: String, timeout: Duration? = nil) async throws(SchedulerError) -> V1.PublishNowResponse {

@@ -179,6 +179,16 @@ struct EndToEndTests {
             #expect(error.code == .failedPrecondition)
             #expect(error.message.contains("CANCELLED"))
         }
+        // The request forms carry the skipped ids over the wire: not found, or not in a state for
+        // the action; each once, in request order.
+        let fresh = try await c.enqueue(enqueueRequest("fresh", at: "2026-03-09T09:00:00")).schedule.id
+        let paused = try await c.batchPause(V1.BatchPauseRequest(projectID: "blog", scheduleIDs: [ids[0], fresh, "sch_nope", fresh, ids[0]]))
+        #expect(paused.affected == 1)
+        #expect(paused.skippedIDs == [ids[0], "sch_nope"])
+        let resumed = try await c.batchResume(V1.BatchResumeRequest(projectID: "blog", scheduleIDs: [ids[1], fresh]))
+        #expect(resumed.affected == 1 && resumed.skippedIDs == [ids[1]])
+        let cancelled = try await c.batchCancel(V1.BatchCancelRequest(projectID: "blog", scheduleIDs: [fresh, ids[2]], reason: "done"))
+        #expect(cancelled.affected == 1 && cancelled.skippedIDs == [ids[2]])
         await e.shutdown()
     }
 

@@ -29,7 +29,8 @@ struct OnlineCommandTests {
         #expect(try await s.json(["validate", "--project", "blog", "--at", "2030-06-01T09:00", "--tz", "Europe/Berlin", "--platform", "twitter"])["hasConflict"] as? Bool == true)
         #expect(try await s.json(["pause", laterID, "--project", "blog"])["queueStatus"] as? String == "PAUSED")
         #expect(try await s.json(["resume", laterID, "--project", "blog"])["queueStatus"] as? String == "PENDING")
-        #expect(try await s.json(["batch", "pause", laterID, "--project", "blog"])["affected"] as? Int == 1)
+        let batchPaused = try await s.json(["batch", "pause", laterID, "--project", "blog"])
+        #expect(batchPaused["affected"] as? Int == 1 && (batchPaused["skippedIds"] as? [Any])?.isEmpty == true)
         #expect(try await s.json(["batch", "resume", laterID, "--project", "blog"])["affected"] as? Int == 1)
 
         let dequeued = try await s.json(["dequeue", "--project", "blog", "--limit", "5", "--lease", "120"])
@@ -58,7 +59,11 @@ struct OnlineCommandTests {
         let conflictID = try #require((conflicts["conflicts"] as? [[String: Any]])?.first?["id"] as? String)
         #expect(try await s.json(["conflicts", "resolve", conflictID, "--project", "blog", "--resolution", "fine"])["resolved"] as? Bool == true)
         #expect(try await s.json(["cancel", bID, "--project", "blog"])["success"] as? Bool == true)
-        #expect(try await s.json(["batch", "cancel", bID, "--project", "blog"])["affected"] as? Int == 0)
+        let batchCancelled = try await s.json(["batch", "cancel", bID, "sch_nope", "--project", "blog"])
+        #expect(batchCancelled["affected"] as? Int == 0)
+        #expect(batchCancelled["skippedIds"] as? [String] == [bID, "sch_nope"])
+        let batchText = try await s.run(["batch", "cancel", bID, "--project", "blog"])
+        #expect(batchText.status == 0 && batchText.stdout == "cancel: 0 of 1 changed\nskipped (not found, or not in a state to cancel): \(bID)\n")
 
         let stats = try await s.json(["stats", "--project", "blog"])
         #expect((stats["stats"] as? [String: Any])?["completed"] as? Int == 1)

@@ -100,15 +100,18 @@ public final class SchedulerService: Sendable {
         }
         add(S.BatchPause.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
-            return S.BatchPause.Response(affected: Int32(try await store.batchPause(projectID: r.projectID, scheduleIDs: r.scheduleIDs)))
+            let b = try await store.batch(.pause, projectID: r.projectID, scheduleIDs: r.scheduleIDs)
+            return S.BatchPause.Response(affected: Int32(b.affected), skippedIDs: b.skippedIDs)
         }
         add(S.BatchResume.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
-            return S.BatchResume.Response(affected: Int32(try await store.batchResume(projectID: r.projectID, scheduleIDs: r.scheduleIDs)))
+            let b = try await store.batch(.resume, projectID: r.projectID, scheduleIDs: r.scheduleIDs)
+            return S.BatchResume.Response(affected: Int32(b.affected), skippedIDs: b.skippedIDs)
         }
         add(S.BatchCancel.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
-            return S.BatchCancel.Response(affected: Int32(try await store.batchCancel(projectID: r.projectID, scheduleIDs: r.scheduleIDs)))
+            let b = try await store.batch(.cancel, projectID: r.projectID, scheduleIDs: r.scheduleIDs)
+            return S.BatchCancel.Response(affected: Int32(b.affected), skippedIDs: b.skippedIDs)
         }
         add(S.PublishNow.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)

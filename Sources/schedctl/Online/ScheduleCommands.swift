@@ -215,14 +215,24 @@ struct Batch: AsyncParsableCommand {
         }
         guard !ids.isEmpty else { throw CommandFailure.badArgument("ids", "at least one schedule id is required") }
         let client = try connection.makeClient()
-        let n: Int = try await rpc {
+        let (n, skipped): (Int32, [String]) = try await rpc {
             switch action {
-            case "pause": try await client.batchPause(projectID: project, scheduleIDs: ids)
-            case "resume": try await client.batchResume(projectID: project, scheduleIDs: ids)
-            default: try await client.batchCancel(projectID: project, scheduleIDs: ids)
+            case "pause":
+                let r = try await client.batchPause(V1.BatchPauseRequest(projectID: project, scheduleIDs: ids))
+                return (r.affected, r.skippedIDs)
+            case "resume":
+                let r = try await client.batchResume(V1.BatchResumeRequest(projectID: project, scheduleIDs: ids))
+                return (r.affected, r.skippedIDs)
+            default:
+                let r = try await client.batchCancel(V1.BatchCancelRequest(projectID: project, scheduleIDs: ids))
+                return (r.affected, r.skippedIDs)
             }
         }
-        connection.output(.object([("action", .string(action)), ("affected", .int(n))]), "\(action): \(n) of \(ids.count) changed")
+        var text = "\(action): \(n) of \(Set(ids).count) changed"
+        if !skipped.isEmpty { text += "\nskipped (not found, or not in a state to \(action)): " + skipped.joined(separator: " ") }
+        connection.output(
+            .object([("action", .string(action)), ("affected", .int(Int64(n))), ("skippedIds", .array(skipped.map { .string($0) }))]),
+            text)
     }
 }
 
