@@ -183,4 +183,12 @@ public enum ContractIntrospection {
 
     /// Every protobuf message name known to the generated C code.
     public static var generatedMessageNames: [String] { ProtoBridge.registry.byName.keys.sorted() }
+
+    /// Whether `path` names a field of the message `messageName` (a full protobuf name such as
+    /// "scheduler.v1.EnqueueRequest"), by the generated descriptors: the part of a field
+    /// violation's path after the method, e.g. "platforms[1]" or "recurrence.shorthand.hour". An
+    /// index applies to a repeated field, or to a `StringList` wrapper's values.
+    public static func fieldPathExists(_ path: String, inMessage messageName: String) -> Bool {
+        ProtoBridge.fieldPathExists(path, inMessage: messageName)
+    }
 }

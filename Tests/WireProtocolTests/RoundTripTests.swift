@@ -241,6 +241,31 @@ struct RoundTripTests {
         #expect(covered.subtracting(generated).sorted() == [])
     }
 
+    @Test("field paths are checked against the generated descriptors")
+    func fieldPaths() {
+        let enqueue = "scheduler.v1.EnqueueRequest"
+        for path in [
+            "metadata_json", "timezone", "platforms[1]", "recurrence", "recurrence.shorthand.hour",
+            "recurrence.shorthand.days_of_week[2]", "recurring_until_ms", "max_retries",
+        ] {
+            #expect(ContractIntrospection.fieldPathExists(path, inMessage: enqueue), "\(path)")
+        }
+        for path in [
+            "metadata", "time_zone", "time", "recurring_until", "platforms[x]", "platforms[]", "priority[0]",
+            "recurrence.hour", "recurrence.shorthand.hour.x", "platforms.values", "", "notes.", ".notes",
+        ] {
+            #expect(!ContractIntrospection.fieldPathExists(path, inMessage: enqueue), "\(path)")
+        }
+        // A StringList wrapper's values are indexed on the field itself (the decoders' naming).
+        #expect(ContractIntrospection.fieldPathExists("platforms[0]", inMessage: "scheduler.v1.UpdateRequest"))
+        #expect(ContractIntrospection.fieldPathExists("local_time", inMessage: "scheduler.v1.UpdateRequest"))
+        #expect(!ContractIntrospection.fieldPathExists("local_time[0]", inMessage: "scheduler.v1.UpdateRequest"))
+        // A field inside a repeated message only through an index.
+        #expect(ContractIntrospection.fieldPathExists("results[3].platform", inMessage: "scheduler.v1.CompleteRequest"))
+        #expect(!ContractIntrospection.fieldPathExists("results.platform", inMessage: "scheduler.v1.CompleteRequest"))
+        #expect(!ContractIntrospection.fieldPathExists("notes", inMessage: "scheduler.v1.NoSuchRequest"))
+    }
+
     @Test("the Swift method table matches the service in scheduler.proto")
     func methodTable() {
         let generated = ContractIntrospection.generatedMethods

@@ -359,6 +359,48 @@ enum ProtoBridge {
         (raw + Int(f.offset)).storeBytes(of: UnsafeMutableRawPointer?(array), as: UnsafeMutableRawPointer?.self)
     }
 
+    /// Whether `path` ("platforms[1]", "recurrence.shorthand.hour") names a field of the message
+    /// `messageName`, as error field paths do: each segment a field of the message the previous
+    /// segment leads to; an index only on a repeated field, or on a `StringList` wrapper (counting
+    /// its `values`, as the decoders' own errors do: `update.platforms[0]`); a field inside a
+    /// repeated message only through an index.
+    static func fieldPathExists(_ path: String, inMessage messageName: String) -> Bool {
+        guard var desc = registry.byName[messageName], !path.isEmpty else { return false }
+        let segments = path.split(separator: ".", omittingEmptySubsequences: false)
+        for (k, segment) in segments.enumerated() {
+            var name = Substring(segment)
+            var indexed = false
+            if let open = segment.firstIndex(of: "[") {
+                let digits = segment[segment.index(after: open)...].dropLast()
+                guard segment.last == "]", !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber)
+                else { return false }
+                name = segment[..<open]
+                indexed = true
+            }
+            guard !name.isEmpty, let fp = field(desc, String(name)) else { return false }
+            let f = fp.pointee
+            let sub = f.type == PROTOBUF_C_TYPE_MESSAGE
+                ? f.descriptor.map { $0.assumingMemoryBound(to: ProtobufCMessageDescriptor.self) } : nil
+            let isLast = k == segments.count - 1
+            if indexed {
+                if f.label == PROTOBUF_C_LABEL_REPEATED {
+                    if isLast { return true }
+                    guard let sub else { return false }
+                    desc = sub
+                } else {
+                    // A StringList wrapper: the index counts its strings, so nothing follows it.
+                    guard let sub, String(cString: sub.pointee.name) == "scheduler.v1.StringList" else { return false }
+                    return isLast
+                }
+            } else {
+                if isLast { return true }
+                guard f.label != PROTOBUF_C_LABEL_REPEATED, let sub else { return false }
+                desc = sub
+            }
+        }
+        return true
+    }
+
     /// The descriptor of a message field's type.
     static func messageDescriptor(_ name: String, in desc: Descriptor) -> Descriptor {
         let f = writableField(desc, name)
