@@ -112,7 +112,10 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(
             name: "SchedulerServerTests",
-            dependencies: ["SchedulerServer", "SchedulerClient", "SchedulingCore", "WireProtocol", "TLS", "Transport", "TestSupport"]
+            dependencies: [
+                "SchedulerServer", "SchedulerClient", "ScheduleStore", "SchedulingCore", "WireProtocol", "TLS", "Transport",
+                "TestSupport",
+            ]
         ),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS", "TestSupport"]),
         .testTarget(

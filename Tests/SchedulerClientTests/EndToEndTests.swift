@@ -370,6 +370,77 @@ struct EndToEndTests {
         await e.shutdown()
     }
 
+    @Test("store errors over the wire name fields of the method's request message")
+    func storeFieldsAreRequestFields() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        let id = try await c.enqueue(enqueueRequest("x", at: "2026-03-06T09:00:00")).schedule.id
+        let busy = e.instant("2026-03-03T12:00:00Z").unixMilliseconds
+        for i in 0..<5 {
+            var r = V1.EnqueueRequest(projectID: "blog", contentID: "burst-\(i)", scheduledForMs: busy, platforms: ["twitter"])
+            r.timezone = "UTC"
+            _ = try await c.enqueue(r)
+        }
+        let long = String(repeating: "n", count: 12_000)
+        let cases: [(method: String, expected: String, call: @Sendable () async throws -> Void)] = [
+            ("Enqueue", "enqueue.metadata_json", {
+                var r = enqueueRequest("m", at: "2026-03-07T09:00:00")
+                r.metadataJSON = "{not json"
+                _ = try await c.enqueue(r)
+            }),
+            ("Enqueue", "enqueue.timezone", { _ = try await c.enqueue(enqueueRequest("z", at: "2026-03-07T09:00:00", tz: "Mars/Olympus")) }),
+            ("Enqueue", "enqueue.local_time", { _ = try await c.enqueue(enqueueRequest("old", at: "1800-01-01T09:00:00")) }),
+            ("Enqueue", "enqueue.platforms[1]", { _ = try await c.enqueue(enqueueRequest("p", at: "2026-03-07T09:00:00", platforms: ["twitter", "myspace"])) }),
+            ("Enqueue", "enqueue.notes", {
+                var r = enqueueRequest("n", at: "2026-03-07T09:00:00")
+                r.notes = long
+                _ = try await c.enqueue(r)
+            }),
+            ("Enqueue", "enqueue.recurring_until_ms", {
+                var r = enqueueRequest("u", at: "2026-03-07T09:00:00")
+                r.recurrence = .rrule("FREQ=DAILY")
+                r.recurringUntilMs = e.instant("2026-03-01T00:00:00Z").unixMilliseconds
+                _ = try await c.enqueue(r)
+            }),
+            // A blocking conflict names the time field the request used.
+            ("Enqueue", "enqueue.scheduled_for_ms", {
+                _ = try await c.enqueue(V1.EnqueueRequest(projectID: "blog", contentID: "burst-5", timezone: "UTC", scheduledForMs: busy, platforms: ["twitter"]))
+            }),
+            ("Dequeue", "dequeue.worker_id", {
+                _ = try await c.dequeue(V1.DequeueRequest(projectID: "blog", workerID: String(repeating: "w", count: 201)))
+            }),
+            ("Start", "start.lease_token", { _ = try await c.start(V1.StartRequest(projectID: "blog", scheduleID: id, leaseToken: "stale")) }),
+            ("Fail", "fail.error", { _ = try await c.fail(V1.FailRequest(projectID: "blog", scheduleID: id, leaseToken: "t", error: long)) }),
+            ("Update", "update.platforms[1]", { _ = try await c.update(V1.UpdateRequest(projectID: "blog", scheduleID: id, platforms: ["twitter", "myspace"])) }),
+            ("Update", "update.timezone", { _ = try await c.update(V1.UpdateRequest(projectID: "blog", scheduleID: id, timezone: "Mars/Olympus")) }),
+            ("Reschedule", "reschedule.local_time", {
+                _ = try await c.reschedule(V1.RescheduleRequest(projectID: "blog", scheduleID: id, localTime: "1800-01-01T09:00:00"))
+            }),
+            ("Validate", "validate.local_time", {
+                _ = try await c.validate(V1.ValidateRequest(projectID: "blog", localTime: "1800-01-01T09:00:00", timezone: "UTC", platforms: ["twitter"]))
+            }),
+            ("Validate", "validate.timezone", {
+                _ = try await c.validate(V1.ValidateRequest(projectID: "blog", localTime: "2026-03-07T09:00:00", timezone: "Mars/Olympus", platforms: ["twitter"]))
+            }),
+            ("ResolveConflict", "resolve_conflict.resolution", {
+                _ = try await c.resolveConflict(V1.ResolveConflictRequest(projectID: "blog", conflictID: "cfl_x", resolution: long))
+            }),
+        ]
+        for (method, expected, call) in cases {
+            do {
+                try await call()
+                Issue.record("\(expected): the call succeeded")
+            } catch let error as SchedulerError {
+                #expect(error.field == expected, "\(error)")
+                #expect(error.message.hasPrefix(expected + ": ") || error.code == .failedPrecondition, "\(error)")
+                let request = try #require(V1.Scheduler.methods.first { $0.name == method }).requestMessageName
+                let path = String(expected.drop { $0 != "." }.dropFirst())
+                #expect(ContractIntrospection.fieldPathExists(path, inMessage: request), "\(expected) in \(request)")
+            }
+        }
+        await e.shutdown()
+    }
+
     @Test("authorization: another project's token is refused; bad fields are named")
     func authorization() async throws {
         let e = try E2E()

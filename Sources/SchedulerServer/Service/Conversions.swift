@@ -193,9 +193,10 @@ enum Wire {
             peakQueueLength: Int64(m.peakQueueLength), successRate: m.successRate)
     }
 
-    /// A store error as the caller sees it: the canonical code, the field under the method's name,
-    /// the conflicts that refused an enqueue.
-    static func error(_ e: StoreError, method: String) -> RPCError {
+    /// A store error as the caller sees it: the canonical code, the field as a path in the
+    /// method's request message (``FieldPaths``), the conflicts that refused an enqueue.
+    /// `request` is the request the error answers; it tells which time field a request gave.
+    static func error(_ e: StoreError, method: String, request: (any WireMessage)? = nil) -> RPCError {
         let code: StatusCode
         switch e.code {
         case .invalidArgument: code = .invalidArgument
@@ -210,15 +211,22 @@ enum Wire {
         var details = ErrorDetails(conflicts: e.conflicts.map(conflict))
         var message = e.message
         if let field = e.field {
-            let path = "\(method).\(snake(field))"
-            details.fieldViolations = [FieldViolation(field: path, description: e.message)]
-            if message.hasPrefix(field + ": ") { message = path + message.dropFirst(field.count) }
+            let time = (request as? any GivesScheduleTime)?.timeField
+            // The store's message starts with its own name for the field; the caller sees the
+            // request's path instead, or no name when the request has no such field.
+            let described = message.hasPrefix(field + ": ") ? String(message.dropFirst(field.count + 2)) : nil
+            if let path = FieldPaths.path(for: field, method: method, requestTime: time).map({ "\(method).\($0)" }) {
+                details.fieldViolations = [FieldViolation(field: path, description: described ?? message)]
+                if let described { message = "\(path): \(described)" }
+            } else if let described {
+                message = described
+            }
         }
         if code == .internal { message = "internal error (storage)" }
         return RPCError(code: code, message: message, details: details)
     }
 
-    /// `scheduleIDs` → `schedule_ids`, `recurringConfig.daysOfWeek` → `recurring_config.days_of_week`.
+    /// A method's name in field paths: `BatchPause` → `batch_pause`.
     static func snake(_ s: String) -> String {
         var out = ""
         var previousLower = false

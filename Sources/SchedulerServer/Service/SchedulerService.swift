@@ -46,7 +46,7 @@ public final class SchedulerService: Sendable {
                 do {
                     return Frame.Response.ok(try await body(ctx, request))
                 } catch let e as StoreError {
-                    throw Wire.error(e, method: Wire.snake(M.name))
+                    throw Wire.error(e, method: Wire.snake(M.name), request: request)
                 }
             }
         }

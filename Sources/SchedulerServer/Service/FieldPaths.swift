@@ -1,0 +1,152 @@
+import WireProtocol
+
+/// Where the field a ``StoreError`` names (Swift-style: `timeZone`, `platforms[1]`) lands in the
+/// request message of the method that surfaced it: the one table behind ``Wire/error(_:method:request:)``.
+///
+/// Field violations are `<method>.<path>`, and every path must name a field of that method's
+/// request message in scheduler.proto (the tests check each entry against the generated
+/// descriptors). A store field the table does not list for a method is not something the caller
+/// sent (e.g. the zone stored with the schedule, on PublishNow): the error then names no field.
+enum FieldPaths {
+    /// What a store field stands for in a request.
+    enum Target: Hashable, Sendable, ExpressibleByStringLiteral {
+        /// A path in the request message; each `[]` takes the store field's next index.
+        case path(String)
+        /// The time the request gave: `local_time` or `scheduled_for_ms`, whichever is set.
+        /// Nothing when the request gave neither (an Update of the platforms only).
+        case requestTime
+
+        init(stringLiteral value: String) { self = .path(value) }
+    }
+
+    /// method (snake_case) → store field (indexes written `[]`) → its place in the request.
+    static let table: [String: [String: Target]] = [
+        "enqueue": [
+            "projectID": "project_id",
+            "contentID": "content_id",
+            "time": .requestTime,
+            "timeZone": "timezone",
+            "platforms": "platforms",
+            "platforms[]": "platforms[]",
+            "priority": "priority",
+            "recurrence": "recurrence",
+            "recurringPattern": "recurrence.shorthand.pattern",
+            "recurringConfig": "recurrence.shorthand",
+            "recurringConfig.daysOfWeek": "recurrence.shorthand.days_of_week",
+            "recurringConfig.dayOfMonth": "recurrence.shorthand.day_of_month",
+            "recurringConfig.hour": "recurrence.shorthand.hour",
+            "recurringConfig.minute": "recurrence.shorthand.minute",
+            "recurringUntil": "recurring_until_ms",
+            "publishDelaySeconds": "publish_delay_seconds",
+            "maxRetries": "max_retries",
+            "retryDelaySeconds": "retry_delay_seconds",
+            "notes": "notes",
+            "metadata": "metadata_json",
+            "idempotencyKey": "idempotency_key",
+        ],
+        "dequeue": [
+            "projectID": "project_id",
+            "workerID": "worker_id",
+            "limit": "limit",
+            "leaseSeconds": "lease_seconds",
+        ],
+        "start": ["leaseToken": "lease_token"],
+        "heartbeat": ["leaseToken": "lease_token", "leaseSeconds": "extend_seconds"],
+        "complete": [
+            "leaseToken": "lease_token",
+            "results[]": "results[]",
+            "results[].platform": "results[].platform",
+        ],
+        "fail": [
+            "leaseToken": "lease_token",
+            "error": "error",
+            "results[].platform": "results[].platform",
+        ],
+        "list": ["page": "page", "limit": "limit", "from": "from_ms", "platform": "platform"],
+        "update": [
+            "time": .requestTime,
+            "timeZone": "timezone",
+            // UpdateRequest.platforms is a StringList; its values are indexed on the field itself,
+            // as the request decoder names them.
+            "platforms": "platforms",
+            "platforms[]": "platforms[]",
+            "priority": "priority",
+            "notes": "notes",
+        ],
+        "batch_pause": ["scheduleIDs": "schedule_ids"],
+        "batch_resume": ["scheduleIDs": "schedule_ids"],
+        "batch_cancel": ["scheduleIDs": "schedule_ids"],
+        // The zone is the schedule's own (RescheduleRequest.timezone is not used): no field.
+        "reschedule": ["time": .requestTime],
+        "validate": [
+            "time": .requestTime,
+            "timeZone": "timezone",
+            "platforms": "platforms",
+            "platforms[]": "platforms[]",
+        ],
+        "stats": ["from": "from_ms"],
+        "resolve_conflict": ["resolution": "resolution", "resolvedBy": "resolved_by"],
+    ]
+
+    /// Store fields no request carries: the server sets them itself (from its configuration, or
+    /// not at all), so they appear in no method's table. Listed so the tests can tell every field
+    /// the store names is accounted for.
+    static let notFromRequests: Set<String> = ["expiryWindowSeconds", "externalJobID", "maxInFlight"]
+
+    /// The request path for `storeField` thrown under `method`, or nil when the request has no
+    /// such field. `requestTime` names the time field the request set, if any.
+    static func path(for storeField: String, method: String, requestTime: String?) -> String? {
+        var key = ""
+        var indexes: [Substring] = []
+        var rest = Substring(storeField)
+        // "results[2].platform" → key "results[].platform", indexes ["2"].
+        while let open = rest.firstIndex(of: "[") {
+            guard let close = rest[open...].firstIndex(of: "]") else { return nil }
+            key += rest[...open]
+            indexes.append(rest[rest.index(after: open)..<close])
+            key += "]"
+            rest = rest[rest.index(after: close)...]
+        }
+        key += rest
+        switch table[method]?[key] {
+        case nil:
+            return nil
+        case .requestTime:
+            return requestTime
+        case .path(let template):
+            var out = ""
+            var next = indexes.makeIterator()
+            var t = Substring(template)
+            while let r = t.range(of: "[]") {
+                guard let index = next.next() else { return nil }
+                out += t[..<r.lowerBound] + "[" + index + "]"
+                t = t[r.upperBound...]
+            }
+            return out + t
+        }
+    }
+}
+
+/// A request that gives a schedule's time either as `local_time` or as `scheduled_for_ms`.
+protocol GivesScheduleTime {
+    /// The time field the request set: "local_time", "scheduled_for_ms", or nil.
+    var timeField: String? { get }
+}
+
+extension SchedulerV1.EnqueueRequest: GivesScheduleTime {
+    var timeField: String? { !localTime.isEmpty ? "local_time" : scheduledForMs != 0 ? "scheduled_for_ms" : nil }
+}
+
+extension SchedulerV1.RescheduleRequest: GivesScheduleTime {
+    var timeField: String? { !localTime.isEmpty ? "local_time" : scheduledForMs != 0 ? "scheduled_for_ms" : nil }
+}
+
+extension SchedulerV1.ValidateRequest: GivesScheduleTime {
+    var timeField: String? { !localTime.isEmpty ? "local_time" : scheduledForMs != 0 ? "scheduled_for_ms" : nil }
+}
+
+extension SchedulerV1.UpdateRequest: GivesScheduleTime {
+    var timeField: String? {
+        localTime?.isEmpty == false ? "local_time" : scheduledForMs != nil ? "scheduled_for_ms" : nil
+    }
+}
