@@ -37,6 +37,9 @@ public enum Limits {
     public static let maxMetricsDays = 1000
     /// Occurrences in one preview.
     public static let maxOccurrences = 1000
+    /// The instants a `*_ms` field may hold, in Unix milliseconds: years 1900 through 9999, the
+    /// service's supported range (SchedulingCore's `Instant.supportedRange`). 0 means "not set".
+    public static let supportedInstantMilliseconds: ClosedRange<Int64> = -2_208_988_800_000...253_402_300_799_000
 
     static func isMetadataKeyByte(_ b: UInt8) -> Bool {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))

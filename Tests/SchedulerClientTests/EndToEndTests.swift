@@ -139,6 +139,31 @@ struct EndToEndTests {
         await e.shutdown()
     }
 
+    @Test("instants before 1970: list and stats take bounds from 1900 on; outside the range is refused")
+    func beforeTheEpoch() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        #expect(
+            Limits.supportedInstantMilliseconds
+                == Instant.supportedRange.lowerBound.unixMilliseconds...Instant.supportedRange.upperBound.unixMilliseconds)
+        let old = try await c.enqueue(enqueueRequest("old", at: "1950-06-01T09:00:00")).schedule
+        #expect(old.scheduledForMs == e.instant("1950-06-01T09:00:00Z").unixMilliseconds)
+        let from1900 = Limits.supportedInstantMilliseconds.lowerBound
+        let to1960 = e.instant("1960-01-01T00:00:00Z").unixMilliseconds
+        #expect(try await c.list(V1.ListRequest(projectID: "blog", fromMs: from1900, toMs: to1960)).items.map(\.id) == [old.id])
+        #expect(try await c.list(V1.ListRequest(projectID: "blog", fromMs: -1)).items.isEmpty)
+        #expect(try await c.list(V1.ListRequest(projectID: "blog", toMs: -1)).items.map(\.id) == [old.id])
+        _ = try await c.stats(V1.StatsRequest(projectID: "blog", fromMs: from1900, toMs: to1960))
+        do {
+            _ = try await c.list(V1.ListRequest(projectID: "blog", fromMs: from1900 - 1))
+            Issue.record("a bound before 1900 was accepted")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.field == "list.from_ms")
+        }
+        await e.shutdown()
+    }
+
     @Test("update re-validates: moving into a full slot is refused, with auto-resolve moved")
     func updateRevalidates() async throws {
         let e = try E2E()

@@ -168,9 +168,33 @@ struct ValidationTests {
             ) == "preview_occurrences.count: must be 1–1000"
         )
         #expect(
-            Self.message(V1.ValidateRequest(projectID: "p", scheduledForMs: -1, platforms: ["x"]))
-                == "validate.scheduled_for_ms: must not be negative"
+            Self.message(V1.ValidateRequest(projectID: "p", scheduledForMs: -2_208_988_800_001, platforms: ["x"]))
+                == "validate.scheduled_for_ms: outside the supported range (years 1900–9999)"
         )
+    }
+
+    @Test("instants: years 1900–9999, before 1970 negative; 0 = unset")
+    func instantRange() {
+        let first1900: Int64 = -2_208_988_800_000
+        let last9999: Int64 = 253_402_300_799_000
+        #expect(Self.message(V1.ListRequest(projectID: "p", fromMs: first1900, toMs: -1)) == nil)
+        #expect(Self.message(V1.ListRequest(projectID: "p", fromMs: -1, toMs: last9999)) == nil)
+        #expect(
+            Self.message(V1.ListRequest(projectID: "p", fromMs: first1900 - 1))
+                == "list.from_ms: outside the supported range (years 1900–9999)")
+        #expect(
+            Self.message(V1.ListRequest(projectID: "p", toMs: last9999 + 1))
+                == "list.to_ms: outside the supported range (years 1900–9999)")
+        #expect(Self.message(V1.StatsRequest(projectID: "p", fromMs: first1900, toMs: 1)) == nil)
+        #expect(Self.enqueue { $0.localTime = ""; $0.scheduledForMs = first1900 } == nil)
+        #expect(
+            Self.message(V1.UpdateRequest(projectID: "p", scheduleID: "s", scheduledForMs: -86_400_000)) == nil)
+        #expect(
+            Self.message(V1.UpdateRequest(projectID: "p", scheduleID: "s", scheduledForMs: first1900 - 1))
+                == "update.scheduled_for_ms: outside the supported range (years 1900–9999)")
+        #expect(
+            Self.message(V1.UpdateRequest(projectID: "p", scheduleID: "s", scheduledForMs: 0))
+                == "update.scheduled_for_ms: must not be 0 (1970-01-01T00:00:00Z)")
     }
 
     @Test("metadata keys are lowercase ASCII and capped")

@@ -77,10 +77,13 @@ extension ProtoReader {
         return v
     }
 
-    /// An instant in Unix ms: >= 0 (0 = unset).
+    /// An instant in Unix ms within ``Limits/supportedInstantMilliseconds`` (years 1900–9999;
+    /// before 1970 is negative), or 0 = unset.
     func instant(_ name: String) throws(RPCError) -> Int64 {
         let v = int64(name)
-        guard v >= 0 else { throw invalid(name, "must not be negative") }
+        guard v == 0 || Limits.supportedInstantMilliseconds.contains(v) else {
+            throw invalid(name, "outside the supported range (years 1900–9999)")
+        }
         return v
     }
 }

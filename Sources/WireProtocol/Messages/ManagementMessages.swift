@@ -238,7 +238,13 @@ extension SchedulerV1 {
             timezone = r.wrappedString("timezone")
             if let z = timezone, !Validation.isZoneName(z) { throw r.invalid("timezone", "not a time zone name") }
             scheduledForMs = r.wrappedInt64("scheduled_for_ms")
-            if let ms = scheduledForMs, ms <= 0 { throw r.invalid("scheduled_for_ms", "must be positive") }
+            if let ms = scheduledForMs {
+                // Set means set here, but the server reads 0 as "keep the time": refused, not ignored.
+                guard ms != 0 else { throw r.invalid("scheduled_for_ms", "must not be 0 (1970-01-01T00:00:00Z)") }
+                guard Limits.supportedInstantMilliseconds.contains(ms) else {
+                    throw r.invalid("scheduled_for_ms", "outside the supported range (years 1900–9999)")
+                }
+            }
             if localTime != nil && scheduledForMs != nil {
                 throw r.invalid("scheduled_for_ms", "set local_time or scheduled_for_ms, not both")
             }
