@@ -80,6 +80,46 @@ struct OnlineCommandTests {
         await s.shutdown()
     }
 
+    @Test("list and calendar across the supported range: before 1970, from 1900, to 9999")
+    func supportedRange() async throws {
+        let s = try CLIServer()
+        let old = try await s.json(["enqueue", "--project", "blog", "--content", "old", "--at", "1950-06-15T09:00", "--tz", "UTC", "--platform", "twitter"])
+        let oldID = try #require((old["schedule"] as? [String: Any])?["id"] as? String)
+        let epoch = try await s.json(["enqueue", "--project", "blog", "--content", "epoch", "--at", "1970-01-01T00:00", "--tz", "UTC", "--platform", "twitter"])
+        let epochID = try #require((epoch["schedule"] as? [String: Any])?["id"] as? String)
+        func ids(_ args: [String]) async throws -> [String] {
+            let r = try await s.json(["list", "--project", "blog"] + args)
+            return ((r["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+        }
+        // A --from before 1900 selects what the range's start does.
+        #expect(try await ids(["--from", "1800-01-01T00:00:00Z"]) == [oldID, epochID])
+        #expect(try await ids(["--from", "1900-01-01T00:00:00Z", "--to", "1960-01-01T00:00:00Z"]) == [oldID])
+        #expect(try await ids(["--to", "9999-12-31T23:59:59.999Z"]) == [oldID, epochID])
+        // Exactly the epoch (0 ms, "open" on the wire) still bounds the list.
+        #expect(try await ids(["--from", "1970-01-01T00:00:00Z"]) == [epochID])
+        #expect(try await ids(["--to", "1970-01-01T00:00:00Z"]) == [oldID, epochID])
+        #expect(try await ids(["--to", "1969-12-31T23:59:59Z"]) == [oldID])
+
+        let june1950 = try await s.run(["calendar", "--project", "blog", "--month", "1950-06"])
+        #expect(june1950.status == 0 && june1950.stdout.contains("June 1950"), "\(june1950.stderr)")
+        #expect(june1950.stdout.contains("15:1"))
+        for month in ["1900-01", "1970-01", "9999-12"] {
+            let r = try await s.run(["calendar", "--project", "blog", "--month", month])
+            #expect(r.status == 0 && r.stderr.isEmpty, "\(month): \(r.stderr)")
+        }
+        let jan1970 = try await s.json(["calendar", "--project", "blog", "--month", "1970-01"])
+        #expect(((jan1970["days"] as? [[String: Any]])?.first)?["day"] as? Int == 1)
+        // Outside the range: refused, naming the option the user gave.
+        for (args, option) in [
+            (["calendar", "--project", "blog", "--month", "1899-12"], "--month"),
+            (["list", "--project", "blog", "--to", "1800-01-01T00:00:00Z"], "--to"),
+        ] {
+            let r = try await s.run(args)
+            #expect(r.status == 2 && r.stderr.contains(option) && !r.stderr.contains("_ms"), "\(args): \(r.stderr)")
+        }
+        await s.shutdown()
+    }
+
     @Test("an error status exits 1 with its name on stderr")
     func errorStatus() async throws {
         let s = try CLIServer()

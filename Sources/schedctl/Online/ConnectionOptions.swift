@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SchedulerClient
+import SchedulingCore
 import WireProtocol
 
 /// `--server --ca --cert --key --token`, then SCHEDULER_SERVER/CA/CERT/KEY/TOKEN, then the dev
@@ -70,10 +71,32 @@ func rpc<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// Reads a UTC instant option into Unix milliseconds (0 when absent).
-func millis(_ text: String?, option: String) throws -> Int64 {
+/// Which end of a time range an option bounds.
+enum BoundSide { case lower, upper }
+
+/// Reads a UTC instant option that bounds a range (list --from/--to, enqueue --until) into
+/// Unix milliseconds for the wire; 0 when absent (the wire's "open").
+///
+/// The service stores times in years 1900–9999 only, so a bound past the range on its open side
+/// (--from before 1900, --to after 9999) is sent as the range's end, which selects the same
+/// schedules; one past it on the other side could select nothing and is refused. As 0 ms means
+/// "open" on the wire, a bound of exactly 1970-01-01T00:00:00.000Z is sent 1 ms wider (-1 for a
+/// lower bound, 1 for an upper one): the same schedules, unless one is due within that millisecond.
+func millis(_ text: String?, option: String, side: BoundSide) throws -> Int64 {
     guard let text else { return 0 }
-    return try Arg.instant(text, option: option).unixMilliseconds
+    let t = try Arg.instant(text, option: option)
+    let range = Instant.supportedRange
+    switch side {
+    case .lower where t > range.upperBound, .upper where t < range.lowerBound:
+        throw CommandFailure.badArgument(option, "\(text) is outside the supported range (years 1900–9999)")
+    default:
+        return wireBound(min(max(t, range.lowerBound), range.upperBound), side: side)
+    }
+}
+
+/// `t` as a range bound on the wire, where 0 means "open": the epoch itself goes 1 ms wider.
+func wireBound(_ t: Instant, side: BoundSide) -> Int64 {
+    t.unixMilliseconds != 0 ? t.unixMilliseconds : side == .lower ? -1 : 1
 }
 
 /// The status filter of `list`, case-insensitive.

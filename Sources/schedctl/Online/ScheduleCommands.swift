@@ -47,7 +47,7 @@ struct Enqueue: AsyncParsableCommand {
         request.timezone = tz
         request.priority = Int32(priority)
         request.recurrence = recurrence
-        request.recurringUntilMs = try millis(until, option: "--until")
+        request.recurringUntilMs = try millis(until, option: "--until", side: .upper)
         request.maxRetries = maxRetries.map(Int32.init)
         request.retryDelaySeconds = retryDelay.map(Int32.init)
         request.notes = notes ?? ""
@@ -84,7 +84,7 @@ struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List a project's schedules with filters, sorting and pages.")
     @Option(help: "Project id.") var project: String
     @Option(help: "Queue status: pending, queued, processing, completed, failed, cancelled, paused.") var status: String?
-    @Option(help: "Only schedules at or after this UTC instant.") var from: String?
+    @Option(help: "Only schedules at or after this UTC instant (the service keeps years 1900–9999).") var from: String?
     @Option(help: "Only schedules at or before this UTC instant.") var to: String?
     @Option(help: "Only schedules for this platform.") var platform: String?
     @Option(help: "Page, from 1.") var page: Int = 1
@@ -106,8 +106,8 @@ struct List: AsyncParsableCommand {
         guard order == "asc" || order == "desc" else { throw CommandFailure.badArgument("--order", "\"\(order)\": expected asc or desc") }
         var request = V1.ListRequest(projectID: project)
         request.status = try queueStatus(status)
-        request.fromMs = try millis(from, option: "--from")
-        request.toMs = try millis(to, option: "--to")
+        request.fromMs = try millis(from, option: "--from", side: .lower)
+        request.toMs = try millis(to, option: "--to", side: .upper)
         request.platform = platform ?? ""
         request.page = Int32(page)
         request.limit = Int32(limit)

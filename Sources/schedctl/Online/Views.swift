@@ -72,18 +72,24 @@ struct CalendarView: AsyncParsableCommand {
         guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...9999).contains(y), (1...12).contains(m) else {
             throw CommandFailure.badArgument("--month", "\"\(month)\": expected YYYY-MM")
         }
+        guard (1900...9999).contains(y) else {
+            throw CommandFailure.badArgument("--month", "\"\(month)\": outside the supported range 1900-01…9999-12")
+        }
         let zone = try tz.map { try Arg.zone($0) }
-        // Fetch a day of margin on both sides: local days in any zone fall inside.
-        let from = Instant(unixSeconds: LocalDateTime.days(year: y, month: m, day: 1) * 86_400 - 86_400)
-        let to = Instant(unixSeconds: LocalDateTime.days(year: y, month: m, day: LocalDateTime.daysInMonth(year: y, month: m)) * 86_400 + 2 * 86_400)
+        // Fetch a day of margin on both sides: local days in any zone fall inside. The margin of
+        // 1900-01 and 9999-12 lies outside the supported range, where nothing is stored: cut there
+        // (the server refuses bounds outside it, and the user gave none).
+        let range = Instant.supportedRange
+        let from = max(range.lowerBound, Instant(unixSeconds: LocalDateTime.days(year: y, month: m, day: 1) * 86_400 - 86_400))
+        let to = min(range.upperBound, Instant(unixSeconds: LocalDateTime.days(year: y, month: m, day: LocalDateTime.daysInMonth(year: y, month: m)) * 86_400 + 2 * 86_400))
         let client = try connection.makeClient()
         var calendar = MonthCalendar(year: y, month: m)
         var page: Int32 = 1
         var items: [V1.Schedule] = []
         while true {
             var request = V1.ListRequest(projectID: project)
-            request.fromMs = from.unixMilliseconds
-            request.toMs = to.unixMilliseconds
+            request.fromMs = wireBound(from, side: .lower)
+            request.toMs = wireBound(to, side: .upper)
             request.page = page
             request.limit = 100
             let r = try await rpc { try await client.list(request) }
