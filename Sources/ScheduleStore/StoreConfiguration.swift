@@ -74,3 +74,13 @@ public struct StoreConfiguration: Sendable {
         self.path = path
     }
 }
+
+/// Size limits the store checks on every operation: the same as the wire protocol's
+/// (docs/PROTOCOL.md, section 11), so a value the server accepts is never refused by the store
+/// with a different limit, and direct users of the store get the same rules.
+public enum StoreLimits {
+    /// Ids: project, content, schedule, worker, idempotency key, external job id. Bytes of UTF-8.
+    public static let maxIDBytes = 256
+    /// Free text: notes, a failure's error, a conflict's resolution. Bytes of UTF-8.
+    public static let maxTextBytes = 16_384
+}

@@ -4,6 +4,15 @@ import Testing
 
 @Suite("Enqueue, get, list, update")
 struct EnqueueTests {
+    @Test func idsAndTextUpToTheLimitsAreAccepted() async throws {
+        let f = try StoreFixture()
+        let r = try await f.store.enqueue(
+            EnqueueRequest(
+                projectID: "p1", contentID: String(repeating: "c", count: StoreLimits.maxIDBytes), time: .instant(t0),
+                platforms: ["twitter"], notes: String(repeating: "n", count: StoreLimits.maxTextBytes)))
+        #expect(try await f.store.get(projectID: "p1", scheduleID: r.schedule.id).notes?.utf8.count == StoreLimits.maxTextBytes)
+    }
+
     @Test func enqueueStoresEveryFieldAndGetReadsItBack() async throws {
         let f = try StoreFixture()
         let r = try await f.store.enqueue(
@@ -49,6 +58,8 @@ struct EnqueueTests {
             ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = "{not json" }),
             ("projectID", { (r: inout EnqueueRequest) in r.projectID = "" }),
             ("contentID", { (r: inout EnqueueRequest) in r.contentID = "" }),
+            ("contentID", { (r: inout EnqueueRequest) in r.contentID = String(repeating: "c", count: StoreLimits.maxIDBytes + 1) }),
+            ("notes", { (r: inout EnqueueRequest) in r.notes = String(repeating: "n", count: StoreLimits.maxTextBytes + 1) }),
             ("maxRetries", { (r: inout EnqueueRequest) in r.maxRetries = -1 }),
             ("publishDelaySeconds", { (r: inout EnqueueRequest) in r.publishDelaySeconds = -5 }),
             ("time", { (r: inout EnqueueRequest) in r.time = .instant(Instant(unixSeconds: 400_000_000_000)) }),
@@ -69,7 +80,7 @@ struct EnqueueTests {
         ]
     }
 
-    @Test(arguments: 0..<17)
+    @Test(arguments: 0..<EnqueueTests.badInputs.count)
     func badInputNamesTheField(index: Int) async throws {
         let (field, mutate) = Self.badInputs[index]
         let f = try StoreFixture()

@@ -406,7 +406,7 @@ struct EndToEndTests {
             r.timezone = "UTC"
             _ = try await c.enqueue(r)
         }
-        let long = String(repeating: "n", count: 12_000)
+        let long = String(repeating: "n", count: 17_000)
         let cases: [(method: String, expected: String, call: @Sendable () async throws -> Void)] = [
             ("Enqueue", "enqueue.metadata_json", {
                 var r = enqueueRequest("m", at: "2026-03-07T09:00:00")
@@ -432,7 +432,7 @@ struct EndToEndTests {
                 _ = try await c.enqueue(V1.EnqueueRequest(projectID: "blog", contentID: "burst-5", timezone: "UTC", scheduledForMs: busy, platforms: ["twitter"]))
             }),
             ("Dequeue", "dequeue.worker_id", {
-                _ = try await c.dequeue(V1.DequeueRequest(projectID: "blog", workerID: String(repeating: "w", count: 201)))
+                _ = try await c.dequeue(V1.DequeueRequest(projectID: "blog", workerID: String(repeating: "w", count: 257)))
             }),
             ("Start", "start.lease_token", { _ = try await c.start(V1.StartRequest(projectID: "blog", scheduleID: id, leaseToken: "stale")) }),
             ("Fail", "fail.error", { _ = try await c.fail(V1.FailRequest(projectID: "blog", scheduleID: id, leaseToken: "t", error: long)) }),

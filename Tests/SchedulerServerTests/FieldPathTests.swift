@@ -127,4 +127,10 @@ struct FieldPathTests {
             #expect(ContractIntrospection.fieldPathExists(String(field.dropFirst(method.count + 1)), inMessage: message))
         }
     }
+
+    @Test("the store's size limits are the wire's, so the server never refuses a value twice with different limits")
+    func storeLimitsAreTheWireLimits() {
+        #expect(StoreLimits.maxIDBytes == Limits.maxIDBytes)
+        #expect(StoreLimits.maxTextBytes == Limits.maxTextBytes)
+    }
 }

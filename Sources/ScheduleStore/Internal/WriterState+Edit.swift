@@ -20,7 +20,9 @@ extension WriterState {
         if let w = req.expiryWindowSeconds, w <= 0 {
             throw StoreError.invalidArgument("expiryWindowSeconds", "must be positive")
         }
-        if let n = req.notes, n.utf8.count > 10_000 { throw StoreError.invalidArgument("notes", "at most 10000 bytes") }
+        if let n = req.notes, n.utf8.count > StoreLimits.maxTextBytes {
+            throw StoreError.invalidArgument("notes", "at most \(StoreLimits.maxTextBytes) bytes")
+        }
         if let k = req.idempotencyKey { try Self.checkID(k, "idempotencyKey") }
         if let j = req.externalJobID { try Self.checkID(j, "externalJobID") }
         if let m = req.metadataJSON {
@@ -146,7 +148,9 @@ extension WriterState {
             sc.priority = p
         }
         if let n = req.notes {
-            if let n, n.utf8.count > 10_000 { throw StoreError.invalidArgument("notes", "at most 10000 bytes") }
+            if let n, n.utf8.count > StoreLimits.maxTextBytes {
+                throw StoreError.invalidArgument("notes", "at most \(StoreLimits.maxTextBytes) bytes")
+            }
             sc.notes = n
         }
         let zone = try zone(req.timeZone ?? sc.timeZone)
@@ -315,8 +319,8 @@ extension WriterState {
         -> ScheduleConflict
     {
         try Self.checkID(resolvedBy, "resolvedBy")
-        guard !resolution.isEmpty, resolution.utf8.count <= 10_000 else {
-            throw StoreError.invalidArgument("resolution", "must be 1…10000 bytes")
+        guard !resolution.isEmpty, resolution.utf8.count <= StoreLimits.maxTextBytes else {
+            throw StoreError.invalidArgument("resolution", "must be 1…\(StoreLimits.maxTextBytes) bytes")
         }
         let s = try db.cached(
             """

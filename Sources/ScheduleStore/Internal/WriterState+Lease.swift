@@ -195,8 +195,8 @@ extension WriterState {
     func fail(
         project: String, id: String, token: String, results: [PlatformResult], error: String, retryable: Bool
     ) throws -> FinishResult {
-        guard !error.isEmpty, error.utf8.count <= 10_000 else {
-            throw StoreError.invalidArgument("error", "must be 1…10000 bytes")
+        guard !error.isEmpty, error.utf8.count <= StoreLimits.maxTextBytes else {
+            throw StoreError.invalidArgument("error", "must be 1…\(StoreLimits.maxTextBytes) bytes")
         }
         var row = try loadLeased(project, id, token: token)
         guard Lifecycle.can(.fail, from: row.schedule.state) else {

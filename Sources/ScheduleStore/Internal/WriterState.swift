@@ -76,7 +76,9 @@ final class WriterState {
 
     static func checkID(_ value: String, _ field: String) throws(StoreError) {
         guard !value.isEmpty else { throw .invalidArgument(field, "must not be empty") }
-        guard value.utf8.count <= 200 else { throw .invalidArgument(field, "at most 200 bytes") }
+        guard value.utf8.count <= StoreLimits.maxIDBytes else {
+            throw .invalidArgument(field, "at most \(StoreLimits.maxIDBytes) bytes")
+        }
     }
 
     /// The instant and wall-clock time for `time` in `zone`.
