@@ -402,7 +402,7 @@ struct  Scheduler__V1__ListRequest
    */
   int64_t from_ms;
   /*
-   * scheduled_for < to_ms; 0 = open
+   * scheduled_for <= to_ms (inclusive); 0 = open
    */
   int64_t to_ms;
   /*
