@@ -172,12 +172,14 @@ public final class ScheduleStore: Sendable {
         try await writer.submit { try $0.publishNow(project: projectID, id: scheduleID) }
     }
 
-    /// Moves a schedule to a new time, back to PENDING, re-validated excluding itself.
+    /// Moves a schedule to a new time, back to PENDING, re-validated excluding itself. A local
+    /// time is read in `timeZone`, which becomes the schedule's zone (default: its own zone).
     public func reschedule(
-        projectID: String, scheduleID: String, to time: ScheduleTime, autoResolve: Bool = false
+        projectID: String, scheduleID: String, to time: ScheduleTime, timeZone: String? = nil, autoResolve: Bool = false
     ) async throws(StoreError) -> EnqueueResult {
         try await writer.submit {
-            try $0.reschedule(project: projectID, id: scheduleID, time: time, autoResolve: autoResolve)
+            try $0.reschedule(
+                project: projectID, id: scheduleID, time: time, timeZone: timeZone, autoResolve: autoResolve)
         }
     }
 

@@ -137,4 +137,23 @@ struct LifecycleOpsTests {
             projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 86_400)), autoResolve: true)
         #expect(moved.adjustedTime == t0.adding(seconds: 86_400 + 900))
     }
+
+    @Test func rescheduleReadsALocalTimeInTheGivenZoneAndKeepsIt() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add()
+        #expect(s.timeZone == "UTC")
+        let nine = LocalDateTime(year: 2030, month: 1, day: 8, hour: 9)!
+        let r = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .local(nine), timeZone: "Asia/Tokyo")
+        #expect(r.schedule.timeZone == "Asia/Tokyo")
+        #expect(r.schedule.localTime == nine)
+        #expect(r.schedule.scheduledFor == Instant(iso8601: "2030-01-08T00:00:00Z"))
+        // Without a zone the schedule's own (now Tokyo) is used.
+        let again = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .local(LocalDateTime(year: 2030, month: 1, day: 9, hour: 9)!))
+        #expect(again.schedule.scheduledFor == Instant(iso8601: "2030-01-09T00:00:00Z"))
+        let e = await storeError {
+            _ = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .local(nine), timeZone: "Mars/Olympus")
+        }
+        #expect(e?.field == "timeZone")
+        #expect(try await f.store.get(projectID: "p1", scheduleID: s.id).timeZone == "Asia/Tokyo", "nothing half-written")
+    }
 }

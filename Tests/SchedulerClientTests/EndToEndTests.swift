@@ -438,6 +438,10 @@ struct EndToEndTests {
             ("Fail", "fail.error", { _ = try await c.fail(V1.FailRequest(projectID: "blog", scheduleID: id, leaseToken: "t", error: long)) }),
             ("Update", "update.platforms[1]", { _ = try await c.update(V1.UpdateRequest(projectID: "blog", scheduleID: id, platforms: ["twitter", "myspace"])) }),
             ("Update", "update.timezone", { _ = try await c.update(V1.UpdateRequest(projectID: "blog", scheduleID: id, timezone: "Mars/Olympus")) }),
+            // The zone is the request's when given (it used to be ignored).
+            ("Reschedule", "reschedule.timezone", {
+                _ = try await c.reschedule(V1.RescheduleRequest(projectID: "blog", scheduleID: id, localTime: "2030-01-01T09:00:00", timezone: "Mars/Olympus"))
+            }),
             ("Reschedule", "reschedule.local_time", {
                 _ = try await c.reschedule(V1.RescheduleRequest(projectID: "blog", scheduleID: id, localTime: "1800-01-01T09:00:00"))
             }),

@@ -283,7 +283,9 @@ extension WriterState {
     }
 
     /// The seed's reschedule: a new time, back to PENDING, re-validated excluding itself.
-    func reschedule(project: String, id: String, time: ScheduleTime, autoResolve: Bool) throws -> EnqueueResult {
+    func reschedule(project: String, id: String, time: ScheduleTime, timeZone: String?, autoResolve: Bool) throws
+        -> EnqueueResult
+    {
         var row = try load(project, id)
         let wasQueued = row.schedule.queueStatus == .queued
         try apply(.reschedule, to: &row)
@@ -292,11 +294,12 @@ extension WriterState {
             try closeAttempt(row, outcome: "RELEASED", error: "reschedule", at: now)
             clearLease(&row)
         }
-        let zone = try zone(row.schedule.timeZone)
+        let zone = try zone(timeZone ?? row.schedule.timeZone)
         let (asked, askedLocal) = try resolve(time, in: zone)
         let v = try validate(
             project: project, excluding: id, time: asked, zone: zone, platforms: row.schedule.platforms,
             autoResolve: autoResolve)
+        row.schedule.timeZone = zone.identifier
         row.schedule.scheduledFor = v.time
         row.schedule.localTime = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal
         row.schedule.retryCount = 0

@@ -76,8 +76,7 @@ enum FieldPaths {
         "batch_pause": ["scheduleIDs": "schedule_ids"],
         "batch_resume": ["scheduleIDs": "schedule_ids"],
         "batch_cancel": ["scheduleIDs": "schedule_ids"],
-        // The zone is the schedule's own (RescheduleRequest.timezone is not used): no field.
-        "reschedule": ["time": .requestTime],
+        "reschedule": ["time": .requestTime, "timeZone": "timezone"],
         "validate": [
             "time": .requestTime,
             "timeZone": "timezone",

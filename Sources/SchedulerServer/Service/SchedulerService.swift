@@ -121,7 +121,9 @@ public final class SchedulerService: Sendable {
         add(S.Reschedule.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
             let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "reschedule", required: true)!
-            let result = try await store.reschedule(projectID: r.projectID, scheduleID: r.scheduleID, to: time, autoResolve: r.autoResolve)
+            let result = try await store.reschedule(
+                projectID: r.projectID, scheduleID: r.scheduleID, to: time, timeZone: r.timezone.isEmpty ? nil : r.timezone,
+                autoResolve: r.autoResolve)
             let adjusted = result.adjustedTime != nil
             return S.Reschedule.Response(
                 schedule: Wire.schedule(result.schedule), adjusted: adjusted, originalTimeMs: result.originalTime.unixMilliseconds,
