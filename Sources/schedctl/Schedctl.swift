@@ -33,7 +33,7 @@ struct Schedctl: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CommandFailure {
-            FileHandle.standardError.write(Data("schedctl: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("schedctl: \(Render.terminalSafe(error.message))\n".utf8))
             Foundation.exit(error.exitCode)
         } catch {
             // Help and version requests are not failures.
@@ -42,7 +42,7 @@ struct Schedctl: AsyncParsableCommand {
             }
             let message = self.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "bad arguments"
-            FileHandle.standardError.write(Data("schedctl: \(message)\n".utf8))
+            FileHandle.standardError.write(Data("schedctl: \(Render.terminalSafe(message))\n".utf8))
             Foundation.exit(2)
         }
     }

@@ -13,6 +13,16 @@ struct EnqueueTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: r.schedule.id).notes?.utf8.count == StoreLimits.maxTextBytes)
     }
 
+    @Test func aLongBadValueIsEchoedCut() async throws {
+        let f = try StoreFixture()
+        let zone = String(repeating: "Z", count: 5_000)
+        let e = await storeError {
+            _ = try await f.store.enqueue(EnqueueRequest(projectID: "p1", contentID: "c", time: .instant(t0), timeZone: zone, platforms: ["twitter"]))
+        }
+        #expect(e?.field == "timeZone")
+        #expect(e?.message == "timeZone: unknown time zone \"\(String(repeating: "Z", count: 64))…\"")
+    }
+
     @Test func enqueueStoresEveryFieldAndGetReadsItBack() async throws {
         let f = try StoreFixture()
         let r = try await f.store.enqueue(

@@ -77,6 +77,13 @@ struct OnlineCommandTests {
         _ = try await s.run(["enqueue", "--project", "blog", "--content", "c", "--at", "2030-09-01T09:00", "--platform", "medium"])
         let warned = try await s.run(["enqueue", "--project", "blog", "--content", "d", "--at", "2030-09-01T09:00:20", "--platform", "medium"])
         #expect(warned.status == 0 && warned.stdout.contains("WARNING SAME_TIME at 2030-09-01T09:00:20Z: "))
+
+        // Stored text cannot drive the terminal: control characters print as escapes (JSON keeps them).
+        let hostile = try await s.json(["enqueue", "--project", "blog", "--content", "e", "--at", "2030-10-01T09:00", "--platform", "medium", "--notes", "x\u{1B}[31mred\u{07}"])
+        let hostileID = try #require((hostile["schedule"] as? [String: Any])?["id"] as? String)
+        let shown = try await s.run(["get", hostileID, "--project", "blog"])
+        #expect(shown.status == 0 && shown.stdout.contains("x\\u{1b}[31mred\\u{7}") && !shown.stdout.contains("\u{1B}"))
+        #expect(try await s.json(["get", hostileID, "--project", "blog"])["notes"] as? String == "x\u{1B}[31mred\u{07}")
         await s.shutdown()
     }
 

@@ -134,7 +134,7 @@ extension WriterState {
             let p = PlatformRateLimits.normalize(r.platform)
             guard row.schedule.platforms.contains(p) else {
                 throw StoreError.invalidArgument(
-                    "results[\(i)].platform", "\"\(r.platform)\" is not a platform of this schedule")
+                    "results[\(i)].platform", "\(Self.quoted(r.platform)) is not a platform of this schedule")
             }
             let s = try db.cached(
                 """

@@ -50,7 +50,7 @@ final class WriterState {
         do {
             return try config.zones.zone(id)
         } catch {
-            throw .invalidArgument(field, "unknown time zone \"\(id)\"")
+            throw .invalidArgument(field, "unknown time zone \(Self.quoted(id))")
         }
     }
 
@@ -67,11 +67,17 @@ final class WriterState {
             guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
                 limits.limits[n] != nil
             else {
-                throw .invalidArgument("\(field)[\(i)]", "unknown platform \"\(p)\"")
+                throw .invalidArgument("\(field)[\(i)]", "unknown platform \(Self.quoted(p))")
             }
             if !out.contains(n) { out.append(n) }
         }
         return out
+    }
+
+    /// `value` in quotes for an error message, cut after 64 characters: a caller's bad value is
+    /// echoed to name it, not to send a 16 KiB string back.
+    static func quoted(_ value: String) -> String {
+        value.count <= 64 ? "\"\(value)\"" : "\"\(value.prefix(64))…\""
     }
 
     static func checkID(_ value: String, _ field: String) throws(StoreError) {

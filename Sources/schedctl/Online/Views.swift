@@ -32,7 +32,7 @@ struct Stats: AsyncParsableCommand {
                 return
             }
             let screen = dashboard(r, now: now)
-            print(watch ? "\u{1B}[H\u{1B}[2J" + screen : screen)
+            print(watch ? "\u{1B}[H\u{1B}[2J" + Render.terminalSafe(screen) : Render.terminalSafe(screen))
             if watch {
                 if iterations > 0 && round >= iterations { return }
                 try await Task.sleep(for: .seconds(1))
@@ -126,7 +126,7 @@ struct CalendarView: AsyncParsableCommand {
             }
             print(JSON.object([("month", .string(month)), ("days", .array(days))]).text)
         } else {
-            print(calendar.render(colour: useColour, title: project + (tz.map { " (\($0))" } ?? "")))
+            print(calendar.render(colour: useColour, title: Render.terminalSafe(project + (tz.map { " (\($0))" } ?? ""))))
         }
     }
 }

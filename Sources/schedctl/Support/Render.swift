@@ -10,6 +10,24 @@ enum Render {
     static func instant(_ ms: Int64) -> JSON { ms == 0 ? .null : .string(Instant(unixMilliseconds: ms).iso8601) }
     static func text(_ ms: Int64) -> String { ms == 0 ? "-" : Instant(unixMilliseconds: ms).iso8601 }
 
+    /// `s` safe to print on a terminal: control characters other than newline and tab (C0, DEL
+    /// and C1, e.g. ESC sequences, BEL, carriage return) become visible `\u{…}` escapes. Stored
+    /// text (notes, ids, error messages) comes from other callers and must not drive the
+    /// terminal that shows it.
+    static func terminalSafe(_ s: String) -> String {
+        func isControl(_ v: UInt32) -> Bool { (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v) }
+        guard s.unicodeScalars.contains(where: { isControl($0.value) }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if isControl(u.value) {
+                out.append(contentsOf: "\\u{\(String(u.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
+    }
+
     static func name<E: WireEnum>(_ e: E, prefix: String) -> String {
         let full = E.protoNames[e.rawValue] ?? "\(e.rawValue)"
         return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
