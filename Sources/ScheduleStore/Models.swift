@@ -411,6 +411,44 @@ public struct QueueMetrics: Sendable, Hashable {
 }
 
 /// The seed's ScheduleConflict: a persisted finding.
+/// A page of a project's recorded conflicts, newest conflict time first.
+public struct ConflictListRequest: Sendable, Hashable {
+    public var projectID: String
+    /// Resolved ones too. Default false.
+    public var includeResolved: Bool
+    /// Only findings about this schedule, as either side of the pair.
+    public var scheduleID: String?
+    /// Conflict times from (inclusive).
+    public var from: Instant?
+    /// Conflict times to (inclusive).
+    public var to: Instant?
+    /// 1-based.
+    public var page: Int
+    /// 1…100. Default 20.
+    public var limit: Int
+
+    public init(
+        projectID: String, includeResolved: Bool = false, scheduleID: String? = nil, from: Instant? = nil,
+        to: Instant? = nil, page: Int = 1, limit: Int = 20
+    ) {
+        self.projectID = projectID
+        self.includeResolved = includeResolved
+        self.scheduleID = scheduleID
+        self.from = from
+        self.to = to
+        self.page = page
+        self.limit = limit
+    }
+}
+
+public struct ConflictListResult: Sendable, Hashable {
+    public var items: [ScheduleConflict]
+    public var page: Int
+    public var limit: Int
+    public var total: Int
+    public var totalPages: Int
+}
+
 public struct ScheduleConflict: Sendable, Hashable {
     public var id: String
     public var projectID: String

@@ -333,6 +333,49 @@ public final class ScheduleStore: Sendable {
         }
     }
 
+    /// A page of a project's recorded conflicts with filters and the total count, newest
+    /// conflict time first (ties by id). Unresolved ones are read in index order; with
+    /// `includeResolved` the project's conflicts are sorted.
+    public func listConflicts(_ request: ConflictListRequest) async throws(StoreError) -> ConflictListResult {
+        guard request.page >= 1 else { throw .invalidArgument("page", "must be at least 1") }
+        guard request.page <= Int(Int32.max) else { throw .invalidArgument("page", "at most \(Int32.max)") }
+        guard (1...100).contains(request.limit) else { throw .invalidArgument("limit", "must be 1…100") }
+        if let f = request.from, let t = request.to, f > t { throw .invalidArgument("from", "must not be after 'to'") }
+        var conditions = ["project_id = ?1"]
+        var args: [SQLiteValue] = [.text(request.projectID)]
+        if !request.includeResolved { conditions.append("resolved = 0") }
+        if let id = request.scheduleID {
+            args.append(.text(id))
+            conditions.append("(schedule1_id = ?\(args.count) OR schedule2_id = ?\(args.count))")
+        }
+        if let f = request.from {
+            args.append(.integer(f.unixMilliseconds))
+            conditions.append("conflict_time >= ?\(args.count)")
+        }
+        if let t = request.to {
+            args.append(.integer(t.unixMilliseconds))
+            conditions.append("conflict_time <= ?\(args.count)")
+        }
+        let filter = conditions.joined(separator: " AND ")
+        let countSQL = "SELECT count(*) FROM schedule_conflicts WHERE \(filter)"
+        let pageSQL = """
+            SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(filter)
+             ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET ?\(args.count + 1)
+            """
+        let arguments = args
+        return try await readers.read { db in
+            let total = Int(try db.scalarInt64(countSQL, arguments) ?? 0)
+            let s = try db.cached(pageSQL)
+            s.bind(arguments)
+            s.bind((request.page - 1) * request.limit, at: Int32(arguments.count + 1))
+            var items: [ScheduleConflict] = []
+            try s.forEachRow { items.append(Rows.decodeConflict($0)) }
+            return ConflictListResult(
+                items: items, page: request.page, limit: request.limit, total: total,
+                totalPages: (total + request.limit - 1) / request.limit)
+        }
+    }
+
     /// Marks a conflict resolved with a note and who resolved it.
     public func resolveConflict(projectID: String, conflictID: String, resolution: String, resolvedBy: String)
         async throws(StoreError) -> ScheduleConflict

@@ -142,6 +142,39 @@ struct EnqueueTests {
         #expect(r.conflicts.contains { $0.type == .sameTime })
     }
 
+    @Test func conflictsPageWithFiltersAndATotalPastAnyCap() async throws {
+        let f = try StoreFixture()
+        // 25 pairs 10 minutes apart; the second of each pair warns about the first (SAME_TIME).
+        var seconds: [String] = []
+        for i in 0..<25 {
+            let at = t0.adding(seconds: Int64(i) * 600)
+            _ = try await f.store.enqueue(EnqueueRequest(projectID: "p1", contentID: "a\(i)", time: .instant(at), platforms: ["twitter"]))
+            let b = try await f.store.enqueue(
+                EnqueueRequest(projectID: "p1", contentID: "b\(i)", time: .instant(at.adding(seconds: 20)), platforms: ["twitter"]))
+            seconds.append(b.schedule.id)
+        }
+        let page2 = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", page: 2, limit: 10))
+        #expect(page2.total == 25 && page2.totalPages == 3 && page2.items.count == 10)
+        // Newest conflict time first: page 2 starts at the 11th newest pair (i = 14).
+        #expect(page2.items.first?.schedule1ID == seconds[14])
+        let last = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", page: 3, limit: 10))
+        #expect(last.items.map(\.schedule1ID) == Array(seconds[0..<5].reversed()))
+        let past = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", page: 4, limit: 10))
+        #expect(past.items.isEmpty && past.total == 25)
+        // Either side of the pair; a time window, inclusive.
+        let one = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", scheduleID: seconds[3]))
+        #expect(one.total == 1 && one.items.first?.schedule1ID == seconds[3])
+        let window = try await f.store.listConflicts(
+            ConflictListRequest(projectID: "p1", from: t0.adding(seconds: 600 + 20), to: t0.adding(seconds: 3 * 600 + 20)))
+        #expect(window.total == 3)
+        // Resolved ones only with includeResolved.
+        _ = try await f.store.resolveConflict(projectID: "p1", conflictID: one.items[0].id, resolution: "ok", resolvedBy: "a")
+        #expect(try await f.store.listConflicts(ConflictListRequest(projectID: "p1")).total == 24)
+        #expect(try await f.store.listConflicts(ConflictListRequest(projectID: "p1", includeResolved: true)).total == 25)
+        let e = await storeError { _ = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", limit: 101)) }
+        #expect(e?.field == "limit")
+    }
+
     @Test func warningsArePersistedAsScheduleConflictsAndCanBeResolved() async throws {
         let f = try StoreFixture()
         let a = try await f.add(minutes: 0)

@@ -85,6 +85,7 @@ enum FieldPaths {
         ],
         "stats": ["from": "from_ms"],
         "resolve_conflict": ["resolution": "resolution", "resolvedBy": "resolved_by"],
+        "list_conflicts": ["page": "page", "limit": "limit", "from": "from_ms"],
     ]
 
     /// Store fields no request carries: the server sets them itself (from its configuration, or

@@ -283,18 +283,15 @@ public final class SchedulerService: Sendable {
 
     private func listConflicts(_ ctx: CallContext, _ r: S.ListConflicts.Request) async throws -> S.ListConflicts.Response {
         try ctx.authorize(project: r.projectID)
-        let page = max(1, Int(r.page))
-        let limit = r.limit == 0 ? 20 : Int(r.limit)
-        guard (1...100).contains(limit) else { throw RPCError.invalidArgument(field: "list_conflicts.limit", "must be 1…100") }
-        var all = try await store.listConflicts(projectID: r.projectID, includeResolved: r.includeResolved, limit: 1000)
-        if !r.scheduleID.isEmpty { all = all.filter { $0.schedule1ID == r.scheduleID || $0.schedule2ID == r.scheduleID } }
-        if r.fromMs != 0 { all = all.filter { $0.time.unixMilliseconds >= r.fromMs } }
-        if r.toMs != 0 { all = all.filter { $0.time.unixMilliseconds <= r.toMs } }
-        let start = min(all.count, (page - 1) * limit)
-        let slice = all[start..<min(all.count, start + limit)]
+        let result = try await store.listConflicts(
+            ConflictListRequest(
+                projectID: r.projectID, includeResolved: r.includeResolved, scheduleID: r.scheduleID.isEmpty ? nil : r.scheduleID,
+                from: r.fromMs == 0 ? nil : Instant(unixMilliseconds: r.fromMs), to: r.toMs == 0 ? nil : Instant(unixMilliseconds: r.toMs),
+                page: r.page == 0 ? 1 : Int(r.page), limit: r.limit == 0 ? 20 : Int(r.limit)))
         return S.ListConflicts.Response(
-            conflicts: slice.map(Wire.storedConflict),
-            pagination: V1.Pagination(page: Int32(page), limit: Int32(limit), total: Int64(all.count), totalPages: Int32((all.count + limit - 1) / limit)))
+            conflicts: result.items.map(Wire.storedConflict),
+            pagination: V1.Pagination(
+                page: Int32(result.page), limit: Int32(result.limit), total: Int64(result.total), totalPages: Int32(result.totalPages)))
     }
 
     private func preview(_ ctx: CallContext, _ r: S.PreviewOccurrences.Request) throws -> S.PreviewOccurrences.Response {

@@ -767,13 +767,25 @@ struct  Scheduler__V1__ListConflictsRequest
   ProtobufCMessage base;
   char *project_id;
   /*
-   * "" = any
+   * "" = any; else findings about it, on either side of the pair
    */
   char *schedule_id;
   protobuf_c_boolean include_resolved;
+  /*
+   * conflict_time >= from_ms; 0 = open
+   */
   int64_t from_ms;
+  /*
+   * conflict_time <= to_ms (inclusive); 0 = open
+   */
   int64_t to_ms;
+  /*
+   * 1-based; 0 = 1
+   */
   int32_t page;
+  /*
+   * 1–100; 0 = 20
+   */
   int32_t limit;
 };
 #define SCHEDULER__V1__LIST_CONFLICTS_REQUEST__INIT \
