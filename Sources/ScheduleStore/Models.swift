@@ -247,7 +247,7 @@ public struct UpdateRequest: Sendable, Hashable {
     }
 }
 
-/// The user transitions ``ScheduleStore/batch(_:projectID:scheduleIDs:)`` applies.
+/// The user transitions ``ScheduleStore/batch(_:projectID:scheduleIDs:reason:)`` applies.
 public enum BatchAction: String, Sendable, Hashable, CaseIterable {
     case pause, resume, cancel
 }

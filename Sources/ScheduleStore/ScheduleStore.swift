@@ -114,9 +114,12 @@ public final class ScheduleStore: Sendable {
         try await writer.submit { try $0.update(request) }
     }
 
-    /// Cancels a PENDING, QUEUED or PAUSED schedule (the seed's Delete). Cancelling stops a series.
-    public func cancel(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
-        try await writer.submit { try $0.transition(.cancel, project: projectID, id: scheduleID) }
+    /// Cancels a PENDING, QUEUED or PAUSED schedule (the seed's Delete). Cancelling stops a series. A
+    /// `reason` is kept as the schedule's failure reason ("cancelled: …").
+    public func cancel(projectID: String, scheduleID: String, reason: String? = nil) async throws(StoreError)
+        -> Schedule
+    {
+        try await writer.submit { try $0.transition(.cancel, project: projectID, id: scheduleID, reason: reason) }
     }
 
     /// Pauses a PENDING or QUEUED schedule.
@@ -132,8 +135,8 @@ public final class ScheduleStore: Sendable {
     /// Pauses, resumes or cancels many schedules in one transaction. Ids not found in the project,
     /// or in a state the action does not apply to, are left alone and listed in
     /// ``BatchResult/skippedIDs``; a repeated id counts (and is reported) once.
-    public func batch(_ action: BatchAction, projectID: String, scheduleIDs: [String]) async throws(StoreError)
-        -> BatchResult
+    public func batch(_ action: BatchAction, projectID: String, scheduleIDs: [String], reason: String? = nil)
+        async throws(StoreError) -> BatchResult
     {
         try Self.checkBatch(scheduleIDs)
         let event: LifecycleEvent
@@ -142,11 +145,11 @@ public final class ScheduleStore: Sendable {
         case .resume: event = .resume
         case .cancel: event = .cancel
         }
-        return try await writer.submit { try $0.batch(event, project: projectID, ids: scheduleIDs) }
+        return try await writer.submit { try $0.batch(event, project: projectID, ids: scheduleIDs, reason: reason) }
     }
 
     /// Pauses many schedules in one transaction; returns how many changed (others are skipped;
-    /// ``batch(_:projectID:scheduleIDs:)`` also says which).
+    /// ``batch(_:projectID:scheduleIDs:reason:)`` also says which).
     public func batchPause(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
         try await batch(.pause, projectID: projectID, scheduleIDs: scheduleIDs).affected
     }

@@ -156,4 +156,31 @@ struct LifecycleOpsTests {
         #expect(e?.field == "timeZone")
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id).timeZone == "Asia/Tokyo", "nothing half-written")
     }
+
+    @Test func aCancellationsReasonIsKeptOnTheScheduleAndItsAttempt() async throws {
+        let f = try StoreFixture()
+        let queued = try await f.add(minutes: -10)
+        let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+        #expect(lease.schedule.id == queued.id)
+        let c = try await f.store.cancel(projectID: "p1", scheduleID: queued.id, reason: "duplicate post")
+        #expect(c.queueStatus == .cancelled && c.failureReason == "cancelled: duplicate post")
+        let history = try await f.store.history(projectID: "p1", scheduleID: queued.id)
+        #expect(history.last?.outcome == "CANCELLED" && history.last?.error == "duplicate post")
+
+        let a = try await f.add(minutes: 60)
+        let b = try await f.add(minutes: 120)
+        let r = try await f.store.batch(.cancel, projectID: "p1", scheduleIDs: [a.id, b.id], reason: "campaign dropped")
+        #expect(r.affected == 2)
+        #expect(try await f.store.get(projectID: "p1", scheduleID: b.id).failureReason == "cancelled: campaign dropped")
+        // No reason, no failure reason; an oversized one is refused before anything changes.
+        let d = try await f.add(minutes: 180)
+        #expect(try await f.store.cancel(projectID: "p1", scheduleID: d.id).failureReason == nil)
+        let e5 = try await f.add(minutes: 240)
+        let e = await storeError {
+            _ = try await f.store.cancel(
+                projectID: "p1", scheduleID: e5.id, reason: String(repeating: "r", count: StoreLimits.maxTextBytes + 1))
+        }
+        #expect(e?.field == "reason")
+        #expect(try await f.store.get(projectID: "p1", scheduleID: e5.id).queueStatus == .pending)
+    }
 }

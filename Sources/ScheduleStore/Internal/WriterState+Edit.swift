@@ -209,21 +209,36 @@ extension WriterState {
     }
 
     /// A user transition without other changes: cancel, pause, resume.
-    func transition(_ event: LifecycleEvent, project: String, id: String) throws -> Schedule {
+    func transition(_ event: LifecycleEvent, project: String, id: String, reason: String? = nil) throws -> Schedule {
+        try Self.checkReason(reason)
         var row = try load(project, id)
-        try transition(event, &row)
+        try transition(event, &row, reason: reason)
         return row.schedule
     }
 
-    func transition(_ event: LifecycleEvent, _ row: inout Rows.Row) throws {
+    /// A cancellation's reason: optional, at most ``StoreLimits/maxTextBytes``.
+    static func checkReason(_ reason: String?) throws(StoreError) {
+        if let r = reason, r.utf8.count > StoreLimits.maxTextBytes {
+            throw .invalidArgument("reason", "at most \(StoreLimits.maxTextBytes) bytes")
+        }
+    }
+
+    /// Applies `event`; a cancellation's `reason` is kept as the schedule's failure reason
+    /// ("cancelled: …", why it ended) and on the attempt it ends.
+    func transition(_ event: LifecycleEvent, _ row: inout Rows.Row, reason: String? = nil) throws {
         let wasQueued = row.schedule.queueStatus == .queued
         try apply(event, to: &row)
         let now = self.now
+        let reason = reason.flatMap { $0.isEmpty ? nil : $0 }
         if wasQueued {
-            try closeAttempt(row, outcome: event == .cancel ? "CANCELLED" : "RELEASED", error: event.rawValue, at: now)
+            try closeAttempt(
+                row, outcome: event == .cancel ? "CANCELLED" : "RELEASED", error: reason ?? event.rawValue, at: now)
             clearLease(&row)
         }
-        if event == .cancel { row.cancelledAt = now }
+        if event == .cancel {
+            row.cancelledAt = now
+            if let reason { row.schedule.failureReason = "cancelled: \(reason)" }
+        }
         row.schedule.updatedAt = now
         try save(&row)
     }
@@ -232,7 +247,8 @@ extension WriterState {
     /// allow the event, are left alone and reported as skipped. Each id counts once, however often
     /// it is repeated; ids are handled and reported in request order. Any other failure (storage)
     /// fails the whole batch.
-    func batch(_ event: LifecycleEvent, project: String, ids: [String]) throws -> BatchResult {
+    func batch(_ event: LifecycleEvent, project: String, ids: [String], reason: String? = nil) throws -> BatchResult {
+        try Self.checkReason(reason)
         var result = BatchResult()
         var seen = Set<String>()
         for id in ids where seen.insert(id).inserted {
@@ -247,7 +263,7 @@ extension WriterState {
                 result.skippedIDs.append(id)
                 continue
             }
-            try transition(event, &row)
+            try transition(event, &row, reason: reason)
             result.affected += 1
         }
         return result

@@ -75,7 +75,8 @@ enum FieldPaths {
         ],
         "batch_pause": ["scheduleIDs": "schedule_ids"],
         "batch_resume": ["scheduleIDs": "schedule_ids"],
-        "batch_cancel": ["scheduleIDs": "schedule_ids"],
+        "batch_cancel": ["scheduleIDs": "schedule_ids", "reason": "reason"],
+        "cancel": ["reason": "reason"],
         "reschedule": ["time": .requestTime, "timeZone": "timezone"],
         "validate": [
             "time": .requestTime,

@@ -88,7 +88,8 @@ public final class SchedulerService: Sendable {
         add(S.Update.self) { [self] in try await update($0, $1) }
         add(S.Cancel.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
-            return S.Cancel.Response(schedule: Wire.schedule(try await store.cancel(projectID: r.projectID, scheduleID: r.scheduleID)))
+            return S.Cancel.Response(
+                schedule: Wire.schedule(try await store.cancel(projectID: r.projectID, scheduleID: r.scheduleID, reason: r.reason)))
         }
         add(S.Pause.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
@@ -110,7 +111,7 @@ public final class SchedulerService: Sendable {
         }
         add(S.BatchCancel.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
-            let b = try await store.batch(.cancel, projectID: r.projectID, scheduleIDs: r.scheduleIDs)
+            let b = try await store.batch(.cancel, projectID: r.projectID, scheduleIDs: r.scheduleIDs, reason: r.reason)
             return S.BatchCancel.Response(affected: Int32(b.affected), skippedIDs: b.skippedIDs)
         }
         add(S.PublishNow.self) { [self] ctx, r in
