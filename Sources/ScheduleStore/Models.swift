@@ -114,7 +114,7 @@ public struct EnqueueRequest: Sendable, Hashable {
     /// Base backoff in seconds (doubles per retry). Default 300.
     public var retryDelaySeconds: Int64
     public var notes: String?
-    /// A JSON document (validated by SQLite's json_valid).
+    /// A JSON object (checked with SQLite's JSON functions).
     public var metadataJSON: String?
     /// Store at the first conflict-free slot within 24 hours when the time is blocked.
     public var autoResolve: Bool

@@ -66,6 +66,8 @@ struct EnqueueTests {
             ("platforms", { (r: inout EnqueueRequest) in r.platforms = [] }),
             ("platforms[1]", { (r: inout EnqueueRequest) in r.platforms = ["twitter", "myspace"] }),
             ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = "{not json" }),
+            ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = "42" }),
+            ("metadata", { (r: inout EnqueueRequest) in r.metadataJSON = #"["a"]"# }),
             ("projectID", { (r: inout EnqueueRequest) in r.projectID = "" }),
             ("contentID", { (r: inout EnqueueRequest) in r.contentID = "" }),
             ("contentID", { (r: inout EnqueueRequest) in r.contentID = String(repeating: "c", count: StoreLimits.maxIDBytes + 1) }),

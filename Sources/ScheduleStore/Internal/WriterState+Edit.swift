@@ -27,9 +27,12 @@ extension WriterState {
         if let j = req.externalJobID { try Self.checkID(j, "externalJobID") }
         if let m = req.metadataJSON {
             guard m.utf8.count <= 65_536 else { throw StoreError.invalidArgument("metadata", "at most 64 KiB") }
-            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(m)]) == 1 else {
-                throw StoreError.invalidArgument("metadata", "not valid JSON")
-            }
+            // CASE, not AND: json_type raises an error on malformed JSON, and AND need not stop early.
+            let kind = try db.scalarInt64(
+                "SELECT CASE WHEN NOT json_valid(?1) THEN 0 WHEN json_type(?1) = 'object' THEN 1 ELSE 2 END",
+                [.text(m)])
+            guard kind != 0 else { throw StoreError.invalidArgument("metadata", "not valid JSON") }
+            guard kind == 1 else { throw StoreError.invalidArgument("metadata", "must be a JSON object") }
         }
 
         var fingerprint: String?
