@@ -65,6 +65,10 @@ struct OnlineCommandTests {
         #expect(batchCancelled["skippedIds"] as? [String] == [bID, "sch_nope"])
         let batchText = try await s.run(["batch", "cancel", bID, "--project", "blog"])
         #expect(batchText.status == 0 && batchText.stdout == "cancel: 0 of 1 changed\nskipped (not found, or not in a state to cancel): \(bID)\n")
+        let f = try await s.json(["enqueue", "--project", "blog", "--content", "f", "--at", "2030-08-05T09:00", "--platform", "medium"])
+        let fID = try #require((f["schedule"] as? [String: Any])?["id"] as? String)
+        #expect(try await s.json(["batch", "cancel", fID, "--project", "blog", "--reason", "campaign dropped"])["affected"] as? Int == 1)
+        #expect(try await s.json(["get", fID, "--project", "blog"])["failureReason"] as? String == "cancelled: campaign dropped")
 
         let stats = try await s.json(["stats", "--project", "blog"])
         #expect((stats["stats"] as? [String: Any])?["completed"] as? Int == 1)
@@ -159,6 +163,7 @@ struct OnlineCommandTests {
         (["pause", "sch_1"], "--project"),
         (["resume", "sch_1"], "--project"),
         (["batch", "delete", "sch_1", "--project", "blog"], "action"),
+        (["batch", "pause", "sch_1", "--project", "blog", "--reason", "x"], "--reason"),
         (["dequeue", "--project", "blog", "--limit", "0"], "--limit"),
         (["start", "sch_1", "--project", "blog"], "--lease-token"),
         (["heartbeat", "sch_1", "--project", "blog", "--lease-token", "t", "--extend", "90000"], "--extend"),

@@ -207,6 +207,7 @@ struct Batch: AsyncParsableCommand {
     @Argument(help: "pause, resume or cancel.") var action: String
     @Argument(help: "Schedule ids (1…1000).") var ids: [String] = []
     @Option(help: "Project id.") var project: String
+    @Option(help: "Why, for cancel (recorded on each schedule).") var reason: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -214,6 +215,7 @@ struct Batch: AsyncParsableCommand {
             throw CommandFailure.badArgument("action", "\"\(action)\": expected pause, resume or cancel")
         }
         guard !ids.isEmpty else { throw CommandFailure.badArgument("ids", "at least one schedule id is required") }
+        if reason != nil && action != "cancel" { throw CommandFailure.badArgument("--reason", "only applies to cancel") }
         let client = try connection.makeClient()
         let (n, skipped): (Int32, [String]) = try await rpc {
             switch action {
@@ -224,7 +226,7 @@ struct Batch: AsyncParsableCommand {
                 let r = try await client.batchResume(V1.BatchResumeRequest(projectID: project, scheduleIDs: ids))
                 return (r.affected, r.skippedIDs)
             default:
-                let r = try await client.batchCancel(V1.BatchCancelRequest(projectID: project, scheduleIDs: ids))
+                let r = try await client.batchCancel(V1.BatchCancelRequest(projectID: project, scheduleIDs: ids, reason: reason ?? ""))
                 return (r.affected, r.skippedIDs)
             }
         }
