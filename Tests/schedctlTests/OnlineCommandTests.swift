@@ -65,7 +65,12 @@ struct OnlineCommandTests {
         #expect(batchCancelled["skippedIds"] as? [String] == [bID, "sch_nope"])
         let batchText = try await s.run(["batch", "cancel", bID, "--project", "blog"])
         #expect(batchText.status == 0 && batchText.stdout == "cancel: 0 of 1 changed\nskipped (not found, or not in a state to cancel): \(bID)\n")
-        let f = try await s.json(["enqueue", "--project", "blog", "--content", "f", "--at", "2030-08-05T09:00", "--platform", "medium"])
+        let f = try await s.json([
+            "enqueue", "--project", "blog", "--content", "f", "--at", "2030-08-05T09:00", "--platform", "medium", "--publish-delay", "30",
+            "--metadata", #"{"campaign":"launch"}"#,
+        ])
+        #expect((f["schedule"] as? [String: Any])?["publishDelay"] as? Int == 30)
+        #expect((f["schedule"] as? [String: Any])?["metadataJson"] as? String == #"{"campaign":"launch"}"#)
         let fID = try #require((f["schedule"] as? [String: Any])?["id"] as? String)
         #expect(try await s.json(["batch", "cancel", fID, "--project", "blog", "--reason", "campaign dropped"])["affected"] as? Int == 1)
         #expect(try await s.json(["get", fID, "--project", "blog"])["failureReason"] as? String == "cancelled: campaign dropped")
@@ -148,6 +153,9 @@ struct OnlineCommandTests {
     static let badArguments: [([String], String)] = [
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00"], "--platform"),
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--priority", "11"], "--priority"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--max-retries", "99999999999"], "--max-retries"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--retry-delay", "-1"], "--retry-delay"),
+        (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--publish-delay", "86401"], "--publish-delay"),
         (["enqueue", "--project", "blog", "--content", "c", "--at", "tomorrow", "--platform", "x"], "--at"),
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--rrule", "FREQ=HOURLY"], "--rrule"),
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--cron", "0 0 31 2 *"], "--cron"),

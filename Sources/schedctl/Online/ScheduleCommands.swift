@@ -20,9 +20,11 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "RFC 5545 RRULE for a recurring schedule.") var rrule: String?
     @Option(help: "5-field cron expression for a recurring schedule.") var cron: String?
     @Option(help: "Last instant of a recurring series, UTC.") var until: String?
-    @Option(help: "Maximum retries (default 3).") var maxRetries: Int?
-    @Option(help: "First retry delay in seconds (default 300, doubling).") var retryDelay: Int?
+    @Option(help: "Maximum retries, 0…100 (default 3).") var maxRetries: Int?
+    @Option(help: "First retry delay in seconds, 0…604800 (default 300, doubling).") var retryDelay: Int?
+    @Option(help: "Seconds added to the time to stagger posts, 0…86400.") var publishDelay: Int = 0
     @Option(help: "Notes.") var notes: String?
+    @Option(help: "A JSON object kept with the schedule, e.g. '{\"campaign\":\"launch\"}'.") var metadata: String?
     @Flag(help: "Move to the next free 15-minute slot when the time conflicts.") var autoResolve = false
     @Option(help: "Idempotency key: the same key and request return the same schedule.") var idempotencyKey: String?
     @OptionGroup var connection: ConnectionOptions
@@ -31,6 +33,13 @@ struct Enqueue: AsyncParsableCommand {
         guard !platforms.isEmpty else { throw CommandFailure.badArgument("--platform", "at least one is required") }
         guard (1...10).contains(priority) else { throw CommandFailure.badArgument("--priority", "\(priority) out of range 1…10") }
         if rrule != nil && cron != nil { throw CommandFailure.badArgument("--rrule/--cron", "give one, not both") }
+        if let m = maxRetries, !(0...100).contains(m) { throw CommandFailure.badArgument("--max-retries", "\(m) out of range 0…100") }
+        if let d = retryDelay, !(0...604_800).contains(d) {
+            throw CommandFailure.badArgument("--retry-delay", "\(d) out of range 0…604800 seconds")
+        }
+        guard (0...86_400).contains(publishDelay) else {
+            throw CommandFailure.badArgument("--publish-delay", "\(publishDelay) out of range 0…86400 seconds")
+        }
         let local = try Arg.local(at, option: "--at")
         _ = try Arg.zone(tz)
         var recurrence: V1.Recurrence?
@@ -50,7 +59,9 @@ struct Enqueue: AsyncParsableCommand {
         request.recurringUntilMs = try millis(until, option: "--until", side: .upper)
         request.maxRetries = maxRetries.map(Int32.init)
         request.retryDelaySeconds = retryDelay.map(Int32.init)
+        request.publishDelaySeconds = Int32(publishDelay)
         request.notes = notes ?? ""
+        request.metadataJSON = metadata ?? ""
         request.autoResolve = autoResolve
         request.idempotencyKey = idempotencyKey ?? ""
         let client = try connection.makeClient()

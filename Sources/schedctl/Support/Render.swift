@@ -73,7 +73,8 @@ enum Render {
                          ("error", a.error.isEmpty ? .null : .string(a.error))])
             })),
             ("failureReason", s.failureReason.isEmpty ? .null : .string(s.failureReason)),
-            ("notes", s.notes.isEmpty ? .null : .string(s.notes)), ("idempotencyKey", s.idempotencyKey.isEmpty ? .null : .string(s.idempotencyKey)),
+            ("notes", s.notes.isEmpty ? .null : .string(s.notes)),
+            ("metadataJson", s.metadataJSON.isEmpty ? .null : .string(s.metadataJSON)), ("idempotencyKey", s.idempotencyKey.isEmpty ? .null : .string(s.idempotencyKey)),
             ("createdAt", instant(s.createdAtMs)), ("updatedAt", instant(s.updatedAtMs)),
         ])
     }
@@ -148,6 +149,7 @@ enum Render {
             lines.append("attempt \(a.number):     \(name(a.outcome, prefix: "ATTEMPT_OUTCOME_")) by \(a.workerID) at \(text(a.startedAtMs))\(a.error.isEmpty ? "" : " — \(a.error)")")
         }
         if !s.notes.isEmpty { lines.append("notes:         \(s.notes)") }
+        if !s.metadataJSON.isEmpty { lines.append("metadata:      \(s.metadataJSON)") }
         return lines.joined(separator: "\n")
     }
 
