@@ -339,6 +339,7 @@ struct Conflicts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List a project's conflicts.")
         @Option(help: "Project id.") var project: String
         @Flag(help: "Include resolved conflicts.") var all = false
+        @Option(help: "Only findings about this schedule (either side of the pair).") var schedule: String?
         @Option(help: "Page, from 1.") var page: Int = 1
         @Option(help: "Items per page, 1…100.") var limit: Int = 20
         @OptionGroup var connection: ConnectionOptions
@@ -348,6 +349,7 @@ struct Conflicts: AsyncParsableCommand {
             guard (1...100).contains(limit) else { throw CommandFailure.badArgument("--limit", "\(limit) out of range 1…100") }
             var request = V1.ListConflictsRequest(projectID: project)
             request.includeResolved = all
+            request.scheduleID = schedule ?? ""
             request.page = Int32(page)
             request.limit = Int32(limit)
             let client = try connection.makeClient()
