@@ -50,7 +50,16 @@ int clinux_route_signals(const int *signals, int count) {
     sa.sa_flags = SA_RESTART;
     sigfillset(&sa.sa_mask);
     for (int i = 0; i < count; i++) {
-        if (sigaction(signals[i], &sa, NULL) != 0) return -1;
+        if (sigaction(signals[i], &sa, NULL) != 0) {
+            // Undo: the signals routed so far get their default action back, and nothing leaks.
+            int saved = errno;
+            for (int j = 0; j < i; j++) signal(signals[j], SIG_DFL);
+            clinux_signal_write_fd = -1;
+            close(fds[0]);
+            close(fds[1]);
+            errno = saved;
+            return -1;
+        }
     }
     return fds[0];
 }
