@@ -30,6 +30,10 @@ static void clinux_signal_handler(int sig) {
 }
 
 int clinux_route_signals(const int *signals, int count) {
+    if (count < 0 || count > 64) {
+        errno = EINVAL;
+        return -1;
+    }
     if (clinux_signal_write_fd >= 0) {
         errno = EBUSY;
         return -1;
@@ -49,11 +53,12 @@ int clinux_route_signals(const int *signals, int count) {
     sa.sa_handler = clinux_signal_handler;
     sa.sa_flags = SA_RESTART;
     sigfillset(&sa.sa_mask);
+    struct sigaction previous[64];
     for (int i = 0; i < count; i++) {
-        if (sigaction(signals[i], &sa, NULL) != 0) {
-            // Undo: the signals routed so far get their default action back, and nothing leaks.
+        if (sigaction(signals[i], &sa, &previous[i]) != 0) {
+            // Undo: the signals routed so far get their previous actions back, nothing leaks.
             int saved = errno;
-            for (int j = 0; j < i; j++) signal(signals[j], SIG_DFL);
+            for (int j = 0; j < i; j++) sigaction(signals[j], &previous[j], NULL);
             clinux_signal_write_fd = -1;
             close(fds[0]);
             close(fds[1]);

@@ -1,3 +1,4 @@
+import SQLite
 import ScheduleStore
 import SchedulingCore
 import Testing
@@ -182,5 +183,33 @@ struct LifecycleOpsTests {
         }
         #expect(e?.field == "reason")
         #expect(try await f.store.get(projectID: "p1", scheduleID: e5.id).queueStatus == .pending)
+        // The longest reason accepted still fits the text limit once stored, so every reader
+        // (the wire included) can read the schedule back.
+        let longest = String(repeating: "r", count: StoreLimits.maxTextBytes - "cancelled: ".utf8.count)
+        let cut = try await f.store.cancel(projectID: "p1", scheduleID: e5.id, reason: longest)
+        #expect(cut.failureReason?.utf8.count == StoreLimits.maxTextBytes)
+    }
+
+    /// Zones that new requests may no longer name (`localtime`, `posixrules`, `Factory`) but an
+    /// older database may hold: the schedule can still be updated, retried and rescheduled.
+    @Test func aStoredZoneThatRequestsMayNoLongerNameStillWorks() async throws {
+        let f = try StoreFixture()
+        let s = try await f.add(minutes: -10) { $0.maxRetries = 2 }
+        let other = try Connection(path: f.path)
+        try other.execute("UPDATE schedules SET timezone = 'Factory' WHERE id = '\(s.id)'")
+        try other.close()
+        let updated = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, priority: 7))
+        #expect(updated.schedule.priority == 7 && updated.schedule.timeZone == "Factory")
+        let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+        let failed = try await f.store.fail(projectID: "p1", scheduleID: s.id, leaseToken: lease.token, error: "boom")
+        #expect(failed.schedule.queueStatus == .pending && failed.schedule.retryCount == 1)
+        _ = try await f.store.publishNow(projectID: "p1", scheduleID: s.id)
+        // A request naming it is refused, naming the field it sent.
+        let e = await storeError {
+            _ = try await f.store.reschedule(
+                projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 3600)), timeZone: "Factory")
+        }
+        #expect(e?.field == "timeZone")
+        _ = try await f.store.reschedule(projectID: "p1", scheduleID: s.id, to: .instant(t0.adding(seconds: 3600)))
     }
 }

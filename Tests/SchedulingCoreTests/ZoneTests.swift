@@ -23,6 +23,16 @@ struct ZoneTests {
         #expect(!db.allIdentifiers().contains(id))
     }
 
+    /// Stored data may hold them (accepted before they were refused): still readable, and reading
+    /// one does not make a later request for it succeed from the cache.
+    @Test("storedZone still reads a non-zone file that zone(_:) refuses")
+    func storedZoneReadsNonZoneFiles() throws {
+        let local = TimeZoneDatabase(directory: "/usr/share/zoneinfo")
+        #expect(try local.storedZone("Factory").identifier == "Factory")
+        #expect(throws: ZoneError(identifier: "Factory", reason: "not an IANA zone name")) { try local.zone("Factory") }
+        #expect(throws: ZoneError.self) { try local.storedZone("posix/UTC") }
+    }
+
     @Test("accepts IANA identifiers", arguments: ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "Asia/Kathmandu"])
     func acceptsIdentifiers(_ id: String) throws {
         #expect(try db.zone(id).identifier == id)

@@ -11,6 +11,7 @@ int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
 /// Routes each of `signals` to a pipe: a handler writes the signal's number there as one byte,
 /// whichever thread the kernel delivers it to. Returns the read end (close-on-exec), or -1 with
-/// errno set (EBUSY when signals are already routed: once per process).
+/// errno set (EBUSY when signals are already routed: once per process; EINVAL for more than 64
+/// signals). On failure the signals keep the actions they had.
 int clinux_route_signals(const int *signals, int count);
 #endif

@@ -156,7 +156,7 @@ extension WriterState {
             }
             sc.notes = n
         }
-        let zone = try zone(req.timeZone ?? sc.timeZone)
+        let zone = try req.timeZone.map { try self.zone($0) } ?? storedZone(sc.timeZone)
         var newPlatforms = sc.platforms
         if let p = req.platforms { newPlatforms = try platforms(p, project: sc.projectID) }
         var time = sc.scheduledFor
@@ -219,10 +219,16 @@ extension WriterState {
         return row.schedule
     }
 
-    /// A cancellation's reason: optional, at most ``StoreLimits/maxTextBytes``.
+    /// What a cancellation's reason is stored after, as the schedule's failure reason.
+    static let cancelledPrefix = "cancelled: "
+
+    /// A cancellation's reason: optional, and short enough that the stored failure reason
+    /// (``cancelledPrefix`` + reason) stays within ``StoreLimits/maxTextBytes``, which every
+    /// reader of the schedule enforces.
     static func checkReason(_ reason: String?) throws(StoreError) {
-        if let r = reason, r.utf8.count > StoreLimits.maxTextBytes {
-            throw .invalidArgument("reason", "at most \(StoreLimits.maxTextBytes) bytes")
+        let max = StoreLimits.maxTextBytes - cancelledPrefix.utf8.count
+        if let r = reason, r.utf8.count > max {
+            throw .invalidArgument("reason", "at most \(max) bytes")
         }
     }
 
@@ -240,7 +246,7 @@ extension WriterState {
         }
         if event == .cancel {
             row.cancelledAt = now
-            if let reason { row.schedule.failureReason = "cancelled: \(reason)" }
+            if let reason { row.schedule.failureReason = Self.cancelledPrefix + reason }
         }
         row.schedule.updatedAt = now
         try save(&row)
@@ -288,7 +294,7 @@ extension WriterState {
             try closeAttempt(row, outcome: "RELEASED", error: "publishNow", at: now)
             clearLease(&row)
         }
-        let zone = try zone(row.schedule.timeZone)
+        let zone = try storedZone(row.schedule.timeZone)
         row.schedule.scheduledFor = now
         row.schedule.localTime = zone.localDateTime(at: now)
         row.schedule.retryCount = 0
@@ -308,16 +314,17 @@ extension WriterState {
         var row = try load(project, id)
         let wasQueued = row.schedule.queueStatus == .queued
         try apply(.reschedule, to: &row)
+        // Every check before the first write: a refused reschedule writes nothing.
+        let zone = try timeZone.map { try self.zone($0) } ?? storedZone(row.schedule.timeZone)
+        let (asked, askedLocal) = try resolve(time, in: zone)
+        let v = try validate(
+            project: project, excluding: id, time: asked, zone: zone, platforms: row.schedule.platforms,
+            autoResolve: autoResolve)
         let now = self.now
         if wasQueued {
             try closeAttempt(row, outcome: "RELEASED", error: "reschedule", at: now)
             clearLease(&row)
         }
-        let zone = try zone(timeZone ?? row.schedule.timeZone)
-        let (asked, askedLocal) = try resolve(time, in: zone)
-        let v = try validate(
-            project: project, excluding: id, time: asked, zone: zone, platforms: row.schedule.platforms,
-            autoResolve: autoResolve)
         row.schedule.timeZone = zone.identifier
         row.schedule.scheduledFor = v.time
         row.schedule.localTime = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal

@@ -235,7 +235,7 @@ extension WriterState {
             try apply(.retry, to: &row)
             try closeAttempt(row, outcome: attemptOutcome ?? "RETRY", error: error, at: now)
             row.schedule.scheduledFor = at
-            row.schedule.localTime = try zone(row.schedule.timeZone).localDateTime(at: at)
+            row.schedule.localTime = try storedZone(row.schedule.timeZone).localDateTime(at: at)
             row.schedule.retryCount = n
             row.expiresAt = expiresAt(at, window: row.schedule.expiryWindowSeconds)
             outcome = .retryScheduled(at: at, retryCount: n)
@@ -265,7 +265,7 @@ extension WriterState {
     func followUp(after row: Rows.Row, notBefore: Instant? = nil) throws -> Schedule? {
         let sc = row.schedule
         guard sc.isRecurring, let kind = row.recurrenceKind, let text = row.recurrenceText else { return nil }
-        let zone = try zone(sc.timeZone)
+        let zone = try storedZone(sc.timeZone)
         let start = row.recurrenceStart.flatMap { try? LocalDateTime.parse($0) } ?? sc.localTime
         var after = sc.nominalTime
         if let notBefore, notBefore > after { after = notBefore }

@@ -54,6 +54,19 @@ final class WriterState {
         }
     }
 
+    /// The zone stored with a schedule. Read even when new requests may no longer name it (see
+    /// ``TimeZoneDatabase/storedZone(_:)``); when tzdata no longer has it at all, the operation
+    /// is refused naming no request field, since the caller did not send it.
+    func storedZone(_ id: String) throws(StoreError) -> Zone {
+        do {
+            return try config.zones.storedZone(id)
+        } catch {
+            throw StoreError(
+                code: .failedPrecondition,
+                message: "the schedule's time zone \(Self.quoted(id)) is not in this server's tzdata (\(error.reason))")
+        }
+    }
+
     /// Canonical, de-duplicated platform names, each known to the project's rate-limit table.
     func platforms(_ raw: [String], project: String, field: String = "platforms") throws(StoreError) -> [String] {
         guard !raw.isEmpty else { throw .invalidArgument(field, "at least one platform is required") }

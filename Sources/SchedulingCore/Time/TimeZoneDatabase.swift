@@ -24,6 +24,21 @@ public final class TimeZoneDatabase: Sendable {
     ///
     /// - Throws: ``ZoneError`` when the identifier is malformed or not a zone in tzdata.
     public func zone(_ identifier: String) throws(ZoneError) -> Zone {
+        if Self.nonZoneFiles.contains(identifier) {
+            throw ZoneError(identifier: identifier, reason: "not an IANA zone name")
+        }
+        return try load(identifier)
+    }
+
+    /// A zone stored with existing data: like ``zone(_:)``, but the tzdata files that are not
+    /// IANA names (``nonZoneFiles``) are still read. ``zone(_:)`` refuses them for new requests;
+    /// a database written before it did may hold them, and refusing them there would make those
+    /// schedules impossible to update, retry or continue.
+    public func storedZone(_ identifier: String) throws(ZoneError) -> Zone {
+        try load(identifier)
+    }
+
+    private func load(_ identifier: String) throws(ZoneError) -> Zone {
         if let z = cache.withLock({ $0[identifier] }) { return z }
         try Self.checkSyntax(identifier)
         let path = directory + "/" + identifier
@@ -64,8 +79,7 @@ public final class TimeZoneDatabase: Sendable {
                     e.skipDescendants()
                     continue
                 }
-                // Also drops the names in `nonZoneFiles`.
-                guard (try? Self.checkSyntax(rel)) != nil else { continue }
+                guard !Self.nonZoneFiles.contains(rel), (try? Self.checkSyntax(rel)) != nil else { continue }
                 let path = directory + "/" + rel
                 var isDir: ObjCBool = false
                 guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
@@ -91,7 +105,8 @@ public final class TimeZoneDatabase: Sendable {
     static let nonZoneFiles: Set<String> = ["localtime", "posixrules", "Factory"]
 
     /// Identifier syntax: components of letters, digits, `_`, `-`, `+` separated by single `/`;
-    /// nothing absolute, no `.` or `..`, no `posix/` or `right/` copies, none of ``nonZoneFiles``.
+    /// nothing absolute, no `.` or `..`, no `posix/` or `right/` copies. (``zone(_:)`` also
+    /// refuses the ``nonZoneFiles``.)
     static func checkSyntax(_ identifier: String) throws(ZoneError) {
         guard !identifier.isEmpty else { throw ZoneError(identifier: identifier, reason: "empty time zone") }
         guard identifier.utf8.count <= 64 else {
@@ -112,9 +127,6 @@ public final class TimeZoneDatabase: Sendable {
             }
         }
         if let first = parts.first, nonZoneDirectories.contains(String(first)) {
-            throw ZoneError(identifier: identifier, reason: "not an IANA zone name")
-        }
-        if nonZoneFiles.contains(identifier) {
             throw ZoneError(identifier: identifier, reason: "not an IANA zone name")
         }
     }

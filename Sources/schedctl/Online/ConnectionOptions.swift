@@ -28,7 +28,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func makeClient() throws -> SchedulerClient {
-        guard timeout > 0, timeout <= 3600 else { throw CommandFailure.badArgument("--timeout", "must be more than 0 and at most 3600 seconds") }
+        guard timeout >= 0.001, timeout <= 3600 else { throw CommandFailure.badArgument("--timeout", "must be 0.001…3600 seconds") }
         var config = SchedulerClientConfiguration()
         config.address = server ?? env("SCHEDULER_SERVER") ?? "127.0.0.1:7443"
         config.caFile = ca ?? env("SCHEDULER_CA") ?? devFile("ca.pem")

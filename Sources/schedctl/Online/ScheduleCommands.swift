@@ -354,9 +354,9 @@ struct Conflicts: AsyncParsableCommand {
             request.limit = Int32(limit)
             let client = try connection.makeClient()
             let r = try await rpc { try await client.listConflicts(request) }
-            var t = Table("ID", "TIME (UTC)", "TYPE", "SEVERITY", "SCHEDULE", "RESOLVED", "REASON")
+            var t = Table("ID", "TIME (UTC)", "TYPE", "SEVERITY", "SCHEDULE", "OTHER", "RESOLVED", "REASON")
             for c in r.conflicts {
-                t.add(c.id, Render.text(c.conflictTimeMs), Render.name(c.type, prefix: "CONFLICT_TYPE_"), Render.name(c.severity, prefix: "CONFLICT_SEVERITY_"), c.schedule1ID, c.resolved ? "yes" : "no", c.reason)
+                t.add(c.id, Render.text(c.conflictTimeMs), Render.name(c.type, prefix: "CONFLICT_TYPE_"), Render.name(c.severity, prefix: "CONFLICT_SEVERITY_"), c.schedule1ID, c.schedule2ID.isEmpty ? "-" : c.schedule2ID, c.resolved ? "yes" : "no", c.reason)
             }
             connection.output(.object([("conflicts", .array(r.conflicts.map(Render.storedConflict))), ("total", .int(r.pagination.total))]), t.text)
         }

@@ -32,7 +32,7 @@ struct Stats: AsyncParsableCommand {
                 return
             }
             let screen = dashboard(r, now: now)
-            print(watch ? "\u{1B}[H\u{1B}[2J" + Render.terminalSafe(screen) : Render.terminalSafe(screen))
+            print(watch ? "\u{1B}[H\u{1B}[2J" + screen : screen)
             if watch {
                 if iterations > 0 && round >= iterations { return }
                 try await Task.sleep(for: .seconds(1))
@@ -43,7 +43,8 @@ struct Stats: AsyncParsableCommand {
     func dashboard(_ r: V1.StatsResponse, now: Instant) -> String {
         let s = r.stats
         func secs(_ v: Double?) -> String { v.map { "\(Int($0.rounded())) s" } ?? "-" }
-        var out = Style.bold.apply("Queue — \(project)   \(now.iso8601)", enabled: useColour) + "\n"
+        // The project is the only text from outside; escaped before the styling is added.
+        var out = Style.bold.apply("Queue — \(Render.terminalSafe(project))   \(now.iso8601)", enabled: useColour) + "\n"
         var t = Table("PENDING", "QUEUED", "PROCESSING", "COMPLETED", "FAILED", "CANCELLED", "PAUSED")
         t.add("\(s.pending)", "\(s.queued)", "\(s.processing)", "\(s.completed)", "\(s.failed)", "\(s.cancelled)", "\(s.paused)")
         out += t.text + "\n\n"
