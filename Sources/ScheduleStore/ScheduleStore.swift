@@ -344,28 +344,18 @@ public final class ScheduleStore: Sendable {
         guard request.page <= Int(Int32.max) else { throw .invalidArgument("page", "at most \(Int32.max)") }
         guard (1...100).contains(request.limit) else { throw .invalidArgument("limit", "must be 1…100") }
         if let f = request.from, let t = request.to, f > t { throw .invalidArgument("from", "must not be after 'to'") }
-        var conditions = ["project_id = ?1"]
-        var args: [SQLiteValue] = [.text(request.projectID)]
-        if !request.includeResolved { conditions.append("resolved = 0") }
-        if let id = request.scheduleID {
-            args.append(.text(id))
-            conditions.append("(schedule1_id = ?\(args.count) OR schedule2_id = ?\(args.count))")
-        }
-        if let f = request.from {
-            args.append(.integer(f.unixMilliseconds))
-            conditions.append("conflict_time >= ?\(args.count)")
-        }
-        if let t = request.to {
-            args.append(.integer(t.unixMilliseconds))
-            conditions.append("conflict_time <= ?\(args.count)")
-        }
-        let filter = conditions.joined(separator: " AND ")
-        let countSQL = "SELECT count(*) FROM schedule_conflicts WHERE \(filter)"
+        var where_ = SQLFilter()
+        where_.add("project_id = ?", .text(request.projectID))
+        if !request.includeResolved { where_.add("resolved = 0") }
+        if let id = request.scheduleID { where_.add("(schedule1_id = ? OR schedule2_id = ?)", .text(id)) }
+        if let f = request.from { where_.add("conflict_time >= ?", .integer(f.unixMilliseconds)) }
+        if let t = request.to { where_.add("conflict_time <= ?", .integer(t.unixMilliseconds)) }
+        let countSQL = "SELECT count(*) FROM schedule_conflicts WHERE \(where_.sql)"
         let pageSQL = """
-            SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(filter)
-             ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET ?\(args.count + 1)
+            SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(where_.sql)
+             ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET \(where_.nextParameter)
             """
-        let arguments = args
+        let arguments = where_.arguments
         return try await readers.read { db in
             let total = Int(try db.scalarInt64(countSQL, arguments) ?? 0)
             let s = try db.cached(pageSQL)

@@ -10,29 +10,19 @@ struct ListQuery {
     let arguments: [SQLiteValue]
 
     init(_ request: ListRequest, platform: String?) {
-        var conditions = ["s.project_id = ?1"]
-        var args: [SQLiteValue] = [.text(request.projectID)]
-        if let q = request.queueStatus {
-            args.append(.text(q.rawValue))
-            conditions.append("s.queue_status = ?\(args.count)")
-        }
-        if let f = request.from {
-            args.append(.integer(f.unixMilliseconds))
-            conditions.append("s.scheduled_for >= ?\(args.count)")
-        }
-        if let t = request.to {
-            args.append(.integer(t.unixMilliseconds))
-            conditions.append("s.scheduled_for <= ?\(args.count)")
-        }
+        var where_ = SQLFilter()
+        where_.add("s.project_id = ?", .text(request.projectID))
+        if let q = request.queueStatus { where_.add("s.queue_status = ?", .text(q.rawValue)) }
+        if let f = request.from { where_.add("s.scheduled_for >= ?", .integer(f.unixMilliseconds)) }
+        if let t = request.to { where_.add("s.scheduled_for <= ?", .integer(t.unixMilliseconds)) }
         if let p = platform {
-            args.append(.text(p))
-            conditions.append(
-                "EXISTS (SELECT 1 FROM schedule_platforms sp WHERE sp.schedule_id = s.id AND sp.platform = ?\(args.count))")
+            where_.add(
+                "EXISTS (SELECT 1 FROM schedule_platforms sp WHERE sp.schedule_id = s.id AND sp.platform = ?)", .text(p))
         }
-        let filter = conditions.joined(separator: " AND ")
-        let offset = "?\(args.count + 1)"
+        let filter = where_.sql
+        let offset = where_.nextParameter
         let dir = request.order == .asc ? "ASC" : "DESC"
-        arguments = args
+        arguments = where_.arguments
         countSQL = "SELECT count(*) FROM schedules s WHERE \(filter)"
 
         if request.sortBy == .scheduledFor && request.queueStatus == nil {
@@ -64,4 +54,29 @@ struct ListQuery {
                 """
         }
     }
+}
+
+/// WHERE conditions and their numbered parameters, built one filter at a time (``ListQuery``,
+/// ``ScheduleStore/listConflicts(_:)``).
+struct SQLFilter {
+    private(set) var conditions: [String] = []
+    private(set) var arguments: [SQLiteValue] = []
+
+    /// Adds `condition` with one new parameter holding `value`; every `?` in it stands for that
+    /// parameter.
+    mutating func add(_ condition: String, _ value: SQLiteValue) {
+        arguments.append(value)
+        conditions.append(condition.replacingOccurrences(of: "?", with: "?\(arguments.count)"))
+    }
+
+    /// Adds a condition without parameters.
+    mutating func add(_ condition: String) {
+        conditions.append(condition)
+    }
+
+    /// The conditions joined with AND.
+    var sql: String { conditions.joined(separator: " AND ") }
+
+    /// The placeholder of the parameter after the filter's own (`?N`), e.g. for an OFFSET.
+    var nextParameter: String { "?\(arguments.count + 1)" }
 }
