@@ -27,6 +27,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Dev mode directory (env SCHEDULER_DEV_DIR; default .scheduler).") var devDir: String?
 
     func run() async throws {
+        // Signals first: one that arrives during the start-up below (configuration, dev-mode
+        // files, the store's first load, seconds per million schedules) is acted on once the
+        // server is up. Until this line a signal has whatever action the process inherited; a
+        // background job of a script inherits SIGINT ignored.
+        let signals: ProcessSignals
+        do { signals = try ProcessSignals([SIGHUP, SIGINT, SIGTERM]) } catch { fail("signals: \(error)") }
+
         // Settings: flag, then environment, then default.
         let level = setting(logLevel, "SCHEDULER_LOG_LEVEL", default: "info")!
         guard let logLevelValue = Logger.Level(rawValue: level) else { fail("--log-level: unknown level \"\(level)\"", code: 2) }
@@ -85,10 +92,6 @@ struct Serve: AsyncParsableCommand {
         case "full": storeConfig.synchronous = .full
         default: fail("--synchronous: expected normal or full", code: 2)
         }
-        // Listening before the store opens: a Ctrl-C during a long start-up (the occupancy index
-        // loads a few seconds per million schedules) shuts the server down once it is up.
-        let signals: ProcessSignals
-        do { signals = try ProcessSignals([SIGHUP, SIGINT, SIGTERM]) } catch { fail("signals: \(error)") }
         let store: ScheduleStore
         do { store = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
 
