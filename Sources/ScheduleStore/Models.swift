@@ -210,14 +210,17 @@ public struct ListRequest: Sendable, Hashable {
     }
 }
 
-/// One page of schedules.
-public struct ListResult: Sendable, Hashable {
-    public var items: [Schedule]
+/// One page of a listing, with the total across all pages.
+public struct Page<Item: Sendable & Hashable>: Sendable, Hashable {
+    public var items: [Item]
     public var page: Int
     public var limit: Int
     public var total: Int
     public var totalPages: Int
 }
+
+/// One page of schedules.
+public typealias ListResult = Page<Schedule>
 
 /// An edit of a schedule; nil fields stay as they are.
 public struct UpdateRequest: Sendable, Hashable {
@@ -441,13 +444,8 @@ public struct ConflictListRequest: Sendable, Hashable {
     }
 }
 
-public struct ConflictListResult: Sendable, Hashable {
-    public var items: [ScheduleConflict]
-    public var page: Int
-    public var limit: Int
-    public var total: Int
-    public var totalPages: Int
-}
+/// One page of recorded conflicts.
+public typealias ConflictListResult = Page<ScheduleConflict>
 
 public struct ScheduleConflict: Sendable, Hashable {
     public var id: String

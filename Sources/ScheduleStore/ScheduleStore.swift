@@ -85,26 +85,41 @@ public final class ScheduleStore: Sendable {
 
     /// A page of a project's schedules with filters, sort and the total count.
     public func list(_ request: ListRequest) async throws(StoreError) -> ListResult {
-        guard request.page >= 1 else { throw .invalidArgument("page", "must be at least 1") }
-        guard request.page <= Int(Int32.max) else { throw .invalidArgument("page", "at most \(Int32.max)") }
-        guard (1...100).contains(request.limit) else { throw .invalidArgument("limit", "must be 1…100") }
-        if let f = request.from, let t = request.to, f > t { throw .invalidArgument("from", "must not be after 'to'") }
+        try Self.checkPaging(page: request.page, limit: request.limit, from: request.from, to: request.to)
         var platform: String?
         if let p = request.platform {
             platform = PlatformRateLimits.normalize(p)
             if platform!.isEmpty { throw .invalidArgument("platform", "must not be empty") }
         }
         let query = ListQuery(request, platform: platform)
-        return try await readers.read { db in
-            let total = Int(try db.scalarInt64(query.countSQL, query.arguments) ?? 0)
-            let s = try db.cached(query.pageSQL)
-            s.bind(query.arguments)
-            s.bind((request.page - 1) * request.limit, at: Int32(query.arguments.count + 1))
-            var items: [Schedule] = []
-            try s.forEachRow { items.append(Rows.decodeSchedule($0)) }
-            return ListResult(
-                items: items, page: request.page, limit: request.limit, total: total,
-                totalPages: (total + request.limit - 1) / request.limit)
+        return try await readPage(
+            countSQL: query.countSQL, pageSQL: query.pageSQL, arguments: query.arguments, page: request.page,
+            limit: request.limit, decode: Rows.decodeSchedule)
+    }
+
+    /// The checks every listing makes: page ≥ 1 (and within Int32), limit 1…100, `from` not
+    /// after `to`.
+    private static func checkPaging(page: Int, limit: Int, from: Instant?, to: Instant?) throws(StoreError) {
+        guard page >= 1 else { throw .invalidArgument("page", "must be at least 1") }
+        guard page <= Int(Int32.max) else { throw .invalidArgument("page", "at most \(Int32.max)") }
+        guard (1...100).contains(limit) else { throw .invalidArgument("limit", "must be 1…100") }
+        if let f = from, let t = to, f > t { throw .invalidArgument("from", "must not be after 'to'") }
+    }
+
+    /// One page, read in one read transaction: the total (`countSQL`, taking `arguments`) and the
+    /// page's rows (`pageSQL`, taking `arguments` and then the offset).
+    private func readPage<Item: Sendable & Hashable>(
+        countSQL: String, pageSQL: String, arguments: [SQLiteValue], page: Int, limit: Int,
+        decode: @escaping @Sendable (Statement) -> Item
+    ) async throws(StoreError) -> Page<Item> {
+        try await readers.read { db in
+            let total = Int(try db.scalarInt64(countSQL, arguments) ?? 0)
+            let s = try db.cached(pageSQL)
+            s.bind(arguments)
+            s.bind((page - 1) * limit, at: Int32(arguments.count + 1))
+            var items: [Item] = []
+            try s.forEachRow { items.append(decode($0)) }
+            return Page(items: items, page: page, limit: limit, total: total, totalPages: (total + limit - 1) / limit)
         }
     }
 
@@ -340,10 +355,7 @@ public final class ScheduleStore: Sendable {
     /// conflict time first (ties by id). Unresolved ones are read in index order; with
     /// `includeResolved` the project's conflicts are sorted.
     public func listConflicts(_ request: ConflictListRequest) async throws(StoreError) -> ConflictListResult {
-        guard request.page >= 1 else { throw .invalidArgument("page", "must be at least 1") }
-        guard request.page <= Int(Int32.max) else { throw .invalidArgument("page", "at most \(Int32.max)") }
-        guard (1...100).contains(request.limit) else { throw .invalidArgument("limit", "must be 1…100") }
-        if let f = request.from, let t = request.to, f > t { throw .invalidArgument("from", "must not be after 'to'") }
+        try Self.checkPaging(page: request.page, limit: request.limit, from: request.from, to: request.to)
         var where_ = SQLFilter()
         where_.add("project_id = ?", .text(request.projectID))
         if !request.includeResolved { where_.add("resolved = 0") }
@@ -355,18 +367,9 @@ public final class ScheduleStore: Sendable {
             SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(where_.sql)
              ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET \(where_.nextParameter)
             """
-        let arguments = where_.arguments
-        return try await readers.read { db in
-            let total = Int(try db.scalarInt64(countSQL, arguments) ?? 0)
-            let s = try db.cached(pageSQL)
-            s.bind(arguments)
-            s.bind((request.page - 1) * request.limit, at: Int32(arguments.count + 1))
-            var items: [ScheduleConflict] = []
-            try s.forEachRow { items.append(Rows.decodeConflict($0)) }
-            return ConflictListResult(
-                items: items, page: request.page, limit: request.limit, total: total,
-                totalPages: (total + request.limit - 1) / request.limit)
-        }
+        return try await readPage(
+            countSQL: countSQL, pageSQL: pageSQL, arguments: where_.arguments, page: request.page,
+            limit: request.limit, decode: Rows.decodeConflict)
     }
 
     /// Marks a conflict resolved with a note and who resolved it.

@@ -134,17 +134,19 @@ protocol GivesScheduleTime {
     var timeField: String? { get }
 }
 
-extension SchedulerV1.EnqueueRequest: GivesScheduleTime {
+/// The requests whose time is a plain `local_time` ("" = unset) or `scheduled_for_ms` (0 = unset).
+protocol GivesPlainScheduleTime: GivesScheduleTime {
+    var localTime: String { get }
+    var scheduledForMs: Int64 { get }
+}
+
+extension GivesPlainScheduleTime {
     var timeField: String? { !localTime.isEmpty ? "local_time" : scheduledForMs != 0 ? "scheduled_for_ms" : nil }
 }
 
-extension SchedulerV1.RescheduleRequest: GivesScheduleTime {
-    var timeField: String? { !localTime.isEmpty ? "local_time" : scheduledForMs != 0 ? "scheduled_for_ms" : nil }
-}
-
-extension SchedulerV1.ValidateRequest: GivesScheduleTime {
-    var timeField: String? { !localTime.isEmpty ? "local_time" : scheduledForMs != 0 ? "scheduled_for_ms" : nil }
-}
+extension SchedulerV1.EnqueueRequest: GivesPlainScheduleTime {}
+extension SchedulerV1.RescheduleRequest: GivesPlainScheduleTime {}
+extension SchedulerV1.ValidateRequest: GivesPlainScheduleTime {}
 
 extension SchedulerV1.UpdateRequest: GivesScheduleTime {
     var timeField: String? {
