@@ -221,6 +221,34 @@ struct ValidationTests {
         #expect(e2?.code == .invalidArgument)
     }
 
+    @Test("a string with an embedded U+0000 is refused, naming the field, not cut at the NUL")
+    func embeddedNUL() throws {
+        // GetRequest { project_id: "A\0B", schedule_id: "s" }: protobuf-c alone would read "A".
+        let e1 = #expect(throws: RPCError.self) {
+            try V1.GetRequest(serializedBytes: [0x0A, 0x03, 0x41, 0x00, 0x42, 0x12, 0x01, 0x73])
+        }
+        #expect(e1?.message == "get.project_id: contains U+0000 (NUL), which no text field may hold")
+        #expect(e1?.code == .invalidArgument)
+        #expect(e1?.details.fieldViolations.first?.field == "get.project_id")
+        // EnqueueRequest { platforms: ["t", "x\0"] }: the element's index is named.
+        let e2 = #expect(throws: RPCError.self) {
+            try V1.EnqueueRequest(serializedBytes: [0x32, 0x01, 0x74, 0x32, 0x02, 0x78, 0x00])
+        }
+        #expect(e2?.details.fieldViolations.first?.field == "enqueue.platforms[1]")
+        // EnqueueRequest { recurrence { rrule: "F\0" } }: inside a nested message.
+        let e3 = #expect(throws: RPCError.self) {
+            try V1.EnqueueRequest(serializedBytes: [0x42, 0x04, 0x0A, 0x02, 0x46, 0x00])
+        }
+        #expect(e3?.details.fieldViolations.first?.field == "enqueue.recurrence.rrule")
+        // Frame metadata values are strings too; the payload is bytes, where 0 is ordinary.
+        var request = Samples.enqueueRequest
+        request.maxRetries = 0  // an empty wrapper message: a 0 length byte, not a NUL in a string
+        let back = try V1.EnqueueRequest(serializedBytes: request.serializedBytes())
+        #expect(back.maxRetries == 0)
+        let frame = Frame(callID: 1, kind: .request(Frame.Request(method: "m", payload: [0, 0, 1, 0])))
+        #expect(try Frame(serializedBytes: frame.serializedBytes()) == frame)
+    }
+
     @Test("unknown fields and unknown enum values")
     func forwardCompatibility() throws {
         // HealthResponse { status: 7 (unknown) } + unknown field 15 (string "hi").

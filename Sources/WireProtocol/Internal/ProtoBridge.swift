@@ -1,7 +1,8 @@
 // The only file that touches protobuf-c and raw pointers.
 //
 // Decoding: protobuf_c_message_unpack parses the bytes (the independent, well-tested wire
-// parser); every string in the unpacked C struct is checked for UTF-8; then the typed message
+// parser); every string in the unpacked C struct is checked for UTF-8, and the encoded bytes
+// for strings with an embedded NUL (EmbeddedNUL.swift), which the C struct would cut; then the typed message
 // reads the fields it wants straight out of the C struct through a ``ProtoReader`` (located by
 // name through the generated descriptor), and the struct is freed exactly once (`defer`).
 // Encoding: a ``ProtoWriter`` fills a C struct with malloc'd members, which is packed with
@@ -118,6 +119,9 @@ enum ProtoBridge {
         let view = MessageView(base: UnsafeRawPointer(msg), descriptor: desc)
         if let bad = firstInvalidString(view, path: root) {
             return .failure(RPCError.invalidArgument(field: bad.text, "not valid UTF-8"))
+        }
+        if let bad = EmbeddedNUL.firstString(in: bytes, desc, path: root) {
+            return .failure(RPCError.invalidArgument(field: bad.text, "contains U+0000 (NUL), which no text field may hold"))
         }
         return Result { () throws(RPCError) in try M(from: ProtoReader(view, path: root)) }
     }
