@@ -2167,7 +2167,7 @@ void   scheduler__v1__health_response__free_unpacked
   assert(message->base.descriptor == &scheduler__v1__health_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor scheduler__v1__enqueue_request__field_descriptors[16] =
+static const ProtobufCFieldDescriptor scheduler__v1__enqueue_request__field_descriptors[17] =
 {
   {
     "project_id",
@@ -2361,11 +2361,24 @@ static const ProtobufCFieldDescriptor scheduler__v1__enqueue_request__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lease_loss_policy",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__EnqueueRequest, lease_loss_policy),
+    &scheduler__v1__lease_loss_policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__enqueue_request__field_indices_by_name[] = {
   14,   /* field[14] = auto_resolve */
   1,   /* field[1] = content_id */
   15,   /* field[15] = idempotency_key */
+  16,   /* field[16] = lease_loss_policy */
   2,   /* field[2] = local_time */
   10,   /* field[10] = max_retries */
   13,   /* field[13] = metadata_json */
@@ -2383,7 +2396,7 @@ static const unsigned scheduler__v1__enqueue_request__field_indices_by_name[] = 
 static const ProtobufCIntRange scheduler__v1__enqueue_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 16 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__enqueue_request__descriptor =
 {
@@ -2393,14 +2406,14 @@ const ProtobufCMessageDescriptor scheduler__v1__enqueue_request__descriptor =
   "Scheduler__V1__EnqueueRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__EnqueueRequest),
-  16,
+  17,
   scheduler__v1__enqueue_request__field_descriptors,
   scheduler__v1__enqueue_request__field_indices_by_name,
   1,  scheduler__v1__enqueue_request__number_ranges,
   (ProtobufCMessageInit) scheduler__v1__enqueue_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__enqueue_response__field_descriptors[6] =
+static const ProtobufCFieldDescriptor scheduler__v1__enqueue_response__field_descriptors[7] =
 {
   {
     "schedule",
@@ -2474,19 +2487,32 @@ static const ProtobufCFieldDescriptor scheduler__v1__enqueue_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "past_due",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__EnqueueResponse, past_due),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__enqueue_response__field_indices_by_name[] = {
   1,   /* field[1] = adjusted */
   3,   /* field[3] = adjusted_time_ms */
   4,   /* field[4] = conflicts */
   2,   /* field[2] = original_time_ms */
+  6,   /* field[6] = past_due */
   0,   /* field[0] = schedule */
   5,   /* field[5] = warning */
 };
 static const ProtobufCIntRange scheduler__v1__enqueue_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__enqueue_response__descriptor =
 {
@@ -2496,7 +2522,7 @@ const ProtobufCMessageDescriptor scheduler__v1__enqueue_response__descriptor =
   "Scheduler__V1__EnqueueResponse",
   "scheduler.v1",
   sizeof(Scheduler__V1__EnqueueResponse),
-  6,
+  7,
   scheduler__v1__enqueue_response__field_descriptors,
   scheduler__v1__enqueue_response__field_indices_by_name,
   1,  scheduler__v1__enqueue_response__number_ranges,
@@ -3541,7 +3567,7 @@ const ProtobufCMessageDescriptor scheduler__v1__list_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__list_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__update_request__field_descriptors[10] =
+static const ProtobufCFieldDescriptor scheduler__v1__update_request__field_descriptors[11] =
 {
   {
     "project_id",
@@ -3663,9 +3689,22 @@ static const ProtobufCFieldDescriptor scheduler__v1__update_request__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lease_loss_policy",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__UpdateRequest, lease_loss_policy),
+    &scheduler__v1__lease_loss_policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__update_request__field_indices_by_name[] = {
   9,   /* field[9] = auto_resolve */
+  10,   /* field[10] = lease_loss_policy */
   2,   /* field[2] = local_time */
   8,   /* field[8] = metadata_json */
   7,   /* field[7] = notes */
@@ -3679,7 +3718,7 @@ static const unsigned scheduler__v1__update_request__field_indices_by_name[] = {
 static const ProtobufCIntRange scheduler__v1__update_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__update_request__descriptor =
 {
@@ -3689,14 +3728,14 @@ const ProtobufCMessageDescriptor scheduler__v1__update_request__descriptor =
   "Scheduler__V1__UpdateRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__UpdateRequest),
-  10,
+  11,
   scheduler__v1__update_request__field_descriptors,
   scheduler__v1__update_request__field_indices_by_name,
   1,  scheduler__v1__update_request__number_ranges,
   (ProtobufCMessageInit) scheduler__v1__update_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__update_response__field_descriptors[5] =
+static const ProtobufCFieldDescriptor scheduler__v1__update_response__field_descriptors[6] =
 {
   {
     "schedule",
@@ -3758,18 +3797,31 @@ static const ProtobufCFieldDescriptor scheduler__v1__update_response__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "past_due",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__UpdateResponse, past_due),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__update_response__field_indices_by_name[] = {
   2,   /* field[2] = adjusted */
   4,   /* field[4] = adjusted_time_ms */
   1,   /* field[1] = conflicts */
   3,   /* field[3] = original_time_ms */
+  5,   /* field[5] = past_due */
   0,   /* field[0] = schedule */
 };
 static const ProtobufCIntRange scheduler__v1__update_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__update_response__descriptor =
 {
@@ -3779,7 +3831,7 @@ const ProtobufCMessageDescriptor scheduler__v1__update_response__descriptor =
   "Scheduler__V1__UpdateResponse",
   "scheduler.v1",
   sizeof(Scheduler__V1__UpdateResponse),
-  5,
+  6,
   scheduler__v1__update_response__field_descriptors,
   scheduler__v1__update_response__field_indices_by_name,
   1,  scheduler__v1__update_response__number_ranges,
@@ -4590,7 +4642,7 @@ const ProtobufCMessageDescriptor scheduler__v1__reschedule_request__descriptor =
   (ProtobufCMessageInit) scheduler__v1__reschedule_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__reschedule_response__field_descriptors[6] =
+static const ProtobufCFieldDescriptor scheduler__v1__reschedule_response__field_descriptors[7] =
 {
   {
     "schedule",
@@ -4664,19 +4716,32 @@ static const ProtobufCFieldDescriptor scheduler__v1__reschedule_response__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "past_due",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__RescheduleResponse, past_due),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__reschedule_response__field_indices_by_name[] = {
   1,   /* field[1] = adjusted */
   3,   /* field[3] = adjusted_time_ms */
   4,   /* field[4] = conflicts */
   2,   /* field[2] = original_time_ms */
+  6,   /* field[6] = past_due */
   0,   /* field[0] = schedule */
   5,   /* field[5] = warning */
 };
 static const ProtobufCIntRange scheduler__v1__reschedule_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__reschedule_response__descriptor =
 {
@@ -4686,7 +4751,7 @@ const ProtobufCMessageDescriptor scheduler__v1__reschedule_response__descriptor 
   "Scheduler__V1__RescheduleResponse",
   "scheduler.v1",
   sizeof(Scheduler__V1__RescheduleResponse),
-  6,
+  7,
   scheduler__v1__reschedule_response__field_descriptors,
   scheduler__v1__reschedule_response__field_indices_by_name,
   1,  scheduler__v1__reschedule_response__number_ranges,

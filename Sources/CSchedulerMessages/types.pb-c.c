@@ -1463,7 +1463,7 @@ const ProtobufCMessageDescriptor scheduler__v1__content_summary__descriptor =
   (ProtobufCMessageInit) scheduler__v1__content_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__schedule__field_descriptors[31] =
+static const ProtobufCFieldDescriptor scheduler__v1__schedule__field_descriptors[32] =
 {
   {
     "id",
@@ -1837,6 +1837,18 @@ static const ProtobufCFieldDescriptor scheduler__v1__schedule__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lease_loss_policy",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__Schedule, lease_loss_policy),
+    &scheduler__v1__lease_loss_policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__schedule__field_indices_by_name[] = {
   22,   /* field[22] = attempts */
@@ -1848,6 +1860,7 @@ static const unsigned scheduler__v1__schedule__field_indices_by_name[] = {
   24,   /* field[24] = idempotency_key */
   13,   /* field[13] = is_recurring */
   21,   /* field[21] = lease */
+  31,   /* field[31] = lease_loss_policy */
   4,   /* field[4] = local_time */
   18,   /* field[18] = max_retries */
   26,   /* field[26] = metadata_json */
@@ -1874,7 +1887,7 @@ static const unsigned scheduler__v1__schedule__field_indices_by_name[] = {
 static const ProtobufCIntRange scheduler__v1__schedule__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 31 }
+  { 0, 32 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__schedule__descriptor =
 {
@@ -1884,7 +1897,7 @@ const ProtobufCMessageDescriptor scheduler__v1__schedule__descriptor =
   "Scheduler__V1__Schedule",
   "scheduler.v1",
   sizeof(Scheduler__V1__Schedule),
-  31,
+  32,
   scheduler__v1__schedule__field_descriptors,
   scheduler__v1__schedule__field_indices_by_name,
   1,  scheduler__v1__schedule__number_ranges,
@@ -2854,5 +2867,35 @@ const ProtobufCEnumDescriptor scheduler__v1__attempt_outcome__descriptor =
   scheduler__v1__attempt_outcome__enum_values_by_name,
   1,
   scheduler__v1__attempt_outcome__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue scheduler__v1__lease_loss_policy__enum_values_by_number[3] =
+{
+  { "LEASE_LOSS_POLICY_UNSPECIFIED", "SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_UNSPECIFIED", 0 },
+  { "LEASE_LOSS_POLICY_HOLD", "SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_HOLD", 1 },
+  { "LEASE_LOSS_POLICY_RETRY", "SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_RETRY", 2 },
+};
+static const ProtobufCIntRange scheduler__v1__lease_loss_policy__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex scheduler__v1__lease_loss_policy__enum_values_by_name[3] =
+{
+  { "LEASE_LOSS_POLICY_HOLD", 1 },
+  { "LEASE_LOSS_POLICY_RETRY", 2 },
+  { "LEASE_LOSS_POLICY_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor scheduler__v1__lease_loss_policy__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "scheduler.v1.LeaseLossPolicy",
+  "LeaseLossPolicy",
+  "Scheduler__V1__LeaseLossPolicy",
+  "scheduler.v1",
+  3,
+  scheduler__v1__lease_loss_policy__enum_values_by_number,
+  3,
+  scheduler__v1__lease_loss_policy__enum_values_by_name,
+  1,
+  scheduler__v1__lease_loss_policy__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

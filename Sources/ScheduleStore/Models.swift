@@ -165,6 +165,9 @@ public struct EnqueueResult: Sendable, Hashable {
     public var conflicts: [Conflict]
     /// True when an earlier request with the same idempotency key produced ``schedule``.
     public var replayed: Bool
+    /// The time asked for was already in the past (within the missed-publish window): the
+    /// schedule is due at once. A time past that window is refused.
+    public var pastDue: Bool = false
 }
 
 /// Sort fields for ``ListRequest``.
@@ -234,10 +237,13 @@ public struct UpdateRequest: Sendable, Hashable {
     /// `.some(nil)` clears the notes.
     public var notes: String??
     public var autoResolve: Bool
+    /// nil keeps the schedule's policy.
+    public var leaseLossPolicy: LeaseLossPolicy?
 
     public init(
         projectID: String, scheduleID: String, time: ScheduleTime? = nil, timeZone: String? = nil,
-        platforms: [String]? = nil, priority: Int? = nil, notes: String?? = nil, autoResolve: Bool = false
+        platforms: [String]? = nil, priority: Int? = nil, notes: String?? = nil, autoResolve: Bool = false,
+        leaseLossPolicy: LeaseLossPolicy? = nil
     ) {
         self.projectID = projectID
         self.scheduleID = scheduleID
@@ -247,6 +253,7 @@ public struct UpdateRequest: Sendable, Hashable {
         self.priority = priority
         self.notes = notes
         self.autoResolve = autoResolve
+        self.leaseLossPolicy = leaseLossPolicy
     }
 }
 

@@ -252,6 +252,14 @@ public final class ScheduleStore: Sendable {
 
     // MARK: Maintenance (the server drives these on a timer)
 
+    /// Every lease (QUEUED or PROCESSING) that has run out, or runs out before `deadline`, is
+    /// extended to `deadline`; returns how many were. The server calls it once at start-up, so
+    /// workers whose leases ran out while it was down can reconnect and report before the reaper
+    /// takes their items back (or holds them as "outcome unknown").
+    public func extendLeases(until deadline: Instant) async throws(StoreError) -> Int {
+        try await writer.submit { try $0.extendLeases(until: deadline) }
+    }
+
     /// Expired leases: QUEUED → PENDING; PROCESSING → retry or FAILED "outcome unknown" per the
     /// schedule's ``LeaseLossPolicy``.
     public func reapExpiredLeases(limit: Int = 1000) async throws(StoreError) -> ReapResult {

@@ -14,6 +14,10 @@ public final class MaintenanceEngine: Sendable {
         public var batchLimit: Int = 1000
         /// How often the metrics of the current UTC day are recomputed. Default 60 s.
         public var rollupIntervalMilliseconds: Int64 = 60_000
+        /// At start-up, leases that ran out while the server was down (or run out within this
+        /// time) are extended to start + this, so their workers can reconnect and Complete or
+        /// Fail before the reaper acts. 0 = none. Default 60 s.
+        public var leaseGraceAfterStartSeconds: Int64 = 60
 
         public init() {}
     }
@@ -78,10 +82,29 @@ public final class MaintenanceEngine: Sendable {
         return pass
     }
 
-    /// Starts the timer loop.
+    /// Gives the leases that ran out while the server was down their grace
+    /// (``Configuration/leaseGraceAfterStartSeconds``); ``start()`` runs it before the first pass.
+    @discardableResult
+    public func graceLeasesAfterStart() async throws(StoreError) -> Int {
+        let grace = configuration.leaseGraceAfterStartSeconds
+        guard grace > 0 else { return 0 }
+        let extended = try await store.extendLeases(until: clock.now().adding(seconds: grace))
+        if extended > 0 {
+            logger.notice(
+                "leases extended after start-up", metadata: ["leases.extended": "\(extended)", "leases.grace_s": "\(grace)"])
+        }
+        return extended
+    }
+
+    /// Starts the timer loop (after the start-up lease grace).
     public func start() {
         let interval = configuration.intervalMilliseconds
         let t = Task { [self] in
+            do {
+                try await graceLeasesAfterStart()
+            } catch {
+                logger.error("start-up lease grace failed", metadata: ["error": "\(error)"])
+            }
             while !Task.isCancelled {
                 do {
                     try await runOnce()

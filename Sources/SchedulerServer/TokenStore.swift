@@ -20,8 +20,19 @@ public final class TokenStore: Sendable {
         public var createdAt: String
         public var revokedAt: String?
         public var note: String?
+        /// When the token stops working (ISO 8601 UTC); nil = never. Files written before
+        /// tokens could expire have no such key.
+        public var expiresAt: String?
 
         public var isRevoked: Bool { revokedAt != nil }
+
+        /// Whether the token has expired at `now`. An expiry that does not parse counts as
+        /// expired: a damaged file never makes a token live longer.
+        public func isExpired(at now: Instant) -> Bool {
+            guard let expiresAt else { return false }
+            guard let end = Instant(iso8601: expiresAt) else { return true }
+            return now >= end
+        }
     }
 
     struct File: Codable {
@@ -34,6 +45,8 @@ public final class TokenStore: Sendable {
     struct Entry {
         var record: Record
         var principal: Principal
+        /// The parsed ``Record/expiresAt`` (or .min when it is unreadable), parsed once per load.
+        var expiresAtMs: Int64?
     }
 
     private let cache = Mutex<(loadedMtime: Double, checkedMs: Int64, byID: [String: Entry])>((-1, 0, [:]))
@@ -46,11 +59,20 @@ public final class TokenStore: Sendable {
 
     // MARK: Administration (the `schedulerd token` commands)
 
+    /// The longest lifetime ``create(projects:admin:note:expiresInSeconds:)`` accepts: 10 years.
+    public static let maxLifetimeSeconds: Int64 = 10 * 366 * 86_400
+
     /// Creates a token for `projects` (or every project with `admin`) and returns its text; only
-    /// its hash is written.
-    public func create(projects: [String], admin: Bool, note: String? = nil) throws -> (token: String, record: Record) {
+    /// its hash is written. With `expiresInSeconds` the token stops working that long from now
+    /// (an expired token is refused like a revoked one: UNAUTHENTICATED).
+    public func create(
+        projects: [String], admin: Bool, note: String? = nil, expiresInSeconds: Int64? = nil
+    ) throws -> (token: String, record: Record) {
         guard admin || !projects.isEmpty else {
             throw TokenStoreError("a token needs at least one --project, or --admin")
+        }
+        if let s = expiresInSeconds, !(1...Self.maxLifetimeSeconds).contains(s) {
+            throw TokenStoreError("expiry must be 1 second to 10 years from now")
         }
         for p in projects where p.isEmpty || p.utf8.count > 128 {
             throw TokenStoreError("project \"\(p)\": must be 1…128 bytes")
@@ -59,7 +81,8 @@ public final class TokenStore: Sendable {
         let token = "st_\(id.dropFirst(4))_" + Self.base64url(Crypto.randomBytes(32))
         let record = Record(
             id: id, sha256: Crypto.sha256Hex(token), projects: projects.sorted(), admin: admin,
-            createdAt: clock.now().iso8601, revokedAt: nil, note: note)
+            createdAt: clock.now().iso8601, revokedAt: nil, note: note,
+            expiresAt: expiresInSeconds.map { clock.now().adding(seconds: $0).iso8601 })
         try modify { $0.tokens.append(record) }
         return (token, record)
     }
@@ -85,13 +108,14 @@ public final class TokenStore: Sendable {
 
     // MARK: Authentication (the server's hot path)
 
-    /// The principal for a presented token, or nil when it is unknown, malformed or revoked.
+    /// The principal for a presented token, or nil when it is unknown, malformed, revoked or expired.
     public func authenticate(_ token: String) -> Principal? {
         // st_<12 hex>_<43 base64url>
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "st", parts[1].utf8.count == 12 else { return nil }
         let id = "tok_" + parts[1]
         guard let entry = currentRecords()[id], !entry.record.isRevoked else { return nil }
+        if let end = entry.expiresAtMs, clock.now().unixMilliseconds >= end { return nil }
         guard Self.constantTimeEqual(Crypto.sha256Hex(token), entry.record.sha256) else { return nil }
         return entry.principal
     }
@@ -110,7 +134,10 @@ public final class TokenStore: Sendable {
         }
         let records = (try? read().tokens) ?? []
         let byID = Dictionary(
-            records.map { ($0.id, Entry(record: $0, principal: Principal(name: $0.id, projects: Set($0.projects), isAdmin: $0.admin))) },
+            records.map { r in
+                let expires = r.expiresAt.map { Instant(iso8601: $0)?.unixMilliseconds ?? .min }
+                return (r.id, Entry(record: r, principal: Principal(name: r.id, projects: Set(r.projects), isAdmin: r.admin), expiresAtMs: expires))
+            },
             uniquingKeysWith: { _, b in b })
         cache.withLock { $0 = (mtime, nowMs, byID) }
         return byID

@@ -150,11 +150,12 @@ enum SQLiteFloor {
                     try due.forEachRow { items.append(($0.string(0), $0.int64(3))) }
                 }
                 for item in items[first...] {
+                    let token = String(UInt64.random(in: 0...UInt64.max), radix: 16)
                     lease.bind(item.id, at: 1)
                     lease.bind("QUEUED", at: 2)
                     lease.bind(now, at: 3)
                     lease.bind("w0", at: 4)
-                    lease.bind(String(UInt64.random(in: 0...UInt64.max), radix: 16), at: 5)
+                    lease.bind(token, at: 5)
                     lease.bind(now + 60_000, at: 6)
                     lease.bind(1, at: 7)
                     lease.bind(now, at: 8)
@@ -167,6 +168,7 @@ enum SQLiteFloor {
                     attempt.bind(item.dueAt, at: 6)
                     attempt.bind(now, at: 7)
                     attempt.bindNull(at: 8)
+                    attempt.bind(token, at: 9)
                     try attempt.run()
                 }
             }
@@ -187,6 +189,8 @@ enum SQLiteFloor {
                 close.bind(now, at: 3)
                 close.bind("COMPLETED", at: 4)
                 close.bindNull(at: 5)
+                close.bind("COMPLETE", at: 6)
+                close.bindNull(at: 7)
                 try close.run()
                 done.bind(item.id, at: 1)
                 done.bind("TWITTER", at: 2)

@@ -118,6 +118,7 @@ struct Serve: AsyncParsableCommand {
         }
         var engineConfig = MaintenanceEngine.Configuration()
         engineConfig.intervalMilliseconds = fileConfig.maintenanceIntervalMilliseconds ?? 1000
+        if let v = fileConfig.leaseGraceAfterStartSeconds { engineConfig.leaseGraceAfterStartSeconds = v }
         let engine = MaintenanceEngine(store: store, configuration: engineConfig, logger: logger)
         engine.start()
         logger.info("serving", metadata: ["db": "\(dbPath)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
@@ -170,10 +171,11 @@ struct ServerFileConfig: Decodable {
     var limits: LimitsSection?
     var dispatch: DispatchSection?
     var maintenanceIntervalMilliseconds: Int64?
+    var leaseGraceAfterStartSeconds: Int64?
     var drainTimeoutMilliseconds: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case identities, limits, dispatch
+        case identities, limits, dispatch, leaseGraceAfterStartSeconds
         case maintenanceIntervalMilliseconds = "maintenanceIntervalMs"
         case drainTimeoutMilliseconds = "drainTimeoutMs"
     }
@@ -186,6 +188,11 @@ struct ServerFileConfig: Decodable {
         limits = try c.decodeIfPresent(LimitsSection.self, forKey: .limits)
         dispatch = try c.decodeIfPresent(DispatchSection.self, forKey: .dispatch)
         maintenanceIntervalMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .maintenanceIntervalMilliseconds)
+        leaseGraceAfterStartSeconds = try c.decodeIfPresent(Int64.self, forKey: .leaseGraceAfterStartSeconds)
+        if let g = leaseGraceAfterStartSeconds, !(0...86_400).contains(g) {
+            throw DecodingError.dataCorruptedError(
+                forKey: .leaseGraceAfterStartSeconds, in: c, debugDescription: "must be 0…86400 seconds")
+        }
         drainTimeoutMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .drainTimeoutMilliseconds)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SchedulerServer
+import SchedulingCore
 
 /// `schedulerd token create|list|revoke`: manage bearer tokens (only hashes are stored).
 struct Token: ParsableCommand {
@@ -30,18 +31,35 @@ struct Token: ParsableCommand {
         var projects: [String] = []
         @Flag(help: "The token may act on every project.") var admin = false
         @Option(help: "A note shown by `token list`.") var note: String?
+        @Option(help: "Lifetime: a number with s, m, h, d or w (30d, 12h); default: never expires.")
+        var expires: String?
         @OptionGroup var location: Location
 
         func validate() throws {
             if projects.isEmpty && !admin { throw ValidationError("--project: at least one, or --admin") }
+            if let e = expires { _ = try Self.lifetimeSeconds(e) }
+        }
+
+        /// "30d" → 2,592,000. Units s, m, h, d, w; 1 second to 10 years.
+        static func lifetimeSeconds(_ text: String) throws -> Int64 {
+            let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+            guard let unit = text.last.flatMap({ units[$0] }), let n = Int64(text.dropLast()), n > 0,
+                n <= TokenStore.maxLifetimeSeconds / unit
+            else {
+                throw ValidationError("--expires: \"\(text)\": expected a positive number with s, m, h, d or w (30d), at most 10 years")
+            }
+            return n * unit
         }
 
         func run() throws {
             do {
-                let (token, record) = try location.store().create(projects: projects, admin: admin, note: note)
+                let lifetime = try expires.map(Self.lifetimeSeconds)
+                let (token, record) = try location.store().create(
+                    projects: projects, admin: admin, note: note, expiresInSeconds: lifetime)
                 print(token)
+                let until = record.expiresAt.map { ", expires \($0)" } ?? ""
                 FileHandle.standardError.write(
-                    Data("created \(record.id) (\(admin ? "admin" : record.projects.joined(separator: ", "))); it is not shown again\n".utf8))
+                    Data("created \(record.id) (\(admin ? "admin" : record.projects.joined(separator: ", "))\(until)); it is not shown again\n".utf8))
             } catch {
                 fail("\(error)")
             }
@@ -61,14 +79,17 @@ struct Token: ParsableCommand {
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(records.map { r -> [String: String] in
                     ["id": r.id, "projects": r.projects.joined(separator: ","), "admin": String(r.admin),
-                     "createdAt": r.createdAt, "revokedAt": r.revokedAt ?? "", "note": r.note ?? ""]
+                     "createdAt": r.createdAt, "revokedAt": r.revokedAt ?? "", "expiresAt": r.expiresAt ?? "", "note": r.note ?? ""]
                 }), as: UTF8.self))
                 return
             }
             if records.isEmpty { print("no tokens") }
             for r in records {
                 let scope = r.admin ? "admin" : r.projects.joined(separator: ",")
-                let state = r.revokedAt.map { "revoked \($0)" } ?? "active"
+                let now = Instant(unixMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+                let state =
+                    r.revokedAt.map { "revoked \($0)" }
+                    ?? (r.isExpired(at: now) ? "expired \(r.expiresAt ?? "")" : r.expiresAt.map { "active until \($0)" } ?? "active")
                 print("\(r.id)  \(scope)  created \(r.createdAt)  \(state)\(r.note.map { "  \($0)" } ?? "")")
             }
         }

@@ -34,6 +34,7 @@ struct SaveTests {
         ("notes", { $0.schedule.notes = ($0.schedule.notes ?? "") + "n" }),
         ("updated_at", { $0.schedule.updatedAt = $0.schedule.updatedAt.adding(seconds: 1) }),
         ("nominal_time", { $0.schedule.nominalTime = $0.schedule.nominalTime.adding(seconds: 60) }),
+        ("lease_loss_policy", { $0.schedule.leaseLossPolicy = $0.schedule.leaseLossPolicy == .retry ? .holdOutcomeUnknown : .retry }),
     ]
 
     static func later(_ t: Instant?) -> Instant { (t ?? t0).adding(seconds: 1) }

@@ -13,7 +13,9 @@ enum CLI {
 
     static let binary: URL = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("schedctl")
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, binary: URL = binary
+    ) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
@@ -36,10 +38,12 @@ enum CLI {
 
     /// `run` on a Dispatch thread: waiting for a child process must not block the cooperative pool
     /// that other suites' in-process servers need.
-    static func runAsync(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> Result {
+    static func runAsync(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, binary: URL = binary
+    ) async throws -> Result {
         try await withCheckedThrowingContinuation { c in
             DispatchQueue.global().async {
-                c.resume(with: Swift.Result { try run(arguments, environment: environment, directory: directory) })
+                c.resume(with: Swift.Result { try run(arguments, environment: environment, directory: directory, binary: binary) })
             }
         }
     }

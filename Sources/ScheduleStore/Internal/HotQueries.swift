@@ -74,14 +74,21 @@ package enum WriteSQL {
     /// The attempt a dequeue opens.
     package static let insertAttempt = """
         INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at,
-            started_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            started_at, lease_token)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         """
 
-    /// Ends a schedule's open attempt.
+    /// Ends a schedule's open attempt; ?6 is the worker call that ended it ('COMPLETE', 'FAIL' or
+    /// NULL), ?7 when a Fail's retry is due.
     package static let closeAttempt = """
-        UPDATE attempts SET ended_at = ?3, outcome = ?4, error = ?5
+        UPDATE attempts SET ended_at = ?3, outcome = ?4, error = ?5, ended_by = ?6, retry_at = ?7
          WHERE schedule_id = ?1 AND attempt = ?2 AND ended_at IS NULL
+        """
+
+    /// The attempt a lease token was handed out with, for a repeated worker call.
+    static let attemptByToken = """
+        SELECT outcome, ended_by, retry_at FROM attempts
+         WHERE schedule_id = ?1 AND lease_token = ?2 AND ended_at IS NOT NULL
         """
 
     /// Marks every platform of a schedule not yet published as published now (complete).

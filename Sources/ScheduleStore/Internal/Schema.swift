@@ -203,6 +203,17 @@ enum Schema {
                 ALTER TABLE schedule_platforms DROP COLUMN scheduled_for;
                 ALTER TABLE schedule_platforms DROP COLUMN occupies;
                 """),
+        // Worker calls are idempotent per (schedule, lease token): a Complete or Fail whose answer
+        // was lost is retried with the same token after the lease is gone, and must get its
+        // original result instead of the "stale lease" answer a fenced-off worker gets. An
+        // attempt remembers its token, which worker call ended it, and when a Fail's retry is due.
+        Migration(
+            version: 5, name: "attempts remember their lease token and the call that ended them",
+            sql: """
+                ALTER TABLE attempts ADD COLUMN lease_token TEXT;
+                ALTER TABLE attempts ADD COLUMN ended_by TEXT CHECK (ended_by = 'COMPLETE' OR ended_by = 'FAIL');
+                ALTER TABLE attempts ADD COLUMN retry_at INTEGER;
+                """),
     ]
 }
 

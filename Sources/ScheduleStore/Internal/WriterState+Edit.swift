@@ -71,15 +71,15 @@ extension WriterState {
             }
         }
 
-        let v = try validate(
-            project: req.projectID, excluding: nil, time: asked, zone: zone, platforms: platforms,
-            autoResolve: req.autoResolve)
-        let now = self.now
-        let id = IDs.make("sch_", now: now)
-        let local = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal
         let recurring = compiled != nil
         let window =
             req.expiryWindowSeconds ?? (recurring ? config.catchUpWindowSeconds : config.defaultExpiryWindowSeconds)
+        let pastDue = asked < self.now
+        let v = try validate(
+            project: req.projectID, excluding: nil, time: asked, zone: zone, platforms: platforms,
+            autoResolve: req.autoResolve)
+        let id = IDs.make("sch_", now: now)
+        let local = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal
         let schedule = Schedule(
             id: id, contentID: req.contentID, projectID: req.projectID, scheduledFor: v.time, localTime: local,
             timeZone: zone.identifier, nominalTime: v.time, platforms: platforms, publishedPlatforms: [],
@@ -95,7 +95,7 @@ extension WriterState {
         let row = Rows.Row(
             schedule: schedule, leaseToken: nil, fingerprint: fingerprint, recurrenceKind: compiled?.kind,
             recurrenceText: compiled?.text, recurrenceStart: recurring ? local.description : nil,
-            expiresAt: expiresAt(v.time, window: window))
+            expiresAt: expiresAt(dueFrom(v.time), window: window))
         do {
             try insert(row)
         } catch let e as SQLiteError where e.code.primary == .constraint {
@@ -106,8 +106,14 @@ extension WriterState {
         try recordConflicts(v.atStoredTime, schedule: id, project: req.projectID)
         return EnqueueResult(
             schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
-            replayed: false)
+            replayed: false, pastDue: pastDue)
     }
+
+    /// When a time a user asked for becomes due: at once when it is already past. A requested
+    /// time in the past is accepted and dispatched at once (as Cloud Tasks does; the answer says
+    /// so), and its missed-publish window counts from now, so it never expires the moment it is
+    /// stored.
+    func dueFrom(_ time: Instant) -> Instant { max(time, now) }
 
     /// Every field of the request except the idempotency key, in a fixed order with explicit
     /// separators: the text behind the request fingerprint (stable across releases).
@@ -170,6 +176,8 @@ extension WriterState {
         let original = time
         var adjusted: Instant?
         var conflicts: [Conflict] = []
+        let pastDue = time != sc.scheduledFor && time < now
+        if let policy = req.leaseLossPolicy { sc.leaseLossPolicy = policy }
         if time != sc.scheduledFor || newPlatforms != sc.platforms || zone.identifier != sc.timeZone {
             let v = try validate(
                 project: sc.projectID, excluding: sc.id, time: time, zone: zone, platforms: newPlatforms,
@@ -183,7 +191,7 @@ extension WriterState {
             try recordConflicts(v.atStoredTime, schedule: sc.id, project: sc.projectID)
         }
         if time != sc.scheduledFor {
-            row.expiresAt = expiresAt(time, window: sc.expiryWindowSeconds)
+            row.expiresAt = expiresAt(dueFrom(time), window: sc.expiryWindowSeconds)
             if !sc.isRecurring { sc.nominalTime = time }
         }
         sc.scheduledFor = time
@@ -198,7 +206,8 @@ extension WriterState {
         row.schedule = sc
         try save(&row)
         return EnqueueResult(
-            schedule: sc, originalTime: original, adjustedTime: adjusted, conflicts: conflicts, replayed: false)
+            schedule: sc, originalTime: original, adjustedTime: adjusted, conflicts: conflicts, replayed: false,
+            pastDue: pastDue)
     }
 
     func replacePlatforms(of sc: Schedule, with platforms: [String]) throws {
@@ -317,6 +326,7 @@ extension WriterState {
         // Every check before the first write: a refused reschedule writes nothing.
         let zone = try timeZone.map { try self.zone($0) } ?? storedZone(row.schedule.timeZone)
         let (asked, askedLocal) = try resolve(time, in: zone)
+        let pastDue = asked < self.now
         let v = try validate(
             project: project, excluding: id, time: asked, zone: zone, platforms: row.schedule.platforms,
             autoResolve: autoResolve)
@@ -332,14 +342,14 @@ extension WriterState {
         row.schedule.failureReason = nil
         row.failedAt = nil
         row.cancelledAt = nil
-        row.expiresAt = expiresAt(v.time, window: row.schedule.expiryWindowSeconds)
+        row.expiresAt = expiresAt(dueFrom(v.time), window: row.schedule.expiryWindowSeconds)
         row.schedule.updatedAt = now
         if !row.schedule.isRecurring { row.schedule.nominalTime = v.time }
         try save(&row)
         try recordConflicts(v.atStoredTime, schedule: id, project: project)
         return EnqueueResult(
             schedule: row.schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil,
-            conflicts: v.conflicts, replayed: false)
+            conflicts: v.conflicts, replayed: false, pastDue: pastDue)
     }
 
     // MARK: Conflicts

@@ -69,6 +69,7 @@ extension WriterState {
             a.bind(row.schedule.scheduledFor.unixMilliseconds, at: 6)
             a.bind(now.unixMilliseconds, at: 7)
             a.bind(req.start ? now.unixMilliseconds : nil, at: 8)
+            a.bind(token, at: 9)
             try a.run()
             leases.append(
                 Lease(schedule: row.schedule, token: token, expiresAt: expires, attempt: attempt, idempotencyKey: key))
@@ -82,14 +83,68 @@ extension WriterState {
     /// lease is reaped, so a matching token proves nobody else holds the item, even if the lease
     /// has run out in the meantime.
     func loadLeased(_ project: String, _ id: String, token: String) throws -> Rows.Row {
+        switch try leased(project, id, token: token) {
+        case .current(let row): return row
+        case .ended(let row, _): throw StoreError.staleLease(row.schedule.state)
+        }
+    }
+
+    /// What a worker call's lease token stands for.
+    enum LeaseCheck {
+        /// The item's current lease.
+        case current(Rows.Row)
+        /// A lease that a Complete or Fail with this token already ended: a repeat of that
+        /// call (its answer was lost) gets the original result, not a "stale lease" refusal.
+        case ended(Rows.Row, EndedAttempt)
+    }
+
+    /// How an attempt was ended by a worker call.
+    struct EndedAttempt {
+        var outcome: String
+        var endedBy: WorkerCall
+        var retryAt: Instant?
+    }
+
+    /// The token's lease: the current one, or one a worker call already ended. Any other token
+    /// (a lease that expired, was reaped or handed to another worker) is a stale lease.
+    func leased(_ project: String, _ id: String, token: String) throws -> LeaseCheck {
         guard !token.isEmpty else { throw StoreError.invalidArgument("leaseToken", "required") }
         let row = try load(project, id)
-        guard let current = row.leaseToken, current.utf8.count == token.utf8.count,
-            constantTimeEquals(current, token)
-        else {
-            throw StoreError.staleLease(row.schedule.state)
+        if let current = row.leaseToken, current.utf8.count == token.utf8.count, constantTimeEquals(current, token) {
+            return .current(row)
         }
-        return row
+        let s = try db.cached(WriteSQL.attemptByToken)
+        s.bind(id, at: 1)
+        s.bind(token, at: 2)
+        let ended = try s.firstRow { r -> EndedAttempt? in
+            guard let by = r.optionalString(1).flatMap(WorkerCall.init(rawValue:)) else { return nil }
+            return EndedAttempt(
+                outcome: r.string(0), endedBy: by, retryAt: r.optionalInt64(2).map(Instant.init(unixMilliseconds:)))
+        }
+        guard let ended = ended ?? nil else { throw StoreError.staleLease(row.schedule.state) }
+        return .ended(row, ended)
+    }
+
+    /// A repeated call that does not match the call that ended the lease.
+    private func endedByOther(_ ended: EndedAttempt, _ row: Rows.Row) -> StoreError {
+        StoreError(
+            code: .failedPrecondition,
+            message: "this lease was already ended by \(ended.endedBy == .complete ? "Complete" : "Fail") "
+                + "(schedule is \(row.schedule.state))",
+            field: "leaseToken", currentState: row.schedule.state)
+    }
+
+    /// The occurrence a finished recurring schedule's follow-up created (the series' next slot).
+    private func nextOccurrence(after row: Rows.Row) throws -> Schedule? {
+        guard let series = row.schedule.seriesID else { return nil }
+        let s = try db.cached(
+            """
+            SELECT \(Rows.scheduleColumns) FROM schedules
+             WHERE series_id = ?1 AND nominal_time > ?2 ORDER BY nominal_time LIMIT 1
+            """)
+        s.bind(series, at: 1)
+        s.bind(row.schedule.nominalTime.unixMilliseconds, at: 2)
+        return try s.firstRow { Rows.decodeRow($0).schedule }
     }
 
     private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
@@ -100,6 +155,8 @@ extension WriterState {
 
     func markProcessing(project: String, id: String, token: String) throws -> Schedule {
         var row = try loadLeased(project, id, token: token)
+        // A repeated Start (or a Start after Dequeue with start) under the same lease: already done.
+        if row.schedule.queueStatus == .processing { return row.schedule }
         try apply(.start, to: &row)
         let now = self.now
         row.schedule.processingAt = now
@@ -169,9 +226,15 @@ extension WriterState {
     }
 
     func complete(project: String, id: String, token: String, results: [PlatformResult]) throws -> FinishResult {
-        var row = try loadLeased(project, id, token: token)
         if let bad = results.firstIndex(where: { !$0.succeeded }) {
             throw StoreError.invalidArgument("results[\(bad)]", "a failed platform must be reported with fail")
+        }
+        var row: Rows.Row
+        switch try leased(project, id, token: token) {
+        case .current(let r): row = r
+        case .ended(let r, let ended):
+            guard ended.endedBy == .complete else { throw endedByOther(ended, r) }
+            return FinishResult(schedule: r.schedule, outcome: nil, nextOccurrence: try nextOccurrence(after: r))
         }
         try apply(.complete, to: &row)
         let now = self.now
@@ -182,7 +245,7 @@ extension WriterState {
             try db.run(WriteSQL.publishRemaining, [.text(id), .integer(now.unixMilliseconds)])
             row.schedule.publishedPlatforms = row.schedule.platforms
         }
-        try closeAttempt(row, outcome: "COMPLETED", error: nil, at: now)
+        try closeAttempt(row, outcome: "COMPLETED", error: nil, at: now, endedBy: .complete)
         clearLease(&row)
         row.schedule.publishedAt = now
         row.schedule.failureReason = nil
@@ -198,7 +261,24 @@ extension WriterState {
         guard !error.isEmpty, error.utf8.count <= StoreLimits.maxTextBytes else {
             throw StoreError.invalidArgument("error", "must be 1…\(StoreLimits.maxTextBytes) bytes")
         }
-        var row = try loadLeased(project, id, token: token)
+        var row: Rows.Row
+        switch try leased(project, id, token: token) {
+        case .current(let r): row = r
+        case .ended(let r, let ended):
+            guard ended.endedBy == .fail else { throw endedByOther(ended, r) }
+            let outcome: FailOutcome?
+            switch ended.outcome {
+            case "RETRY":
+                outcome = .retryScheduled(at: ended.retryAt ?? r.schedule.scheduledFor, retryCount: r.schedule.retryCount)
+            case "FAILED": outcome = .failed
+            case "PARTIAL": outcome = .completedPartially
+            default: outcome = nil  // every platform had published after all: COMPLETED
+            }
+            let finished: Bool
+            if case .retryScheduled = outcome { finished = false } else { finished = true }
+            return FinishResult(
+                schedule: r.schedule, outcome: outcome, nextOccurrence: finished ? try nextOccurrence(after: r) : nil)
+        }
         guard Lifecycle.can(.fail, from: row.schedule.state) else {
             throw StoreError.illegal(IllegalTransition(event: .fail, current: row.schedule.state))
         }
@@ -207,21 +287,23 @@ extension WriterState {
         if row.schedule.remainingPlatforms.isEmpty {
             // Every platform has published after all.
             try apply(.complete, to: &row)
-            try closeAttempt(row, outcome: "COMPLETED", error: error, at: now)
+            try closeAttempt(row, outcome: "COMPLETED", error: error, at: now, endedBy: .fail)
             clearLease(&row)
             row.schedule.publishedAt = now
             row.schedule.updatedAt = now
             try save(&row)
             return FinishResult(schedule: row.schedule, outcome: nil, nextOccurrence: try followUp(after: row))
         }
-        let outcome = try decideFailure(&row, error: error, retryable: retryable, now: now, attemptOutcome: nil)
+        let outcome = try decideFailure(
+            &row, error: error, retryable: retryable, now: now, attemptOutcome: nil, endedBy: .fail)
         let next = row.schedule.queueStatus.isTerminal ? try followUp(after: row) : nil
         return FinishResult(schedule: row.schedule, outcome: outcome, nextOccurrence: next)
     }
 
     /// Applies the retry policy to a failed attempt and saves the row.
     func decideFailure(
-        _ row: inout Rows.Row, error: String, retryable: Bool, now: Instant, attemptOutcome: String?
+        _ row: inout Rows.Row, error: String, retryable: Bool, now: Instant, attemptOutcome: String?,
+        endedBy: WorkerCall? = nil
     ) throws -> FailOutcome {
         let policy = RetryPolicy(
             maxRetries: row.schedule.maxRetries, baseDelaySeconds: max(1, row.schedule.retryDelaySeconds),
@@ -233,7 +315,7 @@ extension WriterState {
         switch decision {
         case .retry(let at, let n):
             try apply(.retry, to: &row)
-            try closeAttempt(row, outcome: attemptOutcome ?? "RETRY", error: error, at: now)
+            try closeAttempt(row, outcome: attemptOutcome ?? "RETRY", error: error, at: now, endedBy: endedBy, retryAt: at)
             row.schedule.scheduledFor = at
             row.schedule.localTime = try storedZone(row.schedule.timeZone).localDateTime(at: at)
             row.schedule.retryCount = n
@@ -241,12 +323,12 @@ extension WriterState {
             outcome = .retryScheduled(at: at, retryCount: n)
         case .fail:
             try apply(.fail, to: &row)
-            try closeAttempt(row, outcome: attemptOutcome ?? "FAILED", error: error, at: now)
+            try closeAttempt(row, outcome: attemptOutcome ?? "FAILED", error: error, at: now, endedBy: endedBy)
             row.failedAt = now
             outcome = .failed
         case .completePartially:
             try apply(.complete, to: &row)
-            try closeAttempt(row, outcome: "PARTIAL", error: error, at: now)
+            try closeAttempt(row, outcome: "PARTIAL", error: error, at: now, endedBy: endedBy)
             row.schedule.publishedAt = now
             outcome = .completedPartially
         }

@@ -2,6 +2,17 @@ import SQLite
 import SchedulingCore
 
 extension WriterState {
+    /// Leases that ran out, or run out before `deadline`, now last until `deadline` (see
+    /// ``ScheduleStore/extendLeases(until:)``); returns how many.
+    func extendLeases(until deadline: Instant) throws -> Int {
+        try db.run(
+            """
+            UPDATE schedules SET lease_expires_at = ?1
+             WHERE (queue_status = 'QUEUED' OR queue_status = 'PROCESSING') AND lease_expires_at < ?1
+            """, [.integer(deadline.unixMilliseconds)])
+        return db.changes
+    }
+
     /// Expired leases: QUEUED → PENDING; PROCESSING → the schedule's lease-loss policy.
     func reapExpiredLeases(limit: Int) throws -> ReapResult {
         let now = self.now

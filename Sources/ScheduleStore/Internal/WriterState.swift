@@ -259,7 +259,7 @@ final class WriterState {
         "scheduled_for", "local_time", "timezone", "platforms", "published_platforms", "priority", "queue_status",
         "status", "queued_at", "processing_at", "published_at", "failed_at", "cancelled_at", "retry_count",
         "lease_owner", "lease_token", "lease_expires_at", "attempt_count", "expires_at", "failure_reason", "notes",
-        "updated_at", "nominal_time",
+        "updated_at", "nominal_time", "lease_loss_policy",
     ]
 
     /// The mask of the mutable columns whose value differs from the snapshot (all of them for an
@@ -298,6 +298,7 @@ final class WriterState {
         note(a.notes != b.notes)
         note(a.updatedAt != b.updatedAt)
         note(a.nominalTime != b.nominalTime)
+        note(a.leaseLossPolicy != b.leaseLossPolicy)
         precondition(k == mutableColumns.count, "a mutable column without a comparison")
         return mask
     }
@@ -331,6 +332,7 @@ final class WriterState {
         case 20: return t(sc.notes)
         case 21: return i(sc.updatedAt)
         case 22: return i(sc.nominalTime)
+        case 23: return .text(sc.leaseLossPolicy.rawValue)
         default: preconditionFailure("no mutable column \(k)")
         }
     }
@@ -378,8 +380,13 @@ final class WriterState {
         row.snapshot = Self.snapshot(of: row)
     }
 
-    /// Ends the open attempt of `row` (if any) with `outcome`.
-    func closeAttempt(_ row: Rows.Row, outcome: String, error: String?, at now: Instant) throws {
+    /// Ends the open attempt of `row` (if any) with `outcome`. `endedBy` names the worker call
+    /// that ended it (nil for the system or a user), `retryAt` when a Fail's retry is due: a
+    /// repeat of that call is answered from them (``WriterState/leased(_:_:token:)``).
+    func closeAttempt(
+        _ row: Rows.Row, outcome: String, error: String?, at now: Instant, endedBy: WorkerCall? = nil,
+        retryAt: Instant? = nil
+    ) throws {
         guard row.schedule.attemptCount > 0 else { return }
         let s = try db.cached(WriteSQL.closeAttempt)
         s.bind(row.schedule.id, at: 1)
@@ -387,6 +394,14 @@ final class WriterState {
         s.bind(now.unixMilliseconds, at: 3)
         s.bind(outcome, at: 4)
         s.bind(error, at: 5)
+        s.bind(endedBy?.rawValue, at: 6)
+        s.bind(retryAt?.unixMilliseconds, at: 7)
         try s.run()
     }
+}
+
+/// The worker call that ended an attempt (`attempts.ended_by`).
+enum WorkerCall: String {
+    case complete = "COMPLETE"
+    case fail = "FAIL"
 }

@@ -19,7 +19,7 @@ public struct Authenticator: Sendable {
                 throw RPCError(code: .unauthenticated, message: "authorization metadata must be \"Bearer <token>\"")
             }
             guard let principal = tokens?.authenticate(String(header.dropFirst(7))) else {
-                throw RPCError(code: .unauthenticated, message: "invalid or revoked token")
+                throw RPCError(code: .unauthenticated, message: "invalid, expired or revoked token")
             }
             return principal
         }

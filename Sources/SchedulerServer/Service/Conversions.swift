@@ -135,7 +135,32 @@ enum Wire {
             results: s.publishedPlatforms.map { V1.PlatformResult(platform: $0, success: true) },
             idempotencyKey: s.idempotencyKey ?? "", notes: s.notes ?? "", metadataJSON: s.metadataJSON ?? "",
             createdAtMs: s.createdAt.unixMilliseconds, updatedAtMs: s.updatedAt.unixMilliseconds,
-            failureReason: s.failureReason ?? "", content: V1.ContentSummary(id: s.contentID))
+            failureReason: s.failureReason ?? "", content: V1.ContentSummary(id: s.contentID),
+            leaseLossPolicy: leaseLossPolicy(s.leaseLossPolicy))
+    }
+
+    static func leaseLossPolicy(_ p: LeaseLossPolicy) -> V1.LeaseLossPolicy {
+        switch p {
+        case .retry: .retry
+        case .holdOutcomeUnknown: .hold
+        }
+    }
+
+    /// A request's policy; nil for UNSPECIFIED (the decoder refuses unknown values).
+    static func leaseLossPolicy(_ p: V1.LeaseLossPolicy) -> LeaseLossPolicy? {
+        switch p {
+        case .retry: .retry
+        case .hold: .holdOutcomeUnknown
+        default: nil
+        }
+    }
+
+    /// The response's warning: what auto-resolve or a past time did to the request.
+    static func warning(adjusted: Bool, pastDue: Bool) -> String {
+        var parts: [String] = []
+        if adjusted { parts.append("Schedule time adjusted to avoid conflicts") }
+        if pastDue { parts.append("The requested time is in the past: the schedule is due now") }
+        return parts.joined(separator: "; ")
     }
 
     /// The attempts history and the latest result per platform, for Get.

@@ -129,7 +129,7 @@ public final class SchedulerService: Sendable {
             return S.Reschedule.Response(
                 schedule: Wire.schedule(result.schedule), adjusted: adjusted, originalTimeMs: result.originalTime.unixMilliseconds,
                 adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0, conflicts: result.conflicts.map(Wire.conflict),
-                warning: adjusted ? "Schedule time adjusted to avoid conflicts" : "")
+                warning: Wire.warning(adjusted: adjusted, pastDue: result.pastDue), pastDue: result.pastDue)
         }
         add(S.Validate.self) { [self] in try await validate($0, $1) }
         add(S.Stats.self) { [self] in try await stats($0, $1) }
@@ -190,13 +190,14 @@ public final class SchedulerService: Sendable {
             publishDelaySeconds: Int64(r.publishDelaySeconds), maxRetries: r.maxRetries.map(Int.init) ?? 3,
             retryDelaySeconds: Int64(r.retryDelaySeconds ?? 300), notes: r.notes.isEmpty ? nil : r.notes,
             metadataJSON: r.metadataJSON.isEmpty ? nil : r.metadataJSON, autoResolve: r.autoResolve,
-            idempotencyKey: key?.isEmpty == false ? key : nil)
+            idempotencyKey: key?.isEmpty == false ? key : nil,
+            leaseLossPolicy: Wire.leaseLossPolicy(r.leaseLossPolicy) ?? .holdOutcomeUnknown)
         let result = try await store.enqueue(request)
         let adjusted = result.adjustedTime != nil
         return S.Enqueue.Response(
             schedule: Wire.schedule(result.schedule), adjusted: adjusted, originalTimeMs: result.originalTime.unixMilliseconds,
             adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0, conflicts: result.conflicts.map(Wire.conflict),
-            warning: adjusted ? "Schedule time adjusted to avoid conflicts" : "")
+            warning: Wire.warning(adjusted: adjusted, pastDue: result.pastDue), pastDue: result.pastDue)
     }
 
     private func dequeue(_ ctx: CallContext, _ r: S.Dequeue.Request) async throws -> S.Dequeue.Response {
@@ -249,10 +250,12 @@ public final class SchedulerService: Sendable {
         let result = try await store.update(
             UpdateRequest(
                 projectID: r.projectID, scheduleID: r.scheduleID, time: time, timeZone: r.timezone, platforms: r.platforms,
-                priority: r.priority.map(Int.init), notes: r.notes.map { Optional($0) }, autoResolve: r.autoResolve))
+                priority: r.priority.map(Int.init), notes: r.notes.map { Optional($0) }, autoResolve: r.autoResolve,
+                leaseLossPolicy: Wire.leaseLossPolicy(r.leaseLossPolicy)))
         return S.Update.Response(
             schedule: Wire.schedule(result.schedule), conflicts: result.conflicts.map(Wire.conflict), adjusted: result.adjustedTime != nil,
-            originalTimeMs: result.originalTime.unixMilliseconds, adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0)
+            originalTimeMs: result.originalTime.unixMilliseconds, adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0,
+            pastDue: result.pastDue)
     }
 
     private func validate(_ ctx: CallContext, _ r: S.Validate.Request) async throws -> S.Validate.Response {

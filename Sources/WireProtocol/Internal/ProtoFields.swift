@@ -91,6 +91,13 @@ public struct ProtoReader {
 
     func enumValue<E: WireEnum>(_ name: String, as _: E.Type = E.self) -> E { E(rawValue: int32(name)) }
 
+    /// An enum field of a request: a value this version does not know is refused, not guessed at.
+    func knownEnum<E: WireEnum>(_ name: String, as _: E.Type = E.self) throws(RPCError) -> E {
+        let value: E = enumValue(name)
+        guard value.isKnown else { throw invalid(name, "unknown value \(value.rawValue)") }
+        return value
+    }
+
     /// A repeated string field with at most `max` elements.
     func strings(_ name: String, max: Int) throws(RPCError) -> [String] {
         let values = ProtoBridge.values(message, name)

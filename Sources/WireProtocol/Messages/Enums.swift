@@ -103,6 +103,21 @@ extension SchedulerV1 {
         ]
     }
 
+    /// `scheduler.v1.LeaseLossPolicy`: what happens when a lease runs out mid-publish.
+    public struct LeaseLossPolicy: WireEnum {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+        /// Enqueue: HOLD; Update: keep the schedule's policy.
+        public static let unspecified = Self(rawValue: 0)
+        /// FAILED with "outcome unknown" for a person to confirm (the default).
+        public static let hold = Self(rawValue: 1)
+        /// Retry under the retry policy (the post may go out twice).
+        public static let retry = Self(rawValue: 2)
+        public static let protoNames: [Int32: String] = [
+            0: "LEASE_LOSS_POLICY_UNSPECIFIED", 1: "LEASE_LOSS_POLICY_HOLD", 2: "LEASE_LOSS_POLICY_RETRY",
+        ]
+    }
+
     /// `scheduler.v1.SortField`.
     public struct SortField: WireEnum {
         public let rawValue: Int32

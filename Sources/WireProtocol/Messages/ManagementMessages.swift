@@ -203,6 +203,8 @@ extension SchedulerV1 {
         public var notes: String?
         public var metadataJSON: String?
         public var autoResolve: Bool
+        /// `.unspecified` keeps the schedule's policy.
+        public var leaseLossPolicy: LeaseLossPolicy
 
         public init(
             projectID: String,
@@ -214,7 +216,8 @@ extension SchedulerV1 {
             priority: Int32? = nil,
             notes: String? = nil,
             metadataJSON: String? = nil,
-            autoResolve: Bool = false
+            autoResolve: Bool = false,
+            leaseLossPolicy: LeaseLossPolicy = .unspecified
         ) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -226,6 +229,7 @@ extension SchedulerV1 {
             self.notes = notes
             self.metadataJSON = metadataJSON
             self.autoResolve = autoResolve
+            self.leaseLossPolicy = leaseLossPolicy
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -266,6 +270,7 @@ extension SchedulerV1 {
                 throw r.invalid("metadata_json", "longer than \(Limits.maxMetadataJSONBytes) bytes")
             }
             autoResolve = r.bool("auto_resolve")
+            leaseLossPolicy = try r.knownEnum("lease_loss_policy")
         }
 
         public func write(to w: inout ProtoWriter) {
@@ -279,6 +284,7 @@ extension SchedulerV1 {
             w.set("notes", wrapped: notes)
             w.set("metadata_json", wrapped: metadataJSON)
             w.set("auto_resolve", autoResolve)
+            w.set("lease_loss_policy", leaseLossPolicy)
         }
     }
 
@@ -290,19 +296,23 @@ extension SchedulerV1 {
         public var adjusted: Bool
         public var originalTimeMs: Int64
         public var adjustedTimeMs: Int64
+        /// The new time is in the past (within the missed-publish window): due now.
+        public var pastDue: Bool
 
         public init(
             schedule: Schedule,
             conflicts: [Conflict] = [],
             adjusted: Bool = false,
             originalTimeMs: Int64 = 0,
-            adjustedTimeMs: Int64 = 0
+            adjustedTimeMs: Int64 = 0,
+            pastDue: Bool = false
         ) {
             self.schedule = schedule
             self.conflicts = conflicts
             self.adjusted = adjusted
             self.originalTimeMs = originalTimeMs
             self.adjustedTimeMs = adjustedTimeMs
+            self.pastDue = pastDue
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -311,6 +321,7 @@ extension SchedulerV1 {
             adjusted = r.bool("adjusted")
             originalTimeMs = r.int64("original_time_ms")
             adjustedTimeMs = r.int64("adjusted_time_ms")
+            pastDue = r.bool("past_due")
         }
 
         public func write(to w: inout ProtoWriter) {
@@ -319,6 +330,7 @@ extension SchedulerV1 {
             w.set("adjusted", adjusted)
             w.set("original_time_ms", originalTimeMs)
             w.set("adjusted_time_ms", adjustedTimeMs)
+            w.set("past_due", pastDue)
         }
     }
 
@@ -558,6 +570,8 @@ extension SchedulerV1 {
         public var adjustedTimeMs: Int64
         public var conflicts: [Conflict]
         public var warning: String
+        /// The new time is in the past (within the missed-publish window): due now.
+        public var pastDue: Bool
 
         public init(
             schedule: Schedule,
@@ -565,7 +579,8 @@ extension SchedulerV1 {
             originalTimeMs: Int64 = 0,
             adjustedTimeMs: Int64 = 0,
             conflicts: [Conflict] = [],
-            warning: String = ""
+            warning: String = "",
+            pastDue: Bool = false
         ) {
             self.schedule = schedule
             self.adjusted = adjusted
@@ -573,6 +588,7 @@ extension SchedulerV1 {
             self.adjustedTimeMs = adjustedTimeMs
             self.conflicts = conflicts
             self.warning = warning
+            self.pastDue = pastDue
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -582,6 +598,7 @@ extension SchedulerV1 {
             adjustedTimeMs = r.int64("adjusted_time_ms")
             conflicts = try r.messages("conflicts", max: Limits.maxConflicts)
             warning = try r.text("warning")
+            pastDue = r.bool("past_due")
         }
 
         public func write(to w: inout ProtoWriter) {
@@ -591,6 +608,7 @@ extension SchedulerV1 {
             w.set("adjusted_time_ms", adjustedTimeMs)
             w.set("conflicts", messages: conflicts)
             w.set("warning", warning)
+            w.set("past_due", pastDue)
         }
     }
 }

@@ -272,6 +272,8 @@ extension SchedulerV1 {
         public var updatedAtMs: Int64
         public var failureReason: String
         public var content: ContentSummary?
+        /// HOLD or RETRY (UNSPECIFIED only from a server older than this field).
+        public var leaseLossPolicy: LeaseLossPolicy
 
         public init(
             id: String,
@@ -304,7 +306,8 @@ extension SchedulerV1 {
             createdAtMs: Int64 = 0,
             updatedAtMs: Int64 = 0,
             failureReason: String = "",
-            content: ContentSummary? = nil
+            content: ContentSummary? = nil,
+            leaseLossPolicy: LeaseLossPolicy = .unspecified
         ) {
             self.id = id
             self.projectID = projectID
@@ -337,6 +340,7 @@ extension SchedulerV1 {
             self.updatedAtMs = updatedAtMs
             self.failureReason = failureReason
             self.content = content
+            self.leaseLossPolicy = leaseLossPolicy
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -371,6 +375,7 @@ extension SchedulerV1 {
             updatedAtMs = r.int64("updated_at_ms")
             failureReason = try r.text("failure_reason")
             content = try r.message("content")
+            leaseLossPolicy = r.enumValue("lease_loss_policy")
         }
 
         public func write(to w: inout ProtoWriter) {
@@ -405,6 +410,7 @@ extension SchedulerV1 {
             w.set("updated_at_ms", updatedAtMs)
             w.set("failure_reason", failureReason)
             w.set("content", message: content)
+            w.set("lease_loss_policy", leaseLossPolicy)
         }
     }
 

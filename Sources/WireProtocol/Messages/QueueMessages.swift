@@ -41,6 +41,8 @@ extension SchedulerV1 {
         public var metadataJSON: String
         public var autoResolve: Bool
         public var idempotencyKey: String
+        /// What a lease lost mid-publish does; `.unspecified` = HOLD.
+        public var leaseLossPolicy: LeaseLossPolicy
 
         public init(
             projectID: String,
@@ -58,7 +60,8 @@ extension SchedulerV1 {
             notes: String = "",
             metadataJSON: String = "",
             autoResolve: Bool = false,
-            idempotencyKey: String = ""
+            idempotencyKey: String = "",
+            leaseLossPolicy: LeaseLossPolicy = .unspecified
         ) {
             self.projectID = projectID
             self.contentID = contentID
@@ -76,6 +79,7 @@ extension SchedulerV1 {
             self.metadataJSON = metadataJSON
             self.autoResolve = autoResolve
             self.idempotencyKey = idempotencyKey
+            self.leaseLossPolicy = leaseLossPolicy
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -98,6 +102,7 @@ extension SchedulerV1 {
             metadataJSON = try r.text("metadata_json", max: Limits.maxMetadataJSONBytes)
             autoResolve = r.bool("auto_resolve")
             idempotencyKey = try r.optionalID("idempotency_key")
+            leaseLossPolicy = try r.knownEnum("lease_loss_policy")
         }
 
         public func write(to w: inout ProtoWriter) {
@@ -117,6 +122,7 @@ extension SchedulerV1 {
             w.set("metadata_json", metadataJSON)
             w.set("auto_resolve", autoResolve)
             w.set("idempotency_key", idempotencyKey)
+            w.set("lease_loss_policy", leaseLossPolicy)
         }
     }
 
@@ -130,6 +136,8 @@ extension SchedulerV1 {
         public var adjustedTimeMs: Int64
         public var conflicts: [Conflict]
         public var warning: String
+        /// The time was in the past (within the missed-publish window): due now.
+        public var pastDue: Bool
 
         public init(
             schedule: Schedule,
@@ -137,7 +145,8 @@ extension SchedulerV1 {
             originalTimeMs: Int64 = 0,
             adjustedTimeMs: Int64 = 0,
             conflicts: [Conflict] = [],
-            warning: String = ""
+            warning: String = "",
+            pastDue: Bool = false
         ) {
             self.schedule = schedule
             self.adjusted = adjusted
@@ -145,6 +154,7 @@ extension SchedulerV1 {
             self.adjustedTimeMs = adjustedTimeMs
             self.conflicts = conflicts
             self.warning = warning
+            self.pastDue = pastDue
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -154,6 +164,7 @@ extension SchedulerV1 {
             adjustedTimeMs = r.int64("adjusted_time_ms")
             conflicts = try r.messages("conflicts", max: Limits.maxConflicts)
             warning = try r.text("warning")
+            pastDue = r.bool("past_due")
         }
 
         public func write(to w: inout ProtoWriter) {
@@ -163,6 +174,7 @@ extension SchedulerV1 {
             w.set("adjusted_time_ms", adjustedTimeMs)
             w.set("conflicts", messages: conflicts)
             w.set("warning", warning)
+            w.set("past_due", pastDue)
         }
     }
 

@@ -151,10 +151,14 @@ struct  Scheduler__V1__EnqueueRequest
    * a repeat with the same key returns the first schedule
    */
   char *idempotency_key;
+  /*
+   * UNSPECIFIED = HOLD
+   */
+  Scheduler__V1__LeaseLossPolicy lease_loss_policy;
 };
 #define SCHEDULER__V1__ENQUEUE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__enqueue_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0, NULL, 0, 0, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0, NULL, 0, 0, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_UNSPECIFIED }
 
 
 struct  Scheduler__V1__EnqueueResponse
@@ -173,10 +177,15 @@ struct  Scheduler__V1__EnqueueResponse
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
   char *warning;
+  /*
+   * The time was in the past (within the schedule's missed-publish window): it is due now and
+   * goes to the next Dequeue. A time past that window is refused with INVALID_ARGUMENT.
+   */
+  protobuf_c_boolean past_due;
 };
 #define SCHEDULER__V1__ENQUEUE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__enqueue_response__descriptor) \
-    , NULL, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string }
+    , NULL, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Scheduler__V1__DequeueRequest
@@ -456,10 +465,14 @@ struct  Scheduler__V1__UpdateRequest
   Scheduler__V1__StringValue *notes;
   Scheduler__V1__StringValue *metadata_json;
   protobuf_c_boolean auto_resolve;
+  /*
+   * UNSPECIFIED = unchanged
+   */
+  Scheduler__V1__LeaseLossPolicy lease_loss_policy;
 };
 #define SCHEDULER__V1__UPDATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__update_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_UNSPECIFIED }
 
 
 struct  Scheduler__V1__UpdateResponse
@@ -471,10 +484,14 @@ struct  Scheduler__V1__UpdateResponse
   protobuf_c_boolean adjusted;
   int64_t original_time_ms;
   int64_t adjusted_time_ms;
+  /*
+   * the new time is in the past: due now (see EnqueueResponse)
+   */
+  protobuf_c_boolean past_due;
 };
 #define SCHEDULER__V1__UPDATE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__update_response__descriptor) \
-    , NULL, 0,NULL, 0, 0, 0 }
+    , NULL, 0,NULL, 0, 0, 0, 0 }
 
 
 struct  Scheduler__V1__CancelRequest
@@ -670,10 +687,14 @@ struct  Scheduler__V1__RescheduleResponse
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
   char *warning;
+  /*
+   * the new time is in the past: due now (see EnqueueResponse)
+   */
+  protobuf_c_boolean past_due;
 };
 #define SCHEDULER__V1__RESCHEDULE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__reschedule_response__descriptor) \
-    , NULL, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string }
+    , NULL, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Scheduler__V1__ValidateRequest

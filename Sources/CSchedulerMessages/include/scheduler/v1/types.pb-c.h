@@ -147,6 +147,25 @@ typedef enum _Scheduler__V1__AttemptOutcome {
   SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_OUTCOME_UNKNOWN = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__ATTEMPT_OUTCOME)
 } Scheduler__V1__AttemptOutcome;
+/*
+ * What happens when a worker's lease runs out after it started publishing (PROCESSING, or
+ * dequeued with start), so nobody knows whether the post went out.
+ */
+typedef enum _Scheduler__V1__LeaseLossPolicy {
+  /*
+   * Enqueue: HOLD; Update: keep the schedule's policy
+   */
+  SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_UNSPECIFIED = 0,
+  /*
+   * FAILED with "outcome unknown" for a person to confirm
+   */
+  SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_HOLD = 1,
+  /*
+   * retry under the retry policy (the post may go out twice)
+   */
+  SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_RETRY = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__LEASE_LOSS_POLICY)
+} Scheduler__V1__LeaseLossPolicy;
 
 /* --- messages --- */
 
@@ -397,10 +416,14 @@ struct  Scheduler__V1__Schedule
   int64_t updated_at_ms;
   char *failure_reason;
   Scheduler__V1__ContentSummary *content;
+  /*
+   * HOLD or RETRY
+   */
+  Scheduler__V1__LeaseLossPolicy lease_loss_policy;
 };
 #define SCHEDULER__V1__SCHEDULE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__schedule__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, SCHEDULER__V1__QUEUE_STATUS__QUEUE_STATUS_UNSPECIFIED, SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_UNSPECIFIED, 0, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, SCHEDULER__V1__QUEUE_STATUS__QUEUE_STATUS_UNSPECIFIED, SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_UNSPECIFIED, 0, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, NULL, SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_UNSPECIFIED }
 
 
 /*
@@ -905,6 +928,7 @@ extern const ProtobufCEnumDescriptor    scheduler__v1__conflict_type__descriptor
 extern const ProtobufCEnumDescriptor    scheduler__v1__conflict_severity__descriptor;
 extern const ProtobufCEnumDescriptor    scheduler__v1__recurrence_pattern__descriptor;
 extern const ProtobufCEnumDescriptor    scheduler__v1__attempt_outcome__descriptor;
+extern const ProtobufCEnumDescriptor    scheduler__v1__lease_loss_policy__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__int32_value__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__int64_value__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__double_value__descriptor;
