@@ -12,6 +12,9 @@ struct OnlineCommandTests {
 
         let due = try await s.json(["enqueue", "--project", "blog", "--content", "due", "--at", "2020-01-01T09:00", "--tz", "UTC", "--platform", "twitter", "--platform", "medium"])
         let dueID = try #require((due["schedule"] as? [String: Any])?["id"] as? String)
+        // A time in the past is due now, and the answer says so.
+        #expect(due["pastDue"] as? Bool == true && (due["warning"] as? String)?.contains("due now") == true)
+        #expect((due["schedule"] as? [String: Any])?["onLeaseLoss"] as? String == "hold")
         let later = try await s.json(["enqueue", "--project", "blog", "--content", "later", "--at", "2030-06-01T09:00", "--tz", "Europe/Berlin", "--platform", "twitter", "--priority", "7", "--idempotency-key", "k-1"])
         let laterID = try #require((later["schedule"] as? [String: Any])?["id"] as? String)
         #expect((later["schedule"] as? [String: Any])?["scheduledFor"] as? String == "2030-06-01T07:00:00Z")
@@ -77,6 +80,14 @@ struct OnlineCommandTests {
         let fID = try #require((f["schedule"] as? [String: Any])?["id"] as? String)
         #expect(try await s.json(["batch", "cancel", fID, "--project", "blog", "--reason", "campaign dropped"])["affected"] as? Int == 1)
         #expect(try await s.json(["get", fID, "--project", "blog"])["failureReason"] as? String == "cancelled: campaign dropped")
+        // The lease-loss policy, set on enqueue and changed by update.
+        let retrying = try await s.json(["enqueue", "--project", "blog", "--content", "r", "--at", "2030-10-01T09:00", "--platform", "twitter", "--on-lease-loss", "retry"])
+        let retryingID = try #require((retrying["schedule"] as? [String: Any])?["id"] as? String)
+        #expect((retrying["schedule"] as? [String: Any])?["onLeaseLoss"] as? String == "retry")
+        let held = try await s.json(["update", retryingID, "--project", "blog", "--on-lease-loss", "HOLD"])
+        #expect((held["schedule"] as? [String: Any])?["onLeaseLoss"] as? String == "hold")
+        let badPolicy = try await s.run(["enqueue", "--project", "blog", "--content", "r", "--at", "2030-10-01T09:00", "--platform", "twitter", "--on-lease-loss", "maybe"])
+        #expect(badPolicy.status == 2 && badPolicy.stderr.contains("--on-lease-loss"))
 
         let stats = try await s.json(["stats", "--project", "blog"])
         #expect((stats["stats"] as? [String: Any])?["completed"] as? Int == 1)

@@ -27,6 +27,8 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "A JSON object kept with the schedule, e.g. '{\"campaign\":\"launch\"}'.") var metadata: String?
     @Flag(help: "Move to the next free 15-minute slot when the time conflicts.") var autoResolve = false
     @Option(help: "Idempotency key: the same key and request return the same schedule.") var idempotencyKey: String?
+    @Option(help: "When a lease runs out mid-publish: hold (FAILED \"outcome unknown\", the default) or retry.")
+    var onLeaseLoss: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -64,15 +66,19 @@ struct Enqueue: AsyncParsableCommand {
         request.metadataJSON = metadata ?? ""
         request.autoResolve = autoResolve
         request.idempotencyKey = idempotencyKey ?? ""
+        request.leaseLossPolicy = try Arg.leaseLossPolicy(onLeaseLoss)
         let client = try connection.makeClient()
         let r = try await rpc { try await client.enqueue(request) }
         var fields: [(String, JSON)] = [("schedule", Render.schedule(r.schedule))]
+        if r.adjusted || r.pastDue { fields.append(("warning", .string(r.warning))) }
         if r.adjusted {
-            fields += [("warning", .string(r.warning)), ("originalTime", Render.instant(r.originalTimeMs)), ("adjustedTime", Render.instant(r.adjustedTimeMs))]
+            fields += [("originalTime", Render.instant(r.originalTimeMs)), ("adjustedTime", Render.instant(r.adjustedTimeMs))]
         }
+        fields.append(("pastDue", .bool(r.pastDue)))
         fields.append(("conflicts", .array(r.conflicts.map(Render.conflict))))
         var text = "created \(r.schedule.id) for \(Render.text(r.schedule.scheduledForMs)) (\(r.schedule.localTime) \(r.schedule.timezone))"
         if r.adjusted { text += "\n\(r.warning): \(Render.text(r.originalTimeMs)) → \(Render.text(r.adjustedTimeMs))" }
+        if r.pastDue && !r.adjusted { text += "\n\(r.warning)" }
         if !r.conflicts.isEmpty { text += "\nconflicts:\n" + Render.conflictLines(r.conflicts) }
         connection.output(.object(fields), text)
     }
@@ -146,6 +152,7 @@ struct Update: AsyncParsableCommand {
     @Option(help: "New priority 1…10.") var priority: Int?
     @Option(help: "New notes.") var notes: String?
     @Flag(help: "Move to the next free slot when the new time conflicts.") var autoResolve = false
+    @Option(help: "When a lease runs out mid-publish: hold or retry.") var onLeaseLoss: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -158,12 +165,18 @@ struct Update: AsyncParsableCommand {
         request.priority = priority.map(Int32.init)
         request.notes = notes
         request.autoResolve = autoResolve
-        guard request.localTime != nil || tz != nil || !platforms.isEmpty || priority != nil || notes != nil else {
-            throw CommandFailure.badArgument("update", "nothing to change: give --at, --tz, --platform, --priority or --notes")
+        request.leaseLossPolicy = try Arg.leaseLossPolicy(onLeaseLoss)
+        guard
+            request.localTime != nil || tz != nil || !platforms.isEmpty || priority != nil || notes != nil
+                || onLeaseLoss != nil
+        else {
+            throw CommandFailure.badArgument(
+                "update", "nothing to change: give --at, --tz, --platform, --priority, --notes or --on-lease-loss")
         }
         let client = try connection.makeClient()
         let r = try await rpc { try await client.update(request) }
         var text = "updated \(r.schedule.id)\n" + Render.details(r.schedule)
+        if r.pastDue { text += "\nthe new time is in the past: the schedule is due now" }
         if !r.conflicts.isEmpty { text += "\nconflicts:\n" + Render.conflictLines(r.conflicts) }
         connection.output(.object([("schedule", Render.schedule(r.schedule)), ("conflicts", .array(r.conflicts.map(Render.conflict)))]), text)
     }
@@ -282,8 +295,12 @@ struct Reschedule: AsyncParsableCommand {
         let client = try connection.makeClient()
         let r = try await rpc { try await client.reschedule(request) }
         var text = "rescheduled \(r.schedule.id) to \(Render.text(r.schedule.scheduledForMs)) (\(r.schedule.localTime) \(r.schedule.timezone))"
-        if r.adjusted { text += "\n\(r.warning)" }
-        connection.output(.object([("schedule", Render.schedule(r.schedule)), ("adjusted", .bool(r.adjusted)), ("conflicts", .array(r.conflicts.map(Render.conflict)))]), text)
+        if r.adjusted || r.pastDue { text += "\n\(r.warning)" }
+        connection.output(
+            .object([
+                ("schedule", Render.schedule(r.schedule)), ("adjusted", .bool(r.adjusted)), ("pastDue", .bool(r.pastDue)),
+                ("conflicts", .array(r.conflicts.map(Render.conflict))),
+            ]), text)
     }
 }
 

@@ -60,6 +60,7 @@ enum Render {
             ("isRecurring", .bool(s.isRecurring)), ("recurrence", recurrence(s.recurrence)),
             ("recurringUntil", instant(s.recurringUntilMs)), ("seriesId", s.seriesID.isEmpty ? .null : .string(s.seriesID)),
             ("retryCount", .int(Int(s.retryCount))), ("maxRetries", .int(Int(s.maxRetries))),
+            ("onLeaseLoss", .string(name(s.leaseLossPolicy, prefix: "LEASE_LOSS_POLICY_").lowercased())),
             ("retryDelay", .int(Int(s.retryDelaySeconds))), ("publishDelay", .int(Int(s.publishDelaySeconds))),
             ("lease", s.lease.map { .object([("owner", .string($0.owner)), ("expiresAt", instant($0.expiresAtMs))]) } ?? .null),
             ("publishedPlatforms", .array(s.results.filter(\.success).map { .string($0.platform) })),
@@ -137,6 +138,7 @@ enum Render {
             "scheduled for: \(text(s.scheduledForMs)) (\(s.localTime) \(s.timezone))",
             "platforms:     \(s.platforms.joined(separator: ", "))", "priority:      \(s.priority)",
             "status:        \(queue(s.queueStatus)) / \(status(s.status))", "retries:       \(s.retryCount) of \(s.maxRetries)",
+            "on lease loss: \(name(s.leaseLossPolicy, prefix: "LEASE_LOSS_POLICY_").lowercased())",
         ]
         if s.isRecurring, let r = recurrence(s.recurrence) as JSON? { lines.append("recurrence:    \(r.text)") }
         if !s.seriesID.isEmpty { lines.append("series:        \(s.seriesID)") }
