@@ -87,6 +87,8 @@ struct Serve: AsyncParsableCommand {
         let tokenFile = tokensPath ?? ((dbPath as NSString).deletingLastPathComponent.isEmpty ? "tokens.json" : (dbPath as NSString).deletingLastPathComponent + "/tokens.json")
 
         var storeConfig = StoreConfiguration(path: dbPath)
+        storeConfig.conflictPolicy.rateLimits = PlatformRateLimits(overrides: fileConfig.platforms)
+        storeConfig.rateLimitOverrides = fileConfig.projectPlatforms
         switch setting(synchronous, "SCHEDULER_SYNCHRONOUS", default: "normal")! {
         case "normal": storeConfig.synchronous = .normal
         case "full": storeConfig.synchronous = .full
@@ -168,6 +170,10 @@ struct ServerFileConfig: Decodable {
     }
 
     var identities: [IdentityMapping] = []
+    /// Platforms beyond the built-in table, or other hourly limits for built-in ones (name → posts per hour).
+    var platforms: [String: Int] = [:]
+    /// Per project: platform → posts per hour, on top of `platforms`.
+    var projectPlatforms: [String: [String: Int]] = [:]
     var limits: LimitsSection?
     var dispatch: DispatchSection?
     var maintenanceIntervalMilliseconds: Int64?
@@ -175,7 +181,7 @@ struct ServerFileConfig: Decodable {
     var drainTimeoutMilliseconds: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case identities, limits, dispatch, leaseGraceAfterStartSeconds
+        case identities, limits, dispatch, leaseGraceAfterStartSeconds, platforms, projectPlatforms
         case maintenanceIntervalMilliseconds = "maintenanceIntervalMs"
         case drainTimeoutMilliseconds = "drainTimeoutMs"
     }
@@ -185,6 +191,22 @@ struct ServerFileConfig: Decodable {
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         identities = try c.decodeIfPresent([IdentityMapping].self, forKey: .identities) ?? []
+        platforms = try c.decodeIfPresent([String: Int].self, forKey: .platforms) ?? [:]
+        projectPlatforms = try c.decodeIfPresent([String: [String: Int]].self, forKey: .projectPlatforms) ?? [:]
+        for (name, limit) in platforms.merging(projectPlatforms.values.flatMap { $0 }, uniquingKeysWith: min) {
+            let canonical = PlatformRateLimits.normalize(name)
+            guard !canonical.isEmpty, canonical.utf8.count <= 64,
+                canonical.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 })
+            else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .platforms, in: c,
+                    debugDescription: "platform \"\(name)\": letters, digits and _ only (- . and spaces are dropped), at most 64")
+            }
+            guard limit >= 1 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .platforms, in: c, debugDescription: "platform \"\(name)\": the hourly limit must be at least 1")
+            }
+        }
         limits = try c.decodeIfPresent(LimitsSection.self, forKey: .limits)
         dispatch = try c.decodeIfPresent(DispatchSection.self, forKey: .dispatch)
         maintenanceIntervalMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .maintenanceIntervalMilliseconds)

@@ -20,10 +20,10 @@ final class ServerProcess: @unchecked Sendable {
 
     static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("schedulerd")
 
-    init(dir: URL) throws {
+    init(dir: URL, arguments: [String] = []) throws {
         self.dir = dir
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--log-level", "debug"]
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--log-level", "debug"] + arguments
         process.currentDirectoryURL = dir
         let err = Pipe()
         process.standardError = err
@@ -36,8 +36,8 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the process (off the cooperative pool: the launch may wait at ProcessGate).
-    static func start(dir: URL) async throws -> ServerProcess {
-        let server = try ServerProcess(dir: dir)
+    static func start(dir: URL, arguments: [String] = []) async throws -> ServerProcess {
+        let server = try ServerProcess(dir: dir, arguments: arguments)
         try await ProcessGate.runAsync(server.process)
         return server
     }
@@ -152,5 +152,45 @@ enum V1Enqueue {
         r.localTime = "2031-01-0\(1 + i % 9)T\(10 + i % 10):\(10 + i):00"
         r.timezone = "UTC"
         return r
+    }
+}
+
+@Suite("schedulerd's config file", .timeLimit(.minutes(3)))
+struct ServerConfigFileTests {
+    @Test("platforms are a configured set: the config file adds one; an unknown one is refused; a bad name stops start-up")
+    func configuredPlatforms() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("config.json")
+        try #"{"platforms": {"Mastodon": 60}, "projectPlatforms": {"blog": {"bluesky": 30}}, "leaseGraceAfterStartSeconds": 120}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        let server = try await ServerProcess.start(dir: dir, arguments: ["--config", config.path])
+        let port = try await server.port()
+        var settings = try server.client().configuration
+        settings.address = "127.0.0.1:\(port)"
+        let client = try SchedulerClient(configuration: settings)
+        func enqueue(_ project: String, _ platform: String, _ i: Int = 0) async throws -> SchedulerV1.EnqueueResponse {
+            var r = V1Enqueue.make(i)
+            r.projectID = project
+            r.platforms = [platform]
+            return try await client.enqueue(r)
+        }
+        #expect(try await enqueue("blog", "mastodon").schedule.platforms == ["MASTODON"])
+        #expect(try await enqueue("blog", "Blue-Sky", 1).schedule.platforms == ["BLUESKY"])
+        for (project, platform) in [("news", "bluesky"), ("blog", "myspace")] {
+            await #expect {
+                _ = try await enqueue(project, platform)
+            } throws: { error in
+                (error as? SchedulerError)?.code == .invalidArgument && (error as? SchedulerError)?.field == "enqueue.platforms[0]"
+            }
+        }
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(await server.waitForExit() == 0)
+
+        try #"{"platforms": {"my space!": 10}}"#.write(to: config, atomically: true, encoding: .utf8)
+        let refused = try await ServerProcess.start(dir: dir, arguments: ["--config", config.path])
+        #expect(await refused.waitForExit() == 2)
+        #expect(refused.output.contains("my space!"))
     }
 }

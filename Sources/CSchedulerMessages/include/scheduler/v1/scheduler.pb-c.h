@@ -113,7 +113,8 @@ struct  Scheduler__V1__EnqueueRequest
   char *timezone;
   int64_t scheduled_for_ms;
   /*
-   * 1–32 platform ids
+   * 1–32 platforms from the server's configured set (docs/PROTOCOL.md), case-insensitive and
+   * normalized: "Twitter" and "twitter" are TWITTER, "dev.to" is DEVTO.
    */
   size_t n_platforms;
   char **platforms;

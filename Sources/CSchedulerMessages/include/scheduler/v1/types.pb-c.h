@@ -290,7 +290,8 @@ struct  Scheduler__V1__Lease
    */
   char *owner;
   /*
-   * fencing token
+   * Never sent in a Schedule (always ""): the fencing token goes only to the worker that leased
+   * the item, in DequeuedItem.lease_token. Kept so the field number stays reserved.
    */
   char *token;
   int64_t expires_at_ms;
@@ -402,6 +403,9 @@ struct  Scheduler__V1__Schedule
    * set while QUEUED or PROCESSING
    */
   Scheduler__V1__Lease *lease;
+  /*
+   * filled only in GetResponse (empty elsewhere)
+   */
   size_t n_attempts;
   Scheduler__V1__Attempt **attempts;
   size_t n_results;
