@@ -106,12 +106,10 @@ public final class TLSSession {
                 if err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE { return [] }
                 throw failure("handshake", err)
             }
+            // A server requiring ALPN refused a ClientHello without it (TLSContext's client-hello
+            // callback) or without an id it speaks (the select callback): both end the handshake
+            // with a no_application_protocol alert, so an established session has agreed on one.
             state = .established
-            if context.configuration.role == .server, context.configuration.requireALPN,
-                !context.configuration.alpnProtocols.isEmpty, negotiatedProtocol == nil
-            {
-                throw TLSError(operation: "handshake", reasons: ["the client offered no ALPN protocol"])
-            }
         }
         guard state == .established else { return [] }
         var out: [UInt8] = []
