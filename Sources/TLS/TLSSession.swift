@@ -161,6 +161,11 @@ public final class TLSSession {
         if let failure { throw failure }
     }
 
+    /// Whether received ciphertext waits for the rest of its record (or is not yet processed).
+    public var hasBufferedInput: Bool {
+        SSL_has_pending(ssl) == 1 || copenssl_bio_pending(readBIO) > 0
+    }
+
     /// Bytes waiting to be sent to the peer (handshake messages, records, alerts).
     public var pendingCiphertextCount: Int { Int(copenssl_bio_pending(writeBIO)) }
 
