@@ -20,34 +20,6 @@ func residentBytes() -> Int {
     return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }
 
-/// A blocking TCP socket from `source` (any 127.x.y.z address is loopback on Linux) to
-/// 127.0.0.1:`port`, or -1.
-func plainConnect(port: Int, from source: String) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return -1 }
-    var local = sockaddr_in()
-    local.sin_family = sa_family_t(AF_INET)
-    local.sin_addr.s_addr = inet_addr(source)
-    var remote = sockaddr_in()
-    remote.sin_family = sa_family_t(AF_INET)
-    remote.sin_port = in_port_t(UInt16(port).bigEndian)
-    remote.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
-    let connected = withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } }
-    guard bound == 0, connected == 0 else {
-        close(fd)
-        return -1
-    }
-    return fd
-}
-
-/// Sets a receive timeout, so a test's blocking read ends by itself.
-func setReceiveTimeout(_ fd: Int32, seconds: Int) {
-    var tv = timeval(tv_sec: seconds, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-}
-
 @Suite("Admission: unauthenticated pools, partial messages, memory after a burst", .timeLimit(.minutes(3)))
 struct AdmissionTests {
     @Test("the pool caps unauthenticated connections in total and per address; authenticated ones leave it")
@@ -203,36 +175,39 @@ struct AdmissionTests {
 
     @Test("after a burst of pre-handshake connections closes, the memory goes back to the kernel")
     func memoryAfterBurst() async throws {
-        let pki = try PKI()
-        let group = try EventLoopGroup(count: 2)
-        defer { group.shutdown() }
-        let ctx = try pki.serverContext()
-        let listener = try Listener(
-            address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { ctx }, trimAfterClosing: 256
-        ) { _ in Echo() }
-        defer { listener.close() }
-        let port = listener.localAddress.port
-        let before = residentBytes()
-        // The first bytes of a ClientHello make OpenSSL allocate its record buffers: about 40 KB
-        // per connection, which glibc kept mapped after the close until trimmed.
-        let hello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]
-        var fds: [Int32] = []
-        defer { for fd in fds { close(fd) } }
-        for i in 0..<2000 {
-            let fd = plainConnect(port: port, from: "127.0.1.\(i % 200 + 1)")
-            _ = hello.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            fds.append(fd)
+        // 4,000 descriptors in this process: no child process may be launched meanwhile (see ProcessGate).
+        try await ProcessGate.exclusive {
+            let pki = try PKI()
+            let group = try EventLoopGroup(count: 2)
+            defer { group.shutdown() }
+            let ctx = try pki.serverContext()
+            let listener = try Listener(
+                address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { ctx }, trimAfterClosing: 256
+            ) { _ in Echo() }
+            defer { listener.close() }
+            let port = listener.localAddress.port
+            let before = residentBytes()
+            // The first bytes of a ClientHello make OpenSSL allocate its record buffers: about 40 KB
+            // per connection, which glibc kept mapped after the close until trimmed.
+            let hello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]
+            var fds: [Int32] = []
+            defer { for fd in fds { close(fd) } }
+            for i in 0..<2000 {
+                let fd = plainConnect(port: port, from: "127.0.1.\(i % 200 + 1)")
+                _ = hello.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                fds.append(fd)
+            }
+            #expect(!fds.contains(-1))
+            #expect(await eventually { listener.connectionCount == 2000 })
+            let peak = residentBytes()
+            for fd in fds { close(fd) }
+            fds.removeAll()
+            #expect(await eventually { listener.connectionCount == 0 })
+            #expect(listener.heapTrimCount >= 1)
+            let after = residentBytes()
+            // Measured: 2,000 such connections add ~60–80 MiB; without the trim RSS stayed there (and
+            // grew as the last hellos were read) after every one had closed.
+            #expect(after - before < (peak - before) / 2, "before \(before >> 20) MiB, peak \(peak >> 20) MiB, after \(after >> 20) MiB")
         }
-        #expect(!fds.contains(-1))
-        #expect(await eventually { listener.connectionCount == 2000 })
-        let peak = residentBytes()
-        for fd in fds { close(fd) }
-        fds.removeAll()
-        #expect(await eventually { listener.connectionCount == 0 })
-        #expect(listener.heapTrimCount >= 1)
-        let after = residentBytes()
-        // Measured: 2,000 such connections add ~60–80 MiB; without the trim RSS stayed there (and
-        // grew as the last hellos were read) after every one had closed.
-        #expect(after - before < (peak - before) / 2, "before \(before >> 20) MiB, peak \(peak >> 20) MiB, after \(after >> 20) MiB")
     }
 }
