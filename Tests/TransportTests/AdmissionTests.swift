@@ -140,37 +140,39 @@ struct AdmissionTests {
         defer { group.shutdown() }
         let ctx = try pki.serverContext()
         var limits = ConnectionLimits()
-        limits.partialMessageTimeoutMilliseconds = 300
+        limits.partialMessageTimeoutMilliseconds = 1_000
         let listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { ctx }, limits: limits) { _ in Echo() }
         defer { listener.close() }
         let (fd, session) = try handshakeByHand(port: listener.localAddress.port, context: pki.clientContext())
         defer { close(fd) }
-        // Eight records over ~1 s, each sent as its second half together with the first half of the
-        // next: the server always holds a partial record, but completes one every 120 ms.
+        // 16 records over ~1.6 s (longer than the timeout), each sent as its second half together
+        // with the first half of the next: the server always holds a partial record, but completes
+        // one every 100 ms (a tenth of the timeout, so a busy test machine does not trip it).
+        let count = 16
         var wire: [UInt8] = []
-        for i in 0..<9 {
+        for i in 0..<count {
             try session.write(plaintext: [UInt8(i)])
             wire += session.takeCiphertext()
         }
-        let recordSize = wire.count / 9
+        let recordSize = wire.count / count
         var sent = 0
-        for i in 0..<9 {
-            let end = i == 8 ? wire.count : i * recordSize + recordSize / 2
+        for i in 0..<count {
+            let end = i == count - 1 ? wire.count : i * recordSize + recordSize / 2
             _ = wire[sent..<end].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             sent = end
-            try await Task.sleep(for: .milliseconds(120))
+            try await Task.sleep(for: .milliseconds(100))
         }
         // Every byte comes back: the connection stayed open.
         setReceiveTimeout(fd, seconds: 10)
         var echoed: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
-        while echoed.count < 9 {
+        while echoed.count < count {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             guard n > 0 else { break }
             session.receive(ciphertext: Array(buffer[0..<n]))
             echoed += try session.readPlaintext()
         }
-        #expect(echoed == (0..<9).map { UInt8($0) })
+        #expect(echoed == (0..<count).map { UInt8($0) })
     }
 
     @Test("after a burst of pre-handshake connections closes, the memory goes back to the kernel")
