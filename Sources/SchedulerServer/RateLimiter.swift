@@ -1,16 +1,27 @@
 import SchedulingCore
 import Synchronization
 
-/// A token bucket per principal: `burst` requests at once, refilled at `ratePerSecond`.
+/// A token bucket per key (a principal, or a source address): `burst` requests at once, refilled
+/// at `ratePerSecond`.
 ///
-/// Time comes from an injected ``WallClock`` so tests move it by hand.
+/// Time comes from an injected ``WallClock`` so tests move it by hand. A bucket that has refilled
+/// completely is the same as none, so once 1,024 keys (or twice the keys left after the last
+/// pruning) have buckets, full ones are dropped: keys that come and go (addresses) do not
+/// accumulate.
 public final class RateLimiter: Sendable {
     /// Requests per second each principal may sustain. Default 1000.
     public let ratePerSecond: Double
     /// Requests a principal may make at once after being idle. Default 2000.
     public let burst: Double
     private let clock: any WallClock
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let state = Mutex(State())
+
+    struct State {
+        var buckets: [String: Bucket] = [:]
+        var pruneAt = RateLimiter.minimumPruneAt
+    }
+
+    static let minimumPruneAt = 1024
 
     struct Bucket {
         var tokens: Double
@@ -34,12 +45,13 @@ public final class RateLimiter: Sendable {
     /// Takes one token from `principal`'s bucket.
     public func acquire(_ principal: String) -> Decision {
         let now = clock.now().unixMilliseconds
-        return buckets.withLock { buckets in
-            var b = buckets[principal] ?? Bucket(tokens: burst, updatedMs: now)
+        return state.withLock { state in
+            if state.buckets[principal] == nil, state.buckets.count >= state.pruneAt { prune(&state, now: now) }
+            var b = state.buckets[principal] ?? Bucket(tokens: burst, updatedMs: now)
             let elapsed = Double(max(0, now - b.updatedMs)) / 1000
             b.tokens = min(burst, b.tokens + elapsed * ratePerSecond)
             b.updatedMs = now
-            defer { buckets[principal] = b }
+            defer { state.buckets[principal] = b }
             if b.tokens >= 1 {
                 b.tokens -= 1
                 return .allowed
@@ -47,5 +59,15 @@ public final class RateLimiter: Sendable {
             let missing = 1 - b.tokens
             return .limited(retryAfterMilliseconds: Int64((missing / ratePerSecond * 1000).rounded(.up)))
         }
+    }
+
+    /// Keys with a bucket now.
+    public var keyCount: Int { state.withLock { $0.buckets.count } }
+
+    private func prune(_ state: inout State, now: Int64) {
+        state.buckets = state.buckets.filter { _, b in
+            b.tokens + Double(max(0, now - b.updatedMs)) / 1000 * ratePerSecond < burst
+        }
+        state.pruneAt = max(Self.minimumPruneAt, state.buckets.count * 2)
     }
 }

@@ -69,6 +69,7 @@ public final class TLSContext: @unchecked Sendable {
             _ = copenssl_ctx_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_OFF))
             if !wire.isEmpty {
                 SSL_CTX_set_alpn_select_cb(ctx, alpnSelect, Unmanaged.passUnretained(alpnWire).toOpaque())
+                if configuration.requireALPN { SSL_CTX_set_client_hello_cb(ctx, requireALPNOffer, nil) }
             }
         } else if !wire.isEmpty {
             // Note the inverted convention: SSL_CTX_set_alpn_protos returns 0 on success.
@@ -111,4 +112,19 @@ private func alpnSelect(
         outlen.pointee = selectedLength
         return SSL_TLSEXT_ERR_OK
     }
+}
+
+/// Refuses a ClientHello without the ALPN extension with a fatal `no_application_protocol` alert,
+/// so the client's handshake fails. The select callback above cannot: OpenSSL calls it only when
+/// the client sends the extension, and a client offering none used to complete its handshake and
+/// then see a bare EOF.
+private func requireALPNOffer(
+    _ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int32>?, _ arg: UnsafeMutableRawPointer?
+) -> Int32 {
+    var data: UnsafePointer<UInt8>? = nil
+    var length = 0
+    let type = UInt32(TLSEXT_TYPE_application_layer_protocol_negotiation)
+    if SSL_client_hello_get0_ext(ssl, type, &data, &length) == 1 { return SSL_CLIENT_HELLO_SUCCESS }
+    alert?.pointee = SSL_AD_NO_APPLICATION_PROTOCOL
+    return SSL_CLIENT_HELLO_ERROR
 }

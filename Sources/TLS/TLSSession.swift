@@ -106,12 +106,10 @@ public final class TLSSession {
                 if err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE { return [] }
                 throw failure("handshake", err)
             }
+            // A server requiring ALPN refused a ClientHello without it (TLSContext's client-hello
+            // callback) or without an id it speaks (the select callback): both end the handshake
+            // with a no_application_protocol alert, so an established session has agreed on one.
             state = .established
-            if context.configuration.role == .server, context.configuration.requireALPN,
-                !context.configuration.alpnProtocols.isEmpty, negotiatedProtocol == nil
-            {
-                throw TLSError(operation: "handshake", reasons: ["the client offered no ALPN protocol"])
-            }
         }
         guard state == .established else { return [] }
         var out: [UInt8] = []
@@ -161,6 +159,11 @@ public final class TLSSession {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// Whether received ciphertext waits for the rest of its record (or is not yet processed).
+    public var hasBufferedInput: Bool {
+        SSL_has_pending(ssl) == 1 || copenssl_bio_pending(readBIO) > 0
     }
 
     /// Bytes waiting to be sent to the peer (handshake messages, records, alerts).

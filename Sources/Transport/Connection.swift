@@ -11,6 +11,16 @@ public protocol ConnectionDelegate: AnyObject {
     func connection(_ connection: Connection, didReceive bytes: [UInt8])
     /// The connection closed; `error` says why when it was not an orderly close.
     func connectionDidClose(_ connection: Connection, error: (any Error)?)
+    /// Whether the delegate holds the start of a message whose rest has not arrived (a partial
+    /// frame). Asked after each read; when it (or a partial TLS record) has been true for
+    /// ``ConnectionLimits/partialMessageTimeoutMilliseconds`` with no message completed (see
+    /// ``Connection/messageReceived()``), the connection is closed. Default false: every
+    /// delivery is a whole message.
+    func connectionHasPartialMessage(_ connection: Connection) -> Bool
+}
+
+extension ConnectionDelegate {
+    public func connectionHasPartialMessage(_ connection: Connection) -> Bool { false }
 }
 
 /// Limits of one connection. Defaults are documented in docs/OPERATIONS.md.
@@ -22,6 +32,10 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// A peer that leaves more than this many encrypted bytes unread is disconnected (a slow
     /// reader must not make the server buffer without bound). Default 8 MiB.
     public var maxPendingOutputBytes: Int = 8 << 20
+    /// Received bytes that do not complete a message within this time close the connection: a
+    /// peer trickling a TLS record or a frame (see ``ConnectionDelegate/connectionHasPartialMessage(_:)``)
+    /// must not hold a connection and its buffers with a byte now and then. Default 30 s.
+    public var partialMessageTimeoutMilliseconds: Int64 = 30_000
 
     public init() {}
 }
@@ -60,8 +74,20 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
     private var lastActivity = Sys.monotonicMilliseconds()
     private var handshakeTimer: EventLoop.TimerID?
     private var idleTimer: EventLoop.TimerID?
-    /// Called once when the connection closes, after the delegate (the listener's bookkeeping).
-    var onClose: (() -> Void)?
+    /// Since when received bytes have waited for the rest of their message (nil: none wait).
+    private var partialSince: Int64?
+    private var partialTimer: EventLoop.TimerID?
+    /// A message completed during the current read (the partial-message clock restarts).
+    private var messageProgress = false
+    /// Plaintext was handed to the delegate during the current read.
+    private var plaintextDelivered = false
+    /// Whether the delegate vouched for the peer (``markAuthenticated()``).
+    public private(set) var isAuthenticated = false
+    /// Called once by ``markAuthenticated()`` (the listener's bookkeeping).
+    var onAuthenticated: (() -> Void)?
+    /// Called once when the connection closes, after the delegate, with whether it had
+    /// authenticated (the listener's bookkeeping).
+    var onClose: ((_ wasAuthenticated: Bool) -> Void)?
 
     private static let ids = Atomic<UInt64>(1)
 
@@ -106,6 +132,21 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
         }
         armIdleTimer()
         if !connecting, session.context.configuration.role == .client { advance() }
+    }
+
+    /// The delegate vouches for the peer (it made a call with valid credentials): the connection
+    /// stops counting against the listener's unauthenticated limits (loop thread; idempotent).
+    public func markAuthenticated() {
+        guard !isAuthenticated, !closed else { return }
+        isAuthenticated = true
+        onAuthenticated?()
+        onAuthenticated = nil
+    }
+
+    /// The delegate completed a message (a frame): the partial-message clock restarts (loop thread).
+    /// A delegate that reports partial messages calls this for every message it completes.
+    public func messageReceived() {
+        messageProgress = true
     }
 
     // MARK: Sending
@@ -189,6 +230,38 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
         }
         advance()
         if gotEOF, !closed { finish(active ? nil : ConnectionError("peer closed during the TLS handshake")) }
+        if !closed, !closing, active { trackPartialMessage() }
+    }
+
+    /// Restarts, starts or stops the partial-message clock after a read (the handshake has its own).
+    private func trackPartialMessage() {
+        let delegateWaits = delegate?.connectionHasPartialMessage(self) ?? false
+        // Without partial messages of its own, a delegate was handed whole messages.
+        if messageProgress || (plaintextDelivered && !delegateWaits) { partialSince = nil }
+        messageProgress = false
+        plaintextDelivered = false
+        guard delegateWaits || session.hasBufferedInput else {
+            partialSince = nil
+            return
+        }
+        if partialSince == nil { partialSince = Sys.monotonicMilliseconds() }
+        if partialTimer == nil { armPartialTimer() }
+    }
+
+    private func armPartialTimer() {
+        guard let since = partialSince else { return }
+        let limit = limits.partialMessageTimeoutMilliseconds
+        let due = since + limit - Sys.monotonicMilliseconds()
+        partialTimer = loop.schedule(afterMilliseconds: max(due, 1)) { [weak self] in
+            guard let self, !self.closed else { return }
+            self.partialTimer = nil
+            guard let since = self.partialSince else { return }
+            if Sys.monotonicMilliseconds() - since >= limit {
+                self.close(error: ConnectionError("no complete message within \(limit) ms of its first bytes"))
+            } else {
+                self.armPartialTimer()
+            }
+        }
     }
 
     func writable() {
@@ -237,7 +310,10 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
             if let t = handshakeTimer { loop.cancel(t) }
             delegate?.connectionDidBecomeActive(self)
         }
-        if !plaintext.isEmpty, !closed { delegate?.connection(self, didReceive: plaintext) }
+        if !plaintext.isEmpty, !closed {
+            plaintextDelivered = true
+            delegate?.connection(self, didReceive: plaintext)
+        }
         if session.state == .closed, !closed { finish(nil) }
     }
 
@@ -299,12 +375,17 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
         closed = true
         if let t = handshakeTimer { loop.cancel(t) }
         if let t = idleTimer { loop.cancel(t) }
+        if let t = partialTimer { loop.cancel(t) }
         loop.deregister(self)
         Sys.close(fileDescriptor)
+        // Unsent output is dropped now rather than when the last reference goes.
+        outbound = []
+        outboundOffset = 0
         let d = delegate
         delegate = nil  // break the connection ↔ delegate cycle
         d?.connectionDidClose(self, error: error)
-        onClose?()
+        onAuthenticated = nil
+        onClose?(isAuthenticated)
         onClose = nil
     }
 

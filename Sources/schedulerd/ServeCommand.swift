@@ -154,14 +154,19 @@ final class DrainFlag: Sendable {
 struct ServerFileConfig: Decodable {
     struct LimitsSection: Decodable {
         var maxConnections: Int?
+        var maxUnauthenticatedConnections: Int?
+        var maxUnauthenticatedConnectionsPerAddress: Int?
         var maxInFlightPerConnection: Int?
         var maxFrameBytes: Int?
         var maxDeadlineMs: UInt64?
         var handshakeTimeoutMs: Int64?
         var idleTimeoutMs: Int64?
         var maxPendingOutputBytes: Int?
+        var partialFrameTimeoutMs: Int64?
         var ratePerSecond: Double?
         var rateBurst: Double?
+        var unauthenticatedRatePerSecond: Double?
+        var unauthenticatedRateBurst: Double?
     }
 
     struct DispatchSection: Decodable {
@@ -227,14 +232,19 @@ struct ServerFileConfig: Decodable {
     var serverLimits: ServerLimits {
         var l = ServerLimits()
         if let v = limits?.maxConnections { l.maxConnections = v }
+        if let v = limits?.maxUnauthenticatedConnections { l.maxUnauthenticatedConnections = v }
+        if let v = limits?.maxUnauthenticatedConnectionsPerAddress { l.maxUnauthenticatedConnectionsPerAddress = v }
         if let v = limits?.maxInFlightPerConnection { l.maxInFlightPerConnection = v }
         if let v = limits?.maxFrameBytes { l.maxFrameSize = v }
         if let v = limits?.maxDeadlineMs { l.maxDeadlineMilliseconds = v }
         if let v = limits?.handshakeTimeoutMs { l.connection.handshakeTimeoutMilliseconds = v }
         if let v = limits?.idleTimeoutMs { l.connection.idleTimeoutMilliseconds = v }
         if let v = limits?.maxPendingOutputBytes { l.connection.maxPendingOutputBytes = v }
+        if let v = limits?.partialFrameTimeoutMs { l.connection.partialMessageTimeoutMilliseconds = v }
         if let v = limits?.ratePerSecond { l.ratePerSecond = v }
         if let v = limits?.rateBurst { l.rateBurst = v }
+        if let v = limits?.unauthenticatedRatePerSecond { l.unauthenticatedRatePerSecond = v }
+        if let v = limits?.unauthenticatedRateBurst { l.unauthenticatedRateBurst = v }
         return l
     }
 

@@ -79,6 +79,18 @@ struct EndToEndTests {
         await e.shutdown()
     }
 
+    @Test("Health: the whole server and scheduler.v1.Scheduler are known; another service is SERVICE_UNKNOWN")
+    func healthServices() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        typealias Health = SchedulerV1.Scheduler.Health
+        #expect(try await c.call(Health.self, V1.HealthRequest(service: "")).status == .serving)
+        #expect(try await c.call(Health.self, V1.HealthRequest(service: "scheduler.v1.Scheduler")).status == .serving)
+        #expect(try await c.call(Health.self, V1.HealthRequest(service: "grpc.health.v1.Health")).status == .serviceUnknown)
+        #expect(try await c.call(Health.self, V1.HealthRequest(service: "scheduler.v1.Schedulers")).status == .serviceUnknown)
+        await e.shutdown()
+    }
+
     @Test("conflicts: an ERROR refuses with the conflicts; auto-resolve moves the time and says from and to")
     func conflictsAndAutoResolve() async throws {
         let e = try E2E()

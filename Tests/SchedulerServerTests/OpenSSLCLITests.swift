@@ -45,4 +45,18 @@ struct OpenSSLCLITests {
         #expect(tls12.output.contains("ECDHE"))
         await h.shutdown()
     }
+
+    @Test("a client offering no ALPN is refused during the handshake with no_application_protocol, on TLS 1.3 and 1.2")
+    func noALPN() async throws {
+        let h = try RPCHarness(methods: testMethods())
+        let port = h.address.port
+        for version in ["-tls1_3", "-tls1_2"] {
+            let r = try await sClient(port: port, [version, "-CAfile", h.caFile])
+            // It used to complete ("Verify return code: 0 (ok)") and then read a bare EOF.
+            #expect(r.status != 0, "\(version): \(r.output)")
+            #expect(r.output.contains("no application protocol"), "\(version): \(r.output)")
+            #expect(r.output.contains("Cipher is (NONE)"), "\(version): \(r.output)")
+        }
+        await h.shutdown()
+    }
 }

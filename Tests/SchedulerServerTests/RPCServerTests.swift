@@ -214,14 +214,22 @@ struct RPCServerTests {
         h.clientLoop.shutdown()
     }
 
-    @Test("1,000 idle connections held while the server still serves")
+    @Test("1,000 idle authenticated connections from one address held while the server still serves")
     func idleConnections() async throws {
         // Over 2,000 descriptors in this process: no child process may be launched meanwhile
         // (Foundation's Process.run crashes on a full /proc/self/fd listing; see ProcessGate).
         try await ProcessGate.exclusive {
             let h = try RPCHarness(methods: testMethods())
             var channels: [RPCChannel] = []
-            for _ in 0..<1000 { channels.append(try await h.channel()) }
+            // Each authenticates with one call: 1,000 unauthenticated connections from one address
+            // are far past maxUnauthenticatedConnectionsPerAddress (64).
+            let auth = [MetadataEntry].bearer(h.adminToken)
+            for _ in 0..<1000 {
+                let channel = try await h.channel()
+                #expect(try await channel.call(method: "test.v1.T/Echo", payload: payload(1), metadata: auth).code == .ok)
+                channels.append(channel)
+            }
+            #expect(h.server.unauthenticatedConnectionCount == 0)
             #expect(h.server.connectionCount == 1000)
             let fresh = try await h.channel()
             #expect(try await fresh.call(method: "test.v1.T/Health", payload: payload(3)).code == .ok)

@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <netinet/tcp.h>
+#include <malloc.h>
 
 /// accept4(2), exported without requiring _GNU_SOURCE in Swift.
 int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);

@@ -21,6 +21,10 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
     private var lastCallID: UInt64 = 0
     private var goingAway = false
     private var logger: Logger
+    /// The key of the source address's bucket for calls without a valid principal.
+    private let source: String
+    /// Calls without a valid principal refused by that bucket on this connection.
+    private var unauthenticatedRefusals = 0
 
     struct InFlight {
         var task: Task<Void, Never>?
@@ -36,6 +40,7 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         logger[metadataKey: "conn.id"] = "\(connection.id)"
         if let remote = connection.remoteAddress { logger[metadataKey: "conn.remote"] = "\(remote)" }
         self.logger = logger
+        self.source = connection.remoteAddress?.host ?? ""
     }
 
     var inFlightCount: Int { inFlight.count }
@@ -54,10 +59,19 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             protocolViolation(error.description, code: error.statusCode)
             return
         }
+        var frames = 0
         while let frame = decoder.nextFrame() {
+            frames += 1
             handle(frame)
             if goingAway && self.connection == nil { return }
+            if !connection.isActive { return }  // closed by the frame (a violation, say)
         }
+        if frames > 0 { connection.messageReceived() }
+    }
+
+    /// A frame's first bytes wait for the rest: the connection's partial-message timer runs.
+    func connectionHasPartialMessage(_ connection: Connection) -> Bool {
+        decoder.bufferedByteCount > 0
     }
 
     func connectionDidClose(_ connection: Connection, error: (any Error)?) {
@@ -66,6 +80,8 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             if let t = call.timer { connection.loop.cancel(t) }
         }
         inFlight.removeAll()
+        // Tasks still finishing keep this object a while: drop a partial frame's buffer now.
+        decoder = FrameDecoder(maxFrameSize: server.limits.maxFrameSize)
         server.unregister(connection.id)
         if let error { logger.debug("connection closed", metadata: ["reason": "\(error)"]) }
     }
@@ -113,6 +129,7 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             return
         }
         guard let method = server.methods[request.method] else {
+            guard admitUnauthenticated(callID) else { return }
             reply(callID, RPCError(code: .unimplemented, message: "unknown method \"\(request.method)\""))
             return
         }
@@ -122,15 +139,17 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             do {
                 principal = try server.authenticator.authenticate(metadata: request.metadata, peer: connection.peerIdentity)
             } catch {
+                guard admitUnauthenticated(callID) else { return }
                 reply(callID, error)
                 return
             }
+            connection.markAuthenticated()
             if case .limited(let retryAfter) = server.rateLimiter.acquire(principal!.name) {
-                var e = RPCError(code: .resourceExhausted, message: "rate limit exceeded for \(principal!.name); retry after \(retryAfter) ms")
-                e.details.retryInfo = RetryInfo(retryDelayMs: UInt64(retryAfter))
-                send(Frame(callID: callID, kind: .response(Frame.Response(error: e, metadata: [MetadataEntry(key: "retry-after-ms", value: "\(retryAfter)")]))))
+                replyRateLimited(callID, retryAfter: retryAfter, "rate limit exceeded for \(principal!.name)")
                 return
             }
+        } else {
+            guard admitUnauthenticated(callID) else { return }
         }
         let maxDeadline = server.limits.maxDeadlineMilliseconds
         let timeout = request.timeoutMs == 0 ? maxDeadline : min(request.timeoutMs, maxDeadline)
@@ -187,6 +206,26 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             }
         }
         inFlight[callID]?.task = task
+    }
+
+    /// Charges a call without a valid principal to its source address's bucket. When the bucket
+    /// is empty the call is answered RESOURCE_EXHAUSTED (with retry-after) and false returned;
+    /// a connection that has had a whole burst of calls refused so is closed with go-away.
+    private func admitUnauthenticated(_ callID: UInt64) -> Bool {
+        guard case .limited(let retryAfter) = server.unauthenticatedRateLimiter.acquire(source) else { return true }
+        unauthenticatedRefusals += 1
+        if Double(unauthenticatedRefusals) >= server.limits.unauthenticatedRateBurst {
+            protocolViolation("too many calls without valid credentials", code: .resourceExhausted)
+        } else {
+            replyRateLimited(callID, retryAfter: retryAfter, "rate limit for calls without valid credentials exceeded")
+        }
+        return false
+    }
+
+    private func replyRateLimited(_ callID: UInt64, retryAfter: Int64, _ reason: String) {
+        var e = RPCError(code: .resourceExhausted, message: "\(reason); retry after \(retryAfter) ms")
+        e.details.retryInfo = RetryInfo(retryDelayMs: UInt64(retryAfter))
+        send(Frame(callID: callID, kind: .response(Frame.Response(error: e, metadata: [MetadataEntry(key: "retry-after-ms", value: "\(retryAfter)")]))))
     }
 
     // MARK: Sending and closing

@@ -13,6 +13,8 @@ public final class RPCServer: Sendable {
     let methods: [String: MethodHandler]
     let authenticator: Authenticator
     let rateLimiter: RateLimiter
+    /// Calls without a valid principal, per source address.
+    let unauthenticatedRateLimiter: RateLimiter
     let clock: any WallClock
     let logger: Logger
     private let group: EventLoopGroup
@@ -30,6 +32,10 @@ public final class RPCServer: Sendable {
     public var isDraining: Bool { draining.load(ordering: .relaxed) }
     /// Open connections.
     public var connectionCount: Int { connections.withLock { $0.count } }
+    /// Open connections that have made no call with valid credentials yet (handshaking included).
+    public var unauthenticatedConnectionCount: Int { listener.withLock { $0?.unauthenticatedCount ?? 0 } }
+    /// Connections refused at accept by `maxConnections` or the unauthenticated limits.
+    public var refusedConnectionCount: Int { listener.withLock { $0?.refusedCount ?? 0 } }
     /// Calls being handled now, over all connections.
     public var inFlightCount: Int { callsInFlight.load(ordering: .relaxed) }
     /// Connections closed since the server started, for whatever reason.
@@ -50,6 +56,8 @@ public final class RPCServer: Sendable {
         self.clock = clock
         self.logger = logger
         self.rateLimiter = RateLimiter(ratePerSecond: limits.ratePerSecond, burst: limits.rateBurst, clock: clock)
+        self.unauthenticatedRateLimiter = RateLimiter(
+            ratePerSecond: limits.unauthenticatedRatePerSecond, burst: limits.unauthenticatedRateBurst, clock: clock)
         self.group = try EventLoopGroup(count: loops)
     }
 
@@ -57,7 +65,8 @@ public final class RPCServer: Sendable {
     public func start(address: SocketAddress) throws {
         let l = try Listener(
             address: address, group: group, context: { [self] in self.tls.withLock { $0 } }, limits: limits.connection,
-            maxConnections: limits.maxConnections
+            maxConnections: limits.maxConnections, maxUnauthenticated: limits.effectiveMaxUnauthenticatedConnections,
+            maxUnauthenticatedPerAddress: limits.maxUnauthenticatedConnectionsPerAddress
         ) { [self] connection in
             let rpc = RPCConnection(connection: connection, server: self)
             connections.withLock { $0[connection.id] = (connection, rpc) }

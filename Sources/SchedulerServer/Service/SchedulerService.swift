@@ -145,8 +145,13 @@ public final class SchedulerService: Sendable {
             // without awaiting: run it on the global pool, not on the connection's event loop.
             try await withTaskExecutorPreference(globalConcurrentExecutor) { try preview(ctx, r) }
         }
-        add(S.Health.self, auth: false) { [self] _, _ in
-            S.Health.Response(status: isDraining() ? .notServing : .serving)
+        add(S.Health.self, auth: false) { [self] _, request in
+            // As grpc.health.v1: "" is the whole server; a service this server does not run is
+            // SERVICE_UNKNOWN rather than a status it cannot vouch for.
+            guard request.service.isEmpty || request.service == S.serviceName else {
+                return S.Health.Response(status: .serviceUnknown)
+            }
+            return S.Health.Response(status: isDraining() ? .notServing : .serving)
         }
         return table
     }
