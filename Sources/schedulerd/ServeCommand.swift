@@ -167,11 +167,52 @@ struct ServerFileConfig: Decodable {
         var rateBurst: Double?
         var unauthenticatedRatePerSecond: Double?
         var unauthenticatedRateBurst: Double?
+
+        /// Every given value must be positive (a zero rate or size would stop the server or
+        /// every call); the message names the key.
+        func check() throws {
+            let counts: [(String, Int?)] = [
+                ("maxConnections", maxConnections), ("maxUnauthenticatedConnections", maxUnauthenticatedConnections),
+                ("maxUnauthenticatedConnectionsPerAddress", maxUnauthenticatedConnectionsPerAddress),
+                ("maxInFlightPerConnection", maxInFlightPerConnection), ("maxFrameBytes", maxFrameBytes),
+                ("maxPendingOutputBytes", maxPendingOutputBytes),
+            ]
+            let times: [(String, Int64?)] = [
+                ("handshakeTimeoutMs", handshakeTimeoutMs), ("idleTimeoutMs", idleTimeoutMs),
+                ("partialFrameTimeoutMs", partialFrameTimeoutMs), ("maxDeadlineMs", maxDeadlineMs.map { Int64(clamping: $0) }),
+            ]
+            let rates: [(String, Double?)] = [
+                ("ratePerSecond", ratePerSecond), ("rateBurst", rateBurst),
+                ("unauthenticatedRatePerSecond", unauthenticatedRatePerSecond),
+                ("unauthenticatedRateBurst", unauthenticatedRateBurst),
+            ]
+            for (key, v) in counts { if let v, v < 1 { throw ConfigError("limits.\(key): must be at least 1 (got \(v))") } }
+            for (key, v) in times { if let v, v < 1 { throw ConfigError("limits.\(key): must be at least 1 (got \(v))") } }
+            for (key, v) in rates where v.map({ !($0.isFinite && $0 > 0) }) ?? false {
+                throw ConfigError("limits.\(key): must be a positive number (got \(v!))")
+            }
+            if let b = rateBurst, b < 1 { throw ConfigError("limits.rateBurst: must be at least 1 (got \(b))") }
+            if let b = unauthenticatedRateBurst, b < 1 {
+                throw ConfigError("limits.unauthenticatedRateBurst: must be at least 1 (got \(b))")
+            }
+        }
     }
 
     struct DispatchSection: Decodable {
         var maxInFlightPerProject: Int?
         var maxDispatchingProjects: Int?
+
+        func check() throws {
+            for (key, v) in [("maxInFlightPerProject", maxInFlightPerProject), ("maxDispatchingProjects", maxDispatchingProjects)] {
+                if let v, v < 1 { throw ConfigError("dispatch.\(key): must be at least 1 (got \(v))") }
+            }
+        }
+    }
+
+    /// A config value out of range, said with its key.
+    struct ConfigError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 
     var identities: [IdentityMapping] = []
@@ -214,6 +255,8 @@ struct ServerFileConfig: Decodable {
         }
         limits = try c.decodeIfPresent(LimitsSection.self, forKey: .limits)
         dispatch = try c.decodeIfPresent(DispatchSection.self, forKey: .dispatch)
+        try limits?.check()
+        try dispatch?.check()
         maintenanceIntervalMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .maintenanceIntervalMilliseconds)
         leaseGraceAfterStartSeconds = try c.decodeIfPresent(Int64.self, forKey: .leaseGraceAfterStartSeconds)
         if let g = leaseGraceAfterStartSeconds, !(0...86_400).contains(g) {

@@ -193,4 +193,23 @@ struct ServerConfigFileTests {
         #expect(await refused.waitForExit() == 2)
         #expect(refused.output.contains("my space!"))
     }
+
+    @Test("a limit of zero in the config file is refused at start-up, naming the key (it used to crash the server)")
+    func zeroLimits() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("config.json")
+        for (json, key) in [
+            (#"{"limits": {"ratePerSecond": 0}}"#, "limits.ratePerSecond"),
+            (#"{"limits": {"unauthenticatedRateBurst": 0.5}}"#, "limits.unauthenticatedRateBurst"),
+            (#"{"limits": {"maxConnections": -1}}"#, "limits.maxConnections"),
+            (#"{"dispatch": {"maxInFlightPerProject": 0}}"#, "dispatch.maxInFlightPerProject"),
+        ] {
+            try json.write(to: config, atomically: true, encoding: .utf8)
+            let server = try await ServerProcess.start(dir: dir, arguments: ["--config", config.path])
+            #expect(await server.waitForExit() == 2, "\(json)")
+            #expect(server.output.contains(key), "\(json): \(server.output)")
+        }
+    }
 }
