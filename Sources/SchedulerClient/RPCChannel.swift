@@ -106,22 +106,23 @@ public final class RPCChannel: Sendable {
         let handler = self.handler
         let encoder = self.encoder
         // The cancellation can come before the call is registered (the task was cancelled before
-        // or while it got here): onCancel then finds nothing to complete, so it leaves a mark the
-        // call checks once registered, and the call is never sent.
-        let cancelled = CancelMark()
+        // or while it got here): onCancel then finds nothing to complete, so it closes the gate
+        // and the call, once registered, is never sent. The request is queued on the loop under
+        // the gate, so a cancel frame is only ever queued after its request.
+        let gate = SendGate()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>) in
                 guard handler.register(callID, continuation) else { return }
-                if cancelled.isSet {
-                    _ = handler.complete(callID, .failure(progress.cancellation(cause: .notSent)))
-                    return
+                let sent = gate.sendUnlessCancelled {
+                    progress.markSent()
+                    connection.loop.execute { connection.send(bytes) }
                 }
-                progress.markSent()
-                connection.loop.execute { connection.send(bytes) }
+                if !sent { _ = handler.complete(callID, .failure(progress.cancellation(cause: .notSent))) }
             }
         } onCancel: {
-            cancelled.set()
-            if handler.complete(callID, .failure(progress.cancellation(cause: .sentNoAnswer))) {
+            let wasSent = gate.cancel()
+            let failure = progress.cancellation(cause: wasSent ? .sentNoAnswer : .notSent)
+            if handler.complete(callID, .failure(failure)), wasSent {
                 let reason = progress.deadlinePassed ? "deadline exceeded" : "caller cancelled"
                 if let cancel = try? encoder.encode(Frame(callID: callID, kind: .cancel(Frame.Cancel(reason: reason)))) {
                     connection.loop.execute { connection.send(cancel) }
@@ -164,11 +165,28 @@ public final class RPCChannel: Sendable {
     }
 }
 
-/// Set by a call's cancellation handler; read by the call after it registered.
-private final class CancelMark: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
-    func set() { value.store(true, ordering: .sequentiallyConsistent) }
+/// Orders a call's request and its cancellation: the request is queued only if the call was not
+/// cancelled yet, and the cancellation learns whether it was queued (then a cancel frame follows it).
+private final class SendGate: Sendable {
+    private let state = Mutex<(cancelled: Bool, sent: Bool)>((false, false))
+
+    /// Runs `send` (under the lock) unless cancelled; returns whether it ran.
+    func sendUnlessCancelled(_ send: () -> Void) -> Bool {
+        state.withLock { s in
+            guard !s.cancelled else { return false }
+            s.sent = true
+            send()
+            return true
+        }
+    }
+
+    /// Marks the call cancelled; returns whether its request was already queued.
+    func cancel() -> Bool {
+        state.withLock { s in
+            s.cancelled = true
+            return s.sent
+        }
+    }
 }
 
 /// Decodes frames and completes calls. Callbacks run on the connection's loop; the call table is
