@@ -138,6 +138,7 @@ public final class SchedulerClient: Sendable {
             else {
                 return .failure(failure)
             }
+            progress.recordRetriedFailure(failure)
             try? await Task.sleep(for: configuration.retry.backoff(retry: attempt))
         }
     }

@@ -18,7 +18,9 @@ struct DeadlineTests {
     func handshakeNeverAnswered() async throws {
         let listener = try SilentTCPListener()
         defer { listener.stop() }
-        var config = SchedulerClientConfiguration(address: listener.address, caFile: try TestPKI(name: "silent").caFile)
+        let pki = try TestPKI(name: "silent")
+        defer { pki.cleanup() }
+        var config = SchedulerClientConfiguration(address: listener.address, caFile: pki.caFile)
         config.retry.initialBackoff = .milliseconds(5)
         let client = try SchedulerClient(configuration: config)
         let start = ContinuousClock.now
@@ -56,6 +58,22 @@ struct DeadlineTests {
         #expect(cancel?.id == sent.id && cancel?.reason == "deadline exceeded")
         #expect(sent.timeoutMs >= 1 && sent.timeoutMs <= 300, "timeout_ms is the time left")
         #expect(server.requests.count == 1, "a deadline is not retried")
+    }
+
+    @Test("a deadline that ends the backoff between retries names the last attempt's failure")
+    func deadlineDuringBackoff() async throws {
+        // Nothing listens on port 1 (as schedctl's tests assume too): connecting is refused at once.
+        let pki = try TestPKI(name: "refused")
+        defer { pki.cleanup() }
+        var config = SchedulerClientConfiguration(address: "127.0.0.1:1", caFile: pki.caFile)
+        config.retry.initialBackoff = .seconds(30)
+        config.retry.maxBackoff = .seconds(30)
+        let client = try SchedulerClient(configuration: config)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: SchedulerError.self) { try await client.health(timeout: Self.timeout) }
+        #expect(ContinuousClock.now - start < Self.bound)
+        #expect(error?.code == .deadlineExceeded && error?.cause == .notSent, "\(String(describing: error))")
+        #expect(error?.message.contains("UNAVAILABLE: cannot connect") == true, "\(String(describing: error))")
     }
 
     @Test("a cancelled caller still gets CANCELLED, not DEADLINE_EXCEEDED")

@@ -9,12 +9,17 @@ import WireProtocol
 final class CallProgress: Sendable {
     private let sent = Atomic<Bool>(false)
     private let expired = Atomic<Bool>(false)
+    private let lastFailure = Mutex<SchedulerError?>(nil)
 
     init() {}
 
     /// Some attempt handed its request to a connection: the server may have seen the call.
     var wasSent: Bool { sent.load(ordering: .acquiring) }
     func markSent() { sent.store(true, ordering: .releasing) }
+
+    /// An attempt failed and will be retried after a backoff: named in DEADLINE_EXCEEDED's message
+    /// if the deadline passes before a later attempt has an answer.
+    func recordRetriedFailure(_ e: SchedulerError) { lastFailure.withLock { $0 = e } }
 
     /// The call's deadline passed.
     var deadlinePassed: Bool { expired.load(ordering: .acquiring) }
@@ -28,9 +33,9 @@ final class CallProgress: Sendable {
 
     /// DEADLINE_EXCEEDED, with the cause saying whether any attempt's request was written.
     func deadlineExceeded() -> SchedulerError {
-        SchedulerError(
-            code: .deadlineExceeded, message: "the call's deadline passed before an answer came (client side)",
-            cause: wasSent ? .sentNoAnswer : .notSent)
+        var message = "the call's deadline passed before an answer came (client side)"
+        if let last = lastFailure.withLock({ $0 }) { message += "; the last attempt failed with \(last)" }
+        return SchedulerError(code: .deadlineExceeded, message: message, cause: wasSent ? .sentNoAnswer : .notSent)
     }
 }
 
