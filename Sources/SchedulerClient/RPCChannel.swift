@@ -5,9 +5,9 @@ import WireProtocol
 
 /// One TLS connection to a scheduler server carrying many concurrent calls, matched by call id.
 ///
-/// Thread-safe. A lost connection or a go-away fails the affected calls with UNAVAILABLE
-/// (calls the server never saw say so in the message, so callers know they are safe to retry);
-/// open a new channel to reconnect (``SchedulerClient`` does this for you).
+/// Thread-safe. A lost connection or a go-away fails the affected calls with UNAVAILABLE;
+/// open a new channel to reconnect (``SchedulerClient`` does this for you, and learns from a typed
+/// ``SchedulerError/Cause`` which failed calls the server never saw, so are safe to send again).
 public final class RPCChannel: Sendable {
     private let connection: Connection
     private let handler: ChannelHandler
@@ -26,14 +26,38 @@ public final class RPCChannel: Sendable {
 
     /// Connects with a prepared TLS context (its ALPN list must be `[ALPN.protocolID]`); reuse one
     /// context for many connections instead of re-reading certificate files each time.
+    ///
+    /// Cancelling the calling task while the handshake runs closes the connection and throws.
     public static func connect(
         to address: SocketAddress, context: TLSContext, loop: EventLoop, maxFrameSize: Int = Limits.defaultMaxFrameSize,
         limits: ConnectionLimits = ConnectionLimits()
     ) async throws -> RPCChannel {
+        let channel = try open(to: address, context: context, loop: loop, maxFrameSize: maxFrameSize, limits: limits)
+        do {
+            try await channel.waitUntilActive()
+        } catch {
+            channel.abort()
+            throw error
+        }
+        return channel
+    }
+
+    /// Starts connecting and returns at once; ``waitUntilActive()`` waits for the handshake.
+    /// ``SchedulerClient`` keeps a connecting channel in its pool so that concurrent calls share one
+    /// handshake, each waiting only as long as its own deadline.
+    static func open(
+        to address: SocketAddress, context: TLSContext, loop: EventLoop, maxFrameSize: Int = Limits.defaultMaxFrameSize,
+        limits: ConnectionLimits = ConnectionLimits()
+    ) throws -> RPCChannel {
         let handler = ChannelHandler(maxFrameSize: maxFrameSize)
         let connection = try Connection.connect(to: address, context: context, loop: loop, limits: limits) { _ in handler }
-        try await handler.waitUntilActive()
         return RPCChannel(connection: connection, handler: handler, encoder: FrameEncoder(maxFrameSize: maxFrameSize))
+    }
+
+    /// Waits until the TLS handshake completed. Throws the reason the connection closed instead, or
+    /// a ``ConnectionError`` when the waiting task is cancelled (the connection carries on).
+    func waitUntilActive() async throws(ConnectionError) {
+        try await handler.waitUntilActive()
     }
 
     private init(connection: Connection, handler: ChannelHandler, encoder: FrameEncoder) {
@@ -45,47 +69,66 @@ public final class RPCChannel: Sendable {
     /// Whether the connection is open and the server has not said go-away.
     public var isUsable: Bool { handler.isUsable }
 
+    /// Whether the handshake is still under way (neither active nor closed).
+    var isConnecting: Bool { handler.isConnecting }
+
     /// The server's go-away, once received.
     public var goAway: Frame.GoAway? { handler.receivedGoAway }
 
     /// Sends a request and waits for its response. Task cancellation sends a cancel frame and
-    /// throws CANCELLED.
+    /// throws CANCELLED. Enforces no deadline of its own (`timeoutMilliseconds` is only sent to the
+    /// server); ``SchedulerClient`` races its calls against their deadlines.
     public func call(
         method: String, payload: [UInt8], metadata: [MetadataEntry] = [], timeoutMilliseconds: UInt64 = 0
     ) async throws(RPCError) -> Frame.Response {
+        try await send(method: method, payload: payload, metadata: metadata, timeoutMilliseconds: timeoutMilliseconds)
+            .mapError(\.rpcError).get()
+    }
+
+    /// ``call(method:payload:metadata:timeoutMilliseconds:)`` with the failure's typed cause.
+    ///
+    /// `progress` is shared with the deadline race: the call marks it once its request is handed to
+    /// the connection, and when the task is cancelled because the deadline passed, the cancel frame
+    /// says so and the call fails with DEADLINE_EXCEEDED rather than CANCELLED.
+    func send(
+        method: String, payload: [UInt8], metadata: [MetadataEntry], timeoutMilliseconds: UInt64,
+        progress: CallProgress = CallProgress()
+    ) async -> Result<Frame.Response, SchedulerError> {
         let callID = handler.nextCallID()
         let request = Frame(callID: callID, kind: .request(Frame.Request(method: method, metadata: metadata, timeoutMs: timeoutMilliseconds, payload: payload)))
         let bytes: [UInt8]
         do {
             bytes = try encoder.encode(request)
         } catch {
-            throw RPCError(code: .resourceExhausted, message: "request too large: \(error.reason)")
+            return .failure(SchedulerError(code: .resourceExhausted, message: "request too large: \(error.reason)", cause: .notSent))
         }
         let connection = self.connection
         let handler = self.handler
         let encoder = self.encoder
         // The cancellation can come before the call is registered (the task was cancelled before
-        // or while it got here): onCancel then finds nothing to complete, so it leaves a mark the
-        // call checks once registered, and the call is never sent.
-        let cancelled = CancelMark()
-        let result: Result<Frame.Response, RPCError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Frame.Response, RPCError>, Never>) in
+        // or while it got here): onCancel then finds nothing to complete, so it closes the gate
+        // and the call, once registered, is never sent. The request is queued on the loop under
+        // the gate, so a cancel frame is only ever queued after its request.
+        let gate = SendGate()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>) in
                 guard handler.register(callID, continuation) else { return }
-                if cancelled.isSet {
-                    _ = handler.complete(callID, .failure(RPCError(code: .cancelled, message: "cancelled by the caller")))
-                    return
+                let sent = gate.sendUnlessCancelled {
+                    progress.markSent()
+                    connection.loop.execute { connection.send(bytes) }
                 }
-                connection.loop.execute { connection.send(bytes) }
+                if !sent { _ = handler.complete(callID, .failure(progress.cancellation(cause: .notSent))) }
             }
         } onCancel: {
-            cancelled.set()
-            if handler.complete(callID, .failure(RPCError(code: .cancelled, message: "cancelled by the caller"))) {
-                if let cancel = try? encoder.encode(Frame(callID: callID, kind: .cancel(Frame.Cancel(reason: "caller cancelled")))) {
+            let wasSent = gate.cancel()
+            let failure = progress.cancellation(cause: wasSent ? .sentNoAnswer : .notSent)
+            if handler.complete(callID, .failure(failure)), wasSent {
+                let reason = progress.deadlinePassed ? "deadline exceeded" : "caller cancelled"
+                if let cancel = try? encoder.encode(Frame(callID: callID, kind: .cancel(Frame.Cancel(reason: reason)))) {
                     connection.loop.execute { connection.send(cancel) }
                 }
             }
         }
-        return try result.get()
     }
 
     /// Round-trips a ping; returns the elapsed time.
@@ -122,11 +165,28 @@ public final class RPCChannel: Sendable {
     }
 }
 
-/// Set by a call's cancellation handler; read by the call after it registered.
-private final class CancelMark: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
-    func set() { value.store(true, ordering: .sequentiallyConsistent) }
+/// Orders a call's request and its cancellation: the request is queued only if the call was not
+/// cancelled yet, and the cancellation learns whether it was queued (then a cancel frame follows it).
+private final class SendGate: Sendable {
+    private let state = Mutex<(cancelled: Bool, sent: Bool)>((false, false))
+
+    /// Runs `send` (under the lock) unless cancelled; returns whether it ran.
+    func sendUnlessCancelled(_ send: () -> Void) -> Bool {
+        state.withLock { s in
+            guard !s.cancelled else { return false }
+            s.sent = true
+            send()
+            return true
+        }
+    }
+
+    /// Marks the call cancelled; returns whether its request was already queued.
+    func cancel() -> Bool {
+        state.withLock { s in
+            s.cancelled = true
+            return s.sent
+        }
+    }
 }
 
 /// Decodes frames and completes calls. Callbacks run on the connection's loop; the call table is
@@ -134,14 +194,15 @@ private final class CancelMark: Sendable {
 final class ChannelHandler: ConnectionDelegate, Sendable {
     private struct State {
         var nextCallID: UInt64 = 1
-        var pending: [UInt64: CheckedContinuation<Result<Frame.Response, RPCError>, Never>] = [:]
+        var pending: [UInt64: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>] = [:]
         var pings: [UInt64: CheckedContinuation<Bool, Never>] = [:]
         var active = false
         var closed = false
         var closing = false
         var closeReason: String?
         var goAway: Frame.GoAway?
-        var activeWaiters: [CheckedContinuation<Result<Void, ConnectionError>, Never>] = []
+        var nextWaiterID: UInt64 = 0
+        var activeWaiters: [UInt64: CheckedContinuation<Result<Void, ConnectionError>, Never>] = [:]
         var decoder: FrameDecoder
     }
 
@@ -152,6 +213,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
     }
 
     var isUsable: Bool { state.withLock { $0.active && !$0.closed && !$0.closing && $0.goAway == nil } }
+    var isConnecting: Bool { state.withLock { !$0.active && !$0.closed } }
     var receivedGoAway: Frame.GoAway? { state.withLock { $0.goAway } }
     var pendingCount: Int { state.withLock { $0.pending.count } }
     var lastCallID: UInt64 { state.withLock { $0.nextCallID - 1 } }
@@ -165,25 +227,39 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
 
     func markClosing() { state.withLock { $0.closing = true } }
 
-    func waitUntilActive() async throws {
-        let r: Result<Void, ConnectionError> = await withCheckedContinuation { c in
-            let immediate: Result<Void, ConnectionError>? = state.withLock { s in
-                if s.active { return .success(()) }
-                if s.closed { return .failure(ConnectionError(s.closeReason ?? "connection closed")) }
-                s.activeWaiters.append(c)
-                return nil
+    /// Waits for the handshake; a cancelled waiter stops waiting at once (the connection carries on).
+    func waitUntilActive() async throws(ConnectionError) {
+        let id = state.withLock { s in
+            defer { s.nextWaiterID += 1 }
+            return s.nextWaiterID
+        }
+        let r: Result<Void, ConnectionError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { c in
+                let immediate: Result<Void, ConnectionError>? = state.withLock { s in
+                    if s.active { return .success(()) }
+                    if s.closed { return .failure(ConnectionError(s.closeReason ?? "connection closed")) }
+                    if Task.isCancelled { return .failure(ConnectionError("cancelled while connecting")) }
+                    s.activeWaiters[id] = c
+                    return nil
+                }
+                if let immediate { c.resume(returning: immediate) }
             }
-            if let immediate { c.resume(returning: immediate) }
+        } onCancel: {
+            // Either this removes the waiter and resumes it, or the operation has not stored it yet
+            // and sees Task.isCancelled under the same lock, or it was already resumed.
+            if let c = state.withLock({ $0.activeWaiters.removeValue(forKey: id) }) {
+                c.resume(returning: .failure(ConnectionError("cancelled while connecting")))
+            }
         }
         try r.get()
     }
 
     /// Adds a pending call; resumes it at once with UNAVAILABLE when the channel cannot take calls.
-    func register(_ id: UInt64, _ c: CheckedContinuation<Result<Frame.Response, RPCError>, Never>) -> Bool {
-        let refusal: RPCError? = state.withLock { s in
-            if s.closed { return RPCError(code: .unavailable, message: "connection closed (call not sent): \(s.closeReason ?? "closed")") }
-            if let g = s.goAway { return RPCError(code: .unavailable, message: "server sent go-away (call not sent): \(g.reason)") }
-            if s.closing { return RPCError(code: .unavailable, message: "channel is closing (call not sent)") }
+    func register(_ id: UInt64, _ c: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>) -> Bool {
+        let refusal: SchedulerError? = state.withLock { s in
+            if s.closed { return SchedulerError(code: .unavailable, message: "connection closed (call not sent): \(s.closeReason ?? "closed")", cause: .notSent) }
+            if let g = s.goAway { return SchedulerError(code: .unavailable, message: "server sent go-away (call not sent): \(g.reason)", cause: .notSent) }
+            if s.closing { return SchedulerError(code: .unavailable, message: "channel is closing (call not sent)", cause: .notSent) }
             s.pending[id] = c
             return nil
         }
@@ -205,7 +281,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
 
     /// Completes a pending call; false when it was already completed.
     @discardableResult
-    func complete(_ id: UInt64, _ result: Result<Frame.Response, RPCError>) -> Bool {
+    func complete(_ id: UInt64, _ result: Result<Frame.Response, SchedulerError>) -> Bool {
         guard let c = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return false }
         c.resume(returning: result)
         return true
@@ -214,10 +290,10 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
     // MARK: ConnectionDelegate (on the loop)
 
     func connectionDidBecomeActive(_ connection: Connection) {
-        let waiters = state.withLock { s -> [CheckedContinuation<Result<Void, ConnectionError>, Never>] in
+        let waiters = state.withLock { s -> Dictionary<UInt64, CheckedContinuation<Result<Void, ConnectionError>, Never>>.Values in
             s.active = true
-            defer { s.activeWaiters = [] }
-            return s.activeWaiters
+            defer { s.activeWaiters = [:] }
+            return s.activeWaiters.values
         }
         for w in waiters { w.resume(returning: .success(())) }
     }
@@ -245,13 +321,17 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
                 }
             case .goAway(let g):
                 // Calls after lastCallID were never processed: fail them as not sent, safe to retry.
-                let unprocessed = state.withLock { s -> [(UInt64, CheckedContinuation<Result<Frame.Response, RPCError>, Never>)] in
+                let unprocessed = state.withLock { s -> [(UInt64, CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>)] in
                     s.goAway = g
                     let ids = s.pending.keys.filter { $0 > g.lastCallID }
                     return ids.map { ($0, s.pending.removeValue(forKey: $0)!) }
                 }
                 for (_, c) in unprocessed {
-                    c.resume(returning: .failure(RPCError(code: .unavailable, message: "server sent go-away before processing the call (call not sent): \(g.reason)")))
+                    c.resume(
+                        returning: .failure(
+                            SchedulerError(
+                                code: .unavailable, message: "server sent go-away before processing the call (call not sent): \(g.reason)",
+                                cause: .notSent)))
                 }
             case .request, .cancel:
                 break  // servers do not send these
@@ -272,12 +352,13 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
             defer {
                 s.pending = [:]
                 s.pings = [:]
-                s.activeWaiters = []
+                s.activeWaiters = [:]
             }
-            return (s.pending, s.pings, s.activeWaiters)
+            return (s.pending, s.pings, s.activeWaiters.values)
         }
         for (_, c) in pending {
-            c.resume(returning: .failure(RPCError(code: .unavailable, message: "connection lost: \(reason)")))
+            // Written or about to be: the server may have seen it.
+            c.resume(returning: .failure(SchedulerError(code: .unavailable, message: "connection lost: \(reason)", cause: .sentNoAnswer)))
         }
         for (_, c) in pings { c.resume(returning: false) }
         for w in waiters { w.resume(returning: .failure(ConnectionError(reason))) }

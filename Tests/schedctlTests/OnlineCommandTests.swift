@@ -164,6 +164,55 @@ struct OnlineCommandTests {
         await s.shutdown()
     }
 
+    @Test("connection and output options may come before the subcommand; given twice, the later one wins")
+    func globalOptionsFirst() async throws {
+        let s = try CLIServer()
+        let address = "\(s.server.localAddress!)"
+        let connection = ["--server", address, "--ca", s.caFile, "--token", s.token, "--timeout", "60"]
+        let enqueued = try await CLI.runAsync(
+            connection + ["--json", "enqueue", "--project", "blog", "--content", "first", "--at", "2030-01-01T09:00", "--platform", "twitter"],
+            directory: s.dir)
+        #expect(enqueued.status == 0 && enqueued.stdout.hasPrefix("{"), "\(enqueued.stderr)")
+
+        let listed = try await CLI.runAsync(connection + ["--json", "list", "--project", "blog"], directory: s.dir)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
+        #expect((object?["pagination"] as? [String: Any])?["total"] as? Int == 1)
+
+        // Some before and some after, and a nested subcommand.
+        let conflicts = try await CLI.runAsync(
+            ["--server", address, "--ca", s.caFile, "conflicts", "list", "--project", "blog", "--token", s.token, "--json"], directory: s.dir)
+        #expect(conflicts.status == 0 && conflicts.stdout.hasPrefix("{"), "\(conflicts.stderr)")
+
+        // Before and after: the later one wins, either way round.
+        let laterReal = try await CLI.runAsync(
+            ["--server", "127.0.0.1:1"] + ["health"] + connection, directory: s.dir)
+        #expect(laterReal.status == 0 && laterReal.stdout == "SERVING\n", "\(laterReal.stderr)")
+        let laterWrong = try await CLI.runAsync(
+            connection + ["health", "--server", "127.0.0.1:1"], directory: s.dir)
+        #expect(laterWrong.status == 1 && laterWrong.stderr.contains("127.0.0.1:1"), "\(laterWrong.stderr)")
+
+        // Checked wherever they stand.
+        let badTimeout = try await CLI.runAsync(["--timeout", "0", "health"], directory: s.dir)
+        #expect(badTimeout.status == 2 && badTimeout.stderr.contains("--timeout"), "\(badTimeout.stderr)")
+
+        // --json reaches offline commands from either side too.
+        let offline = try await CLI.runAsync(["--json", "tz", "info", "UTC", "--at", "2026-01-01T00:00:00Z"], directory: s.dir)
+        #expect(offline.status == 0 && offline.stdout.hasPrefix("{\"offsetSeconds\": 0"), "\(offline.stderr)")
+        let offlineAfter = try await CLI.runAsync(["tz", "info", "UTC", "--at", "2026-01-01T00:00:00Z", "--json"], directory: s.dir)
+        #expect(offlineAfter.stdout == offline.stdout)
+
+        // The root's help says so.
+        let help = try await CLI.runAsync(["--help"], directory: s.dir)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: schedctl [<connection options>] <subcommand>"), "\(help.stdout)")
+        #expect(help.stdout.contains("CONNECTION OPTIONS (BEFORE OR AFTER THE SUBCOMMAND):"))
+        for option in ["--server", "--ca", "--cert", "--key", "--token", "--timeout", "--json"] {
+            #expect(help.stdout.contains("  \(option) "), "\(option) in schedctl --help")
+        }
+        await s.shutdown()
+    }
+
     static let badArguments: [([String], String)] = [
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00"], "--platform"),
         (["enqueue", "--project", "blog", "--content", "c", "--at", "2030-01-01T09:00", "--platform", "x", "--priority", "11"], "--priority"),

@@ -18,7 +18,8 @@ struct Preview: ParsableCommand {
     @Option(help: "Number of occurrences (1…10000).") var count: Int = 10
     @Option(help: "Only occurrences strictly after this UTC instant (required with --cron).") var after: String?
     @Option(help: "Last allowed instant, UTC (recurringUntil).") var until: String?
-    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var output: OutputOptions
+    var json: Bool { output.json }
 
     func run() throws {
         guard (1...10_000).contains(count) else {

@@ -15,7 +15,8 @@ struct TZ: ParsableCommand {
 
         @Argument(help: "IANA zone, e.g. America/New_York.") var zone: String
         @Option(help: "UTC instant, e.g. 2026-03-08T12:00:00Z (default: now).") var at: String?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() throws {
             let z = try Arg.zone(zone, option: "zone")
@@ -51,7 +52,8 @@ struct TZ: ParsableCommand {
 
         @Argument(help: "IANA zone, e.g. Europe/Berlin.") var zone: String
         @Option(help: "Local time YYYY-MM-DDTHH:MM[:SS].") var local: String
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() throws {
             let z = try Arg.zone(zone, option: "zone")
@@ -75,7 +77,8 @@ struct TZ: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List zone identifiers (all, or the common ones by region).")
 
         @Flag(help: "Only the common zones, grouped by region.") var groups = false
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() throws {
             if groups {

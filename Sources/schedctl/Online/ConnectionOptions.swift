@@ -5,15 +5,24 @@ import SchedulingCore
 import WireProtocol
 
 /// `--server --ca --cert --key --token`, then SCHEDULER_SERVER/CA/CERT/KEY/TOKEN, then the dev
-/// mode's ./.scheduler/ (CA, client certificate, admin token) and 127.0.0.1:7443.
+/// mode's ./.scheduler/ (CA, client certificate, admin token) and 127.0.0.1:7443; `--timeout` and
+/// `--json` (``OutputOptions``).
+///
+/// Global: ``Schedctl`` declares this group too, and ArgumentParser parses a root command's options
+/// wherever they stand, before or after the subcommand's name, handing the parsed value to each
+/// subcommand's `@OptionGroup` of the same type. Given more than once, the last one wins (as any
+/// repeated option): `schedctl --server A list --server B` talks to B.
 struct ConnectionOptions: ParsableArguments {
     @Option(help: "Server HOST:PORT (env SCHEDULER_SERVER; default 127.0.0.1:7443).") var server: String?
     @Option(help: "CA certificate, PEM (env SCHEDULER_CA; default .scheduler/ca.pem when present).") var ca: String?
     @Option(help: "Client certificate for mutual TLS (env SCHEDULER_CERT).") var cert: String?
     @Option(help: "Client key for mutual TLS (env SCHEDULER_KEY).") var key: String?
     @Option(help: "Bearer token (env SCHEDULER_TOKEN; default .scheduler/admin.token when present).") var token: String?
-    @Option(help: "Call timeout in seconds.") var timeout: Double = 10
-    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Call deadline in seconds, connecting included (0.001…3600).") var timeout: Double = 10
+    @OptionGroup var outputOptions: OutputOptions
+
+    /// `--json`.
+    var json: Bool { outputOptions.json }
 
     static let devDirectory = ".scheduler"
 
@@ -51,6 +60,17 @@ struct ConnectionOptions: ParsableArguments {
             throw CommandFailure.badArgument("--ca/--cert/--key", "\(error)")
         }
     }
+
+    /// Prints JSON or text.
+    func output(_ json: @autoclosure () -> JSON, _ text: @autoclosure () -> String) {
+        outputOptions.output(json(), text())
+    }
+}
+
+/// `--json`, shared by every command that prints: global like ``ConnectionOptions`` (the root
+/// declares it through that group), so `schedctl --json tz list` works too.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON.") var json = false
 
     /// Prints JSON or text.
     func output(_ json: @autoclosure () -> JSON, _ text: @autoclosure () -> String) {

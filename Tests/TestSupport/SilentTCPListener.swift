@@ -1,0 +1,103 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// A TCP listener on 127.0.0.1 (ephemeral port) that accepts connections and reads and drops
+/// whatever arrives, never writing a byte: to a TLS client, a server that hangs in the handshake.
+///
+/// One thread of its own waits in `poll` (on the sockets and a wake-up pipe, no timer); ``stop()``
+/// wakes it, closes every socket and waits for the thread to end; call it once the test is done
+/// (the thread keeps the listener alive until then).
+public final class SilentTCPListener: Sendable {
+    /// The bound port.
+    public let port: Int
+    /// `127.0.0.1:<port>`.
+    public var address: String { "127.0.0.1:\(port)" }
+    /// Connections accepted so far.
+    public var acceptedCount: Int { accepted.load(ordering: .relaxed) }
+
+    private let listenFD: Int32
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let accepted = Atomic<Int>(0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            let e = errno
+            close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+        }
+        _ = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else {
+            close(fd)
+            throw POSIXError(.EIO)
+        }
+        for p in pipeFDs { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }  // child processes of other tests must not inherit them
+        listenFD = fd
+        wakeRead = pipeFDs[0]
+        wakeWrite = pipeFDs[1]
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let thread = Thread { [self] in run() }
+        thread.name = "silent-tcp-listener"
+        thread.start()
+    }
+
+    /// Closes the listener and every accepted connection; waits for the thread. Idempotent.
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        finished.wait()
+        close(wakeWrite)
+        close(wakeRead)
+    }
+
+    private func run() {
+        var connections: [Int32] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        loop: while true {
+            var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0), pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
+            fds += connections.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let n = poll(&fds, nfds_t(fds.count), -1)
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if fds[0].revents != 0 { break loop }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                let c = accept(listenFD, nil, nil)
+                if c >= 0 {
+                    _ = fcntl(c, F_SETFD, FD_CLOEXEC)
+                    connections.append(c)
+                    accepted.add(1, ordering: .relaxed)
+                }
+            }
+            for p in fds.dropFirst(2) where p.revents != 0 {
+                // Read and drop; at EOF or an error, forget the connection.
+                if read(p.fd, &buffer, buffer.count) <= 0 {
+                    close(p.fd)
+                    connections.removeAll { $0 == p.fd }
+                }
+            }
+        }
+        for c in connections { close(c) }
+        close(listenFD)
+        finished.signal()
+    }
+}
