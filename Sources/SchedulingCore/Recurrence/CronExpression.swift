@@ -195,15 +195,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         return UInt64(daysOfMonth) & ((UInt64(1) << UInt64(longest + 1)) - 2) == 0
     }
 
-    /// How far past `after` one search for the next firing looks: 1,460 days (4 × 365). Every
-    /// expression that can fire does so within that window except the leap-day-only ones
-    /// (`0 0 29 2 *`), which find the next 29 February only when it lies within it; this is also
-    /// the behaviour the reference vectors were computed with (a list of `0 0 29 2 *` firings
-    /// holds one leap day, as the next one is 1,461 days later).
-    public static let searchWindowSeconds: Int64 = 4 * 365 * 86_400
-
     /// The first matching local minute at or after `local` (seconds on the local clock since
-    /// 1970-01-01T00:00:00, a whole minute) and not after `limit`, jumping by month, day and hour.
+    /// 1970-01-01T00:00:00, a whole minute) and not after `limit` (nor the year 9999), jumping
+    /// by month, day of month and hour, so a firing years away (`0 0 29 2 *`, or 29 February
+    /// on a Sunday) costs a few dozen steps a year, never a scan of minutes.
     func nextLocalMinute(atOrAfter local: Int64, notAfter limit: Int64) -> Int64? {
         if neverMatches { return nil }
         var (year, month, day) = LocalDateTime.civil(fromDays: floorDiv(local, 86_400))
@@ -230,6 +225,21 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
                 }
                 (day, hour, minute) = (1, 0, 0)
                 continue
+            }
+            if !(dayOfMonthRestricted && dayOfWeekRestricted) {
+                // The day of month must match (the weekday too): go straight to the next one selected.
+                let later = daysOfMonth & ~((UInt32(1) << UInt32(day)) - 1)
+                let next = later.trailingZeroBitCount
+                if later == 0 || next > dim {
+                    month += 1
+                    if month > 12 {
+                        month = 1
+                        year += 1
+                    }
+                    (day, hour, minute) = (1, 0, 0)
+                    continue
+                }
+                if next != day { (day, hour, minute) = (next, 0, 0) }
             }
             let days = LocalDateTime.days(year: year, month: month, day: day)
             let weekday = LocalDateTime.isoWeekday(days: days) % 7  // 0 = Sunday
