@@ -24,6 +24,10 @@ struct CronExpressionTests {
             ("MON 0 * * *", "cron minute field \"MON\": names are not allowed here"),
             ("*/0 * * * *", "cron minute field \"*/0\": step must be ≥ 1"),
             ("*/x * * * *", "cron minute field \"*/x\": step \"x\" is not a number"),
+            ("*/10000 * * * *", "cron minute field \"*/10000\": step must be ≤ 9999"),
+            ("*/99999999999999999999 * * * *", "cron minute field \"*/99999999999999999999\": step must be ≤ 9999"),
+            ("12345 * * * *", "cron minute field \"12345\": out of range 0…59"),
+            ("0 99999999999999999999 * * *", "cron hour field \"99999999999999999999\": out of range 0…23"),
             ("5-1 * * * *", "cron minute field \"5-1\": range 5-1 runs backwards"),
             ("1,,2 * * * *", "cron minute field \"1,,2\": empty list item"),
             (

@@ -110,14 +110,15 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let part = "cron \(name) field \"\(text)\""
         func value(_ s: Substring) throws(RecurrenceError) -> Int {
             if let n = names[s.uppercased()] { return n }
-            guard !s.isEmpty, s.count <= 4, s.allSatisfy({ $0 >= "0" && $0 <= "9" }), let v = Int(s) else {
+            guard !s.isEmpty, s.allSatisfy({ $0 >= "0" && $0 <= "9" }) else {
                 if s.first?.isLetter == true {
                     let known = names.isEmpty ? "names are not allowed here" : "unknown name \"\(s)\""
                     throw RecurrenceError(part: part, reason: known)
                 }
                 throw RecurrenceError(part: part, reason: "\"\(s)\" is not a number")
             }
-            guard range.contains(v) else {
+            // Digits too many for Int are a number too, just out of range.
+            guard let v = Int(s), range.contains(v) else {
                 throw RecurrenceError(part: part, reason: "out of range \(range.lowerBound)…\(range.upperBound)")
             }
             return v
@@ -130,9 +131,13 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             if let slash = item.firstIndex(of: "/") {
                 body = item[..<slash]
                 let stepText = item[item.index(after: slash)...]
-                guard !stepText.isEmpty, stepText.count <= 4, stepText.allSatisfy({ $0 >= "0" && $0 <= "9" }),
-                    let s = Int(stepText)
-                else { throw RecurrenceError(part: part, reason: "step \"\(stepText)\" is not a number") }
+                guard !stepText.isEmpty, stepText.allSatisfy({ $0 >= "0" && $0 <= "9" }) else {
+                    throw RecurrenceError(part: part, reason: "step \"\(stepText)\" is not a number")
+                }
+                // Four digits, as always accepted: any step past the field's range fires once.
+                guard let s = Int(stepText), s <= 9999 else {
+                    throw RecurrenceError(part: part, reason: "step must be ≤ 9999")
+                }
                 guard s >= 1 else { throw RecurrenceError(part: part, reason: "step must be ≥ 1") }
                 step = s
             }
