@@ -58,18 +58,8 @@ extension WriterState {
         let zone = try zone(req.timeZone)
         let platforms = try platforms(req.platforms, project: req.projectID)
         let (asked, askedLocal) = try resolve(req.time, in: zone)
-        var compiled: CompiledRecurrence?
-        if let spec = req.recurrence {
-            compiled = try CompiledRecurrence.compile(spec, start: askedLocal, zone: zone, until: req.recurringUntil)
-            if let until = req.recurringUntil, until <= asked {
-                throw StoreError.invalidArgument("recurringUntil", "must be after the first occurrence")
-            }
-        }
-        if let config = compiled?.configJSON {
-            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(config)]) == 1 else {
-                throw StoreError.invalidArgument("recurringConfig", "not valid JSON")
-            }
-        }
+        let compiled = try checkRecurrence(
+            req.recurrence, start: askedLocal, first: asked, zone: zone, until: req.recurringUntil)
 
         let v = try validate(
             project: req.projectID, excluding: nil, time: asked, zone: zone, platforms: platforms,
@@ -107,6 +97,25 @@ extension WriterState {
         return EnqueueResult(
             schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
             replayed: false)
+    }
+
+    /// The recurrence checks of Enqueue, which Validate makes too: the rule compiles for a series
+    /// whose first occurrence is `start` (`first` in UTC), `until` (recurringUntil) lies after
+    /// that first occurrence, and a shorthand's config is valid JSON. Nil for a one-off.
+    func checkRecurrence(
+        _ spec: RecurrenceSpec?, start: LocalDateTime, first: Instant, zone: Zone, until: Instant?
+    ) throws -> CompiledRecurrence? {
+        guard let spec else { return nil }
+        let compiled = try CompiledRecurrence.compile(spec, start: start, zone: zone, until: until)
+        if let until, until <= first {
+            throw StoreError.invalidArgument("recurringUntil", "must be after the first occurrence")
+        }
+        if let config = compiled.configJSON {
+            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(config)]) == 1 else {
+                throw StoreError.invalidArgument("recurringConfig", "not valid JSON")
+            }
+        }
+        return compiled
     }
 
     /// Every field of the request except the idempotency key, in a fixed order with explicit
