@@ -377,6 +377,23 @@ struct HourlyRecurrenceTests {
                 == ["2026-03-28T23:30:00Z", "2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-03-29T02:30:00Z"])
     }
 
+    @Test func nextFromAnyInstantMatchesTheWalkFromTheStart() throws {
+        // next(after:) jumps near `after`; occurrences(after: nil) walks every hour from the start.
+        for (rule, start, tz) in [
+            ("FREQ=HOURLY;INTERVAL=5;BYDAY=MO,TH", "2026-01-01T00:20:00", "UTC"),
+            ("FREQ=HOURLY;INTERVAL=2;BYHOUR=1,2,3,4", "2026-03-01T01:00:00", "America/New_York"),
+            ("FREQ=HOURLY;INTERVAL=3;BYMONTHDAY=1,15", "2026-02-27T23:45:00", "Europe/Berlin"),
+        ] {
+            let s = try series(rule, start, tz)
+            let all = s.occurrences(after: nil, count: 400)
+            #expect(all.count == 400, "\(rule)")
+            for (a, b) in zip(all, all.dropFirst()) {
+                #expect(s.next(after: a) == b, "\(rule) after \(a)")
+                #expect(s.next(after: b.adding(seconds: -1)) == b, "\(rule) before \(b)")
+            }
+        }
+    }
+
     @Test func nextFarIntoTheSeriesMatchesTheWalk() throws {
         let s = try series("FREQ=HOURLY;INTERVAL=7", "2026-01-01T00:00:00", "UTC")
         // 1 March is hour 1416 (59 days); 1416 = 7 · 202 + 2, so the next is hour 1421 (05:00).
