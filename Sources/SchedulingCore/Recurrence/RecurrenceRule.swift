@@ -134,7 +134,7 @@ extension RecurrenceRule {
     /// Errors name the part as written and the reason: `BYMONTHDAY=32: out of range 1…31 or -31…-1`,
     /// `INTERVAL=0: out of range 1…999999999`, `COUNT=ten: "TEN" is not an integer`,
     /// `FOO=1: unknown rule part`, `FREQ: required rule part is missing`,
-    /// `FREQ=MINUTELY: not supported (use HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)`.
+    /// `FREQ=MINUTELY: not supported: a series fires at most once an hour (use HOURLY, …)`.
     public static func parse(_ rrule: String) throws(RecurrenceError) -> RecurrenceRule {
         var body = Substring(rrule.trimmingSpaces())
         if body.uppercased().hasPrefix("RRULE:") { body = body.dropFirst(6) }
