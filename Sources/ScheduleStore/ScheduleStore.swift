@@ -390,17 +390,23 @@ public final class ScheduleStore: Sendable {
     }
 
     /// The seed's Check Conflicts: runs the checks without storing anything.
+    ///
+    /// It refuses what ``enqueue(_:)`` would refuse among the fields it is given, with the same
+    /// checks (the project id, zone, platforms, time and `recurrence`, compiled for a series
+    /// starting at `time`), so a valid answer is one Enqueue would accept, conflicts aside.
     public func checkConflicts(
         projectID: String, excluding scheduleID: String? = nil, time: ScheduleTime, timeZone: String = "UTC",
-        platforms: [String], autoResolve: Bool = false
+        platforms: [String], recurrence: RecurrenceSpec? = nil, autoResolve: Bool = false
     ) async throws(StoreError) -> ConflictChecker.Validation {
         let config = configuration
         let occupancy = self.occupancy
         return try await readers.read { db in
             let state = WriterState(db: db, config: config, occupancy: occupancy)
+            try WriterState.checkID(projectID, "projectID")
             let zone = try state.zone(timeZone)
             let names = try state.platforms(platforms, project: projectID)
-            let (t, _) = try state.resolve(time, in: zone)
+            let (t, local) = try state.resolve(time, in: zone)
+            _ = try state.checkRecurrence(recurrence, start: local, first: t, zone: zone, until: nil)
             let proposal = ConflictChecker.Proposal(
                 project: projectID, scheduleID: scheduleID, time: t, platforms: names, zone: zone)
             return try state.checker(for: projectID).validate(

@@ -82,6 +82,58 @@ struct MaintenanceTests {
         #expect(series.total == 3)
     }
 
+    /// Completes each occurrence of the series that starts with `first` as it falls due, and
+    /// returns the times stored, first included (at most `limit`).
+    func publishWholeSeries(_ f: StoreFixture, from first: Schedule, limit: Int = 20) async throws -> [Instant] {
+        var stored = [first.scheduledFor]
+        var current = first
+        while stored.count < limit {
+            f.clock.set(current.scheduledFor)
+            let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+            #expect(lease.schedule.id == current.id)
+            let done = try await f.store.complete(projectID: "p1", scheduleID: current.id, leaseToken: lease.token)
+            guard let next = done.nextOccurrence else { break }
+            stored.append(next.scheduledFor)
+            current = next
+        }
+        return stored
+    }
+
+    @Test func aCountedSeriesStoresExactlyCountOccurrencesItsNonMatchingStartIncluded() async throws {
+        // Monday t0 is not a Wednesday, yet it is the first occurrence and one of the three
+        // (RFC 5545 §3.8.5.3), as PreviewOccurrences shows.
+        for (rule, count) in [("FREQ=WEEKLY;BYDAY=WE;COUNT=3", 3), ("FREQ=WEEKLY;BYDAY=MO;COUNT=3", 3)] {
+            let f = try StoreFixture()
+            let first = try await f.add { $0.recurrence = .rrule(rule) }
+            let stored = try await publishWholeSeries(f, from: first)
+            let preview = Recurrence(
+                kind: .rrule(try RecurrenceRule.parse(rule), start: first.localTime),
+                zone: try TimeZoneDatabase.system.zone("UTC")
+            ).occurrences(after: nil, count: 10)
+            #expect(stored.count == count, "\(rule)")
+            #expect(stored == preview, "\(rule)")
+            #expect(try await f.store.list(ListRequest(projectID: "p1")).total == count)
+        }
+        let f = try StoreFixture()
+        let first = try await f.add { $0.recurrence = .rrule("FREQ=WEEKLY;BYDAY=WE;COUNT=3") }
+        #expect(
+            try await publishWholeSeries(f, from: first).map(\.iso8601)
+                == ["2030-01-07T12:00:00Z", "2030-01-09T12:00:00Z", "2030-01-16T12:00:00Z"])
+    }
+
+    @Test func aCronSeriesStoresItsStartThenTheFiringsAfterIt() async throws {
+        let f = try StoreFixture()
+        // t0 is 12:00; the expression fires at 09:00 on Wednesdays.
+        let first = try await f.add { $0.recurrence = .cron("0 9 * * WED") }
+        let stored = try await publishWholeSeries(f, from: first, limit: 3)
+        let preview = Recurrence(
+            kind: .cron(try CronExpression.parse("0 9 * * WED"), start: first.localTime),
+            zone: try TimeZoneDatabase.system.zone("UTC")
+        ).occurrences(after: nil, count: 3)
+        #expect(stored.map(\.iso8601) == ["2030-01-07T12:00:00Z", "2030-01-09T09:00:00Z", "2030-01-16T09:00:00Z"])
+        #expect(stored == preview)
+    }
+
     @Test func finalFailureOfAnOccurrenceStillContinuesTheSeries() async throws {
         let f = try StoreFixture()
         let first = try await f.add {

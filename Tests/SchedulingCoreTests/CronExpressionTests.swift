@@ -24,6 +24,10 @@ struct CronExpressionTests {
             ("MON 0 * * *", "cron minute field \"MON\": names are not allowed here"),
             ("*/0 * * * *", "cron minute field \"*/0\": step must be ≥ 1"),
             ("*/x * * * *", "cron minute field \"*/x\": step \"x\" is not a number"),
+            ("*/10000 * * * *", "cron minute field \"*/10000\": step must be ≤ 9999"),
+            ("*/99999999999999999999 * * * *", "cron minute field \"*/99999999999999999999\": step must be ≤ 9999"),
+            ("12345 * * * *", "cron minute field \"12345\": out of range 0…59"),
+            ("0 99999999999999999999 * * *", "cron hour field \"99999999999999999999\": out of range 0…23"),
             ("5-1 * * * *", "cron minute field \"5-1\": range 5-1 runs backwards"),
             ("1,,2 * * * *", "cron minute field \"1,,2\": empty list item"),
             (
@@ -131,14 +135,49 @@ struct CronExpressionTests {
                 == ["2026-11-01T05:30:00Z", "2026-11-01T07:00:00Z", "2026-11-01T07:30:00Z", "2026-11-01T08:00:00Z"])
     }
 
-    @Test func leapDayCronFindsTheNextLeapDayWithinTheWindow() throws {
-        // 29 Feb 2032 is 1,461 days after 29 Feb 2028: past the 1,460-day search window.
-        #expect(try fires("0 0 29 2 *", "UTC", after: "2026-01-01T00:00:00Z", count: 3) == ["2028-02-29T00:00:00Z"])
+    @Test func leapDayCronFiresOnEveryLeapDay() throws {
+        // 29 Feb 2032 is 1,461 days after 29 Feb 2028: a series never ends because the next
+        // firing is far away.
+        #expect(
+            try fires("0 0 29 2 *", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
+                == ["2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z"])
         let r = Recurrence(
             kind: .cron(try CronExpression.parse("0 0 29 2 *")), zone: try TimeZoneDatabase.system.zone("UTC"))
-        #expect(r.next(after: try utc("2028-02-29T00:00:00Z")) == nil)
-        #expect(r.next(after: try utc("2028-06-01T00:00:00Z"))?.iso8601 == "2032-02-29T00:00:00Z")
+        #expect(r.next(after: try utc("2028-02-29T00:00:00Z"))?.iso8601 == "2032-02-29T00:00:00Z")
+        // 2100 is not a leap year: eight years between firings.
+        #expect(r.next(after: try utc("2096-03-01T00:00:00Z"))?.iso8601 == "2104-02-29T00:00:00Z")
+        // The supported range ends with 9999: no firing after the last leap day in it.
+        #expect(r.next(after: try utc("9996-02-29T00:00:00Z")) == nil)
         #expect(r.occurrences(after: nil, count: 3).isEmpty)
+    }
+
+    @Test func rareFiringsAreFoundQuickly() throws {
+        // 29 February on a Sunday (the weekday field starts with `*`, so both must match): 28
+        // and more years apart. Day-of-month and month skipping keep this to a few steps a year.
+        let clock = ContinuousClock()
+        var got: [String] = []
+        let took = try clock.measure {
+            got = try fires("0 0 29 2 */7", "UTC", after: "2026-01-01T00:00:00Z", count: 3)
+        }
+        #expect(got == ["2032-02-29T00:00:00Z", "2060-02-29T00:00:00Z", "2088-02-29T00:00:00Z"])
+        #expect(took < .milliseconds(50), "took \(took)")
+    }
+
+    @Test func aStartIsTheFirstOccurrenceThenTheFiringsAfterIt() throws {
+        let zone = try TimeZoneDatabase.system.zone("UTC")
+        let cron = try CronExpression.parse("0 9 * * MON")
+        // Wednesday 2027-02-03 10:00 is not a firing; the store keeps it as the first occurrence.
+        let s = Recurrence(kind: .cron(cron, start: try LocalDateTime.parse("2027-02-03T10:00:00")), zone: zone)
+        #expect(
+            s.occurrences(after: nil, count: 3).map(\.iso8601)
+                == ["2027-02-03T10:00:00Z", "2027-02-08T09:00:00Z", "2027-02-15T09:00:00Z"])
+        #expect(s.next(after: try utc("2027-01-01T00:00:00Z"))?.iso8601 == "2027-02-03T10:00:00Z")
+        #expect(
+            s.occurrences(after: try utc("2027-02-03T10:00:00Z"), count: 1).map(\.iso8601) == ["2027-02-08T09:00:00Z"])
+        // A start that is a firing appears once.
+        let on = Recurrence(kind: .cron(cron, start: try LocalDateTime.parse("2027-02-08T09:00:00")), zone: zone)
+        #expect(
+            on.occurrences(after: nil, count: 2).map(\.iso8601) == ["2027-02-08T09:00:00Z", "2027-02-15T09:00:00Z"])
     }
 
     @Test func longListsAreNotCutByTheSearchWindow() throws {

@@ -18,15 +18,43 @@ struct RecurrenceRuleErrorTests {
         arguments: [
             ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY=32: out of range 1…31 or -31…-1"),
             ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY=0: out of range 1…31 or -31…-1"),
-            ("FREQ=DAILY;INTERVAL=0", "INTERVAL=0: must be ≥ 1"),
+            ("FREQ=DAILY;INTERVAL=0", "INTERVAL=0: out of range 1…999999999"),
+            ("FREQ=DAILY;INTERVAL=-2", "INTERVAL=-2: out of range 1…999999999"),
+            ("FREQ=DAILY;INTERVAL=1000000000", "INTERVAL=1000000000: out of range 1…999999999"),
+            ("FREQ=DAILY;INTERVAL=1.5", "INTERVAL=1.5: \"1.5\" is not an integer"),
             ("FREQ=DAILY;INTERVAL=x", "INTERVAL=x: \"X\" is not an integer"),
             ("FREQ=DAILY;FOO=1", "FOO=1: unknown rule part"),
             ("INTERVAL=2", "FREQ: required rule part is missing"),
-            ("FREQ=SECONDLY", "FREQ=SECONDLY: not supported (use DAILY, WEEKLY, MONTHLY or YEARLY)"),
-            ("FREQ=HOURLY", "FREQ=HOURLY: not supported (use DAILY, WEEKLY, MONTHLY or YEARLY)"),
-            ("FREQ=FORTNIGHTLY", "FREQ=FORTNIGHTLY: unknown frequency (use DAILY, WEEKLY, MONTHLY or YEARLY)"),
+            (
+                "FREQ=SECONDLY",
+                "FREQ=SECONDLY: not supported: a series fires at most once an hour "
+                    + "(use HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)"
+            ),
+            (
+                "FREQ=MINUTELY;INTERVAL=60",
+                "FREQ=MINUTELY: not supported: a series fires at most once an hour "
+                    + "(use HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)"
+            ),
+            (
+                "FREQ=FORTNIGHTLY",
+                "FREQ=FORTNIGHTLY: unknown frequency (use HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)"
+            ),
+            (
+                "FREQ=HOURLY;BYMINUTE=0,30",
+                "BYMINUTE=0,30: one value only with FREQ=HOURLY (a series fires at most once an hour)"
+            ),
+            (
+                "FREQ=HOURLY;BYSECOND=0,30",
+                "BYSECOND=0,30: one value only with FREQ=HOURLY (a series fires at most once an hour)"
+            ),
+            ("FREQ=HOURLY;INTERVAL=0", "INTERVAL=0: out of range 1…999999999"),
+            ("FREQ=HOURLY;BYDAY=1MO", "BYDAY=1MO: ordinals (2TU, -1FR) only with FREQ=MONTHLY or FREQ=YEARLY"),
             ("FREQ=DAILY;FREQ=WEEKLY", "FREQ=WEEKLY: duplicate rule part (FREQ may appear once)"),
-            ("FREQ=DAILY;COUNT=0", "COUNT=0: must be ≥ 1"),
+            ("FREQ=DAILY;COUNT=0", "COUNT=0: out of range 1…999999999"),
+            ("FREQ=DAILY;COUNT=1000000000", "COUNT=1000000000: out of range 1…999999999"),
+            ("FREQ=DAILY;COUNT=99999999999999999999999", "COUNT=99999999999999999999999: out of range 1…999999999"),
+            ("FREQ=DAILY;COUNT=ten", "COUNT=ten: \"TEN\" is not an integer"),
+            ("FREQ=DAILY;BYHOUR=1234567890", "BYHOUR=1234567890: out of range 0…23"),
             (
                 "FREQ=DAILY;COUNT=3;UNTIL=20270101T000000Z",
                 "UNTIL=20270101T000000Z: COUNT and UNTIL cannot both be given (RFC 5545)"
@@ -40,7 +68,7 @@ struct RecurrenceRuleErrorTests {
             ("FREQ=YEARLY;BYYEARDAY=367", "BYYEARDAY=367: out of range 1…366 or -366…-1"),
             ("FREQ=YEARLY;BYWEEKNO=54", "BYWEEKNO=54: out of range 1…53 or -53…-1"),
             ("FREQ=MONTHLY;BYWEEKNO=1", "BYWEEKNO=1: only allowed with FREQ=YEARLY"),
-            ("FREQ=MONTHLY;BYYEARDAY=1", "BYYEARDAY=1: only allowed with FREQ=YEARLY"),
+            ("FREQ=MONTHLY;BYYEARDAY=1", "BYYEARDAY=1: only allowed with FREQ=YEARLY or FREQ=HOURLY"),
             ("FREQ=WEEKLY;BYMONTHDAY=1", "BYMONTHDAY=1: not allowed with FREQ=WEEKLY"),
             ("FREQ=DAILY;BYHOUR=24", "BYHOUR=24: out of range 0…23"),
             ("FREQ=DAILY;BYMINUTE=60", "BYMINUTE=60: out of range 0…59"),
@@ -106,7 +134,7 @@ struct RecurrenceSemanticsTests {
             "FREQ=MONTHLY;BYDAY=-1FR", "2026-01-01T09:00:00", "UTC", until: try utc("2026-03-31T00:00:00Z"))
         #expect(
             monthly.occurrences(after: nil, count: 10).map(\.iso8601)
-                == ["2026-01-30T09:00:00Z", "2026-02-27T09:00:00Z", "2026-03-27T09:00:00Z"])
+                == ["2026-01-01T09:00:00Z", "2026-01-30T09:00:00Z", "2026-02-27T09:00:00Z", "2026-03-27T09:00:00Z"])
         let cron = Recurrence(
             kind: .cron(try CronExpression.parse("0 9 * * *")), zone: try zone("UTC"),
             until: try utc("2026-01-02T09:00:00Z"))
@@ -121,10 +149,20 @@ struct RecurrenceSemanticsTests {
         #expect(s.next(after: try utc("2026-01-03T09:00:00Z")) == nil)
     }
 
-    @Test func dtstartCountsOnlyWhenItMatches() throws {
-        // 2026-01-01 is a Thursday; the first Monday-Wednesday-Friday occurrence is Friday.
+    @Test func dtstartIsTheFirstOccurrenceAndCountsTowardCount() throws {
+        // 2026-01-01 is a Thursday: not a Monday-Wednesday-Friday, yet the first occurrence
+        // (RFC 5545 §3.8.5.3), and one of the COUNT.
         let s = try series("FREQ=WEEKLY;BYDAY=MO,WE,FR", "2026-01-01T10:00:00", "UTC")
-        #expect(s.occurrences(after: nil, count: 1).map(\.iso8601) == ["2026-01-02T10:00:00Z"])
+        #expect(s.occurrences(after: nil, count: 2).map(\.iso8601) == ["2026-01-01T10:00:00Z", "2026-01-02T10:00:00Z"])
+        #expect(s.next(after: try utc("2025-12-31T00:00:00Z"))?.iso8601 == "2026-01-01T10:00:00Z")
+        #expect(s.next(after: try utc("2026-01-01T10:00:00Z"))?.iso8601 == "2026-01-02T10:00:00Z")
+        let counted = try series("FREQ=WEEKLY;BYDAY=MO;COUNT=3", "2027-02-03T10:00:00", "UTC")
+        let three = ["2027-02-03T10:00:00Z", "2027-02-08T10:00:00Z", "2027-02-15T10:00:00Z"]
+        #expect(counted.occurrences(after: nil, count: 10).map(\.iso8601) == three)
+        #expect(counted.next(after: try utc("2027-02-15T10:00:00Z")) == nil)
+        // A start that matches is counted once.
+        let matching = try series("FREQ=WEEKLY;BYDAY=MO;COUNT=3", "2027-02-08T10:00:00", "UTC")
+        #expect(matching.occurrences(after: nil, count: 10).count == 3)
     }
 
     @Test func eachOccurrenceFiresOnceAcrossFallBack() throws {
@@ -141,20 +179,22 @@ struct RecurrenceSemanticsTests {
     @Test func gapTimesTakeTheOffsetBeforeAndCoincidingInstantsCollapse() throws {
         // 02:00-03:00 does not exist in New York on 2026-03-08: 02:30 is read as 03:30 EDT,
         // the same instant as 03:30, which is emitted once.
-        let s = try series("FREQ=DAILY;BYHOUR=2,3;BYMINUTE=30", "2026-03-07T00:00:00", "America/New_York")
+        let s = try series("FREQ=DAILY;BYHOUR=2,3;BYMINUTE=30", "2026-03-07T02:30:00", "America/New_York")
         #expect(
             s.occurrences(after: nil, count: 4).map(\.iso8601)
                 == ["2026-03-07T07:30:00Z", "2026-03-07T08:30:00Z", "2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z"])
     }
 
-    @Test func neverMatchingRulesReturnNil() throws {
+    @Test func neverMatchingRulesEndAfterTheStart() throws {
         for rule in [
             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
-            "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31",
+            "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30",
         ] {
             let s = try series(rule, "2026-01-01T09:00:00", "Europe/Berlin")
-            #expect(s.next(after: try utc("2026-01-01T00:00:00Z")) == nil)
-            #expect(s.occurrences(after: nil, count: 5).isEmpty)
+            let start = try utc("2026-01-01T08:00:00Z")
+            #expect(s.next(after: try utc("2026-01-01T00:00:00Z")) == start)
+            #expect(s.next(after: start) == nil, "\(rule)")
+            #expect(s.occurrences(after: nil, count: 5) == [start])
         }
         // Only a stored expression can be like this: parse(_:) refuses them.
         for expr in ["0 0 30 2 *", "0 0 31 2 *", "0 0 31 4,6,9,11 *"] {
@@ -228,15 +268,17 @@ struct RecurrenceConfigTests {
         let config = RecurrenceConfig(pattern: .daily, hour: 9, minute: 30)
         #expect(try config.rruleText() == "FREQ=DAILY;BYHOUR=9;BYMINUTE=30;BYSECOND=0")
         let s = Recurrence(
-            kind: .rrule(try config.rrule(), start: try local("2026-03-28T12:00:00")), zone: try zone("Europe/Berlin"))
-        #expect(s.occurrences(after: nil, count: 2).map(\.iso8601) == ["2026-03-29T07:30:00Z", "2026-03-30T07:30:00Z"])
+            kind: .rrule(try config.rrule(), start: try local("2026-03-28T09:30:00")), zone: try zone("Europe/Berlin"))
+        #expect(
+            s.occurrences(after: nil, count: 3).map(\.iso8601)
+                == ["2026-03-28T08:30:00Z", "2026-03-29T07:30:00Z", "2026-03-30T07:30:00Z"])
     }
 
     @Test func weeklyUsesJavaScriptWeekdays() throws {
         let config = RecurrenceConfig(pattern: .weekly, daysOfWeek: [5, 1, 3], hour: 14, minute: 0)
         #expect(try config.rruleText() == "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=14;BYMINUTE=0;BYSECOND=0")
         let s = Recurrence(
-            kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")),
+            kind: .rrule(try config.rrule(), start: try local("2026-01-02T14:00:00")),
             zone: try zone("America/New_York"))
         #expect(
             s.occurrences(after: nil, count: 3).map(\.iso8601)
@@ -250,7 +292,7 @@ struct RecurrenceConfigTests {
         let config = RecurrenceConfig(pattern: .monthly, dayOfMonth: 31, hour: 9, minute: 0)
         #expect(try config.rruleText() == "FREQ=MONTHLY;BYMONTHDAY=31;BYHOUR=9;BYMINUTE=0;BYSECOND=0")
         let s = Recurrence(
-            kind: .rrule(try config.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
+            kind: .rrule(try config.rrule(), start: try local("2026-01-31T09:00:00")), zone: try zone("UTC"))
         #expect(
             s.occurrences(after: nil, count: 5).map(\.iso8601) == [
                 "2026-01-31T09:00:00Z", "2026-03-31T09:00:00Z", "2026-05-31T09:00:00Z",
@@ -259,7 +301,10 @@ struct RecurrenceConfigTests {
         let last = RecurrenceConfig(pattern: .monthly, dayOfMonth: -1, hour: 9)
         let l = Recurrence(
             kind: .rrule(try last.rrule(), start: try local("2026-01-01T00:00:00")), zone: try zone("UTC"))
-        #expect(l.occurrences(after: nil, count: 2).map(\.iso8601) == ["2026-01-31T09:00:00Z", "2026-02-28T09:00:00Z"])
+        // The start (a time the rule does not match) comes first, then the last days.
+        #expect(
+            l.occurrences(after: nil, count: 3).map(\.iso8601)
+                == ["2026-01-01T00:00:00Z", "2026-01-31T09:00:00Z", "2026-02-28T09:00:00Z"])
     }
 
     @Test(
@@ -288,5 +333,76 @@ struct RecurrenceConfigTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+}
+
+@Suite("Hourly series")
+struct HourlyRecurrenceTests {
+    @Test func everyNthHourFromTheStart() throws {
+        let s = try series("FREQ=HOURLY;INTERVAL=2", "2026-01-01T09:15:00", "UTC")
+        #expect(
+            s.occurrences(after: nil, count: 3).map(\.iso8601)
+                == ["2026-01-01T09:15:00Z", "2026-01-01T11:15:00Z", "2026-01-01T13:15:00Z"])
+        #expect(s.next(after: try utc("2026-01-01T11:15:00Z"))?.iso8601 == "2026-01-01T13:15:00Z")
+    }
+
+    @Test func byHourLimitsAndByMinutePicksTheMinute() throws {
+        let s = try series("FREQ=HOURLY;BYHOUR=9,17;BYMINUTE=5", "2026-01-01T09:05:00", "UTC")
+        #expect(
+            s.occurrences(after: nil, count: 3).map(\.iso8601)
+                == ["2026-01-01T09:05:00Z", "2026-01-01T17:05:00Z", "2026-01-02T09:05:00Z"])
+    }
+
+    @Test func dayRulesSkipWholeDaysKeepingTheIntervalPhase() throws {
+        // From Thursday 00:00, every 5th hour on Mondays: Monday 00:00 is hour 96, so hours
+        // 100, 105, 110 and 115 (04:00, 09:00, 14:00, 19:00).
+        let s = try series("FREQ=HOURLY;INTERVAL=5;BYDAY=MO", "2026-01-01T00:00:00", "UTC")
+        #expect(
+            s.occurrences(after: nil, count: 6).map(\.iso8601) == [
+                "2026-01-01T00:00:00Z", "2026-01-05T04:00:00Z", "2026-01-05T09:00:00Z", "2026-01-05T14:00:00Z",
+                "2026-01-05T19:00:00Z", "2026-01-12T01:00:00Z",
+            ])
+        let yearDay = try series("FREQ=HOURLY;BYYEARDAY=1;BYHOUR=12", "2026-01-01T12:00:00", "UTC")
+        #expect(
+            yearDay.occurrences(after: nil, count: 2).map(\.iso8601)
+                == ["2026-01-01T12:00:00Z", "2027-01-01T12:00:00Z"])
+    }
+
+    @Test func wallClockHoursAcrossSpringForward() throws {
+        // Berlin 2026-03-29: 02:30 is in the gap and reads as 03:30 CEST, which is also the
+        // next hour's instant: emitted once.
+        let s = try series("FREQ=HOURLY", "2026-03-29T00:30:00", "Europe/Berlin")
+        #expect(
+            s.occurrences(after: nil, count: 4).map(\.iso8601)
+                == ["2026-03-28T23:30:00Z", "2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-03-29T02:30:00Z"])
+    }
+
+    @Test func nextFromAnyInstantMatchesTheWalkFromTheStart() throws {
+        // next(after:) jumps near `after`; occurrences(after: nil) walks every hour from the start.
+        for (rule, start, tz) in [
+            ("FREQ=HOURLY;INTERVAL=5;BYDAY=MO,TH", "2026-01-01T00:20:00", "UTC"),
+            ("FREQ=HOURLY;INTERVAL=2;BYHOUR=1,2,3,4", "2026-03-01T01:00:00", "America/New_York"),
+            ("FREQ=HOURLY;INTERVAL=3;BYMONTHDAY=1,15", "2026-02-27T23:45:00", "Europe/Berlin"),
+        ] {
+            let s = try series(rule, start, tz)
+            let all = s.occurrences(after: nil, count: 400)
+            #expect(all.count == 400, "\(rule)")
+            for (a, b) in zip(all, all.dropFirst()) {
+                #expect(s.next(after: a) == b, "\(rule) after \(a)")
+                #expect(s.next(after: b.adding(seconds: -1)) == b, "\(rule) before \(b)")
+            }
+        }
+    }
+
+    @Test func nextFarIntoTheSeriesMatchesTheWalk() throws {
+        let s = try series("FREQ=HOURLY;INTERVAL=7", "2026-01-01T00:00:00", "UTC")
+        // 1 March is hour 1416 (59 days); 1416 = 7 · 202 + 2, so the next is hour 1421 (05:00).
+        #expect(s.next(after: try utc("2026-03-01T00:00:00Z"))?.iso8601 == "2026-03-01T05:00:00Z")
+        let all = s.occurrences(after: nil, count: 300)
+        for (a, b) in zip(all, all.dropFirst()) { #expect(s.next(after: a) == b) }
+        let counted = try series("FREQ=HOURLY;COUNT=3;BYMINUTE=30", "2026-01-01T00:00:00", "UTC")
+        #expect(
+            counted.occurrences(after: nil, count: 10).map(\.iso8601)
+                == ["2026-01-01T00:00:00Z", "2026-01-01T00:30:00Z", "2026-01-01T01:30:00Z"])
     }
 }

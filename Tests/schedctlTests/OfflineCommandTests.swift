@@ -39,6 +39,37 @@ struct OfflineVectorTests {
 
 @Suite("schedctl offline commands: text output and bad input")
 struct OfflineCommandTests {
+    @Test("--start is the first occurrence for --rrule and --cron alike, counted toward COUNT; --after is optional")
+    func startComesFirst() async throws {
+        // Wednesday 2027-02-03 10:00: neither rule fires then, yet that is what Enqueue stores first.
+        let rrule = try await CLI.json([
+            "preview", "--rrule", "FREQ=WEEKLY;BYDAY=MO;COUNT=3", "--start", "2027-02-03T10:00:00", "--tz", "UTC",
+            "--count", "10", "--json",
+        ])
+        #expect(
+            rrule["occurrences"] as? [String]
+                == ["2027-02-03T10:00:00Z", "2027-02-08T10:00:00Z", "2027-02-15T10:00:00Z"])
+        let cron = try await CLI.json([
+            "preview", "--cron", "0 9 * * MON", "--start", "2027-02-03T10:00:00", "--tz", "UTC", "--count", "3",
+            "--json",
+        ])
+        #expect(
+            cron["occurrences"] as? [String]
+                == ["2027-02-03T10:00:00Z", "2027-02-08T09:00:00Z", "2027-02-15T09:00:00Z"])
+        let after = try await CLI.json([
+            "preview", "--cron", "0 9 * * MON", "--start", "2027-02-03T10:00:00", "--after", "2027-02-08T09:00:00Z",
+            "--tz", "UTC", "--count", "2", "--json",
+        ])
+        #expect(after["occurrences"] as? [String] == ["2027-02-15T09:00:00Z", "2027-02-22T09:00:00Z"])
+        let leap = try await CLI.json([
+            "preview", "--cron", "0 0 29 2 *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z", "--count", "3",
+            "--json",
+        ])
+        #expect(
+            leap["occurrences"] as? [String]
+                == ["2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z"])
+    }
+
     @Test("readable text without --json")
     func text() async throws {
         let info = try await CLI.runAsync(["tz", "info", "America/New_York", "--at", "2026-07-01T12:00:00Z"])
@@ -70,7 +101,8 @@ struct OfflineCommandTests {
         (["preview", "--cron", "61 * * * *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z"], "--cron"),
         (["preview", "--cron", "0 0 31 2 *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z"], "--cron"),
         (["preview", "--cron", "0 0 30 2 *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z"], "never fires"),
-        (["preview", "--cron", "0 9 * * *", "--tz", "UTC"], "--after"),
+        (["preview", "--cron", "0 9 * * *", "--tz", "UTC"], "--start"),
+        (["preview", "--cron", "0 9 * * *", "--start", "2026-13-01T09:00", "--tz", "UTC"], "--start"),
         (["preview", "--cron", "0 9 * * *", "--rrule", "FREQ=DAILY", "--tz", "UTC"], "--rrule/--cron"),
         (["preview", "--tz", "UTC"], "--rrule/--cron"),
         (["preview", "--rrule", "FREQ=DAILY", "--start", "2026-01-01T09:00", "--tz", "UTC", "--count", "0"], "--count"),

@@ -71,21 +71,33 @@ struct CompiledRecurrence {
         }
     }
 
-    /// The first occurrence strictly after `after`, bounded by `until`; nil when the series ends.
-    static func next(
-        kind: String, text: String, start: LocalDateTime, zone: Zone, until: Instant?, after: Instant
-    ) throws(StoreError) -> Instant? {
+    /// The series this rule generates from `start` (its first occurrence) in `zone`, bounded by
+    /// `until`. `stored`: the text was read back from the database, where a cron expression
+    /// stored before never-firing ones were refused still reads (its series ends after the start).
+    func series(start: LocalDateTime, zone: Zone, until: Instant?, stored: Bool) throws(StoreError) -> Recurrence {
         let k: Recurrence.Kind
-        // A cron expression stored before never-firing ones were refused still reads: its series ends.
         do {
             k =
                 kind == "CRON"
-                ? .cron(try CronExpression.parse(text, allowingNeverFiring: true))
+                ? .cron(try CronExpression.parse(text, allowingNeverFiring: stored), start: start)
                 : .rrule(try RecurrenceRule.parse(text), start: start)
         } catch {
             throw StoreError(code: .internal, message: "stored recurrence no longer parses: \(error)")
         }
-        return Recurrence(kind: k, zone: zone, until: until).next(after: after)
+        return Recurrence(kind: k, zone: zone, until: until)
+    }
+
+    /// The first follow-up strictly after `after`, bounded by `until`; nil when the series ends.
+    /// The start was stored as the series' first row, so a follow-up is never the start itself
+    /// (nor before it), even when the zone changed since and the start now reads later.
+    static func next(
+        kind: String, text: String, start: LocalDateTime, zone: Zone, until: Instant?, after: Instant
+    ) throws(StoreError) -> Instant? {
+        let compiled = CompiledRecurrence(kind: kind, text: text, pattern: "")
+        let series = try compiled.series(start: start, zone: zone, until: until, stored: true)
+        var from = after
+        if let first = series.startInstant, first > from { from = first }
+        return series.next(after: from)
     }
 }
 

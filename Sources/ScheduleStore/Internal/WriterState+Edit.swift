@@ -58,18 +58,8 @@ extension WriterState {
         let zone = try zone(req.timeZone)
         let platforms = try platforms(req.platforms, project: req.projectID)
         let (asked, askedLocal) = try resolve(req.time, in: zone)
-        var compiled: CompiledRecurrence?
-        if let spec = req.recurrence {
-            compiled = try CompiledRecurrence.compile(spec, start: askedLocal, zone: zone, until: req.recurringUntil)
-            if let until = req.recurringUntil, until <= asked {
-                throw StoreError.invalidArgument("recurringUntil", "must be after the first occurrence")
-            }
-        }
-        if let config = compiled?.configJSON {
-            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(config)]) == 1 else {
-                throw StoreError.invalidArgument("recurringConfig", "not valid JSON")
-            }
-        }
+        let compiled = try checkRecurrence(
+            req.recurrence, start: askedLocal, first: asked, zone: zone, until: req.recurringUntil)
 
         let recurring = compiled != nil
         let window =
@@ -114,6 +104,25 @@ extension WriterState {
     /// so), and its missed-publish window counts from now, so it never expires the moment it is
     /// stored.
     func dueFrom(_ time: Instant) -> Instant { max(time, now) }
+
+    /// The recurrence checks of Enqueue, which Validate makes too: the rule compiles for a series
+    /// whose first occurrence is `start` (`first` in UTC), `until` (recurringUntil) lies after
+    /// that first occurrence, and a shorthand's config is valid JSON. Nil for a one-off.
+    func checkRecurrence(
+        _ spec: RecurrenceSpec?, start: LocalDateTime, first: Instant, zone: Zone, until: Instant?
+    ) throws -> CompiledRecurrence? {
+        guard let spec else { return nil }
+        let compiled = try CompiledRecurrence.compile(spec, start: start, zone: zone, until: until)
+        if let until, until <= first {
+            throw StoreError.invalidArgument("recurringUntil", "must be after the first occurrence")
+        }
+        if let config = compiled.configJSON {
+            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(config)]) == 1 else {
+                throw StoreError.invalidArgument("recurringConfig", "not valid JSON")
+            }
+        }
+        return compiled
+    }
 
     /// Every field of the request except the idempotency key, in a fixed order with explicit
     /// separators: the text behind the request fingerprint (stable across releases).

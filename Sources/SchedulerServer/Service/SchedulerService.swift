@@ -266,9 +266,11 @@ public final class SchedulerService: Sendable {
     private func validate(_ ctx: CallContext, _ r: S.Validate.Request) async throws -> S.Validate.Response {
         try ctx.authorize(project: r.projectID)
         let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "validate", required: true)!
+        // The store makes Enqueue's own checks of these fields, the recurrence included.
         let v = try await store.checkConflicts(
             projectID: r.projectID, excluding: r.scheduleID.isEmpty ? nil : r.scheduleID, time: time,
-            timeZone: r.timezone.isEmpty ? "UTC" : r.timezone, platforms: r.platforms, autoResolve: r.autoResolve)
+            timeZone: r.timezone.isEmpty ? "UTC" : r.timezone, platforms: r.platforms,
+            recurrence: try Wire.recurrenceSpec(r.recurrence, field: "validate.recurrence"), autoResolve: r.autoResolve)
         let at: Int64
         switch time {
         case .instant(let t): at = t.unixMilliseconds
@@ -303,6 +305,10 @@ public final class SchedulerService: Sendable {
                 page: Int32(result.page), limit: Int32(result.limit), total: Int64(result.total), totalPages: Int32(result.totalPages)))
     }
 
+    /// The occurrences Enqueue would store for the same recurrence, time and zone: the series is
+    /// built by the store's own compilation (``ScheduleStore/series(_:start:zone:recurringUntil:)``),
+    /// so for every kind of rule `start_local_time` is the first occurrence, an RRULE's COUNT
+    /// includes it, and `after_ms` (optional) keeps only the occurrences strictly after it.
     private func preview(_ ctx: CallContext, _ r: S.PreviewOccurrences.Request) throws -> S.PreviewOccurrences.Response {
         let zone: Zone
         do throws(ZoneError) {
@@ -314,35 +320,22 @@ public final class SchedulerService: Sendable {
         guard (1...Limits.maxOccurrences).contains(count) else {
             throw RPCError.invalidArgument(field: "preview_occurrences.count", "must be 1…\(Limits.maxOccurrences)")
         }
-        let kind: Recurrence.Kind
-        do {
-            switch r.recurrence {
-            case .rrule(let text):
-                guard !r.startLocalTime.isEmpty else {
-                    throw RPCError.invalidArgument(field: "preview_occurrences.start_local_time", "required with an RRULE")
-                }
-                let start: LocalDateTime
-                do { start = try LocalDateTime.parse(r.startLocalTime) } catch {
-                    throw RPCError.invalidArgument(field: "preview_occurrences.start_local_time", error.reason)
-                }
-                kind = .rrule(try RecurrenceRule.parse(text), start: start)
-            case .cron(let text):
-                guard r.afterMs != 0 else { throw RPCError.invalidArgument(field: "preview_occurrences.after_ms", "required with cron") }
-                kind = .cron(try CronExpression.parse(text))
-            case .shorthand(let s):
-                guard !r.startLocalTime.isEmpty, let start = try? LocalDateTime.parse(r.startLocalTime) else {
-                    throw RPCError.invalidArgument(field: "preview_occurrences.start_local_time", "required with a shorthand rule")
-                }
-                let pattern: RecurrenceConfig.Pattern = s.pattern == .weekly ? .weekly : s.pattern == .monthly ? .monthly : .daily
-                let config = RecurrenceConfig(
-                    pattern: pattern, daysOfWeek: s.daysOfWeek.map(Int.init), dayOfMonth: s.dayOfMonth == 0 ? nil : Int(s.dayOfMonth),
-                    hour: Int(s.hour), minute: Int(s.minute))
-                kind = .rrule(try config.rrule(), start: start)
-            }
-        } catch let e as RecurrenceError {
-            throw RPCError.invalidArgument(field: "preview_occurrences.recurrence", e.description)
+        let start: LocalDateTime
+        do throws(TimeParseError) {
+            start = try LocalDateTime.parse(r.startLocalTime)
+        } catch {
+            throw RPCError.invalidArgument(field: "preview_occurrences.start_local_time", error.reason)
         }
-        let series = Recurrence(kind: kind, zone: zone, until: r.untilMs == 0 ? nil : Instant(unixMilliseconds: r.untilMs))
+        guard Instant.supportedRange.contains(zone.resolve(start).instant) else {
+            throw RPCError.invalidArgument(
+                field: "preview_occurrences.start_local_time", "outside the supported range (years 1900–9999)")
+        }
+        let spec = try Wire.recurrenceSpec(r.recurrence, field: "preview_occurrences.recurrence")
+        guard let spec else {
+            throw RPCError.invalidArgument(field: "preview_occurrences.recurrence", "required")
+        }
+        let series = try ScheduleStore.series(
+            spec, start: start, zone: zone, recurringUntil: r.untilMs == 0 ? nil : Instant(unixMilliseconds: r.untilMs))
         let after = r.afterMs == 0 ? nil : Instant(unixMilliseconds: r.afterMs)
         return S.PreviewOccurrences.Response(
             occurrences: series.occurrences(after: after, count: count).map { t in

@@ -110,14 +110,15 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let part = "cron \(name) field \"\(text)\""
         func value(_ s: Substring) throws(RecurrenceError) -> Int {
             if let n = names[s.uppercased()] { return n }
-            guard !s.isEmpty, s.count <= 4, s.allSatisfy({ $0 >= "0" && $0 <= "9" }), let v = Int(s) else {
+            guard !s.isEmpty, s.allSatisfy({ $0 >= "0" && $0 <= "9" }) else {
                 if s.first?.isLetter == true {
                     let known = names.isEmpty ? "names are not allowed here" : "unknown name \"\(s)\""
                     throw RecurrenceError(part: part, reason: known)
                 }
                 throw RecurrenceError(part: part, reason: "\"\(s)\" is not a number")
             }
-            guard range.contains(v) else {
+            // Digits too many for Int are a number too, just out of range.
+            guard let v = Int(s), range.contains(v) else {
                 throw RecurrenceError(part: part, reason: "out of range \(range.lowerBound)…\(range.upperBound)")
             }
             return v
@@ -130,9 +131,13 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             if let slash = item.firstIndex(of: "/") {
                 body = item[..<slash]
                 let stepText = item[item.index(after: slash)...]
-                guard !stepText.isEmpty, stepText.count <= 4, stepText.allSatisfy({ $0 >= "0" && $0 <= "9" }),
-                    let s = Int(stepText)
-                else { throw RecurrenceError(part: part, reason: "step \"\(stepText)\" is not a number") }
+                guard !stepText.isEmpty, stepText.allSatisfy({ $0 >= "0" && $0 <= "9" }) else {
+                    throw RecurrenceError(part: part, reason: "step \"\(stepText)\" is not a number")
+                }
+                // Four digits, as always accepted: any step past the field's range fires once.
+                guard let s = Int(stepText), s <= 9999 else {
+                    throw RecurrenceError(part: part, reason: "step must be ≤ 9999")
+                }
                 guard s >= 1 else { throw RecurrenceError(part: part, reason: "step must be ≥ 1") }
                 step = s
             }
@@ -195,15 +200,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         return UInt64(daysOfMonth) & ((UInt64(1) << UInt64(longest + 1)) - 2) == 0
     }
 
-    /// How far past `after` one search for the next firing looks: 1,460 days (4 × 365). Every
-    /// expression that can fire does so within that window except the leap-day-only ones
-    /// (`0 0 29 2 *`), which find the next 29 February only when it lies within it; this is also
-    /// the behaviour the reference vectors were computed with (a list of `0 0 29 2 *` firings
-    /// holds one leap day, as the next one is 1,461 days later).
-    public static let searchWindowSeconds: Int64 = 4 * 365 * 86_400
-
     /// The first matching local minute at or after `local` (seconds on the local clock since
-    /// 1970-01-01T00:00:00, a whole minute) and not after `limit`, jumping by month, day and hour.
+    /// 1970-01-01T00:00:00, a whole minute) and not after `limit` (nor the year 9999), jumping
+    /// by month, day of month and hour, so a firing years away (`0 0 29 2 *`, or 29 February
+    /// on a Sunday) costs a few dozen steps a year, never a scan of minutes.
     func nextLocalMinute(atOrAfter local: Int64, notAfter limit: Int64) -> Int64? {
         if neverMatches { return nil }
         var (year, month, day) = LocalDateTime.civil(fromDays: floorDiv(local, 86_400))
@@ -230,6 +230,21 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
                 }
                 (day, hour, minute) = (1, 0, 0)
                 continue
+            }
+            if !(dayOfMonthRestricted && dayOfWeekRestricted) {
+                // The day of month must match (the weekday too): go straight to the next one selected.
+                let later = daysOfMonth & ~((UInt32(1) << UInt32(day)) - 1)
+                let next = later.trailingZeroBitCount
+                if later == 0 || next > dim {
+                    month += 1
+                    if month > 12 {
+                        month = 1
+                        year += 1
+                    }
+                    (day, hour, minute) = (1, 0, 0)
+                    continue
+                }
+                if next != day { (day, hour, minute) = (next, 0, 0) }
             }
             let days = LocalDateTime.days(year: year, month: month, day: day)
             let weekday = LocalDateTime.isoWeekday(days: days) % 7  // 0 = Sunday

@@ -21,8 +21,11 @@ struct RRuleEngine: Sendable {
     /// Bit w (0 = Monday) for plain BYDAY weekdays; 0 = no filter.
     let weekdayMask: UInt8
     let nthWeekdays: [NthWeekday]
-    /// Seconds of the day (BYHOUR × BYMINUTE × BYSECOND), sorted, unique.
+    /// Seconds of the day (BYHOUR × BYMINUTE × BYSECOND), sorted, unique; for HOURLY, seconds
+    /// of the hour (BYMINUTE × BYSECOND, one value each).
     let times: [Int]
+    /// HOURLY only: bit h for BYHOUR=h, which limits the hours; 0 = every hour.
+    let hourMask: UInt32
     let setPos: [Int]
     /// WKST, 0 = Monday.
     let wkst: Int
@@ -66,7 +69,7 @@ struct RRuleEngine: Sendable {
                 byMonthDay = [start.day]
             case .weekly:
                 plain = 1 << UInt8(start.isoWeekday - 1)
-            case .daily:
+            case .daily, .hourly:
                 break
             }
         }
@@ -92,7 +95,12 @@ struct RRuleEngine: Sendable {
         weekNos = rule.byWeekNo
         weekdayMask = plain
         nthWeekdays = nth
-        let hours = rule.byHour.isEmpty ? [start.hour] : rule.byHour
+        // RFC 5545 §3.3.10: with HOURLY, BYHOUR limits the hours instead of expanding a day.
+        let hourly = rule.frequency == .hourly
+        var hm: UInt32 = 0
+        if hourly { for h in rule.byHour { hm |= 1 << UInt32(h) } }
+        hourMask = hm
+        let hours = hourly ? [0] : rule.byHour.isEmpty ? [start.hour] : rule.byHour
         let minutes = rule.byMinute.isEmpty ? [start.minute] : rule.byMinute
         let seconds = rule.bySecond.isEmpty ? [start.second] : rule.bySecond
         var t: [Int] = []
@@ -194,7 +202,7 @@ struct RRuleEngine: Sendable {
     }
 }
 
-/// Walks a rule's periods (years, months, weeks or days) in order, producing each period's
+/// Walks a rule's periods (years, months, weeks, days or hours) in order, producing each period's
 /// occurrences as sorted, unique instants (Unix seconds) in a zone.
 struct RRuleIterator {
     let engine: RRuleEngine
@@ -203,6 +211,11 @@ struct RRuleIterator {
     private(set) var month: Int
     /// First day of the period (DAILY, WEEKLY); for WEEKLY the first period starts at DTSTART.
     private(set) var anchorDay: Int64
+    /// HOURLY: the period's hour on the local clock (hours since 1970-01-01T00:00).
+    private(set) var anchorHour: Int64
+    /// HOURLY: the last period's day did not match the day-level rules, so the rest of that
+    /// day is skipped.
+    private var dayMissed = false
     private(set) var finished = false
     private var lastProductiveYear: Int
     private var weekNoYear = Int.min
@@ -221,6 +234,7 @@ struct RRuleIterator {
         year = engine.start.year
         month = engine.start.month
         anchorDay = engine.startDay
+        anchorHour = engine.startDay * 24 + Int64(engine.start.hour)
         lastProductiveYear = engine.start.year
         if let nearDay, nearDay > engine.startDay {
             jump(to: nearDay)
@@ -231,6 +245,10 @@ struct RRuleIterator {
         let e = engine
         let interval = Int64(e.interval)
         switch e.freq {
+        case .hourly:
+            let h0 = e.startDay * 24 + Int64(e.start.hour)
+            let k = max(0, floorDiv(target * 24 - h0, interval))
+            setAnchorHour(h0 + k * interval)
         case .daily:
             let k = max(0, floorDiv(target - e.startDay, interval))
             setAnchor(e.startDay + k * interval)
@@ -251,6 +269,12 @@ struct RRuleIterator {
             year = e.start.year + Int(k * interval)
         }
         lastProductiveYear = year
+    }
+
+    private mutating func setAnchorHour(_ hour: Int64) {
+        anchorHour = hour
+        let day = floorDiv(hour, 24)
+        if day != anchorDay { setAnchor(day) }
     }
 
     private mutating func setAnchor(_ day: Int64) {
@@ -289,10 +313,24 @@ struct RRuleIterator {
             setAnchor(e.weekStart(anchorDay) + 7 * Int64(e.interval))
         case .daily:
             setAnchor(anchorDay + Int64(e.interval))
+        case .hourly:
+            let interval = Int64(e.interval)
+            var next = anchorHour + interval
+            if dayMissed {
+                // No hour of this day can match: go to the first period on a later day.
+                let nextDay = (anchorDay + 1) * 24
+                if next < nextDay { next = anchorHour + ceilDiv(nextDay - anchorHour, interval) * interval }
+                dayMissed = false
+            }
+            setAnchorHour(next)
         }
     }
 
     private mutating func expandPeriod(into out: inout [Int64]) {
+        if engine.freq == .hourly {
+            if expandHour() { emit(into: &out) }
+            return
+        }
         let e = engine
         let first: Int64
         let end: Int64
@@ -306,7 +344,7 @@ struct RRuleIterator {
         case .weekly:
             first = anchorDay
             end = e.weekStart(anchorDay) + 7
-        case .daily:
+        case .daily, .hourly:
             first = anchorDay
             end = anchorDay + 1
         }
@@ -343,6 +381,43 @@ struct RRuleIterator {
             }
             locals.sort()
         }
+        emit(into: &out)
+    }
+
+    /// Fills `locals` with the HOURLY period's wall-clock times; false when it has none.
+    private mutating func expandHour() -> Bool {
+        let e = engine
+        let periodStart = anchorHour * 3600
+        if periodStart + 3600 <= e.startLocal { return false }
+        if let u = e.untilLocal, periodStart > u {
+            finished = true
+            return false
+        }
+        if !matches(day: anchorDay, yearStart: LocalDateTime.days(year: year, month: 1, day: 1)) {
+            dayMissed = true
+            return false
+        }
+        let hour = Int(anchorHour - anchorDay * 24)
+        if e.hourMask != 0 && e.hourMask & (1 << UInt32(hour)) == 0 { return false }
+        locals.removeAll(keepingCapacity: true)
+        if e.setPos.isEmpty {
+            for t in e.times { locals.append(periodStart + Int64(t)) }
+        } else {
+            let total = e.times.count
+            for p in e.setPos {
+                let idx = p > 0 ? p - 1 : total + p
+                guard idx >= 0 && idx < total else { continue }
+                let l = periodStart + Int64(e.times[idx])
+                if !locals.contains(l) { locals.append(l) }
+            }
+            locals.sort()
+        }
+        return !locals.isEmpty
+    }
+
+    /// Resolves `locals` (one period's sorted wall-clock times) into `out`, applying DTSTART and UNTIL.
+    private mutating func emit(into out: inout [Int64]) {
+        let e = engine
         for l in locals {
             if l < e.startLocal { continue }
             if let u = e.untilLocal, l > u {

@@ -4,13 +4,20 @@
 /// Each local occurrence maps to UTC with ``Zone/resolve(_:)`` (RFC 5545 §3.3.5: a time in a
 /// DST gap takes the offset before the gap, an ambiguous time its first occurrence). Occurrences
 /// that land on the same instant are emitted once, and `COUNT` counts emitted occurrences.
+///
+/// A series' start is always its first occurrence, whether or not the rule matches it: RFC 5545
+/// §3.8.5.3 ("The DTSTART property value always counts as the first occurrence"), and what the
+/// store does, as it stores the requested time first and each next occurrence strictly after it.
+/// For an RRULE the start counts toward `COUNT`; for cron the firings strictly after the start
+/// follow it.
 public struct Recurrence: Sendable {
     /// What generates the series.
     public enum Kind: Sendable, Hashable {
-        /// An RRULE starting at a local DTSTART (which is an occurrence only if it matches the rule).
+        /// An RRULE starting at a local DTSTART, which is the first occurrence.
         case rrule(RecurrenceRule, start: LocalDateTime)
-        /// A cron expression; it has no start, so queries need an `after` instant.
-        case cron(CronExpression)
+        /// A cron expression with an optional start (its first occurrence). Without a start,
+        /// queries need an `after` instant and yield only the expression's firings.
+        case cron(CronExpression, start: LocalDateTime? = nil)
     }
 
     /// The generator.
@@ -19,6 +26,10 @@ public struct Recurrence: Sendable {
     public let zone: Zone
     /// `recurringUntil`: no occurrence is later than this instant (inclusive bound).
     public let until: Instant?
+
+    /// The start's instant (``Zone/resolve(_:)``, as the store resolves a requested local time);
+    /// nil for cron without a start.
+    public let startInstant: Instant?
 
     private let engine: RRuleEngine?
     /// Set when the rule is a plain arithmetic series (see ``RRuleEngine/arithmeticSeries``).
@@ -29,24 +40,32 @@ public struct Recurrence: Sendable {
         self.kind = kind
         self.zone = zone
         self.until = until
-        if case .rrule(let rule, let start) = kind {
+        switch kind {
+        case .rrule(let rule, let start):
             let compiled = RRuleEngine(rule: rule, start: start)
             engine = compiled
             arithmetic = compiled.arithmeticSeries
-        } else {
+            startInstant = Instant(unixSeconds: zone.resolveLocalSeconds(compiled.startLocal))
+        case .cron(_, let start):
             engine = nil
             arithmetic = nil
+            startInstant = start.map { Instant(unixSeconds: zone.resolveLocalSeconds($0.secondsSinceLocalEpoch)) }
         }
     }
 
     /// The first occurrence strictly after `after`, or nil when the series has ended (COUNT,
-    /// UNTIL, `recurringUntil`) or nothing fires within the search horizon: 400 years without
-    /// an occurrence for an RRULE, ``CronExpression/searchWindowSeconds`` (1,460 days) for cron.
+    /// UNTIL, `recurringUntil`, the year 9999) or, for an RRULE, 400 years pass without an
+    /// occurrence. A cron expression that can fire is searched until its next firing, however
+    /// far (`0 0 29 2 *` fires every leap day).
     public func next(after: Instant) -> Instant? {
+        // The start comes first, before anything the rule generates.
+        if let start = startInstant, after < start {
+            if let until, start > until { return nil }
+            return start
+        }
         switch kind {
-        case .cron(let cron):
-            let limit = after.adding(seconds: CronExpression.searchWindowSeconds)
-            guard let t = cron.next(after: after, in: zone, limit: limit) else { return nil }
+        case .cron(let cron, _):
+            guard let t = cron.next(after: after, in: zone, limit: cronLimit) else { return nil }
             if let until, t > until { return nil }
             return t
         case .rrule:
@@ -59,22 +78,26 @@ public struct Recurrence: Sendable {
         }
     }
 
-    /// Up to `count` occurrences in order. For an RRULE, `after == nil` starts at DTSTART
-    /// (inclusive); otherwise occurrences are strictly after `after`. For cron, `after == nil`
-    /// yields no occurrences (cron has no start), and the list ends where no firing follows
-    /// within ``CronExpression/searchWindowSeconds`` of the previous one.
+    /// Up to `count` occurrences in order: from the start (inclusive) when `after` is nil,
+    /// otherwise strictly after `after`. Cron without a start yields nothing for `after == nil`.
+    /// Exactly what chaining ``next(after:)`` gives.
     public func occurrences(after: Instant?, count: Int) -> [Instant] {
         guard count > 0 else { return [] }
         switch kind {
-        case .cron(let cron):
-            guard var cursor = after else { return [] }
+        case .cron(let cron, _):
             var out: [Instant] = []
-            // Exactly what chaining next(after:) gives: each step searches one window ahead.
-            while out.count < count,
-                let t = cron.next(
-                    after: cursor, in: zone, limit: cursor.adding(seconds: CronExpression.searchWindowSeconds))
-            {
-                if let until, t > until { break }
+            var cursor: Instant
+            if let start = startInstant, after.map({ $0 < start }) ?? true {
+                if let until, start > until { return [] }
+                out.append(start)
+                cursor = start
+            } else if let after {
+                cursor = after
+            } else {
+                return []
+            }
+            let limit = cronLimit
+            while out.count < count, let t = cron.next(after: cursor, in: zone, limit: limit) {
                 out.append(t)
                 cursor = t
             }
@@ -84,10 +107,24 @@ public struct Recurrence: Sendable {
         }
     }
 
+    /// How far a cron search looks: `recurringUntil`, or the end of the supported range (9999).
+    private var cronLimit: Instant {
+        let end = Instant.supportedRange.upperBound
+        guard let until else { return end }
+        return min(until, end)
+    }
+
     // MARK: RRULE
 
     private func rruleOccurrences(after: Instant?, count: Int) -> [Instant] {
-        guard let engine else { return [] }
+        guard let engine, let start = startInstant else { return [] }
+        if let until, start > until { return [] }
+        var out: [Instant] = []
+        // DTSTART is the first occurrence and counts toward COUNT, matching the rule or not.
+        if after.map({ start > $0 }) ?? true {
+            out.append(start)
+            if out.count == count { return out }
+        }
         var nearDay: Int64? = nil
         if let after, engine.count == nil {
             // Start two local days early: a gap can move an earlier wall-clock time past `after`.
@@ -95,14 +132,15 @@ public struct Recurrence: Sendable {
         }
         var iterator = RRuleIterator(engine: engine, zone: zone, nearDay: nearDay)
         var buffer: [Int64] = []
-        var out: [Instant] = []
-        var emitted = 0
-        var last = Int64.min
+        var emitted = 1
+        let startSeconds = start.unixSeconds
+        var last = startSeconds
         var more = true
         while more && out.count < count {
             more = iterator.nextPeriod(into: &buffer)
             for seconds in buffer {
-                if seconds == last { continue }
+                // The start itself (when the rule matches it), or a time a DST gap moved before it.
+                if seconds <= startSeconds || seconds == last { continue }
                 last = seconds
                 emitted += 1
                 if let limit = engine.count, emitted > limit { return out }

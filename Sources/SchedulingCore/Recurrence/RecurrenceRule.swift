@@ -1,12 +1,17 @@
 /// An RFC 5545 recurrence rule (the body of an `RRULE` property).
 ///
-/// Supported: `FREQ` (DAILY, WEEKLY, MONTHLY, YEARLY), `INTERVAL`, `COUNT`, `UNTIL`, `BYMONTH`,
-/// `BYMONTHDAY`, `BYYEARDAY`, `BYWEEKNO`, `BYDAY`, `BYHOUR`, `BYMINUTE`, `BYSECOND`, `BYSETPOS`,
-/// `WKST`. Expansion follows the table of RFC 5545 §3.3.10 exactly as python-dateutil's `rrule`
-/// implements it (see ``Recurrence`` for evaluation in a zone).
+/// Supported: `FREQ` (HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY), `INTERVAL`, `COUNT`, `UNTIL`,
+/// `BYMONTH`, `BYMONTHDAY`, `BYYEARDAY`, `BYWEEKNO`, `BYDAY`, `BYHOUR`, `BYMINUTE`, `BYSECOND`,
+/// `BYSETPOS`, `WKST`. Expansion follows the table of RFC 5545 §3.3.10 exactly as python-dateutil's
+/// `rrule` implements it (see ``Recurrence`` for evaluation in a zone).
+///
+/// A series fires at most once per hour from its frequency: `FREQ=HOURLY` (INTERVAL ≥ 1) is the
+/// shortest period, and with it `BYMINUTE` and `BYSECOND` take one value each (more would fire
+/// several times an hour). SECONDLY and MINUTELY are refused.
 public struct RecurrenceRule: Sendable, Hashable, CustomStringConvertible {
     /// The `FREQ` rule part.
     public enum Frequency: String, Sendable, Hashable, CaseIterable {
+        case hourly = "HOURLY"
         case daily = "DAILY"
         case weekly = "WEEKLY"
         case monthly = "MONTHLY"
@@ -37,9 +42,10 @@ public struct RecurrenceRule: Sendable, Hashable, CustomStringConvertible {
 
     /// `FREQ`: the length of one period.
     public var frequency: Frequency
-    /// `INTERVAL`, at least 1: every n-th period.
+    /// `INTERVAL`, 1…``maxInterval``: every n-th period.
     public var interval: Int = 1
-    /// `COUNT`: the number of occurrences emitted (after coinciding instants collapse).
+    /// `COUNT`, 1…``maxCount``: the number of occurrences emitted (after coinciding instants
+    /// collapse), DTSTART included (RFC 5545 §3.8.5.3).
     public var count: Int?
     /// `UNTIL`: the last possible occurrence (inclusive).
     public var until: Until?
@@ -47,22 +53,26 @@ public struct RecurrenceRule: Sendable, Hashable, CustomStringConvertible {
     public var byMonth: [Int] = []
     /// `BYMONTHDAY`, 1…31 or -31…-1 (from the end of the month).
     public var byMonthDay: [Int] = []
-    /// `BYYEARDAY`, 1…366 or -366…-1 (YEARLY only).
+    /// `BYYEARDAY`, 1…366 or -366…-1 (YEARLY or HOURLY).
     public var byYearDay: [Int] = []
     /// `BYWEEKNO`, 1…53 or -53…-1, weeks as numbered with ``weekStart`` (YEARLY only).
     public var byWeekNo: [Int] = []
     /// `BYDAY`; ordinals only with MONTHLY or YEARLY.
     public var byDay: [WeekdayNumber] = []
-    /// `BYHOUR`, 0…23; absent means DTSTART's hour.
+    /// `BYHOUR`, 0…23; absent means DTSTART's hour (with HOURLY: absent means every hour).
     public var byHour: [Int] = []
-    /// `BYMINUTE`, 0…59; absent means DTSTART's minute.
+    /// `BYMINUTE`, 0…59; absent means DTSTART's minute. One value at most with HOURLY.
     public var byMinute: [Int] = []
-    /// `BYSECOND`, 0…59; absent means DTSTART's second.
+    /// `BYSECOND`, 0…59; absent means DTSTART's second. One value at most with HOURLY.
     public var bySecond: [Int] = []
     /// `BYSETPOS`, 1…366 or -366…-1: picks from each period's occurrence set.
     public var bySetPos: [Int] = []
     /// `WKST` as an ISO weekday (default 1 = Monday).
     public var weekStart: Int = 1
+
+    /// The largest `INTERVAL` and `COUNT` accepted (nine digits, as stored series have always had).
+    public static let maxInterval = 999_999_999
+    public static let maxCount = 999_999_999
 
     /// A rule with the given frequency and no other parts.
     public init(frequency: Frequency) {
@@ -122,7 +132,9 @@ extension RecurrenceRule {
     /// `RRULE:` prefix. Part names and values are case-insensitive.
     ///
     /// Errors name the part as written and the reason: `BYMONTHDAY=32: out of range 1…31 or -31…-1`,
-    /// `INTERVAL=0: must be ≥ 1`, `FOO=1: unknown rule part`, `FREQ: required rule part is missing`.
+    /// `INTERVAL=0: out of range 1…999999999`, `COUNT=ten: "TEN" is not an integer`,
+    /// `FOO=1: unknown rule part`, `FREQ: required rule part is missing`,
+    /// `FREQ=MINUTELY: not supported: a series fires at most once an hour (use HOURLY, …)`.
     public static func parse(_ rrule: String) throws(RecurrenceError) -> RecurrenceRule {
         var body = Substring(rrule.trimmingSpaces())
         if body.uppercased().hasPrefix("RRULE:") { body = body.dropFirst(6) }
@@ -149,29 +161,25 @@ extension RecurrenceRule {
         }
         let frequency: Frequency
         switch freqPart.value {
+        case "HOURLY": frequency = .hourly
         case "DAILY": frequency = .daily
         case "WEEKLY": frequency = .weekly
         case "MONTHLY": frequency = .monthly
         case "YEARLY": frequency = .yearly
-        case "SECONDLY", "MINUTELY", "HOURLY":
+        case "SECONDLY", "MINUTELY":
             throw RecurrenceError(
-                part: freqPart.raw, reason: "not supported (use DAILY, WEEKLY, MONTHLY or YEARLY)")
+                part: freqPart.raw,
+                reason: "not supported: a series fires at most once an hour (use \(supportedFrequencies))")
         default:
-            throw RecurrenceError(
-                part: freqPart.raw, reason: "unknown frequency (use DAILY, WEEKLY, MONTHLY or YEARLY)")
+            throw RecurrenceError(part: freqPart.raw, reason: "unknown frequency (use \(supportedFrequencies))")
         }
         var rule = RecurrenceRule(frequency: frequency)
         var untilRaw = ""
         for (name, value, raw) in values {
             switch name {
             case "FREQ": break
-            case "INTERVAL":
-                rule.interval = try integer(value, raw: raw)
-                guard rule.interval >= 1 else { throw RecurrenceError(part: raw, reason: "must be ≥ 1") }
-            case "COUNT":
-                let c = try integer(value, raw: raw)
-                guard c >= 1 else { throw RecurrenceError(part: raw, reason: "must be ≥ 1") }
-                rule.count = c
+            case "INTERVAL": rule.interval = try integer(value, raw: raw, in: 1...maxInterval)
+            case "COUNT": rule.count = try integer(value, raw: raw, in: 1...maxCount)
             case "UNTIL":
                 rule.until = try parseUntil(value, raw: raw)
                 untilRaw = raw
@@ -199,8 +207,14 @@ extension RecurrenceRule {
         if !rule.byWeekNo.isEmpty && frequency != .yearly {
             throw RecurrenceError(part: part("BYWEEKNO"), reason: "only allowed with FREQ=YEARLY")
         }
-        if !rule.byYearDay.isEmpty && frequency != .yearly {
-            throw RecurrenceError(part: part("BYYEARDAY"), reason: "only allowed with FREQ=YEARLY")
+        if !rule.byYearDay.isEmpty && frequency != .yearly && frequency != .hourly {
+            throw RecurrenceError(part: part("BYYEARDAY"), reason: "only allowed with FREQ=YEARLY or FREQ=HOURLY")
+        }
+        if frequency == .hourly {
+            // One occurrence per hour at most: HOURLY picks the minute and second, it does not list them.
+            let reason = "one value only with FREQ=HOURLY (a series fires at most once an hour)"
+            if rule.byMinute.count > 1 { throw RecurrenceError(part: part("BYMINUTE"), reason: reason) }
+            if rule.bySecond.count > 1 { throw RecurrenceError(part: part("BYSECOND"), reason: reason) }
         }
         if !rule.byMonthDay.isEmpty && frequency == .weekly {
             throw RecurrenceError(part: part("BYMONTHDAY"), reason: "not allowed with FREQ=WEEKLY")
@@ -229,7 +243,12 @@ extension RecurrenceRule {
         "BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS", "WKST",
     ]
 
-    static func integer(_ text: some StringProtocol, raw: String) throws(RecurrenceError) -> Int {
+    /// The frequencies `FREQ` takes, for error messages.
+    static let supportedFrequencies = "HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY"
+
+    /// An optionally signed decimal integer. Text that is not one is refused as "not an integer";
+    /// one too long for `Int` comes back as `nil`, to be reported by the caller as out of range.
+    static func integerOrHuge(_ text: some StringProtocol, raw: String) throws(RecurrenceError) -> Int? {
         var t = Substring(text)
         var sign = 1
         if t.first == "+" {
@@ -238,10 +257,21 @@ extension RecurrenceRule {
             sign = -1
             t = t.dropFirst()
         }
-        guard !t.isEmpty, t.count <= 9, t.allSatisfy({ $0 >= "0" && $0 <= "9" }), let v = Int(t) else {
+        guard !t.isEmpty, t.allSatisfy({ $0 >= "0" && $0 <= "9" }) else {
             throw RecurrenceError(part: raw, reason: "\"\(text)\" is not an integer")
         }
+        guard let v = Int(t) else { return nil }
         return sign * v
+    }
+
+    /// An integer in `range`: "not an integer" or "out of range lo…hi", whichever is the case.
+    static func integer(_ text: some StringProtocol, raw: String, in range: ClosedRange<Int>) throws(RecurrenceError)
+        -> Int
+    {
+        guard let v = try integerOrHuge(text, raw: raw), range.contains(v) else {
+            throw RecurrenceError(part: raw, reason: "out of range \(range.lowerBound)…\(range.upperBound)")
+        }
+        return v
     }
 
     static func list(
@@ -250,9 +280,9 @@ extension RecurrenceRule {
         var out: [Int] = []
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
             guard !item.isEmpty else { throw RecurrenceError(part: raw, reason: "empty list item") }
-            let v = try integer(item, raw: raw)
-            let ok = positive.contains(v) || (negative && v < 0 && -v <= positive.upperBound)
-            guard ok else {
+            let parsed = try integerOrHuge(item, raw: raw)
+            let ok = parsed.map { v in positive.contains(v) || (negative && v < 0 && -v <= positive.upperBound) }
+            guard ok == true, let v = parsed else {
                 let range = "\(positive.lowerBound)…\(positive.upperBound)"
                 throw RecurrenceError(
                     part: raw,
@@ -273,7 +303,7 @@ extension RecurrenceRule {
             var ordinal = 0
             let prefix = item.dropLast(2)
             if !prefix.isEmpty {
-                ordinal = try integer(prefix, raw: raw)
+                ordinal = try integerOrHuge(prefix, raw: raw) ?? 0
                 guard ordinal != 0, abs(ordinal) <= 53 else {
                     throw RecurrenceError(part: raw, reason: "ordinal \(prefix) out of range 1…53 or -53…-1")
                 }

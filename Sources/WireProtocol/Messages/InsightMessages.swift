@@ -277,14 +277,15 @@ extension SchedulerV1 {
     public struct PreviewOccurrencesRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.PreviewOccurrencesRequest"
         public var recurrence: Recurrence
-        /// DTSTART, "YYYY-MM-DDTHH:MM:SS".
+        /// "YYYY-MM-DDTHH:MM:SS": the series' first occurrence for every rule kind, as Enqueue
+        /// stores it, whether or not the rule matches it (counted toward an RRULE's COUNT).
         public var startLocalTime: String
         public var timezone: String
-        /// Only occurrences strictly after this; 0 = from the start.
+        /// Optional: only occurrences strictly after this; 0 = from the start.
         public var afterMs: Int64
         /// 1–1000; 0 = 10.
         public var count: Int32
-        /// 0 = no end.
+        /// 0 = no end; else as `recurring_until_ms`, after the start.
         public var untilMs: Int64
 
         public init(

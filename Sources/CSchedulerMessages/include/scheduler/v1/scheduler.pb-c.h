@@ -856,6 +856,10 @@ struct  Scheduler__V1__ResolveConflictResponse
     , NULL }
 
 
+/*
+ * The series Enqueue would store for the same recurrence, local_time (start_local_time) and
+ * timezone: one request shape for every rule kind.
+ */
 struct  Scheduler__V1__PreviewOccurrencesRequest
 {
   ProtobufCMessage base;
@@ -864,7 +868,8 @@ struct  Scheduler__V1__PreviewOccurrencesRequest
    */
   Scheduler__V1__Recurrence *recurrence;
   /*
-   * required, "YYYY-MM-DDTHH:MM:SS" (DTSTART)
+   * Required, "YYYY-MM-DDTHH:MM:SS": the series' first occurrence for RRULE, cron and shorthand
+   * alike, as Enqueue stores it, whether or not the rule matches it (counted toward COUNT).
    */
   char *start_local_time;
   /*
@@ -872,7 +877,7 @@ struct  Scheduler__V1__PreviewOccurrencesRequest
    */
   char *timezone;
   /*
-   * only occurrences strictly after this; 0 = from the start
+   * optional: only occurrences strictly after this; 0 = from the start
    */
   int64_t after_ms;
   /*
@@ -880,7 +885,7 @@ struct  Scheduler__V1__PreviewOccurrencesRequest
    */
   int32_t count;
   /*
-   * 0 = no end
+   * 0 = no end; else as recurring_until_ms (after the start)
    */
   int64_t until_ms;
 };
