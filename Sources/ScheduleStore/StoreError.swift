@@ -28,7 +28,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unavailable = Code(rawValue: "UNAVAILABLE")
         /// The store is closed.
         public static let cancelled = Code(rawValue: "CANCELLED")
-        /// An unexpected failure (see ``StoreError/sqliteCode``).
+        /// An unexpected failure (see ``StoreError/backendCode``).
         public static let `internal` = Code(rawValue: "INTERNAL")
     }
 
@@ -41,25 +41,27 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var currentState: ScheduleState?
     /// The blocking conflicts when an enqueue / update / reschedule was refused.
     public var conflicts: [Conflict]
-    /// SQLite's extended result code, when SQLite reported the failure.
-    public var sqliteCode: Int32?
+    /// The database's own code for a failure it reported, prefixed with the backend's name:
+    /// `sqlite:5` (SQLite's primary result code, here SQLITE_BUSY), or a PostgreSQL SQLSTATE
+    /// (`postgres:40001`). For logs and diagnosis; decide on ``code``.
+    public var backendCode: String?
 
     public init(
         code: Code, message: String, field: String? = nil, currentState: ScheduleState? = nil,
-        conflicts: [Conflict] = [], sqliteCode: Int32? = nil
+        conflicts: [Conflict] = [], backendCode: String? = nil
     ) {
         self.code = code
         self.message = message
         self.field = field
         self.currentState = currentState
         self.conflicts = conflicts
-        self.sqliteCode = sqliteCode
+        self.backendCode = backendCode
     }
 
     public var description: String {
         var s = "\(code.rawValue): \(message)"
         if let field { s += " [field \(field)]" }
-        if let sqliteCode { s += " [sqlite \(sqliteCode)]" }
+        if let backendCode { s += " [\(backendCode)]" }
         return s
     }
 
@@ -87,14 +89,14 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Maps an SQLite failure: full disk → resourceExhausted, busy/locked → unavailable.
-    public static func sqlite(_ e: SQLiteError) -> StoreError {
+    static func sqlite(_ e: SQLiteError) -> StoreError {
         let code: Code
         switch e.code.primary {
         case .full: code = .resourceExhausted
         case .busy, .locked: code = .unavailable
         default: code = .internal
         }
-        return StoreError(code: code, message: "database: \(e.message)", sqliteCode: e.code.rawValue)
+        return StoreError(code: code, message: "database: \(e.message)", backendCode: "sqlite:\(e.code.primary.rawValue)")
     }
 
     /// Any error as a StoreError.

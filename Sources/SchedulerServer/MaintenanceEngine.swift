@@ -34,14 +34,14 @@ public final class MaintenanceEngine: Sendable {
         }
     }
 
-    private let store: ScheduleStore
+    private let store: any SchedulingStore
     private let clock: any WallClock
     private let configuration: Configuration
     private let logger: Logger
     private let lastRollup = Mutex<Int64?>(nil)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    public init(store: ScheduleStore, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(), logger: Logger) {
+    public init(store: any SchedulingStore, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(), logger: Logger) {
         self.store = store
         self.clock = clock
         self.configuration = configuration

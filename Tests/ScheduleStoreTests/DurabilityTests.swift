@@ -126,7 +126,7 @@ struct DurabilityTests {
         try other.begin(.immediate)
         let e = await storeError { _ = try await f.add(minutes: 10) }
         #expect(e?.code == .unavailable)
-        #expect(e?.sqliteCode.map { $0 & 0xff } == 5)  // SQLITE_BUSY
+        #expect(e?.backendCode == "sqlite:5")  // SQLITE_BUSY
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s, "reads go on under WAL")
         try other.rollback()
         _ = try await f.add(minutes: 10)
@@ -153,7 +153,7 @@ struct DurabilityTests {
         }
         let e = try #require(failure)
         #expect(e.code == .resourceExhausted)
-        #expect(e.sqliteCode.map { $0 & 0xff } == 13)  // SQLITE_FULL
+        #expect(e.backendCode == "sqlite:13")  // SQLITE_FULL
         #expect(try await f.store.list(ListRequest(projectID: "p1")).total == stored)
         // The failed operation's index changes were undone with its rows.
         #expect(f.store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))

@@ -20,13 +20,13 @@ public final class SchedulerService: Sendable {
     typealias V1 = SchedulerV1
     typealias S = SchedulerV1.Scheduler
 
-    let store: ScheduleStore
+    let store: any SchedulingStore
     let dispatch: DispatchLimits
     let clock: any WallClock
     let isDraining: @Sendable () -> Bool
 
     public init(
-        store: ScheduleStore, dispatch: DispatchLimits = DispatchLimits(), clock: any WallClock = SystemClock(),
+        store: any SchedulingStore, dispatch: DispatchLimits = DispatchLimits(), clock: any WallClock = SystemClock(),
         isDraining: @escaping @Sendable () -> Bool
     ) {
         self.store = store
