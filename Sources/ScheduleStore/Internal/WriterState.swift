@@ -1,11 +1,13 @@
 import SQLite
 import SchedulingCore
 
-/// Everything the writer thread owns: the read-write connection and the per-project checkers.
+/// SQLite's ``ScheduleRepository``: everything the writer thread owns (the read-write connection,
+/// the per-project checkers, the in-memory occupancy index) and the SQL behind each primitive. The
+/// scheduling workflow itself is backend-neutral (Workflow*.swift) and runs on this repository.
 ///
 /// Lives on the writer thread only; every method runs inside the batch transaction and inside
 /// the operation's savepoint, so a throw undoes exactly that operation's writes.
-final class WriterState {
+final class WriterState: ScheduleRepository {
     let db: Connection
     let config: StoreConfiguration
     /// What the conflict checks count (see ``OccupancyIndex``).
@@ -46,122 +48,12 @@ final class WriterState {
         return c
     }
 
-    func zone(_ id: String, field: String = "timeZone") throws(StoreError) -> Zone {
-        do {
-            return try config.zones.zone(id)
-        } catch {
-            throw .invalidArgument(field, "unknown time zone \(Self.quoted(id))")
-        }
-    }
-
-    /// The zone stored with a schedule. Read even when new requests may no longer name it (see
-    /// ``TimeZoneDatabase/storedZone(_:)``); when tzdata no longer has it at all, the operation
-    /// is refused naming no request field, since the caller did not send it.
-    func storedZone(_ id: String) throws(StoreError) -> Zone {
-        do {
-            return try config.zones.storedZone(id)
-        } catch {
-            throw StoreError(
-                code: .failedPrecondition,
-                message: "the schedule's time zone \(Self.quoted(id)) is not in this server's tzdata (\(error.reason))")
-        }
-    }
-
-    /// Canonical, de-duplicated platform names, each known to the project's rate-limit table.
-    func platforms(_ raw: [String], project: String, field: String = "platforms") throws(StoreError) -> [String] {
-        guard !raw.isEmpty else { throw .invalidArgument(field, "at least one platform is required") }
-        guard raw.count <= 32 else { throw .invalidArgument(field, "at most 32 platforms") }
-        let limits = checker(for: project).policy.rateLimits
-        var out: [String] = []
-        for (i, p) in raw.enumerated() {
-            let canonical =
-                !p.isEmpty && p.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-            let n = canonical ? p : PlatformRateLimits.normalize(p)
-            guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
-                limits.limits[n] != nil
-            else {
-                throw .invalidArgument("\(field)[\(i)]", "unknown platform \(Self.quoted(p))")
-            }
-            if !out.contains(n) { out.append(n) }
-        }
-        return out
-    }
-
-    /// `value` in quotes for an error message, cut after 64 characters: a caller's bad value is
-    /// echoed to name it, not to send a 16 KiB string back.
-    static func quoted(_ value: String) -> String {
-        value.count <= 64 ? "\"\(value)\"" : "\"\(value.prefix(64))…\""
-    }
-
-    static func checkID(_ value: String, _ field: String) throws(StoreError) {
-        guard !value.isEmpty else { throw .invalidArgument(field, "must not be empty") }
-        guard value.utf8.count <= StoreLimits.maxIDBytes else {
-            throw .invalidArgument(field, "at most \(StoreLimits.maxIDBytes) bytes")
-        }
-    }
-
-    /// The instant and wall-clock time for `time` in `zone`.
-    func resolve(_ time: ScheduleTime, in zone: Zone, field: String = "time") throws(StoreError)
-        -> (Instant, LocalDateTime)
-    {
-        let result: (Instant, LocalDateTime)
-        switch time {
-        case .instant(let i): result = (i, zone.localDateTime(at: i))
-        case .local(let l): result = (zone.resolve(l).instant, l)
-        }
-        guard Instant.supportedRange.contains(result.0) else {
-            throw .invalidArgument(field, "outside the supported range (years 1900–9999)")
-        }
-        return result
-    }
-
     func load(_ project: String, _ id: String) throws -> Rows.Row {
         let s = try db.cached(HotQueries.loadSchedule)
         s.bind(id, at: 1)
         s.bind(project, at: 2)
         guard let row = try s.firstRow({ Rows.decodeRow($0) }) else { throw StoreError.notFound("schedule \(id)") }
         return tracked(row)
-    }
-
-    /// Applies a lifecycle event through the one transition table.
-    func apply(_ event: LifecycleEvent, to row: inout Rows.Row) throws(StoreError) {
-        do {
-            let next = try Lifecycle.apply(event, to: row.schedule.state)
-            row.schedule.queueStatus = next.queue
-            row.schedule.status = next.schedule
-        } catch {
-            throw .illegal(error)
-        }
-    }
-
-    func expiresAt(_ scheduledFor: Instant, window: Int64?) -> Instant? {
-        window.map { scheduledFor.adding(seconds: $0) }
-    }
-
-    func clearLease(_ row: inout Rows.Row) {
-        row.leaseToken = nil
-        row.schedule.leaseOwner = nil
-        row.schedule.leaseExpiresAt = nil
-    }
-
-    /// Runs the conflict checks and applies the auto-resolve rule: returns the time to store,
-    /// whether it was moved, and the findings; throws failedPrecondition with the blocking ones.
-    func validate(
-        project: String, excluding: String?, time: Instant, zone: Zone, platforms: [String], autoResolve: Bool
-    ) throws -> (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict]) {
-        let proposal = ConflictChecker.Proposal(
-            project: project, scheduleID: excluding, time: time, platforms: platforms, zone: zone)
-        let v = try checker(for: project).validate(proposal, autoResolve: autoResolve, in: occupancy)
-        if v.valid { return (time, false, v.conflicts, v.conflicts) }
-        if autoResolve, let t = v.suggestedTime {
-            return (t, true, v.conflicts + v.suggestedConflicts, v.suggestedConflicts)
-        }
-        let blocking = v.conflicts.filter { $0.severity.isBlocking }
-        throw StoreError(
-            code: .failedPrecondition,
-            message: autoResolve
-                ? "schedule conflicts detected and no free slot within the auto-resolve horizon"
-                : "schedule conflicts detected", field: "time", conflicts: blocking)
     }
 
     /// Persists the advisory findings (WARNING) at a schedule's stored time.
@@ -193,8 +85,7 @@ final class WriterState {
 
     /// Inserts a new schedule and its platform rows. With `ignoreDuplicateOccurrence`, an
     /// existing row for the same series slot makes it a no-op returning false.
-    @discardableResult
-    func insert(_ row: Rows.Row, ignoreDuplicateOccurrence: Bool = false) throws -> Bool {
+    func insert(_ row: Rows.Row, ignoreDuplicateOccurrence: Bool) throws -> Bool {
         let sc = row.schedule
         let s = try db.cached(WriteSQL.insertSchedule)
         s.bind(sc.id, at: 1)
@@ -236,7 +127,12 @@ final class WriterState {
         let written = OccupancyIndex.NewRow(
             project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds, platforms: platforms,
             queueStatus: sc.queueStatus)
-        try occupancy.inserting(written) { try s.run() }
+        do {
+            try occupancy.inserting(written) { try s.run() }
+        } catch let e as SQLiteError where e.code.primary == .constraint && sc.externalJobID != nil {
+            throw StoreError(
+                code: .alreadyExists, message: "externalJobID is already used by another schedule", field: "externalJobID")
+        }
         if ignoreDuplicateOccurrence && db.changes == 0 { return false }
         try insertPlatforms(sc.platforms, of: sc, published: [:])
         return true
@@ -384,8 +280,7 @@ final class WriterState {
     /// that ended it (nil for the system or a user), `retryAt` when a Fail's retry is due: a
     /// repeat of that call is answered from them (``WriterState/leased(_:_:token:)``).
     func closeAttempt(
-        _ row: Rows.Row, outcome: String, error: String?, at now: Instant, endedBy: WorkerCall? = nil,
-        retryAt: Instant? = nil
+        _ row: Rows.Row, outcome: String, error: String?, at now: Instant, endedBy: WorkerCall?, retryAt: Instant?
     ) throws {
         guard row.schedule.attemptCount > 0 else { return }
         let s = try db.cached(WriteSQL.closeAttempt)
@@ -400,8 +295,3 @@ final class WriterState {
     }
 }
 
-/// The worker call that ended an attempt (`attempts.ended_by`).
-enum WorkerCall: String {
-    case complete = "COMPLETE"
-    case fail = "FAIL"
-}

@@ -1,7 +1,6 @@
-import SQLite
 import SchedulingCore
 
-extension WriterState {
+extension ScheduleRepository {
     // MARK: Dequeue
 
     func dequeue(_ req: DequeueRequest) throws -> [Lease] {
@@ -15,27 +14,12 @@ extension WriterState {
         var want = req.limit
         if let cap = req.maxInFlight {
             guard cap >= 1 else { throw StoreError.invalidArgument("maxInFlight", "must be at least 1") }
-            let s = try db.cached(
-                HotQueries.inFlight)
-            s.bind(req.projectID, at: 1)
-            s.bind(now.unixMilliseconds, at: 2)
-            let inFlight = Int(try s.scalarInt64() ?? 0)
+            let inFlight = try inFlightCount(project: req.projectID, at: now)
             want = min(want, max(0, cap - inFlight))
         }
         guard want > 0 else { return [] }
 
-        // One index seek per priority, highest first: cost depends on the items handed out, not
-        // on how many wait in the future.
-        var rows: [Rows.Row] = []
-        let s = try db.cached(
-            HotQueries.due)
-        for priority in stride(from: 10, through: 1, by: -1) where rows.count < want {
-            s.bind(req.projectID, at: 1)
-            s.bind(priority, at: 2)
-            s.bind(now.unixMilliseconds, at: 3)
-            s.bind(want - rows.count, at: 4)
-            try s.forEachRow { rows.append(tracked(Rows.decodeRow($0))) }
-        }
+        let rows = try dueRows(project: req.projectID, limit: want, at: now)
 
         let expires = now.adding(seconds: req.leaseSeconds)
         var leases: [Lease] = []
@@ -60,17 +44,11 @@ extension WriterState {
             try save(&row)
             let attempt = row.schedule.attemptCount
             let key = "\(row.schedule.id)/\(attempt)"
-            let a = try db.cached(WriteSQL.insertAttempt)
-            a.bind(row.schedule.id, at: 1)
-            a.bind(attempt, at: 2)
-            a.bind(row.schedule.projectID, at: 3)
-            a.bind(req.workerID, at: 4)
-            a.bind(key, at: 5)
-            a.bind(row.schedule.scheduledFor.unixMilliseconds, at: 6)
-            a.bind(now.unixMilliseconds, at: 7)
-            a.bind(req.start ? now.unixMilliseconds : nil, at: 8)
-            a.bind(token, at: 9)
-            try a.run()
+            try insertAttempt(
+                NewAttempt(
+                    scheduleID: row.schedule.id, attempt: attempt, projectID: row.schedule.projectID,
+                    workerID: req.workerID, idempotencyKey: key, dueAt: row.schedule.scheduledFor, dequeuedAt: now,
+                    startedAt: req.start ? now : nil, leaseToken: token))
             leases.append(
                 Lease(schedule: row.schedule, token: token, expiresAt: expires, attempt: attempt, idempotencyKey: key))
         }
@@ -89,22 +67,6 @@ extension WriterState {
         }
     }
 
-    /// What a worker call's lease token stands for.
-    enum LeaseCheck {
-        /// The item's current lease.
-        case current(Rows.Row)
-        /// A lease that a Complete or Fail with this token already ended: a repeat of that
-        /// call (its answer was lost) gets the original result, not a "stale lease" refusal.
-        case ended(Rows.Row, EndedAttempt)
-    }
-
-    /// How an attempt was ended by a worker call.
-    struct EndedAttempt {
-        var outcome: String
-        var endedBy: WorkerCall
-        var retryAt: Instant?
-    }
-
     /// The token's lease: the current one, or one a worker call already ended. Any other token
     /// (a lease that expired, was reaped or handed to another worker) is a stale lease.
     func leased(_ project: String, _ id: String, token: String) throws -> LeaseCheck {
@@ -113,15 +75,9 @@ extension WriterState {
         if let current = row.leaseToken, current.utf8.count == token.utf8.count, constantTimeEquals(current, token) {
             return .current(row)
         }
-        let s = try db.cached(WriteSQL.attemptByToken)
-        s.bind(id, at: 1)
-        s.bind(token, at: 2)
-        let ended = try s.firstRow { r -> EndedAttempt? in
-            guard let by = r.optionalString(1).flatMap(WorkerCall.init(rawValue:)) else { return nil }
-            return EndedAttempt(
-                outcome: r.string(0), endedBy: by, retryAt: r.optionalInt64(2).map(Instant.init(unixMilliseconds:)))
+        guard let ended = try endedAttempt(scheduleID: id, token: token) else {
+            throw StoreError.staleLease(row.schedule.state)
         }
-        guard let ended = ended ?? nil else { throw StoreError.staleLease(row.schedule.state) }
         return .ended(row, ended)
     }
 
@@ -137,14 +93,7 @@ extension WriterState {
     /// The occurrence a finished recurring schedule's follow-up created (the series' next slot).
     private func nextOccurrence(after row: Rows.Row) throws -> Schedule? {
         guard let series = row.schedule.seriesID else { return nil }
-        let s = try db.cached(
-            """
-            SELECT \(Rows.scheduleColumns) FROM schedules
-             WHERE series_id = ?1 AND nominal_time > ?2 ORDER BY nominal_time LIMIT 1
-            """)
-        s.bind(series, at: 1)
-        s.bind(row.schedule.nominalTime.unixMilliseconds, at: 2)
-        return try s.firstRow { Rows.decodeRow($0).schedule }
+        return try nextOccurrence(series: series, after: row.schedule.nominalTime)
     }
 
     private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
@@ -162,9 +111,7 @@ extension WriterState {
         row.schedule.processingAt = now
         row.schedule.updatedAt = now
         try save(&row)
-        try db.run(
-            "UPDATE attempts SET started_at = ?3 WHERE schedule_id = ?1 AND attempt = ?2",
-            [.text(id), .integer(Int64(row.schedule.attemptCount)), .integer(now.unixMilliseconds)])
+        try markAttemptStarted(scheduleID: id, attempt: row.schedule.attemptCount, at: now)
         return row.schedule
     }
 
@@ -193,33 +140,11 @@ extension WriterState {
                 throw StoreError.invalidArgument(
                     "results[\(i)].platform", "\(Self.quoted(r.platform)) is not a platform of this schedule")
             }
-            let s = try db.cached(
-                """
-                INSERT INTO attempt_results (schedule_id, attempt, platform, success, url, error, reported_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                ON CONFLICT (schedule_id, attempt, platform) DO UPDATE
-                   SET success = excluded.success, url = excluded.url, error = excluded.error,
-                       reported_at = excluded.reported_at
-                """)
-            s.bind(row.schedule.id, at: 1)
-            s.bind(row.schedule.attemptCount, at: 2)
-            s.bind(p, at: 3)
-            s.bind(r.succeeded, at: 4)
-            s.bind(r.url, at: 5)
-            s.bind(r.error, at: 6)
-            s.bind(now.unixMilliseconds, at: 7)
-            try s.run()
+            try recordResult(
+                scheduleID: row.schedule.id, attempt: row.schedule.attemptCount, platform: p, result: r, at: now)
             if r.succeeded && !published.contains(p) {
                 published.append(p)
-                try db.run(
-                    """
-                    UPDATE schedule_platforms SET published_at = ?3, published_url = ?4
-                     WHERE schedule_id = ?1 AND platform = ?2
-                    """,
-                    [
-                        .text(row.schedule.id), .text(p), .integer(now.unixMilliseconds),
-                        r.url.map { .text($0) } ?? .null,
-                    ])
+                try markPublished(scheduleID: row.schedule.id, platform: p, at: now, url: r.url)
             }
         }
         row.schedule.publishedPlatforms = row.schedule.platforms.filter { published.contains($0) }
@@ -242,10 +167,10 @@ extension WriterState {
         // Complete means every platform is published: mark the ones not reported explicitly.
         let missing = row.schedule.remainingPlatforms
         if !missing.isEmpty {
-            try db.run(WriteSQL.publishRemaining, [.text(id), .integer(now.unixMilliseconds)])
+            try markRemainingPublished(scheduleID: id, at: now)
             row.schedule.publishedPlatforms = row.schedule.platforms
         }
-        try closeAttempt(row, outcome: "COMPLETED", error: nil, at: now, endedBy: .complete)
+        try closeAttempt(row, outcome: "COMPLETED", error: nil, at: now, endedBy: .complete, retryAt: nil)
         clearLease(&row)
         row.schedule.publishedAt = now
         row.schedule.failureReason = nil
@@ -287,7 +212,7 @@ extension WriterState {
         if row.schedule.remainingPlatforms.isEmpty {
             // Every platform has published after all.
             try apply(.complete, to: &row)
-            try closeAttempt(row, outcome: "COMPLETED", error: error, at: now, endedBy: .fail)
+            try closeAttempt(row, outcome: "COMPLETED", error: error, at: now, endedBy: .fail, retryAt: nil)
             clearLease(&row)
             row.schedule.publishedAt = now
             row.schedule.updatedAt = now
@@ -323,12 +248,12 @@ extension WriterState {
             outcome = .retryScheduled(at: at, retryCount: n)
         case .fail:
             try apply(.fail, to: &row)
-            try closeAttempt(row, outcome: attemptOutcome ?? "FAILED", error: error, at: now, endedBy: endedBy)
+            try closeAttempt(row, outcome: attemptOutcome ?? "FAILED", error: error, at: now, endedBy: endedBy, retryAt: nil)
             row.failedAt = now
             outcome = .failed
         case .completePartially:
             try apply(.complete, to: &row)
-            try closeAttempt(row, outcome: "PARTIAL", error: error, at: now, endedBy: endedBy)
+            try closeAttempt(row, outcome: "PARTIAL", error: error, at: now, endedBy: endedBy, retryAt: nil)
             row.schedule.publishedAt = now
             outcome = .completedPartially
         }

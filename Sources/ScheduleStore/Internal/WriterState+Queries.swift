@@ -13,82 +13,167 @@ extension WriterState {
         return db.changes
     }
 
-    /// Expired leases: QUEUED → PENDING; PROCESSING → the schedule's lease-loss policy.
-    func reapExpiredLeases(limit: Int) throws -> ReapResult {
-        let now = self.now
-        let s = try db.cached(
-            HotQueries.expiredLeases)
-        s.bind(now.unixMilliseconds, at: 1)
-        s.bind(limit, at: 2)
-        var rows: [Rows.Row] = []
-        try s.forEachRow { rows.append(tracked(Rows.decodeRow($0))) }
-        var result = ReapResult()
-        for var row in rows {
-            if row.schedule.queueStatus == .queued {
-                try apply(.leaseExpired, to: &row)
-                try closeAttempt(row, outcome: "RELEASED", error: "lease expired before start", at: now)
-                clearLease(&row)
-                row.schedule.updatedAt = now
-                try save(&row)
-                result.released += 1
-                continue
-            }
-            switch row.schedule.leaseLossPolicy {
-            case .retry:
-                let outcome = try decideFailure(
-                    &row, error: "lease expired while publishing", retryable: true, now: now,
-                    attemptOutcome: "OUTCOME_UNKNOWN")
-                if case .retryScheduled = outcome { result.retried += 1 } else { result.failed += 1 }
-            case .holdOutcomeUnknown:
-                try apply(.outcomeUnknown, to: &row)
-                try closeAttempt(row, outcome: "OUTCOME_UNKNOWN", error: "lease expired while publishing", at: now)
-                clearLease(&row)
-                row.failedAt = now
-                row.schedule.failureReason = "outcome unknown: the worker's lease expired while publishing"
-                row.schedule.updatedAt = now
-                try save(&row)
-                result.failed += 1
-            }
-            if row.schedule.queueStatus.isTerminal { _ = try followUp(after: row) }
-        }
-        return result
+    func replacePlatforms(of sc: Schedule, with platforms: [String]) throws {
+        var kept: [String: (Int64?, String?)] = [:]
+        let q = try db.cached(
+            "SELECT platform, published_at, published_url FROM schedule_platforms WHERE schedule_id = ?1")
+        q.bind(sc.id, at: 1)
+        try q.forEachRow { kept[$0.string(0)] = ($0.optionalInt64(1), $0.optionalString(2)) }
+        try db.run("DELETE FROM schedule_platforms WHERE schedule_id = ?1", [.text(sc.id)])
+        try insertPlatforms(platforms, of: sc, published: kept)
     }
 
-    /// Missed windows: one-offs not started within their expiry window → EXPIRED; recurring
-    /// occurrences beyond the catch-up window → SKIPPED, and the series continues with its next
-    /// future occurrence.
-    func expireMissedWindows(limit: Int) throws -> MissedWindowResult {
-        let now = self.now
+    func markConflictResolved(project: String, id: String, resolution: String, resolvedBy: String, at now: Instant)
+        throws -> ScheduleConflict
+    {
         let s = try db.cached(
-            HotQueries.missedWindows)
+            """
+            UPDATE schedule_conflicts SET resolved = 1, resolved_at = ?3, resolution = ?4, resolved_by = ?5
+             WHERE id = ?1 AND project_id = ?2 RETURNING \(Rows.conflictColumns)
+            """)
+        s.bind(id, at: 1)
+        s.bind(project, at: 2)
+        s.bind(now.unixMilliseconds, at: 3)
+        s.bind(resolution, at: 4)
+        s.bind(resolvedBy, at: 5)
+        guard let c = try s.firstRow({ Rows.decodeConflict($0) }) else { throw StoreError.notFound("conflict \(id)") }
+        return c
+    }
+
+    func inFlightCount(project: String, at now: Instant) throws -> Int {
+        let s = try db.cached(HotQueries.inFlight)
+        s.bind(project, at: 1)
+        s.bind(now.unixMilliseconds, at: 2)
+        return Int(try s.scalarInt64() ?? 0)
+    }
+
+    /// One index seek per priority, highest first: the cost depends on the items handed out, not
+    /// on how many wait in the future.
+    func dueRows(project: String, limit: Int, at now: Instant) throws -> [Rows.Row] {
+        var rows: [Rows.Row] = []
+        let s = try db.cached(HotQueries.due)
+        for priority in stride(from: 10, through: 1, by: -1) where rows.count < limit {
+            s.bind(project, at: 1)
+            s.bind(priority, at: 2)
+            s.bind(now.unixMilliseconds, at: 3)
+            s.bind(limit - rows.count, at: 4)
+            try s.forEachRow { rows.append(tracked(Rows.decodeRow($0))) }
+        }
+        return rows
+    }
+
+    func loadByIdempotencyKey(project: String, key: String) throws -> Rows.Row? {
+        let s = try db.cached(
+            "SELECT \(Rows.scheduleColumns) FROM schedules WHERE project_id = ?1 AND idempotency_key = ?2")
+        s.bind(project, at: 1)
+        s.bind(key, at: 2)
+        return try s.firstRow { Rows.decodeRow($0) }
+    }
+
+    func jsonKind(_ text: String) throws -> JSONKind {
+        // CASE, not AND: json_type raises an error on malformed JSON, and AND need not stop early.
+        let kind = try db.scalarInt64(
+            "SELECT CASE WHEN NOT json_valid(?1) THEN 0 WHEN json_type(?1) = 'object' THEN 1 ELSE 2 END",
+            [.text(text)])
+        switch kind {
+        case 0: return .invalid
+        case 1: return .object
+        default: return .other
+        }
+    }
+
+    func nextOccurrence(series: String, after: Instant) throws -> Schedule? {
+        let s = try db.cached(
+            """
+            SELECT \(Rows.scheduleColumns) FROM schedules
+             WHERE series_id = ?1 AND nominal_time > ?2 ORDER BY nominal_time LIMIT 1
+            """)
+        s.bind(series, at: 1)
+        s.bind(after.unixMilliseconds, at: 2)
+        return try s.firstRow { Rows.decodeRow($0).schedule }
+    }
+
+    func insertAttempt(_ a: NewAttempt) throws {
+        let s = try db.cached(WriteSQL.insertAttempt)
+        s.bind(a.scheduleID, at: 1)
+        s.bind(a.attempt, at: 2)
+        s.bind(a.projectID, at: 3)
+        s.bind(a.workerID, at: 4)
+        s.bind(a.idempotencyKey, at: 5)
+        s.bind(a.dueAt.unixMilliseconds, at: 6)
+        s.bind(a.dequeuedAt.unixMilliseconds, at: 7)
+        s.bind(a.startedAt?.unixMilliseconds, at: 8)
+        s.bind(a.leaseToken, at: 9)
+        try s.run()
+    }
+
+    func markAttemptStarted(scheduleID: String, attempt: Int, at now: Instant) throws {
+        try db.run(
+            "UPDATE attempts SET started_at = ?3 WHERE schedule_id = ?1 AND attempt = ?2",
+            [.text(scheduleID), .integer(Int64(attempt)), .integer(now.unixMilliseconds)])
+    }
+
+    func endedAttempt(scheduleID: String, token: String) throws -> EndedAttempt? {
+        let s = try db.cached(WriteSQL.attemptByToken)
+        s.bind(scheduleID, at: 1)
+        s.bind(token, at: 2)
+        let ended = try s.firstRow { r -> EndedAttempt? in
+            guard let by = r.optionalString(1).flatMap(WorkerCall.init(rawValue:)) else { return nil }
+            return EndedAttempt(
+                outcome: r.string(0), endedBy: by, retryAt: r.optionalInt64(2).map(Instant.init(unixMilliseconds:)))
+        }
+        return ended ?? nil
+    }
+
+    func recordResult(scheduleID: String, attempt: Int, platform: String, result r: PlatformResult, at now: Instant)
+        throws
+    {
+        let s = try db.cached(
+            """
+            INSERT INTO attempt_results (schedule_id, attempt, platform, success, url, error, reported_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            ON CONFLICT (schedule_id, attempt, platform) DO UPDATE
+               SET success = excluded.success, url = excluded.url, error = excluded.error,
+                   reported_at = excluded.reported_at
+            """)
+        s.bind(scheduleID, at: 1)
+        s.bind(attempt, at: 2)
+        s.bind(platform, at: 3)
+        s.bind(r.succeeded, at: 4)
+        s.bind(r.url, at: 5)
+        s.bind(r.error, at: 6)
+        s.bind(now.unixMilliseconds, at: 7)
+        try s.run()
+    }
+
+    func markPublished(scheduleID: String, platform: String, at now: Instant, url: String?) throws {
+        try db.run(
+            """
+            UPDATE schedule_platforms SET published_at = ?3, published_url = ?4
+             WHERE schedule_id = ?1 AND platform = ?2
+            """, [.text(scheduleID), .text(platform), .integer(now.unixMilliseconds), url.map { .text($0) } ?? .null])
+    }
+
+    func markRemainingPublished(scheduleID: String, at now: Instant) throws {
+        try db.run(WriteSQL.publishRemaining, [.text(scheduleID), .integer(now.unixMilliseconds)])
+    }
+
+    func expiredLeaseRows(at now: Instant, limit: Int) throws -> [Rows.Row] {
+        try trackedRows(HotQueries.expiredLeases, now: now, limit: limit)
+    }
+
+    func missedWindowRows(at now: Instant, limit: Int) throws -> [Rows.Row] {
+        try trackedRows(HotQueries.missedWindows, now: now, limit: limit)
+    }
+
+    /// The rows a maintenance query (bound: ?1 now, ?2 limit) selects, tracked for save.
+    private func trackedRows(_ sql: String, now: Instant, limit: Int) throws -> [Rows.Row] {
+        let s = try db.cached(sql)
         s.bind(now.unixMilliseconds, at: 1)
         s.bind(limit, at: 2)
         var rows: [Rows.Row] = []
         try s.forEachRow { rows.append(tracked(Rows.decodeRow($0))) }
-        var result = MissedWindowResult()
-        for var row in rows {
-            // A worker holding a live lease is about to start it: leave it alone.
-            if row.schedule.queueStatus == .queued, let e = row.schedule.leaseExpiresAt, e > now { continue }
-            let wasQueued = row.schedule.queueStatus == .queued
-            let event: LifecycleEvent = row.schedule.isRecurring ? .skip : .expire
-            try apply(event, to: &row)
-            if wasQueued { try closeAttempt(row, outcome: "RELEASED", error: "missed window", at: now) }
-            clearLease(&row)
-            if event == .expire {
-                row.failedAt = now
-                row.schedule.failureReason =
-                    "missed window: not started within \(row.schedule.expiryWindowSeconds ?? 0) s"
-                result.expired += 1
-            } else {
-                row.cancelledAt = now
-                row.schedule.failureReason = "skipped: not started within the catch-up window"
-                result.skipped += 1
-            }
-            row.schedule.updatedAt = now
-            try save(&row)
-            if row.schedule.isRecurring, try followUp(after: row, notBefore: now) != nil { result.followUps += 1 }
-        }
-        return result
+        return rows
     }
 
     /// The UTC day containing `day`: its first and last millisecond.

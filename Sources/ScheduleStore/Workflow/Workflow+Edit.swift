@@ -1,7 +1,6 @@
-import SQLite
 import SchedulingCore
 
-extension WriterState {
+extension ScheduleRepository {
     // MARK: Enqueue
 
     func enqueue(_ req: EnqueueRequest) throws -> EnqueueResult {
@@ -27,23 +26,18 @@ extension WriterState {
         if let j = req.externalJobID { try Self.checkID(j, "externalJobID") }
         if let m = req.metadataJSON {
             guard m.utf8.count <= 65_536 else { throw StoreError.invalidArgument("metadata", "at most 64 KiB") }
-            // CASE, not AND: json_type raises an error on malformed JSON, and AND need not stop early.
-            let kind = try db.scalarInt64(
-                "SELECT CASE WHEN NOT json_valid(?1) THEN 0 WHEN json_type(?1) = 'object' THEN 1 ELSE 2 END",
-                [.text(m)])
-            guard kind != 0 else { throw StoreError.invalidArgument("metadata", "not valid JSON") }
-            guard kind == 1 else { throw StoreError.invalidArgument("metadata", "must be a JSON object") }
+            switch try jsonKind(m) {
+            case .invalid: throw StoreError.invalidArgument("metadata", "not valid JSON")
+            case .other: throw StoreError.invalidArgument("metadata", "must be a JSON object")
+            case .object: break
+            }
         }
 
         var fingerprint: String?
         if let key = req.idempotencyKey {
             let fp = IDs.fingerprint(Self.canonical(req))
             fingerprint = fp
-            let s = try db.cached(
-                "SELECT \(Rows.scheduleColumns) FROM schedules WHERE project_id = ?1 AND idempotency_key = ?2")
-            s.bind(req.projectID, at: 1)
-            s.bind(key, at: 2)
-            if let existing = try s.firstRow({ Rows.decodeRow($0) }) {
+            if let existing = try loadByIdempotencyKey(project: req.projectID, key: key) {
                 guard existing.fingerprint == fp else {
                     throw StoreError(
                         code: .alreadyExists, message: "idempotency key was used for a different request",
@@ -86,13 +80,7 @@ extension WriterState {
             schedule: schedule, leaseToken: nil, fingerprint: fingerprint, recurrenceKind: compiled?.kind,
             recurrenceText: compiled?.text, recurrenceStart: recurring ? local.description : nil,
             expiresAt: expiresAt(dueFrom(v.time), window: window))
-        do {
-            try insert(row)
-        } catch let e as SQLiteError where e.code.primary == .constraint {
-            throw StoreError(
-                code: .alreadyExists, message: "externalJobID is already used by another schedule",
-                field: "externalJobID")
-        }
+        try insert(row)
         try recordConflicts(v.atStoredTime, schedule: id, project: req.projectID)
         return EnqueueResult(
             schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
@@ -117,7 +105,7 @@ extension WriterState {
             throw StoreError.invalidArgument("recurringUntil", "must be after the first occurrence")
         }
         if let config = compiled.configJSON {
-            guard try db.scalarInt64("SELECT json_valid(?1)", [.text(config)]) == 1 else {
+            guard try jsonKind(config) != .invalid else {
                 throw StoreError.invalidArgument("recurringConfig", "not valid JSON")
             }
         }
@@ -219,16 +207,6 @@ extension WriterState {
             pastDue: pastDue)
     }
 
-    func replacePlatforms(of sc: Schedule, with platforms: [String]) throws {
-        var kept: [String: (Int64?, String?)] = [:]
-        let q = try db.cached(
-            "SELECT platform, published_at, published_url FROM schedule_platforms WHERE schedule_id = ?1")
-        q.bind(sc.id, at: 1)
-        try q.forEachRow { kept[$0.string(0)] = ($0.optionalInt64(1), $0.optionalString(2)) }
-        try db.run("DELETE FROM schedule_platforms WHERE schedule_id = ?1", [.text(sc.id)])
-        try insertPlatforms(platforms, of: sc, published: kept)
-    }
-
     /// A user transition without other changes: cancel, pause, resume.
     func transition(_ event: LifecycleEvent, project: String, id: String, reason: String? = nil) throws -> Schedule {
         try Self.checkReason(reason)
@@ -238,7 +216,7 @@ extension WriterState {
     }
 
     /// What a cancellation's reason is stored after, as the schedule's failure reason.
-    static let cancelledPrefix = "cancelled: "
+    static var cancelledPrefix: String { "cancelled: " }
 
     /// A cancellation's reason: optional, and short enough that the stored failure reason
     /// (``cancelledPrefix`` + reason) stays within ``StoreLimits/maxTextBytes``, which every
@@ -370,17 +348,6 @@ extension WriterState {
         guard !resolution.isEmpty, resolution.utf8.count <= StoreLimits.maxTextBytes else {
             throw StoreError.invalidArgument("resolution", "must be 1…\(StoreLimits.maxTextBytes) bytes")
         }
-        let s = try db.cached(
-            """
-            UPDATE schedule_conflicts SET resolved = 1, resolved_at = ?3, resolution = ?4, resolved_by = ?5
-             WHERE id = ?1 AND project_id = ?2 RETURNING \(Rows.conflictColumns)
-            """)
-        s.bind(id, at: 1)
-        s.bind(project, at: 2)
-        s.bind(now.unixMilliseconds, at: 3)
-        s.bind(resolution, at: 4)
-        s.bind(resolvedBy, at: 5)
-        guard let c = try s.firstRow({ Rows.decodeConflict($0) }) else { throw StoreError.notFound("conflict \(id)") }
-        return c
+        return try markConflictResolved(project: project, id: id, resolution: resolution, resolvedBy: resolvedBy, at: now)
     }
 }
