@@ -19,9 +19,20 @@ enum FieldPaths {
         init(stringLiteral value: String) { self = .path(value) }
     }
 
+    /// The recurrence's store fields, where Enqueue, Validate and PreviewOccurrences all carry it.
+    private static let recurrence: [String: Target] = [
+        "recurrence": "recurrence",
+        "recurringPattern": "recurrence.shorthand.pattern",
+        "recurringConfig": "recurrence.shorthand",
+        "recurringConfig.daysOfWeek": "recurrence.shorthand.days_of_week",
+        "recurringConfig.dayOfMonth": "recurrence.shorthand.day_of_month",
+        "recurringConfig.hour": "recurrence.shorthand.hour",
+        "recurringConfig.minute": "recurrence.shorthand.minute",
+    ]
+
     /// method (snake_case) → store field (indexes written `[]`) → its place in the request.
     static let table: [String: [String: Target]] = [
-        "enqueue": [
+        "enqueue": recurrence.merging([
             "projectID": "project_id",
             "contentID": "content_id",
             "time": .requestTime,
@@ -29,13 +40,6 @@ enum FieldPaths {
             "platforms": "platforms",
             "platforms[]": "platforms[]",
             "priority": "priority",
-            "recurrence": "recurrence",
-            "recurringPattern": "recurrence.shorthand.pattern",
-            "recurringConfig": "recurrence.shorthand",
-            "recurringConfig.daysOfWeek": "recurrence.shorthand.days_of_week",
-            "recurringConfig.dayOfMonth": "recurrence.shorthand.day_of_month",
-            "recurringConfig.hour": "recurrence.shorthand.hour",
-            "recurringConfig.minute": "recurrence.shorthand.minute",
             "recurringUntil": "recurring_until_ms",
             "publishDelaySeconds": "publish_delay_seconds",
             "maxRetries": "max_retries",
@@ -43,7 +47,7 @@ enum FieldPaths {
             "notes": "notes",
             "metadata": "metadata_json",
             "idempotencyKey": "idempotency_key",
-        ],
+        ]) { a, _ in a },
         "dequeue": [
             "projectID": "project_id",
             "workerID": "worker_id",
@@ -78,30 +82,14 @@ enum FieldPaths {
         "batch_cancel": ["scheduleIDs": "schedule_ids", "reason": "reason"],
         "cancel": ["reason": "reason"],
         "reschedule": ["time": .requestTime, "timeZone": "timezone"],
-        "validate": [
+        "validate": recurrence.merging([
             "projectID": "project_id",
             "time": .requestTime,
             "timeZone": "timezone",
             "platforms": "platforms",
             "platforms[]": "platforms[]",
-            "recurrence": "recurrence",
-            "recurringPattern": "recurrence.shorthand.pattern",
-            "recurringConfig": "recurrence.shorthand",
-            "recurringConfig.daysOfWeek": "recurrence.shorthand.days_of_week",
-            "recurringConfig.dayOfMonth": "recurrence.shorthand.day_of_month",
-            "recurringConfig.hour": "recurrence.shorthand.hour",
-            "recurringConfig.minute": "recurrence.shorthand.minute",
-        ],
-        "preview_occurrences": [
-            "recurrence": "recurrence",
-            "recurringPattern": "recurrence.shorthand.pattern",
-            "recurringConfig": "recurrence.shorthand",
-            "recurringConfig.daysOfWeek": "recurrence.shorthand.days_of_week",
-            "recurringConfig.dayOfMonth": "recurrence.shorthand.day_of_month",
-            "recurringConfig.hour": "recurrence.shorthand.hour",
-            "recurringConfig.minute": "recurrence.shorthand.minute",
-            "recurringUntil": "until_ms",
-        ],
+        ]) { a, _ in a },
+        "preview_occurrences": recurrence.merging(["recurringUntil": "until_ms"]) { a, _ in a },
         "stats": ["from": "from_ms"],
         "resolve_conflict": ["resolution": "resolution", "resolvedBy": "resolved_by"],
         "list_conflicts": ["page": "page", "limit": "limit", "from": "from_ms"],

@@ -211,24 +211,23 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         var hour = secOfDay / 3600
         var minute = (secOfDay % 3600) / 60
         let lastYear = LocalDateTime.civil(fromDays: floorDiv(limit, 86_400)).year
+        /// Moves to the first minute of the next month.
+        func nextMonth() {
+            month += 1
+            if month > 12 {
+                month = 1
+                year += 1
+            }
+            (day, hour, minute) = (1, 0, 0)
+        }
         while year <= min(lastYear, 9999) {
             if months & (1 << UInt16(month)) == 0 {
-                month += 1
-                if month > 12 {
-                    month = 1
-                    year += 1
-                }
-                (day, hour, minute) = (1, 0, 0)
+                nextMonth()
                 continue
             }
             let dim = LocalDateTime.daysInMonth(year: year, month: month)
             if day > dim {
-                month += 1
-                if month > 12 {
-                    month = 1
-                    year += 1
-                }
-                (day, hour, minute) = (1, 0, 0)
+                nextMonth()
                 continue
             }
             if !(dayOfMonthRestricted && dayOfWeekRestricted) {
@@ -236,12 +235,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
                 let later = daysOfMonth & ~((UInt32(1) << UInt32(day)) - 1)
                 let next = later.trailingZeroBitCount
                 if later == 0 || next > dim {
-                    month += 1
-                    if month > 12 {
-                        month = 1
-                        year += 1
-                    }
-                    (day, hour, minute) = (1, 0, 0)
+                    nextMonth()
                     continue
                 }
                 if next != day { (day, hour, minute) = (next, 0, 0) }
