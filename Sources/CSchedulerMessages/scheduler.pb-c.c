@@ -2167,6 +2167,366 @@ void   scheduler__v1__health_response__free_unpacked
   assert(message->base.descriptor == &scheduler__v1__health_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   scheduler__v1__enqueue_batch_request__init
+                     (Scheduler__V1__EnqueueBatchRequest         *message)
+{
+  static const Scheduler__V1__EnqueueBatchRequest init_value = SCHEDULER__V1__ENQUEUE_BATCH_REQUEST__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__enqueue_batch_request__get_packed_size
+                     (const Scheduler__V1__EnqueueBatchRequest *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__enqueue_batch_request__pack
+                     (const Scheduler__V1__EnqueueBatchRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__enqueue_batch_request__pack_to_buffer
+                     (const Scheduler__V1__EnqueueBatchRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__EnqueueBatchRequest *
+       scheduler__v1__enqueue_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__EnqueueBatchRequest *)
+     protobuf_c_message_unpack (&scheduler__v1__enqueue_batch_request__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__enqueue_batch_request__free_unpacked
+                     (Scheduler__V1__EnqueueBatchRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__item_error__init
+                     (Scheduler__V1__ItemError         *message)
+{
+  static const Scheduler__V1__ItemError init_value = SCHEDULER__V1__ITEM_ERROR__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__item_error__get_packed_size
+                     (const Scheduler__V1__ItemError *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__item_error__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__item_error__pack
+                     (const Scheduler__V1__ItemError *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__item_error__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__item_error__pack_to_buffer
+                     (const Scheduler__V1__ItemError *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__item_error__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__ItemError *
+       scheduler__v1__item_error__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__ItemError *)
+     protobuf_c_message_unpack (&scheduler__v1__item_error__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__item_error__free_unpacked
+                     (Scheduler__V1__ItemError *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__item_error__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__enqueue_batch_result__init
+                     (Scheduler__V1__EnqueueBatchResult         *message)
+{
+  static const Scheduler__V1__EnqueueBatchResult init_value = SCHEDULER__V1__ENQUEUE_BATCH_RESULT__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__enqueue_batch_result__get_packed_size
+                     (const Scheduler__V1__EnqueueBatchResult *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__enqueue_batch_result__pack
+                     (const Scheduler__V1__EnqueueBatchResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__enqueue_batch_result__pack_to_buffer
+                     (const Scheduler__V1__EnqueueBatchResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__EnqueueBatchResult *
+       scheduler__v1__enqueue_batch_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__EnqueueBatchResult *)
+     protobuf_c_message_unpack (&scheduler__v1__enqueue_batch_result__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__enqueue_batch_result__free_unpacked
+                     (Scheduler__V1__EnqueueBatchResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__enqueue_batch_response__init
+                     (Scheduler__V1__EnqueueBatchResponse         *message)
+{
+  static const Scheduler__V1__EnqueueBatchResponse init_value = SCHEDULER__V1__ENQUEUE_BATCH_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__enqueue_batch_response__get_packed_size
+                     (const Scheduler__V1__EnqueueBatchResponse *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__enqueue_batch_response__pack
+                     (const Scheduler__V1__EnqueueBatchResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__enqueue_batch_response__pack_to_buffer
+                     (const Scheduler__V1__EnqueueBatchResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__EnqueueBatchResponse *
+       scheduler__v1__enqueue_batch_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__EnqueueBatchResponse *)
+     protobuf_c_message_unpack (&scheduler__v1__enqueue_batch_response__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__enqueue_batch_response__free_unpacked
+                     (Scheduler__V1__EnqueueBatchResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__enqueue_batch_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__acknowledgement__init
+                     (Scheduler__V1__Acknowledgement         *message)
+{
+  static const Scheduler__V1__Acknowledgement init_value = SCHEDULER__V1__ACKNOWLEDGEMENT__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__acknowledgement__get_packed_size
+                     (const Scheduler__V1__Acknowledgement *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledgement__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__acknowledgement__pack
+                     (const Scheduler__V1__Acknowledgement *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledgement__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__acknowledgement__pack_to_buffer
+                     (const Scheduler__V1__Acknowledgement *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledgement__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__Acknowledgement *
+       scheduler__v1__acknowledgement__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__Acknowledgement *)
+     protobuf_c_message_unpack (&scheduler__v1__acknowledgement__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__acknowledgement__free_unpacked
+                     (Scheduler__V1__Acknowledgement *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__acknowledgement__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__acknowledge_request__init
+                     (Scheduler__V1__AcknowledgeRequest         *message)
+{
+  static const Scheduler__V1__AcknowledgeRequest init_value = SCHEDULER__V1__ACKNOWLEDGE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__acknowledge_request__get_packed_size
+                     (const Scheduler__V1__AcknowledgeRequest *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__acknowledge_request__pack
+                     (const Scheduler__V1__AcknowledgeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__acknowledge_request__pack_to_buffer
+                     (const Scheduler__V1__AcknowledgeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__AcknowledgeRequest *
+       scheduler__v1__acknowledge_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__AcknowledgeRequest *)
+     protobuf_c_message_unpack (&scheduler__v1__acknowledge_request__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__acknowledge_request__free_unpacked
+                     (Scheduler__V1__AcknowledgeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__acknowledge_result__init
+                     (Scheduler__V1__AcknowledgeResult         *message)
+{
+  static const Scheduler__V1__AcknowledgeResult init_value = SCHEDULER__V1__ACKNOWLEDGE_RESULT__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__acknowledge_result__get_packed_size
+                     (const Scheduler__V1__AcknowledgeResult *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__acknowledge_result__pack
+                     (const Scheduler__V1__AcknowledgeResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__acknowledge_result__pack_to_buffer
+                     (const Scheduler__V1__AcknowledgeResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__AcknowledgeResult *
+       scheduler__v1__acknowledge_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__AcknowledgeResult *)
+     protobuf_c_message_unpack (&scheduler__v1__acknowledge_result__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__acknowledge_result__free_unpacked
+                     (Scheduler__V1__AcknowledgeResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__acknowledge_response__init
+                     (Scheduler__V1__AcknowledgeResponse         *message)
+{
+  static const Scheduler__V1__AcknowledgeResponse init_value = SCHEDULER__V1__ACKNOWLEDGE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__acknowledge_response__get_packed_size
+                     (const Scheduler__V1__AcknowledgeResponse *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__acknowledge_response__pack
+                     (const Scheduler__V1__AcknowledgeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__acknowledge_response__pack_to_buffer
+                     (const Scheduler__V1__AcknowledgeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__AcknowledgeResponse *
+       scheduler__v1__acknowledge_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__AcknowledgeResponse *)
+     protobuf_c_message_unpack (&scheduler__v1__acknowledge_response__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__acknowledge_response__free_unpacked
+                     (Scheduler__V1__AcknowledgeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__acknowledge_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor scheduler__v1__enqueue_request__field_descriptors[17] =
 {
   {
@@ -5681,6 +6041,401 @@ const ProtobufCMessageDescriptor scheduler__v1__health_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__health_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor scheduler__v1__enqueue_batch_request__field_descriptors[1] =
+{
+  {
+    "items",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__EnqueueBatchRequest, n_items),
+    offsetof(Scheduler__V1__EnqueueBatchRequest, items),
+    &scheduler__v1__enqueue_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__enqueue_batch_request__field_indices_by_name[] = {
+  0,   /* field[0] = items */
+};
+static const ProtobufCIntRange scheduler__v1__enqueue_batch_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__enqueue_batch_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.EnqueueBatchRequest",
+  "EnqueueBatchRequest",
+  "Scheduler__V1__EnqueueBatchRequest",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__EnqueueBatchRequest),
+  1,
+  scheduler__v1__enqueue_batch_request__field_descriptors,
+  scheduler__v1__enqueue_batch_request__field_indices_by_name,
+  1,  scheduler__v1__enqueue_batch_request__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__enqueue_batch_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__item_error__field_descriptors[4] =
+{
+  {
+    "code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ItemError, code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ItemError, message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "field",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ItemError, field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "conflicts",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__ItemError, n_conflicts),
+    offsetof(Scheduler__V1__ItemError, conflicts),
+    &scheduler__v1__conflict__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__item_error__field_indices_by_name[] = {
+  0,   /* field[0] = code */
+  3,   /* field[3] = conflicts */
+  2,   /* field[2] = field */
+  1,   /* field[1] = message */
+};
+static const ProtobufCIntRange scheduler__v1__item_error__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__item_error__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.ItemError",
+  "ItemError",
+  "Scheduler__V1__ItemError",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__ItemError),
+  4,
+  scheduler__v1__item_error__field_descriptors,
+  scheduler__v1__item_error__field_indices_by_name,
+  1,  scheduler__v1__item_error__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__item_error__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__enqueue_batch_result__field_descriptors[2] =
+{
+  {
+    "created",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__EnqueueBatchResult, created),
+    &scheduler__v1__enqueue_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__EnqueueBatchResult, error),
+    &scheduler__v1__item_error__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__enqueue_batch_result__field_indices_by_name[] = {
+  0,   /* field[0] = created */
+  1,   /* field[1] = error */
+};
+static const ProtobufCIntRange scheduler__v1__enqueue_batch_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__enqueue_batch_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.EnqueueBatchResult",
+  "EnqueueBatchResult",
+  "Scheduler__V1__EnqueueBatchResult",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__EnqueueBatchResult),
+  2,
+  scheduler__v1__enqueue_batch_result__field_descriptors,
+  scheduler__v1__enqueue_batch_result__field_indices_by_name,
+  1,  scheduler__v1__enqueue_batch_result__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__enqueue_batch_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__enqueue_batch_response__field_descriptors[1] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__EnqueueBatchResponse, n_results),
+    offsetof(Scheduler__V1__EnqueueBatchResponse, results),
+    &scheduler__v1__enqueue_batch_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__enqueue_batch_response__field_indices_by_name[] = {
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange scheduler__v1__enqueue_batch_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__enqueue_batch_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.EnqueueBatchResponse",
+  "EnqueueBatchResponse",
+  "Scheduler__V1__EnqueueBatchResponse",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__EnqueueBatchResponse),
+  1,
+  scheduler__v1__enqueue_batch_response__field_descriptors,
+  scheduler__v1__enqueue_batch_response__field_indices_by_name,
+  1,  scheduler__v1__enqueue_batch_response__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__enqueue_batch_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__acknowledgement__field_descriptors[2] =
+{
+  {
+    "complete",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__Acknowledgement, outcome_case),
+    offsetof(Scheduler__V1__Acknowledgement, complete),
+    &scheduler__v1__complete_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fail",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__Acknowledgement, outcome_case),
+    offsetof(Scheduler__V1__Acknowledgement, fail),
+    &scheduler__v1__fail_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__acknowledgement__field_indices_by_name[] = {
+  0,   /* field[0] = complete */
+  1,   /* field[1] = fail */
+};
+static const ProtobufCIntRange scheduler__v1__acknowledgement__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__acknowledgement__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.Acknowledgement",
+  "Acknowledgement",
+  "Scheduler__V1__Acknowledgement",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__Acknowledgement),
+  2,
+  scheduler__v1__acknowledgement__field_descriptors,
+  scheduler__v1__acknowledgement__field_indices_by_name,
+  1,  scheduler__v1__acknowledgement__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__acknowledgement__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__acknowledge_request__field_descriptors[1] =
+{
+  {
+    "items",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__AcknowledgeRequest, n_items),
+    offsetof(Scheduler__V1__AcknowledgeRequest, items),
+    &scheduler__v1__acknowledgement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__acknowledge_request__field_indices_by_name[] = {
+  0,   /* field[0] = items */
+};
+static const ProtobufCIntRange scheduler__v1__acknowledge_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__acknowledge_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.AcknowledgeRequest",
+  "AcknowledgeRequest",
+  "Scheduler__V1__AcknowledgeRequest",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__AcknowledgeRequest),
+  1,
+  scheduler__v1__acknowledge_request__field_descriptors,
+  scheduler__v1__acknowledge_request__field_indices_by_name,
+  1,  scheduler__v1__acknowledge_request__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__acknowledge_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__acknowledge_result__field_descriptors[3] =
+{
+  {
+    "completed",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AcknowledgeResult, completed),
+    &scheduler__v1__complete_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "failed",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AcknowledgeResult, failed),
+    &scheduler__v1__fail_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AcknowledgeResult, error),
+    &scheduler__v1__item_error__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__acknowledge_result__field_indices_by_name[] = {
+  0,   /* field[0] = completed */
+  2,   /* field[2] = error */
+  1,   /* field[1] = failed */
+};
+static const ProtobufCIntRange scheduler__v1__acknowledge_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__acknowledge_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.AcknowledgeResult",
+  "AcknowledgeResult",
+  "Scheduler__V1__AcknowledgeResult",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__AcknowledgeResult),
+  3,
+  scheduler__v1__acknowledge_result__field_descriptors,
+  scheduler__v1__acknowledge_result__field_indices_by_name,
+  1,  scheduler__v1__acknowledge_result__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__acknowledge_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__acknowledge_response__field_descriptors[1] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__AcknowledgeResponse, n_results),
+    offsetof(Scheduler__V1__AcknowledgeResponse, results),
+    &scheduler__v1__acknowledge_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__acknowledge_response__field_indices_by_name[] = {
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange scheduler__v1__acknowledge_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__acknowledge_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.AcknowledgeResponse",
+  "AcknowledgeResponse",
+  "Scheduler__V1__AcknowledgeResponse",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__AcknowledgeResponse),
+  1,
+  scheduler__v1__acknowledge_response__field_descriptors,
+  scheduler__v1__acknowledge_response__field_indices_by_name,
+  1,  scheduler__v1__acknowledge_response__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__acknowledge_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue scheduler__v1__sort_field__enum_values_by_number[4] =
 {
   { "SORT_FIELD_UNSPECIFIED", "SCHEDULER__V1__SORT_FIELD__SORT_FIELD_UNSPECIFIED", 0 },
@@ -5775,7 +6530,7 @@ const ProtobufCEnumDescriptor scheduler__v1__serving_status__descriptor =
   scheduler__v1__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descriptors[23] =
+static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descriptors[25] =
 {
   { "Enqueue", &scheduler__v1__enqueue_request__descriptor, &scheduler__v1__enqueue_response__descriptor },
   { "Dequeue", &scheduler__v1__dequeue_request__descriptor, &scheduler__v1__dequeue_response__descriptor },
@@ -5800,8 +6555,11 @@ static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descript
   { "ResolveConflict", &scheduler__v1__resolve_conflict_request__descriptor, &scheduler__v1__resolve_conflict_response__descriptor },
   { "PreviewOccurrences", &scheduler__v1__preview_occurrences_request__descriptor, &scheduler__v1__preview_occurrences_response__descriptor },
   { "Health", &scheduler__v1__health_request__descriptor, &scheduler__v1__health_response__descriptor },
+  { "EnqueueBatch", &scheduler__v1__enqueue_batch_request__descriptor, &scheduler__v1__enqueue_batch_response__descriptor },
+  { "Acknowledge", &scheduler__v1__acknowledge_request__descriptor, &scheduler__v1__acknowledge_response__descriptor },
 };
 const unsigned scheduler__v1__scheduler__method_indices_by_name[] = {
+  24,        /* Acknowledge */
   14,        /* BatchCancel */
   12,        /* BatchPause */
   13,        /* BatchResume */
@@ -5809,6 +6567,7 @@ const unsigned scheduler__v1__scheduler__method_indices_by_name[] = {
   4,        /* Complete */
   1,        /* Dequeue */
   0,        /* Enqueue */
+  23,        /* EnqueueBatch */
   5,        /* Fail */
   6,        /* Get */
   22,        /* Health */
@@ -5833,7 +6592,7 @@ const ProtobufCServiceDescriptor scheduler__v1__scheduler__descriptor =
   "Scheduler",
   "Scheduler__V1__Scheduler",
   "scheduler.v1",
-  23,
+  25,
   scheduler__v1__scheduler__method_descriptors,
   scheduler__v1__scheduler__method_indices_by_name
 };
@@ -6020,6 +6779,22 @@ void scheduler__v1__scheduler__health(ProtobufCService *service,
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
   service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void scheduler__v1__scheduler__enqueue_batch(ProtobufCService *service,
+                                             const Scheduler__V1__EnqueueBatchRequest *input,
+                                             Scheduler__V1__EnqueueBatchResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void scheduler__v1__scheduler__acknowledge(ProtobufCService *service,
+                                           const Scheduler__V1__AcknowledgeRequest *input,
+                                           Scheduler__V1__AcknowledgeResponse_Closure closure,
+                                           void *closure_data)
+{
+  assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
                                      Scheduler__V1__Scheduler_ServiceDestroy destroy)

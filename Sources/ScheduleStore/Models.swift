@@ -257,6 +257,16 @@ public struct UpdateRequest: Sendable, Hashable {
     }
 }
 
+/// One finished item reported in a batch (``SchedulingStore/acknowledge(_:)``): a Complete or a
+/// Fail with the arguments of ``ScheduleStore/complete(projectID:scheduleID:leaseToken:results:)``
+/// and ``ScheduleStore/fail(projectID:scheduleID:leaseToken:results:error:retryable:)``.
+public enum Acknowledgement: Sendable, Hashable {
+    case complete(projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult])
+    case fail(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], error: String,
+        retryable: Bool)
+}
+
 /// The user transitions ``ScheduleStore/batch(_:projectID:scheduleIDs:reason:)`` applies.
 public enum BatchAction: String, Sendable, Hashable, CaseIterable {
     case pause, resume, cancel

@@ -260,6 +260,32 @@ public final class ScheduleStore: Sendable {
         try await writer.submit { try $0.extendLeases(until: deadline) }
     }
 
+    // MARK: Batches
+
+    /// Enqueues 1…500 requests in one transaction, in order, each exactly as ``enqueue(_:)``: one
+    /// result per request. A refused request writes nothing and does not stop the others; each
+    /// request sees the ones before it (conflicts, idempotency keys).
+    public func enqueueBatch(_ requests: [EnqueueRequest]) async throws(StoreError)
+        -> [Result<EnqueueResult, StoreError>]
+    {
+        try Self.checkItems(requests.count)
+        return try await writer.submit { try $0.enqueueBatch(requests) }
+    }
+
+    /// Applies 1…500 Completes and Fails in one transaction, in order, each exactly as
+    /// ``complete(projectID:scheduleID:leaseToken:results:)`` or
+    /// ``fail(projectID:scheduleID:leaseToken:results:error:retryable:)``: one result per item.
+    public func acknowledge(_ items: [Acknowledgement]) async throws(StoreError) -> [Result<FinishResult, StoreError>] {
+        try Self.checkItems(items.count)
+        return try await writer.submit { try $0.acknowledge(items) }
+    }
+
+    private static func checkItems(_ count: Int) throws(StoreError) {
+        guard (1...StoreLimits.maxBatchItems).contains(count) else {
+            throw .invalidArgument("items", "must be 1…\(StoreLimits.maxBatchItems) items (got \(count))")
+        }
+    }
+
     /// Expired leases: QUEUED → PENDING; PROCESSING → retry or FAILED "outcome unknown" per the
     /// schedule's ``LeaseLossPolicy``.
     public func reapExpiredLeases(limit: Int = 1000) async throws(StoreError) -> ReapResult {

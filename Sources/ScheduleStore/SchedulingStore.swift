@@ -30,6 +30,9 @@ public protocol SchedulingStore: AnyObject, Sendable {
     func reschedule(projectID: String, scheduleID: String, to time: ScheduleTime, timeZone: String?, autoResolve: Bool)
         async throws(StoreError) -> EnqueueResult
 
+    /// Enqueues 1…500 requests in order, one result each; a refused item does not stop the others.
+    func enqueueBatch(_ requests: [EnqueueRequest]) async throws(StoreError) -> [Result<EnqueueResult, StoreError>]
+
     // MARK: Workers
 
     /// Leases due items (priority, then time) to a worker.
@@ -45,6 +48,8 @@ public protocol SchedulingStore: AnyObject, Sendable {
         projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], error: String,
         retryable: Bool
     ) async throws(StoreError) -> FinishResult
+    /// Applies 1…500 Completes and Fails in order, one result each.
+    func acknowledge(_ items: [Acknowledgement]) async throws(StoreError) -> [Result<FinishResult, StoreError>]
     /// The attempts of a schedule, oldest first, with their per-platform results.
     func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord]
     /// Projects holding handed-out items under live leases (the dispatch limit).

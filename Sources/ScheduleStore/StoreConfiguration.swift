@@ -83,4 +83,6 @@ public enum StoreLimits {
     public static let maxIDBytes = 256
     /// Free text: notes, a failure's error, a conflict's resolution. Bytes of UTF-8.
     public static let maxTextBytes = 16_384
+    /// Items in one enqueue batch or acknowledgement batch.
+    public static let maxBatchItems = 500
 }

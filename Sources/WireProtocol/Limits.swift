@@ -23,6 +23,8 @@ public enum Limits {
     public static let maxPlatforms = 32
     /// Schedule ids per batch call.
     public static let maxBatchIDs = 1000
+    /// Items in one EnqueueBatch or Acknowledge.
+    public static let maxBatchItems = 500
     /// Items per page (List, ListConflicts) and per Dequeue.
     public static let maxPageSize = 100
     /// Conflicts in one message.

@@ -151,6 +151,16 @@ extension SchedulerV1 {
             public typealias Response = HealthResponse
             public static let name = "Health"
         }
+        public enum EnqueueBatch: RPCMethod {
+            public typealias Request = EnqueueBatchRequest
+            public typealias Response = EnqueueBatchResponse
+            public static let name = "EnqueueBatch"
+        }
+        public enum Acknowledge: RPCMethod {
+            public typealias Request = AcknowledgeRequest
+            public typealias Response = AcknowledgeResponse
+            public static let name = "Acknowledge"
+        }
 
         /// Every method, in the order of scheduler.proto.
         public static let methods: [MethodDescriptor] = [
@@ -159,7 +169,7 @@ extension SchedulerV1 {
             .init(Pause.self), .init(Resume.self), .init(BatchPause.self), .init(BatchResume.self),
             .init(BatchCancel.self), .init(PublishNow.self), .init(Reschedule.self), .init(Validate.self),
             .init(Stats.self), .init(ListConflicts.self), .init(ResolveConflict.self),
-            .init(PreviewOccurrences.self), .init(Health.self),
+            .init(PreviewOccurrences.self), .init(Health.self), .init(EnqueueBatch.self), .init(Acknowledge.self),
         ]
 
         /// The method for a path, or nil (the server answers UNIMPLEMENTED).

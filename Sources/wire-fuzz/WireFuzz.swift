@@ -27,7 +27,8 @@ let messageTypes: [any WireMessage.Type] = [
     SchedulerV1.ListConflictsResponse.self, SchedulerV1.ResolveConflictRequest.self,
     SchedulerV1.ResolveConflictResponse.self, SchedulerV1.PreviewOccurrencesRequest.self,
     SchedulerV1.PreviewOccurrencesResponse.self, SchedulerV1.HealthRequest.self, SchedulerV1.HealthResponse.self,
-    SchedulerV1.Schedule.self, SchedulerV1.Recurrence.self,
+    SchedulerV1.Schedule.self, SchedulerV1.Recurrence.self, SchedulerV1.EnqueueBatchRequest.self,
+    SchedulerV1.EnqueueBatchResponse.self, SchedulerV1.AcknowledgeRequest.self, SchedulerV1.AcknowledgeResponse.self,
 ]
 
 /// Decoding then re-encoding must be stable: bytes(decode(bytes(decode(x)))) == bytes(decode(x)).

@@ -211,6 +211,27 @@ enum AllMessages {
                 ),
             ]),
             V1.HealthRequest(service: "scheduler.v1.Scheduler"), V1.HealthResponse(status: .notServing),
+            V1.EnqueueBatchRequest(items: [Samples.enqueueRequest, Samples.enqueueRequest]),
+            V1.EnqueueBatchResponse(results: [
+                V1.EnqueueBatchResult(created: V1.EnqueueResponse(schedule: schedule, pastDue: true)),
+                V1.EnqueueBatchResult(
+                    error: V1.ItemError(
+                        code: .failedPrecondition, message: "conflicts", field: "enqueue_batch.items[1].local_time",
+                        conflicts: [conflict])),
+            ]),
+            V1.AcknowledgeRequest(items: [
+                .complete(V1.CompleteRequest(projectID: "p", scheduleID: "s", leaseToken: "t")),
+                .fail(V1.FailRequest(projectID: "p", scheduleID: "s2", leaseToken: "t2", error: "HTTP 503", retryable: true)),
+            ]),
+            V1.ItemError(code: .invalidArgument, message: "m", field: "enqueue_batch.items[0].platforms", conflicts: [conflict]),
+            V1.EnqueueBatchResult(error: V1.ItemError(code: .alreadyExists, message: "key reused")),
+            V1.Acknowledgement.complete(V1.CompleteRequest(projectID: "p", scheduleID: "s", leaseToken: "t")),
+            V1.AcknowledgeResult(error: V1.ItemError(code: .failedPrecondition, message: "stale lease")),
+            V1.AcknowledgeResponse(results: [
+                V1.AcknowledgeResult(completed: V1.CompleteResponse(schedule: schedule)),
+                V1.AcknowledgeResult(failed: V1.FailResponse(willRetry: true, nextAttemptAtMs: 7, schedule: schedule)),
+                V1.AcknowledgeResult(error: V1.ItemError(code: .notFound, message: "schedule s3 not found")),
+            ]),
         ]
     }
 }
@@ -273,7 +294,7 @@ struct RoundTripTests {
         #expect(generated.map(\.path) == swift.map(\.path))
         #expect(generated.map(\.request) == swift.map(\.requestMessageName))
         #expect(generated.map(\.response) == swift.map(\.responseMessageName))
-        #expect(swift.count == 23)
+        #expect(swift.count == 25)
         #expect(V1.Scheduler.Enqueue.path == "scheduler.v1.Scheduler/Enqueue")
         #expect(V1.Scheduler.method(forPath: "scheduler.v1.Scheduler/Nope") == nil)
     }

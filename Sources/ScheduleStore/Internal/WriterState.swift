@@ -37,6 +37,19 @@ final class WriterState: ScheduleRepository {
 
     // MARK: Helpers shared by the operations
 
+    func isolated<T>(_ body: () throws -> T) throws -> Result<T, StoreError> {
+        let mark = occupancy.mark()
+        do {
+            return .success(try db.savepoint("item", body))
+        } catch {
+            occupancy.undo(to: mark)
+            // SQLITE_FULL or an I/O error can roll the whole transaction back: the items before
+            // this one are gone too, so the operation fails as a whole.
+            if db.isAutocommit { throw error }
+            return .failure(StoreError.wrap(error))
+        }
+    }
+
     func checker(for project: String) -> ConflictChecker {
         if let c = checkers[project] { return c }
         var policy = config.conflictPolicy

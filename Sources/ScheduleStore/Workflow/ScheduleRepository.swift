@@ -19,6 +19,10 @@ protocol ScheduleRepository: AnyObject {
     var now: Instant { get }
     /// The conflict checker with the project's rate limits.
     func checker(for project: String) -> ConflictChecker
+    /// Runs `body` as one item of a batch: its writes are undone when it fails, and its error is
+    /// its result; the operation goes on. Throws only when the whole operation must fail (the
+    /// backend lost the transaction).
+    func isolated<T>(_ body: () throws -> T) throws -> Result<T, StoreError>
 
     // MARK: Schedules
 

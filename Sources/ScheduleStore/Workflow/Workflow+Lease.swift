@@ -314,3 +314,28 @@ extension ScheduleRepository {
         return n
     }
 }
+
+extension ScheduleRepository {
+    // MARK: Batches
+
+    /// Enqueues each request in order, each in its own savepoint: a refused item writes nothing
+    /// and is its own result; later items see the earlier ones (conflicts, idempotency keys).
+    func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, StoreError>] {
+        try requests.map { r in try isolated { try enqueue(r) } }
+    }
+
+    /// Applies each acknowledgement in order, each in its own savepoint, as Complete or Fail would.
+    func acknowledge(_ items: [Acknowledgement]) throws -> [Result<FinishResult, StoreError>] {
+        try items.map { a in
+            try isolated {
+                switch a {
+                case .complete(let project, let id, let token, let results):
+                    return try complete(project: project, id: id, token: token, results: results)
+                case .fail(let project, let id, let token, let results, let error, let retryable):
+                    return try fail(
+                        project: project, id: id, token: token, results: results, error: error, retryable: retryable)
+                }
+            }
+        }
+    }
+}

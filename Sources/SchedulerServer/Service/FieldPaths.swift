@@ -91,6 +91,8 @@ enum FieldPaths {
         ]) { a, _ in a },
         "preview_occurrences": recurrence.merging(["recurringUntil": "until_ms"]) { a, _ in a },
         "stats": ["from": "from_ms"],
+        "enqueue_batch": ["items": "items"],
+        "acknowledge": ["items": "items"],
         "resolve_conflict": ["resolution": "resolution", "resolvedBy": "resolved_by"],
         "list_conflicts": ["page": "page", "limit": "limit", "from": "from_ms"],
     ]

@@ -67,16 +67,14 @@ public final class SchedulerService: Sendable {
             try ctx.authorize(project: r.projectID)
             let done = try await store.complete(
                 projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken, results: Wire.platformResults(r.results))
-            return S.Complete.Response(schedule: Wire.schedule(done.schedule), nextOccurrence: done.nextOccurrence.map(Wire.schedule))
+            return Self.completeResponse(done)
         }
         add(S.Fail.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
             let done = try await store.fail(
                 projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken,
                 results: Wire.platformResults(r.results), error: r.error, retryable: r.retryable)
-            var next: Int64 = 0
-            if case .retryScheduled(let at, _) = done.outcome { next = at.unixMilliseconds }
-            return S.Fail.Response(willRetry: next != 0, nextAttemptAtMs: next, schedule: Wire.schedule(done.schedule))
+            return Self.failResponse(done)
         }
         add(S.Get.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
@@ -131,6 +129,8 @@ public final class SchedulerService: Sendable {
                 adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0, conflicts: result.conflicts.map(Wire.conflict),
                 warning: Wire.warning(adjusted: adjusted, pastDue: result.pastDue), pastDue: result.pastDue)
         }
+        add(S.EnqueueBatch.self) { [self] in try await enqueueBatch($0, $1) }
+        add(S.Acknowledge.self) { [self] in try await acknowledge($0, $1) }
         add(S.Validate.self) { [self] in try await validate($0, $1) }
         add(S.Stats.self) { [self] in try await stats($0, $1) }
         add(S.ListConflicts.self) { [self] in try await listConflicts($0, $1) }
@@ -184,10 +184,17 @@ public final class SchedulerService: Sendable {
     }
 
     private func enqueue(_ ctx: CallContext, _ r: S.Enqueue.Request) async throws -> S.Enqueue.Response {
+        let key = r.idempotencyKey.isEmpty ? ctx.metadata.first(MetadataKey.idempotencyKey) : r.idempotencyKey
+        return Self.enqueueResponse(try await store.enqueue(try storeRequest(ctx, r, idempotencyKey: key)))
+    }
+
+    /// An Enqueue request as the store takes it, after the caller's access to its project.
+    private func storeRequest(_ ctx: CallContext, _ r: S.Enqueue.Request, idempotencyKey key: String?) throws
+        -> EnqueueRequest
+    {
         try ctx.authorize(project: r.projectID)
         let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "enqueue", required: true)!
-        let key = r.idempotencyKey.isEmpty ? ctx.metadata.first(MetadataKey.idempotencyKey) : r.idempotencyKey
-        let request = EnqueueRequest(
+        return EnqueueRequest(
             projectID: r.projectID, contentID: r.contentID, time: time, timeZone: r.timezone.isEmpty ? "UTC" : r.timezone,
             platforms: r.platforms, priority: r.priority == 0 ? 5 : Int(r.priority),
             recurrence: try Wire.recurrenceSpec(r.recurrence, field: "enqueue.recurrence"),
@@ -197,12 +204,131 @@ public final class SchedulerService: Sendable {
             metadataJSON: r.metadataJSON.isEmpty ? nil : r.metadataJSON, autoResolve: r.autoResolve,
             idempotencyKey: key?.isEmpty == false ? key : nil,
             leaseLossPolicy: Wire.leaseLossPolicy(r.leaseLossPolicy) ?? .holdOutcomeUnknown)
-        let result = try await store.enqueue(request)
+    }
+
+    private static func completeResponse(_ done: FinishResult) -> S.Complete.Response {
+        S.Complete.Response(schedule: Wire.schedule(done.schedule), nextOccurrence: done.nextOccurrence.map(Wire.schedule))
+    }
+
+    private static func failResponse(_ done: FinishResult) -> S.Fail.Response {
+        var next: Int64 = 0
+        if case .retryScheduled(let at, _) = done.outcome { next = at.unixMilliseconds }
+        return S.Fail.Response(willRetry: next != 0, nextAttemptAtMs: next, schedule: Wire.schedule(done.schedule))
+    }
+
+    private static func enqueueResponse(_ result: EnqueueResult) -> S.Enqueue.Response {
         let adjusted = result.adjustedTime != nil
         return S.Enqueue.Response(
             schedule: Wire.schedule(result.schedule), adjusted: adjusted, originalTimeMs: result.originalTime.unixMilliseconds,
             adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0, conflicts: result.conflicts.map(Wire.conflict),
             warning: Wire.warning(adjusted: adjusted, pastDue: result.pastDue), pastDue: result.pastDue)
+    }
+
+    /// Each item as Enqueue would take it; an item that does not decode, convert or pass the
+    /// caller's access is refused alone, and the others go to the store in one batch.
+    private func enqueueBatch(_ ctx: CallContext, _ r: S.EnqueueBatch.Request) async throws -> S.EnqueueBatch.Response {
+        var results = [V1.EnqueueBatchResult?](repeating: nil, count: r.items.count)
+        var requests: [EnqueueRequest] = []
+        var positions: [Int] = []
+        for (i, item) in r.items.enumerated() {
+            if let e = r.itemErrors[i] {
+                results[i] = V1.EnqueueBatchResult(error: V1.ItemError(e))
+                continue
+            }
+            do {
+                requests.append(try storeRequest(ctx, item, idempotencyKey: item.idempotencyKey.isEmpty ? nil : item.idempotencyKey))
+                positions.append(i)
+            } catch {
+                results[i] = V1.EnqueueBatchResult(error: Self.itemError(error, index: i, method: "enqueue", request: item))
+            }
+        }
+        if !requests.isEmpty {
+            for (k, outcome) in try await store.enqueueBatch(requests).enumerated() {
+                let i = positions[k]
+                switch outcome {
+                case .success(let created): results[i] = V1.EnqueueBatchResult(created: Self.enqueueResponse(created))
+                case .failure(let e):
+                    results[i] = V1.EnqueueBatchResult(error: Self.itemError(e, index: i, method: "enqueue", request: r.items[i]))
+                }
+            }
+        }
+        return S.EnqueueBatch.Response(results: results.map { $0! })
+    }
+
+    /// Each item as Complete or Fail would take it, applied in one batch; refused items alone.
+    private func acknowledge(_ ctx: CallContext, _ r: S.Acknowledge.Request) async throws -> S.Acknowledge.Response {
+        var results = [V1.AcknowledgeResult?](repeating: nil, count: r.items.count)
+        var items: [Acknowledgement] = []
+        var positions: [Int] = []
+        for (i, item) in r.items.enumerated() {
+            if let e = r.itemErrors[i] {
+                results[i] = V1.AcknowledgeResult(error: V1.ItemError(e))
+                continue
+            }
+            do {
+                switch item {
+                case .complete(let c):
+                    try ctx.authorize(project: c.projectID)
+                    items.append(
+                        .complete(
+                            projectID: c.projectID, scheduleID: c.scheduleID, leaseToken: c.leaseToken,
+                            results: Wire.platformResults(c.results)))
+                case .fail(let f):
+                    try ctx.authorize(project: f.projectID)
+                    items.append(
+                        .fail(
+                            projectID: f.projectID, scheduleID: f.scheduleID, leaseToken: f.leaseToken,
+                            results: Wire.platformResults(f.results), error: f.error, retryable: f.retryable))
+                }
+                positions.append(i)
+            } catch {
+                results[i] = V1.AcknowledgeResult(error: Self.itemError(error, index: i, acknowledgement: item))
+            }
+        }
+        if !items.isEmpty {
+            for (k, outcome) in try await store.acknowledge(items).enumerated() {
+                let i = positions[k]
+                switch (outcome, r.items[i]) {
+                case (.success(let done), .complete):
+                    results[i] = V1.AcknowledgeResult(completed: Self.completeResponse(done))
+                case (.success(let done), .fail):
+                    results[i] = V1.AcknowledgeResult(failed: Self.failResponse(done))
+                case (.failure(let e), let item):
+                    results[i] = V1.AcknowledgeResult(error: Self.itemError(e, index: i, acknowledgement: item))
+                }
+            }
+        }
+        return S.Acknowledge.Response(results: results.map { $0! })
+    }
+
+    private static func itemError(_ error: any Error, index: Int, acknowledgement item: V1.Acknowledgement) -> V1.ItemError {
+        switch item {
+        case .complete(let c): itemError(error, index: index, method: "complete", request: c, in: "acknowledge", oneof: "complete")
+        case .fail(let f): itemError(error, index: index, method: "fail", request: f, in: "acknowledge", oneof: "fail")
+        }
+    }
+
+    /// A batch item's error as the single call would have answered it, its field path rewritten
+    /// from the single request (`enqueue.platforms[0]`) to the item in the batch
+    /// (`enqueue_batch.items[2].platforms[0]`, `acknowledge.items[1].fail.error`).
+    private static func itemError(
+        _ error: any Error, index: Int, method: String, request: any WireMessage, in batch: String = "enqueue_batch",
+        oneof: String? = nil
+    ) -> V1.ItemError {
+        let e: RPCError
+        switch error {
+        case let s as StoreError: e = Wire.error(s, method: method, request: request)
+        case let r as RPCError: e = r
+        default: e = RPCError(code: .internal, message: "\(error)")
+        }
+        var item = V1.ItemError(e)
+        let single = method + "."
+        let inBatch = "\(batch).items[\(index)]." + (oneof.map { $0 + "." } ?? "")
+        if item.field.hasPrefix(single) {
+            item.field = inBatch + item.field.dropFirst(single.count)
+            if item.message.hasPrefix(single) { item.message = inBatch + item.message.dropFirst(single.count) }
+        }
+        return item
     }
 
     private func dequeue(_ ctx: CallContext, _ r: S.Dequeue.Request) async throws -> S.Dequeue.Response {

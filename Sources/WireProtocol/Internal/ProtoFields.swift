@@ -130,6 +130,19 @@ public struct ProtoReader {
         return m
     }
 
+    /// A repeated message field with at most `max` elements, each decoded on its own: an element
+    /// that does not validate is its error, and the others still decode (batch items).
+    func messageResults<M: WireMessage>(_ name: String, max: Int, as _: M.Type = M.self) throws(RPCError)
+        -> [Result<M, RPCError>]
+    {
+        let values = ProtoBridge.values(message, name)
+        guard values.count <= max else { throw invalid(name, "at most \(max) values (got \(values.count))") }
+        return values.enumerated().compactMap { i, v in
+            guard case .message(let sub) = v else { return nil }
+            return Result { () throws(RPCError) in try M(from: ProtoReader(sub, path: .element(path, name, i))) }
+        }
+    }
+
     /// A repeated message field with at most `max` elements.
     func messages<M: WireMessage>(_ name: String, max: Int, as _: M.Type = M.self) throws(RPCError) -> [M] {
         let values = ProtoBridge.values(message, name)

@@ -64,6 +64,14 @@ typedef struct Scheduler__V1__Occurrence Scheduler__V1__Occurrence;
 typedef struct Scheduler__V1__PreviewOccurrencesResponse Scheduler__V1__PreviewOccurrencesResponse;
 typedef struct Scheduler__V1__HealthRequest Scheduler__V1__HealthRequest;
 typedef struct Scheduler__V1__HealthResponse Scheduler__V1__HealthResponse;
+typedef struct Scheduler__V1__EnqueueBatchRequest Scheduler__V1__EnqueueBatchRequest;
+typedef struct Scheduler__V1__ItemError Scheduler__V1__ItemError;
+typedef struct Scheduler__V1__EnqueueBatchResult Scheduler__V1__EnqueueBatchResult;
+typedef struct Scheduler__V1__EnqueueBatchResponse Scheduler__V1__EnqueueBatchResponse;
+typedef struct Scheduler__V1__Acknowledgement Scheduler__V1__Acknowledgement;
+typedef struct Scheduler__V1__AcknowledgeRequest Scheduler__V1__AcknowledgeRequest;
+typedef struct Scheduler__V1__AcknowledgeResult Scheduler__V1__AcknowledgeResult;
+typedef struct Scheduler__V1__AcknowledgeResponse Scheduler__V1__AcknowledgeResponse;
 
 
 /* --- enums --- */
@@ -942,6 +950,152 @@ struct  Scheduler__V1__HealthResponse
 #define SCHEDULER__V1__HEALTH_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__health_response__descriptor) \
     , SCHEDULER__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED }
+
+
+struct  Scheduler__V1__EnqueueBatchRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 1–500 items, each a whole EnqueueRequest with its own project_id (each is authorized on its
+   * own) and idempotency key. An item that would be INVALID_ARGUMENT alone is refused alone.
+   */
+  size_t n_items;
+  Scheduler__V1__EnqueueRequest **items;
+};
+#define SCHEDULER__V1__ENQUEUE_BATCH_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__enqueue_batch_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Why one item of a batch was refused: the status the single call would have answered.
+ */
+struct  Scheduler__V1__ItemError
+{
+  ProtobufCMessage base;
+  /*
+   * gRPC canonical status code
+   */
+  uint32_t code;
+  char *message;
+  /*
+   * The offending field as a path from the batch request, e.g. "enqueue_batch.items[2].platforms[0]";
+   * "" when the error is not about a field.
+   */
+  char *field;
+  /*
+   * the blocking conflicts that refused it
+   */
+  size_t n_conflicts;
+  Scheduler__V1__Conflict **conflicts;
+};
+#define SCHEDULER__V1__ITEM_ERROR__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__item_error__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Scheduler__V1__EnqueueBatchResult
+{
+  ProtobufCMessage base;
+  /*
+   * set when the item was stored (or replayed by its idempotency key)
+   */
+  Scheduler__V1__EnqueueResponse *created;
+  /*
+   * set when it was refused
+   */
+  Scheduler__V1__ItemError *error;
+};
+#define SCHEDULER__V1__ENQUEUE_BATCH_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__enqueue_batch_result__descriptor) \
+    , NULL, NULL }
+
+
+struct  Scheduler__V1__EnqueueBatchResponse
+{
+  ProtobufCMessage base;
+  /*
+   * one per item, in the order of the request
+   */
+  size_t n_results;
+  Scheduler__V1__EnqueueBatchResult **results;
+};
+#define SCHEDULER__V1__ENQUEUE_BATCH_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__enqueue_batch_response__descriptor) \
+    , 0,NULL }
+
+
+typedef enum {
+  SCHEDULER__V1__ACKNOWLEDGEMENT__OUTCOME__NOT_SET = 0,
+  SCHEDULER__V1__ACKNOWLEDGEMENT__OUTCOME_COMPLETE = 1,
+  SCHEDULER__V1__ACKNOWLEDGEMENT__OUTCOME_FAIL = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__ACKNOWLEDGEMENT__OUTCOME__CASE)
+} Scheduler__V1__Acknowledgement__OutcomeCase;
+
+/*
+ * One finished item: its Complete or its Fail.
+ */
+struct  Scheduler__V1__Acknowledgement
+{
+  ProtobufCMessage base;
+  Scheduler__V1__Acknowledgement__OutcomeCase outcome_case;
+  union {
+    Scheduler__V1__CompleteRequest *complete;
+    Scheduler__V1__FailRequest *fail;
+  };
+};
+#define SCHEDULER__V1__ACKNOWLEDGEMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__acknowledgement__descriptor) \
+    , SCHEDULER__V1__ACKNOWLEDGEMENT__OUTCOME__NOT_SET, {0} }
+
+
+struct  Scheduler__V1__AcknowledgeRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 1–500, applied in order
+   */
+  size_t n_items;
+  Scheduler__V1__Acknowledgement **items;
+};
+#define SCHEDULER__V1__ACKNOWLEDGE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__acknowledge_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Scheduler__V1__AcknowledgeResult
+{
+  ProtobufCMessage base;
+  /*
+   * set when the item was a Complete that was applied (or repeated)
+   */
+  Scheduler__V1__CompleteResponse *completed;
+  /*
+   * set when the item was a Fail that was applied (or repeated)
+   */
+  Scheduler__V1__FailResponse *failed;
+  /*
+   * set when it was refused
+   */
+  Scheduler__V1__ItemError *error;
+};
+#define SCHEDULER__V1__ACKNOWLEDGE_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__acknowledge_result__descriptor) \
+    , NULL, NULL, NULL }
+
+
+struct  Scheduler__V1__AcknowledgeResponse
+{
+  ProtobufCMessage base;
+  /*
+   * one per item, in the order of the request
+   */
+  size_t n_results;
+  Scheduler__V1__AcknowledgeResult **results;
+};
+#define SCHEDULER__V1__ACKNOWLEDGE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__acknowledge_response__descriptor) \
+    , 0,NULL }
 
 
 /* Scheduler__V1__EnqueueRequest methods */
@@ -1856,6 +2010,158 @@ Scheduler__V1__HealthResponse *
 void   scheduler__v1__health_response__free_unpacked
                      (Scheduler__V1__HealthResponse *message,
                       ProtobufCAllocator *allocator);
+/* Scheduler__V1__EnqueueBatchRequest methods */
+void   scheduler__v1__enqueue_batch_request__init
+                     (Scheduler__V1__EnqueueBatchRequest         *message);
+size_t scheduler__v1__enqueue_batch_request__get_packed_size
+                     (const Scheduler__V1__EnqueueBatchRequest   *message);
+size_t scheduler__v1__enqueue_batch_request__pack
+                     (const Scheduler__V1__EnqueueBatchRequest   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__enqueue_batch_request__pack_to_buffer
+                     (const Scheduler__V1__EnqueueBatchRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__EnqueueBatchRequest *
+       scheduler__v1__enqueue_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__enqueue_batch_request__free_unpacked
+                     (Scheduler__V1__EnqueueBatchRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__ItemError methods */
+void   scheduler__v1__item_error__init
+                     (Scheduler__V1__ItemError         *message);
+size_t scheduler__v1__item_error__get_packed_size
+                     (const Scheduler__V1__ItemError   *message);
+size_t scheduler__v1__item_error__pack
+                     (const Scheduler__V1__ItemError   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__item_error__pack_to_buffer
+                     (const Scheduler__V1__ItemError   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__ItemError *
+       scheduler__v1__item_error__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__item_error__free_unpacked
+                     (Scheduler__V1__ItemError *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__EnqueueBatchResult methods */
+void   scheduler__v1__enqueue_batch_result__init
+                     (Scheduler__V1__EnqueueBatchResult         *message);
+size_t scheduler__v1__enqueue_batch_result__get_packed_size
+                     (const Scheduler__V1__EnqueueBatchResult   *message);
+size_t scheduler__v1__enqueue_batch_result__pack
+                     (const Scheduler__V1__EnqueueBatchResult   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__enqueue_batch_result__pack_to_buffer
+                     (const Scheduler__V1__EnqueueBatchResult   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__EnqueueBatchResult *
+       scheduler__v1__enqueue_batch_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__enqueue_batch_result__free_unpacked
+                     (Scheduler__V1__EnqueueBatchResult *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__EnqueueBatchResponse methods */
+void   scheduler__v1__enqueue_batch_response__init
+                     (Scheduler__V1__EnqueueBatchResponse         *message);
+size_t scheduler__v1__enqueue_batch_response__get_packed_size
+                     (const Scheduler__V1__EnqueueBatchResponse   *message);
+size_t scheduler__v1__enqueue_batch_response__pack
+                     (const Scheduler__V1__EnqueueBatchResponse   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__enqueue_batch_response__pack_to_buffer
+                     (const Scheduler__V1__EnqueueBatchResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__EnqueueBatchResponse *
+       scheduler__v1__enqueue_batch_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__enqueue_batch_response__free_unpacked
+                     (Scheduler__V1__EnqueueBatchResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__Acknowledgement methods */
+void   scheduler__v1__acknowledgement__init
+                     (Scheduler__V1__Acknowledgement         *message);
+size_t scheduler__v1__acknowledgement__get_packed_size
+                     (const Scheduler__V1__Acknowledgement   *message);
+size_t scheduler__v1__acknowledgement__pack
+                     (const Scheduler__V1__Acknowledgement   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__acknowledgement__pack_to_buffer
+                     (const Scheduler__V1__Acknowledgement   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__Acknowledgement *
+       scheduler__v1__acknowledgement__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__acknowledgement__free_unpacked
+                     (Scheduler__V1__Acknowledgement *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__AcknowledgeRequest methods */
+void   scheduler__v1__acknowledge_request__init
+                     (Scheduler__V1__AcknowledgeRequest         *message);
+size_t scheduler__v1__acknowledge_request__get_packed_size
+                     (const Scheduler__V1__AcknowledgeRequest   *message);
+size_t scheduler__v1__acknowledge_request__pack
+                     (const Scheduler__V1__AcknowledgeRequest   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__acknowledge_request__pack_to_buffer
+                     (const Scheduler__V1__AcknowledgeRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__AcknowledgeRequest *
+       scheduler__v1__acknowledge_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__acknowledge_request__free_unpacked
+                     (Scheduler__V1__AcknowledgeRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__AcknowledgeResult methods */
+void   scheduler__v1__acknowledge_result__init
+                     (Scheduler__V1__AcknowledgeResult         *message);
+size_t scheduler__v1__acknowledge_result__get_packed_size
+                     (const Scheduler__V1__AcknowledgeResult   *message);
+size_t scheduler__v1__acknowledge_result__pack
+                     (const Scheduler__V1__AcknowledgeResult   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__acknowledge_result__pack_to_buffer
+                     (const Scheduler__V1__AcknowledgeResult   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__AcknowledgeResult *
+       scheduler__v1__acknowledge_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__acknowledge_result__free_unpacked
+                     (Scheduler__V1__AcknowledgeResult *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__AcknowledgeResponse methods */
+void   scheduler__v1__acknowledge_response__init
+                     (Scheduler__V1__AcknowledgeResponse         *message);
+size_t scheduler__v1__acknowledge_response__get_packed_size
+                     (const Scheduler__V1__AcknowledgeResponse   *message);
+size_t scheduler__v1__acknowledge_response__pack
+                     (const Scheduler__V1__AcknowledgeResponse   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__acknowledge_response__pack_to_buffer
+                     (const Scheduler__V1__AcknowledgeResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__AcknowledgeResponse *
+       scheduler__v1__acknowledge_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__acknowledge_response__free_unpacked
+                     (Scheduler__V1__AcknowledgeResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Scheduler__V1__EnqueueRequest_Closure)
@@ -2002,6 +2308,30 @@ typedef void (*Scheduler__V1__HealthRequest_Closure)
 typedef void (*Scheduler__V1__HealthResponse_Closure)
                  (const Scheduler__V1__HealthResponse *message,
                   void *closure_data);
+typedef void (*Scheduler__V1__EnqueueBatchRequest_Closure)
+                 (const Scheduler__V1__EnqueueBatchRequest *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__ItemError_Closure)
+                 (const Scheduler__V1__ItemError *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__EnqueueBatchResult_Closure)
+                 (const Scheduler__V1__EnqueueBatchResult *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__EnqueueBatchResponse_Closure)
+                 (const Scheduler__V1__EnqueueBatchResponse *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__Acknowledgement_Closure)
+                 (const Scheduler__V1__Acknowledgement *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__AcknowledgeRequest_Closure)
+                 (const Scheduler__V1__AcknowledgeRequest *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__AcknowledgeResult_Closure)
+                 (const Scheduler__V1__AcknowledgeResult *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__AcknowledgeResponse_Closure)
+                 (const Scheduler__V1__AcknowledgeResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -2101,6 +2431,14 @@ struct Scheduler__V1__Scheduler_Service
                  const Scheduler__V1__HealthRequest *input,
                  Scheduler__V1__HealthResponse_Closure closure,
                  void *closure_data);
+  void (*enqueue_batch)(Scheduler__V1__Scheduler_Service *service,
+                        const Scheduler__V1__EnqueueBatchRequest *input,
+                        Scheduler__V1__EnqueueBatchResponse_Closure closure,
+                        void *closure_data);
+  void (*acknowledge)(Scheduler__V1__Scheduler_Service *service,
+                      const Scheduler__V1__AcknowledgeRequest *input,
+                      Scheduler__V1__AcknowledgeResponse_Closure closure,
+                      void *closure_data);
 };
 typedef void (*Scheduler__V1__Scheduler_ServiceDestroy)(Scheduler__V1__Scheduler_Service *);
 void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
@@ -2131,7 +2469,9 @@ void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
       function_prefix__ ## list_conflicts,\
       function_prefix__ ## resolve_conflict,\
       function_prefix__ ## preview_occurrences,\
-      function_prefix__ ## health  }
+      function_prefix__ ## health,\
+      function_prefix__ ## enqueue_batch,\
+      function_prefix__ ## acknowledge  }
 void scheduler__v1__scheduler__enqueue(ProtobufCService *service,
                                        const Scheduler__V1__EnqueueRequest *input,
                                        Scheduler__V1__EnqueueResponse_Closure closure,
@@ -2224,6 +2564,14 @@ void scheduler__v1__scheduler__health(ProtobufCService *service,
                                       const Scheduler__V1__HealthRequest *input,
                                       Scheduler__V1__HealthResponse_Closure closure,
                                       void *closure_data);
+void scheduler__v1__scheduler__enqueue_batch(ProtobufCService *service,
+                                             const Scheduler__V1__EnqueueBatchRequest *input,
+                                             Scheduler__V1__EnqueueBatchResponse_Closure closure,
+                                             void *closure_data);
+void scheduler__v1__scheduler__acknowledge(ProtobufCService *service,
+                                           const Scheduler__V1__AcknowledgeRequest *input,
+                                           Scheduler__V1__AcknowledgeResponse_Closure closure,
+                                           void *closure_data);
 
 /* --- descriptors --- */
 
@@ -2278,6 +2626,14 @@ extern const ProtobufCMessageDescriptor scheduler__v1__occurrence__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__preview_occurrences_response__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__health_request__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__health_response__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__enqueue_batch_request__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__item_error__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__enqueue_batch_result__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__enqueue_batch_response__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__acknowledgement__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__acknowledge_request__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__acknowledge_result__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__acknowledge_response__descriptor;
 extern const ProtobufCServiceDescriptor scheduler__v1__scheduler__descriptor;
 
 PROTOBUF_C__END_DECLS

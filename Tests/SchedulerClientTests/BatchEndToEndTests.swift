@@ -1,0 +1,92 @@
+import Foundation
+import SchedulerClient
+import SchedulerServer
+import SchedulingCore
+import Testing
+import WireProtocol
+
+/// EnqueueBatch and Acknowledge over TLS: one result per item, bad items refused alone.
+@Suite("End to end: batch methods", .timeLimit(.minutes(3)))
+struct BatchEndToEndTests {
+    typealias S = V1.Scheduler
+
+    @Test("EnqueueBatch: items in order, each checked against the earlier ones; bad items refused alone, nothing else lost")
+    func enqueueBatch() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        var items: [V1.EnqueueRequest] = (1...6).map { i in
+            var r = enqueueRequest("burst-\(i)", at: "2026-03-02T12:00:00")
+            r.idempotencyKey = "burst-\(i)"
+            return r
+        }
+        items.append(V1.EnqueueRequest(projectID: "blog", contentID: "no-platform", localTime: "2026-03-02T13:00:00", timezone: "UTC", platforms: []))
+        items.append(enqueueRequest("myspace", at: "2026-03-02T14:00:00", platforms: ["myspace"]))
+        items.append(enqueueRequest("news", at: "2026-03-02T15:00:00", project: "news"))
+        items.append(enqueueRequest("last", at: "2026-03-02T16:00:00"))
+        let response = try await c.call(S.EnqueueBatch.self, V1.EnqueueBatchRequest(items: items))
+        let r = response.results
+        #expect(r.count == 10)
+        // Five fill the slot's publish capacity; the sixth, in the same call, is refused by them.
+        for i in 0..<5 { #expect(r[i].created?.schedule.contentID == "burst-\(i + 1)", "item \(i)") }
+        #expect(r[5].error?.code == .failedPrecondition && r[5].error?.conflicts.isEmpty == false)
+        #expect(r[5].created == nil)
+        // A malformed item names its own field inside the batch.
+        #expect(r[6].error?.code == .invalidArgument && r[6].error?.field == "enqueue_batch.items[6].platforms")
+        #expect(r[7].error?.code == .invalidArgument && r[7].error?.field == "enqueue_batch.items[7].platforms[0]")
+        #expect(r[7].error?.message.hasPrefix("enqueue_batch.items[7].platforms[0]: unknown platform") == true)
+        #expect(r[8].error?.code == .permissionDenied)
+        #expect(r[9].created?.schedule.contentID == "last")
+        let stored = try await c.list(V1.ListRequest(projectID: "blog", limit: 100)).items.map(\.contentID).sorted()
+        #expect(stored == ["burst-1", "burst-2", "burst-3", "burst-4", "burst-5", "last"])
+
+        // The same batch again: the keyed items are replays of the first call, not new schedules.
+        let again = try await c.call(S.EnqueueBatch.self, V1.EnqueueBatchRequest(items: Array(items.prefix(5))))
+        #expect(again.results.map { $0.created?.schedule.id } == r.prefix(5).map { $0.created?.schedule.id })
+        #expect(try await c.list(V1.ListRequest(projectID: "blog", limit: 100)).pagination.total == 6)
+
+        // An empty batch or more than 500 items is a bad call, not a batch of errors.
+        for count in [0, 501] {
+            await #expect {
+                _ = try await c.call(
+                    S.EnqueueBatch.self,
+                    V1.EnqueueBatchRequest(items: Array(repeating: enqueueRequest("x", at: "2026-03-03T09:00:00"), count: count)))
+            } throws: { error in
+                (error as? SchedulerError)?.code == .invalidArgument && (error as? SchedulerError)?.field == "enqueue_batch.items"
+            }
+        }
+        await e.shutdown()
+    }
+
+    @Test("Acknowledge: Completes and Fails in one call, each as the single call would answer; a repeat gets the same")
+    func acknowledge() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        for i in 1...3 { _ = try await c.enqueue(enqueueRequest("a\(i)", at: "2026-03-01T11:0\(i):00")) }
+        let leased = try await c.dequeue(
+            V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true)
+        ).items
+        #expect(leased.count == 3)
+        let acks: [V1.Acknowledgement] = [
+            .complete(V1.CompleteRequest(projectID: "blog", scheduleID: leased[0].schedule.id, leaseToken: leased[0].leaseToken)),
+            .fail(
+                V1.FailRequest(
+                    projectID: "blog", scheduleID: leased[1].schedule.id, leaseToken: leased[1].leaseToken, error: "HTTP 503",
+                    retryable: true)),
+            .complete(V1.CompleteRequest(projectID: "blog", scheduleID: leased[2].schedule.id, leaseToken: "0123456789abcdef0123456789abcdef")),
+            .fail(V1.FailRequest(projectID: "blog", scheduleID: leased[2].schedule.id, leaseToken: leased[2].leaseToken, error: "")),
+        ]
+        let r = try await c.call(S.Acknowledge.self, V1.AcknowledgeRequest(items: acks)).results
+        #expect(r.count == 4)
+        #expect(r[0].completed?.schedule.queueStatus == .completed)
+        #expect(r[1].failed?.willRetry == true && r[1].failed?.schedule.queueStatus == .pending)
+        #expect(r[2].error?.code == .failedPrecondition && r[2].error?.field == "acknowledge.items[2].complete.lease_token")
+        #expect(r[3].error?.code == .invalidArgument && r[3].error?.field == "acknowledge.items[3].fail.error")
+        // The item a stale token could not complete is untouched, still leased to its worker.
+        #expect(try await c.get(projectID: "blog", scheduleID: leased[2].schedule.id).queueStatus == .processing)
+        // A repeat of the call (its answer lost) gets the same answers for the applied items.
+        let again = try await c.call(S.Acknowledge.self, V1.AcknowledgeRequest(items: Array(acks.prefix(2)))).results
+        #expect(again[0].completed?.schedule.id == leased[0].schedule.id && again[0].completed?.schedule.queueStatus == .completed)
+        #expect(again[1].failed?.nextAttemptAtMs == r[1].failed?.nextAttemptAtMs)
+        await e.shutdown()
+    }
+}
