@@ -14,6 +14,28 @@ extension SchedulerClient {
         return try await call(S.Enqueue.self, r, timeout: timeout)
     }
 
+    /// Up to 500 enqueues in one call and one transaction (EnqueueBatch): one result per item, in
+    /// order; a refused item has its own error and does not stop the others. Items without an
+    /// idempotency key get one, so the call is retried safely.
+    public func enqueueBatch(_ items: [V1.EnqueueRequest], timeout: Duration? = nil) async throws(SchedulerError)
+        -> V1.EnqueueBatchResponse
+    {
+        let keyed = items.map { item in
+            var r = item
+            if r.idempotencyKey.isEmpty { r.idempotencyKey = "auto-" + UUID().uuidString.lowercased() }
+            return r
+        }
+        return try await call(S.EnqueueBatch.self, V1.EnqueueBatchRequest(items: keyed), timeout: timeout)
+    }
+
+    /// Completes and fails up to 500 leased items in one call (Acknowledge): one result per item,
+    /// in order, each as Complete or Fail would answer.
+    public func acknowledge(_ items: [V1.Acknowledgement], timeout: Duration? = nil) async throws(SchedulerError)
+        -> V1.AcknowledgeResponse
+    {
+        try await call(S.Acknowledge.self, V1.AcknowledgeRequest(items: items), timeout: timeout)
+    }
+
     public func dequeue(_ r: V1.DequeueRequest, timeout: Duration? = nil) async throws(SchedulerError) -> V1.DequeueResponse {
         try await call(S.Dequeue.self, r, timeout: timeout)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WireProtocol
 
 /// One leased item handed to a worker's handler.
@@ -23,8 +24,9 @@ public enum PublishOutcome: Sendable {
 
 extension SchedulerClient {
     /// Runs a worker loop: dequeues due items of `project` already started (one call: Dequeue with
-    /// `start`), heartbeats each lease while `handler` publishes, then completes or fails the item
-    /// with the per-platform results.
+    /// `start`), heartbeats each lease while `handler` publishes, and reports the outcomes in
+    /// batches: the items finished since the last call go out in one Acknowledge just before the
+    /// next Dequeue, so a busy worker pays about two calls per batch of items, not one per item.
     ///
     /// - Parameters:
     ///   - concurrency: items handled at once.
@@ -33,7 +35,9 @@ extension SchedulerClient {
     ///   - stopWhenIdle: return once nothing is due and nothing is in flight (batch jobs, tests);
     ///     otherwise run until the surrounding task is cancelled.
     /// - Returns: the number of items handled.
-    /// A handler that throws fails the item as retryable with the error's description.
+    /// A handler that throws fails the item as retryable with the error's description. An item
+    /// whose report the server refuses (its lease was lost meanwhile) is left to the server's
+    /// lease rules; the loop goes on.
     @discardableResult
     public func work(
         project: String, concurrency: Int = 1, lease: Duration = .seconds(300), workerID: String? = nil,
@@ -43,10 +47,27 @@ extension SchedulerClient {
         precondition(concurrency >= 1, "concurrency must be at least 1")
         let worker = workerID ?? "worker-\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let leaseSeconds = Int32(max(1, lease.components.seconds))
+        let finished = FinishedItems()
+        let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var handled = 0
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var inFlight = 0
+        var inFlight = 0
+        /// Reports what finished since the last report in one call.
+        func report() async throws {
+            let acks = finished.takeAll()
+            guard !acks.isEmpty else { return }
+            inFlight -= acks.count
+            handled += acks.count
+            var start = 0
+            while start < acks.count {
+                let chunk = Array(acks[start..<min(start + Limits.maxBatchItems, acks.count)])
+                _ = try await acknowledge(chunk)
+                start += chunk.count
+            }
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            var wakes = wakeups.makeAsyncIterator()
             while !Task.isCancelled {
+                try await report()
                 let free = concurrency - inFlight
                 var items: [SchedulerV1.DequeuedItem] = []
                 if free > 0 {
@@ -59,15 +80,15 @@ extension SchedulerClient {
                 for item in items {
                     inFlight += 1
                     group.addTask { [self] in
-                        try await self.process(item, project: project, leaseSeconds: leaseSeconds, handler: handler)
+                        let ack = await self.process(item, project: project, leaseSeconds: leaseSeconds, handler: handler)
+                        finished.append(ack)
+                        wake.yield()
                     }
                 }
                 if items.isEmpty || inFlight >= concurrency {
                     if inFlight > 0 {
-                        // Full, or nothing more due: wait for one item to finish.
-                        try await group.next()
-                        inFlight -= 1
-                        handled += 1
+                        // Full, or nothing more due: wait until an item finishes.
+                        _ = await wakes.next()
                     } else if stopWhenIdle {
                         break
                     } else {
@@ -75,22 +96,24 @@ extension SchedulerClient {
                     }
                 }
             }
-            for try await _ in group { handled += 1 }
         }
+        // Every handler has returned: report the last ones.
+        try await report()
         return handled
     }
 
+    /// Publishes one leased item through `handler`, heartbeating meanwhile; returns its report.
     private func process(
         _ item: SchedulerV1.DequeuedItem, project: String, leaseSeconds: Int32,
         handler: @escaping @Sendable (WorkItem) async throws -> PublishOutcome
-    ) async throws {
+    ) async -> SchedulerV1.Acknowledgement {
         let id = item.schedule.id
         let token = item.leaseToken  // dequeued with `start`: already PROCESSING
         let done = item.schedule.results.filter(\.success).map(\.platform)
         let work = WorkItem(
             schedule: item.schedule, attempt: Int(item.attempt), idempotencyKey: item.attemptIdempotencyKey,
             platforms: item.schedule.platforms.filter { !done.contains($0) })
-        let outcome: PublishOutcome = try await withThrowingTaskGroup(of: PublishOutcome?.self) { group in
+        let outcome: PublishOutcome = await withTaskGroup(of: PublishOutcome?.self) { group in
             group.addTask {
                 do {
                     return try await handler(work)
@@ -108,7 +131,7 @@ extension SchedulerClient {
                 return nil
             }
             var result: PublishOutcome?
-            while let r = try await group.next() {
+            while let r = await group.next() {
                 if let r {
                     result = r
                     group.cancelAll()
@@ -118,10 +141,25 @@ extension SchedulerClient {
         }
         switch outcome {
         case .published(let results):
-            _ = try await complete(SchedulerV1.CompleteRequest(projectID: project, scheduleID: id, leaseToken: token, results: results))
+            return .complete(SchedulerV1.CompleteRequest(projectID: project, scheduleID: id, leaseToken: token, results: results))
         case .failed(let error, let results, let retryable):
-            _ = try await fail(
-                SchedulerV1.FailRequest(projectID: project, scheduleID: id, leaseToken: token, error: error.isEmpty ? "failed" : error, retryable: retryable, results: results))
+            return .fail(
+                SchedulerV1.FailRequest(
+                    projectID: project, scheduleID: id, leaseToken: token, error: error.isEmpty ? "failed" : error,
+                    retryable: retryable, results: results))
+        }
+    }
+}
+
+/// Reports of finished items waiting for the next Acknowledge; filled by the item tasks.
+private final class FinishedItems: Sendable {
+    private let items = Mutex<[SchedulerV1.Acknowledgement]>([])
+
+    func append(_ ack: SchedulerV1.Acknowledgement) { items.withLock { $0.append(ack) } }
+    func takeAll() -> [SchedulerV1.Acknowledgement] {
+        items.withLock { all in
+            defer { all = [] }
+            return all
         }
     }
 }

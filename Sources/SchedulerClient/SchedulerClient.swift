@@ -66,10 +66,14 @@ public final class SchedulerClient: Sendable {
 
     // MARK: Calls
 
-    /// Methods that change nothing, or whose repetition is harmless.
+    /// Methods that change nothing, or whose repetition is harmless: Enqueue and EnqueueBatch
+    /// carry idempotency keys (``enqueue(_:timeout:)`` and ``enqueueBatch(_:timeout:)`` set one on
+    /// each request without), and the worker calls are idempotent per lease token (a repeat gets
+    /// the original answer: docs/PROTOCOL.md, section 4.1).
     static let safeToRetry: Set<String> = [
         S.Get.name, S.List.name, S.Validate.name, S.Stats.name, S.ListConflicts.name, S.PreviewOccurrences.name,
-        S.Health.name, S.Enqueue.name, S.Heartbeat.name,
+        S.Health.name, S.Enqueue.name, S.EnqueueBatch.name, S.Heartbeat.name, S.Start.name, S.Complete.name,
+        S.Fail.name, S.Acknowledge.name,
     ]
 
     /// Calls `M` with `request` within `timeout` (default: the configuration's); retries per the

@@ -26,7 +26,7 @@ struct Schedctl: AsyncParsableCommand {
             Exit codes: 0 ok, 1 the call returned an error status, 2 bad arguments.
             """,
         subcommands: [
-            Enqueue.self, Get.self, List.self, Update.self, Cancel.self, Pause.self, Resume.self, Batch.self,
+            Enqueue.self, EnqueueBatch.self, Get.self, List.self, Update.self, Cancel.self, Pause.self, Resume.self, Batch.self,
             Dequeue.self, Start.self, Heartbeat.self, Complete.self, Fail.self, PublishNow.self, Reschedule.self,
             Validate.self, Stats.self, Conflicts.self, Health.self, CalendarView.self, Preview.self, TZ.self,
         ]

@@ -89,4 +89,28 @@ struct BatchEndToEndTests {
         #expect(again[1].failed?.nextAttemptAtMs == r[1].failed?.nextAttemptAtMs)
         await e.shutdown()
     }
+
+    @Test("the worker loop reports finished items in batches: Acknowledge, never one Complete or Fail per item")
+    func workerLoopAcknowledgesInBatches() async throws {
+        let e = try E2E(dispatch: { var d = DispatchLimits(); d.maxInFlightPerProject = 100; return d }())
+        let c = try e.client()
+        let items: [V1.EnqueueRequest] = (0..<60).map { i in
+            enqueueRequest("w\(i)", at: "2026-03-01T1\(i % 2):\(String(format: "%02d", i % 60)):00", platforms: ["facebook"])
+        }
+        let created = try await c.enqueueBatch(items).results
+        #expect(created.allSatisfy { $0.created != nil })
+        let handled = try await c.work(project: "blog", concurrency: 10, lease: .seconds(60), stopWhenIdle: true) { item in
+            item.schedule.contentID == "w7" ? .failed(error: "HTTP 400", results: [], retryable: false) : .published([])
+        }
+        #expect(handled == 60)
+        var r = V1.ListRequest(projectID: "blog")
+        r.status = .completed
+        #expect(try await c.list(r).pagination.total == 59)
+        r.status = .failed
+        #expect(try await c.list(r).items.map(\.contentID) == ["w7"])
+        #expect(e.calls["Complete"] == 0 && e.calls["Fail"] == 0)
+        #expect(e.calls["Acknowledge"] >= 1 && e.calls["Acknowledge"] < 60, "\(e.calls["Acknowledge"]) calls for 60 items")
+        #expect(e.calls["EnqueueBatch"] == 1)
+        await e.shutdown()
+    }
 }

@@ -29,6 +29,14 @@ final class E2E: @unchecked Sendable {
 
     /// Enqueue calls the server has handled.
     let enqueueCalls = Counter()
+    /// Calls the server has handled, by method name.
+    let calls = MethodCounts()
+
+    final class MethodCounts: Sendable {
+        private let counts = Mutex<[String: Int]>([:])
+        subscript(_ method: String) -> Int { counts.withLock { $0[method, default: 0] } }
+        func increment(_ method: String) { counts.withLock { $0[method, default: 0] += 1 } }
+    }
 
     final class Counter: Sendable {
         private let v = Mutex<Int>(0)
@@ -62,6 +70,14 @@ final class E2E: @unchecked Sendable {
         logger.logLevel = .critical
         let service = SchedulerService(store: store, dispatch: dispatch, clock: clock, isDraining: { false })
         var methods = service.methods()
+        for (path, handler) in methods {
+            let name = String(path.split(separator: "/").last!)
+            let counts = calls
+            methods[path] = MethodHandler(requiresAuthentication: handler.requiresAuthentication) { ctx, bytes in
+                counts.increment(name)
+                return try await handler.handle(ctx, bytes)
+            }
+        }
         let path = SchedulerV1.Scheduler.Enqueue.path
         let real = methods[path]!
         let calls = enqueueCalls
