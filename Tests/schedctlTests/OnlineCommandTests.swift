@@ -261,3 +261,45 @@ struct OnlineCommandTests {
         #expect(r.stderr.contains(mention), "\(args): \(r.stderr)")
     }
 }
+
+@Suite("schedctl enqueue-batch", .timeLimit(.minutes(3)))
+struct EnqueueBatchCommandTests {
+    @Test("a JSON Lines file becomes one EnqueueBatch: one answer per line, a refused line does not stop the others")
+    func enqueueBatch() async throws {
+        let s = try CLIServer()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+            # posts for June
+            {"content": "a", "at": "2030-06-01T09:00", "tz": "Europe/Berlin", "platforms": ["twitter"], "onLeaseLoss": "retry"}
+
+            {"content": "b", "at": "2030-06-01T10:00", "platforms": ["myspace"]}
+            {"project": "blog", "content": "c", "at": "2030-06-02T09:00", "platforms": ["medium"], "rrule": "FREQ=DAILY;COUNT=2", "metadata": {"campaign": "june"}}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let text = try await s.run(["enqueue-batch", "--project", "blog", "--file", file.path])
+        #expect(text.status == 1, "stderr: \(text.stderr)")
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("line 2: created sch_") && lines[0].contains("(2030-06-01T09:00:00 Europe/Berlin)"))
+        #expect(lines[1].hasPrefix("line 4: INVALID_ARGUMENT: enqueue_batch.items[1].platforms[0]: unknown platform"))
+        #expect(lines[2].hasPrefix("line 5: created sch_"))
+        #expect(lines[3] == "2 of 3 created")
+        #expect(text.stderr.contains("1 of 3 refused"))
+        let listed = try await s.json(["list", "--project", "blog"])
+        #expect((listed["pagination"] as? [String: Any])?["total"] as? Int == 2)
+
+        // Bad lines are usage errors naming the line; nothing is sent.
+        for (line, problem) in [
+            (#"{"content": "x", "at": "2030-06-01T09:00"}"#, "line 1: platforms must be a non-empty array of strings"),
+            (#"[1, 2]"#, "line 1: not a JSON object"),
+            (#"{"content": "x", "at": "June", "platforms": ["twitter"]}"#, "line 1: at:"),
+            (#"{"content": "x", "at": "2030-06-01T09:00", "platforms": ["twitter"], "colour": "red"}"#, #"line 1: unknown key "colour""#),
+        ] {
+            try line.write(to: file, atomically: true, encoding: .utf8)
+            let r = try await s.run(["enqueue-batch", "--project", "blog", "--file", file.path])
+            #expect(r.status == 2 && r.stderr.contains(problem), "\(line): \(r.stderr)")
+        }
+        #expect((try await s.json(["list", "--project", "blog"])["pagination"] as? [String: Any])?["total"] as? Int == 2)
+        await s.shutdown()
+    }
+}
