@@ -232,6 +232,7 @@ class ScriptedTLSServer:
         self.port = self.sock.getsockname()[1]
         self.address = f"127.0.0.1:{self.port}"
         self.connections: List[FakeConnection] = []
+        self.accepted = 0  # TCP connections, counted before their handshake
         self.errors: "queue.Queue[BaseException]" = queue.Queue()
         self._stop = threading.Event()
         self._threads: List[threading.Thread] = []
@@ -245,6 +246,7 @@ class ScriptedTLSServer:
                 raw, _ = self.sock.accept()
             except OSError:
                 continue
+            self.accepted += 1
             t = threading.Thread(target=self._serve, args=(raw,), daemon=True)
             t.start()
             self._threads.append(t)
