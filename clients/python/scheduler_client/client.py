@@ -7,7 +7,8 @@ import ssl
 import threading
 import time
 import uuid
-from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Type
+import weakref
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Type
 
 from google.protobuf.message import Message
 
@@ -71,6 +72,12 @@ def build_request(cls: Type[Message], request: Optional[Message], fields: Mappin
             continue
         msg.MergeFrom(cls(**{name: value}))
     return msg
+
+
+def _abort_slot(slot: Dict[str, Optional[Connection]]) -> None:
+    conn = slot.get("conn")
+    if conn is not None:
+        conn.abort("the client was garbage-collected")
 
 
 class SchedulerClient:
@@ -141,9 +148,19 @@ class SchedulerClient:
         self._context = ctx
         self._lock = threading.Lock()
         self._connect_lock = threading.Lock()
-        self._conn: Optional[Connection] = None
+        self._slot: Dict[str, Optional[Connection]] = {"conn": None}
+        # A client dropped without close() does not leave its connection open until the idle timeout.
+        weakref.finalize(self, _abort_slot, self._slot)
         self._closed = False
         self.connections_opened = 0  # how many TLS connections this client has made
+
+    @property
+    def _conn(self) -> Optional[Connection]:
+        return self._slot["conn"]
+
+    @_conn.setter
+    def _conn(self, conn: Optional[Connection]) -> None:
+        self._slot["conn"] = conn
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -226,8 +243,8 @@ class SchedulerClient:
                 conn = self._conn
             if conn is not None and conn.usable:
                 return conn
-            if conn is not None:
-                conn.close(0)  # gone or going away: it closes by itself after its last answer
+            # The old connection, if any, is closed or going away: it closes by itself once the
+            # calls the server accepted before its go-away are answered.
             new = Connection.open(self._host, self._port, self._context, self._server_name, deadline,
                                   self._max_frame_size)
             with self._lock:

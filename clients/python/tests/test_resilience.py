@@ -232,3 +232,32 @@ def test_server_restart_on_the_same_port_the_next_call_reconnects(own_server, pr
         assert c.get(project_id=project, schedule_id=created.id).schedule.id == created.id
         assert c.connections_opened == 3
         third.stop()
+
+
+def test_a_client_dropped_without_close_closes_its_connection(server):
+    import gc
+
+    def use_and_drop():
+        c = server.client()
+        assert c.health().status == v1.SERVING_STATUS_SERVING
+        return c._conn
+
+    conn = use_and_drop()
+    gc.collect()
+    end = time.monotonic() + 5
+    while not conn.closed and time.monotonic() < end:
+        time.sleep(0.01)
+    assert conn.closed
+    conn._thread.join(2)
+    assert not conn._thread.is_alive()
+
+
+def test_close_says_go_away_and_later_calls_fail(server):
+    c = server.client()
+    assert c.health().status == v1.SERVING_STATUS_SERVING
+    conn = c._conn
+    c.close()
+    assert conn.closed
+    with pytest.raises(SchedulerError) as e:
+        c.health()
+    assert e.value.code == "UNAVAILABLE" and e.value.not_sent
