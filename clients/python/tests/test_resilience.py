@@ -261,3 +261,62 @@ def test_close_says_go_away_and_later_calls_fail(server):
     with pytest.raises(SchedulerError) as e:
         c.health()
     assert e.value.code == "UNAVAILABLE" and e.value.not_sent
+
+
+def test_calls_accepted_before_a_go_away_are_answered_on_the_old_connection(server, scripted_server):
+    # Connection 0 takes two Pause calls, says go-away after the first, answers the first; the
+    # second (not processed) is sent again on connection 1.
+    answered_on = {}
+
+    def script(conn):
+        if conn.index == 0:
+            a, b = conn.read_frame(timeout=5), conn.read_frame(timeout=5)
+            g = v1.Frame(call_id=0)
+            g.go_away.last_call_id = a.call_id
+            g.go_away.reason = "draining"
+            conn.send_frame(g)
+            time.sleep(0.1)
+            conn.respond(a.call_id, v1.PauseResponse(schedule=v1.Schedule(id="first")))
+            conn.read_frame(timeout=5)
+            return
+        f = conn.read_frame(timeout=5)
+        conn.respond(f.call_id, v1.PauseResponse(schedule=v1.Schedule(id="second")))
+        conn.read_frame(timeout=5)
+
+    srv = scripted_server(script)
+    with scripted_client(srv, server, initial_backoff=0.01) as c:
+        c._connection(time.monotonic() + 5)  # connect first, so both calls use connection 0
+        results = {}
+
+        def call(sid):
+            results[sid] = c.pause(project_id="p", schedule_id=sid).schedule.id
+
+        t1 = threading.Thread(target=call, args=("a",))
+        t1.start()
+        time.sleep(0.05)  # call 1 before call 2
+        t2 = threading.Thread(target=call, args=("b",))
+        t2.start()
+        t1.join(10)
+        t2.join(10)
+        assert sorted(results.values()) == ["first", "second"] and results["a"] == "first"
+        assert c.connections_opened == 2
+
+
+def test_rate_limited_calls_wait_as_told_and_retry(server, scripted_server):
+    def script(conn):
+        f = conn.read_frame(timeout=5)
+        r = v1.Frame(call_id=f.call_id)
+        r.response.code = 8  # RESOURCE_EXHAUSTED from the rate limiter
+        r.response.message = "rate limit"
+        r.response.retry_info.retry_delay_ms = 150
+        conn.send_frame(r)
+        f = conn.read_frame(timeout=5)
+        conn.respond(f.call_id, v1.CancelResponse(schedule=v1.Schedule(id="sch_1")))
+        conn.read_frame(timeout=5)
+
+    srv = scripted_server(script)
+    with scripted_client(srv, server) as c:
+        t = time.monotonic()
+        assert c.cancel(project_id="p", schedule_id="sch_1").schedule.id == "sch_1"
+        assert time.monotonic() - t >= 0.15
+        assert c.connections_opened == 1
