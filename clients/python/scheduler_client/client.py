@@ -19,11 +19,14 @@ from .errors import SchedulerError
 SERVICE = "scheduler.v1.Scheduler"
 
 # Methods that change nothing, or whose repetition is harmless (the Swift client's list): retried
-# after UNAVAILABLE even when the server may have seen the call. Enqueue is among them because
-# it always carries an idempotency key. Every other method is retried only when it certainly
-# was not processed ("not sent": no connection, or later than a go-away's last_call_id).
+# after UNAVAILABLE even when the server may have seen the call. Enqueue and EnqueueBatch are
+# among them because their items always carry idempotency keys, and the worker calls because they
+# are idempotent per lease token (a repeat gets the original answer). Every other method is
+# retried only when it certainly was not processed ("not sent": no connection, or later than a
+# go-away's last_call_id).
 SAFE_TO_RETRY = frozenset(
-    {"Get", "List", "Validate", "Stats", "ListConflicts", "PreviewOccurrences", "Health", "Enqueue", "Heartbeat"}
+    {"Get", "List", "Validate", "Stats", "ListConflicts", "PreviewOccurrences", "Health", "Enqueue", "EnqueueBatch",
+     "Heartbeat", "Start", "Complete", "Fail", "Acknowledge"}
 )
 
 _WRAPPERS = {
@@ -276,6 +279,23 @@ class SchedulerClient:
         if not req.idempotency_key:
             req.idempotency_key = "auto-" + str(uuid.uuid4())
         return self.call("Enqueue", req, v1.EnqueueResponse, timeout=timeout, metadata=metadata)
+
+    def enqueue_batch(self, request: Optional[v1.EnqueueBatchRequest] = None, /, *, timeout: Optional[float] = None,
+                      metadata: Sequence[Tuple[str, str]] = (), **fields: Any) -> v1.EnqueueBatchResponse:
+        """Creates up to 500 schedules in one call (``items``: EnqueueRequests), one result per
+        item in order: ``created`` or ``error`` (an ItemError naming the item's field). Items without
+        an idempotency key get one, so the call is retried safely."""
+        req = build_request(v1.EnqueueBatchRequest, request, fields)
+        for item in req.items:
+            if not item.idempotency_key:
+                item.idempotency_key = "auto-" + str(uuid.uuid4())
+        return self.call("EnqueueBatch", req, v1.EnqueueBatchResponse, timeout=timeout, metadata=metadata)
+
+    def acknowledge(self, request: Optional[v1.AcknowledgeRequest] = None, /, *, timeout: Optional[float] = None,
+                    metadata: Sequence[Tuple[str, str]] = (), **fields: Any) -> v1.AcknowledgeResponse:
+        """Completes and fails up to 500 leased items in one call (``items``: Acknowledgements, each
+        a ``complete`` or a ``fail``), one result per item in order."""
+        return self._rpc("Acknowledge", request, fields, timeout, metadata)
 
     def dequeue(self, request: Optional[v1.DequeueRequest] = None, /, *, timeout: Optional[float] = None,
                 metadata: Sequence[Tuple[str, str]] = (), **fields: Any) -> v1.DequeueResponse:

@@ -141,6 +141,35 @@ def test_worker_calls_dequeue_start_heartbeat_complete_fail(client, project):
     assert failed.schedule.queue_status == v1.QUEUE_STATUS_FAILED
 
 
+def test_enqueue_batch_and_acknowledge_answer_per_item(client, project):
+    due = now_ms() - 1000
+    items = [v1.EnqueueRequest(project_id=project, content_id=f"b{i}", platforms=["twitter"], scheduled_for_ms=due + i)
+             for i in range(3)]
+    items.append(v1.EnqueueRequest(project_id=project, content_id="bad", platforms=["myspace"], scheduled_for_ms=due))
+    batch = client.enqueue_batch(items=items)
+    assert [r.HasField("created") for r in batch.results] == [True, True, True, False]
+    assert all(r.created.schedule.idempotency_key.startswith("auto-") for r in batch.results[:3])
+    bad = batch.results[3].error
+    assert bad.code == 3 and bad.field == "enqueue_batch.items[3].platforms[0]"
+
+    leased = client.dequeue(project_id=project, worker_id="py-batch", limit=3, lease_seconds=60, start=True).items
+    assert len(leased) == 3
+    acks = [v1.Acknowledgement(complete=v1.CompleteRequest(project_id=project, schedule_id=leased[0].schedule.id,
+                                                           lease_token=leased[0].lease_token)),
+            v1.Acknowledgement(fail=v1.FailRequest(project_id=project, schedule_id=leased[1].schedule.id,
+                                                   lease_token=leased[1].lease_token, error="HTTP 503", retryable=True)),
+            v1.Acknowledgement(complete=v1.CompleteRequest(project_id=project, schedule_id=leased[2].schedule.id,
+                                                           lease_token="0" * 32))]
+    results = client.acknowledge(items=acks).results
+    assert results[0].completed.schedule.queue_status == v1.QUEUE_STATUS_COMPLETED
+    assert results[1].failed.will_retry
+    assert results[2].error.code == 9 and results[2].error.field == "acknowledge.items[2].complete.lease_token"
+    # A repeat (an answer lost) gets the same answers for the applied items.
+    again = client.acknowledge(items=acks[:2]).results
+    assert again[0].completed.schedule.id == leased[0].schedule.id
+    assert again[1].failed.next_attempt_at_ms == results[1].failed.next_attempt_at_ms
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 

@@ -18,6 +18,36 @@ SORT_ORDER_ASC: SortOrder
 SORT_ORDER_DESC: SortOrder
 SORT_ORDER_UNSPECIFIED: SortOrder
 
+class AcknowledgeRequest(_message.Message):
+    __slots__ = ["items"]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[Acknowledgement]
+    def __init__(self, items: _Optional[_Iterable[_Union[Acknowledgement, _Mapping]]] = ...) -> None: ...
+
+class AcknowledgeResponse(_message.Message):
+    __slots__ = ["results"]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[AcknowledgeResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[AcknowledgeResult, _Mapping]]] = ...) -> None: ...
+
+class AcknowledgeResult(_message.Message):
+    __slots__ = ["completed", "error", "failed"]
+    COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    completed: CompleteResponse
+    error: ItemError
+    failed: FailResponse
+    def __init__(self, completed: _Optional[_Union[CompleteResponse, _Mapping]] = ..., failed: _Optional[_Union[FailResponse, _Mapping]] = ..., error: _Optional[_Union[ItemError, _Mapping]] = ...) -> None: ...
+
+class Acknowledgement(_message.Message):
+    __slots__ = ["complete", "fail"]
+    COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    FAIL_FIELD_NUMBER: _ClassVar[int]
+    complete: CompleteRequest
+    fail: FailRequest
+    def __init__(self, complete: _Optional[_Union[CompleteRequest, _Mapping]] = ..., fail: _Optional[_Union[FailRequest, _Mapping]] = ...) -> None: ...
+
 class BatchCancelRequest(_message.Message):
     __slots__ = ["project_id", "reason", "schedule_ids"]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -139,6 +169,26 @@ class DequeuedItem(_message.Message):
     lease_token: str
     schedule: _types_pb2.Schedule
     def __init__(self, schedule: _Optional[_Union[_types_pb2.Schedule, _Mapping]] = ..., lease_token: _Optional[str] = ..., lease_expires_at_ms: _Optional[int] = ..., attempt_idempotency_key: _Optional[str] = ..., attempt: _Optional[int] = ...) -> None: ...
+
+class EnqueueBatchRequest(_message.Message):
+    __slots__ = ["items"]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[EnqueueRequest]
+    def __init__(self, items: _Optional[_Iterable[_Union[EnqueueRequest, _Mapping]]] = ...) -> None: ...
+
+class EnqueueBatchResponse(_message.Message):
+    __slots__ = ["results"]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[EnqueueBatchResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[EnqueueBatchResult, _Mapping]]] = ...) -> None: ...
+
+class EnqueueBatchResult(_message.Message):
+    __slots__ = ["created", "error"]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    created: EnqueueResponse
+    error: ItemError
+    def __init__(self, created: _Optional[_Union[EnqueueResponse, _Mapping]] = ..., error: _Optional[_Union[ItemError, _Mapping]] = ...) -> None: ...
 
 class EnqueueRequest(_message.Message):
     __slots__ = ["auto_resolve", "content_id", "idempotency_key", "lease_loss_policy", "local_time", "max_retries", "metadata_json", "notes", "platforms", "priority", "project_id", "publish_delay_seconds", "recurrence", "recurring_until_ms", "retry_delay_seconds", "scheduled_for_ms", "timezone"]
@@ -267,6 +317,18 @@ class HeartbeatResponse(_message.Message):
     LEASE_EXPIRES_AT_MS_FIELD_NUMBER: _ClassVar[int]
     lease_expires_at_ms: int
     def __init__(self, lease_expires_at_ms: _Optional[int] = ...) -> None: ...
+
+class ItemError(_message.Message):
+    __slots__ = ["code", "conflicts", "field", "message"]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    CONFLICTS_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    code: int
+    conflicts: _containers.RepeatedCompositeFieldContainer[_types_pb2.Conflict]
+    field: str
+    message: str
+    def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., field: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[_types_pb2.Conflict, _Mapping]]] = ...) -> None: ...
 
 class ListConflictsRequest(_message.Message):
     __slots__ = ["from_ms", "include_resolved", "limit", "page", "project_id", "schedule_id", "to_ms"]
