@@ -175,4 +175,26 @@ struct WorkerProtocolTests {
         #expect(try await f.store.reapExpiredLeases().released == 1)
         #expect(try await f.store.get(projectID: "p1", scheduleID: queued.schedule.id).queueStatus == .pending)
     }
+
+    @Test func anItemPastItsMissedPublishWindowIsNeverHandedOutBeforeTheMaintenancePass() async throws {
+        let f = try StoreFixture()
+        // A daily series that started two days ago: its start is due now (accepted in the past),
+        // and the follow-up its completion creates (yesterday's slot) is already past its 1 h
+        // catch-up window.
+        let start = t0.adding(seconds: -2 * 86_400)
+        let s = try await f.store.enqueue(
+            EnqueueRequest(
+                projectID: "p1", contentID: "daily", time: .instant(start), platforms: ["twitter"],
+                recurrence: .rrule("FREQ=DAILY")))
+        let l = try await lease(f, start: true)
+        #expect(l.schedule.id == s.schedule.id)
+        let done = try await f.store.complete(projectID: "p1", scheduleID: s.schedule.id, leaseToken: l.token)
+        let stale = try #require(done.nextOccurrence)
+        #expect(stale.scheduledFor == start.adding(seconds: 86_400))
+        // Before the maintenance pass gets to it, no worker can lease it and publish a day late.
+        #expect(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w2")).isEmpty)
+        let pass = try await f.store.expireMissedWindows()
+        #expect(pass.skipped == 1 && pass.followUps == 1)
+        #expect(try await f.store.get(projectID: "p1", scheduleID: stale.id).status == .skipped)
+    }
 }

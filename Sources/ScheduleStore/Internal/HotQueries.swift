@@ -14,6 +14,7 @@ package enum HotQueries {
          WHERE project_id = ?1 AND priority = ?2 AND scheduled_for <= ?3
            AND queue_status IN ('PENDING','QUEUED')
            AND (queue_status = 'PENDING' OR lease_expires_at IS NULL OR lease_expires_at <= ?3)
+           AND (expires_at IS NULL OR expires_at >= ?3)
          ORDER BY scheduled_for LIMIT ?4
         """
 

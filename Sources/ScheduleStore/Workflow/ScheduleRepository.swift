@@ -46,7 +46,9 @@ protocol ScheduleRepository: AnyObject {
     /// Items of `project` handed out under live leases (QUEUED or PROCESSING) at `now`.
     func inFlightCount(project: String, at now: Instant) throws -> Int
     /// Up to `limit` due items of `project` (PENDING, or QUEUED with an expired lease) in dispatch
-    /// order: priority descending, then time; tracked for ``save(_:)``.
+    /// order: priority descending, then time; tracked for ``save(_:)``. An item whose
+    /// missed-publish window has ended is never handed out: the maintenance pass expires or
+    /// skips it (a series' stale follow-up, say, is not published late).
     func dueRows(project: String, limit: Int, at now: Instant) throws -> [Rows.Row]
     /// Up to `limit` QUEUED or PROCESSING items whose lease expired before `now`, tracked.
     func expiredLeaseRows(at now: Instant, limit: Int) throws -> [Rows.Row]
