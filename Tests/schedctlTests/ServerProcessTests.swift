@@ -213,3 +213,39 @@ struct ServerConfigFileTests {
         }
     }
 }
+
+@Suite("schedctl's credentials", .timeLimit(.minutes(3)))
+struct CredentialChoiceTests {
+    @Test("a client certificate is the identity: the dev admin token of ./.scheduler/ is not sent with it; --token \"\" sends none")
+    func certificateWithoutTheDevToken() async throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID().uuidString)")
+        let serverDir = base.appendingPathComponent("server")
+        let clientDir = base.appendingPathComponent("client")
+        try FileManager.default.createDirectory(at: serverDir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: clientDir.appendingPathComponent(".scheduler"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        let dev = serverDir.appendingPathComponent(".scheduler")
+        let config = serverDir.appendingPathComponent("config.json")
+        try #"{"identities": [{"identity": "spiffe://scheduler.dev/client", "projects": ["blog"], "admin": false}]}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        // Dev mode writes the CA first: start once to create it, then with mutual TLS on.
+        let first = try await ServerProcess.start(dir: serverDir)
+        _ = try await first.port()
+        kill(first.process.processIdentifier, SIGTERM)
+        #expect(await first.waitForExit() == 0)
+        let server = try await ServerProcess.start(
+            dir: serverDir, arguments: ["--config", config.path, "--client-ca", dev.appendingPathComponent("ca.pem").path])
+        let port = try await server.port()
+        // Another project's leftover dev token in the working directory: a token the server does not know.
+        try "st_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+            .write(to: clientDir.appendingPathComponent(".scheduler/admin.token"), atomically: true, encoding: .utf8)
+        let common = ["--server", "127.0.0.1:\(port)", "--ca", dev.appendingPathComponent("ca.pem").path]
+        let mtls = ["--cert", dev.appendingPathComponent("client.pem").path, "--key", dev.appendingPathComponent("client.key").path]
+        let listed = try await CLI.runAsync(["list", "--project", "blog"] + common + mtls, directory: clientDir)
+        #expect(listed.status == 0, "stderr: \(listed.stderr)")
+        let bare = try await CLI.runAsync(["list", "--project", "blog", "--token", ""] + common + mtls, directory: clientDir)
+        #expect(bare.status == 0, "stderr: \(bare.stderr)")
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(await server.waitForExit() == 0)
+    }
+}

@@ -17,7 +17,8 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "CA certificate, PEM (env SCHEDULER_CA; default .scheduler/ca.pem when present).") var ca: String?
     @Option(help: "Client certificate for mutual TLS (env SCHEDULER_CERT).") var cert: String?
     @Option(help: "Client key for mutual TLS (env SCHEDULER_KEY).") var key: String?
-    @Option(help: "Bearer token (env SCHEDULER_TOKEN; default .scheduler/admin.token when present).") var token: String?
+    @Option(help: "Bearer token (env SCHEDULER_TOKEN; default .scheduler/admin.token when present and no --cert is given; \"\" sends none).")
+    var token: String?
     @Option(help: "Call deadline in seconds, connecting included (0.001…3600).") var timeout: Double = 10
     @OptionGroup var outputOptions: OutputOptions
 
@@ -46,11 +47,14 @@ struct ConnectionOptions: ParsableArguments {
         if (config.certificateFile == nil) != (config.keyFile == nil) {
             throw CommandFailure.badArgument("--cert/--key", "give both or neither")
         }
+        // The dev admin token only when the caller brought no credentials of its own: a client
+        // certificate given by flag or environment is the identity, and `--token ""` sends none.
+        let ownCertificate = cert != nil || env("SCHEDULER_CERT") != nil
         var tokenValue = token ?? env("SCHEDULER_TOKEN")
-        if tokenValue == nil, let file = devFile("admin.token") {
+        if tokenValue == nil, !ownCertificate, let file = devFile("admin.token") {
             tokenValue = (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        config.token = tokenValue
+        config.token = tokenValue?.isEmpty == true ? nil : tokenValue
         config.defaultTimeout = .milliseconds(Int64(timeout * 1000))
         do {
             return try SchedulerClient(configuration: config)
