@@ -226,7 +226,7 @@ struct ServerFileConfig: Decodable {
     var leaseGraceAfterStartSeconds: Int64?
     var drainTimeoutMilliseconds: Int64?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case identities, limits, dispatch, leaseGraceAfterStartSeconds, platforms, projectPlatforms
         case maintenanceIntervalMilliseconds = "maintenanceIntervalMs"
         case drainTimeoutMilliseconds = "drainTimeoutMs"
@@ -269,7 +269,27 @@ struct ServerFileConfig: Decodable {
     static func load(_ path: String?) throws -> ServerFileConfig {
         guard let path else { return ServerFileConfig() }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try checkKeys(data)
         return try JSONDecoder().decode(ServerFileConfig.self, from: data)
+    }
+
+    /// A key the server does not know is refused, not ignored: a misspelt `"limts"` would
+    /// otherwise leave every limit at its default without a word.
+    static func checkKeys(_ data: Data) throws {
+        guard let top = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ConfigError("the config file must be a JSON object")
+        }
+        func names(_ value: Any) -> Set<String> { Set(Mirror(reflecting: value).children.compactMap(\.label)) }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        for key in top.keys.sorted() where !known.contains(key) {
+            throw ConfigError("unknown key \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        for (section, fields) in [("limits", names(LimitsSection())), ("dispatch", names(DispatchSection()))] {
+            guard let object = top[section] as? [String: Any] else { continue }
+            for key in object.keys.sorted() where !fields.contains(key) {
+                throw ConfigError("unknown key \"\(section).\(key)\" (known: \(fields.sorted().joined(separator: ", ")))")
+            }
+        }
     }
 
     var serverLimits: ServerLimits {

@@ -194,7 +194,7 @@ struct ServerConfigFileTests {
         #expect(refused.output.contains("my space!"))
     }
 
-    @Test("a limit of zero in the config file is refused at start-up, naming the key (it used to crash the server)")
+    @Test("a limit of zero, or a key the server does not know, is refused at start-up, naming the key")
     func zeroLimits() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -205,6 +205,8 @@ struct ServerConfigFileTests {
             (#"{"limits": {"unauthenticatedRateBurst": 0.5}}"#, "limits.unauthenticatedRateBurst"),
             (#"{"limits": {"maxConnections": -1}}"#, "limits.maxConnections"),
             (#"{"dispatch": {"maxInFlightPerProject": 0}}"#, "dispatch.maxInFlightPerProject"),
+            (#"{"limts": {"ratePerSecond": 5}}"#, #"unknown key "limts""#),
+            (#"{"limits": {"ratePerSec": 5}}"#, #"unknown key "limits.ratePerSec""#),
         ] {
             try json.write(to: config, atomically: true, encoding: .utf8)
             let server = try await ServerProcess.start(dir: dir, arguments: ["--config", config.path])
