@@ -259,7 +259,7 @@ extension SchedulerV1.HeartbeatRequest {
         self.init(projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, extendSeconds: wireSeconds(extend))
     }
 
-    /// How long to extend the lease (``extendSeconds``); nil for the lease's original length.
+    /// How long to extend the lease from now (``extendSeconds``); nil sends 0, the server's default.
     public var extend: Duration? {
         get { extendSeconds == 0 ? nil : .seconds(extendSeconds) }
         set { extendSeconds = newValue.map(wireSeconds) ?? 0 }
