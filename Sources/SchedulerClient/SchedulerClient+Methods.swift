@@ -22,7 +22,7 @@ extension SchedulerClient {
     /// Creates a one-off or recurring schedule.
     ///
     /// The time is `localTime` in `timezone`, or `scheduledForMs`
-    /// (``SchedulerV1/EnqueueRequest/init(projectID:contentID:scheduledFor:platforms:priority:)``
+    /// (``WireProtocol/SchedulerV1/EnqueueRequest/init(projectID:contentID:scheduledFor:platforms:priority:)``
     /// takes a `Date`). A time in the past is accepted and due at once (`pastDue` and `warning`
     /// in the response).
     ///
@@ -40,7 +40,7 @@ extension SchedulerClient {
 
     /// Leases up to `limit` due items of a project to `workerID` (priority first, then earliest).
     ///
-    /// Each item carries a lease token, its expiry (``SchedulerV1/DequeuedItem/leaseExpiresAt``) and
+    /// Each item carries a lease token, its expiry (``WireProtocol/SchedulerV1/DequeuedItem/leaseExpiresAt``) and
     /// a stable attempt idempotency key. With `start = true` the items come back already PROCESSING.
     /// No item due is an answer with no items, not an error. ``work(project:concurrency:lease:workerID:pollInterval:stopWhenIdle:handler:)``
     /// runs a whole worker loop.
@@ -63,8 +63,8 @@ extension SchedulerClient {
         try await call(S.Start.self, request, timeout: timeout)
     }
 
-    /// Extends a lease by `extendSeconds` (``SchedulerV1/HeartbeatRequest/extend``); the response
-    /// says when it now expires (``SchedulerV1/HeartbeatResponse/leaseExpiresAt``).
+    /// Extends a lease by `extendSeconds` (``WireProtocol/SchedulerV1/HeartbeatRequest/extend``); the response
+    /// says when it now expires (``WireProtocol/SchedulerV1/HeartbeatResponse/leaseExpiresAt``).
     ///
     /// - Throws: FAILED_PRECONDITION naming `lease_token` when the lease was lost; NOT_FOUND.
     /// - Retries: idempotent per lease token; the client retries it on UNAVAILABLE.
@@ -85,7 +85,7 @@ extension SchedulerClient {
     }
 
     /// Reports a failed attempt; ends the lease. A retryable failure is retried by the server with
-    /// backoff (`willRetry`, ``SchedulerV1/FailResponse/nextAttemptAt``) until `maxRetries`.
+    /// backoff (`willRetry`, ``WireProtocol/SchedulerV1/FailResponse/nextAttemptAt``) until `maxRetries`.
     ///
     /// - Throws: FAILED_PRECONDITION naming `lease_token` when the lease was lost or ended by
     ///   Complete; INVALID_ARGUMENT; NOT_FOUND.
@@ -105,13 +105,13 @@ extension SchedulerClient {
         try await call(S.Get.self, request, timeout: timeout)
     }
 
-    /// Reads one schedule: ``get(_:timeout:)`` returning the ``SchedulerV1/Schedule`` itself.
+    /// Reads one schedule: ``get(_:timeout:)`` returning the `SchedulerV1.Schedule` itself.
     public func get(projectID: String, scheduleID: String, timeout: Duration? = nil) async throws(SchedulerError) -> V1.Schedule {
         try await get(V1.GetRequest(projectID: projectID, scheduleID: scheduleID), timeout: timeout).schedule
     }
 
-    /// Lists a project's schedules: filtered by status, time range (``SchedulerV1/ListRequest/from``,
-    /// ``SchedulerV1/ListRequest/to``) and platform, sorted, one page at a time. A page past the end
+    /// Lists a project's schedules: filtered by status, time range (``WireProtocol/SchedulerV1/ListRequest/from``,
+    /// ``WireProtocol/SchedulerV1/ListRequest/to``) and platform, sorted, one page at a time. A page past the end
     /// is an answer with no items and the total.
     ///
     /// - Throws: INVALID_ARGUMENT (a limit or range out of bounds).
@@ -139,7 +139,7 @@ extension SchedulerClient {
         try await call(S.Cancel.self, request, timeout: timeout)
     }
 
-    /// Cancels a schedule: ``cancel(_:timeout:)`` returning the ``SchedulerV1/Schedule`` itself.
+    /// Cancels a schedule: ``cancel(_:timeout:)`` returning the `SchedulerV1.Schedule` itself.
     public func cancel(projectID: String, scheduleID: String, reason: String = "", timeout: Duration? = nil) async throws(SchedulerError) -> V1.Schedule {
         try await cancel(V1.CancelRequest(projectID: projectID, scheduleID: scheduleID, reason: reason), timeout: timeout).schedule
     }
@@ -153,7 +153,7 @@ extension SchedulerClient {
         try await call(S.Pause.self, request, timeout: timeout)
     }
 
-    /// Pauses a schedule: ``pause(_:timeout:)`` returning the ``SchedulerV1/Schedule`` itself.
+    /// Pauses a schedule: ``pause(_:timeout:)`` returning the `SchedulerV1.Schedule` itself.
     public func pause(projectID: String, scheduleID: String, timeout: Duration? = nil) async throws(SchedulerError) -> V1.Schedule {
         try await pause(V1.PauseRequest(projectID: projectID, scheduleID: scheduleID), timeout: timeout).schedule
     }
@@ -167,7 +167,7 @@ extension SchedulerClient {
         try await call(S.Resume.self, request, timeout: timeout)
     }
 
-    /// Resumes a schedule: ``resume(_:timeout:)`` returning the ``SchedulerV1/Schedule`` itself.
+    /// Resumes a schedule: ``resume(_:timeout:)`` returning the `SchedulerV1.Schedule` itself.
     public func resume(projectID: String, scheduleID: String, timeout: Duration? = nil) async throws(SchedulerError) -> V1.Schedule {
         try await resume(V1.ResumeRequest(projectID: projectID, scheduleID: scheduleID), timeout: timeout).schedule
     }
@@ -227,7 +227,7 @@ extension SchedulerClient {
         try await publishNow(V1.PublishNowRequest(projectID: projectID, scheduleID: scheduleID), timeout: timeout)
     }
 
-    /// Moves a schedule to a new time (a local time in a zone, or ``SchedulerV1/RescheduleRequest/scheduledFor``),
+    /// Moves a schedule to a new time (a local time in a zone, or ``WireProtocol/SchedulerV1/RescheduleRequest/scheduledFor``),
     /// with the same conflict handling as Enqueue. A time in the past makes it due at once.
     ///
     /// - Throws: INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION for blocking conflicts or a state
@@ -248,8 +248,8 @@ extension SchedulerClient {
         try await call(S.Validate.self, request, timeout: timeout)
     }
 
-    /// A project's queue statistics now, and daily metrics between ``SchedulerV1/StatsRequest/from``
-    /// and ``SchedulerV1/StatsRequest/to``.
+    /// A project's queue statistics now, and daily metrics between ``WireProtocol/SchedulerV1/StatsRequest/from``
+    /// and ``WireProtocol/SchedulerV1/StatsRequest/to``.
     ///
     /// - Throws: INVALID_ARGUMENT (a range out of bounds).
     /// - Retries: a read; the client retries it on UNAVAILABLE.
@@ -269,7 +269,7 @@ extension SchedulerClient {
     /// Marks a recorded conflict resolved with a note; returns the conflict as stored.
     ///
     /// Older than the return-type rule: returns the response's only field, the
-    /// ``SchedulerV1/StoredConflict``.
+    /// `SchedulerV1.StoredConflict`.
     ///
     /// - Throws: NOT_FOUND; INVALID_ARGUMENT (an empty resolution).
     /// - Retries: not retried by the client once sent; a repeat records the latest note.

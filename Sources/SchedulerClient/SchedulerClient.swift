@@ -15,16 +15,16 @@ import WireProtocol
 /// **The return-type rule:** a method that takes a request struct returns the RPC's response message
 /// (`SchedulerV1.<Method>Response`), so nothing the server says is lost and fields added later
 /// need no new API. A labelled-parameter convenience returns the one value a caller usually wants:
-/// the ``SchedulerV1/Schedule`` (Get, Cancel, Pause, Resume), the number of schedules changed
-/// (the batch calls) or the ``SchedulerV1/ServingStatus`` (Health). Two request methods are older
+/// the `SchedulerV1.Schedule` (Get, Cancel, Pause, Resume), the number of schedules changed
+/// (the batch calls) or the `SchedulerV1.ServingStatus` (Health). Two request methods are older
 /// than the rule and keep returning the only field of their response, for compatibility:
-/// ``resolveConflict(_:timeout:)`` (the ``SchedulerV1/StoredConflict``) and
+/// ``resolveConflict(_:timeout:)`` (the `SchedulerV1.StoredConflict`) and
 /// ``previewOccurrences(_:timeout:)`` (the occurrences). ``call(_:_:timeout:metadata:)`` returns
 /// the response message of any RPC.
 ///
 /// Times are milliseconds since the Unix epoch on the wire (`scheduledForMs`); the message types
-/// also have `Date` and `Duration` views of them (``SchedulerV1/Schedule/scheduledFor``,
-/// ``SchedulerV1/EnqueueRequest/init(projectID:contentID:scheduledFor:platforms:priority:)``).
+/// also have `Date` and `Duration` views of them (``WireProtocol/SchedulerV1/Schedule/scheduledFor``,
+/// ``WireProtocol/SchedulerV1/EnqueueRequest/init(projectID:contentID:scheduledFor:platforms:priority:)``).
 ///
 /// ## Connections, retries and deadlines
 ///

@@ -4,7 +4,7 @@ import WireProtocol
 /// (the conflicts that refused an enqueue, the fields that were invalid, when to retry), and
 /// ``cause``: how far the call got, which decides whether sending it again is safe.
 public struct SchedulerError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The canonical status code, e.g. ``WireProtocol/StatusCode/notFound``.
+    /// The canonical status code, e.g. `StatusCode.notFound`.
     public var code: StatusCode
     /// A message for people: the server's, or the client's when the call was not answered. Never
     /// decide by its text; use ``code``, ``cause`` and ``details``.
