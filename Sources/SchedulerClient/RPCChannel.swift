@@ -152,10 +152,13 @@ package final class RPCChannel: Sendable {
         let connection = self.connection
         handler.markClosing()
         let last = handler.lastCallID
-        if let bytes = try? encoder.encode(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: last, reason: "client closing")))) {
-            connection.loop.execute { connection.send(bytes) }
-        }
+        let bytes = try? encoder.encode(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: last, reason: "client closing"))))
+        // One loop task: the go-away is queued before any close. Until it is, the handler does not
+        // close on its own when the last answer arrives (it could, on the loop, between markClosing
+        // above and this task, and the go-away would be dropped).
         connection.loop.execute { [handler] in
+            handler.markGoAwaySent()
+            if let bytes { connection.send(bytes) }
             if handler.pendingCount == 0 { connection.close() }
         }
     }
@@ -206,6 +209,8 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
         var active = false
         var closed = false
         var closing = false
+        /// ``RPCChannel/close()`` queued its go-away (set on the loop).
+        var goAwaySent = false
         var closeReason: String?
         var goAway: Frame.GoAway?
         var nextWaiterID: UInt64 = 0
@@ -234,6 +239,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
     }
 
     func markClosing() { state.withLock { $0.closing = true } }
+    func markGoAwaySent() { state.withLock { $0.goAwaySent = true } }
 
     /// Waits for the handshake; a cancelled waiter stops waiting at once (the connection carries on).
     func waitUntilActive() async throws(ConnectionError) {
@@ -359,7 +365,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
         }
         if let failure {
             connection.close(error: ConnectionError("bad frame from server: \(failure)"))
-        } else if state.withLock({ ($0.closing || $0.goAway != nil) && $0.pending.isEmpty }) {
+        } else if state.withLock({ (($0.closing && $0.goAwaySent) || $0.goAway != nil) && $0.pending.isEmpty }) {
             connection.close()
         }
     }
