@@ -53,7 +53,10 @@ extension SchedulerClient {
     ///   - handler: publishes one item and says how it went.
     /// - Returns: the number of items handled.
     /// - Throws: the ``SchedulerError`` of a Dequeue, Complete or Fail that failed (after the client's
-    ///   own retries), which ends the loop; `CancellationError` when cancelled while waiting.
+    ///   own retries), which ends the loop; `CancellationError` when cancelled while waiting. Let the
+    ///   loop return before ``close()``: after it, the loop's next Dequeue, Complete or Fail fails
+    ///   with FAILED_PRECONDITION, and an item whose Complete or Fail was refused keeps its lease
+    ///   until it expires (then its lease-loss policy applies).
     @discardableResult
     public func work(
         project: String, concurrency: Int = 1, lease: Duration = .seconds(300), workerID: String? = nil,
