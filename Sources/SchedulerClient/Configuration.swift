@@ -6,8 +6,10 @@ public struct SchedulerClientConfiguration: Sendable, Hashable {
     public var address: String = "127.0.0.1:7443"
     /// PEM file of the CA that signed the server's certificate; nil uses the system trust store.
     public var caFile: String?
-    /// Client certificate and key (PEM) for mutual TLS.
+    /// Client certificate chain (PEM) for mutual TLS; nil for none. Read again for every new
+    /// connection, so a rotated certificate applies on the next reconnect.
     public var certificateFile: String?
+    /// The private key (PEM) of ``certificateFile``.
     public var keyFile: String?
     /// Bearer token sent as `authorization: Bearer <token>`.
     public var token: String?
@@ -15,7 +17,7 @@ public struct SchedulerClientConfiguration: Sendable, Hashable {
     public var serverName: String?
     /// Deadline for a call that does not give its own. Default 10 s.
     public var defaultTimeout: Duration = .seconds(10)
-    /// Retries for UNAVAILABLE and lost connections (safe methods only).
+    /// Retries for UNAVAILABLE and lost connections (calls never sent, and methods safe to repeat).
     public var retry = RetryPolicy()
     /// Connections kept open; calls are spread over them. Default 1 (one connection carries many calls).
     public var connections: Int = 1
@@ -29,6 +31,7 @@ public struct SchedulerClientConfiguration: Sendable, Hashable {
         /// Upper bound of one backoff. Default 2 s.
         public var maxBackoff: Duration = .seconds(2)
 
+        /// The defaults: 4 attempts, 100 ms doubling up to 2 s.
         public init() {}
 
         /// The wait before retry `n` (1-based): a random duration up to min(max, initial × 2^(n−1)).
@@ -39,6 +42,8 @@ public struct SchedulerClientConfiguration: Sendable, Hashable {
         }
     }
 
+    /// A configuration for `address`, trusting `caFile`, with a bearer `token`; everything else
+    /// takes its default.
     public init(address: String = "127.0.0.1:7443", caFile: String? = nil, token: String? = nil) {
         self.address = address
         self.caFile = caFile

@@ -1,20 +1,22 @@
 import Synchronization
-import TLS
-import Transport
+package import TLS
+package import Transport
 import WireProtocol
 
 /// One TLS connection to a scheduler server carrying many concurrent calls, matched by call id.
 ///
+/// `package`, not part of the client library's API: ``SchedulerClient`` is. In-repo users (the
+/// benchmark's connection tests, the server's tests) use it to speak the raw protocol.
 /// Thread-safe. A lost connection or a go-away fails the affected calls with UNAVAILABLE;
 /// open a new channel to reconnect (``SchedulerClient`` does this for you, and learns from a typed
 /// ``SchedulerError/Cause`` which failed calls the server never saw, so are safe to send again).
-public final class RPCChannel: Sendable {
+package final class RPCChannel: Sendable {
     private let connection: Connection
     private let handler: ChannelHandler
     private let encoder: FrameEncoder
 
     /// Connects and completes the TLS handshake.
-    public static func connect(
+    package static func connect(
         to address: SocketAddress, tls: TLSConfiguration, loop: EventLoop, maxFrameSize: Int = Limits.defaultMaxFrameSize,
         limits: ConnectionLimits = ConnectionLimits()
     ) async throws -> RPCChannel {
@@ -28,7 +30,7 @@ public final class RPCChannel: Sendable {
     /// context for many connections instead of re-reading certificate files each time.
     ///
     /// Cancelling the calling task while the handshake runs closes the connection and throws.
-    public static func connect(
+    package static func connect(
         to address: SocketAddress, context: TLSContext, loop: EventLoop, maxFrameSize: Int = Limits.defaultMaxFrameSize,
         limits: ConnectionLimits = ConnectionLimits()
     ) async throws -> RPCChannel {
@@ -67,18 +69,18 @@ public final class RPCChannel: Sendable {
     }
 
     /// Whether the connection is open and the server has not said go-away.
-    public var isUsable: Bool { handler.isUsable }
+    package var isUsable: Bool { handler.isUsable }
 
     /// Whether the handshake is still under way (neither active nor closed).
     var isConnecting: Bool { handler.isConnecting }
 
     /// The server's go-away, once received.
-    public var goAway: Frame.GoAway? { handler.receivedGoAway }
+    package var goAway: Frame.GoAway? { handler.receivedGoAway }
 
     /// Sends a request and waits for its response. Task cancellation sends a cancel frame and
     /// throws CANCELLED. Enforces no deadline of its own (`timeoutMilliseconds` is only sent to the
     /// server); ``SchedulerClient`` races its calls against their deadlines.
-    public func call(
+    package func call(
         method: String, payload: [UInt8], metadata: [MetadataEntry] = [], timeoutMilliseconds: UInt64 = 0
     ) async throws(RPCError) -> Frame.Response {
         try await send(method: method, payload: payload, metadata: metadata, timeoutMilliseconds: timeoutMilliseconds)
@@ -132,7 +134,7 @@ public final class RPCChannel: Sendable {
     }
 
     /// Round-trips a ping; returns the elapsed time.
-    public func ping() async throws(RPCError) -> Duration {
+    package func ping() async throws(RPCError) -> Duration {
         let nonce = UInt64.random(in: 1...UInt64.max)
         let start = ContinuousClock.now
         let bytes = try? encoder.encode(Frame(callID: 0, kind: .ping(Frame.Ping(nonce: nonce))))
@@ -146,20 +148,28 @@ public final class RPCChannel: Sendable {
     }
 
     /// Says go-away to the server (no new calls) and closes once in-flight calls are answered.
-    public func close() {
+    package func close() {
         let connection = self.connection
         handler.markClosing()
         let last = handler.lastCallID
-        if let bytes = try? encoder.encode(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: last, reason: "client closing")))) {
-            connection.loop.execute { connection.send(bytes) }
-        }
+        let bytes = try? encoder.encode(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: last, reason: "client closing"))))
+        // One loop task: the go-away is queued before any close. Until it is, the handler does not
+        // close on its own when the last answer arrives (it could, on the loop, between markClosing
+        // above and this task, and the go-away would be dropped).
         connection.loop.execute { [handler] in
+            handler.markGoAwaySent()
+            if let bytes { connection.send(bytes) }
             if handler.pendingCount == 0 { connection.close() }
         }
     }
 
+    /// Waits until the connection is closed (by ``close()``, ``abort()``, the server or an error).
+    func waitUntilClosed() async {
+        await handler.waitUntilClosed()
+    }
+
     /// Closes at once; pending calls fail with UNAVAILABLE.
-    public func abort() {
+    package func abort() {
         let connection = self.connection
         connection.loop.execute { connection.close() }
     }
@@ -199,10 +209,13 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
         var active = false
         var closed = false
         var closing = false
+        /// ``RPCChannel/close()`` queued its go-away (set on the loop).
+        var goAwaySent = false
         var closeReason: String?
         var goAway: Frame.GoAway?
         var nextWaiterID: UInt64 = 0
         var activeWaiters: [UInt64: CheckedContinuation<Result<Void, ConnectionError>, Never>] = [:]
+        var closedWaiters: [CheckedContinuation<Void, Never>] = []
         var decoder: FrameDecoder
     }
 
@@ -226,6 +239,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
     }
 
     func markClosing() { state.withLock { $0.closing = true } }
+    func markGoAwaySent() { state.withLock { $0.goAwaySent = true } }
 
     /// Waits for the handshake; a cancelled waiter stops waiting at once (the connection carries on).
     func waitUntilActive() async throws(ConnectionError) {
@@ -252,6 +266,18 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
             }
         }
         try r.get()
+    }
+
+    /// Waits until ``connectionDidClose(_:error:)`` ran.
+    func waitUntilClosed() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let closed = state.withLock { s in
+                if s.closed { return true }
+                s.closedWaiters.append(c)
+                return false
+            }
+            if closed { c.resume() }
+        }
     }
 
     /// Adds a pending call; resumes it at once with UNAVAILABLE when the channel cannot take calls.
@@ -339,22 +365,23 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
         }
         if let failure {
             connection.close(error: ConnectionError("bad frame from server: \(failure)"))
-        } else if state.withLock({ ($0.closing || $0.goAway != nil) && $0.pending.isEmpty }) {
+        } else if state.withLock({ (($0.closing && $0.goAwaySent) || $0.goAway != nil) && $0.pending.isEmpty }) {
             connection.close()
         }
     }
 
     func connectionDidClose(_ connection: Connection, error: (any Error)?) {
         let reason = error.map { "\($0)" } ?? "closed by the server"
-        let (pending, pings, waiters) = state.withLock { s in
+        let (pending, pings, waiters, closedWaiters) = state.withLock { s in
             s.closed = true
             s.closeReason = reason
             defer {
                 s.pending = [:]
                 s.pings = [:]
                 s.activeWaiters = [:]
+                s.closedWaiters = []
             }
-            return (s.pending, s.pings, s.activeWaiters.values)
+            return (s.pending, s.pings, s.activeWaiters.values, s.closedWaiters)
         }
         for (_, c) in pending {
             // Written or about to be: the server may have seen it.
@@ -362,5 +389,6 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
         }
         for (_, c) in pings { c.resume(returning: false) }
         for w in waiters { w.resume(returning: .failure(ConnectionError(reason))) }
+        for w in closedWaiters { w.resume() }
     }
 }

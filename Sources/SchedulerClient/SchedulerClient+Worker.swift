@@ -2,8 +2,10 @@ import Foundation
 import Synchronization
 import WireProtocol
 
-/// One leased item handed to a worker's handler.
+/// One leased item handed to a worker's handler by
+/// ``SchedulerClient/work(project:concurrency:lease:workerID:pollInterval:stopWhenIdle:handler:)``.
 public struct WorkItem: Sendable {
+    /// The schedule to publish, as dequeued (already PROCESSING).
     public var schedule: SchedulerV1.Schedule
     /// 1-based attempt number.
     public var attempt: Int
@@ -11,6 +13,9 @@ public struct WorkItem: Sendable {
     public var idempotencyKey: String
     /// Platforms still to publish (those that succeeded in an earlier attempt are left out).
     public var platforms: [String]
+    /// When the lease expires as dequeued; the worker loop extends it with heartbeats while the
+    /// handler runs.
+    public var leaseExpiresAt: Date
 }
 
 /// What a worker's handler reports for an item.
@@ -28,16 +33,33 @@ extension SchedulerClient {
     /// batches: the items finished since the last call go out in one Acknowledge just before the
     /// next Dequeue, so a busy worker pays about two calls per batch of items, not one per item.
     ///
+    /// A handler that throws fails the item as retryable with the error's description. Heartbeat
+    /// failures are ignored (a lost lease shows in the report that follows).
+    ///
+    /// ```swift
+    /// try await client.work(project: "blog", concurrency: 4) { item in
+    ///     let urls = try await publish(item.schedule.contentID, to: item.platforms, key: item.idempotencyKey)
+    ///     return .published(urls.map { SchedulerV1.PlatformResult(platform: $0.platform, success: true, publishedURL: $0.url) })
+    /// }
+    /// ```
+    ///
     /// - Parameters:
-    ///   - concurrency: items handled at once.
-    ///   - lease: lease length; the lease is extended every third of it while the handler runs.
+    ///   - project: the project whose due items to publish.
+    ///   - concurrency: items handled at once (at least 1).
+    ///   - lease: lease length (whole seconds, at least 1); the lease is extended every third of it
+    ///     while the handler runs.
+    ///   - workerID: the lease owner's name; default `worker-<host>-<pid>`.
     ///   - pollInterval: wait when nothing is due.
     ///   - stopWhenIdle: return once nothing is due and nothing is in flight (batch jobs, tests);
     ///     otherwise run until the surrounding task is cancelled.
+    ///   - handler: publishes one item and says how it went.
     /// - Returns: the number of items handled.
-    /// A handler that throws fails the item as retryable with the error's description. An item
-    /// whose report the server refuses (its lease was lost meanwhile) is left to the server's
-    /// lease rules; the loop goes on.
+    /// - Throws: the ``SchedulerError`` of a Dequeue or Acknowledge that failed (after the client's
+    ///   own retries), which ends the loop; `CancellationError` when cancelled while waiting. An item
+    ///   whose report the server refuses (its lease was lost meanwhile) is left to the server's lease
+    ///   rules; the loop goes on. Let the loop return before ``close()``: after it, the loop's next
+    ///   call fails with FAILED_PRECONDITION, and the items not yet reported keep their leases until
+    ///   they expire (then their lease-loss policy applies).
     @discardableResult
     public func work(
         project: String, concurrency: Int = 1, lease: Duration = .seconds(300), workerID: String? = nil,
@@ -112,7 +134,7 @@ extension SchedulerClient {
         let done = item.schedule.results.filter(\.success).map(\.platform)
         let work = WorkItem(
             schedule: item.schedule, attempt: Int(item.attempt), idempotencyKey: item.attemptIdempotencyKey,
-            platforms: item.schedule.platforms.filter { !done.contains($0) })
+            platforms: item.schedule.platforms.filter { !done.contains($0) }, leaseExpiresAt: item.leaseExpiresAt)
         let outcome: PublishOutcome = await withTaskGroup(of: PublishOutcome?.self) { group in
             group.addTask {
                 do {

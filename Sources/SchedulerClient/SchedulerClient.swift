@@ -1,16 +1,39 @@
 import Foundation
 import Synchronization
-import TLS
-import Transport
+internal import TLS
+internal import Transport
 import WireProtocol
 
 /// The Swift client of the scheduler service: every RPC as an async method.
 ///
+/// ## Requests and responses
+///
+/// Every RPC has a method taking its request struct (`SchedulerV1.<Method>Request`), for example
+/// ``get(_:timeout:)`` or ``pause(_:timeout:)``. Many also have a convenience overload with
+/// labelled parameters, such as ``get(projectID:scheduleID:timeout:)``.
+///
+/// **The return-type rule:** a method that takes a request struct returns the RPC's response message
+/// (`SchedulerV1.<Method>Response`), so nothing the server says is lost and fields added later
+/// need no new API. A labelled-parameter convenience returns the one value a caller usually wants:
+/// the `SchedulerV1.Schedule` (Get, Cancel, Pause, Resume), the number of schedules changed
+/// (the batch calls) or the `SchedulerV1.ServingStatus` (Health). Two request methods are older
+/// than the rule and keep returning the only field of their response, for compatibility:
+/// ``resolveConflict(_:timeout:)`` (the `SchedulerV1.StoredConflict`) and
+/// ``previewOccurrences(_:timeout:)`` (the occurrences). ``call(_:_:timeout:metadata:)`` returns
+/// the response message of any RPC.
+///
+/// Times are milliseconds since the Unix epoch on the wire (`scheduledForMs`); the message types
+/// also have `Date` and `Duration` views of them (``WireProtocol/SchedulerV1/Schedule/scheduledFor``,
+/// ``WireProtocol/SchedulerV1/EnqueueRequest/init(projectID:contentID:scheduledFor:platforms:priority:)``).
+///
+/// ## Connections, retries and deadlines
+///
 /// One TLS connection carries many concurrent calls; `connections` > 1 spreads calls over a small
 /// pool. A lost connection or a go-away is replaced on the next call. Calls are retried with
 /// exponential backoff and jitter on UNAVAILABLE and lost connections when they are safe to repeat
-/// (reads, and Enqueue, which always carries an idempotency key — generated when the caller gives none);
-/// a call the server never saw (``SchedulerError/Cause/notSent``) is retried whatever the method.
+/// (reads, Heartbeat, and Enqueue, which always carries an idempotency key — generated when the
+/// caller gives none); a call the server never saw (``SchedulerError/Cause/notSent``) is retried
+/// whatever the method. Other errors are returned at once.
 ///
 /// Every call has a deadline (its `timeout`, else ``SchedulerClientConfiguration/defaultTimeout``)
 /// that covers connecting, the TLS handshake, every attempt and the backoff between them. The client
@@ -18,17 +41,29 @@ import WireProtocol
 /// sends a cancel frame if its request was written, and fails with DEADLINE_EXCEEDED. Each attempt
 /// also tells the server the time left (`timeout_ms`).
 ///
+/// ## Closing
+///
+/// ``close()`` refuses new calls at once (they fail with FAILED_PRECONDITION, cause
+/// ``SchedulerError/Cause/notSent``), lets the calls already in flight finish (each within its own
+/// deadline), then closes the connections and returns. ``withSchedulerClient(configuration:isolation:_:)``
+/// closes the client when its body returns or throws.
+///
 /// ```swift
 /// var config = SchedulerClientConfiguration(address: "127.0.0.1:7443", caFile: ".scheduler/ca.pem")
-/// config.token = try String(contentsOfFile: ".scheduler/admin.token").trimmingCharacters(in: .whitespacesAndNewlines)
-/// let client = try SchedulerClient(configuration: config)
-/// let created = try await client.enqueue(.init(projectID: "blog", contentID: "post-1",
-///     localTime: "2026-12-01T09:00:00", timezone: "Europe/Berlin", platforms: ["TWITTER"]))
+/// config.token = try String(contentsOfFile: ".scheduler/admin.token", encoding: .utf8)
+///     .trimmingCharacters(in: .whitespacesAndNewlines)
+/// try await withSchedulerClient(configuration: config) { client in
+///     let created = try await client.enqueue(.init(projectID: "blog", contentID: "post-1",
+///         localTime: "2026-12-01T09:00:00", timezone: "Europe/Berlin", platforms: ["twitter"]))
+///     print(created.schedule.id, created.schedule.scheduledFor)
+/// }
 /// ```
 public final class SchedulerClient: Sendable {
+    /// A short name for the message namespace: `SchedulerClient.V1.Schedule`.
     public typealias V1 = SchedulerV1
     typealias S = SchedulerV1.Scheduler
 
+    /// The configuration the client was made with.
     public let configuration: SchedulerClientConfiguration
     private let address: SocketAddress
     private let tls: TLSConfiguration
@@ -37,7 +72,19 @@ public final class SchedulerClient: Sendable {
     /// each waiting no longer than its own deadline), a dead one to replace, or nothing yet.
     private let pool: Mutex<[RPCChannel?]>
     private let next = Atomic<Int>(0)
+    /// Whether ``close()`` was called, and the calls still running (they keep the client open).
+    private let lifecycle = Mutex(Lifecycle())
 
+    private struct Lifecycle {
+        var closed = false
+        var inFlight = 0
+        var drained: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// Makes a client. Connects lazily: the first call opens the first connection.
+    ///
+    /// - Throws: ``SchedulerError`` INVALID_ARGUMENT when ``SchedulerClientConfiguration/address``
+    ///   cannot be parsed; a TLS error when the CA, certificate or key files cannot be read.
     public init(configuration: SchedulerClientConfiguration) throws {
         self.configuration = configuration
         do {
@@ -59,10 +106,59 @@ public final class SchedulerClient: Sendable {
         loop.shutdown()
     }
 
-    /// Closes every connection (after their in-flight calls).
-    public func close() {
-        for channel in pool.withLock({ $0 }) { channel?.close() }
+    /// Closes the client: refuses new calls, lets the calls in flight finish, then closes every
+    /// connection and returns once they are closed.
+    ///
+    /// A call started after `close()` began fails at once with FAILED_PRECONDITION ("the client is
+    /// closed") and cause ``SchedulerError/Cause/notSent``, and is not retried. A call already in
+    /// flight is not cut short: it ends as it would have (an answer, an error, or DEADLINE_EXCEEDED
+    /// at its own deadline), so `close()` waits at most as long as the latest deadline among them.
+    /// Calling `close()` again waits in the same way and closes nothing twice.
+    public func close() async {
+        let inFlight = lifecycle.withLock { s in
+            s.closed = true
+            return s.inFlight
+        }
+        if inFlight > 0 {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = lifecycle.withLock { s in
+                    if s.inFlight == 0 { return true }
+                    s.drained.append(c)
+                    return false
+                }
+                if now { c.resume() }
+            }
+        }
+        let channels = pool.withLock { $0.compactMap { $0 } }
+        for channel in channels { channel.close() }
+        for channel in channels { await channel.waitUntilClosed() }
     }
+
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { lifecycle.withLock { $0.closed } }
+
+    /// Counts a call in; false once the client is closed.
+    private func enterCall() -> Bool {
+        lifecycle.withLock { s in
+            guard !s.closed else { return false }
+            s.inFlight += 1
+            return true
+        }
+    }
+
+    private func leaveCall() {
+        let waiters = lifecycle.withLock { s in
+            s.inFlight -= 1
+            guard s.inFlight == 0 else { return [CheckedContinuation<Void, Never>]() }
+            defer { s.drained = [] }
+            return s.drained
+        }
+        for w in waiters { w.resume() }
+    }
+
+    /// The error of a call made after ``close()``.
+    static let closedError = SchedulerError(
+        code: .failedPrecondition, message: "the client is closed (call not sent)", cause: .notSent)
 
     // MARK: Calls
 
@@ -76,14 +172,27 @@ public final class SchedulerClient: Sendable {
         S.Fail.name, S.Acknowledge.name,
     ]
 
-    /// Calls `M` with `request` within `timeout` (default: the configuration's); retries per the
-    /// policy when it is safe (``shouldRetry(_:safeToRepeat:)``).
+    /// Calls any RPC `M` with `request` within `timeout` and returns its response message: the
+    /// generic form of every method of the client.
     ///
-    /// Fails with DEADLINE_EXCEEDED once the deadline passes, also when the server or the connection
-    /// never answers; a request already written is then cancelled with a cancel frame.
+    /// Retries per the configuration's ``SchedulerClientConfiguration/retry`` policy when it is safe:
+    /// only on UNAVAILABLE, and only for a call the server never saw or a method safe to repeat.
+    ///
+    /// - Parameters:
+    ///   - method: the RPC, e.g. `SchedulerV1.Scheduler.Get.self`.
+    ///   - request: its request message.
+    ///   - timeout: the whole call's deadline, from now; nil uses
+    ///     ``SchedulerClientConfiguration/defaultTimeout``.
+    ///   - metadata: extra metadata entries (the bearer token is added from the configuration).
+    /// - Throws: ``SchedulerError``: the server's status; DEADLINE_EXCEEDED once the deadline passes,
+    ///   also when the server or the connection never answers (a request already written is then
+    ///   cancelled with a cancel frame); UNAVAILABLE when no connection could be made; CANCELLED
+    ///   when the calling task is cancelled; FAILED_PRECONDITION after ``close()``.
     public func call<M: RPCMethod>(
         _ method: M.Type, _ request: M.Request, timeout: Duration? = nil, metadata: [MetadataEntry] = []
     ) async throws(SchedulerError) -> M.Response {
+        guard enterCall() else { throw Self.closedError }
+        defer { leaveCall() }
         var headers = metadata
         if let token = configuration.token { headers.append(MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(token)")) }
         let payload = request.serializedBytes()

@@ -4,8 +4,12 @@ import WireProtocol
 /// (the conflicts that refused an enqueue, the fields that were invalid, when to retry), and
 /// ``cause``: how far the call got, which decides whether sending it again is safe.
 public struct SchedulerError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The canonical status code, e.g. `StatusCode.notFound`.
     public var code: StatusCode
+    /// A message for people: the server's, or the client's when the call was not answered. Never
+    /// decide by its text; use ``code``, ``cause`` and ``details``.
     public var message: String
+    /// The structured details: conflicts, field violations, retry info.
     public var details: ErrorDetails
     /// How far the call got before it failed. ``SchedulerClient`` decides its retries from this,
     /// never from ``message``; callers deciding whether to repeat a mutating call should too.
@@ -53,6 +57,7 @@ public struct SchedulerError: Error, Hashable, Sendable, CustomStringConvertible
         /// or the caller cancelled. The server may have acted on it.
         public static let sentNoAnswer = Cause(2)
 
+        /// "answered", "not sent" or "sent, no answer".
         public var description: String {
             switch rawValue {
             case 0: "answered"

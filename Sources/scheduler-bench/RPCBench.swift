@@ -231,7 +231,7 @@ struct RPCBench: AsyncParsableCommand {
         r.extra.append(("connections", Double(connections)))
         r.extra.append(("in_flight", Double(inFlight)))
         if let rate { r.extra.append(("target_rate", rate)) }
-        client.close()
+        await client.close()
         return r
     }
 

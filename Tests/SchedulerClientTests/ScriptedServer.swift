@@ -8,7 +8,8 @@ import WireProtocol
 
 /// A TLS server on 127.0.0.1 (ephemeral port, ALPN `scheduler/1`) that speaks only the framing:
 /// it records every frame it receives and answers a request only when `reply` returns a response
-/// (nil: never answers). For what a real server will not do on demand: hang, or answer oddly.
+/// (nil: holds it; ``answerHeld(with:)`` answers the held requests later, at the test's word).
+/// For what a real server will not do on demand: hang, or answer oddly.
 final class ScriptedServer: Sendable {
     let pki: TestPKI
     let group: EventLoopGroup
@@ -19,6 +20,8 @@ final class ScriptedServer: Sendable {
 
     private final class Received: Sendable {
         let frames = Mutex<[Frame]>([])
+        /// Requests `reply` did not answer: their connection and call id.
+        let held = Mutex<[(Connection, UInt64)]>([])
     }
 
     init(reply: @escaping @Sendable (Frame.Request) -> Frame.Response? = { _ in nil }) throws {
@@ -29,10 +32,14 @@ final class ScriptedServer: Sendable {
         let context = try pki.serverContext()
         let received = self.received
         listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { context }) { _ in
-            FrameRecorder { frame in
+            FrameRecorder { frame, connection in
                 received.frames.withLock { $0.append(frame) }
                 sink.yield(frame)
-                guard case .request(let r) = frame.kind, let response = reply(r) else { return nil }
+                guard case .request(let r) = frame.kind else { return nil }
+                guard let response = reply(r) else {
+                    received.held.withLock { $0.append((connection, frame.callID)) }
+                    return nil
+                }
                 return Frame(callID: frame.callID, kind: .response(response))
             }
         }
@@ -43,6 +50,20 @@ final class ScriptedServer: Sendable {
     /// The requests received so far.
     var requests: [Frame.Request] {
         receivedFrames.compactMap { if case .request(let r) = $0.kind { r } else { nil } }
+    }
+
+    /// Answers every request held so far with `response`; returns how many.
+    @discardableResult
+    func answerHeld(with response: Frame.Response) -> Int {
+        let held = received.held.withLock { h in
+            defer { h = [] }
+            return h
+        }
+        for (connection, callID) in held {
+            guard let bytes = try? FrameEncoder().encode(Frame(callID: callID, kind: .response(response))) else { continue }
+            connection.loop.execute { connection.send(bytes) }
+        }
+        return held.count
     }
 
     /// A client of this server.
@@ -64,9 +85,9 @@ final class ScriptedServer: Sendable {
 /// Only touched on the connection's loop.
 private final class FrameRecorder: ConnectionDelegate {
     private var decoder = FrameDecoder()
-    private let handle: (Frame) -> Frame?
+    private let handle: (Frame, Connection) -> Frame?
 
-    init(_ handle: @escaping (Frame) -> Frame?) { self.handle = handle }
+    init(_ handle: @escaping (Frame, Connection) -> Frame?) { self.handle = handle }
 
     func connectionDidBecomeActive(_ connection: Connection) {}
 
@@ -78,7 +99,7 @@ private final class FrameRecorder: ConnectionDelegate {
             return
         }
         while let frame = decoder.nextFrame() {
-            if let answer = handle(frame), let bytes = try? FrameEncoder().encode(answer) { connection.send(bytes) }
+            if let answer = handle(frame, connection), let bytes = try? FrameEncoder().encode(answer) { connection.send(bytes) }
         }
     }
 

@@ -2,17 +2,24 @@ extension SchedulerV1 {
     /// The conflict check without creating anything (`scheduler.v1.ValidateRequest`).
     public struct ValidateRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.ValidateRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
         /// The schedule being changed ("" for a new one); excluded from the checks.
         public var scheduleID: String
+        /// The wall-clock time to check, in `timezone`; or use `scheduledForMs`.
         public var localTime: String
+        /// The IANA zone of `localTime`, e.g. "Europe/Berlin".
         public var timezone: String
+        /// The instant to check (Unix ms); 0 when the time is `localTime`.
         public var scheduledForMs: Int64
+        /// The platforms the schedule would publish on.
         public var platforms: [String]
+        /// The recurrence the schedule would have; nil for a one-off.
         public var recurrence: Recurrence?
         /// Also search a suggested time.
         public var autoResolve: Bool
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             scheduleID: String = "",
@@ -61,13 +68,16 @@ extension SchedulerV1 {
         public var valid: Bool
         /// Any conflict at all.
         public var hasConflict: Bool
+        /// Every finding, blocking or not.
         public var conflicts: [Conflict]
         /// 0 = none.
         public var suggestedTimeMs: Int64
         /// The instant that was checked.
         public var scheduledForMs: Int64
+        /// The platforms that were checked.
         public var platforms: [String]
 
+        /// The message, field by field.
         public init(
             valid: Bool,
             hasConflict: Bool,
@@ -106,12 +116,14 @@ extension SchedulerV1 {
     /// `scheduler.v1.StatsRequest`.
     public struct StatsRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.StatsRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
         /// Metrics history start; 0 = 30 days before ``toMs``.
         public var fromMs: Int64
         /// 0 = now.
         public var toMs: Int64
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, fromMs: Int64 = 0, toMs: Int64 = 0) {
             self.projectID = projectID
             self.fromMs = fromMs
@@ -135,10 +147,12 @@ extension SchedulerV1 {
     /// `scheduler.v1.StatsResponse`.
     public struct StatsResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.StatsResponse"
+        /// The queue as it is now.
         public var stats: QueueStats
         /// One per day, oldest first.
         public var metrics: [QueueMetrics]
 
+        /// The message, field by field.
         public init(stats: QueueStats, metrics: [QueueMetrics] = []) {
             self.stats = stats
             self.metrics = metrics
@@ -158,17 +172,22 @@ extension SchedulerV1 {
     /// `scheduler.v1.ListConflictsRequest`.
     public struct ListConflictsRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.ListConflictsRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
         /// "" = any.
         public var scheduleID: String
+        /// Also list conflicts already resolved.
         public var includeResolved: Bool
+        /// Only conflicts at or after this time (Unix ms); 0 = open.
         public var fromMs: Int64
+        /// Only conflicts at or before this time (Unix ms, inclusive); 0 = open.
         public var toMs: Int64
         /// 1-based; 0 = 1.
         public var page: Int32
         /// 1–100; 0 = 20.
         public var limit: Int32
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             scheduleID: String = "",
@@ -212,9 +231,12 @@ extension SchedulerV1 {
     /// `scheduler.v1.ListConflictsResponse`.
     public struct ListConflictsResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.ListConflictsResponse"
+        /// This page's conflicts, newest first.
         public var conflicts: [StoredConflict]
+        /// Where this page is in the whole result.
         public var pagination: Pagination
 
+        /// The message, field by field.
         public init(conflicts: [StoredConflict], pagination: Pagination) {
             self.conflicts = conflicts
             self.pagination = pagination
@@ -234,13 +256,16 @@ extension SchedulerV1 {
     /// `scheduler.v1.ResolveConflictRequest`.
     public struct ResolveConflictRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.ResolveConflictRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The recorded conflict's id (`StoredConflict.id`).
         public var conflictID: String
         /// Required free text.
         public var resolution: String
         /// "" = the caller's principal.
         public var resolvedBy: String
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, conflictID: String, resolution: String, resolvedBy: String = "") {
             self.projectID = projectID
             self.conflictID = conflictID
@@ -266,8 +291,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.ResolveConflictResponse`.
     public struct ResolveConflictResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.ResolveConflictResponse"
+        /// The conflict as now stored, resolved.
         public var conflict: StoredConflict
 
+        /// The message, field by field.
         public init(conflict: StoredConflict) { self.conflict = conflict }
         public init(from r: ProtoReader) throws(RPCError) { conflict = try r.requiredMessage("conflict") }
         public func write(to w: inout ProtoWriter) { w.set("conflict", message: conflict) }
@@ -276,10 +303,12 @@ extension SchedulerV1 {
     /// Expand a recurrence rule (`scheduler.v1.PreviewOccurrencesRequest`).
     public struct PreviewOccurrencesRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.PreviewOccurrencesRequest"
+        /// The rule to expand (required).
         public var recurrence: Recurrence
         /// "YYYY-MM-DDTHH:MM:SS": the series' first occurrence for every rule kind, as Enqueue
         /// stores it, whether or not the rule matches it (counted toward an RRULE's COUNT).
         public var startLocalTime: String
+        /// The IANA zone the rule is evaluated in (required).
         public var timezone: String
         /// Optional: only occurrences strictly after this; 0 = from the start.
         public var afterMs: Int64
@@ -288,6 +317,7 @@ extension SchedulerV1 {
         /// 0 = no end; else as `recurring_until_ms`, after the start.
         public var untilMs: Int64
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             recurrence: Recurrence,
             startLocalTime: String,
@@ -328,12 +358,16 @@ extension SchedulerV1 {
     /// One expanded occurrence (`scheduler.v1.Occurrence`).
     public struct Occurrence: WireMessage {
         public static let protoMessageName = "scheduler.v1.Occurrence"
+        /// The occurrence's instant (Unix ms).
         public var atMs: Int64
+        /// The occurrence's wall-clock time in the request's zone.
         public var localTime: String
+        /// The zone's offset from UTC at that instant, in seconds.
         public var utcOffsetSeconds: Int32
         /// tzdata's abbreviation, e.g. "CET".
         public var abbreviation: String
 
+        /// The message, field by field.
         public init(atMs: Int64, localTime: String, utcOffsetSeconds: Int32, abbreviation: String) {
             self.atMs = atMs
             self.localTime = localTime
@@ -359,8 +393,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.PreviewOccurrencesResponse`.
     public struct PreviewOccurrencesResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.PreviewOccurrencesResponse"
+        /// The occurrences, in order.
         public var occurrences: [Occurrence]
 
+        /// The message, field by field.
         public init(occurrences: [Occurrence]) { self.occurrences = occurrences }
         public init(from r: ProtoReader) throws(RPCError) {
             occurrences = try r.messages("occurrences", max: Limits.maxOccurrences)
@@ -374,6 +410,7 @@ extension SchedulerV1 {
         /// "" = the whole server, or "scheduler.v1.Scheduler".
         public var service: String
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(service: String = "") { self.service = service }
         public init(from r: ProtoReader) throws(RPCError) { service = try r.optionalID("service") }
         public func write(to w: inout ProtoWriter) { w.set("service", service) }
@@ -382,8 +419,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.HealthResponse`.
     public struct HealthResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.HealthResponse"
+        /// SERVING, NOT_SERVING (e.g. draining) or SERVICE_UNKNOWN.
         public var status: ServingStatus
 
+        /// The message, field by field.
         public init(status: ServingStatus) { self.status = status }
         public init(from r: ProtoReader) throws(RPCError) { status = r.enumValue("status") }
         public func write(to w: inout ProtoWriter) { w.set("status", status) }

@@ -68,10 +68,14 @@ extension SchedulerV1 {
     /// `scheduler.v1.GetRequest`.
     public struct GetRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.GetRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// Also return the content's body in `content`.
         public var includeContentBody: Bool
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleID: String, includeContentBody: Bool = false) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -94,13 +98,16 @@ extension SchedulerV1 {
     /// `scheduler.v1.GetResponse`.
     public struct GetResponse: ScheduleResponse {
         public static let protoMessageName = "scheduler.v1.GetResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
+        /// The message, field by field.
         public init(schedule: Schedule) { self.schedule = schedule }
     }
 
     /// List a project's schedules (`scheduler.v1.ListRequest`).
     public struct ListRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.ListRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
         /// UNSPECIFIED = any.
         public var status: QueueStatus
@@ -114,9 +121,12 @@ extension SchedulerV1 {
         public var page: Int32
         /// 1–100; 0 = 20.
         public var limit: Int32
+        /// The sort field; `.unspecified` = scheduled time.
         public var sortBy: SortField
+        /// The sort order; `.unspecified` = ascending.
         public var sortOrder: SortOrder
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             status: QueueStatus = .unspecified,
@@ -171,9 +181,12 @@ extension SchedulerV1 {
     /// `scheduler.v1.ListResponse`.
     public struct ListResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.ListResponse"
+        /// This page's schedules.
         public var items: [Schedule]
+        /// Where this page is in the whole result.
         public var pagination: Pagination
 
+        /// The message, field by field.
         public init(items: [Schedule], pagination: Pagination) {
             self.items = items
             self.pagination = pagination
@@ -193,19 +206,30 @@ extension SchedulerV1 {
     /// Partial update: only non-nil fields change (`scheduler.v1.UpdateRequest`).
     public struct UpdateRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.UpdateRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// A new wall-clock time, "YYYY-MM-DDTHH:MM:SS", in `timezone` (or the schedule's zone); nil keeps the time.
         public var localTime: String?
+        /// A new IANA zone; nil keeps the zone.
         public var timezone: String?
+        /// A new due instant (Unix ms); nil keeps the time.
         public var scheduledForMs: Int64?
+        /// New platform ids; nil keeps them.
         public var platforms: [String]?
+        /// A new priority, 1–10; nil keeps it.
         public var priority: Int32?
+        /// New notes; nil keeps them.
         public var notes: String?
+        /// A new JSON object; nil keeps it.
         public var metadataJSON: String?
+        /// Move the time to the first conflict-free 15-minute slot within 24 h instead of refusing a blocking conflict.
         public var autoResolve: Bool
         /// `.unspecified` keeps the schedule's policy.
         public var leaseLossPolicy: LeaseLossPolicy
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             scheduleID: String,
@@ -291,14 +315,20 @@ extension SchedulerV1 {
     /// `scheduler.v1.UpdateResponse`.
     public struct UpdateResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.UpdateResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
+        /// Non-blocking findings, or those that caused the move.
         public var conflicts: [Conflict]
+        /// Whether `autoResolve` moved the time to a conflict-free slot.
         public var adjusted: Bool
+        /// The time asked for when `adjusted` (Unix ms); else 0.
         public var originalTimeMs: Int64
+        /// The time chosen when `adjusted` (Unix ms); else 0.
         public var adjustedTimeMs: Int64
         /// The new time is in the past (within the missed-publish window): due now.
         public var pastDue: Bool
 
+        /// The message, field by field.
         public init(
             schedule: Schedule,
             conflicts: [Conflict] = [],
@@ -337,10 +367,14 @@ extension SchedulerV1 {
     /// `scheduler.v1.CancelRequest`.
     public struct CancelRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.CancelRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// Why, for people; "" for none.
         public var reason: String
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleID: String, reason: String = "") {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -363,15 +397,20 @@ extension SchedulerV1 {
     /// `scheduler.v1.CancelResponse`.
     public struct CancelResponse: ScheduleResponse {
         public static let protoMessageName = "scheduler.v1.CancelResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
+        /// The message, field by field.
         public init(schedule: Schedule) { self.schedule = schedule }
     }
 
     /// `scheduler.v1.PauseRequest`.
     public struct PauseRequest: ScheduleTargetRequest {
         public static let protoMessageName = "scheduler.v1.PauseRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleID: String) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -381,15 +420,20 @@ extension SchedulerV1 {
     /// `scheduler.v1.PauseResponse`.
     public struct PauseResponse: ScheduleResponse {
         public static let protoMessageName = "scheduler.v1.PauseResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
+        /// The message, field by field.
         public init(schedule: Schedule) { self.schedule = schedule }
     }
 
     /// `scheduler.v1.ResumeRequest`.
     public struct ResumeRequest: ScheduleTargetRequest {
         public static let protoMessageName = "scheduler.v1.ResumeRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleID: String) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -399,15 +443,20 @@ extension SchedulerV1 {
     /// `scheduler.v1.ResumeResponse`.
     public struct ResumeResponse: ScheduleResponse {
         public static let protoMessageName = "scheduler.v1.ResumeResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
+        /// The message, field by field.
         public init(schedule: Schedule) { self.schedule = schedule }
     }
 
     /// `scheduler.v1.BatchPauseRequest`.
     public struct BatchPauseRequest: BatchRequest {
         public static let protoMessageName = "scheduler.v1.BatchPauseRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// 1–1000 schedule ids of the project.
         public var scheduleIDs: [String]
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleIDs: [String]) {
             self.projectID = projectID
             self.scheduleIDs = scheduleIDs
@@ -417,8 +466,11 @@ extension SchedulerV1 {
     /// `scheduler.v1.BatchPauseResponse`.
     public struct BatchPauseResponse: BatchResponse {
         public static let protoMessageName = "scheduler.v1.BatchPauseResponse"
+        /// How many schedules changed.
         public var affected: Int32
+        /// The ids not changed (not found, or in a state the action does not apply to), each once, in request order.
         public var skippedIDs: [String]
+        /// The message, field by field.
         public init(affected: Int32, skippedIDs: [String] = []) {
             self.affected = affected
             self.skippedIDs = skippedIDs
@@ -428,8 +480,11 @@ extension SchedulerV1 {
     /// `scheduler.v1.BatchResumeRequest`.
     public struct BatchResumeRequest: BatchRequest {
         public static let protoMessageName = "scheduler.v1.BatchResumeRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// 1–1000 schedule ids of the project.
         public var scheduleIDs: [String]
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleIDs: [String]) {
             self.projectID = projectID
             self.scheduleIDs = scheduleIDs
@@ -439,8 +494,11 @@ extension SchedulerV1 {
     /// `scheduler.v1.BatchResumeResponse`.
     public struct BatchResumeResponse: BatchResponse {
         public static let protoMessageName = "scheduler.v1.BatchResumeResponse"
+        /// How many schedules changed.
         public var affected: Int32
+        /// The ids not changed (not found, or in a state the action does not apply to), each once, in request order.
         public var skippedIDs: [String]
+        /// The message, field by field.
         public init(affected: Int32, skippedIDs: [String] = []) {
             self.affected = affected
             self.skippedIDs = skippedIDs
@@ -450,10 +508,14 @@ extension SchedulerV1 {
     /// `scheduler.v1.BatchCancelRequest`.
     public struct BatchCancelRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.BatchCancelRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// 1–1000 schedule ids of the project.
         public var scheduleIDs: [String]
+        /// Why, for people; "" for none.
         public var reason: String
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleIDs: [String], reason: String = "") {
             self.projectID = projectID
             self.scheduleIDs = scheduleIDs
@@ -476,8 +538,11 @@ extension SchedulerV1 {
     /// `scheduler.v1.BatchCancelResponse`.
     public struct BatchCancelResponse: BatchResponse {
         public static let protoMessageName = "scheduler.v1.BatchCancelResponse"
+        /// How many schedules changed.
         public var affected: Int32
+        /// The ids not changed (not found, or in a state the action does not apply to), each once, in request order.
         public var skippedIDs: [String]
+        /// The message, field by field.
         public init(affected: Int32, skippedIDs: [String] = []) {
             self.affected = affected
             self.skippedIDs = skippedIDs
@@ -487,8 +552,11 @@ extension SchedulerV1 {
     /// Make a schedule due now (`scheduler.v1.PublishNowRequest`).
     public struct PublishNowRequest: ScheduleTargetRequest {
         public static let protoMessageName = "scheduler.v1.PublishNowRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleID: String) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -498,9 +566,12 @@ extension SchedulerV1 {
     /// `scheduler.v1.PublishNowResponse`.
     public struct PublishNowResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.PublishNowResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
+        /// What the server did, for people.
         public var message: String
 
+        /// The message, field by field.
         public init(schedule: Schedule, message: String = "") {
             self.schedule = schedule
             self.message = message
@@ -520,14 +591,20 @@ extension SchedulerV1 {
     /// Move a schedule (`scheduler.v1.RescheduleRequest`).
     public struct RescheduleRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.RescheduleRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The new wall-clock time, "YYYY-MM-DDTHH:MM:SS", in `timezone` or the schedule's zone; or use `scheduledForMs`.
         public var localTime: String
         /// "" = keep the schedule's zone.
         public var timezone: String
+        /// The new due instant (Unix ms); 0 when the new time is `localTime`.
         public var scheduledForMs: Int64
+        /// Move the time to the first conflict-free 15-minute slot within 24 h instead of refusing a blocking conflict.
         public var autoResolve: Bool
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             scheduleID: String,
@@ -564,15 +641,22 @@ extension SchedulerV1 {
     /// `scheduler.v1.RescheduleResponse`.
     public struct RescheduleResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.RescheduleResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
+        /// Whether `autoResolve` moved the time to a conflict-free slot.
         public var adjusted: Bool
+        /// The time asked for when `adjusted` (Unix ms); else 0.
         public var originalTimeMs: Int64
+        /// The time chosen when `adjusted` (Unix ms); else 0.
         public var adjustedTimeMs: Int64
+        /// Non-blocking findings, or those that caused the move.
         public var conflicts: [Conflict]
+        /// A note for people, e.g. that a time in the past made the schedule due now; "" for none.
         public var warning: String
         /// The new time is in the past (within the missed-publish window): due now.
         public var pastDue: Bool
 
+        /// The message, field by field.
         public init(
             schedule: Schedule,
             adjusted: Bool = false,

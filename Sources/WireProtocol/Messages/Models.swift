@@ -13,6 +13,7 @@ extension SchedulerV1 {
         /// Local minute 0–59.
         public var minute: Int32
 
+        /// The message, field by field.
         public init(
             pattern: RecurrencePattern,
             daysOfWeek: [Int32] = [],
@@ -92,8 +93,10 @@ extension SchedulerV1 {
         public var owner: String
         /// The fencing token Start/Heartbeat/Complete/Fail must present.
         public var token: String
+        /// When the lease expires unless extended (Unix ms).
         public var expiresAtMs: Int64
 
+        /// The message, field by field.
         public init(owner: String, token: String, expiresAtMs: Int64) {
             self.owner = owner
             self.token = token
@@ -118,14 +121,20 @@ extension SchedulerV1 {
         public static let protoMessageName = "scheduler.v1.Attempt"
         /// 1-based.
         public var number: Int32
+        /// When the attempt started (Unix ms).
         public var startedAtMs: Int64
         /// 0 while in progress.
         public var endedAtMs: Int64
+        /// The worker that made the attempt.
         public var workerID: String
+        /// How the attempt ended.
         public var outcome: AttemptOutcome
+        /// Why it failed; "" otherwise.
         public var error: String
+        /// The attempt's idempotency key, as handed to the worker.
         public var idempotencyKey: String
 
+        /// The message, field by field.
         public init(
             number: Int32,
             startedAtMs: Int64,
@@ -168,11 +177,16 @@ extension SchedulerV1 {
     /// The result of publishing to one platform (`scheduler.v1.PlatformResult`).
     public struct PlatformResult: WireMessage {
         public static let protoMessageName = "scheduler.v1.PlatformResult"
+        /// The platform id, e.g. "TWITTER".
         public var platform: String
+        /// Whether publishing on this platform succeeded.
         public var success: Bool
+        /// Where the post can be seen; "" when unknown.
         public var publishedURL: String
+        /// Why publishing failed; "" on success.
         public var error: String
 
+        /// The message, field by field.
         public init(platform: String, success: Bool, publishedURL: String = "", error: String = "") {
             self.platform = platform
             self.success = success
@@ -198,13 +212,18 @@ extension SchedulerV1 {
     /// The content a schedule publishes, when the server knows it (`scheduler.v1.ContentSummary`).
     public struct ContentSummary: WireMessage {
         public static let protoMessageName = "scheduler.v1.ContentSummary"
+        /// The content's id.
         public var id: String
+        /// The content's title.
         public var title: String
+        /// A short excerpt of the content.
         public var excerpt: String
         /// Only in Get responses with include_content_body.
         public var body: String
+        /// The content's status in the content store.
         public var status: String
 
+        /// The message, field by field.
         public init(id: String, title: String = "", excerpt: String = "", body: String = "", status: String = "") {
             self.id = id
             self.title = title
@@ -234,8 +253,11 @@ extension SchedulerV1 {
     /// service's local time, series, lease, attempts and results.
     public struct Schedule: WireMessage {
         public static let protoMessageName = "scheduler.v1.Schedule"
+        /// The schedule's id.
         public var id: String
+        /// The project it belongs to.
         public var projectID: String
+        /// The caller's id of the content it publishes.
         public var contentID: String
         /// The UTC instant it is due.
         public var scheduledForMs: Int64
@@ -243,38 +265,60 @@ extension SchedulerV1 {
         public var localTime: String
         /// IANA zone.
         public var timezone: String
+        /// The platforms it publishes on.
         public var platforms: [String]
         /// 1–10, higher first.
         public var priority: Int32
+        /// Where the schedule is in the publishing queue.
         public var queueStatus: QueueStatus
+        /// The outcome as a person sees it.
         public var status: ScheduleStatus
+        /// When it was last leased to a worker (Unix ms); 0 if never.
         public var queuedAtMs: Int64
+        /// When publishing began (Unix ms); 0 if never.
         public var processingAtMs: Int64
+        /// When it was published (Unix ms); 0 if not yet.
         public var publishedAtMs: Int64
+        /// Whether the schedule is an occurrence of a recurring series.
         public var isRecurring: Bool
+        /// The series' rule; nil for a one-off.
         public var recurrence: Recurrence?
+        /// When its series ends (Unix ms); 0 = no end.
         public var recurringUntilMs: Int64
         /// Shared by all occurrences of a recurring schedule.
         public var seriesID: String
+        /// Retries so far.
         public var retryCount: Int32
+        /// Retries allowed after the first attempt.
         public var maxRetries: Int32
+        /// The base delay before a retry, in seconds.
         public var retryDelaySeconds: Int32
+        /// A staggering delay added to the due time, in seconds.
         public var publishDelaySeconds: Int32
         /// Set while QUEUED or PROCESSING.
         public var lease: Lease?
+        /// The publishing attempts, oldest first; filled only by Get (empty elsewhere).
         public var attempts: [Attempt]
+        /// Per-platform outcomes so far.
         public var results: [PlatformResult]
+        /// The key it was enqueued with.
         public var idempotencyKey: String
+        /// Free text for people.
         public var notes: String
         /// A JSON object, opaque to the service.
         public var metadataJSON: String
+        /// When the schedule was created (Unix ms).
         public var createdAtMs: Int64
+        /// When the schedule last changed (Unix ms).
         public var updatedAtMs: Int64
+        /// Why the schedule failed or was skipped; "" otherwise.
         public var failureReason: String
+        /// The content the schedule publishes, when the server knows it.
         public var content: ContentSummary?
         /// HOLD or RETRY (UNSPECIFIED only from a server older than this field).
         public var leaseLossPolicy: LeaseLossPolicy
 
+        /// The message, field by field.
         public init(
             id: String,
             projectID: String,
@@ -417,16 +461,24 @@ extension SchedulerV1 {
     /// One finding of the conflict checks (`scheduler.v1.Conflict`).
     public struct Conflict: WireMessage {
         public static let protoMessageName = "scheduler.v1.Conflict"
+        /// The kind of conflict.
         public var type: ConflictType
+        /// How serious: ERROR and CRITICAL block.
         public var severity: ConflictSeverity
+        /// What the conflict is, for people.
         public var reason: String
+        /// What to do about it, for people.
         public var suggestion: String
+        /// The other schedule involved; "" when the conflict is not with a schedule.
         public var conflictingScheduleID: String
+        /// The platform concerned; "" when none.
         public var platform: String
+        /// The time the conflict is about (Unix ms).
         public var conflictTimeMs: Int64
         /// 0 = none.
         public var suggestedTimeMs: Int64
 
+        /// The message, field by field.
         public init(
             type: ConflictType,
             severity: ConflictSeverity,
@@ -473,19 +525,32 @@ extension SchedulerV1 {
     /// A recorded conflict between two schedules (`scheduler.v1.StoredConflict`).
     public struct StoredConflict: WireMessage {
         public static let protoMessageName = "scheduler.v1.StoredConflict"
+        /// The recorded conflict's id.
         public var id: String
+        /// The project of both schedules.
         public var projectID: String
+        /// One schedule of the pair.
         public var schedule1ID: String
+        /// The other schedule of the pair.
         public var schedule2ID: String
+        /// The kind of conflict.
         public var type: ConflictType
+        /// How serious: ERROR and CRITICAL block.
         public var severity: ConflictSeverity
+        /// What the conflict is, for people.
         public var reason: String
+        /// The time the conflict is about (Unix ms).
         public var conflictTimeMs: Int64
+        /// Whether someone resolved the conflict.
         public var resolved: Bool
+        /// When it was resolved (Unix ms); 0 while unresolved.
         public var resolvedAtMs: Int64
+        /// The note the conflict was resolved with.
         public var resolution: String
+        /// Who resolved it.
         public var resolvedBy: String
 
+        /// The message, field by field.
         public init(
             id: String,
             projectID: String,
@@ -548,19 +613,30 @@ extension SchedulerV1 {
     /// Current queue counts and averages (`scheduler.v1.QueueStats`); nil averages = no data yet.
     public struct QueueStats: WireMessage {
         public static let protoMessageName = "scheduler.v1.QueueStats"
+        /// Schedules PENDING (waiting for their time).
         public var pending: Int64
+        /// Schedules QUEUED (leased, not yet started).
         public var queued: Int64
+        /// Schedules PROCESSING (a worker is publishing them).
         public var processing: Int64
+        /// Schedules COMPLETED.
         public var completed: Int64
+        /// Schedules FAILED.
         public var failed: Int64
+        /// Schedules CANCELLED.
         public var cancelled: Int64
+        /// Schedules PAUSED.
         public var paused: Int64
+        /// Mean wait in the queue in seconds; nil when nothing has waited yet.
         public var avgWaitSeconds: Double?
+        /// Mean processing time in seconds; nil when nothing was processed.
         public var avgProcessingSeconds: Double?
         /// Percentage 0–100.
         public var successRate: Double?
+        /// The longest the queue has been.
         public var peakQueueLength: Int64
 
+        /// The message, field by field.
         public init(
             pending: Int64 = 0,
             queued: Int64 = 0,
@@ -619,20 +695,34 @@ extension SchedulerV1 {
     /// One day of queue metrics (`scheduler.v1.QueueMetrics`).
     public struct QueueMetrics: WireMessage {
         public static let protoMessageName = "scheduler.v1.QueueMetrics"
+        /// The day's record id.
         public var id: String
+        /// The project.
         public var projectID: String
+        /// Start of the day (Unix ms).
         public var periodStartMs: Int64
+        /// End of the day (Unix ms, exclusive).
         public var periodEndMs: Int64
+        /// Schedules leased that day.
         public var totalQueued: Int64
+        /// Schedules whose processing ended that day.
         public var totalProcessed: Int64
+        /// Schedules completed that day.
         public var totalCompleted: Int64
+        /// Schedules failed that day.
         public var totalFailed: Int64
+        /// Schedules cancelled that day.
         public var totalCancelled: Int64
+        /// Mean wait in the queue in seconds; nil when nothing has waited yet.
         public var avgWaitSeconds: Double?
+        /// Mean processing time in seconds; nil when nothing was processed.
         public var avgProcessingSeconds: Double?
+        /// The longest the queue has been.
         public var peakQueueLength: Int64
+        /// Completed as a percentage (0–100) of finished; nil when nothing finished.
         public var successRate: Double?
 
+        /// The message, field by field.
         public init(
             id: String = "",
             projectID: String,
@@ -701,10 +791,14 @@ extension SchedulerV1 {
         public static let protoMessageName = "scheduler.v1.Pagination"
         /// 1-based.
         public var page: Int32
+        /// Items per page.
         public var limit: Int32
+        /// Items in the whole result.
         public var total: Int64
+        /// Pages in the whole result at this limit.
         public var totalPages: Int32
 
+        /// The message, field by field.
         public init(page: Int32, limit: Int32, total: Int64, totalPages: Int32) {
             self.page = page
             self.limit = limit

@@ -19,11 +19,15 @@ extension SchedulerV1 {
     /// Create a schedule (`scheduler.v1.EnqueueRequest`).
     public struct EnqueueRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.EnqueueRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
+        /// The caller's id of the content to publish.
         public var contentID: String
         /// "YYYY-MM-DDTHH:MM:SS" in ``timezone``; or use ``scheduledForMs``.
         public var localTime: String
+        /// The IANA zone of `localTime`, e.g. "Europe/Berlin" (with `scheduledForMs`: only the display zone; default "UTC").
         public var timezone: String
+        /// The due instant (Unix ms); 0 when the time is `localTime` in `timezone`.
         public var scheduledForMs: Int64
         /// 1–32 platform ids.
         public var platforms: [String]
@@ -31,19 +35,26 @@ extension SchedulerV1 {
         public var priority: Int32
         /// nil = one-off.
         public var recurrence: Recurrence?
+        /// When a recurring series ends (Unix ms); 0 = no end.
         public var recurringUntilMs: Int64
+        /// A staggering delay added to the time, in seconds (>= 0).
         public var publishDelaySeconds: Int32
         /// nil = server default (3).
         public var maxRetries: Int32?
         /// nil = server default (300).
         public var retryDelaySeconds: Int32?
+        /// Free text for people.
         public var notes: String
+        /// A JSON object stored with the schedule, opaque to the service.
         public var metadataJSON: String
+        /// Move the time to the first conflict-free 15-minute slot within 24 h instead of refusing a blocking conflict.
         public var autoResolve: Bool
+        /// A repeat with the same key returns the first schedule; the Swift client fills in one when "".
         public var idempotencyKey: String
         /// What a lease lost mid-publish does; `.unspecified` = HOLD.
         public var leaseLossPolicy: LeaseLossPolicy
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             contentID: String,
@@ -129,16 +140,22 @@ extension SchedulerV1 {
     /// The created schedule and what the conflict check said (`scheduler.v1.EnqueueResponse`).
     public struct EnqueueResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.EnqueueResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
         /// auto_resolve moved the time.
         public var adjusted: Bool
+        /// The time asked for when `adjusted` (Unix ms); else 0.
         public var originalTimeMs: Int64
+        /// The time chosen when `adjusted` (Unix ms); else 0.
         public var adjustedTimeMs: Int64
+        /// Non-blocking findings, or those that caused the move.
         public var conflicts: [Conflict]
+        /// A note for people, e.g. that a time in the past made the schedule due now; "" for none.
         public var warning: String
         /// The time was in the past (within the missed-publish window): due now.
         public var pastDue: Bool
 
+        /// The message, field by field.
         public init(
             schedule: Schedule,
             adjusted: Bool = false,
@@ -181,15 +198,18 @@ extension SchedulerV1 {
     /// Lease due items (`scheduler.v1.DequeueRequest`).
     public struct DequeueRequest: WireMessage {
         public static let protoMessageName = "scheduler.v1.DequeueRequest"
+        /// The project (the caller's token must allow it).
         public var projectID: String
         /// 1–100; 0 = 10.
         public var limit: Int32
         /// 1–3600; 0 = server default (300).
         public var leaseSeconds: Int32
+        /// The worker's name (required); it becomes the lease's owner.
         public var workerID: String
         /// true: the items come back already started (PROCESSING), as if Start had been called.
         public var start: Bool
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, limit: Int32 = 0, leaseSeconds: Int32 = 0, workerID: String, start: Bool = false) {
             self.projectID = projectID
             self.limit = limit
@@ -218,14 +238,18 @@ extension SchedulerV1 {
     /// One leased item (`scheduler.v1.DequeuedItem`).
     public struct DequeuedItem: WireMessage {
         public static let protoMessageName = "scheduler.v1.DequeuedItem"
+        /// The leased schedule.
         public var schedule: Schedule
+        /// The fencing token Start, Heartbeat, Complete and Fail must present; sent only here.
         public var leaseToken: String
+        /// When the lease expires unless extended (Unix ms).
         public var leaseExpiresAtMs: Int64
         /// Stable per attempt; pass it on to platform APIs.
         public var attemptIdempotencyKey: String
         /// 1-based.
         public var attempt: Int32
 
+        /// The message, field by field.
         public init(
             schedule: Schedule,
             leaseToken: String,
@@ -260,8 +284,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.DequeueResponse`.
     public struct DequeueResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.DequeueResponse"
+        /// The leased items; empty when nothing is due.
         public var items: [DequeuedItem]
 
+        /// The message, field by field.
         public init(items: [DequeuedItem] = []) { self.items = items }
         public init(from r: ProtoReader) throws(RPCError) { items = try r.messages("items", max: Limits.maxPageSize) }
         public func write(to w: inout ProtoWriter) { w.set("items", messages: items) }
@@ -272,9 +298,12 @@ extension SchedulerV1 {
         public static let protoMessageName = "scheduler.v1.StartRequest"
         /// The project the schedule belongs to (checked against the caller's access).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The lease's fencing token, from `DequeuedItem.leaseToken`.
         public var leaseToken: String
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleID: String, leaseToken: String) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -297,8 +326,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.StartResponse`.
     public struct StartResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.StartResponse"
+        /// The schedule as it now is.
         public var schedule: Schedule
 
+        /// The message, field by field.
         public init(schedule: Schedule) { self.schedule = schedule }
         public init(from r: ProtoReader) throws(RPCError) { schedule = try r.requiredMessage("schedule") }
         public func write(to w: inout ProtoWriter) { w.set("schedule", message: schedule) }
@@ -309,11 +340,14 @@ extension SchedulerV1 {
         public static let protoMessageName = "scheduler.v1.HeartbeatRequest"
         /// The project the schedule belongs to (checked against the caller's access).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The lease's fencing token, from `DequeuedItem.leaseToken`.
         public var leaseToken: String
         /// 1–3600; 0 = the original lease length.
         public var extendSeconds: Int32
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(projectID: String, scheduleID: String, leaseToken: String, extendSeconds: Int32 = 0) {
             self.projectID = projectID
             self.scheduleID = scheduleID
@@ -339,8 +373,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.HeartbeatResponse`.
     public struct HeartbeatResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.HeartbeatResponse"
+        /// When the lease expires unless extended (Unix ms).
         public var leaseExpiresAtMs: Int64
 
+        /// The message, field by field.
         public init(leaseExpiresAtMs: Int64) { self.leaseExpiresAtMs = leaseExpiresAtMs }
         public init(from r: ProtoReader) throws(RPCError) { leaseExpiresAtMs = r.int64("lease_expires_at_ms") }
         public func write(to w: inout ProtoWriter) { w.set("lease_expires_at_ms", leaseExpiresAtMs) }
@@ -351,12 +387,16 @@ extension SchedulerV1 {
         public static let protoMessageName = "scheduler.v1.CompleteRequest"
         /// The project the schedule belongs to (checked against the caller's access).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The lease's fencing token, from `DequeuedItem.leaseToken`.
         public var leaseToken: String
+        /// Per-platform outcomes (URLs of what was published).
         public var results: [PlatformResult]
         /// 0 = now.
         public var publishedAtMs: Int64
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             scheduleID: String,
@@ -391,10 +431,12 @@ extension SchedulerV1 {
     /// `scheduler.v1.CompleteResponse`.
     public struct CompleteResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.CompleteResponse"
+        /// The schedule, completed.
         public var schedule: Schedule
         /// The next occurrence a recurring series created, if any.
         public var nextOccurrence: Schedule?
 
+        /// The message, field by field.
         public init(schedule: Schedule, nextOccurrence: Schedule? = nil) {
             self.schedule = schedule
             self.nextOccurrence = nextOccurrence
@@ -416,14 +458,18 @@ extension SchedulerV1 {
         public static let protoMessageName = "scheduler.v1.FailRequest"
         /// The project the schedule belongs to (checked against the caller's access).
         public var projectID: String
+        /// The schedule's id.
         public var scheduleID: String
+        /// The lease's fencing token, from `DequeuedItem.leaseToken`.
         public var leaseToken: String
         /// Required, human-readable.
         public var error: String
         /// false = fail permanently now.
         public var retryable: Bool
+        /// Per-platform outcomes: those that published are not retried.
         public var results: [PlatformResult]
 
+        /// The request, field by field; a parameter left out keeps its default (see the property).
         public init(
             projectID: String,
             scheduleID: String,
@@ -462,11 +508,14 @@ extension SchedulerV1 {
     /// `scheduler.v1.FailResponse`.
     public struct FailResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.FailResponse"
+        /// Whether the server retries the item (at `nextAttemptAtMs`).
         public var willRetry: Bool
         /// Set when ``willRetry``.
         public var nextAttemptAtMs: Int64
+        /// The schedule after the failure.
         public var schedule: Schedule
 
+        /// The message, field by field.
         public init(willRetry: Bool, nextAttemptAtMs: Int64 = 0, schedule: Schedule) {
             self.willRetry = willRetry
             self.nextAttemptAtMs = nextAttemptAtMs
