@@ -287,7 +287,7 @@ struct  Scheduler__V1__HeartbeatRequest
   char *schedule_id;
   char *lease_token;
   /*
-   * 0 = the original lease length
+   * 1–3600; 0 = the server default, 300 s (not the original lease length)
    */
   int32_t extend_seconds;
   /*
