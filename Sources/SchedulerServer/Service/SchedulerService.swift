@@ -227,78 +227,79 @@ public final class SchedulerService: Sendable {
     /// Each item as Enqueue would take it; an item that does not decode, convert or pass the
     /// caller's access is refused alone, and the others go to the store in one batch.
     private func enqueueBatch(_ ctx: CallContext, _ r: S.EnqueueBatch.Request) async throws -> S.EnqueueBatch.Response {
-        var results = [V1.EnqueueBatchResult?](repeating: nil, count: r.items.count)
-        var requests: [EnqueueRequest] = []
-        var positions: [Int] = []
-        for (i, item) in r.items.enumerated() {
-            if let e = r.itemErrors[i] {
-                results[i] = V1.EnqueueBatchResult(error: V1.ItemError(e))
-                continue
-            }
-            do {
-                requests.append(try storeRequest(ctx, item, idempotencyKey: item.idempotencyKey.isEmpty ? nil : item.idempotencyKey))
-                positions.append(i)
-            } catch {
-                results[i] = V1.EnqueueBatchResult(error: Self.itemError(error, index: i, method: "enqueue", request: item))
-            }
-        }
-        if !requests.isEmpty {
-            for (k, outcome) in try await store.enqueueBatch(requests).enumerated() {
-                let i = positions[k]
+        let results = try await Self.batch(
+            r.items, decodeErrors: r.itemErrors,
+            prepare: { _, item in
+                try storeRequest(ctx, item, idempotencyKey: item.idempotencyKey.isEmpty ? nil : item.idempotencyKey)
+            },
+            run: { try await store.enqueueBatch($0) },
+            answer: { i, outcome in
                 switch outcome {
-                case .success(let created): results[i] = V1.EnqueueBatchResult(created: Self.enqueueResponse(created))
-                case .failure(let e):
-                    results[i] = V1.EnqueueBatchResult(error: Self.itemError(e, index: i, method: "enqueue", request: r.items[i]))
+                case .success(let created): V1.EnqueueBatchResult(created: Self.enqueueResponse(created))
+                case .failure(let e): V1.EnqueueBatchResult(error: Self.itemError(e, index: i, method: "enqueue", request: r.items[i]))
                 }
-            }
-        }
-        return S.EnqueueBatch.Response(results: results.map { $0! })
+            })
+        return S.EnqueueBatch.Response(results: results)
     }
 
     /// Each item as Complete or Fail would take it, applied in one batch; refused items alone.
     private func acknowledge(_ ctx: CallContext, _ r: S.Acknowledge.Request) async throws -> S.Acknowledge.Response {
-        var results = [V1.AcknowledgeResult?](repeating: nil, count: r.items.count)
-        var items: [Acknowledgement] = []
-        var positions: [Int] = []
-        for (i, item) in r.items.enumerated() {
-            if let e = r.itemErrors[i] {
-                results[i] = V1.AcknowledgeResult(error: V1.ItemError(e))
-                continue
-            }
-            do {
+        let results = try await Self.batch(
+            r.items, decodeErrors: r.itemErrors,
+            prepare: { _, item -> Acknowledgement in
                 switch item {
                 case .complete(let c):
                     try ctx.authorize(project: c.projectID)
-                    items.append(
-                        .complete(
-                            projectID: c.projectID, scheduleID: c.scheduleID, leaseToken: c.leaseToken,
-                            results: Wire.platformResults(c.results)))
+                    return .complete(
+                        projectID: c.projectID, scheduleID: c.scheduleID, leaseToken: c.leaseToken,
+                        results: Wire.platformResults(c.results))
                 case .fail(let f):
                     try ctx.authorize(project: f.projectID)
-                    items.append(
-                        .fail(
-                            projectID: f.projectID, scheduleID: f.scheduleID, leaseToken: f.leaseToken,
-                            results: Wire.platformResults(f.results), error: f.error, retryable: f.retryable))
+                    return .fail(
+                        projectID: f.projectID, scheduleID: f.scheduleID, leaseToken: f.leaseToken,
+                        results: Wire.platformResults(f.results), error: f.error, retryable: f.retryable)
                 }
+            },
+            run: { try await store.acknowledge($0) },
+            answer: { i, outcome in
+                switch (outcome, r.items[i]) {
+                case (.success(let done), .complete): V1.AcknowledgeResult(completed: Self.completeResponse(done))
+                case (.success(let done), .fail): V1.AcknowledgeResult(failed: Self.failResponse(done))
+                case (.failure(let e), let item): V1.AcknowledgeResult(error: Self.itemError(e, index: i, acknowledgement: item))
+                }
+            })
+        return S.Acknowledge.Response(results: results)
+    }
+
+    /// A batch call's shape: each item is prepared on its own (an item that did not decode, or
+    /// whose preparation throws, is answered with its error), the prepared ones go to the store in
+    /// one call, and every item is answered in the request's order.
+    private static func batch<Item, Prepared: Sendable, Done: Sendable, Answer>(
+        _ items: [Item], decodeErrors: [Int: RPCError], prepare: (Int, Item) throws -> Prepared,
+        run: ([Prepared]) async throws -> [Result<Done, StoreError>],
+        answer: (Int, Result<Done, any Error>) -> Answer
+    ) async throws -> [Answer] {
+        var answers = [Answer?](repeating: nil, count: items.count)
+        var prepared: [Prepared] = []
+        var positions: [Int] = []
+        for (i, item) in items.enumerated() {
+            if let e = decodeErrors[i] {
+                answers[i] = answer(i, .failure(e))
+                continue
+            }
+            do {
+                prepared.append(try prepare(i, item))
                 positions.append(i)
             } catch {
-                results[i] = V1.AcknowledgeResult(error: Self.itemError(error, index: i, acknowledgement: item))
+                answers[i] = answer(i, .failure(error))
             }
         }
-        if !items.isEmpty {
-            for (k, outcome) in try await store.acknowledge(items).enumerated() {
-                let i = positions[k]
-                switch (outcome, r.items[i]) {
-                case (.success(let done), .complete):
-                    results[i] = V1.AcknowledgeResult(completed: Self.completeResponse(done))
-                case (.success(let done), .fail):
-                    results[i] = V1.AcknowledgeResult(failed: Self.failResponse(done))
-                case (.failure(let e), let item):
-                    results[i] = V1.AcknowledgeResult(error: Self.itemError(e, index: i, acknowledgement: item))
-                }
+        if !prepared.isEmpty {
+            for (k, outcome) in try await run(prepared).enumerated() {
+                answers[positions[k]] = answer(positions[k], outcome.mapError { $0 })
             }
         }
-        return S.Acknowledge.Response(results: results.map { $0! })
+        return answers.map { $0! }
     }
 
     private static func itemError(_ error: any Error, index: Int, acknowledgement item: V1.Acknowledgement) -> V1.ItemError {

@@ -130,17 +130,27 @@ public struct ProtoReader {
         return m
     }
 
-    /// A repeated message field with at most `max` elements, each decoded on its own: an element
-    /// that does not validate is its error, and the others still decode (batch items).
-    func messageResults<M: WireMessage>(_ name: String, max: Int, as _: M.Type = M.self) throws(RPCError)
-        -> [Result<M, RPCError>]
-    {
+    /// A batch's items (1…``Limits/maxBatchItems``), each decoded on its own: an item that does
+    /// not validate is `placeholder` at its index, with its error, and the others still decode.
+    func batchItems<M: WireMessage>(_ name: String, placeholder: M) throws(RPCError) -> (items: [M], errors: [Int: RPCError]) {
         let values = ProtoBridge.values(message, name)
-        guard values.count <= max else { throw invalid(name, "at most \(max) values (got \(values.count))") }
-        return values.enumerated().compactMap { i, v in
-            guard case .message(let sub) = v else { return nil }
-            return Result { () throws(RPCError) in try M(from: ProtoReader(sub, path: .element(path, name, i))) }
+        guard !values.isEmpty else { throw invalid(name, "at least one item required") }
+        guard values.count <= Limits.maxBatchItems else {
+            throw invalid(name, "at most \(Limits.maxBatchItems) values (got \(values.count))")
         }
+        var items: [M] = []
+        var errors: [Int: RPCError] = [:]
+        items.reserveCapacity(values.count)
+        for (i, v) in values.enumerated() {
+            guard case .message(let sub) = v else { continue }
+            do {
+                items.append(try M(from: ProtoReader(sub, path: .element(path, name, i))))
+            } catch {
+                items.append(placeholder)
+                errors[items.count - 1] = error
+            }
+        }
+        return (items, errors)
     }
 
     /// A repeated message field with at most `max` elements.

@@ -11,18 +11,7 @@ extension SchedulerV1 {
         public init(items: [EnqueueRequest]) { self.items = items }
 
         public init(from r: ProtoReader) throws(RPCError) {
-            let decoded: [Result<EnqueueRequest, RPCError>] = try r.messageResults("items", max: Limits.maxBatchItems)
-            guard !decoded.isEmpty else { throw r.invalid("items", "at least one item required") }
-            items = []
-            items.reserveCapacity(decoded.count)
-            for (i, d) in decoded.enumerated() {
-                switch d {
-                case .success(let item): items.append(item)
-                case .failure(let e):
-                    items.append(EnqueueRequest(projectID: "", contentID: "", platforms: []))
-                    itemErrors[i] = e
-                }
-            }
+            (items, itemErrors) = try r.batchItems("items", placeholder: EnqueueRequest(projectID: "", contentID: "", platforms: []))
         }
 
         public func write(to w: inout ProtoWriter) { w.set("items", messages: items) }
@@ -143,18 +132,8 @@ extension SchedulerV1 {
         public init(items: [Acknowledgement]) { self.items = items }
 
         public init(from r: ProtoReader) throws(RPCError) {
-            let decoded: [Result<Acknowledgement, RPCError>] = try r.messageResults("items", max: Limits.maxBatchItems)
-            guard !decoded.isEmpty else { throw r.invalid("items", "at least one item required") }
-            items = []
-            items.reserveCapacity(decoded.count)
-            for (i, d) in decoded.enumerated() {
-                switch d {
-                case .success(let item): items.append(item)
-                case .failure(let e):
-                    items.append(.complete(CompleteRequest(projectID: "", scheduleID: "", leaseToken: "")))
-                    itemErrors[i] = e
-                }
-            }
+            (items, itemErrors) = try r.batchItems(
+                "items", placeholder: .complete(CompleteRequest(projectID: "", scheduleID: "", leaseToken: "")))
         }
 
         public func write(to w: inout ProtoWriter) { w.set("items", messages: items) }
