@@ -49,6 +49,7 @@ extension Connection {
     /// is the caller's choice, since only it knows whether `body` can run twice.
     ///
     /// - Throws: `activeSQLTransaction` (25001) when a transaction is already open.
+    @discardableResult
     public func transaction<T>(
         _ isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, _ body: () throws -> T
     ) throws -> T {
