@@ -433,6 +433,12 @@ struct PostgreSQLOfflineTests {
         #expect(!Connection.redact("host=127.0.0.1").contains("password"))
     }
 
+    /// CI (`CI=true`, scripts/test) must run the suite above, never skip it.
+    @Test func ciRunsThePostgreSQLTests() {
+        guard ProcessInfo.processInfo.environment["CI"] == "true" else { return }
+        #expect(postgresURL != nil, "CI=true but SCHEDULER_TEST_POSTGRES_URL is unset: the PostgreSQL tests would be skipped")
+    }
+
     @Test func errorCodesAreExtensible() {
         let custom = PostgreSQLError.Code(rawValue: "P0001")  // raise_exception from PL/pgSQL
         #expect(custom.errorClass == "P0")
