@@ -379,6 +379,29 @@ struct PostgreSQLTests {
         }
     }
 
+    @Test func listenAndNotify() throws {
+        let url = try #require(postgresURL)
+        let listener = try Connection(url)
+        defer { listener.close() }
+        let sender = try Connection(url)
+        defer { sender.close() }
+        let channel = "due items \(randomLockKey())"  // needs quoting as an identifier
+        try listener.listen(channel)
+        #expect(try listener.nextNotification(timeout: .milliseconds(50)) == nil)
+        try sender.transaction {
+            try sender.notify(channel, payload: "project-7")
+            try sender.notify("some other channel", payload: "x")
+        }
+        let n = try #require(try listener.nextNotification(timeout: .seconds(5)))
+        #expect(n.channel == channel)
+        #expect(n.payload == "project-7")
+        #expect(n.senderPID == sender.backendPID)
+        #expect(try listener.nextNotification(timeout: .zero) == nil)
+        try listener.unlisten(channel)
+        try sender.notify(channel, payload: "after unlisten")
+        #expect(try listener.nextNotification(timeout: .milliseconds(100)) == nil)
+    }
+
     @Test func closedConnectionThrows() throws {
         let db = try Connection(try #require(postgresURL))
         db.close()
