@@ -1,9 +1,9 @@
 internal import CPostgreSQL
 
 #if canImport(Glibc)
-internal import Glibc
+    internal import Glibc
 #elseif canImport(Darwin)
-internal import Darwin
+    internal import Darwin
 #endif
 
 extension Connection {
@@ -74,9 +74,11 @@ extension Connection {
     func quotedIdentifier(_ name: String) throws(PostgreSQLError) -> String {
         let conn = try conn()
         let utf8 = Array(name.utf8)
-        guard let p = utf8.withUnsafeBufferPointer({ b in
-            b.withMemoryRebound(to: CChar.self) { PQescapeIdentifier(conn, $0.baseAddress, $0.count) }
-        }) else {
+        guard
+            let p = utf8.withUnsafeBufferPointer({ b in
+                b.withMemoryRebound(to: CChar.self) { PQescapeIdentifier(conn, $0.baseAddress, $0.count) }
+            })
+        else {
             throw PostgreSQLError(code: .invalidParameterValue, message: cleaned(PQerrorMessage(conn)))
         }
         defer { PQfreemem(p) }

@@ -54,7 +54,8 @@ extension Connection {
         _ isolation: IsolationLevel = .readCommitted, readOnly: Bool = false, _ body: () throws -> T
     ) throws -> T {
         guard transactionStatus == .idle else {
-            throw PostgreSQLError(code: .activeSQLTransaction, message: "a transaction is already open on this connection")
+            throw PostgreSQLError(
+                code: .activeSQLTransaction, message: "a transaction is already open on this connection")
         }
         try begin(isolation, readOnly: readOnly)
         let value: T
@@ -68,7 +69,8 @@ extension Connection {
             rollbackQuietly()
             throw PostgreSQLError(
                 code: .inFailedSQLTransaction,
-                message: "a statement in the transaction failed and the error was caught; rolled back instead of committing")
+                message:
+                    "a statement in the transaction failed and the error was caught; rolled back instead of committing")
         }
         try commit()
         return value
@@ -85,7 +87,8 @@ extension Connection {
         let result = try executeCached("COMMIT")
         if result.commandTag == "ROLLBACK" {
             throw PostgreSQLError(
-                code: .inFailedSQLTransaction, message: "the transaction had failed: COMMIT rolled it back", sql: "COMMIT")
+                code: .inFailedSQLTransaction, message: "the transaction had failed: COMMIT rolled it back",
+                sql: "COMMIT")
         }
     }
 

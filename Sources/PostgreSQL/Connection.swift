@@ -95,7 +95,8 @@ public final class Connection: CustomStringConvertible {
 
     func conn() throws(PostgreSQLError) -> OpaquePointer {
         guard let handle else {
-            throw PostgreSQLError(code: .connectionDoesNotExist, message: "connection is closed", isConnectionError: true)
+            throw PostgreSQLError(
+                code: .connectionDoesNotExist, message: "connection is closed", isConnectionError: true)
         }
         return handle
     }
@@ -222,7 +223,7 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeP
         c.withUnsafeBufferPointer { p.initialize(from: $0.baseAddress!, count: c.count) }
         return p
     }
-    defer { copies.forEach { $0.deallocate() } }
+    defer { for p in copies { p.deallocate() } }
     let pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) } + [nil]
     // `pointers` holds at least the terminating nil, so it has an address.
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }

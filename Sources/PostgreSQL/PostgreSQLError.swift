@@ -115,7 +115,8 @@ public struct PostgreSQLError: Error, Hashable, Sendable, CustomStringConvertibl
         self.sql = sql
         self.isFromServer = isFromServer
         self.isConnectionError =
-            isConnectionError ?? (code.errorClass == "08" || [.adminShutdown, .crashShutdown, .cannotConnectNow].contains(code))
+            isConnectionError
+            ?? (code.errorClass == "08" || [.adminShutdown, .crashShutdown, .cannotConnectNow].contains(code))
     }
 
     /// Whether running the whole transaction again may succeed: a serialization failure (40001)

@@ -78,7 +78,8 @@ public struct Row {
     private var handle: OpaquePointer { result.handle }
 
     private func checkColumn(_ column: Int) {
-        precondition(column >= 0 && column < result.columnCount, "column \(column) out of range 0..<\(result.columnCount)")
+        precondition(
+            column >= 0 && column < result.columnCount, "column \(column) out of range 0..<\(result.columnCount)")
     }
 
     /// Whether column `column` is NULL.
@@ -97,13 +98,15 @@ public struct Row {
 
     private func nullError(_ column: Int) -> PostgreSQLError {
         PostgreSQLError(
-            code: .nullValueNotAllowed, message: "column \(column) (\(result.columnName(column))) is NULL", sql: result.sql)
+            code: .nullValueNotAllowed, message: "column \(column) (\(result.columnName(column))) is NULL",
+            sql: result.sql)
     }
 
     private func parseError(_ column: Int, _ type: String) -> PostgreSQLError {
         PostgreSQLError(
             code: .invalidTextRepresentation,
-            message: "column \(column) (\(result.columnName(column)), \(result.columnType(column))) is not a valid \(type)",
+            message:
+                "column \(column) (\(result.columnName(column)), \(result.columnType(column))) is not a valid \(type)",
             sql: result.sql)
     }
 

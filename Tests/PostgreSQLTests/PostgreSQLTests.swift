@@ -66,7 +66,8 @@ struct PostgreSQLTests {
             // NaN, and the value(_:) view by column type.
             let nan = try #require(try db.execute("SELECT $1::float8", [.double(.nan)]).first?.double(0))
             #expect(nan.isNaN)
-            let v = try #require(try db.execute("SELECT 42::int4, 1.5::float4, true, 'x'::text, '\\x01ff'::bytea, 12.50::numeric").first)
+            let v = try #require(
+                try db.execute("SELECT 42::int4, 1.5::float4, true, 'x'::text, '\\x01ff'::bytea, 12.50::numeric").first)
             #expect(try v.value(0) == .int64(42))
             #expect(try v.value(1) == .double(1.5))
             #expect(try v.value(2) == .bool(true))
@@ -93,7 +94,9 @@ struct PostgreSQLTests {
         try withSchema { db in
             try db.execute("CREATE TABLE n (s text, i int8, d float8, b bool, y bytea)")
             try db.execute("INSERT INTO n VALUES ($1, $2, $3, $4, $5)", [nil, nil, nil, nil, nil])
-            try db.execute("INSERT INTO n VALUES ($1, $2, $3, $4, $5)", [.text("a"), .int(nil), .optional(nil as Double?, { .double($0) }), .null, .null])
+            try db.execute(
+                "INSERT INTO n VALUES ($1, $2, $3, $4, $5)",
+                [.text("a"), .int(nil), .optional(nil as Double?, { .double($0) }), .null, .null])
             let rows = try db.execute("SELECT s, i, d, b, y FROM n ORDER BY s NULLS FIRST")
             let row = try #require(rows.first)
             for c in 0..<5 { #expect(row.isNull(c)) }
@@ -271,7 +274,8 @@ struct PostgreSQLTests {
             #expect(s1 === s2)
             // Prepared with the first call's types, as execute(_:_:) sends them.
             #expect(s1.parameterTypes == [.int8, .int8])
-            let prepared = try db.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", [.text(insert)])
+            let prepared = try db.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", [.text(insert)])
             #expect(try prepared.first?.int(0) == 1)
             // Prepared without types, the server infers them from the columns; values of another
             // type are sent as text and parsed by the server.
@@ -279,7 +283,9 @@ struct PostgreSQLTests {
             #expect(update.parameterTypes == [.int4, .timestamptz, .int8])
             try db.executeCached("UPDATE p SET i4 = $1, ts = $2 WHERE id = $3", [100, "2026-12-05T10:00:00Z", 1])
             #expect(db.cachedStatementCount == 2)
-            #expect(try db.execute("SELECT extract(epoch FROM ts)::int8 FROM p WHERE id = 1").first?.int64(0) == 1_796_464_800)
+            #expect(
+                try db.execute("SELECT extract(epoch FROM ts)::int8 FROM p WHERE id = 1").first?.int64(0)
+                    == 1_796_464_800)
             // A statement the caller prepares itself.
             #expect(try db.executeCached("SELECT sum(i4) FROM p").first?.int(0) == 90 - 2 + 100)
             let own = try db.prepare("SELECT $1::text || $2::text")
@@ -297,7 +303,9 @@ struct PostgreSQLTests {
         let killer = try Connection(url)
         defer { killer.close() }
         #expect(victim.isHealthy)
-        #expect(try killer.execute("SELECT pg_terminate_backend($1::int4)", [.int64(Int64(victim.backendPID))]).first?.bool(0) == true)
+        #expect(
+            try killer.execute("SELECT pg_terminate_backend($1::int4)", [.int64(Int64(victim.backendPID))]).first?.bool(
+                0) == true)
         do {
             try victim.execute("SELECT 1")
             Issue.record("expected a connection error")
@@ -321,7 +329,8 @@ struct PostgreSQLTests {
         _ = FileManager.default.createFile(
             atPath: file, contents: Data("127.0.0.1:\(url.port!):*:\(url.user!):\(password)\n".utf8),
             attributes: [.posixPermissions: 0o600])
-        let conninfo = "host=127.0.0.1 port=\(url.port!) user=\(url.user!) dbname=\(url.path.dropFirst()) passfile=\(file)"
+        let conninfo =
+            "host=127.0.0.1 port=\(url.port!) user=\(url.user!) dbname=\(url.path.dropFirst()) passfile=\(file)"
         let db = try Connection(conninfo)
         defer { db.close() }
         #expect(try db.execute("SELECT current_user").first?.string(0) == url.user)
@@ -333,7 +342,10 @@ struct PostgreSQLTests {
             try db.execute("CREATE TABLE q (id int8 PRIMARY KEY, s text)")
             let n = 1000
             let statements = (0..<n).map { i in
-                (sql: "INSERT INTO q VALUES ($1, $2)", parameters: [PostgreSQLValue.int64(Int64(i)), .text("row \(i)")])
+                (
+                    sql: "INSERT INTO q VALUES ($1, $2)",
+                    parameters: [PostgreSQLValue.int64(Int64(i)), .text("row \(i)")]
+                )
             }
             let clock = ContinuousClock()
             let pipelined = try clock.measure {
@@ -437,7 +449,8 @@ struct PostgreSQLOfflineTests {
     }
 
     @Test func redactedDescriptionHidesPasswords() {
-        let url = Connection.redact("postgresql://app:hunter2-secret@127.0.0.1:5432/scheduler?sslmode=verify-full&sslrootcert=/etc/ca.pem")
+        let url = Connection.redact(
+            "postgresql://app:hunter2-secret@127.0.0.1:5432/scheduler?sslmode=verify-full&sslrootcert=/etc/ca.pem")
         #expect(!url.contains("hunter2"))
         #expect(url.contains("password=***"))
         #expect(url.contains("user=app"))
@@ -445,7 +458,8 @@ struct PostgreSQLOfflineTests {
         #expect(url.contains("port=5432"))
         #expect(url.contains("dbname=scheduler"))
         #expect(url.contains("sslmode=verify-full"))
-        let kv = Connection.redact("host=127.0.0.1 user=app password='it\\'s secret' sslpassword=keypass dbname='my db'")
+        let kv = Connection.redact(
+            "host=127.0.0.1 user=app password='it\\'s secret' sslpassword=keypass dbname='my db'")
         #expect(!kv.contains("secret"))
         #expect(!kv.contains("keypass"))
         #expect(kv.contains("sslpassword=***"))
@@ -459,7 +473,9 @@ struct PostgreSQLOfflineTests {
     /// CI (`CI=true`, scripts/test) must run the suite above, never skip it.
     @Test func ciRunsThePostgreSQLTests() {
         guard ProcessInfo.processInfo.environment["CI"] == "true" else { return }
-        #expect(postgresURL != nil, "CI=true but SCHEDULER_TEST_POSTGRES_URL is unset: the PostgreSQL tests would be skipped")
+        #expect(
+            postgresURL != nil,
+            "CI=true but SCHEDULER_TEST_POSTGRES_URL is unset: the PostgreSQL tests would be skipped")
     }
 
     @Test func errorCodesAreExtensible() {
