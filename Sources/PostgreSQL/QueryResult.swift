@@ -92,6 +92,8 @@ public struct Row {
     private func withText<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         if isNull(column) { return nil }
         let n = Int(PQgetlength(handle, row, Int32(column)))
+        // PQgetvalue returns NULL only for a row or column out of range, which checkColumn and
+        // the collection's subscript have ruled out.
         let p = PQgetvalue(handle, row, Int32(column))!
         return p.withMemoryRebound(to: UInt8.self, capacity: n) { body(UnsafeBufferPointer(start: $0, count: n)) }
     }
