@@ -6,6 +6,9 @@ import Testing
 /// The test cluster's URL (scripts/pg-test-cluster env); nil when the tests run without one.
 let postgresURL = ProcessInfo.processInfo.environment["SCHEDULER_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
+/// The test cluster's server certificate (scripts/pg-test-cluster env), for sslrootcert.
+let postgresCA = ProcessInfo.processInfo.environment["SCHEDULER_TEST_POSTGRES_CA"].flatMap { $0.isEmpty ? nil : $0 }
+
 /// Why the suites below are skipped: say how to run them.
 let noPostgres: Comment = """
     SCHEDULER_TEST_POSTGRES_URL is unset: these tests need PostgreSQL. Run scripts/test, or \
@@ -423,6 +426,31 @@ struct PostgreSQLTests {
         try listener.unlisten(channel)
         try sender.notify(channel, payload: "after unlisten")
         #expect(try listener.nextNotification(timeout: .milliseconds(100)) == nil)
+    }
+
+    @Test(
+        .enabled(
+            if: postgresCA != nil, "SCHEDULER_TEST_POSTGRES_CA (the server's certificate) is unset: no TLS to check"))
+    func tlsToTheDatabaseIsVerified() throws {
+        let url = try #require(postgresURL)
+        let ca = try #require(postgresCA)
+        let separator = url.contains("?") ? "&" : "?"
+        let db = try Connection(url + separator + "sslmode=verify-full&sslrootcert=\(ca)")
+        defer { db.close() }
+        let row = try #require(
+            try db.execute("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first)
+        #expect(try row.bool(0))
+        #expect(try row.string(1).hasPrefix("TLSv1."))
+        // Roots that did not sign the server's certificate: refused, as a connection error.
+        do {
+            let other = try Connection(
+                url + separator + "sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt")
+            other.close()
+            Issue.record("expected certificate verification to fail")
+        } catch {
+            #expect(error.isConnectionError)
+            #expect(error.message.contains("certificate verify failed"))
+        }
     }
 
     @Test func closedConnectionThrows() throws {
