@@ -39,12 +39,18 @@ let package = Package(
             pkgConfig: "libprotobuf-c",
             providers: [.apt(["libprotobuf-c-dev"])]
         ),
+        .systemLibrary(
+            name: "CPostgreSQL",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
 
         // MARK: Domain
         .target(name: "SchedulingCore"),
 
         // MARK: Storage
         .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "PostgreSQL", dependencies: ["CPostgreSQL"]),
         .target(name: "ScheduleStore", dependencies: ["SQLite", "SchedulingCore"]),
 
         // MARK: Wire contract
@@ -106,6 +112,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL"]),
         // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
         .testTarget(
             name: "ScheduleStoreTests",

@@ -1,0 +1,84 @@
+internal import CPostgreSQL
+
+extension Connection {
+    /// Runs `statements` in libpq's pipeline mode (PostgreSQL 14+): sends them without waiting
+    /// for each answer, so the whole batch costs about one round trip per ``pipelineChunk``
+    /// statements instead of one each.
+    ///
+    /// The batch ends with one Sync, so outside an explicit transaction it runs as one implicit
+    /// transaction: all of it commits or none. Inside ``transaction(_:readOnly:_:)`` it is part of
+    /// that transaction. When a statement fails, the later ones are not run; the first error is
+    /// thrown after the pipeline is drained and left, so the connection stays usable.
+    ///
+    /// Results are read after each chunk (with a flush request) rather than after the whole
+    /// batch, which bounds what waits in the socket buffers: a blocking-mode pipeline that sent
+    /// everything first could deadlock, both sides waiting to write. Meant for writes and small
+    /// results.
+    ///
+    /// - Returns: one result per statement, in order.
+    public func pipeline(_ statements: [(sql: String, parameters: [PostgreSQLValue])]) throws(PostgreSQLError)
+        -> [QueryResult]
+    {
+        let conn = try conn()
+        guard !statements.isEmpty else { return [] }
+        guard PQenterPipelineMode(conn) == 1 else { throw connectionError(conn, sql: nil) }
+        var results: [QueryResult] = []
+        results.reserveCapacity(statements.count)
+        var firstError: PostgreSQLError?
+        var start = 0
+        while start < statements.count {
+            let end = min(start + Connection.pipelineChunk, statements.count)
+            for (sql, parameters) in statements[start..<end] {
+                let encoded = EncodedParameters(parameters)
+                let sent = try encoded.withPointers { types, values, lengths, formats in
+                    PQsendQueryParams(conn, sql, encoded.count, types, values, lengths, formats, 0)
+                }
+                if sent != 1 { try abandonPipeline(conn, connectionError(conn, sql: sql)) }
+            }
+            if end < statements.count {
+                guard PQsendFlushRequest(conn) == 1, PQflush(conn) == 0 else {
+                    try abandonPipeline(conn, connectionError(conn, sql: nil))
+                }
+            } else {
+                guard PQpipelineSync(conn) == 1 else { try abandonPipeline(conn, connectionError(conn, sql: nil)) }
+            }
+            for (sql, _) in statements[start..<end] {
+                // One result per statement, then a NULL that ends it.
+                guard let result = PQgetResult(conn) else {
+                    try abandonPipeline(conn, connectionError(conn, sql: sql))
+                }
+                while let extra = PQgetResult(conn) { PQclear(extra) }
+                do {
+                    results.append(QueryResult(handle: try check(result, conn, sql: sql), sql: sql))
+                } catch {
+                    if firstError == nil { firstError = error }
+                    if error.isConnectionError { try abandonPipeline(conn, error) }
+                }
+            }
+            start = end
+        }
+        // The Sync's own result closes the pipeline.
+        guard let sync = PQgetResult(conn), PQresultStatus(sync) == PGRES_PIPELINE_SYNC else {
+            try abandonPipeline(conn, firstError ?? connectionError(conn, sql: nil))
+        }
+        PQclear(sync)
+        guard PQexitPipelineMode(conn) == 1 else { throw connectionError(conn, sql: nil) }
+        if let firstError { throw firstError }
+        return results
+    }
+
+    /// How many statements ``pipeline(_:)`` sends before reading their results.
+    public static let pipelineChunk = 64
+
+    /// Throws `error` after trying to leave pipeline mode (which fails on a broken connection:
+    /// it is unusable then anyway).
+    private func abandonPipeline(_ conn: OpaquePointer, _ error: PostgreSQLError) throws(PostgreSQLError) -> Never {
+        while let r = PQgetResult(conn) {
+            let status = PQresultStatus(r)
+            PQclear(r)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        _ = PQexitPipelineMode(conn)
+        throw error
+    }
+}
