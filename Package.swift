@@ -51,7 +51,7 @@ let package = Package(
         // MARK: Storage
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "PostgreSQL", dependencies: ["CPostgreSQL"]),
-        .target(name: "ScheduleStore", dependencies: ["SQLite", "SchedulingCore"]),
+        .target(name: "ScheduleStore", dependencies: ["SQLite", "PostgreSQL", "SchedulingCore"]),
 
         // MARK: Wire contract
         .target(name: "CSchedulerMessages", dependencies: ["CProtobufC"]),
@@ -116,7 +116,7 @@ let package = Package(
         // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
         .testTarget(
             name: "ScheduleStoreTests",
-            dependencies: ["ScheduleStore", "SchedulingCore", "SQLite", "scheduler-bench", "TestSupport"]
+            dependencies: ["ScheduleStore", "SchedulingCore", "SQLite", "PostgreSQL", "scheduler-bench", "TestSupport"]
         ),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(

@@ -18,8 +18,8 @@ enum Rows {
         "s." + String($0.filter { $0 != " " && $0 != "\n" })
     }.joined(separator: ", ")
 
-    static func instant(_ s: Statement, _ i: Int32) -> Instant { Instant(unixMilliseconds: s.int64(i)) }
-    static func optionalInstant(_ s: Statement, _ i: Int32) -> Instant? {
+    static func instant(_ s: some ColumnReader, _ i: Int32) -> Instant { Instant(unixMilliseconds: s.int64(i)) }
+    static func optionalInstant(_ s: some ColumnReader, _ i: Int32) -> Instant? {
         s.isNull(i) ? nil : Instant(unixMilliseconds: s.int64(i))
     }
 
@@ -53,7 +53,7 @@ enum Rows {
 
     static func decodeSchedule(_ s: Statement) -> Schedule { decodeRow(s).schedule }
 
-    static func decodeRow(_ s: Statement) -> Row {
+    static func decodeRow(_ s: some ColumnReader) -> Row {
         let pattern = s.optionalString(16)
         let config = s.optionalString(17)
         let kind = s.optionalString(18)
@@ -95,7 +95,7 @@ enum Rows {
         platform, severity, resolved, resolved_at, resolution, resolved_by, created_at
         """
 
-    static func decodeConflict(_ s: Statement) -> ScheduleConflict {
+    static func decodeConflict(_ s: some ColumnReader) -> ScheduleConflict {
         ScheduleConflict(
             id: s.string(0), projectID: s.string(1), schedule1ID: s.string(2), schedule2ID: s.optionalString(3),
             type: ConflictType(rawValue: s.string(4)) ?? .custom, time: instant(s, 5), reason: s.string(6),
@@ -118,3 +118,16 @@ enum Rows {
             peakQueueLength: s.int(11), successRate: s.optionalDouble(12))
     }
 }
+
+/// The typed columns the row decoders read, by index: SQLite's `Statement`, or a PostgreSQL row.
+protocol ColumnReader {
+    func string(_ i: Int32) -> String
+    func optionalString(_ i: Int32) -> String?
+    func int(_ i: Int32) -> Int
+    func int64(_ i: Int32) -> Int64
+    func optionalInt64(_ i: Int32) -> Int64?
+    func bool(_ i: Int32) -> Bool
+    func isNull(_ i: Int32) -> Bool
+}
+
+extension Statement: ColumnReader {}

@@ -1,0 +1,189 @@
+import PostgreSQL
+
+/// The PostgreSQL schema: the same tables, columns and indexes as SQLite's (Schema.swift, at its
+/// version 5), in PostgreSQL's types, plus the indexes SQLite answers from memory (the occupancy
+/// counts). Versioned migrations, applied on start under an advisory lock so that two nodes
+/// starting together never migrate at once.
+enum PostgresSchema {
+    struct Migration {
+        var version: Int
+        var name: String
+        var sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1, name: "schedules, platforms, attempts, results, conflicts, metrics",
+            sql: """
+                CREATE TABLE schedules (
+                    id                  TEXT PRIMARY KEY,
+                    content_id          TEXT NOT NULL,
+                    project_id          TEXT NOT NULL,
+                    scheduled_for       BIGINT NOT NULL,
+                    local_time          TEXT NOT NULL,
+                    timezone            TEXT NOT NULL DEFAULT 'UTC',
+                    nominal_time        BIGINT NOT NULL,
+                    platforms           TEXT NOT NULL,
+                    published_platforms TEXT NOT NULL DEFAULT '',
+                    priority            INTEGER NOT NULL DEFAULT 5 CHECK (priority BETWEEN 1 AND 10),
+                    queue_status        TEXT NOT NULL DEFAULT 'PENDING' CHECK (queue_status IN (\(Schema.queueStatuses))),
+                    status              TEXT NOT NULL DEFAULT 'SCHEDULED' CHECK (status IN (\(Schema.scheduleStatuses))),
+                    queued_at           BIGINT,
+                    processing_at       BIGINT,
+                    published_at        BIGINT,
+                    failed_at           BIGINT,
+                    cancelled_at        BIGINT,
+                    is_recurring        INTEGER NOT NULL DEFAULT 0 CHECK (is_recurring IN (0, 1)),
+                    recurring_pattern   TEXT CHECK (recurring_pattern IN ('daily','weekly','monthly','custom')),
+                    recurring_config    TEXT,
+                    recurrence_kind     TEXT CHECK (recurrence_kind IN ('RRULE','CRON')),
+                    recurrence_text     TEXT,
+                    recurrence_start    TEXT,
+                    recurring_until     BIGINT,
+                    series_id           TEXT,
+                    retry_count         INTEGER NOT NULL DEFAULT 0 CHECK (retry_count >= 0),
+                    max_retries         INTEGER NOT NULL DEFAULT 3 CHECK (max_retries >= 0),
+                    retry_delay         BIGINT NOT NULL DEFAULT 300 CHECK (retry_delay >= 0),
+                    publish_delay       BIGINT NOT NULL DEFAULT 0 CHECK (publish_delay >= 0),
+                    inngest_job_id      TEXT,
+                    lease_owner         TEXT,
+                    lease_token         TEXT,
+                    lease_expires_at    BIGINT,
+                    attempt_count       INTEGER NOT NULL DEFAULT 0,
+                    lease_loss_policy   TEXT NOT NULL DEFAULT 'HOLD' CHECK (lease_loss_policy IN ('RETRY','HOLD')),
+                    expiry_window       BIGINT CHECK (expiry_window IS NULL OR expiry_window > 0),
+                    expires_at          BIGINT,
+                    failure_reason      TEXT,
+                    notes               TEXT,
+                    metadata            TEXT,
+                    idempotency_key     TEXT,
+                    request_fingerprint TEXT,
+                    created_at          BIGINT NOT NULL,
+                    updated_at          BIGINT NOT NULL
+                );
+                CREATE UNIQUE INDEX schedules_idempotency ON schedules(project_id, idempotency_key)
+                    WHERE idempotency_key IS NOT NULL;
+                CREATE INDEX schedules_due ON schedules(project_id, priority DESC, scheduled_for)
+                    WHERE queue_status IN ('PENDING','QUEUED');
+                CREATE INDEX schedules_expiry ON schedules(expires_at)
+                    WHERE queue_status IN ('PENDING','QUEUED') AND expires_at IS NOT NULL;
+                CREATE INDEX schedules_occupancy ON schedules(project_id, scheduled_for)
+                    WHERE \(Schema.occupiesSQL);
+                CREATE INDEX schedules_status ON schedules(project_id, queue_status, scheduled_for);
+                CREATE UNIQUE INDEX schedules_job ON schedules(inngest_job_id) WHERE inngest_job_id IS NOT NULL;
+                CREATE INDEX schedules_created ON schedules(project_id, created_at);
+                CREATE INDEX schedules_cancelled ON schedules(project_id, cancelled_at) WHERE cancelled_at IS NOT NULL;
+                CREATE INDEX schedules_leases ON schedules(lease_expires_at)
+                    WHERE queue_status IN ('QUEUED','PROCESSING');
+                CREATE UNIQUE INDEX schedules_series ON schedules(series_id, nominal_time) WHERE series_id IS NOT NULL;
+
+                CREATE TABLE schedule_platforms (
+                    schedule_id   TEXT NOT NULL,
+                    platform      TEXT NOT NULL,
+                    project_id    TEXT NOT NULL,
+                    published_at  BIGINT,
+                    published_url TEXT,
+                    PRIMARY KEY (schedule_id, platform)
+                );
+                CREATE INDEX schedule_platforms_project ON schedule_platforms(project_id, platform);
+
+                CREATE TABLE attempts (
+                    schedule_id     TEXT NOT NULL,
+                    attempt         INTEGER NOT NULL,
+                    project_id      TEXT NOT NULL,
+                    worker_id       TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    due_at          BIGINT NOT NULL,
+                    dequeued_at     BIGINT NOT NULL,
+                    started_at      BIGINT,
+                    ended_at        BIGINT,
+                    outcome         TEXT CHECK (outcome IN
+                        ('COMPLETED','PARTIAL','RETRY','FAILED','RELEASED','OUTCOME_UNKNOWN','CANCELLED')),
+                    error           TEXT,
+                    lease_token     TEXT,
+                    ended_by        TEXT CHECK (ended_by IN ('COMPLETE','FAIL')),
+                    retry_at        BIGINT,
+                    PRIMARY KEY (schedule_id, attempt)
+                );
+                CREATE INDEX attempts_dequeued ON attempts(project_id, dequeued_at);
+                CREATE INDEX attempts_ended ON attempts(project_id, ended_at) WHERE ended_at IS NOT NULL;
+
+                CREATE TABLE attempt_results (
+                    schedule_id TEXT NOT NULL,
+                    attempt     INTEGER NOT NULL,
+                    platform    TEXT NOT NULL,
+                    success     INTEGER NOT NULL CHECK (success IN (0, 1)),
+                    url         TEXT,
+                    error       TEXT,
+                    reported_at BIGINT NOT NULL,
+                    PRIMARY KEY (schedule_id, attempt, platform)
+                );
+
+                CREATE TABLE schedule_conflicts (
+                    id              TEXT PRIMARY KEY,
+                    project_id      TEXT NOT NULL,
+                    schedule1_id    TEXT NOT NULL,
+                    schedule2_id    TEXT,
+                    conflict_type   TEXT NOT NULL CHECK (conflict_type IN (\(Schema.conflictTypes))),
+                    conflict_time   BIGINT NOT NULL,
+                    conflict_reason TEXT NOT NULL,
+                    suggestion      TEXT,
+                    platform        TEXT,
+                    severity        TEXT NOT NULL CHECK (severity IN (\(Schema.severities))),
+                    resolved        INTEGER NOT NULL DEFAULT 0 CHECK (resolved IN (0, 1)),
+                    resolved_at     BIGINT,
+                    resolution      TEXT,
+                    resolved_by     TEXT,
+                    created_at      BIGINT NOT NULL
+                );
+                CREATE INDEX schedule_conflicts_project ON schedule_conflicts(project_id, resolved, conflict_time);
+                CREATE INDEX schedule_conflicts_schedule ON schedule_conflicts(schedule1_id);
+
+                CREATE TABLE queue_metrics (
+                    id                  TEXT PRIMARY KEY,
+                    project_id          TEXT NOT NULL,
+                    period_start        BIGINT NOT NULL,
+                    period_end          BIGINT NOT NULL,
+                    total_queued        BIGINT NOT NULL DEFAULT 0,
+                    total_processed     BIGINT NOT NULL DEFAULT 0,
+                    total_completed     BIGINT NOT NULL DEFAULT 0,
+                    total_failed        BIGINT NOT NULL DEFAULT 0,
+                    total_cancelled     BIGINT NOT NULL DEFAULT 0,
+                    avg_wait_time       BIGINT,
+                    avg_processing_time BIGINT,
+                    peak_queue_length   BIGINT NOT NULL DEFAULT 0,
+                    success_rate        DOUBLE PRECISION,
+                    UNIQUE (project_id, period_start)
+                );
+                """)
+    ]
+
+    /// The advisory lock every node takes to migrate: one at a time, the others wait and then
+    /// find nothing left to do.
+    static let migrationLock = Connection.advisoryLockKey("scheduler.schema-migrations")
+
+    /// Applies the migrations the database lacks, each in its own transaction, under the
+    /// migration lock. A database newer than this program is refused.
+    static func migrate(_ db: Connection) throws {
+        try db.transaction {
+            try db.advisoryTransactionLock(migrationLock)
+            try db.executeScript(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """)
+            let current = try db.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").first?.int64(0) ?? 0
+            let latest = migrations.last?.version ?? 0
+            guard current <= latest else {
+                throw StoreError(
+                    code: .failedPrecondition,
+                    message: "the database's schema (version \(current)) is newer than this program's (\(latest))")
+            }
+            for m in migrations where m.version > current {
+                try db.executeScript(m.sql)
+                _ = try db.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [.int64(Int64(m.version)), .text(m.name)])
+            }
+        }
+    }
+}
