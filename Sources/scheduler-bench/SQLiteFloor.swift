@@ -90,7 +90,14 @@ enum SQLiteFloor {
                 insert.bind("HOLD", at: 27)
                 insert.bind(86_400, at: 28)
                 insert.bind(at + 86_400_000, at: 29)
-                for i: Int32 in 30...33 { insert.bindNull(at: i) }
+                for i: Int32 in 30...31 { insert.bindNull(at: i) }
+                if o.idempotencyKeys {
+                    // A key and a request fingerprint (16 hex characters, as the store's), as every RPC Enqueue carries.
+                    insert.bind("k\(n)", at: 32)
+                    insert.bind(String(UInt64(n) &* 0x100_0000_01b3 | 1 << 63, radix: 16), at: 33)
+                } else {
+                    for i: Int32 in 32...33 { insert.bindNull(at: i) }
+                }
                 insert.bind(created, at: 34)
                 insert.bind(created, at: 35)
                 try insert.run()
@@ -111,7 +118,10 @@ enum SQLiteFloor {
         return BenchResult(
             scenario: "floor-enqueue", opsPerSec: Double(o.count) / elapsed, p50: lat.percentile(0.5),
             p99: lat.percentile(0.99),
-            extra: [("batch", Double(o.batch)), ("projects", Double(o.projects)), ("platforms", Double(o.platforms))])
+            extra: [
+                ("batch", Double(o.batch)), ("projects", Double(o.projects)), ("platforms", Double(o.platforms)),
+                ("idempotency_keys", o.idempotencyKeys ? 1 : 0),
+            ])
     }
 
     /// Runs ``cycleDequeues`` dequeues of ``cycleBatch`` due items (one index seek per priority,

@@ -38,7 +38,7 @@ enum Scenarios {
                                 projectID: o.project(c), contentID: "c\(n)", time: .instant(base.adding(seconds: n * 151)),
                                 timeZone: "Europe/Berlin",
                                 platforms: o.platforms == 2 ? ["twitter", "linkedin"] : o.platformList(Int(n)),
-                                priority: Int(n % 10) + 1
+                                priority: Int(n % 10) + 1, idempotencyKey: o.idempotencyKeys ? "k\(n)" : nil
                             ))
                         l.add(monotonicMicros() - t0)
                     }
@@ -53,7 +53,10 @@ enum Scenarios {
         return BenchResult(
             scenario: "enqueue", opsPerSec: Double(per * callers) / elapsed, p50: lat.percentile(0.5),
             p99: lat.percentile(0.99),
-            extra: [("callers", Double(callers)), ("projects", Double(o.projects)), ("platforms", Double(o.platforms))])
+            extra: [
+                ("callers", Double(callers)), ("projects", Double(o.projects)), ("platforms", Double(o.platforms)),
+                ("idempotency_keys", o.idempotencyKeys ? 1 : 0),
+            ])
     }
 
     /// Workers (8 unless told) dequeue (32 at a time unless told) and complete `count` due items; a

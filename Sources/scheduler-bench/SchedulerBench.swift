@@ -53,6 +53,11 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "enqueue, floor-enqueue: platforms per schedule, 2 (TWITTER, LINKEDIN; the default) or 1 (rotating over five, as `rpc enqueue`).")
     var platforms: Int = 2
 
+    @Flag(
+        name: .customLong("idempotency-keys"),
+        help: "enqueue, floor-enqueue: every schedule carries an idempotency key (and floor-enqueue a request fingerprint), as every RPC Enqueue does.")
+    var idempotencyKeys = false
+
     @Option(help: "floor-enqueue: rows per transaction (default 64, what the store's group commit sees from 64 callers).")
     var batch: Int = SQLiteFloor.enqueueBatch
 
@@ -84,6 +89,9 @@ struct StoreBench: AsyncParsableCommand {
         guard platforms == 1 || platforms == 2 else { throw ValidationError("--platforms: 1 or 2") }
         guard (1...500).contains(batch) else { throw ValidationError("--batch: 1…500") }
         guard (1...100).contains(dequeueLimit) else { throw ValidationError("--dequeue-limit: 1…100") }
+        if idempotencyKeys && scenario != "enqueue" && scenario != "floor-enqueue" {
+            throw ValidationError("--idempotency-keys applies to enqueue and floor-enqueue only")
+        }
         if batch != SQLiteFloor.enqueueBatch && scenario != "floor-enqueue" {
             throw ValidationError("--batch applies to floor-enqueue only")
         }
@@ -125,7 +133,7 @@ struct StoreBench: AsyncParsableCommand {
                 path: path, count: count, full: full, callers: callers ?? (name == "cycle" ? 8 : 64),
                 withoutIndexes: withoutIndexes, inlineCheckpoints: inlineCheckpoints, projects: projects,
                 platforms: platforms, batch: batch, dequeueLimit: dequeueLimit, dequeueStarts: dequeueStarts,
-                acknowledge: acknowledge)
+                acknowledge: acknowledge, idempotencyKeys: idempotencyKeys)
             let result: BenchResult
             switch name {
             case "enqueue": result = try await Scenarios.enqueue(options)
@@ -163,6 +171,8 @@ struct BenchOptions {
     var dequeueLimit = 32
     var dequeueStarts = false
     var acknowledge = false
+    /// enqueue, floor-enqueue: each schedule carries an idempotency key ("k" + its number).
+    var idempotencyKeys = false
 
     /// The project of caller / transaction / item `i`.
     func project(_ i: Int) -> String { projects == 1 ? "bench" : "bench-\(i % projects)" }
