@@ -11,25 +11,31 @@ import WireProtocol
 struct RPCBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rpc",
-        abstract: "Load a running schedulerd over TLS: enqueue, cycle, validate, mixed, health, connections.",
+        abstract: "Load a running schedulerd over TLS: enqueue, enqueue-batch, cycle, worker, validate, mixed, health, connections.",
         discussion: """
             scheduler-bench rpc enqueue --server 127.0.0.1:7443 --ca .scheduler/ca.pem --token "$(cat .scheduler/admin.token)" --json
-            Scenarios: enqueue (validated, distinct times and platforms), cycle (dequeue → start → complete over a
-            pre-filled backlog; with --dequeue-starts, dequeue-and-start → complete), validate (auto-resolve
+            Scenarios: enqueue (validated, distinct times and platforms), enqueue-batch (EnqueueBatch of --batch such
+            enqueues per call; ops are items, latency per call), cycle (dequeue → start → complete over a
+            pre-filled backlog; with --dequeue-starts, dequeue-and-start → complete), worker (the client's work loop,
+            SchedulerClient.work with --concurrency items at once and a no-op publish: Dequeue with start, then one
+            Acknowledge of what finished before the next Dequeue; over the same pre-filled backlog), validate (auto-resolve
             against a filled project), mixed (70 % enqueue, 20 % cycle, 10 % reads), health (the Health call: TLS, framing and dispatch without the store or a token check,
             the ceiling of the RPC path on this machine), connections (N idle TLS connections; RSS growth per
             connection with --server-pid).
             The token must be an admin token (the scenarios use several projects).
             """)
 
-    @Argument(help: "enqueue | cycle | validate | mixed | health | connections") var scenario: String
+    @Argument(help: "enqueue | enqueue-batch | cycle | worker | validate | mixed | health | connections") var scenario: String
     @Option(help: "Server HOST:PORT.") var server: String = "127.0.0.1:7443"
     @Option(help: "CA certificate (PEM) of the server.") var ca: String?
     @Option(help: "Admin bearer token.") var token: String?
     @Option(help: "TLS connections.") var connections: Int = 4
     @Option(help: "Calls in flight per connection.") var inFlight: Int = 4
     @Option(help: "Seconds of load (bounded).") var duration: Double = 10
-    @Option(help: "Items pre-filled for cycle, validate and mixed.") var backlog: Int = 20_000
+    @Option(help: "Items pre-filled for cycle, worker, validate and mixed.") var backlog: Int = 20_000
+    @Option(help: "enqueue-batch: items per EnqueueBatch call (1…500).") var batch: Int = 100
+    @Option(help: "worker: items each work loop handles at once (SchedulerClient.work's concurrency, 1…100); one loop per connection × --in-flight.")
+    var concurrency: Int = 1
     @Flag(help: """
         The backlog is already in the server's database (`scheduler-bench fill`, project PREFIX-0 for \
         cycle, PREFIX-v for validate with --backlog its size): no pre-fill over RPC.
@@ -42,9 +48,12 @@ struct RPCBench: AsyncParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
-        guard ["enqueue", "cycle", "validate", "mixed", "health", "connections"].contains(scenario) else {
-            throw ValidationError("scenario: expected enqueue, cycle, validate, mixed, health or connections")
+        guard ["enqueue", "enqueue-batch", "cycle", "worker", "validate", "mixed", "health", "connections"].contains(scenario) else {
+            throw ValidationError("scenario: expected enqueue, enqueue-batch, cycle, worker, validate, mixed, health or connections")
         }
+        guard (1...500).contains(batch) else { throw ValidationError("--batch: 1…500") }
+        guard (1...100).contains(concurrency) else { throw ValidationError("--concurrency: 1…100") }
+        if rate != nil && scenario == "worker" { throw ValidationError("--rate does not apply to worker (the work loop sets its own pace)") }
         guard (1...20_000).contains(connections) else { throw ValidationError("--connections: 1…20000") }
         guard (1...256).contains(inFlight) else { throw ValidationError("--in-flight: 1…256") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration: 0…600 seconds") }
@@ -57,6 +66,7 @@ struct RPCBench: AsyncParsableCommand {
         let result: RPCResult
         switch scenario {
         case "connections": result = try await idleConnections()
+        case "worker": result = try await workerLoad()
         default: result = try await load()
         }
         let after = ProcessSample(pid: serverPid)
@@ -117,7 +127,7 @@ struct RPCBench: AsyncParsableCommand {
         let client = try makeClient()
         let workers = connections * inFlight
         let projectsForCycle = prefilled ? 1 : max(1, min(100, (backlog + 549) / 550))
-        if !prefilled, scenario == "cycle" || scenario == "mixed" {
+        if !prefilled, scenario == "cycle" || scenario == "mixed" || scenario == "worker" {
             try await prefillDue(client, count: backlog, projects: projectsForCycle)
         }
         if !prefilled, scenario == "validate" {
@@ -175,6 +185,15 @@ struct RPCBench: AsyncParsableCommand {
                             case "enqueue":
                                 // Each worker has its own project: one schedule a minute per project.
                                 _ = try await client.enqueue(enqueueRequest(project: "\(projectPrefix)-e\(w)", slot: n, base: base))
+                            case "enqueue-batch":
+                                // The same items as enqueue, `batch` of them per call, in the worker's project.
+                                let items = (0..<batch).map {
+                                    enqueueRequest(project: "\(projectPrefix)-e\(w)", slot: n * batch + $0, base: base)
+                                }
+                                let results = try await client.enqueueBatch(items).results
+                                let stored = results.filter { $0.created != nil }.count
+                                counter.items.add(stored, ordering: .relaxed)
+                                if stored != batch { counter.errors.add(batch - stored, ordering: .relaxed) }
                             case "cycle":
                                 // Round-robin over every project, so the whole backlog is reachable
                                 // whatever the number of workers.
@@ -227,11 +246,110 @@ struct RPCBench: AsyncParsableCommand {
         var r = RPCResult(
             scenario: scenario, calls: Double(latencies.samples.count), seconds: seconds, latencies: latencies,
             errors: counter.errors.load(ordering: .relaxed), serverAtStart: serverAtStart)
+        if scenario == "enqueue-batch" {
+            // ops are the items stored; the latencies and `calls` are per EnqueueBatch call.
+            r.units = Double(counter.items.load(ordering: .relaxed))
+            r.extra.append(("batch", Double(batch)))
+            r.extra.append(("calls_per_sec", seconds > 0 ? r.calls / seconds : 0))
+        }
         if scenario == "cycle" || scenario == "mixed" { r.extra.append(("empty_dequeues", Double(counter.empty.load(ordering: .relaxed)))) }
         r.extra.append(("connections", Double(connections)))
         r.extra.append(("in_flight", Double(inFlight)))
         if let rate { r.extra.append(("target_rate", rate)) }
         await client.close()
+        return r
+    }
+
+    // MARK: The client's work loop
+
+    /// `worker`: connections × in-flight work loops (`SchedulerClient.work`, `concurrency` items
+    /// each, a no-op publish) over the pre-filled backlog. Each loop works one project until it
+    /// is drained (`stopWhenIdle`), then the next (projects w, w + loops, w + 2 × loops, … mod
+    /// their number), until the deadline, when the loops are cancelled. Ops are the items handed
+    /// to a handler before the deadline (those still unacknowledged then are at most loops ×
+    /// concurrency); `completed` is what the server counts as COMPLETED afterwards (Stats).
+    /// No latency: the loop's calls are inside the client.
+    func workerLoad() async throws -> RPCResult {
+        let client = try makeClient()
+        let loops = connections * inFlight
+        let projects = prefilled ? 1 : max(1, min(100, (backlog + 549) / 550))
+        if !prefilled { try await prefillDue(client, count: backlog, projects: projects) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<(2 * connections) { group.addTask { _ = try await client.health() } }
+            try await group.waitForAll()
+        }
+        let serverAtStart = ProcessSample(pid: serverPid)
+        let counter = Counters()
+        let started = ContinuousClock.now
+        let deadline = started + .milliseconds(Int64(duration * 1000))
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for w in 0..<loops {
+                group.addTask { [projectPrefix, concurrency] in
+                    var k = 0
+                    while k < projects && ContinuousClock.now < deadline && !Task.isCancelled {
+                        let project = "\(projectPrefix)-\((w + k * loops) % projects)"
+                        k += 1
+                        do {
+                            try await client.work(
+                                project: project, concurrency: concurrency, lease: .seconds(60), workerID: "bench-\(w)",
+                                pollInterval: .milliseconds(20), stopWhenIdle: true
+                            ) { _ in
+                                let now = ContinuousClock.now
+                                if now < deadline {
+                                    counter.items.add(1, ordering: .relaxed)
+                                    let d = now - started
+                                    let ns = Int(d.components.seconds) * 1_000_000_000 + Int(d.components.attoseconds / 1_000_000_000)
+                                    counter.lastItemNanos.max(ns, ordering: .relaxed)
+                                }
+                                return .published([])
+                            }
+                        } catch {
+                            // Calls cut short by the cancellation at the deadline are not errors.
+                            if !Task.isCancelled && ContinuousClock.now < deadline { counter.errors.add(1, ordering: .relaxed) }
+                        }
+                    }
+                    return true
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return false
+            }
+            // Stop at the deadline, or when every loop has run out of projects (the backlog ran dry).
+            var running = loops
+            while let isLoop = try await group.next() {
+                if isLoop {
+                    running -= 1
+                    if running == 0 { group.cancelAll() }
+                } else {
+                    group.cancelAll()
+                }
+            }
+        }
+        let end = min(ContinuousClock.now, deadline)
+        let ranDry = ContinuousClock.now < deadline
+        let elapsed = end - started
+        // When the backlog ran dry, up to the last item handed out.
+        let seconds =
+            ranDry
+            ? Double(counter.lastItemNanos.load(ordering: .relaxed)) / 1e9
+            : Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        // What the server recorded: COMPLETED items over the run's projects.
+        var completed: Int64 = 0
+        for p in 0..<projects {
+            completed += (try? await client.stats(SchedulerV1.StatsRequest(projectID: "\(projectPrefix)-\(p)")).stats.completed) ?? 0
+        }
+        var r = RPCResult(
+            scenario: "worker", calls: 0, seconds: seconds, latencies: Latencies(),
+            errors: counter.errors.load(ordering: .relaxed), serverAtStart: serverAtStart)
+        r.units = Double(counter.items.load(ordering: .relaxed))
+        r.extra.append(("completed", Double(completed)))
+        r.extra.append(("backlog_ran_dry", ranDry ? 1 : 0))
+        r.extra.append(("loops", Double(loops)))
+        r.extra.append(("concurrency", Double(concurrency)))
+        r.extra.append(("connections", Double(connections)))
+        r.extra.append(("in_flight", Double(inFlight)))
+        client.close()
         return r
     }
 
@@ -301,6 +419,10 @@ struct RPCBench: AsyncParsableCommand {
 final class Counters: Sendable {
     let errors = Atomic<Int>(0)
     let empty = Atomic<Int>(0)
+    /// enqueue-batch: items stored; worker: items handed to the handler before the deadline.
+    let items = Atomic<Int>(0)
+    /// worker: when the last item was handed out, in nanoseconds after the start.
+    let lastItemNanos = Atomic<Int>(0)
 }
 
 /// One benchmark's outcome: throughput and latency percentiles in microseconds.
@@ -313,8 +435,11 @@ struct RPCResult {
     /// The server's sample when the timed load began (after pre-fills and warm-up).
     var serverAtStart: ProcessSample? = nil
     var extra: [(String, Double)] = []
+    /// What ops_per_sec counts when it is not the calls (items, for enqueue-batch and worker);
+    /// reported as `items`.
+    var units: Double? = nil
 
-    var opsPerSecond: Double { seconds > 0 ? calls / seconds : 0 }
+    var opsPerSecond: Double { seconds > 0 ? (units ?? calls) / seconds : 0 }
 
     var json: String {
         let sorted = Latencies(samples: latencies.samples.sorted())
@@ -324,6 +449,7 @@ struct RPCResult {
             "\"p90_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.9)))", "\"p99_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.99)))",
             "\"p999_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.999)))", "\"seconds\":\(BenchResult.fmt(seconds))",
         ]
+        if let units { fields.append("\"items\":\(Int(units))") }
         for (k, v) in extra { fields.append("\"\(k)\":\(BenchResult.fmt(v))") }
         return "{" + fields.joined(separator: ",") + "}"
     }

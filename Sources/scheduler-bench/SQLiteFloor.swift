@@ -43,34 +43,38 @@ enum SQLiteFloor {
         return db
     }
 
-    /// Inserts `count` schedules (two platforms each, Europe/Berlin, priorities 1–10, an expiry
-    /// window) in transactions of ``enqueueBatch``. Latency samples are per transaction: what a
-    /// caller in that batch waits at least.
+    /// Inserts `count` schedules (two platforms each unless `--platforms 1`, Europe/Berlin,
+    /// priorities 1–10, an expiry window) in transactions of ``enqueueBatch`` rows unless `--batch`
+    /// says otherwise; with `--projects N` transaction t writes to project t mod N. Latency samples
+    /// are per transaction: what a caller in that batch waits at least.
     static func enqueue(_ o: BenchOptions) throws -> BenchResult {
         try Scenarios.createSchema(o.path)
         let db = try connection(o)
         defer { try? db.close() }
         let insert = try db.prepare(WriteSQL.insertSchedule)
         let platform = try db.prepare(WriteSQL.insertPlatform)
-        let platforms = ["TWITTER", "LINKEDIN"]
         let created = Int64(Date().timeIntervalSince1970 * 1000)
         var lat = Latencies()
         var n = 0
+        var transactions = 0
         let start = monotonicMicros()
         while n < o.count {
             let t0 = monotonicMicros()
+            let project = o.project(transactions)
+            transactions += 1
             try db.begin()
-            for _ in 0..<min(enqueueBatch, o.count - n) {
+            for _ in 0..<min(o.batch, o.count - n) {
+                let platforms = o.platformList(n)
                 let id = ulidLike(time: created + Int64(n / 16), sequence: n)
                 let at = Scenarios.base.unixMilliseconds + Int64(n) * 151_000
                 insert.bind(id, at: 1)
                 insert.bind("c\(n)", at: 2)
-                insert.bind("bench", at: 3)
+                insert.bind(project, at: 3)
                 insert.bind(at, at: 4)
                 insert.bind("2030-03-17T19:46:40", at: 5)
                 insert.bind("Europe/Berlin", at: 6)
                 insert.bind(at, at: 7)
-                insert.bind("TWITTER,LINKEDIN", at: 8)
+                insert.bind(platforms.joined(separator: ","), at: 8)
                 insert.bind("", at: 9)
                 insert.bind(n % 10 + 1, at: 10)
                 insert.bind("PENDING", at: 11)
@@ -86,14 +90,21 @@ enum SQLiteFloor {
                 insert.bind("HOLD", at: 27)
                 insert.bind(86_400, at: 28)
                 insert.bind(at + 86_400_000, at: 29)
-                for i: Int32 in 30...33 { insert.bindNull(at: i) }
+                for i: Int32 in 30...31 { insert.bindNull(at: i) }
+                if o.idempotencyKeys {
+                    // A key and a request fingerprint (16 hex characters, as the store's), as every RPC Enqueue carries.
+                    insert.bind("k\(n)", at: 32)
+                    insert.bind(String(UInt64(n) &* 0x100_0000_01b3 | 1 << 63, radix: 16), at: 33)
+                } else {
+                    for i: Int32 in 32...33 { insert.bindNull(at: i) }
+                }
                 insert.bind(created, at: 34)
                 insert.bind(created, at: 35)
                 try insert.run()
                 for p in platforms {
                     platform.bind(id, at: 1)
                     platform.bind(p, at: 2)
-                    platform.bind("bench", at: 3)
+                    platform.bind(project, at: 3)
                     platform.bindNull(at: 4)
                     platform.bindNull(at: 5)
                     try platform.run()
@@ -106,7 +117,11 @@ enum SQLiteFloor {
         let elapsed = (monotonicMicros() - start) / 1_000_000
         return BenchResult(
             scenario: "floor-enqueue", opsPerSec: Double(o.count) / elapsed, p50: lat.percentile(0.5),
-            p99: lat.percentile(0.99), extra: [("batch", Double(enqueueBatch))])
+            p99: lat.percentile(0.99),
+            extra: [
+                ("batch", Double(o.batch)), ("projects", Double(o.projects)), ("platforms", Double(o.platforms)),
+                ("idempotency_keys", o.idempotencyKeys ? 1 : 0),
+            ])
     }
 
     /// Runs ``cycleDequeues`` dequeues of ``cycleBatch`` due items (one index seek per priority,

@@ -16,7 +16,7 @@ enum Scenarios {
     }
 
     /// Concurrent callers (64 unless told) enqueue `count` schedules with full validation; no
-    /// conflicts block.
+    /// conflicts block. Caller c writes to project c mod `projects` (one project unless told).
     static func enqueue(_ o: BenchOptions) async throws -> BenchResult {
         let store = try open(o)
         defer { store.close() }
@@ -35,8 +35,10 @@ enum Scenarios {
                         let t0 = monotonicMicros()
                         _ = try await store.enqueue(
                             EnqueueRequest(
-                                projectID: "bench", contentID: "c\(n)", time: .instant(base.adding(seconds: n * 151)),
-                                timeZone: "Europe/Berlin", platforms: ["twitter", "linkedin"], priority: Int(n % 10) + 1
+                                projectID: o.project(c), contentID: "c\(n)", time: .instant(base.adding(seconds: n * 151)),
+                                timeZone: "Europe/Berlin",
+                                platforms: o.platforms == 2 ? ["twitter", "linkedin"] : o.platformList(Int(n)),
+                                priority: Int(n % 10) + 1, idempotencyKey: o.idempotencyKeys ? "k\(n)" : nil
                             ))
                         l.add(monotonicMicros() - t0)
                     }
@@ -50,33 +52,82 @@ enum Scenarios {
         let elapsed = (monotonicMicros() - start) / 1_000_000
         return BenchResult(
             scenario: "enqueue", opsPerSec: Double(per * callers) / elapsed, p50: lat.percentile(0.5),
-            p99: lat.percentile(0.99))
+            p99: lat.percentile(0.99),
+            extra: [
+                ("callers", Double(callers)), ("projects", Double(o.projects)), ("platforms", Double(o.platforms)),
+                ("idempotency_keys", o.idempotencyKeys ? 1 : 0),
+            ])
     }
 
-    /// Workers dequeue (32 at a time) and complete `count` due items; a cycle is one item.
+    /// Workers (8 unless told) dequeue (32 at a time unless told) and complete `count` due items; a
+    /// cycle is one item. With `--dequeue-starts` the items come out started; with `--acknowledge`
+    /// each dequeued batch is finished by one acknowledge instead of a complete per item (32 at
+    /// once). With several projects the items are spread over them and each worker takes them
+    /// round-robin, one dequeue each (as `rpc cycle`); a worker stops once every project came back
+    /// empty in a row.
     static func cycle(_ o: BenchOptions) async throws -> BenchResult {
-        try prepare(o.path, project: "bench", due: o.count, future: 0)
+        let names = (0..<max(1, o.projects)).map { o.project($0) }
+        if names.count == 1 {
+            try prepare(o.path, project: names[0], due: o.count, future: 0)
+        } else {
+            try createSchema(o.path)
+            let db = try Connection(path: o.path)
+            defer { try? db.close() }
+            let now = SystemClock().now().unixMilliseconds
+            let per = (o.count + names.count - 1) / names.count
+            try db.transaction {
+                var offset = 0
+                for name in names where offset < o.count {
+                    let n = min(per, o.count - offset)
+                    try fill(db, project: name, count: n, timeSQL: "\(now) - (n + 1) * 300000", offset: offset)
+                    offset += n
+                }
+            }
+        }
         let store = try open(o)
         defer { store.close() }
-        let workers = 8
+        let workers = max(1, o.callers)
         let done = Counter()
+        let refused = Counter()
         let start = monotonicMicros()
         let lat = try await withThrowingTaskGroup(of: Latencies.self) { group in
             for w in 0..<workers {
                 group.addTask {
                     var l = Latencies()
-                    while true {
+                    var n = 0
+                    var emptyInARow = 0
+                    while emptyInARow < names.count {
+                        let project = names[(w + n) % names.count]
+                        n += 1
                         let t0 = monotonicMicros()
                         let leases = try await store.dequeue(
-                            DequeueRequest(projectID: "bench", limit: 32, leaseSeconds: 60, workerID: "w\(w)"))
+                            DequeueRequest(
+                                projectID: project, limit: o.dequeueLimit, leaseSeconds: 60, workerID: "w\(w)",
+                                start: o.dequeueStarts))
                         l.add(monotonicMicros() - t0)
-                        if leases.isEmpty { break }
+                        if leases.isEmpty {
+                            emptyInARow += 1
+                            continue
+                        }
+                        emptyInARow = 0
+                        if o.acknowledge {
+                            let t1 = monotonicMicros()
+                            let results = try await store.acknowledge(
+                                leases.map {
+                                    .complete(projectID: project, scheduleID: $0.schedule.id, leaseToken: $0.token, results: [])
+                                })
+                            l.add(monotonicMicros() - t1)
+                            let bad = results.filter { if case .failure = $0 { true } else { false } }.count
+                            refused.value.add(bad, ordering: .relaxed)
+                            done.value.add(leases.count - bad, ordering: .relaxed)
+                            continue
+                        }
                         try await withThrowingTaskGroup(of: Double.self) { inner in
                             for lease in leases {
                                 inner.addTask {
                                     let t1 = monotonicMicros()
                                     _ = try await store.complete(
-                                        projectID: "bench", scheduleID: lease.schedule.id, leaseToken: lease.token)
+                                        projectID: project, scheduleID: lease.schedule.id, leaseToken: lease.token)
                                     return monotonicMicros() - t1
                                 }
                             }
@@ -92,10 +143,17 @@ enum Scenarios {
             return all
         }
         let elapsed = (monotonicMicros() - start) / 1_000_000
+        var extra: [(String, Double)] = [
+            ("callers", Double(workers)), ("dequeue_limit", Double(o.dequeueLimit)), ("projects", Double(names.count)),
+        ]
+        if o.dequeueStarts { extra.append(("dequeue_starts", 1)) }
+        if o.acknowledge { extra.append(("acknowledge", 1)) }
+        let errors = refused.value.load(ordering: .relaxed)
+        if errors > 0 { extra.append(("errors", Double(errors))) }
         return BenchResult(
             scenario: "cycle", opsPerSec: Double(done.value.load(ordering: .relaxed)) / elapsed,
             p50: lat.percentile(0.5),
-            p99: lat.percentile(0.99))
+            p99: lat.percentile(0.99), extra: extra)
     }
 
     /// Dequeue latency (limit 10) with 9,000 due items among 10k and among 1M pending rows.

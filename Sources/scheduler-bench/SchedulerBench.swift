@@ -39,8 +39,36 @@ struct StoreBench: AsyncParsableCommand {
     @Flag(help: "synchronous=FULL instead of NORMAL.")
     var full = false
 
-    @Option(help: "Concurrent callers for enqueue.")
-    var callers: Int = 64
+    @Option(help: "Concurrent callers: enqueue's (default 64) and cycle's workers (default 8).")
+    var callers: Int?
+
+    @Option(
+        help: """
+            Projects: enqueue's callers take them round-robin (caller c writes project c mod N, as `rpc \
+            enqueue` gives each connection its own), floor-enqueue's transactions likewise, cycle's due items \
+            are spread over them and its workers take them round-robin. Default 1 (project "bench").
+            """)
+    var projects: Int = 1
+
+    @Option(help: "enqueue, floor-enqueue: platforms per schedule, 2 (TWITTER, LINKEDIN; the default) or 1 (rotating over five, as `rpc enqueue`).")
+    var platforms: Int = 2
+
+    @Flag(
+        name: .customLong("idempotency-keys"),
+        help: "enqueue, floor-enqueue: every schedule carries an idempotency key (and floor-enqueue a request fingerprint), as every RPC Enqueue does.")
+    var idempotencyKeys = false
+
+    @Option(help: "floor-enqueue: rows per transaction (default 64, what the store's group commit sees from 64 callers).")
+    var batch: Int = SQLiteFloor.enqueueBatch
+
+    @Option(name: .customLong("dequeue-limit"), help: "cycle: items per Dequeue (1…100, default 32).")
+    var dequeueLimit: Int = 32
+
+    @Flag(name: .customLong("dequeue-starts"), help: "cycle: hand the items out started (DequeueRequest.start), as the client's work loop asks.")
+    var dequeueStarts = false
+
+    @Flag(help: "cycle: finish each dequeued batch with one acknowledge (all Completes in one call) instead of a complete per item.")
+    var acknowledge = false
 
     @Option(
         name: .customLong("without-index"),
@@ -55,8 +83,21 @@ struct StoreBench: AsyncParsableCommand {
     var inlineCheckpoints = false
 
     mutating func validate() throws {
-        guard callers >= 1 else { throw ValidationError("--callers must be at least 1") }
+        if let callers { guard callers >= 1 else { throw ValidationError("--callers must be at least 1") } }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        guard (1...1000).contains(projects) else { throw ValidationError("--projects: 1…1000") }
+        guard platforms == 1 || platforms == 2 else { throw ValidationError("--platforms: 1 or 2") }
+        guard (1...500).contains(batch) else { throw ValidationError("--batch: 1…500") }
+        guard (1...100).contains(dequeueLimit) else { throw ValidationError("--dequeue-limit: 1…100") }
+        if idempotencyKeys && scenario != "enqueue" && scenario != "floor-enqueue" {
+            throw ValidationError("--idempotency-keys applies to enqueue and floor-enqueue only")
+        }
+        if batch != SQLiteFloor.enqueueBatch && scenario != "floor-enqueue" {
+            throw ValidationError("--batch applies to floor-enqueue only")
+        }
+        if (dequeueLimit != 32 || dequeueStarts || acknowledge) && scenario != "cycle" {
+            throw ValidationError("--dequeue-limit, --dequeue-starts and --acknowledge apply to cycle only")
+        }
         if (!withoutIndexes.isEmpty || inlineCheckpoints) && scenario != "floor-enqueue" && scenario != "floor-cycle" {
             throw ValidationError("--without-index and --inline-checkpoints apply to floor-enqueue and floor-cycle only")
         }
@@ -64,7 +105,7 @@ struct StoreBench: AsyncParsableCommand {
             throw ValidationError("--without-index \"\(name)\": not an index name")
         }
         if scenario == "enqueue" || scenario == "all" || scenario == "floor" {
-            guard count >= callers else { throw ValidationError("--count must be at least --callers") }
+            guard count >= (callers ?? 64) else { throw ValidationError("--count must be at least --callers") }
         }
     }
 
@@ -89,8 +130,10 @@ struct StoreBench: AsyncParsableCommand {
             // Each scenario fills its own database: with --db and several scenarios, PATH.NAME.
             let path = db.map { names.count > 1 ? "\($0).\(name)" : $0 } ?? dir.appendingPathComponent("bench.sqlite").path
             let options = BenchOptions(
-                path: path, count: count, full: full, callers: callers, withoutIndexes: withoutIndexes,
-                inlineCheckpoints: inlineCheckpoints)
+                path: path, count: count, full: full, callers: callers ?? (name == "cycle" ? 8 : 64),
+                withoutIndexes: withoutIndexes, inlineCheckpoints: inlineCheckpoints, projects: projects,
+                platforms: platforms, batch: batch, dequeueLimit: dequeueLimit, dequeueStarts: dequeueStarts,
+                acknowledge: acknowledge, idempotencyKeys: idempotencyKeys)
             let result: BenchResult
             switch name {
             case "enqueue": result = try await Scenarios.enqueue(options)
@@ -118,6 +161,25 @@ struct BenchOptions {
     var withoutIndexes: [String] = []
     /// The floor scenarios checkpoint as SQLite does by default, in the writing thread.
     var inlineCheckpoints = false
+    /// Projects the rows go to (1: "bench"; more: "bench-0", "bench-1", …).
+    var projects = 1
+    /// Platforms per enqueued schedule: 2 (TWITTER, LINKEDIN) or 1 (rotating over five).
+    var platforms = 2
+    /// floor-enqueue: rows per transaction.
+    var batch = SQLiteFloor.enqueueBatch
+    /// cycle: items per dequeue, started in the dequeue, finished with one acknowledge.
+    var dequeueLimit = 32
+    var dequeueStarts = false
+    var acknowledge = false
+    /// enqueue, floor-enqueue: each schedule carries an idempotency key ("k" + its number).
+    var idempotencyKeys = false
+
+    /// The project of caller / transaction / item `i`.
+    func project(_ i: Int) -> String { projects == 1 ? "bench" : "bench-\(i % projects)" }
+
+    static let fivePlatforms = ["TWITTER", "LINKEDIN", "FACEBOOK", "WORDPRESS", "GHOST"]
+    /// The platforms of enqueue number `n`.
+    func platformList(_ n: Int) -> [String] { platforms == 2 ? ["TWITTER", "LINKEDIN"] : [Self.fivePlatforms[n % 5]] }
 }
 
 struct BenchResult {
