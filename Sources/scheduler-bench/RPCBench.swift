@@ -349,7 +349,7 @@ struct RPCBench: AsyncParsableCommand {
         r.extra.append(("concurrency", Double(concurrency)))
         r.extra.append(("connections", Double(connections)))
         r.extra.append(("in_flight", Double(inFlight)))
-        client.close()
+        await client.close()
         return r
     }
 
