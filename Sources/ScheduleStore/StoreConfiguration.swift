@@ -73,6 +73,14 @@ public struct StoreConfiguration: Sendable {
     public init(path: String) {
         self.path = path
     }
+
+    /// The conflict rules of `project`: ``conflictPolicy`` with the project's rate limits
+    /// (``rateLimitOverrides``) on top.
+    func conflictPolicy(for project: String) -> ConflictPolicy {
+        var policy = conflictPolicy
+        for (k, v) in rateLimitOverrides[project] ?? [:] { policy.rateLimits.limits[PlatformRateLimits.normalize(k)] = v }
+        return policy
+    }
 }
 
 /// Size limits the store checks on every operation: the same as the wire protocol's

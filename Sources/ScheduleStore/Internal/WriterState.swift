@@ -52,11 +52,7 @@ final class WriterState: ScheduleRepository {
 
     func checker(for project: String) -> ConflictChecker {
         if let c = checkers[project] { return c }
-        var policy = config.conflictPolicy
-        if let o = config.rateLimitOverrides[project] {
-            for (k, v) in o { policy.rateLimits.limits[PlatformRateLimits.normalize(k)] = v }
-        }
-        let c = ConflictChecker(policy: policy)
+        let c = ConflictChecker(policy: config.conflictPolicy(for: project))
         checkers[project] = c
         return c
     }
