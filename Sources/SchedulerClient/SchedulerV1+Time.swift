@@ -188,44 +188,30 @@ extension SchedulerV1.ValidateRequest {
     }
 }
 
-extension SchedulerV1.ListRequest {
-    /// Only schedules due at or after this instant (`fromMs`); nil for no lower bound.
+/// A request with a time window in `fromMs` / `toMs` (0 = open): List, Stats and ListConflicts.
+public protocol WireTimeWindow {
+    /// The window's lower bound, inclusive (Unix milliseconds; 0 = open).
+    var fromMs: Int64 { get set }
+    /// The window's upper bound, inclusive (Unix milliseconds; 0 = open).
+    var toMs: Int64 { get set }
+}
+
+extension WireTimeWindow {
+    /// The window's lower bound (`fromMs`), inclusive; nil for none (Stats: the server's default).
     public var from: Date? {
         get { optionalWireDate(milliseconds: fromMs) }
         set { fromMs = newValue.map(wireMilliseconds) ?? 0 }
     }
-    /// Only schedules due before this instant (`toMs`); nil for no upper bound.
+    /// The window's upper bound (`toMs`), inclusive; nil for none (Stats: now).
     public var to: Date? {
         get { optionalWireDate(milliseconds: toMs) }
         set { toMs = newValue.map(wireMilliseconds) ?? 0 }
     }
 }
 
-extension SchedulerV1.StatsRequest {
-    /// Daily metrics from this instant (`fromMs`); nil for the server's default window.
-    public var from: Date? {
-        get { optionalWireDate(milliseconds: fromMs) }
-        set { fromMs = newValue.map(wireMilliseconds) ?? 0 }
-    }
-    /// Daily metrics up to this instant (`toMs`); nil for the server's default window.
-    public var to: Date? {
-        get { optionalWireDate(milliseconds: toMs) }
-        set { toMs = newValue.map(wireMilliseconds) ?? 0 }
-    }
-}
-
-extension SchedulerV1.ListConflictsRequest {
-    /// Only conflicts at or after this instant (`fromMs`); nil for no lower bound.
-    public var from: Date? {
-        get { optionalWireDate(milliseconds: fromMs) }
-        set { fromMs = newValue.map(wireMilliseconds) ?? 0 }
-    }
-    /// Only conflicts before this instant (`toMs`); nil for no upper bound.
-    public var to: Date? {
-        get { optionalWireDate(milliseconds: toMs) }
-        set { toMs = newValue.map(wireMilliseconds) ?? 0 }
-    }
-}
+extension SchedulerV1.ListRequest: WireTimeWindow {}
+extension SchedulerV1.StatsRequest: WireTimeWindow {}
+extension SchedulerV1.ListConflictsRequest: WireTimeWindow {}
 
 extension SchedulerV1.PreviewOccurrencesRequest {
     /// Only occurrences strictly after this instant (`afterMs`); nil from the start.
