@@ -8,6 +8,7 @@ extension SchedulerV1 {
         /// placeholder). Each is refused on its own; the others go ahead.
         public internal(set) var itemErrors: [Int: RPCError] = [:]
 
+        /// A batch of the given requests, in order.
         public init(items: [EnqueueRequest]) { self.items = items }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -16,7 +17,9 @@ extension SchedulerV1 {
 
         public func write(to w: inout ProtoWriter) { w.set("items", messages: items) }
 
+        /// Equal when the items are (decoding errors are not part of the message).
         public static func == (a: Self, b: Self) -> Bool { a.items == b.items }
+        /// Hashes the items, like ``==``.
         public func hash(into h: inout Hasher) { h.combine(items) }
     }
 
@@ -24,13 +27,16 @@ extension SchedulerV1 {
     /// would have answered.
     public struct ItemError: WireMessage {
         public static let protoMessageName = "scheduler.v1.ItemError"
+        /// The gRPC status code the single call would have answered.
         public var code: StatusCode
+        /// What went wrong, for a person.
         public var message: String
         /// The offending field as a path from the batch request; "" when none.
         public var field: String
         /// The blocking conflicts that refused it.
         public var conflicts: [Conflict]
 
+        /// An item's error with its code, message, field path and blocking conflicts.
         public init(code: StatusCode, message: String, field: String = "", conflicts: [Conflict] = []) {
             self.code = code
             self.message = message
@@ -68,6 +74,7 @@ extension SchedulerV1 {
         /// Set when it was refused.
         public var error: ItemError?
 
+        /// One item's outcome: `created` or `error`.
         public init(created: EnqueueResponse? = nil, error: ItemError? = nil) {
             self.created = created
             self.error = error
@@ -87,8 +94,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.EnqueueBatchResponse`: one result per item, in order.
     public struct EnqueueBatchResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.EnqueueBatchResponse"
+        /// One result per item, in the order of the request.
         public var results: [EnqueueBatchResult]
 
+        /// The results, one per item in order.
         public init(results: [EnqueueBatchResult] = []) { self.results = results }
         public init(from r: ProtoReader) throws(RPCError) {
             results = try r.messages("results", max: Limits.maxBatchItems)
@@ -129,6 +138,7 @@ extension SchedulerV1 {
         /// placeholder). Each is refused on its own; the others go ahead.
         public internal(set) var itemErrors: [Int: RPCError] = [:]
 
+        /// A batch of the given acknowledgements, applied in order.
         public init(items: [Acknowledgement]) { self.items = items }
 
         public init(from r: ProtoReader) throws(RPCError) {
@@ -138,7 +148,9 @@ extension SchedulerV1 {
 
         public func write(to w: inout ProtoWriter) { w.set("items", messages: items) }
 
+        /// Equal when the items are (decoding errors are not part of the message).
         public static func == (a: Self, b: Self) -> Bool { a.items == b.items }
+        /// Hashes the items, like ``==``.
         public func hash(into h: inout Hasher) { h.combine(items) }
     }
 
@@ -152,6 +164,7 @@ extension SchedulerV1 {
         /// Set when it was refused.
         public var error: ItemError?
 
+        /// One item's outcome: `completed`, `failed` or `error`.
         public init(completed: CompleteResponse? = nil, failed: FailResponse? = nil, error: ItemError? = nil) {
             self.completed = completed
             self.failed = failed
@@ -174,8 +187,10 @@ extension SchedulerV1 {
     /// `scheduler.v1.AcknowledgeResponse`: one result per item, in order.
     public struct AcknowledgeResponse: WireMessage {
         public static let protoMessageName = "scheduler.v1.AcknowledgeResponse"
+        /// One result per item, in the order of the request.
         public var results: [AcknowledgeResult]
 
+        /// The results, one per item in order.
         public init(results: [AcknowledgeResult] = []) { self.results = results }
         public init(from r: ProtoReader) throws(RPCError) {
             results = try r.messages("results", max: Limits.maxBatchItems)
