@@ -30,17 +30,24 @@ public final class Connection: CustomStringConvertible {
     ///   - applicationName: shown in `pg_stat_activity` unless the string sets `application_name`.
     ///   - connectTimeoutSeconds: how long to wait for each host, unless the string sets
     ///     `connect_timeout`. Default 10.
+    ///   - password: a password kept apart from the string (read from a file, say); it wins over
+    ///     one in the string.
     /// - Throws: ``PostgreSQLError`` with code `08001` and ``PostgreSQLError/isConnectionError``
     ///   when the connection cannot be made (refused, unreachable, authentication, TLS); the
     ///   message is libpq's and names the host and port, never the password.
-    public init(_ connectionString: String, applicationName: String = "scheduler", connectTimeoutSeconds: Int = 10)
-        throws(PostgreSQLError)
-    {
+    public init(
+        _ connectionString: String, applicationName: String = "scheduler", connectTimeoutSeconds: Int = 10,
+        password: String? = nil
+    ) throws(PostgreSQLError) {
         redactedConnectionString = Connection.redact(connectionString)
         // Keywords are processed in order, the last value winning; the string comes last (as an
         // expanded `dbname`) so that what it sets overrides these defaults.
-        let keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
-        let values = [String(connectTimeoutSeconds), applicationName, "UTF8", connectionString]
+        var keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
+        var values = [String(connectTimeoutSeconds), applicationName, "UTF8", connectionString]
+        if let password {
+            keywords.append("password")
+            values.append(password)
+        }
         let conn = withCStrings(keywords) { k in
             withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }

@@ -99,7 +99,7 @@ public final class ScheduleStore: Sendable {
 
     /// The checks every listing makes: page ≥ 1 (and within Int32), limit 1…100, `from` not
     /// after `to`.
-    private static func checkPaging(page: Int, limit: Int, from: Instant?, to: Instant?) throws(StoreError) {
+    static func checkPaging(page: Int, limit: Int, from: Instant?, to: Instant?) throws(StoreError) {
         guard page >= 1 else { throw .invalidArgument("page", "must be at least 1") }
         guard page <= Int(Int32.max) else { throw .invalidArgument("page", "at most \(Int32.max)") }
         guard (1...100).contains(limit) else { throw .invalidArgument("limit", "must be 1…100") }
@@ -163,23 +163,7 @@ public final class ScheduleStore: Sendable {
         return try await writer.submit { try $0.batch(event, project: projectID, ids: scheduleIDs, reason: reason) }
     }
 
-    /// Pauses many schedules in one transaction; returns how many changed (others are skipped;
-    /// ``batch(_:projectID:scheduleIDs:reason:)`` also says which).
-    public func batchPause(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
-        try await batch(.pause, projectID: projectID, scheduleIDs: scheduleIDs).affected
-    }
-
-    /// Resumes many schedules in one transaction; returns how many changed.
-    public func batchResume(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
-        try await batch(.resume, projectID: projectID, scheduleIDs: scheduleIDs).affected
-    }
-
-    /// Cancels many schedules in one transaction; returns how many changed.
-    public func batchCancel(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
-        try await batch(.cancel, projectID: projectID, scheduleIDs: scheduleIDs).affected
-    }
-
-    private static func checkBatch(_ ids: [String]) throws(StoreError) {
+    static func checkBatch(_ ids: [String]) throws(StoreError) {
         guard !ids.isEmpty else { throw .invalidArgument("scheduleIDs", "must not be empty") }
         guard ids.count <= 1000 else { throw .invalidArgument("scheduleIDs", "at most 1000 per call") }
     }
@@ -280,7 +264,7 @@ public final class ScheduleStore: Sendable {
         return try await writer.submit { try $0.acknowledge(items) }
     }
 
-    private static func checkItems(_ count: Int) throws(StoreError) {
+    static func checkItems(_ count: Int) throws(StoreError) {
         guard (1...StoreLimits.maxBatchItems).contains(count) else {
             throw .invalidArgument("items", "must be 1…\(StoreLimits.maxBatchItems) items (got \(count))")
         }
@@ -365,26 +349,6 @@ public final class ScheduleStore: Sendable {
         }
     }
 
-    /// A project's persisted conflicts, newest conflict time first.
-    public func listConflicts(projectID: String, includeResolved: Bool = false, limit: Int = 100)
-        async throws(StoreError) -> [ScheduleConflict]
-    {
-        guard (1...1000).contains(limit) else { throw .invalidArgument("limit", "must be 1…1000") }
-        return try await readers.read { db in
-            let s = try db.cached(
-                """
-                SELECT \(Rows.conflictColumns) FROM schedule_conflicts
-                 WHERE project_id = ?1 AND (?2 OR resolved = 0) ORDER BY conflict_time DESC LIMIT ?3
-                """)
-            s.bind(projectID, at: 1)
-            s.bind(includeResolved, at: 2)
-            s.bind(limit, at: 3)
-            var out: [ScheduleConflict] = []
-            try s.forEachRow { out.append(Rows.decodeConflict($0)) }
-            return out
-        }
-    }
-
     /// A page of a project's recorded conflicts with filters and the total count, newest
     /// conflict time first (ties by id). Unresolved ones are read in index order; with
     /// `includeResolved` the project's conflicts are sorted.
@@ -427,16 +391,9 @@ public final class ScheduleStore: Sendable {
         let config = configuration
         let occupancy = self.occupancy
         return try await readers.read { db in
-            let state = WriterState(db: db, config: config, occupancy: occupancy)
-            try WriterState.checkID(projectID, "projectID")
-            let zone = try state.zone(timeZone)
-            let names = try state.platforms(platforms, project: projectID)
-            let (t, local) = try state.resolve(time, in: zone)
-            _ = try state.checkRecurrence(recurrence, start: local, first: t, zone: zone, until: nil)
-            let proposal = ConflictChecker.Proposal(
-                project: projectID, scheduleID: scheduleID, time: t, platforms: names, zone: zone)
-            return try state.checker(for: projectID).validate(
-                proposal, autoResolve: autoResolve, in: occupancy)
+            try WriterState(db: db, config: config, occupancy: occupancy).checkConflicts(
+                project: projectID, excluding: scheduleID, time: time, timeZone: timeZone, platforms: platforms,
+                recurrence: recurrence, autoResolve: autoResolve)
         }
     }
 }

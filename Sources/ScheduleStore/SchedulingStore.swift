@@ -75,6 +75,10 @@ public protocol SchedulingStore: AnyObject, Sendable {
     func reapExpiredLeases(limit: Int) async throws(StoreError) -> ReapResult
     func expireMissedWindows(limit: Int) async throws(StoreError) -> MissedWindowResult
     func rollupMetrics(day: Instant, projectIDs: [String]?) async throws(StoreError) -> [QueueMetrics]
+
+    /// Finishes queued calls and closes the database connections; later calls fail with
+    /// `cancelled`. Safe to call twice.
+    func close()
 }
 
 extension SchedulingStore {
@@ -86,6 +90,113 @@ extension SchedulingStore {
     /// ``queueStats(projectID:windowSeconds:)`` over the last day.
     public func queueStats(projectID: String) async throws(StoreError) -> QueueStats {
         try await queueStats(projectID: projectID, windowSeconds: 86_400)
+    }
+
+    // The protocol's requirements take every argument; these give the defaults the concrete
+    // stores' methods have, for callers holding `any SchedulingStore`.
+
+    /// ``cancel(projectID:scheduleID:reason:)`` without a reason.
+    public func cancel(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await cancel(projectID: projectID, scheduleID: scheduleID, reason: nil)
+    }
+
+    /// ``reschedule(projectID:scheduleID:to:timeZone:autoResolve:)`` in the schedule's own zone.
+    public func reschedule(projectID: String, scheduleID: String, to time: ScheduleTime, autoResolve: Bool = false)
+        async throws(StoreError) -> EnqueueResult
+    {
+        try await reschedule(projectID: projectID, scheduleID: scheduleID, to: time, timeZone: nil, autoResolve: autoResolve)
+    }
+
+    /// ``reschedule(projectID:scheduleID:to:timeZone:autoResolve:)`` without auto-resolve.
+    public func reschedule(projectID: String, scheduleID: String, to time: ScheduleTime, timeZone: String?)
+        async throws(StoreError) -> EnqueueResult
+    {
+        try await reschedule(projectID: projectID, scheduleID: scheduleID, to: time, timeZone: timeZone, autoResolve: false)
+    }
+
+    /// ``heartbeat(projectID:scheduleID:leaseToken:leaseSeconds:)`` for 300 seconds.
+    public func heartbeat(projectID: String, scheduleID: String, leaseToken: String) async throws(StoreError) -> Instant {
+        try await heartbeat(projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, leaseSeconds: 300)
+    }
+
+    /// ``complete(projectID:scheduleID:leaseToken:results:)`` without per-platform results.
+    public func complete(projectID: String, scheduleID: String, leaseToken: String) async throws(StoreError)
+        -> FinishResult
+    {
+        try await complete(projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, results: [])
+    }
+
+    /// ``fail(projectID:scheduleID:leaseToken:results:error:retryable:)`` with defaults: no
+    /// per-platform results, retryable.
+    public func fail(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = [], error: String
+    ) async throws(StoreError) -> FinishResult {
+        try await fail(
+            projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, results: results, error: error,
+            retryable: true)
+    }
+
+    /// ``fail(projectID:scheduleID:leaseToken:results:error:retryable:)`` without per-platform results.
+    public func fail(projectID: String, scheduleID: String, leaseToken: String, error: String, retryable: Bool)
+        async throws(StoreError) -> FinishResult
+    {
+        try await fail(
+            projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, results: [], error: error,
+            retryable: retryable)
+    }
+
+    /// ``checkConflicts(projectID:excluding:time:timeZone:platforms:recurrence:autoResolve:)``
+    /// with its defaults: no schedule excluded, UTC, one-off, no auto-resolve.
+    public func checkConflicts(
+        projectID: String, time: ScheduleTime, timeZone: String = "UTC", platforms: [String],
+        recurrence: RecurrenceSpec? = nil, autoResolve: Bool = false
+    ) async throws(StoreError) -> ConflictChecker.Validation {
+        try await checkConflicts(
+            projectID: projectID, excluding: nil, time: time, timeZone: timeZone, platforms: platforms,
+            recurrence: recurrence, autoResolve: autoResolve)
+    }
+
+    /// ``reapExpiredLeases(limit:)`` for up to 1000 items.
+    public func reapExpiredLeases() async throws(StoreError) -> ReapResult { try await reapExpiredLeases(limit: 1000) }
+
+    /// ``expireMissedWindows(limit:)`` for up to 1000 items.
+    public func expireMissedWindows() async throws(StoreError) -> MissedWindowResult {
+        try await expireMissedWindows(limit: 1000)
+    }
+
+    /// Pauses many schedules; returns how many changed (``batch(_:projectID:scheduleIDs:reason:)``
+    /// also says which were skipped).
+    public func batchPause(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+        try await batch(.pause, projectID: projectID, scheduleIDs: scheduleIDs, reason: nil).affected
+    }
+
+    /// Resumes many schedules; returns how many changed.
+    public func batchResume(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+        try await batch(.resume, projectID: projectID, scheduleIDs: scheduleIDs, reason: nil).affected
+    }
+
+    /// Cancels many schedules; returns how many changed.
+    public func batchCancel(projectID: String, scheduleIDs: [String]) async throws(StoreError) -> Int {
+        try await batch(.cancel, projectID: projectID, scheduleIDs: scheduleIDs, reason: nil).affected
+    }
+
+    /// A project's recorded conflicts, newest conflict time first: up to `limit` (1…1000) of
+    /// them, read a page of ``listConflicts(_:)`` at a time.
+    public func listConflicts(projectID: String, includeResolved: Bool = false, limit: Int = 100)
+        async throws(StoreError) -> [ScheduleConflict]
+    {
+        guard (1...1000).contains(limit) else { throw .invalidArgument("limit", "must be 1…1000") }
+        var out: [ScheduleConflict] = []
+        var page = 1
+        while out.count < limit {
+            let p = try await listConflicts(
+                ConflictListRequest(
+                    projectID: projectID, includeResolved: includeResolved, page: page, limit: min(100, limit)))
+            out += p.items.prefix(limit - out.count)
+            if p.items.isEmpty || page >= p.totalPages { break }
+            page += 1
+        }
+        return out
     }
 
     /// ``batch(_:projectID:scheduleIDs:reason:)`` without a reason.

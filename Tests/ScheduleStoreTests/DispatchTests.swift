@@ -21,12 +21,13 @@ struct DispatchTests {
 
     func check(_ f: StoreFixture, _ expected: Set<String>, _ step: String) async throws {
         let memory = try await f.store.dispatchingProjects()
-        #expect(memory == (try Self.fromTable(f)), "\(step)")
+        // PostgreSQL answers with this SQL itself; SQLite from memory, checked against it.
+        if f.backend == .sqlite { #expect(memory == (try Self.fromTable(f)), "\(step)") }
         #expect(memory == expected, "\(step)")
     }
 
-    @Test func followsEveryLeaseChange() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func followsEveryLeaseChange(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         for p in ["a", "b", "c"] {
             for i in 0..<3 { try await f.add(p, minutes: Int64(i * 10)) }
         }
@@ -49,15 +50,18 @@ struct DispatchTests {
         _ = try await f.store.fail(projectID: "a", scheduleID: a[0].schedule.id, leaseToken: a[0].token, error: "boom")
         try await check(f, ["b"], "a's failure went back to PENDING for a retry")
 
-        // An operation that leases and then fails leaves nothing behind.
-        do {
-            _ = try await f.store.writer.submit { state in
-                _ = try state.dequeue(DequeueRequest(projectID: "c", limit: 5, leaseSeconds: 60, workerID: "w"))
-                throw StoreError(code: .internal, message: "injected")
-            }
-            Issue.record("the injected failure was swallowed")
-        } catch {}
-        try await check(f, ["b"], "a failed dequeue")
+        // An operation that leases and then fails leaves nothing behind (SQLite's writer; a
+        // PostgreSQL transaction that throws is rolled back by the database).
+        if let sqlite = f.store as? ScheduleStore {
+            do {
+                _ = try await sqlite.writer.submit { state in
+                    _ = try state.dequeue(DequeueRequest(projectID: "c", limit: 5, leaseSeconds: 60, workerID: "w"))
+                    throw StoreError(code: .internal, message: "injected")
+                }
+                Issue.record("the injected failure was swallowed")
+            } catch {}
+            try await check(f, ["b"], "a failed dequeue")
+        }
 
         // Leases lapse with time, before any reaping; a heartbeat keeps one alive.
         _ = try await dequeue("c", 1, lease: 30)

@@ -156,8 +156,8 @@ struct DurabilityTests {
         #expect(e.backendCode == "sqlite:13")  // SQLITE_FULL
         #expect(try await f.store.list(ListRequest(projectID: "p1")).total == stored)
         // The failed operation's index changes were undone with its rows.
-        #expect(f.store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
-        #expect(f.store.occupancy.entries().count == 2 * stored)
+        #expect(f.sqlite.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
+        #expect(f.sqlite.occupancy.entries().count == 2 * stored)
         // Still serving: freeing room lets writes succeed again.
         let first = try await f.store.list(ListRequest(projectID: "p1", limit: 1)).items[0]
         _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: first.id, notes: .some(nil)))

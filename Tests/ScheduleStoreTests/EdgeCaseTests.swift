@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Edge cases")
 struct EdgeCaseTests {
-    @Test func editingAQueuedItemReleasesItsLease() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func editingAQueuedItemReleasesItsLease(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
         let r = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, priority: 8))
@@ -18,8 +18,8 @@ struct EdgeCaseTests {
         #expect(again.attempt == 2 && again.schedule.priority == 8)
     }
 
-    @Test func aReapedWorkerCannotHeartbeat() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aReapedWorkerCannotHeartbeat(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let lease = try #require(
             try await f.store.dequeue(DequeueRequest(projectID: "p1", leaseSeconds: 10, workerID: "w")).first)
@@ -32,8 +32,8 @@ struct EdgeCaseTests {
         #expect(e?.currentState?.queue == .pending)
     }
 
-    @Test func checkConflictsStoresNothing() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func checkConflictsStoresNothing(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         for i in 0..<5 { _ = try await f.add { $0.contentID = "c\(i)" } }
         let v = try await f.store.checkConflicts(
             projectID: "p1", time: .instant(t0), platforms: ["twitter"], autoResolve: true)
@@ -46,8 +46,8 @@ struct EdgeCaseTests {
         #expect(bad?.field == "platforms[0]")
     }
 
-    @Test func rangeAndSizeLimitsAreChecked() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func rangeAndSizeLimitsAreChecked(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         var e = await storeError {
             _ = try await f.store.metricsHistory(projectID: "p1", from: t0, to: t0.adding(seconds: -1))
         }
@@ -64,8 +64,8 @@ struct EdgeCaseTests {
         #expect(e?.field == "limit")
     }
 
-    @Test func aClosedStoreAnswersCancelled() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aClosedStoreAnswersCancelled(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         f.store.close()
         var e = await storeError { _ = try await f.add(minutes: 10) }
@@ -75,8 +75,8 @@ struct EdgeCaseTests {
         f.store.close()  // twice is fine
     }
 
-    @Test func localTimesInADSTGapFollowRFC5545() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func localTimesInADSTGapFollowRFC5545(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         // 02:30 on 2030-03-10 does not exist in New York (clocks jump 02:00 → 03:00): it is read
         // with the offset before the gap, i.e. 03:30 EDT = 07:30Z. The DST check warns about it.
         let r = try await f.store.enqueue(
@@ -91,8 +91,8 @@ struct EdgeCaseTests {
         #expect(stored.contains { $0.type == .custom })
     }
 
-    @Test func weeklyShorthandFollowsTheSeedsDaysOfWeek() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func weeklyShorthandFollowsTheSeedsDaysOfWeek(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         // t0 is Monday 12:00Z; Mon/Wed/Fri at 12:00 UTC.
         let first = try await f.add {
             $0.recurrence = .shorthand(pattern: "weekly", configJSON: #"{"daysOfWeek":[1,3,5],"hour":12,"minute":0}"#)
@@ -111,8 +111,8 @@ struct EdgeCaseTests {
         #expect(bad?.field == "recurringConfig")
     }
 
-    @Test func aFullWriteQueueRefusesWithResourceExhausted() async throws {
-        let f = try StoreFixture { $0.maxQueuedWrites = 1 }
+    @Test(arguments: StoreBackend.all) func aFullWriteQueueRefusesWithResourceExhausted(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend) { $0.maxQueuedWrites = 1 }
         let store = f.store
         let outcomes = await withTaskGroup(of: StoreError.Code?.self) { group in
             for i in 0..<200 {

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Enqueue, get, list, update")
 struct EnqueueTests {
-    @Test func idsAndTextUpToTheLimitsAreAccepted() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func idsAndTextUpToTheLimitsAreAccepted(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let r = try await f.store.enqueue(
             EnqueueRequest(
                 projectID: "p1", contentID: String(repeating: "c", count: StoreLimits.maxIDBytes), time: .instant(t0),
@@ -13,8 +13,8 @@ struct EnqueueTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: r.schedule.id).notes?.utf8.count == StoreLimits.maxTextBytes)
     }
 
-    @Test func aLongBadValueIsEchoedCut() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aLongBadValueIsEchoedCut(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let zone = String(repeating: "Z", count: 5_000)
         let e = await storeError {
             _ = try await f.store.enqueue(EnqueueRequest(projectID: "p1", contentID: "c", time: .instant(t0), timeZone: zone, platforms: ["twitter"]))
@@ -23,8 +23,8 @@ struct EnqueueTests {
         #expect(e?.message == "timeZone: unknown time zone \"\(String(repeating: "Z", count: 64))…\"")
     }
 
-    @Test func enqueueStoresEveryFieldAndGetReadsItBack() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func enqueueStoresEveryFieldAndGetReadsItBack(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let r = try await f.store.enqueue(
             EnqueueRequest(
                 projectID: "p1", contentID: "c1",
@@ -92,10 +92,10 @@ struct EnqueueTests {
         ]
     }
 
-    @Test(arguments: 0..<EnqueueTests.badInputs.count)
-    func badInputNamesTheField(index: Int) async throws {
+    @Test(arguments: StoreBackend.all, 0..<EnqueueTests.badInputs.count)
+    func badInputNamesTheField(_ backend: StoreBackend, index: Int) async throws {
         let (field, mutate) = Self.badInputs[index]
-        let f = try StoreFixture()
+        let f = try StoreFixture(backend)
         var r = EnqueueRequest(projectID: "p1", contentID: "c", time: .instant(t0), platforms: ["twitter"])
         mutate(&r)
         let e = await storeError { _ = try await f.store.enqueue(r) }
@@ -105,8 +105,8 @@ struct EnqueueTests {
         #expect(page.total == 0, "nothing half-written")
     }
 
-    @Test func idempotencyKeyReplaysTheSameRequestAndRefusesADifferentOne() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func idempotencyKeyReplaysTheSameRequestAndRefusesADifferentOne(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         var r = EnqueueRequest(
             projectID: "p1", contentID: "c", time: .instant(t0), platforms: ["twitter"], idempotencyKey: "k1")
         let first = try await f.store.enqueue(r)
@@ -123,8 +123,8 @@ struct EnqueueTests {
         #expect(try await !f.store.enqueue(r).replayed)
     }
 
-    @Test func blockingConflictsRefuseUnlessAutoResolve() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func blockingConflictsRefuseUnlessAutoResolve(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         for i in 0..<5 {  // five at the same minute fill the resource window (max 5)
             _ = try await f.store.enqueue(
                 EnqueueRequest(projectID: "p1", contentID: "c\(i)", time: .instant(t0), platforms: ["twitter"]))
@@ -144,8 +144,8 @@ struct EnqueueTests {
         #expect(r.conflicts.contains { $0.type == .sameTime })
     }
 
-    @Test func conflictsPageWithFiltersAndATotalPastAnyCap() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func conflictsPageWithFiltersAndATotalPastAnyCap(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         // 25 pairs 10 minutes apart; the second of each pair warns about the first (SAME_TIME).
         var seconds: [String] = []
         for i in 0..<25 {
@@ -177,8 +177,8 @@ struct EnqueueTests {
         #expect(e?.field == "limit")
     }
 
-    @Test func warningsArePersistedAsScheduleConflictsAndCanBeResolved() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func warningsArePersistedAsScheduleConflictsAndCanBeResolved(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let a = try await f.add(minutes: 0)
         let b = try await f.store.enqueue(
             EnqueueRequest(
@@ -200,8 +200,8 @@ struct EnqueueTests {
         #expect(e?.code == .notFound)
     }
 
-    @Test func rateLimitCountsUseThePlatformIndex() async throws {
-        let f = try StoreFixture { $0.rateLimitOverrides = ["p1": ["reddit": 2]] }
+    @Test(arguments: StoreBackend.all) func rateLimitCountsUseThePlatformIndex(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend) { $0.rateLimitOverrides = ["p1": ["reddit": 2]] }
         _ = try await f.add(minutes: 0, platforms: ["reddit"])
         _ = try await f.add(minutes: 10, platforms: ["reddit"])
         let e = await storeError { _ = try await f.add(minutes: 20, platforms: ["reddit", "twitter"]) }
@@ -215,8 +215,8 @@ struct EnqueueTests {
         #expect(!check.valid)
     }
 
-    @Test func listFiltersSortsAndPages() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func listFiltersSortsAndPages(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         for i in 0..<25 {
             f.clock.advance(seconds: 1)
             _ = try await f.add(
@@ -247,8 +247,8 @@ struct EnqueueTests {
         }
     }
 
-    @Test func updateRevalidatesExcludingItselfAndKeepsWallClockAcrossZoneChange() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func updateRevalidatesExcludingItselfAndKeepsWallClockAcrossZoneChange(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add(minutes: 0)
         // Moving by 30 s would conflict with itself if it were not excluded.
         var r = try await f.store.update(
@@ -273,8 +273,8 @@ struct EnqueueTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id).priority == 9, "nothing half-written")
     }
 
-    @Test func dataSurvivesReopen() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func dataSurvivesReopen(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add(minutes: 0)
         try f.reopen()
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s)

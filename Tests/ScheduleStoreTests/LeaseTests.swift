@@ -12,8 +12,8 @@ struct LeaseTests {
                 projectID: "p1", limit: limit, leaseSeconds: lease, workerID: worker, maxInFlight: maxInFlight))
     }
 
-    @Test func dequeueHandsOutDueItemsByPriorityThenTime() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func dequeueHandsOutDueItemsByPriorityThenTime(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let late = try await f.add(minutes: 20, priority: 5)
         let early = try await f.add(minutes: 10, priority: 5)
         let urgent = try await f.add(minutes: 30, priority: 9)
@@ -37,8 +37,8 @@ struct LeaseTests {
         #expect(try await f.store.dequeue(DequeueRequest(projectID: "p2", workerID: "w")).isEmpty)
     }
 
-    @Test func expiredLeaseIsHandedOutAgainAndTheOldTokenIsFenced() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func expiredLeaseIsHandedOutAgainAndTheOldTokenIsFenced(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let first = try #require(try await dequeue(f, lease: 30).first)
         f.clock.advance(seconds: 31)
@@ -56,8 +56,8 @@ struct LeaseTests {
         #expect(done.schedule.queueStatus == .completed)
     }
 
-    @Test func maxInFlightCapsLiveLeases() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func maxInFlightCapsLiveLeases(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         for i in 0..<6 { try await f.add(minutes: Int64(i * 10)) }
         f.clock.advance(seconds: 7200)
         #expect(try await dequeue(f, limit: 10, maxInFlight: 2).count == 2)
@@ -67,8 +67,8 @@ struct LeaseTests {
         #expect(try await dequeue(f, limit: 10, maxInFlight: 4).count == 4)
     }
 
-    @Test func dequeueValidatesItsInput() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func dequeueValidatesItsInput(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         for (req, field) in [
             (DequeueRequest(projectID: "p1", limit: 0, workerID: "w"), "limit"),
             (DequeueRequest(projectID: "p1", limit: 101, workerID: "w"), "limit"),
@@ -81,8 +81,8 @@ struct LeaseTests {
         }
     }
 
-    @Test func processingHeartbeatAndCompleteRecordTheAttempt() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func processingHeartbeatAndCompleteRecordTheAttempt(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add(platforms: ["twitter", "linkedin"])
         let lease = try #require(try await dequeue(f).first)
         f.clock.advance(seconds: 5)
@@ -122,8 +122,8 @@ struct LeaseTests {
         #expect(mixed?.code != nil)
     }
 
-    @Test func dequeueWithStartHandsOutStartedItemsWithTheirAttemptStarted() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func dequeueWithStartHandsOutStartedItemsWithTheirAttemptStarted(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add(platforms: ["twitter", "linkedin"])
         let other = try await f.add(minutes: 10)
         f.clock.advance(seconds: 3600)
@@ -153,8 +153,8 @@ struct LeaseTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: other.id).queueStatus == .failed)
     }
 
-    @Test func failRetriesWithBackoffThenFailsAtMaxRetries() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func failRetriesWithBackoffThenFailsAtMaxRetries(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add {
             $0.maxRetries = 2
             $0.retryDelaySeconds = 60
@@ -180,8 +180,8 @@ struct LeaseTests {
         #expect(r.schedule.queueStatus == .failed && r.schedule.status == .failed)
     }
 
-    @Test func nonRetryableFailureFailsAtOnce() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func nonRetryableFailureFailsAtOnce(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let lease = try #require(try await dequeue(f).first)
         let r = try await f.store.fail(
@@ -189,8 +189,8 @@ struct LeaseTests {
         #expect(r.outcome == .failed)
     }
 
-    @Test func partialSuccessKeepsPublishedPlatformsAndCompletesAtTheLastRetry() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func partialSuccessKeepsPublishedPlatformsAndCompletesAtTheLastRetry(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add(platforms: ["twitter", "linkedin", "medium"]) {
             $0.maxRetries = 1
             $0.retryDelaySeconds = 10
@@ -217,8 +217,8 @@ struct LeaseTests {
         #expect(r.schedule.remainingPlatforms == ["LINKEDIN"])
     }
 
-    @Test func reporterMustNameThePlatformsOfTheSchedule() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func reporterMustNameThePlatformsOfTheSchedule(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let lease = try #require(try await dequeue(f).first)
         let e = await storeError {

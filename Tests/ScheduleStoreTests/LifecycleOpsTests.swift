@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Cancel, pause, resume, batches, publishNow, reschedule")
 struct LifecycleOpsTests {
-    @Test func pauseResumeCancelFollowTheTransitionTable() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func pauseResumeCancelFollowTheTransitionTable(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         var x = try await f.store.pause(projectID: "p1", scheduleID: s.id)
         #expect(x.queueStatus == .paused)
@@ -25,8 +25,8 @@ struct LifecycleOpsTests {
         #expect(e4?.code == .notFound)
     }
 
-    @Test func pausingOrCancellingAQueuedItemRevokesItsLease() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func pausingOrCancellingAQueuedItemRevokesItsLease(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
         let p = try await f.store.pause(projectID: "p1", scheduleID: s.id)
@@ -37,8 +37,8 @@ struct LifecycleOpsTests {
         #expect(e?.code == .failedPrecondition)
     }
 
-    @Test func processingCannotBeCancelledPausedEditedOrPublishedNow() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func processingCannotBeCancelledPausedEditedOrPublishedNow(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
         _ = try await f.store.markProcessing(projectID: "p1", scheduleID: s.id, leaseToken: lease.token)
@@ -55,8 +55,8 @@ struct LifecycleOpsTests {
         }
     }
 
-    @Test func batchesChangeWhatTheyCanAndCount() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func batchesChangeWhatTheyCanAndCount(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         var ids: [String] = []
         for i in 0..<4 { ids.append(try await f.add(minutes: Int64(i * 10)).id) }
         _ = try await f.store.cancel(projectID: "p1", scheduleID: ids[3])
@@ -72,8 +72,8 @@ struct LifecycleOpsTests {
         #expect(stats.cancelled == 4)
     }
 
-    @Test func batchesReportTheSkippedIDsOnceInRequestOrder() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func batchesReportTheSkippedIDsOnceInRequestOrder(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         var ids: [String] = []
         for i in 0..<4 { ids.append(try await f.add(minutes: Int64(i * 10)).id) }
         let other = try await f.add("p2", minutes: 100).id
@@ -99,8 +99,8 @@ struct LifecycleOpsTests {
         #expect(try await f.store.batchCancel(projectID: "p1", scheduleIDs: ids + ids) == 0)
     }
 
-    @Test func publishNowMakesItDueAndIsRefusedWhenCompleted() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func publishNowMakesItDueAndIsRefusedWhenCompleted(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add(minutes: 600)
         f.clock.advance(seconds: 42)
         let p = try await f.store.publishNow(projectID: "p1", scheduleID: s.id)
@@ -112,8 +112,8 @@ struct LifecycleOpsTests {
         #expect(e?.code == .failedPrecondition && e?.currentState?.queue == .completed)
     }
 
-    @Test func publishNowAndRescheduleReviveFailedItems() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func publishNowAndRescheduleReviveFailedItems(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add { $0.maxRetries = 0 }
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
         _ = try await f.store.fail(projectID: "p1", scheduleID: s.id, leaseToken: lease.token, error: "x")
@@ -139,8 +139,8 @@ struct LifecycleOpsTests {
         #expect(moved.adjustedTime == t0.adding(seconds: 86_400 + 900))
     }
 
-    @Test func rescheduleReadsALocalTimeInTheGivenZoneAndKeepsIt() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func rescheduleReadsALocalTimeInTheGivenZoneAndKeepsIt(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         #expect(s.timeZone == "UTC")
         let nine = LocalDateTime(year: 2030, month: 1, day: 8, hour: 9)!
@@ -158,8 +158,8 @@ struct LifecycleOpsTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id).timeZone == "Asia/Tokyo", "nothing half-written")
     }
 
-    @Test func aCancellationsReasonIsKeptOnTheScheduleAndItsAttempt() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aCancellationsReasonIsKeptOnTheScheduleAndItsAttempt(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let queued = try await f.add(minutes: -10)
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
         #expect(lease.schedule.id == queued.id)
@@ -192,12 +192,10 @@ struct LifecycleOpsTests {
 
     /// Zones that new requests may no longer name (`localtime`, `posixrules`, `Factory`) but an
     /// older database may hold: the schedule can still be updated, retried and rescheduled.
-    @Test func aStoredZoneThatRequestsMayNoLongerNameStillWorks() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aStoredZoneThatRequestsMayNoLongerNameStillWorks(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add(minutes: -10) { $0.maxRetries = 2 }
-        let other = try Connection(path: f.path)
-        try other.execute("UPDATE schedules SET timezone = 'Factory' WHERE id = '\(s.id)'")
-        try other.close()
+        try f.execute("UPDATE schedules SET timezone = 'Factory' WHERE id = '\(s.id)'")
         let updated = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: s.id, priority: 7))
         #expect(updated.schedule.priority == 7 && updated.schedule.timeZone == "Factory")
         let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)

@@ -8,8 +8,8 @@ import Testing
 /// pages must be exactly the plain sort's, whatever the statuses, ties, filters and order.
 @Suite("List order")
 struct ListOrderTests {
-    @Test func pagesByTimeAcrossEveryStatusEqualOneSortOfTheWholeProject() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func pagesByTimeAcrossEveryStatusEqualOneSortOfTheWholeProject(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let platforms = [["twitter"], ["linkedin"], ["medium"], ["facebook", "twitter"]]
         var all: [Schedule] = []
         for slot in 0..<10 {  // four schedules share each time: ties sort by id

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Maintenance: leases, missed windows, recurring follow-ups, metrics")
 struct MaintenanceTests {
-    @Test func reaperReleasesQueuedAndAppliesThePolicyToProcessing() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func reaperReleasesQueuedAndAppliesThePolicyToProcessing(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let queued = try await f.add(minutes: 0)
         let held = try await f.add(minutes: 10)
         let retried = try await f.add(minutes: 20) {
@@ -35,8 +35,8 @@ struct MaintenanceTests {
         #expect(e?.code == .failedPrecondition)
     }
 
-    @Test func oneOffsExpireAfterTheirWindow() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func oneOffsExpireAfterTheirWindow(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add { $0.expiryWindowSeconds = 600 }
         let keep = try await f.add(minutes: 10) { $0.expiryWindowSeconds = 86_400 }
         f.clock.advance(seconds: 600)
@@ -48,8 +48,8 @@ struct MaintenanceTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: keep.id).queueStatus == .pending)
     }
 
-    @Test func recurringCompleteCreatesTheNextOccurrenceOnWallClockTimeAcrossDST() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func recurringCompleteCreatesTheNextOccurrenceOnWallClockTimeAcrossDST(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         // 09:00 Berlin every day from Saturday 2030-03-30; clocks go forward on Sunday the 31st.
         let first = try await f.store.enqueue(
             EnqueueRequest(
@@ -121,8 +121,8 @@ struct MaintenanceTests {
                 == ["2030-01-07T12:00:00Z", "2030-01-09T12:00:00Z", "2030-01-16T12:00:00Z"])
     }
 
-    @Test func aCronSeriesStoresItsStartThenTheFiringsAfterIt() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aCronSeriesStoresItsStartThenTheFiringsAfterIt(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         // t0 is 12:00; the expression fires at 09:00 on Wednesdays.
         let first = try await f.add { $0.recurrence = .cron("0 9 * * WED") }
         let stored = try await publishWholeSeries(f, from: first, limit: 3)
@@ -134,8 +134,8 @@ struct MaintenanceTests {
         #expect(stored == preview)
     }
 
-    @Test func finalFailureOfAnOccurrenceStillContinuesTheSeries() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func finalFailureOfAnOccurrenceStillContinuesTheSeries(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let first = try await f.add {
             $0.recurrence = .cron("0 12 * * *")
             $0.maxRetries = 0
@@ -146,8 +146,8 @@ struct MaintenanceTests {
         #expect(r.nextOccurrence?.scheduledFor == t0.adding(seconds: 86_400))
     }
 
-    @Test func missedRecurringOccurrencesAreSkippedAndTheSeriesMovesToTheFuture() async throws {
-        let f = try StoreFixture { $0.catchUpWindowSeconds = 1800 }
+    @Test(arguments: StoreBackend.all) func missedRecurringOccurrencesAreSkippedAndTheSeriesMovesToTheFuture(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend) { $0.catchUpWindowSeconds = 1800 }
         let first = try await f.add { $0.recurrence = .cron("0 * * * *") }
         f.clock.advance(seconds: 1800)
         #expect(try await f.store.expireMissedWindows() == MissedWindowResult())
@@ -161,8 +161,8 @@ struct MaintenanceTests {
         #expect(page.items.first?.seriesID == first.id)
     }
 
-    @Test func metricsRollupAndQueueStatsFollowTheSeedsFigures() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func metricsRollupAndQueueStatsFollowTheSeedsFigures(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         var ids: [String] = []
         for i in 0..<4 { ids.append(try await f.add(minutes: Int64(i * 10)).id) }
         _ = try await f.store.cancel(projectID: "p1", scheduleID: ids[3])
@@ -205,8 +205,8 @@ struct MaintenanceTests {
 
     /// The rollup finds the projects active on a day through the indexes (no table scan): by
     /// creation, by cancellation, and by attempts on schedules created earlier.
-    @Test func theRollupFindsEveryProjectActiveThatDay() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func theRollupFindsEveryProjectActiveThatDay(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let yesterday = t0.adding(seconds: -86_400)
         f.clock.set(yesterday)
         let viaAttempt = try await f.add("p2", minutes: 10)

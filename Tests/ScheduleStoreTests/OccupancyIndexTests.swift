@@ -27,8 +27,8 @@ struct OccupancyIndexTests {
             let s = try await f.add(i % 2 == 0 ? "p1" : "p2", minutes: Int64(i) * 10, platforms: i % 3 == 0 ? ["twitter", "linkedin"] : ["medium"])
             ids.append(s.id)
         }
-        #expect(f.store.occupancy.entries() == (try Self.fromTable(f.path)))
-        #expect(f.store.occupancy.entries().count == 40 + 40 + 14)
+        #expect(f.sqlite.occupancy.entries() == (try Self.fromTable(f.path)))
+        #expect(f.sqlite.occupancy.entries().count == 40 + 40 + 14)
 
         // Moved, re-platformed, cancelled (leaves), batch-cancelled, paused (stays), failed for good.
         _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: ids[0], time: .instant(t0.adding(seconds: 86_400))))
@@ -36,15 +36,15 @@ struct OccupancyIndexTests {
         _ = try await f.store.cancel(projectID: "p1", scheduleID: ids[4])
         #expect(try await f.store.batchCancel(projectID: "p2", scheduleIDs: [ids[1], ids[3]]) == 2)
         _ = try await f.store.pause(projectID: "p1", scheduleID: ids[6])
-        #expect(f.store.occupancy.entries() == (try Self.fromTable(f.path)))
+        #expect(f.sqlite.occupancy.entries() == (try Self.fromTable(f.path)))
 
         // (An operation that fails after writing is undone with its rows: see the full-database
         // test in DurabilityTests.)
-        let before = f.store.occupancy.entries()
+        let before = f.sqlite.occupancy.entries()
 
         // Rebuilt from the table when the store opens.
         try f.reopen()
-        #expect(f.store.occupancy.entries() == before)
+        #expect(f.sqlite.occupancy.entries() == before)
     }
 
     @Test func aCompletedLeaseAndARetryMoveTheirSlots() async throws {
@@ -62,7 +62,7 @@ struct OccupancyIndexTests {
             }
         }
         // The first is back at a later time (retry), the second failed for good and left.
-        let entries = f.store.occupancy.entries()
+        let entries = f.sqlite.occupancy.entries()
         #expect(entries == (try Self.fromTable(f.path)))
         #expect(entries.count == 2)
         #expect(!entries.contains { $0.hasPrefix("p1 \(a.scheduledFor.unixMilliseconds) ") })
@@ -82,21 +82,21 @@ struct OccupancyIndexTests {
         let now = try await f.add(minutes: 0)
         let later = try await f.add(minutes: 1440, platforms: ["medium"])
         // The first commit evicted at once: the 3-day-old schedule is in the table, not in memory.
-        #expect(f.store.occupancy.entries() == (try recent(t0.adding(seconds: -2 * 86_400))))
-        #expect(f.store.occupancy.entries().count == 2 + 2)
-        #expect(!f.store.occupancy.entries().contains { $0.hasSuffix(old.id) })
+        #expect(f.sqlite.occupancy.entries() == (try recent(t0.adding(seconds: -2 * 86_400))))
+        #expect(f.sqlite.occupancy.entries().count == 2 + 2)
+        #expect(!f.sqlite.occupancy.entries().contains { $0.hasSuffix(old.id) })
 
         // Cancelling an evicted schedule changes nothing in memory, and undoing nothing is safe.
         _ = try await f.store.cancel(projectID: "p1", scheduleID: old.id)
-        #expect(f.store.occupancy.entries().count == 4)
+        #expect(f.sqlite.occupancy.entries().count == 4)
 
         // 2.5 days later the next write drops what is now older than two days (`now`).
         f.clock.advance(seconds: 60 * 60 * 60)
         _ = try await f.add(minutes: 2 * 1440)
         let horizon = t0.adding(seconds: 60 * 60 * 60 - 2 * 86_400)
-        #expect(f.store.occupancy.entries() == (try recent(horizon)))
-        #expect(!f.store.occupancy.entries().contains { $0.hasSuffix(now.id) })
-        #expect(f.store.occupancy.entries().contains { $0.hasSuffix(later.id) })
+        #expect(f.sqlite.occupancy.entries() == (try recent(horizon)))
+        #expect(!f.sqlite.occupancy.entries().contains { $0.hasSuffix(now.id) })
+        #expect(f.sqlite.occupancy.entries().contains { $0.hasSuffix(later.id) })
 
         // What remains still drives the checks.
         let near = try await f.store.enqueue(
@@ -105,7 +105,7 @@ struct OccupancyIndexTests {
 
         // A reopened store loads only what is newer than the horizon.
         try f.reopen()
-        #expect(f.store.occupancy.entries() == (try recent(horizon)))
+        #expect(f.sqlite.occupancy.entries() == (try recent(horizon)))
     }
 
     /// A horizon narrower than the conflict windows would hide schedules the checks need: it is
@@ -116,7 +116,7 @@ struct OccupancyIndexTests {
         _ = try await f.add(minutes: -150)  // beyond two hours: dropped at the next eviction
         f.clock.advance(seconds: 61)  // evictions run at most once a minute
         _ = try await f.add(minutes: 0)
-        let entries = f.store.occupancy.entries()
+        let entries = f.sqlite.occupancy.entries()
         #expect(entries.contains { $0.hasSuffix(kept.id) })
         #expect(entries.count == 2 * 2)
     }
@@ -163,8 +163,8 @@ struct OccupancyIndexTests {
         var columns: [String] = []
         try db.prepare("SELECT name FROM pragma_table_info('schedule_platforms')").forEachRow { columns.append($0.string(0)) }
         #expect(columns == ["schedule_id", "platform", "project_id", "published_at", "published_url"])
-        #expect(f.store.occupancy.entries() == (try Self.fromTable(f.path)))
-        #expect(f.store.occupancy.entries().count == 2 + 3)
+        #expect(f.sqlite.occupancy.entries() == (try Self.fromTable(f.path)))
+        #expect(f.sqlite.occupancy.entries().count == 2 + 3)
         #expect(try await f.store.get(projectID: "p1", scheduleID: "sch_old_a").platforms == ["TWITTER", "LINKEDIN"])
 
         // The upgraded rows are seen by the conflict checks, and the list's platform filter

@@ -52,7 +52,7 @@ struct SaveTests {
         let f = try StoreFixture()
         let id = try await f.add(minutes: 0).id
         for (k, m) in Self.mutations.enumerated() {
-            let o = try await f.store.writer.submit { state in
+            let o = try await f.sqlite.writer.submit { state in
                 let before = try state.load("p1", id)
                 var row = before
                 m.change(&row)
@@ -79,7 +79,7 @@ struct SaveTests {
     @Test func savingARowTwiceWritesTheSecondChangeAgainstTheFirst() async throws {
         let f = try StoreFixture()
         let id = try await f.add(minutes: 0).id
-        let masks = try await f.store.writer.submit { state in
+        let masks = try await f.sqlite.writer.submit { state in
             var row = try state.load("p1", id)
             let loaded = row.schedule.scheduledFor
             row.schedule.scheduledFor = loaded.adding(seconds: 600)
@@ -96,13 +96,13 @@ struct SaveTests {
         #expect(masks == [1 << 0, 1 << 6, 1 << 0], "scheduled_for, queue_status alone, scheduled_for back")
         let stored = try await f.store.get(projectID: "p1", scheduleID: id)
         #expect(stored.scheduledFor == t0 && stored.queueStatus == .paused)
-        #expect(f.store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
+        #expect(f.sqlite.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
     }
 
     @Test func anUntrackedRowWritesEveryColumn() async throws {
         let f = try StoreFixture()
         let id = try await f.add(minutes: 0).id
-        let mask = try await f.store.writer.submit { state in
+        let mask = try await f.sqlite.writer.submit { state in
             var row = try state.load("p1", id)
             row.snapshot = nil
             return WriterState.changedColumns(row)

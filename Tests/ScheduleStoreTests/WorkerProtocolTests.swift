@@ -13,8 +13,8 @@ struct WorkerProtocolTests {
             ).first)
     }
 
-    @Test func aRepeatedCompleteReturnsTheOriginalResultWithTheSeriesNextOccurrence() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aRepeatedCompleteReturnsTheOriginalResultWithTheSeriesNextOccurrence(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add { $0.recurrence = .rrule("FREQ=DAILY;COUNT=3") }
         let l = try await lease(f, start: true)
         let done = try await f.store.complete(projectID: "p1", scheduleID: s.id, leaseToken: l.token)
@@ -34,8 +34,8 @@ struct WorkerProtocolTests {
         #expect(e?.message.contains("already ended by Complete") == true)
     }
 
-    @Test func aRepeatedFailReturnsTheOriginalDecision() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aRepeatedFailReturnsTheOriginalDecision(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add { $0.retryDelaySeconds = 60 }
         let l = try await lease(f, start: true)
         let first = try await f.store.fail(projectID: "p1", scheduleID: s.id, leaseToken: l.token, error: "rate limited")
@@ -64,8 +64,8 @@ struct WorkerProtocolTests {
         #expect(try await f.store.fail(projectID: "p1", scheduleID: s.id, leaseToken: l.token, error: "x").outcome == first.outcome)
     }
 
-    @Test func aFencedOffWorkerIsStillRefused() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aFencedOffWorkerIsStillRefused(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add()
         let first = try await lease(f, seconds: 30)
         f.clock.advance(seconds: 31)
@@ -92,8 +92,8 @@ struct WorkerProtocolTests {
         #expect(late?.code == .failedPrecondition)
     }
 
-    @Test func theLeaseLossPolicyIsSetOnEnqueueAndUpdate() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func theLeaseLossPolicyIsSetOnEnqueueAndUpdate(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let s = try await f.add { $0.leaseLossPolicy = .retry }
         #expect(s.leaseLossPolicy == .retry)
         let l = try await lease(f, seconds: 30, start: true)
@@ -113,8 +113,8 @@ struct WorkerProtocolTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id).leaseLossPolicy == .holdOutcomeUnknown)
     }
 
-    @Test func aTimeInThePastIsAcceptedAndDueNowAndItsWindowCountsFromNow() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func aTimeInThePastIsAcceptedAndDueNowAndItsWindowCountsFromNow(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let hourAgo = t0.adding(seconds: -3600)
         let r = try await f.store.enqueue(
             EnqueueRequest(projectID: "p1", contentID: "c", time: .instant(hourAgo), platforms: ["twitter"]))
@@ -154,8 +154,8 @@ struct WorkerProtocolTests {
         #expect(!back.pastDue)
     }
 
-    @Test func leasesThatRanOutWhileTheServerWasDownGetAGrace() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func leasesThatRanOutWhileTheServerWasDownGetAGrace(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         let a = try await f.add()
         let b = try await f.add(minutes: 10)
         f.clock.advance(seconds: 600)
@@ -176,8 +176,8 @@ struct WorkerProtocolTests {
         #expect(try await f.store.get(projectID: "p1", scheduleID: queued.schedule.id).queueStatus == .pending)
     }
 
-    @Test func anItemPastItsMissedPublishWindowIsNeverHandedOutBeforeTheMaintenancePass() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: StoreBackend.all) func anItemPastItsMissedPublishWindowIsNeverHandedOutBeforeTheMaintenancePass(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
         // A daily series that started two days ago: its start is due now (accepted in the past),
         // and the follow-up its completion creates (yesterday's slot) is already past its 1 h
         // catch-up window.

@@ -12,7 +12,7 @@ import Testing
 struct WriterBatchTests {
     @Test func anOperationThatFailsAfterWritingIsUndoneAloneAndTheRestOfItsBatchCommits() async throws {
         let f = try StoreFixture()
-        let store = f.store
+        let store = f.sqlite
         // Hold the writer thread so the next three operations queue up and run as one batch.
         let hold = try await WriterHold(store)
 
@@ -58,7 +58,7 @@ struct WriterBatchTests {
 
     @Test func anOperationThatFailsBeforeWritingLeavesItsBatchAlone() async throws {
         let f = try StoreFixture()
-        let store = f.store
+        let store = f.sqlite
         let hold = try await WriterHold(store)
         let a = Task {
             try await store.enqueue(
@@ -114,7 +114,7 @@ struct WriterBatchRandomTests {
     @Test(arguments: [1, 2, 3] as [UInt64])
     func theOccupancyIndexFollowsTheTableThroughMixedBatches(seed: UInt64) async throws {
         let f = try StoreFixture()
-        let store = f.store
+        let store = f.sqlite
         let platforms = [["twitter"], ["linkedin"], ["medium", "twitter"], ["facebook"]]
         var rng = SeededGenerator(seed: seed)
         var refs: [Ref] = []

@@ -9,8 +9,10 @@ struct ListQuery {
     let pageSQL: String
     let arguments: [SQLiteValue]
 
-    init(_ request: ListRequest, platform: String?) {
-        var where_ = SQLFilter()
+    /// With `postgres`, the SQL is PostgreSQL's: `$N` parameters, and one ordered query (its
+    /// planner reads an index in order without the per-status runs SQLite needs).
+    init(_ request: ListRequest, platform: String?, postgres: Bool = false) {
+        var where_ = SQLFilter(postgres: postgres)
         where_.add("s.project_id = ?", .text(request.projectID))
         if let q = request.queueStatus { where_.add("s.queue_status = ?", .text(q.rawValue)) }
         if let f = request.from { where_.add("s.scheduled_for >= ?", .integer(f.unixMilliseconds)) }
@@ -25,7 +27,7 @@ struct ListQuery {
         arguments = where_.arguments
         countSQL = "SELECT count(*) FROM schedules s WHERE \(filter)"
 
-        if request.sortBy == .scheduledFor && request.queueStatus == nil {
+        if request.sortBy == .scheduledFor && request.queueStatus == nil && !postgres {
             // Sorting a whole project by time would read and sort every row of it (~0.5 s for
             // a million). schedules_status holds each queue status's rows in time order, so
             // each status gives its first OFFSET + LIMIT rows by an index range, and SQLite
@@ -61,12 +63,16 @@ struct ListQuery {
 struct SQLFilter {
     private(set) var conditions: [String] = []
     private(set) var arguments: [SQLiteValue] = []
+    /// `?` for SQLite's `?N` parameters, `$` for PostgreSQL's `$N`.
+    private let placeholder: String
+
+    init(postgres: Bool = false) { placeholder = postgres ? "$" : "?" }
 
     /// Adds `condition` with one new parameter holding `value`; every `?` in it stands for that
     /// parameter.
     mutating func add(_ condition: String, _ value: SQLiteValue) {
         arguments.append(value)
-        conditions.append(condition.replacingOccurrences(of: "?", with: "?\(arguments.count)"))
+        conditions.append(condition.replacingOccurrences(of: "?", with: "\(placeholder)\(arguments.count)"))
     }
 
     /// Adds a condition without parameters.
@@ -78,5 +84,5 @@ struct SQLFilter {
     var sql: String { conditions.joined(separator: " AND ") }
 
     /// The placeholder of the parameter after the filter's own (`?N`), e.g. for an OFFSET.
-    var nextParameter: String { "?\(arguments.count + 1)" }
+    var nextParameter: String { "\(placeholder)\(arguments.count + 1)" }
 }

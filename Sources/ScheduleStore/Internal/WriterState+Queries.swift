@@ -283,8 +283,6 @@ extension WriterState {
             failed = r.int(2)
             avgProcessing = r.optionalDouble(3).map { Int(($0 / 1000).rounded()) }
         }
-        // Waiting intervals [due, dequeued] of the attempts dequeued in the period: their mean is
-        // avgWaitTime, their largest overlap the peak queue length.
         let w = try db.cached(
             """
             SELECT due_at, dequeued_at FROM attempts INDEXED BY attempts_dequeued
@@ -293,34 +291,10 @@ extension WriterState {
         w.bind(project, at: 1)
         w.bind(f, at: 2)
         w.bind(t, at: 3)
-        var events: [(Int64, Int)] = []
-        var waitSum: Int64 = 0
-        var waitCount: Int64 = 0
-        try w.forEachRow { r in
-            let due = max(r.int64(0), f)
-            let deq = r.int64(1)
-            waitSum += max(0, r.int64(1) - r.int64(0))
-            waitCount += 1
-            if deq >= due {
-                events.append((due, 1))
-                events.append((deq, -1))
-            }
-        }
-        // Arrivals before departures at the same instant: an item dequeued the moment another
-        // became due still overlapped it.
-        events.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 > $1.1 }
-        var current = 0
-        var peak = 0
-        for e in events {
-            current += e.1
-            peak = max(peak, current)
-        }
-        let rate: Double? =
-            completed + failed > 0 ? (Double(completed) * 1000 / Double(completed + failed)).rounded() / 10 : nil
-        return QueueMetrics(
-            id: "", projectID: project, periodStart: from, periodEnd: to, totalQueued: Int(queued),
-            totalProcessed: processed, totalCompleted: completed, totalFailed: failed, totalCancelled: Int(cancelled),
-            avgWaitTime: waitCount > 0 ? Int((Double(waitSum) / Double(waitCount) / 1000).rounded()) : nil,
-            avgProcessingTime: avgProcessing, peakQueueLength: peak, successRate: rate)
+        var waits: [(due: Int64, dequeued: Int64)] = []
+        try w.forEachRow { r in waits.append((r.int64(0), r.int64(1))) }
+        return QueueMetrics.figures(
+            project: project, from: from, to: to, queued: Int(queued), cancelled: Int(cancelled), processed: processed,
+            completed: completed, failed: failed, avgProcessingSeconds: avgProcessing, waits: waits)
     }
 }

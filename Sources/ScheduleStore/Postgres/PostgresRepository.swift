@@ -14,13 +14,19 @@ final class PostgresRepository: ScheduleRepository {
     let db: PostgreSQL.Connection
     let config: StoreConfiguration
     let occupancy: PostgresOccupancy
+    /// The project locks this transaction holds.
+    let locks: ProjectLocks
     private var checkers: [String: ConflictChecker] = [:]
     private var savepoints = 0
 
-    init(db: PostgreSQL.Connection, config: StoreConfiguration) {
+    /// A repository on `db`'s open transaction. With `locking`, every read a conflict decision
+    /// rests on (occupancy counts, in-flight counts, idempotency keys) first takes the project's
+    /// advisory transaction lock (``ProjectLocks``); without it (Validate) they only read.
+    init(db: PostgreSQL.Connection, config: StoreConfiguration, locking: Bool = true) {
         self.db = db
         self.config = config
-        self.occupancy = PostgresOccupancy(db: db)
+        self.locks = ProjectLocks(db: db, enabled: locking)
+        self.occupancy = PostgresOccupancy(db: db, locks: locks)
     }
 
     var now: Instant { config.clock.now() }
@@ -72,14 +78,18 @@ final class PostgresRepository: ScheduleRepository {
     func load(_ project: String, _ id: String) throws -> Rows.Row {
         guard
             let row = try rows(
-                "SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = $1 AND project_id = $2", [.text(id), .text(project)]
+                "SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = $1 AND project_id = $2 FOR UPDATE",
+                [.text(id), .text(project)]
             ).first
         else { throw StoreError.notFound("schedule \(id)") }
         return row
     }
 
     func loadByIdempotencyKey(project: String, key: String) throws -> Rows.Row? {
-        try rows(
+        // Under the project's lock: a concurrent request with the same key on another node
+        // waits, then finds this one's schedule and gets its answer.
+        try locks.lock(project)
+        return try rows(
             "SELECT \(Rows.scheduleColumns) FROM schedules WHERE project_id = $1 AND idempotency_key = $2",
             [.text(project), .text(key)]
         ).first
@@ -200,7 +210,8 @@ final class PostgresRepository: ScheduleRepository {
     // MARK: The queue
 
     func inFlightCount(project: String, at now: Instant) throws -> Int {
-        try db.executeCached(
+        try locks.lock(project)
+        return try db.executeCached(
             """
             SELECT count(*) FROM schedules
              WHERE project_id = $1 AND queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > $2
@@ -376,11 +387,16 @@ final class PostgresRepository: ScheduleRepository {
 /// slot (``Schema/occupiesSQL``), by time and by platform, whichever node stored them.
 final class PostgresOccupancy: OccupancySource {
     let db: PostgreSQL.Connection
+    let locks: ProjectLocks
 
-    init(db: PostgreSQL.Connection) { self.db = db }
+    init(db: PostgreSQL.Connection, locks: ProjectLocks) {
+        self.db = db
+        self.locks = locks
+    }
 
     func scheduleIDs(project: String, in window: ClosedRange<Instant>, excluding: String?, limit: Int) throws -> [String] {
-        try db.executeCached(
+        try locks.lock(project)
+        return try db.executeCached(
             """
             SELECT id FROM schedules
              WHERE project_id = $1 AND scheduled_for BETWEEN $2 AND $3 AND \(Schema.occupiesSQL) AND id <> $4
@@ -394,7 +410,8 @@ final class PostgresOccupancy: OccupancySource {
     }
 
     func count(project: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
-        try db.executeCached(
+        try locks.lock(project)
+        return try db.executeCached(
             """
             SELECT count(*) FROM schedules
              WHERE project_id = $1 AND scheduled_for BETWEEN $2 AND $3 AND \(Schema.occupiesSQL) AND id <> $4
@@ -407,7 +424,8 @@ final class PostgresOccupancy: OccupancySource {
     }
 
     func count(project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
-        try db.executeCached(
+        try locks.lock(project)
+        return try db.executeCached(
             """
             SELECT count(*) FROM schedule_platforms p JOIN schedules s ON s.id = p.schedule_id
              WHERE p.project_id = $1 AND p.platform = $2 AND s.scheduled_for BETWEEN $3 AND $4
@@ -440,14 +458,37 @@ private func pg(_ v: String?) -> PostgreSQLValue { v.map(PostgreSQLValue.text) ?
 private func pg(_ v: Int64?) -> PostgreSQLValue { v.map(PostgreSQLValue.int64) ?? .null }
 private func pg(_ v: Instant?) -> PostgreSQLValue { v.map { PostgreSQLValue.int64($0.unixMilliseconds) } ?? .null }
 
-extension PostgresRepository {
-    /// The advisory lock that serializes the conflict-deciding operations of one project across
-    /// every node: enqueue, edits and dequeue take it, so two nodes never both accept the sixth
-    /// post of a full slot or hand out more than a project's in-flight limit.
-    static func projectLock(_ project: String) -> Int64 {
-        PostgreSQL.Connection.advisoryLockKey("scheduler.project." + project)
+/// The per-project advisory transaction locks one transaction holds.
+///
+/// Every decision that counts a project's schedules (capacity per slot, hourly platform limits,
+/// same-time warnings, in-flight limits, idempotency keys) is taken under the project's lock,
+/// taken just before the first such read and held until COMMIT, so the operations that decide
+/// for one project run one at a time across every node, and each sees the others' commits
+/// (READ COMMITTED takes a new snapshot per statement). Operations on other projects, and worker
+/// calls that decide nothing (Start, Heartbeat, most Completes), never wait for it.
+final class ProjectLocks {
+    let db: PostgreSQL.Connection
+    let enabled: Bool
+    private(set) var held: Set<String> = []
+
+    init(db: PostgreSQL.Connection, enabled: Bool) {
+        self.db = db
+        self.enabled = enabled
     }
 
+    /// Takes `project`'s lock unless this transaction holds it already.
+    func lock(_ project: String) throws {
+        guard enabled, !held.contains(project) else { return }
+        try db.advisoryTransactionLock(Self.key(project))
+        held.insert(project)
+    }
+
+    static func key(_ project: String) -> Int64 {
+        PostgreSQL.Connection.advisoryLockKey("scheduler.project." + project)
+    }
+}
+
+extension PostgresRepository {
     /// Runs one operation of the workflow in its own transaction on `db`, first taking the advisory
     /// lock of `project` when given; a database failure is a ``StoreError`` (UNAVAILABLE for a lost
     /// connection, a serialization failure or a deadlock: the call may be retried).
@@ -457,8 +498,9 @@ extension PostgresRepository {
     ) throws(StoreError) -> T {
         do {
             return try db.transaction {
-                if let project { try db.advisoryTransactionLock(projectLock(project)) }
-                return try body(PostgresRepository(db: db, config: config))
+                let repo = PostgresRepository(db: db, config: config)
+                if let project { try repo.locks.lock(project) }
+                return try body(repo)
             }
         } catch let e as StoreError {
             throw e

@@ -351,3 +351,21 @@ extension ScheduleRepository {
         return try markConflictResolved(project: project, id: id, resolution: resolution, resolvedBy: resolvedBy, at: now)
     }
 }
+
+extension ScheduleRepository {
+    /// The seed's Check Conflicts (Validate): the checks Enqueue makes on these fields, with the
+    /// findings and a suggested time, storing nothing.
+    func checkConflicts(
+        project: String, excluding scheduleID: String?, time: ScheduleTime, timeZone: String, platforms: [String],
+        recurrence: RecurrenceSpec?, autoResolve: Bool
+    ) throws -> ConflictChecker.Validation {
+        try Self.checkID(project, "projectID")
+        let zone = try self.zone(timeZone)
+        let names = try self.platforms(platforms, project: project)
+        let (t, local) = try resolve(time, in: zone)
+        _ = try checkRecurrence(recurrence, start: local, first: t, zone: zone, until: nil)
+        let proposal = ConflictChecker.Proposal(
+            project: project, scheduleID: scheduleID, time: t, platforms: names, zone: zone)
+        return try checker(for: project).validate(proposal, autoResolve: autoResolve, in: occupancy)
+    }
+}

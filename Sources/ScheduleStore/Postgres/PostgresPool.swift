@@ -1,0 +1,178 @@
+import Foundation
+import PostgreSQL
+
+/// Connections to PostgreSQL, each owned by a thread of its own (libpq blocks), taking jobs from
+/// one queue: at most ``PostgresStoreConfiguration/poolSize`` calls run at once, the rest wait
+/// in order. A connection is opened on its thread's first job and opened again after it was lost,
+/// so the store recovers by itself when the database comes back.
+final class PostgresPool: Sendable {
+    private let queue = JobQueue<@Sendable (PostgresSession) -> Void>()
+    private let finished: [DispatchSemaphore]
+    /// Calls allowed to wait for a connection; beyond it they fail at once with `resourceExhausted`.
+    private let maxQueued: Int
+
+    init(settings: PostgresSession.Settings, size: Int, maxQueued: Int) {
+        self.maxQueued = maxQueued
+        let queue = self.queue
+        var finished: [DispatchSemaphore] = []
+        for i in 0..<max(1, size) {
+            let done = DispatchSemaphore(value: 0)
+            finished.append(done)
+            let thread = Thread {
+                let session = PostgresSession(settings: settings)
+                while let jobs = queue.take(max: 1) {
+                    for job in jobs { job(session) }
+                }
+                session.discard()
+                done.signal()
+            }
+            thread.name = "schedule-store.postgres.\(i)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        self.finished = finished
+    }
+
+    /// Runs `job` on a pooled connection's thread.
+    func run<T: Sendable>(_ job: @escaping @Sendable (PostgresSession) throws(StoreError) -> T) async throws(StoreError)
+        -> T
+    {
+        let result: Result<T, StoreError> = await withCheckedContinuation {
+            (c: CheckedContinuation<Result<T, StoreError>, Never>) in
+            let pushed = queue.push(
+                { session in
+                    do throws(StoreError) {
+                        c.resume(returning: .success(try job(session)))
+                    } catch {
+                        c.resume(returning: .failure(error))
+                    }
+                }, limit: maxQueued)
+            switch pushed {
+            case .queued: break
+            case .closed: c.resume(returning: .failure(StoreError(code: .cancelled, message: "the store is closed")))
+            case .full:
+                c.resume(
+                    returning: .failure(
+                        StoreError(
+                            code: .resourceExhausted,
+                            message: "too many calls waiting for a database connection (\(maxQueued)); retry later")))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Finishes the queued jobs, closes every connection and waits for the threads.
+    func close() {
+        queue.close()
+        for f in finished { f.wait() }
+    }
+}
+
+/// One pooled connection, confined to its thread: opened when first needed, replaced after a
+/// connection error. Runs transactions with the store's retry rules.
+final class PostgresSession {
+    struct Settings: Sendable {
+        var url: String
+        var password: String?
+        var redacted: String
+        var applicationName: String
+        var schema: String
+        var connectTimeoutSeconds: Int
+        var statementTimeoutMilliseconds: Int
+        var lockTimeoutMilliseconds: Int
+        var maxTransactionRetries: Int
+
+        /// Opens a connection with the session settings every store connection has.
+        func connect() throws(StoreError) -> PostgreSQL.Connection {
+            let db: PostgreSQL.Connection
+            do {
+                db = try PostgreSQL.Connection(
+                    url, applicationName: applicationName, connectTimeoutSeconds: connectTimeoutSeconds,
+                    password: password)
+            } catch {
+                throw StoreError(
+                    code: .unavailable, message: "cannot connect to PostgreSQL (\(redacted)): \(error.message)",
+                    backendCode: "postgres:\(error.code.rawValue)")
+            }
+            do {
+                try db.executeScript(
+                    """
+                    SET search_path TO \(schema);
+                    SET statement_timeout = \(statementTimeoutMilliseconds);
+                    SET lock_timeout = \(lockTimeoutMilliseconds);
+                    SET idle_in_transaction_session_timeout = \(max(statementTimeoutMilliseconds, 60_000));
+                    """)
+            } catch {
+                db.close()
+                throw PostgresRepository.storeError(error)
+            }
+            return db
+        }
+    }
+
+    let settings: Settings
+    private var connection: PostgreSQL.Connection?
+
+    init(settings: Settings) { self.settings = settings }
+
+    /// The open connection, or a new one.
+    func connect() throws(StoreError) -> PostgreSQL.Connection {
+        if let c = connection, c.isHealthy { return c }
+        discard()
+        let c = try settings.connect()
+        connection = c
+        return c
+    }
+
+    /// Closes the connection (after it was lost, or at the end).
+    func discard() {
+        connection?.close()
+        connection = nil
+    }
+
+    /// Runs `body` in one READ COMMITTED transaction.
+    ///
+    /// - A connection found broken before `body` ran (the database restarted while it sat idle)
+    ///   is replaced and the transaction started again: nothing of it had reached the server.
+    /// - A serialization failure or deadlock (40001, 40P01) rolls the transaction back and runs it
+    ///   again, up to ``Settings/maxTransactionRetries`` times: nothing of it was kept, and
+    ///   nobody was answered.
+    /// - A connection lost while `body` or COMMIT ran is `unavailable`: the transaction was rolled
+    ///   back unless the loss came during COMMIT, which the caller cannot tell; a retried Enqueue
+    ///   with an idempotency key is safe either way.
+    func transaction<T>(readOnly: Bool = false, _ body: (PostgreSQL.Connection) throws -> T) throws(StoreError) -> T {
+        var retries = 0
+        var reconnected = false
+        while true {
+            let db = try connect()
+            var entered = false
+            do {
+                return try db.transaction(.readCommitted, readOnly: readOnly) {
+                    entered = true
+                    return try body(db)
+                }
+            } catch let e as StoreError {
+                throw e
+            } catch let e as PostgreSQLError {
+                if e.isConnectionError {
+                    discard()
+                    if !entered && !reconnected {
+                        reconnected = true
+                        continue
+                    }
+                    throw StoreError(
+                        code: .unavailable,
+                        message: "lost the connection to PostgreSQL (\(settings.redacted)): \(e.message); retry the call",
+                        backendCode: "postgres:\(e.code.rawValue)")
+                }
+                if e.isRetryableTransactionFailure && retries < settings.maxTransactionRetries {
+                    retries += 1
+                    continue
+                }
+                throw PostgresRepository.storeError(e)
+            } catch {
+                throw StoreError.wrap(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,517 @@
+import Foundation
+import PostgreSQL
+import SQLite
+import SchedulingCore
+import Synchronization
+
+/// The schedule store on PostgreSQL, shared by several schedulerd nodes.
+///
+/// The same workflow as ``ScheduleStore`` (Sources/ScheduleStore/Workflow) runs against
+/// ``PostgresRepository`` in one transaction per call, on a pool of connections each on its own
+/// thread. What one node's memory decides on SQLite is decided in the database here, so any number
+/// of nodes can serve the same schedules:
+/// - conflict decisions (slot capacity, hourly platform limits, same-time warnings, in-flight
+///   limits, idempotency keys) take the project's advisory transaction lock first (``ProjectLocks``);
+/// - Dequeue and the maintenance passes claim rows `FOR UPDATE SKIP LOCKED`: a lease is never held
+///   by two workers, and two nodes' reapers never take the same item;
+/// - the metrics rollup is serialized by an advisory lock: a node that finds another one computing
+///   the same day waits for it and answers with its figures.
+///
+/// Every call has committed before it returns. A refused or lost database connection is
+/// `unavailable` for the call; the pool reconnects on the next one.
+public final class PostgresStore: SchedulingStore {
+    /// The schedules' rules (conflicts, retries, clock); its `path` is unused.
+    public let configuration: StoreConfiguration
+    public let postgres: PostgresStoreConfiguration
+    private let pool: PostgresPool
+    private let settings: PostgresSession.Settings
+    private let closed = Mutex(false)
+
+    /// Connects, creates the schema when missing and applies the migrations it lacks (one node
+    /// at a time), then opens the pool.
+    ///
+    /// - Throws: `unavailable` when the database cannot be reached (the message names host and
+    ///   port, never the password); `failedPrecondition` when the database's schema is newer
+    ///   than this program's.
+    public init(configuration: StoreConfiguration, postgres: PostgresStoreConfiguration) throws(StoreError) {
+        self.configuration = configuration
+        self.postgres = postgres
+        let schema = try postgres.checkedSchema()
+        guard (1...256).contains(postgres.poolSize) else { throw .invalidArgument("poolSize", "must be 1…256") }
+        settings = PostgresSession.Settings(
+            url: postgres.url, password: try postgres.password(),
+            redacted: PostgreSQL.Connection.redact(postgres.url),
+            applicationName: "scheduler:\(schema):\(postgres.nodeID)", schema: schema,
+            connectTimeoutSeconds: postgres.connectTimeoutSeconds,
+            statementTimeoutMilliseconds: postgres.statementTimeoutMilliseconds,
+            lockTimeoutMilliseconds: postgres.lockTimeoutMilliseconds,
+            maxTransactionRetries: postgres.maxTransactionRetries)
+        let db = try settings.connect()
+        defer { db.close() }
+        do {
+            if schema != "public" {
+                // Two nodes creating it at once: the second one's IF NOT EXISTS can still fail
+                // with a unique violation; the migration lock orders them.
+                try db.transaction {
+                    try db.advisoryTransactionLock(PostgresSchema.migrationLock)
+                    _ = try db.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
+                }
+            }
+            try PostgresSchema.migrate(db)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw PostgresRepository.storeError(error)
+        }
+        pool = PostgresPool(settings: settings, size: postgres.poolSize, maxQueued: configuration.maxQueuedWrites)
+    }
+
+    /// Finishes queued calls, then closes every connection. Later calls fail with `cancelled`.
+    public func close() {
+        let first = closed.withLock { c -> Bool in
+            defer { c = true }
+            return !c
+        }
+        guard first else { return }
+        pool.close()
+    }
+
+    deinit { close() }
+
+    private var now: Instant { configuration.clock.now() }
+
+    /// Runs one workflow operation in its own transaction.
+    private func write<T: Sendable>(_ body: @escaping @Sendable (PostgresRepository) throws -> T) async throws(StoreError)
+        -> T
+    {
+        let config = configuration
+        return try await pool.run { session throws(StoreError) in
+            try session.transaction { db in try body(PostgresRepository(db: db, config: config)) }
+        }
+    }
+
+    /// Runs `body` in a read-only transaction (one statement's snapshot each: READ COMMITTED).
+    private func read<T: Sendable>(_ body: @escaping @Sendable (PostgreSQL.Connection) throws -> T) async throws(StoreError)
+        -> T
+    {
+        try await pool.run { session throws(StoreError) in try session.transaction(readOnly: true, body) }
+    }
+
+    // MARK: Schedules
+
+    public func enqueue(_ request: EnqueueRequest) async throws(StoreError) -> EnqueueResult {
+        try await write { try $0.enqueue(request) }
+    }
+
+    public func get(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await read { db in
+            guard
+                let r = try db.executeCached(
+                    "SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = $1 AND project_id = $2",
+                    [.text(scheduleID), .text(projectID)]
+                ).first
+            else { throw StoreError.notFound("schedule \(scheduleID)") }
+            return Rows.decodeRow(PostgresColumns(row: r)).schedule
+        }
+    }
+
+    public func list(_ request: ListRequest) async throws(StoreError) -> ListResult {
+        try ScheduleStore.checkPaging(page: request.page, limit: request.limit, from: request.from, to: request.to)
+        var platform: String?
+        if let p = request.platform {
+            platform = PlatformRateLimits.normalize(p)
+            if platform!.isEmpty { throw .invalidArgument("platform", "must not be empty") }
+        }
+        let query = ListQuery(request, platform: platform, postgres: true)
+        return try await readPage(
+            countSQL: query.countSQL, pageSQL: query.pageSQL, arguments: query.arguments, page: request.page,
+            limit: request.limit) { Rows.decodeRow($0).schedule }
+    }
+
+    /// One page in one transaction: the total (`countSQL`) and the rows (`pageSQL`, taking the
+    /// offset after `arguments`).
+    private func readPage<Item: Sendable & Hashable>(
+        countSQL: String, pageSQL: String, arguments: [SQLiteValue], page: Int, limit: Int,
+        decode: @escaping @Sendable (PostgresColumns) -> Item
+    ) async throws(StoreError) -> Page<Item> {
+        let values = arguments.map(Self.value)
+        return try await read { db in
+            let total = try db.executeCached(countSQL, values).first?.int(0) ?? 0
+            let rows = try db.executeCached(pageSQL, values + [.int64(Int64((page - 1) * limit))])
+            return Page(
+                items: rows.map { decode(PostgresColumns(row: $0)) }, page: page, limit: limit, total: total,
+                totalPages: (total + limit - 1) / limit)
+        }
+    }
+
+    private static func value(_ v: SQLiteValue) -> PostgreSQLValue {
+        switch v {
+        case .integer(let i): .int64(i)
+        case .real(let d): .double(d)
+        case .text(let s): .text(s)
+        case .blob(let b): .bytes(b)
+        case .null: .null
+        }
+    }
+
+    public func update(_ request: UpdateRequest) async throws(StoreError) -> EnqueueResult {
+        try await write { try $0.update(request) }
+    }
+
+    public func cancel(projectID: String, scheduleID: String, reason: String? = nil) async throws(StoreError) -> Schedule {
+        try await write { try $0.transition(.cancel, project: projectID, id: scheduleID, reason: reason) }
+    }
+
+    public func pause(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await write { try $0.transition(.pause, project: projectID, id: scheduleID) }
+    }
+
+    public func resume(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await write { try $0.transition(.resume, project: projectID, id: scheduleID) }
+    }
+
+    public func batch(_ action: BatchAction, projectID: String, scheduleIDs: [String], reason: String? = nil)
+        async throws(StoreError) -> BatchResult
+    {
+        try ScheduleStore.checkBatch(scheduleIDs)
+        let event: LifecycleEvent =
+            switch action {
+            case .pause: .pause
+            case .resume: .resume
+            case .cancel: .cancel
+            }
+        return try await write { try $0.batch(event, project: projectID, ids: scheduleIDs, reason: reason) }
+    }
+
+    public func publishNow(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
+        try await write { try $0.publishNow(project: projectID, id: scheduleID) }
+    }
+
+    public func reschedule(
+        projectID: String, scheduleID: String, to time: ScheduleTime, timeZone: String? = nil, autoResolve: Bool = false
+    ) async throws(StoreError) -> EnqueueResult {
+        try await write {
+            try $0.reschedule(
+                project: projectID, id: scheduleID, time: time, timeZone: timeZone, autoResolve: autoResolve)
+        }
+    }
+
+    public func enqueueBatch(_ requests: [EnqueueRequest]) async throws(StoreError) -> [Result<EnqueueResult, StoreError>] {
+        try ScheduleStore.checkItems(requests.count)
+        return try await write { try $0.enqueueBatch(requests) }
+    }
+
+    // MARK: Workers
+
+    public func dequeue(_ request: DequeueRequest) async throws(StoreError) -> [Lease] {
+        try await write { try $0.dequeue(request) }
+    }
+
+    public func markProcessing(projectID: String, scheduleID: String, leaseToken: String) async throws(StoreError)
+        -> Schedule
+    {
+        try await write { try $0.markProcessing(project: projectID, id: scheduleID, token: leaseToken) }
+    }
+
+    public func heartbeat(projectID: String, scheduleID: String, leaseToken: String, leaseSeconds: Int64 = 300)
+        async throws(StoreError) -> Instant
+    {
+        try await write {
+            try $0.heartbeat(project: projectID, id: scheduleID, token: leaseToken, extendSeconds: leaseSeconds)
+        }
+    }
+
+    public func complete(projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = [])
+        async throws(StoreError) -> FinishResult
+    {
+        try await write { try $0.complete(project: projectID, id: scheduleID, token: leaseToken, results: results) }
+    }
+
+    public func fail(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = [], error: String,
+        retryable: Bool = true
+    ) async throws(StoreError) -> FinishResult {
+        try await write {
+            try $0.fail(
+                project: projectID, id: scheduleID, token: leaseToken, results: results, error: error,
+                retryable: retryable)
+        }
+    }
+
+    public func acknowledge(_ items: [Acknowledgement]) async throws(StoreError) -> [Result<FinishResult, StoreError>] {
+        try ScheduleStore.checkItems(items.count)
+        return try await write { try $0.acknowledge(items) }
+    }
+
+    public func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord] {
+        try await read { db in
+            var out: [AttemptRecord] = []
+            for r in try db.executeCached(
+                """
+                SELECT attempt, worker_id, idempotency_key, dequeued_at, started_at, ended_at, outcome, error
+                  FROM attempts WHERE schedule_id = $1 AND project_id = $2 ORDER BY attempt LIMIT 1000
+                """, [.text(scheduleID), .text(projectID)])
+            {
+                out.append(
+                    AttemptRecord(
+                        attempt: try r.int(0), workerID: try r.string(1), idempotencyKey: try r.string(2),
+                        dequeuedAt: Instant(unixMilliseconds: try r.int64(3)),
+                        startedAt: try r.optionalInt64(4).map(Instant.init(unixMilliseconds:)),
+                        endedAt: try r.optionalInt64(5).map(Instant.init(unixMilliseconds:)),
+                        outcome: r.optionalString(6), error: r.optionalString(7), results: []))
+            }
+            guard !out.isEmpty else { return out }
+            for r in try db.executeCached(
+                """
+                SELECT attempt, platform, success, url, error FROM attempt_results
+                 WHERE schedule_id = $1 ORDER BY attempt, platform
+                """, [.text(scheduleID)])
+            {
+                let n = try r.int(0)
+                guard let i = out.firstIndex(where: { $0.attempt == n }) else { continue }
+                let ok = try r.int(2) == 1
+                out[i].results.append(
+                    PlatformResult(
+                        platform: try r.string(1), url: ok ? r.optionalString(3) : nil,
+                        error: ok ? nil : (r.optionalString(4) ?? "failed")))
+            }
+            return out
+        }
+    }
+
+    public func dispatchingProjects() async throws(StoreError) -> Set<String> {
+        let now = self.now
+        return try await read { db in
+            Set(
+                try db.executeCached(
+                    """
+                    SELECT DISTINCT project_id FROM schedules
+                     WHERE queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > $1
+                    """, [.int64(now.unixMilliseconds)]
+                ).map { try $0.string(0) })
+        }
+    }
+
+    // MARK: Conflicts, statistics
+
+    public func checkConflicts(
+        projectID: String, excluding scheduleID: String? = nil, time: ScheduleTime, timeZone: String = "UTC",
+        platforms: [String], recurrence: RecurrenceSpec? = nil, autoResolve: Bool = false
+    ) async throws(StoreError) -> ConflictChecker.Validation {
+        let config = configuration
+        return try await read { db in
+            try PostgresRepository(db: db, config: config, locking: false).checkConflicts(
+                project: projectID, excluding: scheduleID, time: time, timeZone: timeZone, platforms: platforms,
+                recurrence: recurrence, autoResolve: autoResolve)
+        }
+    }
+
+    public func listConflicts(_ request: ConflictListRequest) async throws(StoreError) -> ConflictListResult {
+        try ScheduleStore.checkPaging(page: request.page, limit: request.limit, from: request.from, to: request.to)
+        var where_ = SQLFilter(postgres: true)
+        where_.add("project_id = ?", .text(request.projectID))
+        if !request.includeResolved { where_.add("resolved = 0") }
+        if let id = request.scheduleID { where_.add("(schedule1_id = ? OR schedule2_id = ?)", .text(id)) }
+        if let f = request.from { where_.add("conflict_time >= ?", .integer(f.unixMilliseconds)) }
+        if let t = request.to { where_.add("conflict_time <= ?", .integer(t.unixMilliseconds)) }
+        return try await readPage(
+            countSQL: "SELECT count(*) FROM schedule_conflicts WHERE \(where_.sql)",
+            pageSQL: """
+                SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(where_.sql)
+                 ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET \(where_.nextParameter)
+                """, arguments: where_.arguments, page: request.page, limit: request.limit) { Rows.decodeConflict($0) }
+    }
+
+    public func resolveConflict(projectID: String, conflictID: String, resolution: String, resolvedBy: String)
+        async throws(StoreError) -> ScheduleConflict
+    {
+        try await write {
+            try $0.resolveConflict(project: projectID, id: conflictID, resolution: resolution, resolvedBy: resolvedBy)
+        }
+    }
+
+    public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
+        let now = self.now
+        return try await read { db in
+            var stats = QueueStats()
+            for r in try db.executeCached(
+                "SELECT queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY queue_status",
+                [.text(projectID)])
+            {
+                let n = try r.int(1)
+                switch QueueStatus(rawValue: try r.string(0)) {
+                case .pending: stats.pending = n
+                case .queued: stats.queued = n
+                case .processing: stats.processing = n
+                case .completed: stats.completed = n
+                case .failed: stats.failed = n
+                case .cancelled: stats.cancelled = n
+                case .paused: stats.paused = n
+                case nil: break
+                }
+            }
+            let m = try Self.computeMetrics(
+                db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
+            stats.avgWaitTime = m.avgWaitTime
+            stats.avgProcessingTime = m.avgProcessingTime
+            stats.successRate = m.successRate
+            stats.peakQueueLength = m.peakQueueLength
+            return stats
+        }
+    }
+
+    public func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError) -> [QueueMetrics] {
+        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        return try await read { db in
+            try db.executeCached(
+                """
+                SELECT \(Rows.metricsColumns) FROM queue_metrics
+                 WHERE project_id = $1 AND period_start BETWEEN $2 AND $3 ORDER BY period_start LIMIT 1000
+                """, [.text(projectID), .int64(from.unixMilliseconds), .int64(to.unixMilliseconds)]
+            ).map(Self.decodeMetrics)
+        }
+    }
+
+    // MARK: Maintenance
+
+    /// Extends the leases that ran out while no node was running. When another node of this
+    /// deployment is connected (`pg_stat_activity`), the service never stopped: its workers'
+    /// expired leases are left to the reaper, and this returns 0.
+    public func extendLeases(until deadline: Instant) async throws(StoreError) -> Int {
+        let prefix = "scheduler:\(settings.schema):"
+        let mine = settings.applicationName
+        let config = configuration
+        return try await pool.run { session throws(StoreError) in
+            try session.transaction { db in
+                let others =
+                    try db.executeCached(
+                        """
+                        SELECT count(*) FROM pg_stat_activity
+                         WHERE datname = current_database() AND starts_with(application_name, $1)
+                           AND application_name <> $2
+                        """, [.text(prefix), .text(mine)]
+                    ).first?.int(0) ?? 0
+                guard others == 0 else { return 0 }
+                return try PostgresRepository(db: db, config: config).extendLeases(until: deadline)
+            }
+        }
+    }
+
+    public func reapExpiredLeases(limit: Int = 1000) async throws(StoreError) -> ReapResult {
+        try await write { try $0.reapExpiredLeases(limit: limit) }
+    }
+
+    public func expireMissedWindows(limit: Int = 1000) async throws(StoreError) -> MissedWindowResult {
+        try await write { try $0.expireMissedWindows(limit: limit) }
+    }
+
+    /// Computes and stores the day's figures (``ScheduleStore/rollupMetrics(day:projectIDs:)``).
+    /// One node at a time: a node that finds another one rolling up waits for it, and then
+    /// answers with the figures just stored instead of computing them again.
+    public func rollupMetrics(day: Instant, projectIDs: [String]? = nil) async throws(StoreError) -> [QueueMetrics] {
+        let now = self.now
+        return try await pool.run { session throws(StoreError) in
+            try session.transaction { db in
+                let (start, end) = WriterState.dayBounds(day)
+                let key = PostgreSQL.Connection.advisoryLockKey("scheduler.rollup")
+                if try !db.tryAdvisoryTransactionLock(key) {
+                    try db.advisoryTransactionLock(key)
+                    var stored = try db.executeCached(
+                        "SELECT \(Rows.metricsColumns) FROM queue_metrics WHERE period_start = $1 ORDER BY project_id",
+                        [.int64(start.unixMilliseconds)]
+                    ).map(Self.decodeMetrics)
+                    if let ids = projectIDs { stored = stored.filter { ids.contains($0.projectID) } }
+                    if projectIDs == nil || stored.count == Set(projectIDs!).count { return stored }
+                }
+                let ids = try projectIDs ?? Self.activeProjects(db: db, from: start, to: end)
+                return try ids.map { project in
+                    var m = try Self.computeMetrics(db: db, project: project, from: start, to: end)
+                    m.id = IDs.make("qm_", now: now)
+                    let saved = try db.executeCached(
+                        """
+                        INSERT INTO queue_metrics (\(Rows.metricsColumns))
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                        ON CONFLICT (project_id, period_start) DO UPDATE SET period_end = excluded.period_end,
+                            total_queued = excluded.total_queued, total_processed = excluded.total_processed,
+                            total_completed = excluded.total_completed, total_failed = excluded.total_failed,
+                            total_cancelled = excluded.total_cancelled, avg_wait_time = excluded.avg_wait_time,
+                            avg_processing_time = excluded.avg_processing_time,
+                            peak_queue_length = excluded.peak_queue_length, success_rate = excluded.success_rate
+                        RETURNING \(Rows.metricsColumns)
+                        """,
+                        [
+                            .text(m.id), .text(m.projectID), .int64(m.periodStart.unixMilliseconds),
+                            .int64(m.periodEnd.unixMilliseconds), .int64(Int64(m.totalQueued)),
+                            .int64(Int64(m.totalProcessed)), .int64(Int64(m.totalCompleted)),
+                            .int64(Int64(m.totalFailed)), .int64(Int64(m.totalCancelled)),
+                            m.avgWaitTime.map { .int64(Int64($0)) } ?? .null,
+                            m.avgProcessingTime.map { .int64(Int64($0)) } ?? .null,
+                            .int64(Int64(m.peakQueueLength)), m.successRate.map(PostgreSQLValue.double) ?? .null,
+                        ]
+                    ).first
+                    return try saved.map(Self.decodeMetrics) ?? m
+                }
+            }
+        }
+    }
+
+    // MARK: Figures
+
+    /// Projects with anything to count between `from` and `to`.
+    static func activeProjects(db: PostgreSQL.Connection, from: Instant, to: Instant) throws -> [String] {
+        let f = PostgreSQLValue.int64(from.unixMilliseconds)
+        let t = PostgreSQLValue.int64(to.unixMilliseconds)
+        return try db.executeCached(
+            """
+            SELECT project_id FROM schedules WHERE created_at BETWEEN $1 AND $2
+            UNION SELECT project_id FROM schedules WHERE cancelled_at BETWEEN $1 AND $2
+            UNION SELECT project_id FROM attempts WHERE dequeued_at BETWEEN $1 AND $2
+            UNION SELECT project_id FROM attempts WHERE ended_at BETWEEN $1 AND $2
+            ORDER BY 1
+            """, [f, t]
+        ).map { try $0.string(0) }
+    }
+
+    /// The seed's figures for one project over [from, to] (``QueueMetrics/figures``).
+    static func computeMetrics(db: PostgreSQL.Connection, project: String, from: Instant, to: Instant) throws
+        -> QueueMetrics
+    {
+        let p = PostgreSQLValue.text(project)
+        let f = PostgreSQLValue.int64(from.unixMilliseconds)
+        let t = PostgreSQLValue.int64(to.unixMilliseconds)
+        let counts = try db.executeCached(
+            """
+            SELECT count(*) FILTER (WHERE created_at BETWEEN $2 AND $3),
+                   count(*) FILTER (WHERE cancelled_at BETWEEN $2 AND $3)
+              FROM schedules WHERE project_id = $1 AND (created_at BETWEEN $2 AND $3 OR cancelled_at BETWEEN $2 AND $3)
+            """, [p, f, t]
+        ).first
+        let ended = try db.executeCached(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE outcome IN ('COMPLETED','PARTIAL')),
+                   count(*) FILTER (WHERE outcome IN ('FAILED','OUTCOME_UNKNOWN')),
+                   avg(ended_at - started_at) FILTER (WHERE started_at IS NOT NULL)::float8
+              FROM attempts
+             WHERE project_id = $1 AND ended_at BETWEEN $2 AND $3 AND outcome <> 'RELEASED'
+            """, [p, f, t]
+        ).first
+        let waits = try db.executeCached(
+            "SELECT due_at, dequeued_at FROM attempts WHERE project_id = $1 AND dequeued_at BETWEEN $2 AND $3",
+            [p, f, t]
+        ).map { (due: try $0.int64(0), dequeued: try $0.int64(1)) }
+        return QueueMetrics.figures(
+            project: project, from: from, to: to, queued: try counts?.int(0) ?? 0, cancelled: try counts?.int(1) ?? 0,
+            processed: try ended?.int(0) ?? 0, completed: try ended?.int(1) ?? 0, failed: try ended?.int(2) ?? 0,
+            avgProcessingSeconds: try ended?.optionalDouble(3).map { Int(($0 / 1000).rounded()) }, waits: waits)
+    }
+
+    static func decodeMetrics(_ r: PostgreSQL.Row) throws -> QueueMetrics {
+        QueueMetrics(
+            id: try r.string(0), projectID: try r.string(1), periodStart: Instant(unixMilliseconds: try r.int64(2)),
+            periodEnd: Instant(unixMilliseconds: try r.int64(3)), totalQueued: try r.int(4),
+            totalProcessed: try r.int(5), totalCompleted: try r.int(6), totalFailed: try r.int(7),
+            totalCancelled: try r.int(8), avgWaitTime: try r.optionalInt(9), avgProcessingTime: try r.optionalInt(10),
+            peakQueueLength: try r.int(11), successRate: try r.optionalDouble(12))
+    }
+}
