@@ -37,7 +37,9 @@ public final class PostgresStore: SchedulingStore {
         self.configuration = configuration
         self.postgres = postgres
         let schema = try postgres.checkedSchema()
-        guard (1...256).contains(postgres.poolSize) else { throw .invalidArgument("poolSize", "must be 1…256") }
+        guard (1...256).contains(postgres.poolSize) else {
+            throw StoreError(code: .failedPrecondition, message: "PostgreSQL pool size: must be 1…256 (got \(postgres.poolSize))")
+        }
         settings = PostgresSession.Settings(
             url: postgres.url, password: try postgres.password(),
             redacted: PostgreSQL.Connection.redact(postgres.url),

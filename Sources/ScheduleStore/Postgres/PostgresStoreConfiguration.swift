@@ -40,7 +40,9 @@ public struct PostgresStoreConfiguration: Sendable {
             name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
             !(name.utf8.first! >= 48 && name.utf8.first! <= 57)
         else {
-            throw StoreError.invalidArgument("schema", "lowercase letters, digits and _, at most 63, not starting with a digit")
+            throw StoreError(
+                code: .failedPrecondition,
+                message: "PostgreSQL schema \"\(name)\": lowercase letters, digits and _, at most 63, not starting with a digit")
         }
         return name
     }
