@@ -35,6 +35,15 @@ public struct DevEnvironment: Sendable {
         if exists { return false }
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Two servers started together in one directory (two nodes on PostgreSQL, say) must not
+        // each make a CA: the second waits here, then finds the first one's files.
+        let lockPath = directory + "/.prepare.lock"
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw TokenStoreError("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw TokenStoreError("cannot lock \(lockPath)") }
+        defer { flock(fd, LOCK_UN) }
+        if exists { return false }
         let ca = try CertificateAuthority.create(commonName: "scheduler dev CA (do not trust in production)", days: 825)
         let server = try ca.issue(
             commonName: "localhost", usage: .server, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1", "::1"])

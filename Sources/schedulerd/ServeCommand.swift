@@ -24,6 +24,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "text or json (env SCHEDULER_LOG_FORMAT; default text).") var logFormat: String?
     @Option(help: "Plain HTTP /healthz and /readyz on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
     @Option(help: "SQLite synchronous mode: normal or full (env SCHEDULER_SYNCHRONOUS; default normal).") var synchronous: String?
+    @Option(help: "sqlite (one node; the default) or postgres (several nodes share one database) (env SCHEDULER_STORE).") var store: String?
+    @Option(help: "PostgreSQL connection string, libpq URL or key=value (env SCHEDULER_POSTGRES_URL); never logged. Prefer the env or a password file for the password: flags show in ps.") var postgresUrl: String?
+    @Option(help: "File holding the PostgreSQL password, first line (env SCHEDULER_POSTGRES_PASSWORD_FILE). PGPASSWORD and ~/.pgpass work too.") var postgresPasswordFile: String?
+    @Option(help: "PostgreSQL schema holding the tables (env SCHEDULER_POSTGRES_SCHEMA; default public).") var postgresSchema: String?
+    @Option(help: "PostgreSQL connections of this node (env SCHEDULER_POSTGRES_POOL_SIZE; default 8).") var postgresPoolSize: String?
     @Option(help: "Dev mode directory (env SCHEDULER_DEV_DIR; default .scheduler).") var devDir: String?
 
     func run() async throws {
@@ -55,6 +60,9 @@ struct Serve: AsyncParsableCommand {
         let fileConfig: ServerFileConfig
         do { fileConfig = try ServerFileConfig.load(setting(config, "SCHEDULER_CONFIG")) } catch { fail("--config: \(error)", code: 2) }
 
+        let storeKind = setting(store, "SCHEDULER_STORE", default: "sqlite")!
+        guard storeKind == "sqlite" || storeKind == "postgres" else { fail("--store: expected sqlite or postgres", code: 2) }
+        let onPostgres = storeKind == "postgres"
         var certFile = setting(cert, "SCHEDULER_CERT")
         var keyFile = setting(key, "SCHEDULER_KEY")
         var dbPath = setting(db, "SCHEDULER_DB")
@@ -67,7 +75,7 @@ struct Serve: AsyncParsableCommand {
             do { created = try dev.prepare() } catch { fail("dev mode: \(error)") }
             certFile = dev.serverCertificate
             keyFile = dev.serverKey
-            dbPath = dbPath ?? dev.databasePath
+            if !onPostgres { dbPath = dbPath ?? dev.databasePath }
             tokensPath = tokensPath ?? dev.tokensPath
             let banner = """
 
@@ -83,19 +91,45 @@ struct Serve: AsyncParsableCommand {
                 """
             FileHandle.standardError.write(Data(banner.utf8))
         }
-        guard let dbPath else { fail("--db: required when certificates are configured (or set SCHEDULER_DB)", code: 2) }
-        let tokenFile = tokensPath ?? ((dbPath as NSString).deletingLastPathComponent.isEmpty ? "tokens.json" : (dbPath as NSString).deletingLastPathComponent + "/tokens.json")
-
-        var storeConfig = StoreConfiguration(path: dbPath)
+        var storeConfig = StoreConfiguration(path: dbPath ?? "")
         storeConfig.conflictPolicy.rateLimits = PlatformRateLimits(overrides: fileConfig.platforms)
         storeConfig.rateLimitOverrides = fileConfig.projectPlatforms
-        switch setting(synchronous, "SCHEDULER_SYNCHRONOUS", default: "normal")! {
-        case "normal": storeConfig.synchronous = .normal
-        case "full": storeConfig.synchronous = .full
-        default: fail("--synchronous: expected normal or full", code: 2)
+        let store: any SchedulingStore
+        let tokenFile: String
+        let storeDescription: String
+        if onPostgres {
+            if dbPath != nil { fail("--db is for --store sqlite; with --store postgres the schedules are in --postgres-url", code: 2) }
+            guard let url = setting(postgresUrl, "SCHEDULER_POSTGRES_URL") else {
+                fail("--postgres-url: required with --store postgres (or set SCHEDULER_POSTGRES_URL)", code: 2)
+            }
+            // Every node must read the same token file (a revocation on one holds on all).
+            guard let t = tokensPath else {
+                fail("--tokens: required with --store postgres outside dev mode: every node reads the same token file", code: 2)
+            }
+            tokenFile = t
+            var pg = PostgresStoreConfiguration(url: url)
+            pg.passwordFile = setting(postgresPasswordFile, "SCHEDULER_POSTGRES_PASSWORD_FILE")
+            pg.schema = setting(postgresSchema, "SCHEDULER_POSTGRES_SCHEMA")
+            if let n = setting(postgresPoolSize, "SCHEDULER_POSTGRES_POOL_SIZE") {
+                guard let v = Int(n), (1...256).contains(v) else { fail("--postgres-pool-size: expected 1…256", code: 2) }
+                pg.poolSize = v
+            }
+            if setting(synchronous, "SCHEDULER_SYNCHRONOUS") != nil {
+                fail("--synchronous is SQLite's; PostgreSQL's durability is its own synchronous_commit", code: 2)
+            }
+            storeDescription = "postgres " + PostgresStoreConfiguration.redacted(url)
+            do { store = try PostgresStore(configuration: storeConfig, postgres: pg) } catch { fail("database: \(error)") }
+        } else {
+            guard let dbPath else { fail("--db: required when certificates are configured (or set SCHEDULER_DB)", code: 2) }
+            tokenFile = tokensPath ?? ((dbPath as NSString).deletingLastPathComponent.isEmpty ? "tokens.json" : (dbPath as NSString).deletingLastPathComponent + "/tokens.json")
+            switch setting(synchronous, "SCHEDULER_SYNCHRONOUS", default: "normal")! {
+            case "normal": storeConfig.synchronous = .normal
+            case "full": storeConfig.synchronous = .full
+            default: fail("--synchronous: expected normal or full", code: 2)
+            }
+            storeDescription = "sqlite " + dbPath
+            do { store = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
         }
-        let store: ScheduleStore
-        do { store = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
 
         let drainingFlag = DrainFlag()
         let service = SchedulerService(store: store, dispatch: fileConfig.dispatchLimits, isDraining: { drainingFlag.isSet })
@@ -123,7 +157,7 @@ struct Serve: AsyncParsableCommand {
         if let v = fileConfig.leaseGraceAfterStartSeconds { engineConfig.leaseGraceAfterStartSeconds = v }
         let engine = MaintenanceEngine(store: store, configuration: engineConfig, logger: logger)
         engine.start()
-        logger.info("serving", metadata: ["db": "\(dbPath)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
+        logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
 
         // Signals: SIGHUP reloads certificates; SIGTERM/SIGINT drain and exit.
         for await signal in signals.stream {

@@ -1,4 +1,5 @@
 import Foundation
+import PostgreSQL
 
 /// How ``PostgresStore`` reaches its database. The schedules' rules (conflicts, retries, clock)
 /// stay in ``StoreConfiguration``, shared with SQLite.
@@ -57,4 +58,9 @@ public struct PostgresStoreConfiguration: Sendable {
         }
         return text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
     }
+}
+
+extension PostgresStoreConfiguration {
+    /// A connection string with its password (and other secrets) replaced by `***`, for logs.
+    public static func redacted(_ url: String) -> String { PostgreSQL.Connection.redact(url) }
 }
