@@ -232,4 +232,56 @@ struct MultiNodeTests {
         }
         #expect(times.filter { $0 == slot }.count == 5)
     }
+
+    @Test("a token revoked on one node's token file is refused by every node within seconds")
+    func revocationReachesEveryNode() async throws {
+        let cluster = try await Cluster(nodes: 2)
+        defer { Task { await cluster.stop() } }
+        let file = cluster.dir.appendingPathComponent(".scheduler/tokens.json").path
+        let created = try await CLI.runAsync(
+            ["token", "create", "--project", "shared", "--tokens", file], binary: ServerProcess.binary)
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let id = "tok_" + token.split(separator: "_")[1]
+        let clients = try (0..<2).map { i -> SchedulerClient in
+            var config = try cluster.client(i).configuration
+            config.token = token
+            return try SchedulerClient(configuration: config)
+        }
+        for c in clients { _ = try await c.stats(V1.StatsRequest(projectID: "shared")) }
+
+        let revoked = try await CLI.runAsync(["token", "revoke", id, "--tokens", file], binary: ServerProcess.binary)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        // Each node re-reads the file when it changed, checking at most once a second.
+        let deadline = ContinuousClock.now + .seconds(10)
+        for (i, c) in clients.enumerated() {
+            var refused = false
+            while !refused && ContinuousClock.now < deadline {
+                do {
+                    _ = try await c.stats(V1.StatsRequest(projectID: "shared"))
+                    try await Task.sleep(for: .milliseconds(100))
+                } catch let error as SchedulerError {
+                    #expect(error.code == .unauthenticated, "node \(i): \(error)")
+                    refused = true
+                }
+            }
+            #expect(refused, "node \(i) still accepts the revoked token")
+        }
+    }
+
+    @Test("a node that cannot reach PostgreSQL at start-up exits with a clear error and never prints the password")
+    func unreachableDatabaseAtStart() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-down-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let node = try await ServerProcess.start(
+            dir: dir, arguments: ["--store", "postgres", "--postgres-url", "postgresql://someone:topsecret@127.0.0.1:1/nowhere"])
+        let status = await node.waitForExit(seconds: 30)
+        #expect(status == 1)
+        #expect(node.output.contains("cannot connect to PostgreSQL"), "\(node.output)")
+        #expect(!node.output.contains("topsecret"))
+
+        let bad = try await CLI.runAsync(["serve", "--store", "postgres"], directory: dir, binary: ServerProcess.binary)
+        #expect(bad.status == 2 && bad.stderr.contains("--postgres-url"), "\(bad.stderr)")
+    }
 }

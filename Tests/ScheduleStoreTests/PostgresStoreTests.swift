@@ -1,0 +1,132 @@
+import Foundation
+import PostgreSQL
+import ScheduleStore
+import SchedulingCore
+import TestSupport
+import Testing
+
+/// What only the PostgreSQL store has: connections that come and go, nodes that share the
+/// database. (Everything else runs in the contract suites, on both backends.)
+@Suite(
+    "The PostgreSQL store's connections and nodes",
+    .enabled(if: StoreBackend.postgresURL != nil, "SCHEDULER_TEST_POSTGRES_URL is unset (scripts/test starts a cluster)"),
+    .serialized, .timeLimit(.minutes(2)))
+final class PostgresStoreTests {
+    let schema = "ps_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    let clock = ManualClock(t0)
+
+    deinit {
+        if let db = try? PostgreSQL.Connection(StoreBackend.postgresURL!) {
+            _ = try? db.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+            db.close()
+        }
+    }
+
+    func store(url: String = StoreBackend.postgresURL!, node: String = "n1", pool: Int = 1) throws -> PostgresStore {
+        var c = StoreConfiguration(path: "")
+        c.clock = clock
+        c.retryJitter = 0
+        var pg = PostgresStoreConfiguration(url: url)
+        pg.schema = schema
+        pg.poolSize = pool
+        pg.nodeID = node
+        pg.connectTimeoutSeconds = 2
+        return try PostgresStore(configuration: c, postgres: pg)
+    }
+
+    func request(_ content: String, minutes: Int64 = 0) -> EnqueueRequest {
+        EnqueueRequest(
+            projectID: "p1", contentID: content, time: .instant(t0.adding(seconds: minutes * 60)), platforms: ["twitter"])
+    }
+
+    /// The test database's URL with another port (through a forwarder).
+    static func url(port: Int) throws -> String {
+        var c = try #require(URLComponents(string: StoreBackend.postgresURL!))
+        c.port = port
+        return try #require(c.string)
+    }
+
+    @Test func aRefusedDatabaseIsAClearUnavailableErrorWithoutThePassword() throws {
+        let e = #expect(throws: StoreError.self) {
+            _ = try self.store(url: "postgresql://someone:topsecret@127.0.0.1:1/nowhere")
+        }
+        #expect(e?.code == .unavailable)
+        #expect(e?.message.contains("cannot connect to PostgreSQL") == true)
+        #expect(e?.message.contains("127.0.0.1") == true)
+        #expect(e?.message.contains("topsecret") == false, "\(e?.message ?? "")")
+    }
+
+    @Test func aLostDatabaseIsUnavailableAndTheStoreRecoversWhenItReturns() async throws {
+        let target = try #require(URLComponents(string: StoreBackend.postgresURL!)?.port)
+        let network = try TCPForwarder(targetPort: target)
+        defer { network.stop() }
+        let store = try store(url: Self.url(port: network.port))
+        defer { store.close() }
+        let first = try await store.enqueue(request("before"))
+
+        network.down()
+        for attempt in 0..<2 {
+            let e = await storeError { _ = try await store.enqueue(self.request("during-\(attempt)", minutes: 10)) }
+            #expect(e?.code == .unavailable, "\(e?.message ?? "")")
+            #expect(e?.message.contains("PostgreSQL") == true)
+        }
+        let read = await storeError { _ = try await store.get(projectID: "p1", scheduleID: first.schedule.id) }
+        #expect(read?.code == .unavailable)
+
+        network.up()
+        let after = try await store.enqueue(request("after", minutes: 20))
+        #expect(try await store.get(projectID: "p1", scheduleID: first.schedule.id) == first.schedule)
+        let page = try await store.list(ListRequest(projectID: "p1"))
+        #expect(Set(page.items.map(\.contentID)) == ["before", "after"], "nothing of the failed calls was kept")
+        #expect(after.schedule.contentID == "after")
+    }
+
+    @Test func aConnectionTheServerEndedIsReplacedBeforeTheNextCall() async throws {
+        let store = try store(node: "victim")
+        defer { store.close() }
+        _ = try await store.enqueue(request("one"))
+        let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
+        defer { admin.close() }
+        let ended = try admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+            [.text("scheduler:\(schema):victim")]
+        ).first?.int(0)
+        #expect(ended == 1)
+        // The broken connection is found at BEGIN, before anything of the call reached the
+        // server: it is replaced and the call goes through.
+        _ = try await store.enqueue(request("two", minutes: 10))
+        #expect(try await store.list(ListRequest(projectID: "p1")).total == 2)
+    }
+
+    @Test func aStartingNodeLeavesExpiredLeasesToTheReaperWhileAnotherNodeRuns() async throws {
+        let a = try store(node: "a")
+        let b = try store(node: "b")
+        defer { b.close() }
+        _ = try await a.enqueue(request("leased"))
+        let lease = try #require(try await a.dequeue(DequeueRequest(projectID: "p1", leaseSeconds: 30, workerID: "w")).first)
+        clock.advance(seconds: 60)
+        // Node a is connected: the service never stopped, so b extends nothing.
+        #expect(try await b.extendLeases(until: clock.now().adding(seconds: 120)) == 0)
+        a.close()
+        // The last node is gone: b starts alone and gives the lapsed lease its grace.
+        #expect(try await b.extendLeases(until: clock.now().adding(seconds: 120)) == 1)
+        let held = try await b.get(projectID: "p1", scheduleID: lease.schedule.id)
+        #expect(held.queueStatus == .queued && held.leaseExpiresAt == clock.now().adding(seconds: 120))
+    }
+
+    @Test func twoNodesRollingUpTogetherStoreOneRowPerProjectAndDay() async throws {
+        let a = try store(node: "a", pool: 2)
+        let b = try store(node: "b", pool: 2)
+        defer {
+            a.close()
+            b.close()
+        }
+        for i in 0..<5 { _ = try await a.enqueue(request("c\(i)", minutes: Int64(i) * 10)) }
+        async let x = a.rollupMetrics(day: t0)
+        async let y = b.rollupMetrics(day: t0)
+        let (fromA, fromB) = try await (x, y)
+        #expect(fromA.map(\.totalQueued) == [5] && fromB.map(\.totalQueued) == [5])
+        let stored = try await a.metricsHistory(projectID: "p1", from: t0.adding(seconds: -86_400), to: t0)
+        #expect(stored.count == 1 && stored.first?.totalQueued == 5)
+    }
+}
