@@ -1,5 +1,6 @@
 import Foundation
 import PostgreSQL
+import SQLite
 import ScheduleStore
 import SchedulingCore
 import TestSupport
@@ -128,5 +129,34 @@ final class PostgresStoreTests {
         #expect(fromA.map(\.totalQueued) == [5] && fromB.map(\.totalQueued) == [5])
         let stored = try await a.metricsHistory(projectID: "p1", from: t0.adding(seconds: -86_400), to: t0)
         #expect(stored.count == 1 && stored.first?.totalQueued == 5)
+    }
+
+    /// The two schemas are written by hand, one per dialect: the same tables with the same
+    /// columns, or a field would be kept by one backend and lost by the other.
+    @Test func thePostgreSQLSchemaHasSQLitesTablesAndColumns() async throws {
+        let pg = try store()
+        pg.close()
+        let f = try StoreFixture()
+        let lite = try SQLite.Connection(path: f.path, mode: .readOnly)
+        defer { try? lite.close() }
+        var sqliteColumns: Set<String> = []
+        var tables: [String] = []
+        try lite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .forEachRow { tables.append($0.string(0)) }
+        for t in tables {
+            try lite.prepare("SELECT name FROM pragma_table_info('\(t)')").forEachRow { sqliteColumns.insert("\(t).\($0.string(0))") }
+        }
+        let db = try PostgreSQL.Connection(StoreBackend.postgresURL!)
+        defer { db.close() }
+        let postgresColumns = Set(
+            try db.execute(
+                """
+                SELECT table_name || '.' || column_name FROM information_schema.columns
+                 WHERE table_schema = $1 AND table_name <> 'schema_migrations'
+                """, [.text(schema)]
+            ).map { try $0.string(0) })
+        #expect(!sqliteColumns.isEmpty)
+        #expect(sqliteColumns.subtracting(postgresColumns).isEmpty, "only in SQLite: \(sqliteColumns.subtracting(postgresColumns).sorted())")
+        #expect(postgresColumns.subtracting(sqliteColumns).isEmpty, "only in PostgreSQL: \(postgresColumns.subtracting(sqliteColumns).sorted())")
     }
 }
