@@ -98,7 +98,8 @@ struct Serve: AsyncParsableCommand {
         let tokenFile: String
         let storeDescription: String
         if onPostgres {
-            if dbPath != nil { fail("--db is for --store sqlite; with --store postgres the schedules are in --postgres-url", code: 2) }
+            // The flag is a mistake; SCHEDULER_DB (set in the image for SQLite) is simply not used.
+            if db != nil { fail("--db is for --store sqlite; with --store postgres the schedules are in --postgres-url", code: 2) }
             guard let url = setting(postgresUrl, "SCHEDULER_POSTGRES_URL") else {
                 fail("--postgres-url: required with --store postgres (or set SCHEDULER_POSTGRES_URL)", code: 2)
             }
