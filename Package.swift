@@ -95,7 +95,7 @@ let package = Package(
             dependencies: [
                 "SchedulingCore",
                 "ScheduleStore",
-                "SQLite",
+                "SQLite", "PostgreSQL",
                 "SchedulerClient", "WireProtocol", "TLS", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import PostgreSQL
 import SQLite
 import ScheduleStore
 import SchedulingCore
@@ -8,11 +9,46 @@ import Synchronization
 enum Scenarios {
     static let base = Instant(unixSeconds: 1_900_000_000)  // 2030-03-17, far from "now"
 
-    static func open(_ o: BenchOptions, clock: any WallClock = SystemClock()) throws -> ScheduleStore {
+    static func open(_ o: BenchOptions, clock: any WallClock = SystemClock()) throws -> any SchedulingStore {
         var c = StoreConfiguration(path: o.path)
         c.synchronous = o.full ? .full : .normal
         c.clock = clock
+        if let url = o.postgresURL {
+            var pg = PostgresStoreConfiguration(url: url)
+            pg.schema = o.postgresSchema
+            pg.poolSize = min(32, max(2, o.callers))
+            return try PostgresStore(configuration: c, postgres: pg)
+        }
         return try ScheduleStore(configuration: c)
+    }
+
+    /// Drops the run's PostgreSQL schema (nothing on SQLite).
+    static func dropPostgresSchema(_ o: BenchOptions) {
+        guard let url = o.postgresURL, let db = try? PostgreSQL.Connection(url) else { return }
+        _ = try? db.execute("DROP SCHEMA IF EXISTS \(o.postgresSchema) CASCADE")
+        db.close()
+    }
+
+    /// The cycle's backlog on PostgreSQL, through the store (500 per enqueueBatch): `per` due items
+    /// per project, 151 s apart in the past, none expiring.
+    static func prefillPostgres(_ o: BenchOptions, projects names: [String]) async throws {
+        let store = try open(o)
+        defer { store.close() }
+        let now = SystemClock().now()
+        let per = (o.count + names.count - 1) / names.count
+        var offset = 0
+        for name in names where offset < o.count {
+            let n = min(per, o.count - offset)
+            for chunk in stride(from: 0, to: n, by: 500) {
+                let requests = (chunk..<min(n, chunk + 500)).map { i in
+                    EnqueueRequest(
+                        projectID: name, contentID: "c\(offset + i)", time: .instant(now.adding(seconds: -Int64(i + 1) * 151)),
+                        platforms: ["twitter"], expiryWindowSeconds: 400 * 86_400)
+                }
+                for r in try await store.enqueueBatch(requests) { _ = try r.get() }
+            }
+            offset += n
+        }
     }
 
     /// Concurrent callers (64 unless told) enqueue `count` schedules with full validation; no
@@ -67,11 +103,13 @@ enum Scenarios {
     /// empty in a row.
     static func cycle(_ o: BenchOptions) async throws -> BenchResult {
         let names = (0..<max(1, o.projects)).map { o.project($0) }
-        if names.count == 1 {
+        if o.postgresURL != nil {
+            try await prefillPostgres(o, projects: names)
+        } else if names.count == 1 {
             try prepare(o.path, project: names[0], due: o.count, future: 0)
         } else {
             try createSchema(o.path)
-            let db = try Connection(path: o.path)
+            let db = try SQLite.Connection(path: o.path)
             defer { try? db.close() }
             let now = SystemClock().now().unixMilliseconds
             let per = (o.count + names.count - 1) / names.count
@@ -223,7 +261,7 @@ enum Scenarios {
     /// `future` items far in the future.
     static func prepare(_ path: String, project: String, due: Int, future: Int) throws {
         try createSchema(path)
-        let db = try Connection(path: path)
+        let db = try SQLite.Connection(path: path)
         defer { try? db.close() }
         let now = SystemClock().now().unixMilliseconds
         try db.transaction {
@@ -234,7 +272,7 @@ enum Scenarios {
 
     static func prepareBusy(_ path: String, project: String, count: Int) throws {
         try createSchema(path)
-        let db = try Connection(path: path)
+        let db = try SQLite.Connection(path: path)
         defer { try? db.close() }
         try db.transaction {
             try fill(
@@ -250,7 +288,7 @@ enum Scenarios {
         store.close()
     }
 
-    static func fill(_ db: Connection, project: String, count: Int, timeSQL: String, offset: Int = 0) throws {
+    static func fill(_ db: SQLite.Connection, project: String, count: Int, timeSQL: String, offset: Int = 0) throws {
         guard count > 0 else { return }
         try db.execute(
             """

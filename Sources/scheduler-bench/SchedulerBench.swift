@@ -82,7 +82,15 @@ struct StoreBench: AsyncParsableCommand {
     )
     var inlineCheckpoints = false
 
+    @Option(
+        name: .customLong("postgres-url"),
+        help: "enqueue, cycle: run against the PostgreSQL store at this libpq URL (in a schema of its own, dropped afterwards) instead of SQLite.")
+    var postgresURL: String?
+
     mutating func validate() throws {
+        if postgresURL != nil && scenario != "enqueue" && scenario != "cycle" {
+            throw ValidationError("--postgres-url applies to enqueue and cycle only")
+        }
         if let callers { guard callers >= 1 else { throw ValidationError("--callers must be at least 1") } }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         guard (1...1000).contains(projects) else { throw ValidationError("--projects: 1…1000") }
@@ -133,7 +141,8 @@ struct StoreBench: AsyncParsableCommand {
                 path: path, count: count, full: full, callers: callers ?? (name == "cycle" ? 8 : 64),
                 withoutIndexes: withoutIndexes, inlineCheckpoints: inlineCheckpoints, projects: projects,
                 platforms: platforms, batch: batch, dequeueLimit: dequeueLimit, dequeueStarts: dequeueStarts,
-                acknowledge: acknowledge, idempotencyKeys: idempotencyKeys)
+                acknowledge: acknowledge, idempotencyKeys: idempotencyKeys, postgresURL: postgresURL)
+            defer { Scenarios.dropPostgresSchema(options) }
             let result: BenchResult
             switch name {
             case "enqueue": result = try await Scenarios.enqueue(options)
@@ -173,6 +182,9 @@ struct BenchOptions {
     var acknowledge = false
     /// enqueue, floor-enqueue: each schedule carries an idempotency key ("k" + its number).
     var idempotencyKeys = false
+    /// enqueue, cycle: the PostgreSQL store at this URL instead of SQLite, in ``postgresSchema``.
+    var postgresURL: String?
+    var postgresSchema = "bench_\(getpid())"
 
     /// The project of caller / transaction / item `i`.
     func project(_ i: Int) -> String { projects == 1 ? "bench" : "bench-\(i % projects)" }
