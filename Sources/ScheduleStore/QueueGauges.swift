@@ -71,9 +71,11 @@ package enum QueueGaugeQueries {
          GROUP BY queue_status
         """
 
-    /// Due PENDING items of project `?` at instant `?` (Unix ms): how many, and the oldest's time.
+    /// Due PENDING items of project `?` at instant `?` (Unix ms, given twice): how many, and the
+    /// oldest's time. As Dequeue, an item past its window is not due (maintenance expires it).
     package static let due = """
         SELECT COUNT(*), MIN(scheduled_for) FROM schedules
          WHERE project_id = ? AND queue_status = 'PENDING' AND scheduled_for <= ?
+           AND (expires_at IS NULL OR expires_at >= ?)
         """
 }

@@ -23,6 +23,7 @@ extension ScheduleStore {
                 }
                 due.bind(id, at: 1)
                 due.bind(now.unixMilliseconds, at: 2)
+                due.bind(now.unixMilliseconds, at: 3)
                 _ = try due.firstRow { row in
                     project.dueBacklog = row.int(0)
                     if !row.isNull(1) { project.oldestDue = Instant(unixMilliseconds: row.int64(1)) }

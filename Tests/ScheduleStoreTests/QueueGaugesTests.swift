@@ -44,6 +44,16 @@ struct QueueGaugesTests {
         #expect(after.projects[1].depth.isEmpty && after.projects[1].dueBacklog == 0)
     }
 
+    @Test func anItemPastItsWindowIsNotDue() async throws {
+        let f = try StoreFixture()
+        _ = try await f.add { $0.expiryWindowSeconds = 600 }
+        f.clock.advance(seconds: 300)
+        #expect(try await f.store.queueGauges(now: f.clock.now()).projects.map(\.dueBacklog) == [1])
+        f.clock.advance(seconds: 301)  // the reaper has not run yet: still PENDING, but missed
+        let g = try await f.store.queueGauges(now: f.clock.now())
+        #expect(g.projects[0].depth == [.pending: 1] && g.projects[0].dueBacklog == 0 && g.projects[0].oldestDue == nil)
+    }
+
     @Test func queueGaugeQueriesSearchAnIndexAndNeverScanTheTable() async throws {
         let f = try StoreFixture()
         _ = try await f.add()
