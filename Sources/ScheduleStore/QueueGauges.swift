@@ -8,6 +8,7 @@ import SchedulingCore
 public struct QueueGauges: Sendable, Hashable {
     /// One project's queue.
     public struct Project: Sendable, Hashable {
+        /// An existing project (one that holds at least one schedule).
         public var projectID: String
         /// Schedules per queue status, for the statuses an item can still leave by itself or by a
         /// person's action (``QueueGauges/depthStatuses``). A status with no schedule is 0.
@@ -17,6 +18,7 @@ public struct QueueGauges: Sendable, Hashable {
         /// The time of the oldest of those items; nil when none is due.
         public var oldestDue: Instant?
 
+        /// A project's figures (zero and none by default).
         public init(projectID: String, depth: [QueueStatus: Int] = [:], dueBacklog: Int = 0, oldestDue: Instant? = nil) {
             self.projectID = projectID
             self.depth = depth
@@ -42,6 +44,7 @@ public struct QueueGauges: Sendable, Hashable {
     /// The write-ahead log's size in bytes (SQLite: the `-wal` file), nil when not applicable.
     public var walBytes: Int64?
 
+    /// The figures of one read.
     public init(projects: [Project] = [], databaseBytes: Int64? = nil, walBytes: Int64? = nil) {
         self.projects = projects
         self.databaseBytes = databaseBytes

@@ -36,6 +36,7 @@ public struct StoreMetrics: Sendable {
     let commitDuration: CoreMetrics.Timer
     let commitFailures: Counter
 
+    /// Makes the store's metrics with `factory`.
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         commitBatchSize = Recorder(label: Name.commitBatchSize, dimensions: [], aggregate: true, factory: factory)
         commitDuration = CoreMetrics.Timer(label: Name.commitDuration, dimensions: [], factory: factory)

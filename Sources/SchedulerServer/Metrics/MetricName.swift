@@ -4,35 +4,61 @@ import ScheduleStore
 /// docs/OPERATIONS.md lists the same, and a test keeps the two in step.
 public enum MetricName {
     // RPC and connections
+    /// Counter; labels `method`, `code`.
     public static let rpcCalls = "scheduler_rpc_calls_total"
+    /// Histogram (seconds); label `method`.
     public static let rpcDuration = "scheduler_rpc_call_duration_seconds"
+    /// Gauge, read when scraped.
     public static let rpcInFlight = "scheduler_rpc_calls_in_flight"
+    /// Gauge, read when scraped.
     public static let connectionsOpen = "scheduler_connections_open"
+    /// Gauge, read when scraped.
     public static let connectionsUnauthenticated = "scheduler_connections_unauthenticated"
+    /// Counter.
     public static let connectionsAccepted = "scheduler_connections_accepted_total"
+    /// Counter, following the listener's total when scraped.
     public static let connectionsRefused = "scheduler_connections_refused_total"
+    /// Counter.
     public static let tlsHandshakes = "scheduler_tls_handshakes_total"
+    /// Counter.
     public static let tlsHandshakeFailures = "scheduler_tls_handshake_failures_total"
+    /// Counter; label `reason` (shutdown, bad_frame, protocol_violation, unauthenticated_calls).
     public static let goAways = "scheduler_goaways_total"
     // Queue (read from the store when scraped)
+    /// Gauge, read from the store; labels `project`, `status`.
     public static let queueDepth = "scheduler_queue_depth"
+    /// Gauge, read from the store; label `project`.
     public static let queueDue = "scheduler_queue_due"
+    /// Gauge (seconds), read from the store; label `project`.
     public static let queueOldestDueAge = "scheduler_queue_oldest_due_age_seconds"
     // Work
+    /// Counter.
     public static let leasesGranted = "scheduler_leases_granted_total"
+    /// Counter; label `outcome`.
     public static let leasesExpired = "scheduler_leases_expired_total"
+    /// Counter; label `cause`.
     public static let retries = "scheduler_retries_total"
+    /// Counter.
     public static let outcomeUnknownHolds = "scheduler_outcome_unknown_holds_total"
+    /// Counter; label `outcome`.
     public static let finished = "scheduler_publishes_finished_total"
+    /// Counter; label `outcome`.
     public static let missedWindows = "scheduler_missed_windows_total"
+    /// Counter; labels `type`, `severity`.
     public static let conflicts = "scheduler_conflicts_found_total"
+    /// Counter.
     public static let autoResolved = "scheduler_auto_resolved_total"
     // Store
+    /// Gauge, read from the store.
     public static let databaseBytes = "scheduler_store_database_bytes"
+    /// Gauge, read from the store.
     public static let walBytes = "scheduler_store_wal_bytes"
     // Maintenance and scraping
+    /// Counter; label `result`.
     public static let maintenanceRuns = "scheduler_maintenance_runs_total"
+    /// Histogram (seconds).
     public static let maintenanceDuration = "scheduler_maintenance_duration_seconds"
+    /// Counter.
     public static let scrapeStoreErrors = "scheduler_scrape_store_errors_total"
 
     /// Every metric's `# HELP` text, the store's own included (``StoreMetrics/help``).

@@ -14,6 +14,7 @@ import Synchronization
 /// Make it first, then hand ``serverMetrics`` to the server, service and engine and
 /// ``storeMetrics`` to the store's configuration, then ``attach(store:server:)`` them.
 public final class MetricsEndpoint: Sendable {
+    /// How often the store is read and how many projects get a label.
     public struct Configuration: Sendable, Hashable {
         /// How long queue figures read from the store are reused. Default 5 s: a few scrapers,
         /// or a scrape per second, cost the database one read every 5 s.
@@ -22,6 +23,7 @@ public final class MetricsEndpoint: Sendable {
         /// this many (in id order) are summed under `project="_other"`. Default 1000.
         public var maxProjectLabels: Int = 1000
 
+        /// The defaults.
         public init() {}
     }
 
@@ -37,6 +39,7 @@ public final class MetricsEndpoint: Sendable {
         .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
     ]
 
+    /// The Prometheus registry every metric of this endpoint lives in.
     public let registry: PrometheusCollectorRegistry
     /// The swift-metrics factory writing into ``registry`` (histogram buckets set per metric).
     public let factory: PrometheusMetricsFactory
@@ -82,6 +85,8 @@ public final class MetricsEndpoint: Sendable {
         }
     }
 
+    /// A registry and factory of its own (not the process-wide default), with the histogram
+    /// buckets of the server's and the store's metrics; `clock` dates the queue figures.
     public init(configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(), logger: Logger) {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
