@@ -281,7 +281,8 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         connection?.close(error: ConnectionError("protocol violation: \(reason)"))
     }
 
-    /// Sends go-away; the connection closes once its in-flight calls are answered.
+    /// Sends go-away; the connection closes once its in-flight calls are answered. The server
+    /// sends it only to drain, so it counts as reason `shutdown` in the metrics.
     func startGoAway(reason: String, code: StatusCode) {
         guard !goingAway, connection != nil else { return }
         goingAway = true
