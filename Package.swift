@@ -19,6 +19,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Metrics: the swift-metrics API in the libraries, the Prometheus backend behind /metrics.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Only a command plugin (scripts/docs): nothing links it, and `swift build` does not build it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -51,7 +54,12 @@ let package = Package(
         // MARK: Storage
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "PostgreSQL", dependencies: ["CPostgreSQL"]),
-        .target(name: "ScheduleStore", dependencies: ["SQLite", "PostgreSQL", "SchedulingCore"]),
+        .target(
+            name: "ScheduleStore",
+            dependencies: [
+                "SQLite", "PostgreSQL", "SchedulingCore", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
 
         // MARK: Wire contract
         .target(name: "CSchedulerMessages", dependencies: ["CProtobufC"]),
@@ -68,6 +76,8 @@ let package = Package(
             dependencies: [
                 "SchedulingCore", "ScheduleStore", "WireProtocol", "TLS", "Transport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 
@@ -81,6 +91,7 @@ let package = Package(
                 "SchedulerServer", "ScheduleStore", "SchedulingCore", "TLS", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -116,7 +127,11 @@ let package = Package(
         // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
         .testTarget(
             name: "ScheduleStoreTests",
-            dependencies: ["ScheduleStore", "SchedulingCore", "SQLite", "PostgreSQL", "scheduler-bench", "TestSupport"]
+            dependencies: [
+                "ScheduleStore", "SchedulingCore", "SQLite", "PostgreSQL", "scheduler-bench", "TestSupport",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(
@@ -124,6 +139,8 @@ let package = Package(
             dependencies: [
                 "SchedulerServer", "SchedulerClient", "ScheduleStore", "SchedulingCore", "WireProtocol", "TLS", "Transport",
                 "TestSupport",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TLS", "TestSupport"]),

@@ -371,11 +371,14 @@ public struct ReapResult: Sendable, Hashable {
     public var retried: Int = 0
     /// PROCESSING items failed with "outcome unknown" (or retries exhausted).
     public var failed: Int = 0
+    /// Of ``failed``: those held as "outcome unknown" for a person to confirm (lease-loss policy HOLD).
+    public var heldOutcomeUnknown: Int = 0
 
-    public init(released: Int = 0, retried: Int = 0, failed: Int = 0) {
+    public init(released: Int = 0, retried: Int = 0, failed: Int = 0, heldOutcomeUnknown: Int = 0) {
         self.released = released
         self.retried = retried
         self.failed = failed
+        self.heldOutcomeUnknown = heldOutcomeUnknown
     }
 }
 

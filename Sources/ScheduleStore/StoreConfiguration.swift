@@ -69,6 +69,9 @@ public struct StoreConfiguration: Sendable {
     public var zones: TimeZoneDatabase = .system
     /// The source of "now". Default the system clock; tests inject a ``ManualClock``.
     public var clock: any WallClock = SystemClock()
+    /// Where the writer records its batches (size, commit latency). Default the process's
+    /// swift-metrics factory, a no-op until an executable bootstraps one.
+    public var metrics = StoreMetrics()
 
     public init(path: String) {
         self.path = path

@@ -38,11 +38,16 @@ public final class MaintenanceEngine: Sendable {
     private let clock: any WallClock
     private let configuration: Configuration
     private let logger: Logger
+    private let metrics: ServerMetrics
     private let lastRollup = Mutex<Int64?>(nil)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    public init(store: any SchedulingStore, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(), logger: Logger) {
+    public init(
+        store: any SchedulingStore, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
+        metrics: ServerMetrics = ServerMetrics(), logger: Logger
+    ) {
         self.store = store
+        self.metrics = metrics
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -51,8 +56,22 @@ public final class MaintenanceEngine: Sendable {
     /// One pass of every maintenance step. The rollup runs when due; `forceRollup` runs it now.
     @discardableResult
     public func runOnce(forceRollup: Bool = false) async throws(StoreError) -> Pass {
+        let started = ContinuousClock.now
+        defer { metrics.maintenanceDuration.recordNanoseconds((ContinuousClock.now - started).nanoseconds) }
+        do {
+            let pass = try await pass(forceRollup: forceRollup)
+            metrics.maintenanceSucceeded.increment()
+            return pass
+        } catch {
+            metrics.maintenanceFailed.increment()
+            throw error
+        }
+    }
+
+    private func pass(forceRollup: Bool) async throws(StoreError) -> Pass {
         let leases = try await store.reapExpiredLeases(limit: configuration.batchLimit)
         let windows = try await store.expireMissedWindows(limit: configuration.batchLimit)
+        metrics.recordMaintenance(leases: leases, windows: windows)
         var pass = Pass(leases: leases, windows: windows)
         let now = clock.now()
         let due = lastRollup.withLock { last in

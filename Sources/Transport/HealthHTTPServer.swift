@@ -4,19 +4,27 @@ import Synchronization
 
 /// A tiny plain-HTTP endpoint for orchestrators that cannot speak the RPC protocol:
 /// `GET /healthz` answers 200 while the process runs; `GET /readyz` answers 200 while the server
-/// accepts work and 503 while it drains. One thread, one request at a time, 2 s socket timeouts:
-/// it serves probes, not traffic.
+/// accepts work and 503 while it drains; `GET /metrics`, when a `metrics` closure is given, answers
+/// its text in the Prometheus exposition format. One thread, one request at a time, 2 s socket
+/// timeouts: it serves probes and scrapers, not traffic.
 public final class HealthHTTPServer: Sendable {
     public let localAddress: SocketAddress
     private let fd: Int32
     private let ready: @Sendable () -> Bool
+    private let metrics: (@Sendable () -> String)?
     private let stopped = Atomic<Bool>(false)
 
-    public init(address: SocketAddress, ready: @escaping @Sendable () -> Bool) throws(IOError) {
+    /// The media type of `/metrics`: the Prometheus text format, version 0.0.4.
+    public static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    public init(
+        address: SocketAddress, ready: @escaping @Sendable () -> Bool, metrics: (@Sendable () -> String)? = nil
+    ) throws(IOError) {
         let (fd, local) = try address.listeningSocket(nonBlocking: false, backlog: 64)
         localAddress = local
         self.fd = fd
         self.ready = ready
+        self.metrics = metrics
         let box = Unmanaged.passRetained(self)
         var tid = pthread_t()
         let r = pthread_create(&tid, nil, { arg in
@@ -67,16 +75,31 @@ public final class HealthHTTPServer: Sendable {
         let line = String(decoding: buffer[0..<used].prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
         let parts = line.split(separator: " ")
         let (status, body): (String, String)
+        var contentType = "text/plain"
         if parts.count >= 2, parts[0] == "GET" || parts[0] == "HEAD" {
-            switch parts[1] {
+            switch parts[1].prefix(while: { $0 != "?" }) {
             case "/healthz": (status, body) = ("200 OK", "ok\n")
             case "/readyz": (status, body) = ready() ? ("200 OK", "ready\n") : ("503 Service Unavailable", "draining\n")
+            case "/metrics":
+                if let metrics {
+                    (status, body) = ("200 OK", metrics())
+                    contentType = Self.metricsContentType
+                } else {
+                    (status, body) = ("404 Not Found", "not found\n")
+                }
             default: (status, body) = ("404 Not Found", "not found\n")
             }
         } else {
             (status, body) = ("400 Bad Request", "bad request\n")
         }
-        let response = "HTTP/1.1 \(status)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(parts.first == "HEAD" ? "" : body)"
-        _ = response.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        let response = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(parts.first == "HEAD" ? "" : body)"
+        // A metrics page can exceed one send's worth of socket buffer: send until all is out.
+        var bytes = Array(response.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            bytes = bytes.dropFirst(n)
+        }
     }
 }

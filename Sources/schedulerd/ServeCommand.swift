@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Logging
 import ScheduleStore
@@ -22,7 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "JSON config file: identities, limits, dispatch (env SCHEDULER_CONFIG).") var config: String?
     @Option(help: "trace, debug, info, notice, warning, error (env SCHEDULER_LOG_LEVEL; default info).") var logLevel: String?
     @Option(help: "text or json (env SCHEDULER_LOG_FORMAT; default text).") var logFormat: String?
-    @Option(help: "Plain HTTP /healthz and /readyz on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
+    @Option(help: "Plain HTTP /healthz, /readyz and /metrics on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
     @Option(help: "SQLite synchronous mode: normal or full (env SCHEDULER_SYNCHRONOUS; default normal).") var synchronous: String?
     @Option(help: "sqlite (one node; the default) or postgres (several nodes share one database) (env SCHEDULER_STORE).") var store: String?
     @Option(help: "PostgreSQL connection string, libpq URL or key=value (env SCHEDULER_POSTGRES_URL); never logged. Prefer the env or a password file for the password: flags show in ps.") var postgresUrl: String?
@@ -46,6 +47,10 @@ struct Serve: AsyncParsableCommand {
         guard let formatValue = LineLogHandler.Format(rawValue: format) else { fail("--log-format: expected text or json", code: 2) }
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: formatValue, logLevel: logLevelValue) }
         let logger = Logger(label: "schedulerd")
+        // Metrics: every metric is made from this endpoint's factory (Prometheus); it is also the
+        // process's swift-metrics backend, for any library that records through the global API.
+        let metrics = MetricsEndpoint(logger: logger)
+        MetricsSystem.bootstrap(metrics.factory)
 
         // Each connection is a descriptor: raise the soft limit to the hard one (logged below).
         var files = rlimit()
@@ -92,6 +97,7 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data(banner.utf8))
         }
         var storeConfig = StoreConfiguration(path: dbPath ?? "")
+        storeConfig.metrics = metrics.storeMetrics
         storeConfig.conflictPolicy.rateLimits = PlatformRateLimits(overrides: fileConfig.platforms)
         storeConfig.rateLimitOverrides = fileConfig.projectPlatforms
         let store: any SchedulingStore
@@ -133,14 +139,15 @@ struct Serve: AsyncParsableCommand {
         }
 
         let drainingFlag = DrainFlag()
-        let service = SchedulerService(store: store, dispatch: fileConfig.dispatchLimits, isDraining: { drainingFlag.isSet })
+        let service = SchedulerService(
+            store: store, dispatch: fileConfig.dispatchLimits, metrics: metrics.serverMetrics, isDraining: { drainingFlag.isSet })
         let server: RPCServer
         do {
             server = try RPCServer(
                 tls: .server(certificateChainFile: certFile!, privateKeyFile: keyFile!, clientCAFile: clientCAFile, alpnProtocols: []),
                 methods: service.methods(),
                 authenticator: Authenticator(tokens: TokenStore(path: tokenFile), identities: fileConfig.identities),
-                limits: fileConfig.serverLimits, logger: logger)
+                limits: fileConfig.serverLimits, metrics: metrics.serverMetrics, logger: logger)
             try server.start(address: address)
         } catch {
             fail("cannot start: \(error)")
@@ -148,7 +155,9 @@ struct Serve: AsyncParsableCommand {
         var health: HealthHTTPServer?
         if let h = setting(healthListen, "SCHEDULER_HEALTH_LISTEN") {
             do {
-                health = try HealthHTTPServer(address: SocketAddress.parse(h)) { !drainingFlag.isSet }
+                metrics.attach(store: store, server: server)
+                health = try HealthHTTPServer(
+                    address: SocketAddress.parse(h), ready: { !drainingFlag.isSet }, metrics: { metrics.scrapeBlocking() })
             } catch {
                 fail("--health-listen: \(error)", code: 2)
             }
@@ -156,7 +165,7 @@ struct Serve: AsyncParsableCommand {
         var engineConfig = MaintenanceEngine.Configuration()
         engineConfig.intervalMilliseconds = fileConfig.maintenanceIntervalMilliseconds ?? 1000
         if let v = fileConfig.leaseGraceAfterStartSeconds { engineConfig.leaseGraceAfterStartSeconds = v }
-        let engine = MaintenanceEngine(store: store, configuration: engineConfig, logger: logger)
+        let engine = MaintenanceEngine(store: store, configuration: engineConfig, metrics: metrics.serverMetrics, logger: logger)
         engine.start()
         logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
 

@@ -149,7 +149,7 @@ struct LeaseTests {
         // A started item whose lease runs out follows its lease-loss policy (HOLD: failed, outcome
         // unknown), as after Start; it is not handed out again.
         f.clock.advance(seconds: 61)
-        #expect(try await f.store.reapExpiredLeases() == ReapResult(failed: 1))
+        #expect(try await f.store.reapExpiredLeases() == ReapResult(failed: 1, heldOutcomeUnknown: 1))
         #expect(try await f.store.get(projectID: "p1", scheduleID: other.id).queueStatus == .failed)
     }
 

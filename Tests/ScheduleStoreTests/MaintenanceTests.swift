@@ -21,7 +21,7 @@ struct MaintenanceTests {
         #expect(try await f.store.reapExpiredLeases() == ReapResult())
         f.clock.advance(seconds: 31)
         let r = try await f.store.reapExpiredLeases()
-        #expect(r == ReapResult(released: 1, retried: 1, failed: 1))
+        #expect(r == ReapResult(released: 1, retried: 1, failed: 1, heldOutcomeUnknown: 1))
         #expect(try await f.store.get(projectID: "p1", scheduleID: queued.id).queueStatus == .pending)
         let h = try await f.store.get(projectID: "p1", scheduleID: held.id)
         #expect(h.queueStatus == .failed && h.failureReason?.contains("outcome unknown") == true)

@@ -21,6 +21,8 @@ final class E2E: @unchecked Sendable {
     let store: ScheduleStore
     let server: RPCServer
     let engine: MaintenanceEngine
+    /// The server's /metrics (with `withMetrics`), on the same clock.
+    let metrics: MetricsEndpoint?
     let caFile: String
     let tokens: TokenStore
     let adminToken: String
@@ -50,7 +52,7 @@ final class E2E: @unchecked Sendable {
 
     init(
         now: String = "2026-03-01T12:00:00Z", dropConnectionAfterFirstEnqueue: Bool = false,
-        dispatch: DispatchLimits = DispatchLimits()
+        dispatch: DispatchLimits = DispatchLimits(), withMetrics: Bool = false
     ) throws {
         let pki = try TestPKI(name: "e2e")
         dir = pki.dir
@@ -65,10 +67,20 @@ final class E2E: @unchecked Sendable {
         var config = StoreConfiguration(path: dir.appendingPathComponent("scheduler.db").path)
         config.clock = clock
         config.retryJitter = 0
-        store = try ScheduleStore(configuration: config)
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
-        let service = SchedulerService(store: store, dispatch: dispatch, clock: clock, isDraining: { false })
+        if withMetrics {
+            var m = MetricsEndpoint.Configuration()
+            m.storeCacheMilliseconds = 0  // every scrape reads the store
+            metrics = MetricsEndpoint(configuration: m, clock: clock, logger: logger)
+        } else {
+            metrics = nil
+        }
+        if let metrics { config.metrics = metrics.storeMetrics }
+        store = try ScheduleStore(configuration: config)
+        let serverMetrics = metrics?.serverMetrics ?? ServerMetrics()
+        let service = SchedulerService(
+            store: store, dispatch: dispatch, clock: clock, metrics: serverMetrics, isDraining: { false })
         var methods = service.methods()
         for (path, handler) in methods {
             let name = String(path.split(separator: "/").last!)
@@ -94,11 +106,12 @@ final class E2E: @unchecked Sendable {
         }
         let rpc = try RPCServer(
             tls: .server(certificateChainFile: cert, privateKeyFile: key, alpnProtocols: []), methods: methods,
-            authenticator: Authenticator(tokens: tokens), loops: 2, clock: clock, logger: logger)
+            authenticator: Authenticator(tokens: tokens), loops: 2, clock: clock, metrics: serverMetrics, logger: logger)
         serverBox.server.withLock { $0 = rpc }
         server = rpc
         try rpc.start(address: SocketAddress(host: "127.0.0.1", port: 0))
-        engine = MaintenanceEngine(store: store, clock: clock, logger: logger)
+        engine = MaintenanceEngine(store: store, clock: clock, metrics: serverMetrics, logger: logger)
+        metrics?.attach(store: store, server: rpc)
     }
 
     func client(token: String? = nil, retries: Int = 4) throws -> SchedulerClient {

@@ -23,7 +23,7 @@ final class RPCHarness: @unchecked Sendable {
 
     init(
         methods: [String: MethodHandler], limits: ServerLimits = ServerLimits(), mutualTLS: Bool = false,
-        identities: [IdentityMapping] = [], clock: any WallClock = SystemClock()
+        identities: [IdentityMapping] = [], clock: any WallClock = SystemClock(), metrics: ServerMetrics = ServerMetrics()
     ) throws {
         let pki = try TestPKI(name: "rpc")
         dir = pki.dir
@@ -41,7 +41,7 @@ final class RPCHarness: @unchecked Sendable {
         server = try RPCServer(
             tls: .server(certificateChainFile: serverCert, privateKeyFile: serverKey, clientCAFile: mutualTLS ? caFile : nil, alpnProtocols: []),
             methods: methods, authenticator: Authenticator(tokens: tokens, identities: identities), limits: limits, loops: 2,
-            clock: clock, logger: logger)
+            clock: clock, metrics: metrics, logger: logger)
         try server.start(address: SocketAddress(host: "127.0.0.1", port: 0))
         clientLoop = try EventLoop(name: "client")
         clientLoop.start()

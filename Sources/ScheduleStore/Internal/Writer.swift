@@ -68,7 +68,7 @@ final class Writer: Sendable {
                 loop: { db in
                     let state = WriterState(db: db, config: config, occupancy: occupancy)
                     while let batch = queue.take(max: config.maxBatchSize) {
-                        Writer.process(batch[...], state: state, responses: responses)
+                        Writer.process(batch[...], state: state, responses: responses, metrics: config.metrics)
                     }
                     // Leave a small WAL behind on clean shutdown.
                     try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -143,11 +143,14 @@ final class Writer: Sendable {
     /// this time with each job in its own savepoint, so the failed job's rows vanish alone.
     /// Nothing is answered before the transaction that holds its writes commits, so running a
     /// job twice is invisible to its caller.
-    private static func process(_ batch: ArraySlice<WriteJob>, state: WriterState, responses: JobQueue<Response>) {
+    private static func process(
+        _ batch: ArraySlice<WriteJob>, state: WriterState, responses: JobQueue<Response>, metrics: StoreMetrics
+    ) {
         var rest = batch
         var isolated = false
         while !rest.isEmpty {
             let db = state.db
+            let began = DispatchTime.now().uptimeNanoseconds
             do {
                 try db.begin(.immediate)
             } catch {
@@ -194,6 +197,9 @@ final class Writer: Sendable {
                     db.rollbackQuietly()
                 }
             }
+            metrics.recordBatch(
+                operations: deliveries.count, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - began),
+                committed: commitError == nil)
             if commitError == nil {
                 state.occupancy.commit()
                 state.evictOldOccupancy()

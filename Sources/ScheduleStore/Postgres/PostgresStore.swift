@@ -88,7 +88,19 @@ public final class PostgresStore: SchedulingStore {
     {
         let config = configuration
         return try await pool.run { session throws(StoreError) in
-            try session.transaction { db in try body(PostgresRepository(db: db, config: config)) }
+            let started = DispatchTime.now().uptimeNanoseconds
+            do throws(StoreError) {
+                let value = try session.transaction { db in try body(PostgresRepository(db: db, config: config)) }
+                config.metrics.recordBatch(
+                    operations: 1, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started), committed: true)
+                return value
+            } catch {
+                // A refused operation rolled back on purpose; only the database's failures count.
+                if error.code == .unavailable || error.code == .internal || error.code == .resourceExhausted {
+                    config.metrics.recordBatch(operations: 1, nanoseconds: 0, committed: false)
+                }
+                throw error
+            }
         }
     }
 
@@ -454,6 +466,45 @@ public final class PostgresStore: SchedulingStore {
                     return try saved.map(Self.decodeMetrics) ?? m
                 }
             }
+        }
+    }
+
+    // MARK: Metrics
+
+    /// ``QueueGaugeSource/queueGauges(now:)`` in one read-only transaction: per project one index
+    /// seek for the next project id, the depth from the status index, the due items from the
+    /// due index; the database's size from `pg_database_size` (the WAL is the server's, not ours: nil).
+    public func queueGauges(now: Instant) async throws(StoreError) -> QueueGauges {
+        let dollar = { (sql: String) -> String in
+            var n = 0
+            return sql.split(separator: "?", omittingEmptySubsequences: false).enumerated().map { i, part in
+                if i == 0 { return String(part) }
+                n += 1
+                return "$\(n)" + part
+            }.joined()
+        }
+        let next = dollar(QueueGaugeQueries.nextProject)
+        let depth = dollar(QueueGaugeQueries.depth)
+        let due = dollar(QueueGaugeQueries.due)
+        return try await read { db in
+            var projects: [QueueGauges.Project] = []
+            var after = ""
+            while let id = try db.executeCached(next, [.text(after)]).first?.optionalString(0) {
+                var project = QueueGauges.Project(projectID: id)
+                for r in try db.executeCached(depth, [.text(id)]) {
+                    if let status = QueueStatus(rawValue: try r.string(0)) { project.depth[status] = try r.int(1) }
+                }
+                if let r = try db.executeCached(
+                    due, [.text(id), .int64(now.unixMilliseconds), .int64(now.unixMilliseconds)]
+                ).first {
+                    project.dueBacklog = try r.int(0)
+                    project.oldestDue = try r.optionalInt64(1).map(Instant.init(unixMilliseconds:))
+                }
+                projects.append(project)
+                after = id
+            }
+            let size = try db.executeCached("SELECT pg_database_size(current_database())").first?.int64(0)
+            return QueueGauges(projects: projects, databaseBytes: size, walBytes: nil)
         }
     }
 

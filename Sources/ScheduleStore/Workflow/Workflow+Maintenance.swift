@@ -31,6 +31,7 @@ extension ScheduleRepository {
                 row.schedule.updatedAt = now
                 try save(&row)
                 result.failed += 1
+                result.heldOutcomeUnknown += 1
             }
             if row.schedule.queueStatus.isTerminal { _ = try followUp(after: row) }
         }

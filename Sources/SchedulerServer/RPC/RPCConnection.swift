@@ -25,10 +25,20 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
     private let source: String
     /// Calls without a valid principal refused by that bucket on this connection.
     private var unauthenticatedRefusals = 0
+    /// Whether the TLS handshake completed (a close before it counts as a handshake failure).
+    private var handshakeDone = false
 
     struct InFlight {
         var task: Task<Void, Never>?
         var timer: EventLoop.TimerID?
+        /// The method's metrics and the call's start, for the answer however it comes.
+        let metrics: MethodMetrics
+        let started: ContinuousClock.Instant
+
+        /// Counts the call's answer and its latency.
+        func answered(_ code: StatusCode) {
+            metrics.record(code, nanoseconds: (ContinuousClock.now - started).nanoseconds)
+        }
     }
 
     init(connection: Connection, server: RPCServer) {
@@ -48,6 +58,8 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
     // MARK: ConnectionDelegate
 
     func connectionDidBecomeActive(_ connection: Connection) {
+        handshakeDone = true
+        server.metrics.tlsHandshakes.increment()
         logger.debug("connection active", metadata: ["tls.version": "\(connection.protocolVersion)", "tls.peer": "\(connection.peerIdentity?.description ?? "-")"])
         if server.isDraining { startGoAway(reason: "server is shutting down", code: .unavailable) }
     }
@@ -56,7 +68,7 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         do {
             try decoder.append(bytes)
         } catch {
-            protocolViolation(error.description, code: error.statusCode)
+            protocolViolation(error.description, code: error.statusCode, kind: .badFrame)
             return
         }
         var frames = 0
@@ -83,6 +95,7 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         // Tasks still finishing keep this object a while: drop a partial frame's buffer now.
         decoder = FrameDecoder(maxFrameSize: server.limits.maxFrameSize)
         server.unregister(connection.id)
+        if !handshakeDone { server.metrics.tlsHandshakeFailures.increment() }
         if let error { logger.debug("connection closed", metadata: ["reason": "\(error)"]) }
     }
 
@@ -96,6 +109,7 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             guard let call = inFlight.removeValue(forKey: frame.callID) else { return }
             call.task?.cancel()
             if let t = call.timer { connection?.loop.cancel(t) }
+            call.answered(.cancelled)
             send(Frame(callID: frame.callID, kind: .response(Frame.Response(code: .cancelled, message: "cancelled by the client"))))
         case .ping(let ping):
             send(Frame(callID: 0, kind: .pong(Frame.Pong(nonce: ping.nonce))))
@@ -106,50 +120,56 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             goingAway = true
             closeIfDone()
         case .response:
-            protocolViolation("clients must not send responses", code: .invalidArgument)
+            protocolViolation("clients must not send responses", code: .invalidArgument, kind: .protocolViolation)
         }
     }
 
     private func startCall(_ callID: UInt64, _ request: Frame.Request) {
         guard callID != 0 else {
-            protocolViolation("call id 0 is reserved for connection-level frames", code: .invalidArgument)
+            protocolViolation("call id 0 is reserved for connection-level frames", code: .invalidArgument, kind: .protocolViolation)
             return
         }
         guard inFlight[callID] == nil else {
-            protocolViolation("call id \(callID) is already in flight", code: .invalidArgument)
+            protocolViolation("call id \(callID) is already in flight", code: .invalidArgument, kind: .protocolViolation)
             return
         }
         lastCallID = max(lastCallID, callID)
         if goingAway || server.isDraining {
+            server.methodMetrics(request.method).record(.unavailable)
             reply(callID, RPCError(code: .unavailable, message: "server is shutting down; reconnect"))
             return
         }
         guard inFlight.count < server.limits.maxInFlightPerConnection else {
+            server.methodMetrics(request.method).record(.resourceExhausted)
             reply(callID, RPCError(code: .resourceExhausted, message: "more than \(server.limits.maxInFlightPerConnection) calls in flight on this connection"))
             return
         }
-        guard let method = server.methods[request.method] else {
-            guard admitUnauthenticated(callID) else { return }
+        guard let entry = server.methods[request.method] else {
+            guard admitUnauthenticated(callID, server.metrics.unknownMethod) else { return }
+            server.metrics.unknownMethod.record(.unimplemented)
             reply(callID, RPCError(code: .unimplemented, message: "unknown method \"\(request.method)\""))
             return
         }
+        let method = entry.handler
         guard let connection else { return }
         var principal: Principal? = nil
         if method.requiresAuthentication {
             do {
                 principal = try server.authenticator.authenticate(metadata: request.metadata, peer: connection.peerIdentity)
             } catch {
-                guard admitUnauthenticated(callID) else { return }
+                guard admitUnauthenticated(callID, entry.metrics) else { return }
+                entry.metrics.record(error.code)
                 reply(callID, error)
                 return
             }
             connection.markAuthenticated()
             if case .limited(let retryAfter) = server.rateLimiter.acquire(principal!.name) {
+                entry.metrics.record(.resourceExhausted)
                 replyRateLimited(callID, retryAfter: retryAfter, "rate limit exceeded for \(principal!.name)")
                 return
             }
         } else {
-            guard admitUnauthenticated(callID) else { return }
+            guard admitUnauthenticated(callID, entry.metrics) else { return }
         }
         let maxDeadline = server.limits.maxDeadlineMilliseconds
         let timeout = request.timeoutMs == 0 ? maxDeadline : min(request.timeoutMs, maxDeadline)
@@ -159,16 +179,17 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             connectionLogger: logger)
 
         let loop = connection.loop
-        var call = InFlight()
+        let started = ContinuousClock.now
+        var call = InFlight(metrics: entry.metrics, started: started)
         call.timer = loop.schedule(afterMilliseconds: Int64(timeout)) { [weak self] in
             guard let self, let timedOut = self.inFlight.removeValue(forKey: callID) else { return }
             timedOut.task?.cancel()
+            timedOut.answered(.deadlineExceeded)
             self.reply(callID, RPCError(code: .deadlineExceeded, message: "deadline of \(timeout) ms exceeded"))
             self.closeIfDone()
         }
         inFlight[callID] = call
         let payload = request.payload
-        let started = ContinuousClock.now
         server.callStarted()
         // The task holds the handler strongly until it answers; the loop hop re-checks the call.
         // It runs on this connection's event loop (between I/O events) rather than on the global
@@ -192,6 +213,7 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             loop.execute { [self] in
                 guard let done = self.inFlight.removeValue(forKey: callID) else { return }
                 if let t = done.timer { loop.cancel(t) }
+                done.metrics.record(response.code, nanoseconds: elapsed.nanoseconds)
                 self.send(Frame(callID: callID, kind: .response(response)))
                 let level: Logger.Level = response.code == .ok ? .debug : (response.code == .internal ? .error : .info)
                 // OK calls log at debug: skip building the line's metadata when it would be dropped.
@@ -211,12 +233,13 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
     /// Charges a call without a valid principal to its source address's bucket. When the bucket
     /// is empty the call is answered RESOURCE_EXHAUSTED (with retry-after) and false returned;
     /// a connection that has had a whole burst of calls refused so is closed with go-away.
-    private func admitUnauthenticated(_ callID: UInt64) -> Bool {
+    private func admitUnauthenticated(_ callID: UInt64, _ metrics: MethodMetrics) -> Bool {
         guard case .limited(let retryAfter) = server.unauthenticatedRateLimiter.acquire(source) else { return true }
         unauthenticatedRefusals += 1
         if Double(unauthenticatedRefusals) >= server.limits.unauthenticatedRateBurst {
-            protocolViolation("too many calls without valid credentials", code: .resourceExhausted)
+            protocolViolation("too many calls without valid credentials", code: .resourceExhausted, kind: .unauthenticatedCalls)
         } else {
+            metrics.record(.resourceExhausted)
             replyRateLimited(callID, retryAfter: retryAfter, "rate limit for calls without valid credentials exceeded")
         }
         return false
@@ -249,23 +272,34 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         }
     }
 
-    private func protocolViolation(_ reason: String, code: StatusCode) {
+    private func protocolViolation(_ reason: String, code: StatusCode, kind: GoAwayReason) {
         logger.info("protocol violation; closing connection", metadata: ["reason": "\(reason)"])
+        server.metrics.goAways(kind).increment()
         send(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: lastCallID, reason: reason, code: code))))
         for (_, call) in inFlight { call.task?.cancel() }
         inFlight.removeAll()
         connection?.close(error: ConnectionError("protocol violation: \(reason)"))
     }
 
-    /// Sends go-away; the connection closes once its in-flight calls are answered.
+    /// Sends go-away; the connection closes once its in-flight calls are answered. The server
+    /// sends it only to drain, so it counts as reason `shutdown` in the metrics.
     func startGoAway(reason: String, code: StatusCode) {
         guard !goingAway, connection != nil else { return }
         goingAway = true
+        server.metrics.goAways(.shutdown).increment()
         send(Frame(callID: 0, kind: .goAway(Frame.GoAway(lastCallID: lastCallID, reason: reason, code: code))))
         closeIfDone()
     }
 
     private func closeIfDone() {
         if goingAway && inFlight.isEmpty { connection?.close() }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (it would wrap only past 292 years).
+    var nanoseconds: Int64 {
+        let (s, a) = components
+        return s &* 1_000_000_000 &+ a / 1_000_000_000
     }
 }

@@ -10,7 +10,10 @@ import WireProtocol
 /// ``SchedulerService`` fills the method table.
 public final class RPCServer: Sendable {
     public let limits: ServerLimits
-    let methods: [String: MethodHandler]
+    /// The method table, each entry with its metrics (made once, so a call looks up one entry).
+    let methods: [String: Method]
+    /// Where calls, connections, handshakes and go-aways are counted.
+    let metrics: ServerMetrics
     let authenticator: Authenticator
     let rateLimiter: RateLimiter
     /// Calls without a valid principal, per source address.
@@ -43,14 +46,17 @@ public final class RPCServer: Sendable {
 
     public init(
         tls: TLSConfiguration, methods: [String: MethodHandler], authenticator: Authenticator,
-        limits: ServerLimits = ServerLimits(), loops: Int = 2, clock: any WallClock = SystemClock(), logger: Logger
+        limits: ServerLimits = ServerLimits(), loops: Int = 2, clock: any WallClock = SystemClock(),
+        metrics: ServerMetrics = ServerMetrics(), logger: Logger
     ) throws {
         var tlsConfiguration = tls
         tlsConfiguration.alpnProtocols = [ALPN.protocolID]
         tlsConfiguration.requireALPN = true
         self.tlsConfiguration = tlsConfiguration
         self.tls = Mutex(try TLSContext(configuration: tlsConfiguration))
-        self.methods = methods
+        self.methods = Dictionary(
+            uniqueKeysWithValues: methods.map { path, handler in (path, Method(handler: handler, metrics: metrics.method(path))) })
+        self.metrics = metrics
         self.authenticator = authenticator
         self.limits = limits
         self.clock = clock
@@ -68,6 +74,7 @@ public final class RPCServer: Sendable {
             maxConnections: limits.maxConnections, maxUnauthenticated: limits.effectiveMaxUnauthenticatedConnections,
             maxUnauthenticatedPerAddress: limits.maxUnauthenticatedConnectionsPerAddress
         ) { [self] connection in
+            metrics.connectionsAccepted.increment()
             let rpc = RPCConnection(connection: connection, server: self)
             connections.withLock { $0[connection.id] = (connection, rpc) }
             return rpc
@@ -97,6 +104,15 @@ public final class RPCServer: Sendable {
             closedConnections.add(1, ordering: .relaxed)
         }
     }
+
+    /// A method table entry: the handler and its metrics.
+    struct Method: Sendable {
+        let handler: MethodHandler
+        let metrics: MethodMetrics
+    }
+
+    /// The metrics of the method a call names (the "unknown" entry for names not in the table).
+    func methodMetrics(_ path: String) -> MethodMetrics { methods[path]?.metrics ?? metrics.unknownMethod }
 
     func callStarted() { callsInFlight.add(1, ordering: .relaxed) }
     func callFinished() { callsInFlight.subtract(1, ordering: .relaxed) }

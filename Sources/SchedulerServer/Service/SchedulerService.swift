@@ -24,12 +24,15 @@ public final class SchedulerService: Sendable {
     let dispatch: DispatchLimits
     let clock: any WallClock
     let isDraining: @Sendable () -> Bool
+    /// Leases, finished work, conflicts and auto-resolved moves are counted here.
+    let metrics: ServerMetrics
 
     public init(
         store: any SchedulingStore, dispatch: DispatchLimits = DispatchLimits(), clock: any WallClock = SystemClock(),
-        isDraining: @escaping @Sendable () -> Bool
+        metrics: ServerMetrics = ServerMetrics(), isDraining: @escaping @Sendable () -> Bool
     ) {
         self.store = store
+        self.metrics = metrics
         self.dispatch = dispatch
         self.clock = clock
         self.isDraining = isDraining
@@ -38,6 +41,7 @@ public final class SchedulerService: Sendable {
     /// The method table for ``RPCServer``.
     public func methods() -> [String: MethodHandler] {
         var table: [String: MethodHandler] = [:]
+        let metrics = self.metrics
         func add<M: RPCMethod>(
             _ m: M.Type, auth: Bool = true, _ body: @escaping @Sendable (CallContext, M.Request) async throws -> M.Response
         ) {
@@ -46,6 +50,8 @@ public final class SchedulerService: Sendable {
                 do {
                     return Frame.Response.ok(try await body(ctx, request))
                 } catch let e as StoreError {
+                    // An enqueue, update or reschedule refused by blocking conflicts names them.
+                    metrics.recordConflicts(e.conflicts)
                     throw Wire.error(e, method: Wire.snake(M.name), request: request)
                 }
             }
@@ -67,6 +73,7 @@ public final class SchedulerService: Sendable {
             try ctx.authorize(project: r.projectID)
             let done = try await store.complete(
                 projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken, results: Wire.platformResults(r.results))
+            metrics.recordFinished(done)
             return Self.completeResponse(done)
         }
         add(S.Fail.self) { [self] ctx, r in
@@ -74,6 +81,7 @@ public final class SchedulerService: Sendable {
             let done = try await store.fail(
                 projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken,
                 results: Wire.platformResults(r.results), error: r.error, retryable: r.retryable)
+            metrics.recordFinished(done)
             return Self.failResponse(done)
         }
         add(S.Get.self) { [self] ctx, r in
@@ -123,6 +131,7 @@ public final class SchedulerService: Sendable {
             let result = try await store.reschedule(
                 projectID: r.projectID, scheduleID: r.scheduleID, to: time, timeZone: r.timezone.isEmpty ? nil : r.timezone,
                 autoResolve: r.autoResolve)
+            metrics.recordEnqueued(result)
             let adjusted = result.adjustedTime != nil
             return S.Reschedule.Response(
                 schedule: Wire.schedule(result.schedule), adjusted: adjusted, originalTimeMs: result.originalTime.unixMilliseconds,
@@ -185,7 +194,9 @@ public final class SchedulerService: Sendable {
 
     private func enqueue(_ ctx: CallContext, _ r: S.Enqueue.Request) async throws -> S.Enqueue.Response {
         let key = r.idempotencyKey.isEmpty ? ctx.metadata.first(MetadataKey.idempotencyKey) : r.idempotencyKey
-        return Self.enqueueResponse(try await store.enqueue(try storeRequest(ctx, r, idempotencyKey: key)))
+        let result = try await store.enqueue(try storeRequest(ctx, r, idempotencyKey: key))
+        metrics.recordEnqueued(result)
+        return Self.enqueueResponse(result)
     }
 
     /// An Enqueue request as the store takes it, after the caller's access to its project.
@@ -235,8 +246,12 @@ public final class SchedulerService: Sendable {
             run: { try await store.enqueueBatch($0) },
             answer: { i, outcome in
                 switch outcome {
-                case .success(let created): V1.EnqueueBatchResult(created: Self.enqueueResponse(created))
-                case .failure(let e): V1.EnqueueBatchResult(error: Self.itemError(e, index: i, method: "enqueue", request: r.items[i]))
+                case .success(let created):
+                    metrics.recordEnqueued(created)
+                    return V1.EnqueueBatchResult(created: Self.enqueueResponse(created))
+                case .failure(let e):
+                    if let s = e as? StoreError { metrics.recordConflicts(s.conflicts) }
+                    return V1.EnqueueBatchResult(error: Self.itemError(e, index: i, method: "enqueue", request: r.items[i]))
                 }
             })
         return S.EnqueueBatch.Response(results: results)
@@ -262,7 +277,8 @@ public final class SchedulerService: Sendable {
             },
             run: { try await store.acknowledge($0) },
             answer: { i, outcome in
-                switch (outcome, r.items[i]) {
+                if case .success(let done) = outcome { metrics.recordFinished(done) }
+                return switch (outcome, r.items[i]) {
                 case (.success(let done), .complete): V1.AcknowledgeResult(completed: Self.completeResponse(done))
                 case (.success(let done), .fail): V1.AcknowledgeResult(failed: Self.failResponse(done))
                 case (.failure(let e), let item): V1.AcknowledgeResult(error: Self.itemError(e, index: i, acknowledgement: item))
@@ -345,6 +361,7 @@ public final class SchedulerService: Sendable {
                 projectID: r.projectID, limit: r.limit == 0 ? 10 : Int(r.limit),
                 leaseSeconds: Int64(r.leaseSeconds == 0 ? 300 : r.leaseSeconds), workerID: worker,
                 maxInFlight: dispatch.maxInFlightPerProject, start: r.start))
+        if !leases.isEmpty { metrics.leasesGranted.increment(by: leases.count) }
         return S.Dequeue.Response(
             items: leases.map { lease in
                 V1.DequeuedItem(
@@ -384,6 +401,7 @@ public final class SchedulerService: Sendable {
                 projectID: r.projectID, scheduleID: r.scheduleID, time: time, timeZone: r.timezone, platforms: r.platforms,
                 priority: r.priority.map(Int.init), notes: r.notes.map { Optional($0) }, autoResolve: r.autoResolve,
                 leaseLossPolicy: Wire.leaseLossPolicy(r.leaseLossPolicy)))
+        metrics.recordEnqueued(result)
         return S.Update.Response(
             schedule: Wire.schedule(result.schedule), conflicts: result.conflicts.map(Wire.conflict), adjusted: result.adjustedTime != nil,
             originalTimeMs: result.originalTime.unixMilliseconds, adjustedTimeMs: result.adjustedTime?.unixMilliseconds ?? 0,
