@@ -38,7 +38,7 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// A client of node `i` (dev CA and admin token), not retrying: the tests see every failure.
-    func client(_ i: Int, timeout: Duration = .seconds(60)) throws -> SchedulerClient {
+    func client(_ i: Int, timeout: Duration = .seconds(120)) throws -> SchedulerClient {
         var config = try nodes[i].client().configuration
         config.address = "127.0.0.1:\(ports[i])"
         config.defaultTimeout = timeout
@@ -125,7 +125,6 @@ struct MultiNodeTests {
                 }
                 try await group.waitForAll()
             }
-
             let ledger = Ledger()
             let victim = 2
             let killed = KillSwitch()
@@ -195,7 +194,6 @@ struct MultiNodeTests {
                 }
                 try await group.waitForAll()
             }
-
             let result = ledger.snapshot
             let wasKilled = killed.done
             #expect(wasKilled, "the victim was killed mid-run")

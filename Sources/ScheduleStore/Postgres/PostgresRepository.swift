@@ -427,8 +427,8 @@ final class PostgresOccupancy: OccupancySource {
         try locks.lock(project)
         return try db.executeCached(
             """
-            SELECT count(*) FROM schedule_platforms p JOIN schedules s ON s.id = p.schedule_id
-             WHERE p.project_id = $1 AND p.platform = $2 AND s.scheduled_for BETWEEN $3 AND $4
+            SELECT count(*) FROM schedules s JOIN schedule_platforms p ON p.schedule_id = s.id
+             WHERE s.project_id = $1 AND p.platform = $2 AND s.scheduled_for BETWEEN $3 AND $4
                AND s.\(Schema.occupiesSQL) AND s.id <> $5
             """,
             [
