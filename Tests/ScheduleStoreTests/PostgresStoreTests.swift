@@ -90,13 +90,22 @@ final class PostgresStoreTests {
         defer { admin.close() }
         let ended = try admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
-            [.text("scheduler:\(schema):victim")]
+            [.text(PostgresStore.applicationName(schema: schema, nodeID: "victim"))]
         ).first?.int(0)
         #expect(ended == 1)
         // The broken connection is found at BEGIN, before anything of the call reached the
         // server: it is replaced and the call goes through.
         _ = try await store.enqueue(request("two", minutes: 10))
         #expect(try await store.list(ListRequest(projectID: "p1")).total == 2)
+    }
+
+    @Test func applicationNamesFitPostgreSQLsLimitAndShareTheDeploymentsPrefix() {
+        let long = String(repeating: "s", count: 63)
+        let a = PostgresStore.applicationName(schema: long, nodeID: String(repeating: "n", count: 40))
+        let b = PostgresStore.applicationName(schema: long, nodeID: "")
+        #expect(a.utf8.count <= 63 && a.hasPrefix(b))
+        #expect(PostgresStore.applicationName(schema: "public", nodeID: "n1") == "scheduler:public:n1")
+        #expect(b != PostgresStore.applicationName(schema: long + "t", nodeID: ""))
     }
 
     @Test func aStartingNodeLeavesExpiredLeasesToTheReaperWhileAnotherNodeRuns() async throws {
@@ -109,6 +118,17 @@ final class PostgresStoreTests {
         // Node a is connected: the service never stopped, so b extends nothing.
         #expect(try await b.extendLeases(until: clock.now().adding(seconds: 120)) == 0)
         a.close()
+        // Its backends end a moment after the connections close (PostgreSQL notices the socket).
+        let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
+        defer { admin.close() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+            [.text(PostgresStore.applicationName(schema: schema, nodeID: "a"))]
+        ).first?.int(0) != 0 {
+            guard ContinuousClock.now < deadline else { Issue.record("node a's backends did not end"); break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         // The last node is gone: b starts alone and gives the lapsed lease its grace.
         #expect(try await b.extendLeases(until: clock.now().adding(seconds: 120)) == 1)
         let held = try await b.get(projectID: "p1", scheduleID: lease.schedule.id)

@@ -43,7 +43,7 @@ public final class PostgresStore: SchedulingStore {
         settings = PostgresSession.Settings(
             url: postgres.url, password: try postgres.password(),
             redacted: PostgreSQL.Connection.redact(postgres.url),
-            applicationName: "scheduler:\(schema):\(postgres.nodeID)", schema: schema,
+            applicationName: Self.applicationName(schema: schema, nodeID: postgres.nodeID), schema: schema,
             connectTimeoutSeconds: postgres.connectTimeoutSeconds,
             statementTimeoutMilliseconds: postgres.statementTimeoutMilliseconds,
             lockTimeoutMilliseconds: postgres.lockTimeoutMilliseconds,
@@ -66,6 +66,17 @@ public final class PostgresStore: SchedulingStore {
             throw PostgresRepository.storeError(error)
         }
         pool = PostgresPool(settings: settings, size: postgres.poolSize, maxQueued: configuration.maxQueuedWrites)
+    }
+
+    /// How a node's connections name themselves in `pg_stat_activity.application_name`:
+    /// `scheduler:<schema>:<node id>`. PostgreSQL keeps 63 bytes of it, so a schema name longer
+    /// than 32 bytes is replaced by a hash of it, and the node id is cut to 20 bytes: the name
+    /// always fits, and the nodes of one deployment share its prefix.
+    public static func applicationName(schema: String, nodeID: String) -> String {
+        let tag =
+            schema.utf8.count <= 32
+            ? schema : "#" + String(UInt64(bitPattern: PostgreSQL.Connection.advisoryLockKey("schema:" + schema)), radix: 16)
+        return "scheduler:\(tag):" + String(decoding: Array(nodeID.utf8.prefix(20)), as: UTF8.self)
     }
 
     /// Finishes queued calls, then closes every connection. Later calls fail with `cancelled`.
@@ -392,7 +403,7 @@ public final class PostgresStore: SchedulingStore {
     /// deployment is connected (`pg_stat_activity`), the service never stopped: its workers'
     /// expired leases are left to the reaper, and this returns 0.
     public func extendLeases(until deadline: Instant) async throws(StoreError) -> Int {
-        let prefix = "scheduler:\(settings.schema):"
+        let prefix = Self.applicationName(schema: settings.schema, nodeID: "")
         let mine = settings.applicationName
         let config = configuration
         return try await pool.run { session throws(StoreError) in
