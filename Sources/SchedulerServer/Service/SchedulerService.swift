@@ -127,7 +127,7 @@ public final class SchedulerService: Sendable {
         }
         add(S.Reschedule.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
-            let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "reschedule", required: true)!
+            let time = try Self.requiredTime(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "reschedule")
             let result = try await store.reschedule(
                 projectID: r.projectID, scheduleID: r.scheduleID, to: time, timeZone: r.timezone.isEmpty ? nil : r.timezone,
                 autoResolve: r.autoResolve)
@@ -167,29 +167,32 @@ public final class SchedulerService: Sendable {
 
     // MARK: Handlers with more to them
 
-    /// A request's time: a local wall-clock time (in the request's zone) or a UTC instant.
-    static func time(localTime: String, scheduledForMs: Int64, method: String, required: Bool) throws(RPCError) -> ScheduleTime? {
-        switch (localTime.isEmpty, scheduledForMs == 0) {
-        case (false, false):
-            throw RPCError.invalidArgument(field: "\(method).local_time", "give local_time or scheduled_for_ms, not both")
-        case (false, true):
+    /// A request's time as the store takes it: a local wall-clock time (in the request's zone)
+    /// or a UTC instant; nil when the request sets neither.
+    ///
+    /// Each rule about a request's time is checked once, where it can be: the decoder
+    /// (`ProtoReader.when`, and UpdateRequest's) checks the syntax of `local_time`, the range of
+    /// `scheduled_for_ms`, that at most one is set and that a required one is; here only what
+    /// needs the calendar (a 30 February passes the syntax but is no date); the store checks the
+    /// instant a local time resolves to in its zone. Every message reaching a handler was decoded.
+    static func time(localTime: String, scheduledForMs: Int64, method: String) throws(RPCError) -> ScheduleTime? {
+        if !localTime.isEmpty {
             do throws(TimeParseError) {
                 return .local(try LocalDateTime.parse(localTime))
             } catch {
                 throw RPCError.invalidArgument(field: "\(method).local_time", error.reason)
             }
-        case (true, false):
-            let t = Instant(unixMilliseconds: scheduledForMs)
-            guard Instant.supportedRange.contains(t) else {
-                throw RPCError.invalidArgument(field: "\(method).scheduled_for_ms", "out of range (years 1900…9999)")
-            }
-            return .instant(t)
-        case (true, true):
-            if required {
-                throw RPCError.invalidArgument(field: "\(method).local_time", "required (or scheduled_for_ms)")
-            }
-            return nil
         }
+        return scheduledForMs == 0 ? nil : .instant(Instant(unixMilliseconds: scheduledForMs))
+    }
+
+    /// ``time(localTime:scheduledForMs:method:)`` of a request whose decoder requires a time.
+    static func requiredTime(localTime: String, scheduledForMs: Int64, method: String) throws(RPCError) -> ScheduleTime {
+        guard let t = try time(localTime: localTime, scheduledForMs: scheduledForMs, method: method) else {
+            // Unreachable for a decoded message; a hand-built one gets the decoder's answer.
+            throw RPCError.invalidArgument(field: "\(method).local_time", "required (or scheduled_for_ms)")
+        }
+        return t
     }
 
     private func enqueue(_ ctx: CallContext, _ r: S.Enqueue.Request) async throws -> S.Enqueue.Response {
@@ -204,7 +207,7 @@ public final class SchedulerService: Sendable {
         -> EnqueueRequest
     {
         try ctx.authorize(project: r.projectID)
-        let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "enqueue", required: true)!
+        let time = try Self.requiredTime(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "enqueue")
         return EnqueueRequest(
             projectID: r.projectID, contentID: r.contentID, time: time, timeZone: r.timezone.isEmpty ? "UTC" : r.timezone,
             platforms: r.platforms, priority: r.priority == 0 ? 5 : Int(r.priority),
@@ -395,7 +398,7 @@ public final class SchedulerService: Sendable {
         if r.metadataJSON != nil {
             throw RPCError.invalidArgument(field: "update.metadata_json", "cannot be changed after enqueue")
         }
-        let time = try Self.time(localTime: r.localTime ?? "", scheduledForMs: r.scheduledForMs ?? 0, method: "update", required: false)
+        let time = try Self.time(localTime: r.localTime ?? "", scheduledForMs: r.scheduledForMs ?? 0, method: "update")
         let result = try await store.update(
             UpdateRequest(
                 projectID: r.projectID, scheduleID: r.scheduleID, time: time, timeZone: r.timezone, platforms: r.platforms,
@@ -410,7 +413,7 @@ public final class SchedulerService: Sendable {
 
     private func validate(_ ctx: CallContext, _ r: S.Validate.Request) async throws -> S.Validate.Response {
         try ctx.authorize(project: r.projectID)
-        let time = try Self.time(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "validate", required: true)!
+        let time = try Self.requiredTime(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "validate")
         // The store makes Enqueue's own checks of these fields, the recurrence included.
         let v = try await store.checkConflicts(
             projectID: r.projectID, excluding: r.scheduleID.isEmpty ? nil : r.scheduleID, time: time,
