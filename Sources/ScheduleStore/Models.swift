@@ -411,6 +411,20 @@ public struct QueueStats: Sendable, Hashable {
     public var peakQueueLength = 0
 
     public init() {}
+
+    /// Sets the count of the queue status named `status` (a stored `queue_status`) to `n`.
+    mutating func count(_ n: Int, status: String) {
+        switch QueueStatus(rawValue: status) {
+        case .pending: pending = n
+        case .queued: queued = n
+        case .processing: processing = n
+        case .completed: completed = n
+        case .failed: failed = n
+        case .cancelled: cancelled = n
+        case .paused: paused = n
+        case nil: break
+        }
+    }
 }
 
 /// The seed's QueueMetrics: one project's figures for one UTC day.

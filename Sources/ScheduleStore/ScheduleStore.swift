@@ -306,19 +306,7 @@ public final class ScheduleStore: Sendable {
             let s = try db.cached(
                 "SELECT queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY queue_status")
             s.bind(projectID, at: 1)
-            try s.forEachRow { r in
-                let n = r.int(1)
-                switch QueueStatus(rawValue: r.string(0)) {
-                case .pending: stats.pending = n
-                case .queued: stats.queued = n
-                case .processing: stats.processing = n
-                case .completed: stats.completed = n
-                case .failed: stats.failed = n
-                case .cancelled: stats.cancelled = n
-                case .paused: stats.paused = n
-                case nil: break
-                }
-            }
+            try s.forEachRow { r in stats.count(r.int(1), status: r.string(0)) }
             let m = try WriterState.computeMetrics(
                 db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
             stats.avgWaitTime = m.avgWaitTime

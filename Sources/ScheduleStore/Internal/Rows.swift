@@ -110,6 +110,22 @@ enum Rows {
         total_cancelled, avg_wait_time, avg_processing_time, peak_queue_length, success_rate
         """
 
+    /// Stores one day's figures, replacing the (project, day)'s previous row; `p` is the
+    /// parameter prefix (`?` for SQLite, `$` for PostgreSQL), the 13 values in ``metricsColumns`` order.
+    static func upsertMetricsSQL(parameter p: String) -> String {
+        """
+        INSERT INTO queue_metrics (\(metricsColumns))
+        VALUES (\((1...13).map { "\(p)\($0)" }.joined(separator: ", ")))
+        ON CONFLICT (project_id, period_start) DO UPDATE SET period_end = excluded.period_end,
+            total_queued = excluded.total_queued, total_processed = excluded.total_processed,
+            total_completed = excluded.total_completed, total_failed = excluded.total_failed,
+            total_cancelled = excluded.total_cancelled, avg_wait_time = excluded.avg_wait_time,
+            avg_processing_time = excluded.avg_processing_time,
+            peak_queue_length = excluded.peak_queue_length, success_rate = excluded.success_rate
+        RETURNING \(metricsColumns)
+        """
+    }
+
     static func decodeMetrics(_ s: Statement) -> QueueMetrics {
         QueueMetrics(
             id: s.string(0), projectID: s.string(1), periodStart: instant(s, 2), periodEnd: instant(s, 3),

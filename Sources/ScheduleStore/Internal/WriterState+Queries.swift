@@ -217,18 +217,7 @@ extension WriterState {
         var out: [QueueMetrics] = []
         for var m in figures {
             m.id = IDs.make("qm_", now: now)
-            let s = try db.cached(
-                """
-                INSERT INTO queue_metrics (\(Rows.metricsColumns))
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                ON CONFLICT (project_id, period_start) DO UPDATE SET period_end = excluded.period_end,
-                    total_queued = excluded.total_queued, total_processed = excluded.total_processed,
-                    total_completed = excluded.total_completed, total_failed = excluded.total_failed,
-                    total_cancelled = excluded.total_cancelled, avg_wait_time = excluded.avg_wait_time,
-                    avg_processing_time = excluded.avg_processing_time,
-                    peak_queue_length = excluded.peak_queue_length, success_rate = excluded.success_rate
-                RETURNING \(Rows.metricsColumns)
-                """)
+            let s = try db.cached(Rows.upsertMetricsSQL(parameter: "?"))
             s.bind(m.id, at: 1)
             s.bind(m.projectID, at: 2)
             s.bind(m.periodStart.unixMilliseconds, at: 3)

@@ -171,8 +171,9 @@ final class PostgresRepository: ScheduleRepository {
         row.snapshot = WriterState.snapshot(of: row)
     }
 
-    /// The stored form of a mutable column's value (``WriterState/mutableValue(_:of:)``).
-    private static func value(_ v: SQLiteValue) -> PostgreSQLValue {
+    /// A value in PostgreSQL's terms: a mutable column's (``WriterState/mutableValue(_:of:)``), a
+    /// shared query's argument (``SQLFilter``).
+    static func value(_ v: SQLiteValue) -> PostgreSQLValue {
         switch v {
         case .integer(let i): .int64(i)
         case .real(let d): .double(d)

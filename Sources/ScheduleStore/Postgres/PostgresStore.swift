@@ -159,7 +159,7 @@ public final class PostgresStore: SchedulingStore {
         countSQL: String, pageSQL: String, arguments: [SQLiteValue], page: Int, limit: Int,
         decode: @escaping @Sendable (PostgresColumns) -> Item
     ) async throws(StoreError) -> Page<Item> {
-        let values = arguments.map(Self.value)
+        let values = arguments.map(PostgresRepository.value)
         return try await read { db in
             let total = try db.executeCached(countSQL, values).first?.int(0) ?? 0
             let rows = try db.executeCached(pageSQL, values + [.int64(Int64((page - 1) * limit))])
@@ -169,15 +169,6 @@ public final class PostgresStore: SchedulingStore {
         }
     }
 
-    private static func value(_ v: SQLiteValue) -> PostgreSQLValue {
-        switch v {
-        case .integer(let i): .int64(i)
-        case .real(let d): .double(d)
-        case .text(let s): .text(s)
-        case .blob(let b): .bytes(b)
-        case .null: .null
-        }
-    }
 
     public func update(_ request: UpdateRequest) async throws(StoreError) -> EnqueueResult {
         try await write { try $0.update(request) }
@@ -363,17 +354,7 @@ public final class PostgresStore: SchedulingStore {
                 "SELECT queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY queue_status",
                 [.text(projectID)])
             {
-                let n = try r.int(1)
-                switch QueueStatus(rawValue: try r.string(0)) {
-                case .pending: stats.pending = n
-                case .queued: stats.queued = n
-                case .processing: stats.processing = n
-                case .completed: stats.completed = n
-                case .failed: stats.failed = n
-                case .cancelled: stats.cancelled = n
-                case .paused: stats.paused = n
-                case nil: break
-                }
+                stats.count(try r.int(1), status: try r.string(0))
             }
             let m = try Self.computeMetrics(
                 db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
@@ -453,17 +434,7 @@ public final class PostgresStore: SchedulingStore {
                     var m = try Self.computeMetrics(db: db, project: project, from: start, to: end)
                     m.id = IDs.make("qm_", now: now)
                     let saved = try db.executeCached(
-                        """
-                        INSERT INTO queue_metrics (\(Rows.metricsColumns))
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                        ON CONFLICT (project_id, period_start) DO UPDATE SET period_end = excluded.period_end,
-                            total_queued = excluded.total_queued, total_processed = excluded.total_processed,
-                            total_completed = excluded.total_completed, total_failed = excluded.total_failed,
-                            total_cancelled = excluded.total_cancelled, avg_wait_time = excluded.avg_wait_time,
-                            avg_processing_time = excluded.avg_processing_time,
-                            peak_queue_length = excluded.peak_queue_length, success_rate = excluded.success_rate
-                        RETURNING \(Rows.metricsColumns)
-                        """,
+                        Rows.upsertMetricsSQL(parameter: "$"),
                         [
                             .text(m.id), .text(m.projectID), .int64(m.periodStart.unixMilliseconds),
                             .int64(m.periodEnd.unixMilliseconds), .int64(Int64(m.totalQueued)),
