@@ -76,7 +76,9 @@ public struct Alert: Sendable, Hashable {
     /// `alr_` + ULID: fixed when the alert is written, sent with every delivery attempt, so a
     /// receiver can drop repeats.
     public var id: String
+    /// The project the alert is about (its webhook is this project's, or the global one).
     public var projectID: String
+    /// What the alert is about.
     public var kind: AlertKind
     /// The schedule it is about (SCHEDULE_FAILED, OUTCOME_UNKNOWN, PLATFORM_LIMIT).
     public var scheduleID: String?
@@ -88,6 +90,7 @@ public struct Alert: Sendable, Hashable {
     public var detailsJSON: String
     /// When the event happened (the alert was written in its transaction).
     public var createdAt: Instant
+    /// Where its delivery is.
     public var state: AlertDeliveryState
     /// Delivery attempts begun so far.
     public var attempts: Int
