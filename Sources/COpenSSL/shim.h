@@ -10,6 +10,7 @@
 #include <openssl/ec.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <openssl/hmac.h>
 
 // Macros Swift cannot import, wrapped one-to-one. No logic lives here.
 

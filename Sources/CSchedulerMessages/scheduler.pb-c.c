@@ -2527,6 +2527,141 @@ void   scheduler__v1__acknowledge_response__free_unpacked
   assert(message->base.descriptor == &scheduler__v1__acknowledge_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   scheduler__v1__alert_record__init
+                     (Scheduler__V1__AlertRecord         *message)
+{
+  static const Scheduler__V1__AlertRecord init_value = SCHEDULER__V1__ALERT_RECORD__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__alert_record__get_packed_size
+                     (const Scheduler__V1__AlertRecord *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__alert_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__alert_record__pack
+                     (const Scheduler__V1__AlertRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__alert_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__alert_record__pack_to_buffer
+                     (const Scheduler__V1__AlertRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__alert_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__AlertRecord *
+       scheduler__v1__alert_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__AlertRecord *)
+     protobuf_c_message_unpack (&scheduler__v1__alert_record__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__alert_record__free_unpacked
+                     (Scheduler__V1__AlertRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__alert_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__list_alerts_request__init
+                     (Scheduler__V1__ListAlertsRequest         *message)
+{
+  static const Scheduler__V1__ListAlertsRequest init_value = SCHEDULER__V1__LIST_ALERTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__list_alerts_request__get_packed_size
+                     (const Scheduler__V1__ListAlertsRequest *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__list_alerts_request__pack
+                     (const Scheduler__V1__ListAlertsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__list_alerts_request__pack_to_buffer
+                     (const Scheduler__V1__ListAlertsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__ListAlertsRequest *
+       scheduler__v1__list_alerts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__ListAlertsRequest *)
+     protobuf_c_message_unpack (&scheduler__v1__list_alerts_request__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__list_alerts_request__free_unpacked
+                     (Scheduler__V1__ListAlertsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__list_alerts_response__init
+                     (Scheduler__V1__ListAlertsResponse         *message)
+{
+  static const Scheduler__V1__ListAlertsResponse init_value = SCHEDULER__V1__LIST_ALERTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__list_alerts_response__get_packed_size
+                     (const Scheduler__V1__ListAlertsResponse *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__list_alerts_response__pack
+                     (const Scheduler__V1__ListAlertsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__list_alerts_response__pack_to_buffer
+                     (const Scheduler__V1__ListAlertsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__ListAlertsResponse *
+       scheduler__v1__list_alerts_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__ListAlertsResponse *)
+     protobuf_c_message_unpack (&scheduler__v1__list_alerts_response__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__list_alerts_response__free_unpacked
+                     (Scheduler__V1__ListAlertsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__list_alerts_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor scheduler__v1__enqueue_request__field_descriptors[17] =
 {
   {
@@ -6436,6 +6571,289 @@ const ProtobufCMessageDescriptor scheduler__v1__acknowledge_response__descriptor
   (ProtobufCMessageInit) scheduler__v1__acknowledge_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor scheduler__v1__alert_record__field_descriptors[13] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "project_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, kind),
+    &scheduler__v1__alert_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "schedule_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, schedule_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "platform",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, platform),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "details_json",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, details_json),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, created_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, state),
+    &scheduler__v1__alert_delivery_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempts",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, attempts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_attempt_at_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, next_attempt_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivered_at_ms",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, delivered_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_error",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AlertRecord, last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__alert_record__field_indices_by_name[] = {
+  9,   /* field[9] = attempts */
+  7,   /* field[7] = created_at_ms */
+  11,   /* field[11] = delivered_at_ms */
+  6,   /* field[6] = details_json */
+  0,   /* field[0] = id */
+  2,   /* field[2] = kind */
+  12,   /* field[12] = last_error */
+  5,   /* field[5] = message */
+  10,   /* field[10] = next_attempt_at_ms */
+  4,   /* field[4] = platform */
+  1,   /* field[1] = project_id */
+  3,   /* field[3] = schedule_id */
+  8,   /* field[8] = state */
+};
+static const ProtobufCIntRange scheduler__v1__alert_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 13 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__alert_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.AlertRecord",
+  "AlertRecord",
+  "Scheduler__V1__AlertRecord",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__AlertRecord),
+  13,
+  scheduler__v1__alert_record__field_descriptors,
+  scheduler__v1__alert_record__field_indices_by_name,
+  1,  scheduler__v1__alert_record__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__alert_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__list_alerts_request__field_descriptors[2] =
+{
+  {
+    "project_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ListAlertsRequest, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ListAlertsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__list_alerts_request__field_indices_by_name[] = {
+  1,   /* field[1] = limit */
+  0,   /* field[0] = project_id */
+};
+static const ProtobufCIntRange scheduler__v1__list_alerts_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__list_alerts_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.ListAlertsRequest",
+  "ListAlertsRequest",
+  "Scheduler__V1__ListAlertsRequest",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__ListAlertsRequest),
+  2,
+  scheduler__v1__list_alerts_request__field_descriptors,
+  scheduler__v1__list_alerts_request__field_indices_by_name,
+  1,  scheduler__v1__list_alerts_request__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__list_alerts_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__list_alerts_response__field_descriptors[1] =
+{
+  {
+    "alerts",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__ListAlertsResponse, n_alerts),
+    offsetof(Scheduler__V1__ListAlertsResponse, alerts),
+    &scheduler__v1__alert_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__list_alerts_response__field_indices_by_name[] = {
+  0,   /* field[0] = alerts */
+};
+static const ProtobufCIntRange scheduler__v1__list_alerts_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__list_alerts_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.ListAlertsResponse",
+  "ListAlertsResponse",
+  "Scheduler__V1__ListAlertsResponse",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__ListAlertsResponse),
+  1,
+  scheduler__v1__list_alerts_response__field_descriptors,
+  scheduler__v1__list_alerts_response__field_indices_by_name,
+  1,  scheduler__v1__list_alerts_response__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__list_alerts_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue scheduler__v1__sort_field__enum_values_by_number[4] =
 {
   { "SORT_FIELD_UNSPECIFIED", "SCHEDULER__V1__SORT_FIELD__SORT_FIELD_UNSPECIFIED", 0 },
@@ -6530,7 +6948,73 @@ const ProtobufCEnumDescriptor scheduler__v1__serving_status__descriptor =
   scheduler__v1__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descriptors[25] =
+static const ProtobufCEnumValue scheduler__v1__alert_kind__enum_values_by_number[5] =
+{
+  { "ALERT_KIND_UNSPECIFIED", "SCHEDULER__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED", 0 },
+  { "ALERT_KIND_SCHEDULE_FAILED", "SCHEDULER__V1__ALERT_KIND__ALERT_KIND_SCHEDULE_FAILED", 1 },
+  { "ALERT_KIND_OUTCOME_UNKNOWN", "SCHEDULER__V1__ALERT_KIND__ALERT_KIND_OUTCOME_UNKNOWN", 2 },
+  { "ALERT_KIND_DUE_BACKLOG", "SCHEDULER__V1__ALERT_KIND__ALERT_KIND_DUE_BACKLOG", 3 },
+  { "ALERT_KIND_PLATFORM_LIMIT", "SCHEDULER__V1__ALERT_KIND__ALERT_KIND_PLATFORM_LIMIT", 4 },
+};
+static const ProtobufCIntRange scheduler__v1__alert_kind__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex scheduler__v1__alert_kind__enum_values_by_name[5] =
+{
+  { "ALERT_KIND_DUE_BACKLOG", 3 },
+  { "ALERT_KIND_OUTCOME_UNKNOWN", 2 },
+  { "ALERT_KIND_PLATFORM_LIMIT", 4 },
+  { "ALERT_KIND_SCHEDULE_FAILED", 1 },
+  { "ALERT_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor scheduler__v1__alert_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "scheduler.v1.AlertKind",
+  "AlertKind",
+  "Scheduler__V1__AlertKind",
+  "scheduler.v1",
+  5,
+  scheduler__v1__alert_kind__enum_values_by_number,
+  5,
+  scheduler__v1__alert_kind__enum_values_by_name,
+  1,
+  scheduler__v1__alert_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue scheduler__v1__alert_delivery_state__enum_values_by_number[4] =
+{
+  { "ALERT_DELIVERY_STATE_UNSPECIFIED", "SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_UNSPECIFIED", 0 },
+  { "ALERT_DELIVERY_STATE_PENDING", "SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_PENDING", 1 },
+  { "ALERT_DELIVERY_STATE_DELIVERED", "SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_DELIVERED", 2 },
+  { "ALERT_DELIVERY_STATE_FAILED", "SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_FAILED", 3 },
+};
+static const ProtobufCIntRange scheduler__v1__alert_delivery_state__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex scheduler__v1__alert_delivery_state__enum_values_by_name[4] =
+{
+  { "ALERT_DELIVERY_STATE_DELIVERED", 2 },
+  { "ALERT_DELIVERY_STATE_FAILED", 3 },
+  { "ALERT_DELIVERY_STATE_PENDING", 1 },
+  { "ALERT_DELIVERY_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor scheduler__v1__alert_delivery_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "scheduler.v1.AlertDeliveryState",
+  "AlertDeliveryState",
+  "Scheduler__V1__AlertDeliveryState",
+  "scheduler.v1",
+  4,
+  scheduler__v1__alert_delivery_state__enum_values_by_number,
+  4,
+  scheduler__v1__alert_delivery_state__enum_values_by_name,
+  1,
+  scheduler__v1__alert_delivery_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descriptors[26] =
 {
   { "Enqueue", &scheduler__v1__enqueue_request__descriptor, &scheduler__v1__enqueue_response__descriptor },
   { "Dequeue", &scheduler__v1__dequeue_request__descriptor, &scheduler__v1__dequeue_response__descriptor },
@@ -6557,6 +7041,7 @@ static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descript
   { "Health", &scheduler__v1__health_request__descriptor, &scheduler__v1__health_response__descriptor },
   { "EnqueueBatch", &scheduler__v1__enqueue_batch_request__descriptor, &scheduler__v1__enqueue_batch_response__descriptor },
   { "Acknowledge", &scheduler__v1__acknowledge_request__descriptor, &scheduler__v1__acknowledge_response__descriptor },
+  { "ListAlerts", &scheduler__v1__list_alerts_request__descriptor, &scheduler__v1__list_alerts_response__descriptor },
 };
 const unsigned scheduler__v1__scheduler__method_indices_by_name[] = {
   24,        /* Acknowledge */
@@ -6573,6 +7058,7 @@ const unsigned scheduler__v1__scheduler__method_indices_by_name[] = {
   22,        /* Health */
   3,        /* Heartbeat */
   7,        /* List */
+  25,        /* ListAlerts */
   19,        /* ListConflicts */
   10,        /* Pause */
   21,        /* PreviewOccurrences */
@@ -6592,7 +7078,7 @@ const ProtobufCServiceDescriptor scheduler__v1__scheduler__descriptor =
   "Scheduler",
   "Scheduler__V1__Scheduler",
   "scheduler.v1",
-  25,
+  26,
   scheduler__v1__scheduler__method_descriptors,
   scheduler__v1__scheduler__method_indices_by_name
 };
@@ -6795,6 +7281,14 @@ void scheduler__v1__scheduler__acknowledge(ProtobufCService *service,
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
   service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void scheduler__v1__scheduler__list_alerts(ProtobufCService *service,
+                                           const Scheduler__V1__ListAlertsRequest *input,
+                                           Scheduler__V1__ListAlertsResponse_Closure closure,
+                                           void *closure_data)
+{
+  assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
                                      Scheduler__V1__Scheduler_ServiceDestroy destroy)

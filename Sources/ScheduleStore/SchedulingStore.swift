@@ -6,7 +6,7 @@ import SchedulingCore
 /// is the second implementation (docs/STORE.md). Every operation validates its request, names the
 /// offending field in a ``StoreError`` (never a database type), and has committed before it
 /// returns; a refused operation writes nothing.
-public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource {
+public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOutbox {
     // MARK: Schedules
 
     /// Creates a schedule after the conflict checks (``ScheduleStore/enqueue(_:)``).

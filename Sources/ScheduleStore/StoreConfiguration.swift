@@ -72,6 +72,8 @@ public struct StoreConfiguration: Sendable {
     /// Where the writer records its batches (size, commit latency). Default the process's
     /// swift-metrics factory, a no-op until an executable bootstraps one.
     public var metrics = StoreMetrics()
+    /// Which projects get alerts written to the outbox, and their thresholds. Default none.
+    public var alerts = AlertPolicy()
 
     public init(path: String) {
         self.path = path

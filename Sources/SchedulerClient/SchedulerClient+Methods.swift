@@ -296,6 +296,20 @@ extension SchedulerClient {
         try await call(S.ListConflicts.self, request, timeout: timeout)
     }
 
+    /// A project's recent webhook alerts, newest first, with their delivery state (pending with
+    /// the next attempt's time, delivered, or given up with the last error).
+    ///
+    /// - Throws: INVALID_ARGUMENT (a limit outside 1…100).
+    /// - Retries: a read; the client retries it on UNAVAILABLE.
+    public func listAlerts(_ request: V1.ListAlertsRequest, timeout: Duration? = nil) async throws(SchedulerError) -> V1.ListAlertsResponse {
+        try await call(S.ListAlerts.self, request, timeout: timeout)
+    }
+
+    /// A project's recent alerts: ``listAlerts(_:timeout:)`` with labelled parameters, returning the alerts.
+    public func listAlerts(projectID: String, limit: Int32 = 0, timeout: Duration? = nil) async throws(SchedulerError) -> [V1.AlertRecord] {
+        try await listAlerts(V1.ListAlertsRequest(projectID: projectID, limit: limit), timeout: timeout).alerts
+    }
+
     /// Marks a recorded conflict resolved with a note; returns the conflict as stored.
     ///
     /// Older than the return-type rule: returns the response's only field, the

@@ -169,7 +169,7 @@ public final class SchedulerClient: Sendable {
     static let safeToRetry: Set<String> = [
         S.Get.name, S.List.name, S.Validate.name, S.Stats.name, S.ListConflicts.name, S.PreviewOccurrences.name,
         S.Health.name, S.Enqueue.name, S.EnqueueBatch.name, S.Heartbeat.name, S.Start.name, S.Complete.name,
-        S.Fail.name, S.Acknowledge.name,
+        S.Fail.name, S.Acknowledge.name, S.ListAlerts.name,
     ]
 
     /// Calls any RPC `M` with `request` within `timeout` and returns its response message: the

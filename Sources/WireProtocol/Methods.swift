@@ -161,6 +161,12 @@ extension SchedulerV1 {
             public typealias Response = AcknowledgeResponse
             public static let name = "Acknowledge"
         }
+        /// A project's recent webhook alerts and their delivery state.
+        public enum ListAlerts: RPCMethod {
+            public typealias Request = ListAlertsRequest
+            public typealias Response = ListAlertsResponse
+            public static let name = "ListAlerts"
+        }
 
         /// Every method, in the order of scheduler.proto.
         public static let methods: [MethodDescriptor] = [
@@ -170,6 +176,7 @@ extension SchedulerV1 {
             .init(BatchCancel.self), .init(PublishNow.self), .init(Reschedule.self), .init(Validate.self),
             .init(Stats.self), .init(ListConflicts.self), .init(ResolveConflict.self),
             .init(PreviewOccurrences.self), .init(Health.self), .init(EnqueueBatch.self), .init(Acknowledge.self),
+            .init(ListAlerts.self),
         ]
 
         /// The method for a path, or nil (the server answers UNIMPLEMENTED).

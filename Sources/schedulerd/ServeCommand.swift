@@ -64,6 +64,11 @@ struct Serve: AsyncParsableCommand {
         do { address = try SocketAddress.parse(listenText) } catch { fail("--listen: \(error)", code: 2) }
         let fileConfig: ServerFileConfig
         do { fileConfig = try ServerFileConfig.load(setting(config, "SCHEDULER_CONFIG")) } catch { fail("--config: \(error)", code: 2) }
+        var alertPolicy = AlertPolicy()
+        var alertDispatch = AlertDispatcher.Configuration()
+        if let section = fileConfig.alerts {
+            do { (alertPolicy, alertDispatch) = try section.resolve() } catch { fail("--config: \(error)", code: 2) }
+        }
 
         let storeKind = setting(store, "SCHEDULER_STORE", default: "sqlite")!
         guard storeKind == "sqlite" || storeKind == "postgres" else { fail("--store: expected sqlite or postgres", code: 2) }
@@ -100,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         storeConfig.metrics = metrics.storeMetrics
         storeConfig.conflictPolicy.rateLimits = PlatformRateLimits(overrides: fileConfig.platforms)
         storeConfig.rateLimitOverrides = fileConfig.projectPlatforms
+        storeConfig.alerts = alertPolicy
         let store: any SchedulingStore
         let tokenFile: String
         let storeDescription: String
@@ -167,6 +173,12 @@ struct Serve: AsyncParsableCommand {
         if let v = fileConfig.leaseGraceAfterStartSeconds { engineConfig.leaseGraceAfterStartSeconds = v }
         let engine = MaintenanceEngine(store: store, configuration: engineConfig, metrics: metrics.serverMetrics, logger: logger)
         engine.start()
+        // Alerts are delivered by every node (claims are leased, so each alert goes out once).
+        var alerts: AlertDispatcher?
+        if alertDispatch.webhook != nil || !alertDispatch.projectWebhooks.isEmpty {
+            alerts = AlertDispatcher(store: store, configuration: alertDispatch, logger: logger)
+            alerts?.start()
+        }
         logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
 
         // Signals: SIGHUP reloads certificates; SIGTERM/SIGINT drain and exit.
@@ -181,6 +193,7 @@ struct Serve: AsyncParsableCommand {
         drainingFlag.set()
         let abandoned = await server.drain(timeoutMilliseconds: fileConfig.drainTimeoutMilliseconds ?? 20_000)
         await engine.stop()
+        await alerts?.stop()
         health?.stop()
         store.close()
         logger.notice("stopped", metadata: ["calls.abandoned": "\(abandoned)"])
@@ -269,9 +282,11 @@ struct ServerFileConfig: Decodable {
     var maintenanceIntervalMilliseconds: Int64?
     var leaseGraceAfterStartSeconds: Int64?
     var drainTimeoutMilliseconds: Int64?
+    /// Webhook alerts (AlertsConfig.swift).
+    var alerts: AlertsSection?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case identities, limits, dispatch, leaseGraceAfterStartSeconds, platforms, projectPlatforms
+        case identities, limits, dispatch, leaseGraceAfterStartSeconds, platforms, projectPlatforms, alerts
         case maintenanceIntervalMilliseconds = "maintenanceIntervalMs"
         case drainTimeoutMilliseconds = "drainTimeoutMs"
     }
@@ -308,6 +323,7 @@ struct ServerFileConfig: Decodable {
                 forKey: .leaseGraceAfterStartSeconds, in: c, debugDescription: "must be 0…86400 seconds")
         }
         drainTimeoutMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .drainTimeoutMilliseconds)
+        alerts = try c.decodeIfPresent(AlertsSection.self, forKey: .alerts)
     }
 
     static func load(_ path: String?) throws -> ServerFileConfig {
@@ -328,6 +344,7 @@ struct ServerFileConfig: Decodable {
         for key in top.keys.sorted() where !known.contains(key) {
             throw ConfigError("unknown key \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
+        if let a = top["alerts"] as? [String: Any] { try AlertsSection.checkKeys(a) }
         for (section, fields) in [("limits", names(LimitsSection())), ("dispatch", names(DispatchSection()))] {
             guard let object = top[section] as? [String: Any] else { continue }
             for key in object.keys.sorted() where !fields.contains(key) {

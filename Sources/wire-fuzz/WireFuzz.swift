@@ -29,6 +29,7 @@ let messageTypes: [any WireMessage.Type] = [
     SchedulerV1.PreviewOccurrencesResponse.self, SchedulerV1.HealthRequest.self, SchedulerV1.HealthResponse.self,
     SchedulerV1.Schedule.self, SchedulerV1.Recurrence.self, SchedulerV1.EnqueueBatchRequest.self,
     SchedulerV1.EnqueueBatchResponse.self, SchedulerV1.AcknowledgeRequest.self, SchedulerV1.AcknowledgeResponse.self,
+    SchedulerV1.ListAlertsRequest.self, SchedulerV1.ListAlertsResponse.self, SchedulerV1.AlertRecord.self,
 ]
 
 /// Decoding then re-encoding must be stable: bytes(decode(bytes(decode(x)))) == bytes(decode(x)).

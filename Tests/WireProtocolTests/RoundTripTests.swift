@@ -232,6 +232,16 @@ enum AllMessages {
                 V1.AcknowledgeResult(failed: V1.FailResponse(willRetry: true, nextAttemptAtMs: 7, schedule: schedule)),
                 V1.AcknowledgeResult(error: V1.ItemError(code: .notFound, message: "schedule s3 not found")),
             ]),
+            V1.ListAlertsRequest(projectID: "p", limit: 5),
+            V1.AlertRecord(
+                id: "alr_1", projectID: "p", kind: .platformLimit, scheduleID: "s", platform: "TWITTER",
+                message: "TWITTER: 9 posts", detailsJSON: "{\"count\":9}", createdAtMs: 1, state: .pending, attempts: 2,
+                nextAttemptAtMs: 3, lastError: "HTTP 503"),
+            V1.ListAlertsResponse(alerts: [
+                V1.AlertRecord(
+                    id: "alr_2", projectID: "p", kind: .scheduleFailed, message: "failed", createdAtMs: 1,
+                    state: .delivered, attempts: 1, deliveredAtMs: 2)
+            ]),
         ]
     }
 }
@@ -294,7 +304,7 @@ struct RoundTripTests {
         #expect(generated.map(\.path) == swift.map(\.path))
         #expect(generated.map(\.request) == swift.map(\.requestMessageName))
         #expect(generated.map(\.response) == swift.map(\.responseMessageName))
-        #expect(swift.count == 25)
+        #expect(swift.count == 26)
         #expect(V1.Scheduler.Enqueue.path == "scheduler.v1.Scheduler/Enqueue")
         #expect(V1.Scheduler.method(forPath: "scheduler.v1.Scheduler/Nope") == nil)
     }

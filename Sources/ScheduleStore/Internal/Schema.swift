@@ -214,7 +214,40 @@ enum Schema {
                 ALTER TABLE attempts ADD COLUMN ended_by TEXT CHECK (ended_by = 'COMPLETE' OR ended_by = 'FAIL');
                 ALTER TABLE attempts ADD COLUMN retry_at INTEGER;
                 """),
+        // The alert outbox: an alert is written in the transaction of the event that caused it,
+        // so it exists exactly when the event committed (kill -9 loses none), and a unique dedupe
+        // key keeps one alert per event (or per project, kind and window for thresholds). The
+        // dispatcher claims due rows (`lease_until`), posts them, and marks them delivered or
+        // schedules the next attempt.
+        Migration(version: 6, name: "the alert outbox", sql: alertsTable(integer: "INTEGER", json: "CHECK (json_valid(details))")),
     ]
+
+    /// The outbox table and its indexes; PostgreSQL's migration 2 is the same in its types.
+    static func alertsTable(integer: String, json: String) -> String {
+        """
+        CREATE TABLE alerts (
+            id              TEXT PRIMARY KEY,
+            project_id      TEXT NOT NULL,
+            kind            TEXT NOT NULL CHECK (kind = 'SCHEDULE_FAILED' OR kind = 'OUTCOME_UNKNOWN'
+                                                 OR kind = 'DUE_BACKLOG' OR kind = 'PLATFORM_LIMIT'),
+            dedupe_key      TEXT NOT NULL,
+            schedule_id     TEXT,
+            platform        TEXT,
+            message         TEXT NOT NULL,
+            details         TEXT NOT NULL \(json),
+            created_at      \(integer) NOT NULL,
+            state           TEXT NOT NULL DEFAULT 'PENDING' CHECK (state = 'PENDING' OR state = 'DELIVERED' OR state = 'FAILED'),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at \(integer) NOT NULL,
+            lease_until     \(integer),
+            delivered_at    \(integer),
+            last_error      TEXT
+        );
+        CREATE UNIQUE INDEX alerts_dedupe ON alerts(dedupe_key);
+        CREATE INDEX alerts_due ON alerts(next_attempt_at) WHERE state = 'PENDING';
+        CREATE INDEX alerts_project ON alerts(project_id, created_at);
+        """
+    }
 }
 
 /// Rewrites the CHECK constraints of the store's tables in place: `col IN (three or more

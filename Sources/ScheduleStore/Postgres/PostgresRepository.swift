@@ -350,6 +350,19 @@ final class PostgresRepository: ScheduleRepository {
             [.text(scheduleID), .int64(now.unixMilliseconds)])
     }
 
+    // MARK: Alerts
+
+    func insertAlert(_ new: NewAlert) throws -> Bool {
+        let a = new.alert
+        return try db.executeCached(
+            AlertSQL.postgres(AlertSQL.insert),
+            [
+                .text(a.id), .text(a.projectID), .text(a.kind.rawValue), .text(new.dedupeKey), pg(a.scheduleID),
+                pg(a.platform), .text(a.message), .text(a.detailsJSON), .int64(a.createdAt.unixMilliseconds),
+            ]
+        ).affectedRows > 0
+    }
+
     // MARK: Conflicts
 
     func recordConflicts(_ conflicts: [Conflict], schedule: String, project: String) throws {

@@ -155,7 +155,11 @@ enum PostgresSchema {
                     success_rate        DOUBLE PRECISION,
                     UNIQUE (project_id, period_start)
                 );
-                """)
+                """),
+        // The alert outbox (SQLite's migration 6). Several nodes run the dispatcher: a claim
+        // takes rows FOR UPDATE SKIP LOCKED and leases them (`lease_until`), so one node posts
+        // each alert.
+        Migration(version: 2, name: "the alert outbox", sql: Schema.alertsTable(integer: "BIGINT", json: "")),
     ]
 
     /// The advisory lock every node takes to migrate: one at a time, the others wait and then

@@ -550,3 +550,70 @@ public final class PostgresStore: SchedulingStore {
             peakQueueLength: try r.int(11), successRate: try r.optionalDouble(12))
     }
 }
+
+// MARK: The alert outbox
+
+extension PostgresStore: AlertOutbox {
+    /// A project's alerts, newest first, with their delivery state.
+    public func listAlerts(projectID: String, limit: Int = 20) async throws(StoreError) -> [Alert] {
+        try AlertSQL.checkListLimit(limit)
+        return try await read { db in
+            try db.executeCached(AlertSQL.postgres(AlertSQL.list), [.text(projectID), .int64(Int64(limit))])
+                .map { AlertSQL.decode(PostgresColumns(row: $0)) }
+        }
+    }
+
+    /// Claims due alerts for delivery: the rows are locked `FOR UPDATE SKIP LOCKED` and leased
+    /// (`lease_until`) in one transaction, so two nodes' dispatchers never claim the same alert,
+    /// and the POST happens after COMMIT, holding no row lock.
+    public func claimAlerts(limit: Int, leaseSeconds: Int64) async throws(StoreError) -> [Alert] {
+        let now = self.now
+        return try await write { repo in
+            try repo.db.executeCached(
+                """
+                UPDATE alerts SET attempts = attempts + 1, lease_until = $2
+                 WHERE id IN (SELECT id FROM alerts WHERE state = 'PENDING' AND next_attempt_at <= $1
+                                AND (lease_until IS NULL OR lease_until <= $1)
+                              ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+                RETURNING \(AlertSQL.columns)
+                """,
+                [
+                    .int64(now.unixMilliseconds), .int64(now.adding(seconds: leaseSeconds).unixMilliseconds),
+                    .int64(Int64(limit)),
+                ]
+            ).map { AlertSQL.decode(PostgresColumns(row: $0)) }
+            .sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        }
+    }
+
+    /// Records a delivery attempt's result (``AlertOutbox/finishAlertDelivery(id:attempt:result:)``).
+    public func finishAlertDelivery(id: String, attempt: Int, result: AlertDeliveryResult) async throws(StoreError) {
+        let now = self.now
+        try await write { repo in
+            let head: [PostgreSQLValue] = [.int64(Int64(attempt)), .text(id)]
+            switch result {
+            case .delivered:
+                _ = try repo.db.executeCached(AlertSQL.postgres(AlertSQL.delivered), head + [.int64(now.unixMilliseconds)])
+            case .retry(let at, let error):
+                // $3 is unused by this statement; PostgreSQL wants every parameter typed, so it
+                // is left out and the later ones renumbered.
+                _ = try repo.db.executeCached(
+                    """
+                    UPDATE alerts SET next_attempt_at = $3, last_error = $4, lease_until = NULL
+                     WHERE id = $2 AND attempts = $1 AND state = 'PENDING'
+                    """, head + [.int64(at.unixMilliseconds), .text(String(error.prefix(1000)))])
+            case .gaveUp(let error):
+                _ = try repo.db.executeCached(
+                    """
+                    UPDATE alerts SET state = 'FAILED', last_error = $3, lease_until = NULL
+                     WHERE id = $2 AND attempts = $1 AND state = 'PENDING'
+                    """, head + [.text(String(error.prefix(1000)))])
+            }
+        }
+    }
+
+    /// DUE_BACKLOG alerts from a queue read (``AlertOutbox/recordBacklogAlerts(_:)``).
+    public func recordBacklogAlerts(_ gauges: QueueGauges) async throws(StoreError) -> Int {
+        try await write { try $0.recordBacklogAlerts(gauges) }
+    }
+}

@@ -78,6 +78,12 @@ protocol ScheduleRepository: AnyObject {
     /// Marks every platform of a schedule not yet published as published now.
     func markRemainingPublished(scheduleID: String, at: Instant) throws
 
+    // MARK: Alerts
+
+    /// Writes an alert to the outbox in this transaction; false (nothing written) when an alert
+    /// with the same dedupe key exists.
+    func insertAlert(_ alert: NewAlert) throws -> Bool
+
     // MARK: Conflicts
 
     /// Persists the advisory findings (WARNING) at a schedule's stored time.

@@ -82,6 +82,7 @@ extension ScheduleRepository {
             expiresAt: expiresAt(dueFrom(v.time), window: window))
         try insert(row)
         try recordConflicts(v.atStoredTime, schedule: id, project: req.projectID)
+        try alertPlatformLoad(schedule)
         return EnqueueResult(
             schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
             replayed: false, pastDue: pastDue)

@@ -261,6 +261,7 @@ extension ScheduleRepository {
         row.schedule.failureReason = error
         row.schedule.updatedAt = now
         try save(&row)
+        if case .failed = outcome { try alertScheduleFailed(row, error: error, at: now) }
         return outcome
     }
 

@@ -23,6 +23,7 @@ extension ScheduleRepository {
                     attemptOutcome: "OUTCOME_UNKNOWN")
                 if case .retryScheduled = outcome { result.retried += 1 } else { result.failed += 1 }
             case .holdOutcomeUnknown:
+                let worker = row.schedule.leaseOwner
                 try apply(.outcomeUnknown, to: &row)
                 try closeAttempt(row, outcome: "OUTCOME_UNKNOWN", error: "lease expired while publishing", at: now)
                 clearLease(&row)
@@ -30,6 +31,7 @@ extension ScheduleRepository {
                 row.schedule.failureReason = "outcome unknown: the worker's lease expired while publishing"
                 row.schedule.updatedAt = now
                 try save(&row)
+                try alertOutcomeUnknown(row, worker: worker, at: now)
                 result.failed += 1
                 result.heldOutcomeUnknown += 1
             }

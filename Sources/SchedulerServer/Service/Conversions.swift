@@ -78,6 +78,28 @@ enum Wire {
             resolution: c.resolution ?? "", resolvedBy: c.resolvedBy ?? "")
     }
 
+    static func alert(_ a: Alert) -> V1.AlertRecord {
+        let kind: V1.AlertKind
+        switch a.kind {
+        case .scheduleFailed: kind = .scheduleFailed
+        case .outcomeUnknown: kind = .outcomeUnknown
+        case .dueBacklog: kind = .dueBacklog
+        case .platformLimit: kind = .platformLimit
+        }
+        let state: V1.AlertDeliveryState
+        switch a.state {
+        case .pending: state = .pending
+        case .delivered: state = .delivered
+        case .failed: state = .failed
+        }
+        return V1.AlertRecord(
+            id: a.id, projectID: a.projectID, kind: kind, scheduleID: a.scheduleID ?? "", platform: a.platform ?? "",
+            message: a.message, detailsJSON: a.detailsJSON, createdAtMs: a.createdAt.unixMilliseconds, state: state,
+            attempts: Int32(clamping: a.attempts),
+            nextAttemptAtMs: a.state == .pending ? a.nextAttemptAt.unixMilliseconds : 0,
+            deliveredAtMs: a.deliveredAt?.unixMilliseconds ?? 0, lastError: a.lastError ?? "")
+    }
+
     static func recurrence(_ spec: RecurrenceSpec?) -> V1.Recurrence? {
         switch spec {
         case nil: return nil

@@ -95,6 +95,7 @@ enum FieldPaths {
         "acknowledge": ["items": "items"],
         "resolve_conflict": ["resolution": "resolution", "resolvedBy": "resolved_by"],
         "list_conflicts": ["page": "page", "limit": "limit", "from": "from_ms"],
+        "list_alerts": ["limit": "limit"],
     ]
 
     /// Store fields no request carries: the server sets them itself (from its configuration, or

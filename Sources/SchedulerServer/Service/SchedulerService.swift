@@ -143,6 +143,11 @@ public final class SchedulerService: Sendable {
         add(S.Validate.self) { [self] in try await validate($0, $1) }
         add(S.Stats.self) { [self] in try await stats($0, $1) }
         add(S.ListConflicts.self) { [self] in try await listConflicts($0, $1) }
+        add(S.ListAlerts.self) { [self] ctx, r in
+            try ctx.authorize(project: r.projectID)
+            let alerts = try await store.listAlerts(projectID: r.projectID, limit: r.limit == 0 ? 20 : Int(r.limit))
+            return S.ListAlerts.Response(alerts: alerts.map(Wire.alert))
+        }
         add(S.ResolveConflict.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
             let by = r.resolvedBy.isEmpty ? (ctx.principal?.name ?? "") : r.resolvedBy

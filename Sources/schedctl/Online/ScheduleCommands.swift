@@ -395,3 +395,27 @@ struct Conflicts: AsyncParsableCommand {
         }
     }
 }
+
+/// `schedctl alerts --project P`: the project's recent webhook alerts and their delivery state.
+struct Alerts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a project's recent webhook alerts and their delivery state.")
+    @Option(help: "Project id.") var project: String
+    @Option(help: "How many, newest first, 1…100.") var limit: Int = 20
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        guard (1...100).contains(limit) else { throw CommandFailure.badArgument("--limit", "\(limit) out of range 1…100") }
+        let client = try connection.makeClient()
+        let alerts = try await rpc { try await client.listAlerts(projectID: project, limit: Int32(limit)) }
+        var t = Table("ID", "CREATED (UTC)", "KIND", "STATE", "ATTEMPTS", "SCHEDULE", "MESSAGE")
+        for a in alerts {
+            var state = Render.name(a.state, prefix: "ALERT_DELIVERY_STATE_")
+            if a.state == .pending, a.attempts > 0 { state += " (next \(Render.text(a.nextAttemptAtMs)))" }
+            t.add(
+                a.id, Render.text(a.createdAtMs), Render.name(a.kind, prefix: "ALERT_KIND_"), state, "\(a.attempts)",
+                a.scheduleID.isEmpty ? "-" : a.scheduleID, a.lastError.isEmpty ? a.message : "\(a.message) [last error: \(a.lastError)]")
+        }
+        connection.output(.object([("alerts", .array(alerts.map(Render.alert)))]), t.text)
+    }
+}

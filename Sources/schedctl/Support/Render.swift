@@ -101,6 +101,18 @@ enum Render {
         ])
     }
 
+    static func alert(_ a: V1.AlertRecord) -> JSON {
+        .object([
+            ("id", .string(a.id)), ("projectId", .string(a.projectID)), ("kind", .string(name(a.kind, prefix: "ALERT_KIND_"))),
+            ("scheduleId", a.scheduleID.isEmpty ? .null : .string(a.scheduleID)),
+            ("platform", a.platform.isEmpty ? .null : .string(a.platform)), ("message", .string(a.message)),
+            ("details", .string(a.detailsJSON)), ("createdAt", instant(a.createdAtMs)),
+            ("state", .string(name(a.state, prefix: "ALERT_DELIVERY_STATE_"))), ("attempts", .int(Int64(a.attempts))),
+            ("nextAttemptAt", instant(a.nextAttemptAtMs)), ("deliveredAt", instant(a.deliveredAtMs)),
+            ("lastError", a.lastError.isEmpty ? .null : .string(a.lastError)),
+        ])
+    }
+
     static func optional(_ v: Double?) -> JSON { v.map { .double(($0 * 10).rounded() / 10) } ?? .null }
 
     static func stats(_ s: V1.QueueStats) -> JSON {

@@ -26,7 +26,7 @@ SERVICE = "scheduler.v1.Scheduler"
 # go-away's last_call_id).
 SAFE_TO_RETRY = frozenset(
     {"Get", "List", "Validate", "Stats", "ListConflicts", "PreviewOccurrences", "Health", "Enqueue", "EnqueueBatch",
-     "Heartbeat", "Start", "Complete", "Fail", "Acknowledge"}
+     "Heartbeat", "Start", "Complete", "Fail", "Acknowledge", "ListAlerts"}
 )
 
 _WRAPPERS = {
@@ -375,6 +375,12 @@ class SchedulerClient:
                        timeout: Optional[float] = None, metadata: Sequence[Tuple[str, str]] = (),
                        **fields: Any) -> v1.ListConflictsResponse:
         return self._rpc("ListConflicts", request, fields, timeout, metadata)
+
+    def list_alerts(self, request: Optional[v1.ListAlertsRequest] = None, /, *,
+                    timeout: Optional[float] = None, metadata: Sequence[Tuple[str, str]] = (),
+                    **fields: Any) -> v1.ListAlertsResponse:
+        """A project's recent webhook alerts, newest first, with their delivery state."""
+        return self._rpc("ListAlerts", request, fields, timeout, metadata)
 
     def resolve_conflict(self, request: Optional[v1.ResolveConflictRequest] = None, /, *,
                          timeout: Optional[float] = None, metadata: Sequence[Tuple[str, str]] = (),

@@ -232,3 +232,8 @@ def test_client_certificate_for_mutual_tls(own_server):
         with pytest.raises(SchedulerError) as e:
             c.health()
         assert e.value.code == "UNAVAILABLE"
+
+
+def test_list_alerts(client, project):
+    # The test server sends no alerts for this project: the call answers an empty list.
+    assert list(client.list_alerts(project_id=project, limit=5).alerts) == []

@@ -5,6 +5,15 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+ALERT_DELIVERY_STATE_DELIVERED: AlertDeliveryState
+ALERT_DELIVERY_STATE_FAILED: AlertDeliveryState
+ALERT_DELIVERY_STATE_PENDING: AlertDeliveryState
+ALERT_DELIVERY_STATE_UNSPECIFIED: AlertDeliveryState
+ALERT_KIND_DUE_BACKLOG: AlertKind
+ALERT_KIND_OUTCOME_UNKNOWN: AlertKind
+ALERT_KIND_PLATFORM_LIMIT: AlertKind
+ALERT_KIND_SCHEDULE_FAILED: AlertKind
+ALERT_KIND_UNSPECIFIED: AlertKind
 DESCRIPTOR: _descriptor.FileDescriptor
 SERVING_STATUS_NOT_SERVING: ServingStatus
 SERVING_STATUS_SERVICE_UNKNOWN: ServingStatus
@@ -47,6 +56,36 @@ class Acknowledgement(_message.Message):
     complete: CompleteRequest
     fail: FailRequest
     def __init__(self, complete: _Optional[_Union[CompleteRequest, _Mapping]] = ..., fail: _Optional[_Union[FailRequest, _Mapping]] = ...) -> None: ...
+
+class AlertRecord(_message.Message):
+    __slots__ = ["attempts", "created_at_ms", "delivered_at_ms", "details_json", "id", "kind", "last_error", "message", "next_attempt_at_ms", "platform", "project_id", "schedule_id", "state"]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    DELIVERED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_JSON_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ATTEMPT_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    attempts: int
+    created_at_ms: int
+    delivered_at_ms: int
+    details_json: str
+    id: str
+    kind: AlertKind
+    last_error: str
+    message: str
+    next_attempt_at_ms: int
+    platform: str
+    project_id: str
+    schedule_id: str
+    state: AlertDeliveryState
+    def __init__(self, id: _Optional[str] = ..., project_id: _Optional[str] = ..., kind: _Optional[_Union[AlertKind, str]] = ..., schedule_id: _Optional[str] = ..., platform: _Optional[str] = ..., message: _Optional[str] = ..., details_json: _Optional[str] = ..., created_at_ms: _Optional[int] = ..., state: _Optional[_Union[AlertDeliveryState, str]] = ..., attempts: _Optional[int] = ..., next_attempt_at_ms: _Optional[int] = ..., delivered_at_ms: _Optional[int] = ..., last_error: _Optional[str] = ...) -> None: ...
 
 class BatchCancelRequest(_message.Message):
     __slots__ = ["project_id", "reason", "schedule_ids"]
@@ -329,6 +368,20 @@ class ItemError(_message.Message):
     field: str
     message: str
     def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., field: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[_types_pb2.Conflict, _Mapping]]] = ...) -> None: ...
+
+class ListAlertsRequest(_message.Message):
+    __slots__ = ["limit", "project_id"]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    project_id: str
+    def __init__(self, project_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListAlertsResponse(_message.Message):
+    __slots__ = ["alerts"]
+    ALERTS_FIELD_NUMBER: _ClassVar[int]
+    alerts: _containers.RepeatedCompositeFieldContainer[AlertRecord]
+    def __init__(self, alerts: _Optional[_Iterable[_Union[AlertRecord, _Mapping]]] = ...) -> None: ...
 
 class ListConflictsRequest(_message.Message):
     __slots__ = ["from_ms", "include_resolved", "limit", "page", "project_id", "schedule_id", "to_ms"]
@@ -635,4 +688,10 @@ class SortOrder(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ServingStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class AlertKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class AlertDeliveryState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -72,6 +72,9 @@ typedef struct Scheduler__V1__Acknowledgement Scheduler__V1__Acknowledgement;
 typedef struct Scheduler__V1__AcknowledgeRequest Scheduler__V1__AcknowledgeRequest;
 typedef struct Scheduler__V1__AcknowledgeResult Scheduler__V1__AcknowledgeResult;
 typedef struct Scheduler__V1__AcknowledgeResponse Scheduler__V1__AcknowledgeResponse;
+typedef struct Scheduler__V1__AlertRecord Scheduler__V1__AlertRecord;
+typedef struct Scheduler__V1__ListAlertsRequest Scheduler__V1__ListAlertsRequest;
+typedef struct Scheduler__V1__ListAlertsResponse Scheduler__V1__ListAlertsResponse;
 
 
 /* --- enums --- */
@@ -105,6 +108,42 @@ typedef enum _Scheduler__V1__ServingStatus {
   SCHEDULER__V1__SERVING_STATUS__SERVING_STATUS_SERVICE_UNKNOWN = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__SERVING_STATUS)
 } Scheduler__V1__ServingStatus;
+typedef enum _Scheduler__V1__AlertKind {
+  SCHEDULER__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED = 0,
+  /*
+   * a schedule reached FAILED (last retry, or not retryable)
+   */
+  SCHEDULER__V1__ALERT_KIND__ALERT_KIND_SCHEDULE_FAILED = 1,
+  /*
+   * an attempt is held as "outcome unknown" (lease lost mid-publish)
+   */
+  SCHEDULER__V1__ALERT_KIND__ALERT_KIND_OUTCOME_UNKNOWN = 2,
+  /*
+   * due items waited longer than the project's threshold
+   */
+  SCHEDULER__V1__ALERT_KIND__ALERT_KIND_DUE_BACKLOG = 3,
+  /*
+   * a platform's hourly count reached the threshold of its limit
+   */
+  SCHEDULER__V1__ALERT_KIND__ALERT_KIND_PLATFORM_LIMIT = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__ALERT_KIND)
+} Scheduler__V1__AlertKind;
+typedef enum _Scheduler__V1__AlertDeliveryState {
+  SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_UNSPECIFIED = 0,
+  /*
+   * waiting for (another) delivery attempt
+   */
+  SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_PENDING = 1,
+  /*
+   * the webhook answered 2xx
+   */
+  SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_DELIVERED = 2,
+  /*
+   * every attempt failed; given up
+   */
+  SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_FAILED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__ALERT_DELIVERY_STATE)
+} Scheduler__V1__AlertDeliveryState;
 
 /* --- messages --- */
 
@@ -1095,6 +1134,80 @@ struct  Scheduler__V1__AcknowledgeResponse
 };
 #define SCHEDULER__V1__ACKNOWLEDGE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__acknowledge_response__descriptor) \
+    , 0,NULL }
+
+
+struct  Scheduler__V1__AlertRecord
+{
+  ProtobufCMessage base;
+  /*
+   * "alr_…", the id the webhook body carries (receivers dedupe on it)
+   */
+  char *id;
+  char *project_id;
+  Scheduler__V1__AlertKind kind;
+  /*
+   * "" when the alert is not about one schedule
+   */
+  char *schedule_id;
+  /*
+   * PLATFORM_LIMIT only
+   */
+  char *platform;
+  char *message;
+  /*
+   * the kind's figures, the body's "details" object
+   */
+  char *details_json;
+  int64_t created_at_ms;
+  Scheduler__V1__AlertDeliveryState state;
+  /*
+   * delivery attempts begun
+   */
+  int32_t attempts;
+  /*
+   * while PENDING
+   */
+  int64_t next_attempt_at_ms;
+  /*
+   * 0 until DELIVERED
+   */
+  int64_t delivered_at_ms;
+  /*
+   * the last failed attempt's error
+   */
+  char *last_error;
+};
+#define SCHEDULER__V1__ALERT_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__alert_record__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, SCHEDULER__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_UNSPECIFIED, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Scheduler__V1__ListAlertsRequest
+{
+  ProtobufCMessage base;
+  char *project_id;
+  /*
+   * 1–100; 0 = 20
+   */
+  int32_t limit;
+};
+#define SCHEDULER__V1__LIST_ALERTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__list_alerts_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Scheduler__V1__ListAlertsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * newest first
+   */
+  size_t n_alerts;
+  Scheduler__V1__AlertRecord **alerts;
+};
+#define SCHEDULER__V1__LIST_ALERTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__list_alerts_response__descriptor) \
     , 0,NULL }
 
 
@@ -2162,6 +2275,63 @@ Scheduler__V1__AcknowledgeResponse *
 void   scheduler__v1__acknowledge_response__free_unpacked
                      (Scheduler__V1__AcknowledgeResponse *message,
                       ProtobufCAllocator *allocator);
+/* Scheduler__V1__AlertRecord methods */
+void   scheduler__v1__alert_record__init
+                     (Scheduler__V1__AlertRecord         *message);
+size_t scheduler__v1__alert_record__get_packed_size
+                     (const Scheduler__V1__AlertRecord   *message);
+size_t scheduler__v1__alert_record__pack
+                     (const Scheduler__V1__AlertRecord   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__alert_record__pack_to_buffer
+                     (const Scheduler__V1__AlertRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__AlertRecord *
+       scheduler__v1__alert_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__alert_record__free_unpacked
+                     (Scheduler__V1__AlertRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__ListAlertsRequest methods */
+void   scheduler__v1__list_alerts_request__init
+                     (Scheduler__V1__ListAlertsRequest         *message);
+size_t scheduler__v1__list_alerts_request__get_packed_size
+                     (const Scheduler__V1__ListAlertsRequest   *message);
+size_t scheduler__v1__list_alerts_request__pack
+                     (const Scheduler__V1__ListAlertsRequest   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__list_alerts_request__pack_to_buffer
+                     (const Scheduler__V1__ListAlertsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__ListAlertsRequest *
+       scheduler__v1__list_alerts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__list_alerts_request__free_unpacked
+                     (Scheduler__V1__ListAlertsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__ListAlertsResponse methods */
+void   scheduler__v1__list_alerts_response__init
+                     (Scheduler__V1__ListAlertsResponse         *message);
+size_t scheduler__v1__list_alerts_response__get_packed_size
+                     (const Scheduler__V1__ListAlertsResponse   *message);
+size_t scheduler__v1__list_alerts_response__pack
+                     (const Scheduler__V1__ListAlertsResponse   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__list_alerts_response__pack_to_buffer
+                     (const Scheduler__V1__ListAlertsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__ListAlertsResponse *
+       scheduler__v1__list_alerts_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__list_alerts_response__free_unpacked
+                     (Scheduler__V1__ListAlertsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Scheduler__V1__EnqueueRequest_Closure)
@@ -2332,6 +2502,15 @@ typedef void (*Scheduler__V1__AcknowledgeResult_Closure)
 typedef void (*Scheduler__V1__AcknowledgeResponse_Closure)
                  (const Scheduler__V1__AcknowledgeResponse *message,
                   void *closure_data);
+typedef void (*Scheduler__V1__AlertRecord_Closure)
+                 (const Scheduler__V1__AlertRecord *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__ListAlertsRequest_Closure)
+                 (const Scheduler__V1__ListAlertsRequest *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__ListAlertsResponse_Closure)
+                 (const Scheduler__V1__ListAlertsResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -2439,6 +2618,10 @@ struct Scheduler__V1__Scheduler_Service
                       const Scheduler__V1__AcknowledgeRequest *input,
                       Scheduler__V1__AcknowledgeResponse_Closure closure,
                       void *closure_data);
+  void (*list_alerts)(Scheduler__V1__Scheduler_Service *service,
+                      const Scheduler__V1__ListAlertsRequest *input,
+                      Scheduler__V1__ListAlertsResponse_Closure closure,
+                      void *closure_data);
 };
 typedef void (*Scheduler__V1__Scheduler_ServiceDestroy)(Scheduler__V1__Scheduler_Service *);
 void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
@@ -2471,7 +2654,8 @@ void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
       function_prefix__ ## preview_occurrences,\
       function_prefix__ ## health,\
       function_prefix__ ## enqueue_batch,\
-      function_prefix__ ## acknowledge  }
+      function_prefix__ ## acknowledge,\
+      function_prefix__ ## list_alerts  }
 void scheduler__v1__scheduler__enqueue(ProtobufCService *service,
                                        const Scheduler__V1__EnqueueRequest *input,
                                        Scheduler__V1__EnqueueResponse_Closure closure,
@@ -2572,12 +2756,18 @@ void scheduler__v1__scheduler__acknowledge(ProtobufCService *service,
                                            const Scheduler__V1__AcknowledgeRequest *input,
                                            Scheduler__V1__AcknowledgeResponse_Closure closure,
                                            void *closure_data);
+void scheduler__v1__scheduler__list_alerts(ProtobufCService *service,
+                                           const Scheduler__V1__ListAlertsRequest *input,
+                                           Scheduler__V1__ListAlertsResponse_Closure closure,
+                                           void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    scheduler__v1__sort_field__descriptor;
 extern const ProtobufCEnumDescriptor    scheduler__v1__sort_order__descriptor;
 extern const ProtobufCEnumDescriptor    scheduler__v1__serving_status__descriptor;
+extern const ProtobufCEnumDescriptor    scheduler__v1__alert_kind__descriptor;
+extern const ProtobufCEnumDescriptor    scheduler__v1__alert_delivery_state__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__enqueue_request__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__enqueue_response__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__dequeue_request__descriptor;
@@ -2634,6 +2824,9 @@ extern const ProtobufCMessageDescriptor scheduler__v1__acknowledgement__descript
 extern const ProtobufCMessageDescriptor scheduler__v1__acknowledge_request__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__acknowledge_result__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__acknowledge_response__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__alert_record__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__list_alerts_request__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__list_alerts_response__descriptor;
 extern const ProtobufCServiceDescriptor scheduler__v1__scheduler__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -1,0 +1,161 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 (ephemeral port) that records every request it gets and
+/// answers each with the status `status(n)` gives for the n-th request (0-based): a webhook
+/// receiver for the alert tests. One request per connection (the client sends `Connection: close`).
+///
+/// One thread of its own waits in `poll` (the listener and a wake-up pipe); ``stop()`` wakes it,
+/// closes the sockets and waits for the thread. Reading a request is bounded by a 5 s receive
+/// timeout, so a stuck client cannot hold the thread.
+public final class WebhookReceiver: Sendable {
+    /// One request as received.
+    public struct Request: Sendable {
+        /// e.g. "POST".
+        public var method: String
+        /// The request target, e.g. "/hook".
+        public var path: String
+        /// Header names lowercased.
+        public var headers: [String: String]
+        /// The raw body.
+        public var body: [UInt8]
+    }
+
+    /// The bound port.
+    public let port: Int
+    /// `http://127.0.0.1:<port>/hook`.
+    public var url: String { "http://127.0.0.1:\(port)/hook" }
+    /// Every request so far, in arrival order.
+    public var requests: [Request] { received.withLock { $0 } }
+
+    private let listenFD: Int32
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let received = Mutex<[Request]>([])
+    private let status: @Sendable (Int) -> Int
+    private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+
+    /// Listens on `port` (0 = ephemeral), answering the n-th request with `status(n)` (default 200).
+    public init(port: Int = 0, status: @escaping @Sendable (Int) -> Int = { _ in 200 }) throws {
+        self.status = status
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            let e = errno
+            close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
+        }
+        _ = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else {
+            close(fd)
+            throw POSIXError(.EIO)
+        }
+        for p in pipeFDs { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }
+        listenFD = fd
+        wakeRead = pipeFDs[0]
+        wakeWrite = pipeFDs[1]
+        self.port = Int(UInt16(bigEndian: addr.sin_port))
+        let thread = Thread { [self] in run() }
+        thread.name = "webhook-receiver"
+        thread.start()
+    }
+
+    /// Closes the listener; waits for the thread. Idempotent.
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+        finished.wait()
+        close(wakeWrite)
+        close(wakeRead)
+    }
+
+    private func run() {
+        while true {
+            var fds = [
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
+            ]
+            let n = poll(&fds, 2, -1)
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if fds[0].revents != 0 { break }
+            guard fds[1].revents & Int16(POLLIN) != 0 else { continue }
+            let c = accept(listenFD, nil, nil)
+            guard c >= 0 else { continue }
+            _ = fcntl(c, F_SETFD, FD_CLOEXEC)
+            var tv = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            if let request = readRequest(c) {
+                let index = received.withLock { r in
+                    r.append(request)
+                    return r.count - 1
+                }
+                let code = status(index)
+                let reply = "HTTP/1.1 \(code) \(code < 300 ? "OK" : "Error")\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                _ = reply.withCString { send(c, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            }
+            close(c)
+        }
+        close(listenFD)
+        finished.signal()
+    }
+
+    private func readRequest(_ fd: Int32) -> Request? {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        var headEnd: Int?
+        var contentLength = 0
+        while data.count < 1 << 20 {
+            if let end = headEnd, data.count >= end + 4 + contentLength { break }
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { return nil }
+            data += buffer[..<n]
+            if headEnd == nil, data.count >= 4,
+                let i = (0...(data.count - 4)).first(where: {
+                    data[$0] == 13 && data[$0 + 1] == 10 && data[$0 + 2] == 13 && data[$0 + 3] == 10
+                })
+            {
+                headEnd = i
+                for line in String(decoding: data[..<i], as: UTF8.self).split(separator: "\r\n").dropFirst() {
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    if parts.count == 2, parts[0].lowercased() == "content-length" {
+                        contentLength = Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? 0
+                    }
+                }
+            }
+        }
+        guard let end = headEnd else { return nil }
+        let lines = String(decoding: data[..<end], as: UTF8.self).split(separator: "\r\n")
+        let requestLine = lines.first?.split(separator: " ") ?? []
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2 {
+                headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return Request(
+            method: requestLine.count > 0 ? String(requestLine[0]) : "",
+            path: requestLine.count > 1 ? String(requestLine[1]) : "", headers: headers,
+            body: Array(data[(end + 4)..<min(data.count, end + 4 + contentLength)]))
+    }
+}
