@@ -1,7 +1,7 @@
 import Foundation
 import PostgreSQL
 import SQLite
-import ScheduleStore
+@testable import ScheduleStore
 import SchedulingCore
 import TestSupport
 import Testing
@@ -229,10 +229,18 @@ final class PostgresStoreTests {
         _ = try await again.reapExpiredLeases()
         _ = try await again.expireMissedWindows()
         _ = try await again.list(ListRequest(projectID: p, queueStatus: .pending))
+        _ = try await again.list(ListRequest(projectID: p, page: 3))
         _ = try await again.dispatchingProjects()
         again.close()
 
         let after = try scans()
+        // A project's page by time reads the index in order: no sort of the project's rows.
+        let list = ListQuery(ListRequest(projectID: p, page: 3), platform: nil, postgres: true)
+        _ = try admin.execute("SET search_path TO \(schema)")
+        _ = try admin.execute("PREPARE page AS \(list.pageSQL)")
+        let plan = try admin.execute("EXPLAIN EXECUTE page('\(p)', 40)").map { try $0.string(0) }
+        #expect(!plan.contains { $0.contains("Sort") }, "\(plan)")
+        #expect(plan.contains { $0.contains("schedules_project_time") }, "\(plan)")
         // `schedules` only: for the small side tables here (5,000 platform rows, a few attempts)
         // a scan is the planner's cheaper choice, and it switches to their indexes as they grow.
         #expect(after["schedules", default: 0] - before["schedules", default: 0] == 0, "sequential scans of schedules")

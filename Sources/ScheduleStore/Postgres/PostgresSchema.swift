@@ -160,6 +160,12 @@ enum PostgresSchema {
         // takes rows FOR UPDATE SKIP LOCKED and leases them (`lease_until`), so one node posts
         // each alert.
         Migration(version: 2, name: "the alert outbox", sql: Schema.alertsTable(integer: "BIGINT", json: "")),
+        // List sorted by time over a whole project: an index in that order, so a page costs its
+        // depth, not a sort of the project (SQLite merges per-status runs of schedules_status
+        // instead, docs/STORE.md "List").
+        Migration(
+            version: 3, name: "list a project by time",
+            sql: "CREATE INDEX schedules_project_time ON schedules(project_id, scheduled_for, id)"),
     ]
 
     /// The advisory lock every node takes to migrate: one at a time, the others wait and then
