@@ -85,6 +85,11 @@ let package = Package(
         .target(name: "SchedulerClient", dependencies: ["WireProtocol", "TLS", "Transport"]),
 
         // MARK: Executables
+        // What the client executables share: connection flags, SCHEDULER_* and ./.scheduler/ defaults.
+        .target(
+            name: "SchedulerCommandLine",
+            dependencies: ["SchedulerClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "schedulerd",
             dependencies: [
@@ -97,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "schedctl",
             dependencies: [
-                "SchedulingCore", "SchedulerClient", "WireProtocol",
+                "SchedulingCore", "SchedulerClient", "SchedulerCommandLine", "WireProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SchedulerClient
+import SchedulerCommandLine
 import SchedulingCore
 import WireProtocol
 
@@ -13,49 +14,20 @@ import WireProtocol
 /// subcommand's `@OptionGroup` of the same type. Given more than once, the last one wins (as any
 /// repeated option): `schedctl --server A list --server B` talks to B.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Server HOST:PORT (env SCHEDULER_SERVER; default 127.0.0.1:7443).") var server: String?
-    @Option(help: "CA certificate, PEM (env SCHEDULER_CA; default .scheduler/ca.pem when present).") var ca: String?
-    @Option(help: "Client certificate for mutual TLS (env SCHEDULER_CERT).") var cert: String?
-    @Option(help: "Client key for mutual TLS (env SCHEDULER_KEY).") var key: String?
-    @Option(help: "Bearer token (env SCHEDULER_TOKEN; default .scheduler/admin.token when present and no --cert is given; \"\" sends none).")
-    var token: String?
-    @Option(help: "Call deadline in seconds, connecting included (0.001…3600).") var timeout: Double = 10
+    /// `--server --ca --cert --key --token --timeout`, resolved as every client executable does.
+    @OptionGroup var client: ClientConnectionOptions
     @OptionGroup var outputOptions: OutputOptions
 
     /// `--json`.
     var json: Bool { outputOptions.json }
 
-    static let devDirectory = ".scheduler"
-
-    func env(_ name: String) -> String? {
-        guard let v = ProcessInfo.processInfo.environment[name], !v.isEmpty else { return nil }
-        return v
-    }
-
-    func devFile(_ name: String) -> String? {
-        let path = Self.devDirectory + "/" + name
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }
-
     func makeClient() throws -> SchedulerClient {
-        guard timeout >= 0.001, timeout <= 3600 else { throw CommandFailure.badArgument("--timeout", "must be 0.001…3600 seconds") }
-        var config = SchedulerClientConfiguration()
-        config.address = server ?? env("SCHEDULER_SERVER") ?? "127.0.0.1:7443"
-        config.caFile = ca ?? env("SCHEDULER_CA") ?? devFile("ca.pem")
-        config.certificateFile = cert ?? env("SCHEDULER_CERT") ?? (key == nil && env("SCHEDULER_KEY") == nil ? devFile("client.pem") : nil)
-        config.keyFile = key ?? env("SCHEDULER_KEY") ?? (cert == nil && env("SCHEDULER_CERT") == nil ? devFile("client.key") : nil)
-        if (config.certificateFile == nil) != (config.keyFile == nil) {
-            throw CommandFailure.badArgument("--cert/--key", "give both or neither")
+        let config: SchedulerClientConfiguration
+        do {
+            config = try client.resolve().configuration
+        } catch {
+            throw CommandFailure.badArgument(error.option, error.problem)
         }
-        // The dev admin token only when the caller brought no credentials of its own: a client
-        // certificate given by flag or environment is the identity, and `--token ""` sends none.
-        let ownCertificate = cert != nil || env("SCHEDULER_CERT") != nil
-        var tokenValue = token ?? env("SCHEDULER_TOKEN")
-        if tokenValue == nil, !ownCertificate, let file = devFile("admin.token") {
-            tokenValue = (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        config.token = tokenValue?.isEmpty == true ? nil : tokenValue
-        config.defaultTimeout = .milliseconds(Int64(timeout * 1000))
         do {
             return try SchedulerClient(configuration: config)
         } catch let e as SchedulerError {
