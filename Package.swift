@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "schedulerd", targets: ["schedulerd"]),
         .executable(name: "schedctl", targets: ["schedctl"]),
         .executable(name: "scheduler-bench", targets: ["scheduler-bench"]),
+        .executable(name: "scheduler-console", targets: ["scheduler-console"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Only a command plugin (scripts/docs): nothing links it, and `swift build` does not build it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The web console's HTTP server: no dependencies of its own, ~20 s to build (docs/CONSOLE.md).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // MARK: System libraries (module.modulemap + shim.h, no logic)
@@ -84,6 +87,16 @@ let package = Package(
         // MARK: Client
         .target(name: "SchedulerClient", dependencies: ["WireProtocol", "TLS", "Transport"]),
 
+        // MARK: Web console (a client of schedulerd like any other)
+        .target(
+            name: "SchedulerConsole",
+            dependencies: [
+                "SchedulerClient", "SchedulingCore", "WireProtocol",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Executables
         // What the client executables share: connection flags, SCHEDULER_* and ./.scheduler/ defaults.
         .target(
@@ -114,6 +127,15 @@ let package = Package(
                 "SQLite", "PostgreSQL",
                 "SchedulerClient", "WireProtocol", "TLS", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "scheduler-console",
+            dependencies: [
+                "SchedulerConsole", "SchedulerClient", "SchedulerCommandLine", "SchedulingCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -157,6 +179,13 @@ let package = Package(
             name: "WireProtocolTests",
             dependencies: ["WireProtocol", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SchedulerConsoleTests",
+            dependencies: [
+                "SchedulerConsole", "SchedulerCommandLine", "SchedulerServer", "SchedulerClient", "ScheduleStore", "SchedulingCore", "WireProtocol", "TLS",
+                "Transport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "schedctlTests",

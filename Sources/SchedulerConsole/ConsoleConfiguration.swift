@@ -1,0 +1,19 @@
+/// What the console needs besides the client: plain values with documented defaults.
+public struct ConsoleConfiguration: Sendable {
+    /// Mark the session cookie `Secure` (the console is reached over HTTPS, e.g. through a
+    /// TLS-terminating proxy). Default false: the console itself serves plain HTTP on loopback.
+    public var secureCookies = false
+    /// A token every visitor without a session is signed in with, for dev mode on loopback only
+    /// (the executable sets it from `./.scheduler/admin.token` when it listens on a loopback
+    /// address). Default nil: everyone signs in by pasting a token.
+    public var autoSignInToken: String?
+    /// The project the home page opens, when set. Default nil: the home page asks for one.
+    public var defaultProject: String?
+    /// The time zone the calendar shows when the viewer chose none. Default `UTC`.
+    public var defaultTimeZone = "UTC"
+    /// Seconds of inactivity after which a session ends. Default 12 hours.
+    public var sessionIdleSeconds: Int64 = 12 * 3600
+
+    /// The defaults.
+    public init() {}
+}

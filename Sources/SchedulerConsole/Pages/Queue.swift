@@ -1,0 +1,111 @@
+import Foundation
+import SchedulerClient
+import SchedulingCore
+import WireProtocol
+
+extension Console {
+    /// `GET /projects/{project}/queue`: status counts, success rate and waits now (Stats), the last
+    /// 30 days' metrics (one row per day) as SVG charts, and the failed items with a retry button
+    /// (PublishNow). Reloads itself every 30 seconds.
+    func queuePage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        let stats = try await call(SchedulerV1.Scheduler.Stats.self, SchedulerV1.StatsRequest(projectID: project), session)
+        var failedList = SchedulerV1.ListRequest(projectID: project, status: .failed, limit: 50)
+        failedList.sortBy = .scheduledFor
+        failedList.sortOrder = .desc
+        let failed = try await call(SchedulerV1.Scheduler.List.self, failedList, session)
+        let s = stats.stats
+        let p = FormCoding.escape(project)
+        func tile(_ label: String, _ value: String, _ cls: String = "", href: String? = nil) -> String {
+            let inner = "<span class=\"value\">\(HTML.escape(value))</span><span class=\"label\">\(HTML.escape(label))</span>"
+            return "<li class=\"tile \(cls)\">\(href.map { "<a href=\"\($0)\">\(inner)</a>" } ?? inner)</li>"
+        }
+        func seconds(_ v: Double?) -> String { v.map { $0 < 120 ? String(format: "%.1f s", $0) : String(format: "%.1f min", $0 / 60) } ?? "—" }
+        let counts: [(String, Int64, SchedulerV1.QueueStatus)] = [
+            ("pending", s.pending, .pending), ("queued", s.queued, .queued), ("processing", s.processing, .processing),
+            ("completed", s.completed, .completed), ("failed", s.failed, .failed), ("cancelled", s.cancelled, .cancelled),
+            ("paused", s.paused, .paused),
+        ]
+        var html = "<h1>Queue</h1>"
+        if let id = request.query["retried"] {
+            html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(id)) is due now: the next worker to dequeue takes it.</p>"
+        }
+        if let e = request.query["error"] { html += "<p class=\"error\" role=\"alert\">\(HTML.escape(e))</p>" }
+        html += "<ul class=\"tiles\" id=\"counts\">"
+        html += counts.map { tile($0.0, "\($0.1)", "st-\($0.0)", href: "/projects/\(p)/schedules?status=\($0.0)") }.joined()
+        html += "</ul><ul class=\"tiles\" id=\"rates\">"
+        html += tile("success rate", s.successRate.map { String(format: "%.1f %%", $0) } ?? "—")
+        html += tile("average wait", seconds(s.avgWaitSeconds))
+        html += tile("average processing", seconds(s.avgProcessingSeconds))
+        html += tile("peak queue length", "\(s.peakQueueLength)")
+        html += "</ul><div class=\"charts\">"
+        html += SVGChart.horizontalBars(
+            title: "Schedules by status now", rows: counts.map { ($0.0, Double($0.1), "st-\($0.0)") }, id: "chart-status")
+        // One column per day of the last 30, oldest first; days without a metrics row stay empty.
+        let utc = try! zones.zone("UTC")  // built in
+        let today = utc.localDateTime(at: clock.now()).daysSinceEpoch
+        let days = (0..<30).map { today - 29 + Int64($0) }
+        var byDay: [Int64: SchedulerV1.QueueMetrics] = [:]
+        for m in stats.metrics { byDay[Int64(floor(Double(m.periodStartMs) / 86_400_000))] = m }
+        let labels = days.map { d -> String in
+            let c = LocalDateTime.civil(fromDays: d)
+            return "\(CalendarMonth.names[c.month - 1].prefix(3)) \(c.day)"
+        }
+        let rows = days.map { byDay[$0] }
+        html += SVGChart.stackedBars(
+            title: "Finished per day, last 30 days (UTC)", labels: labels,
+            series: [
+                .init(name: "completed", cssClass: "st-completed", values: rows.map { $0.map { Double($0.totalCompleted) } }),
+                .init(name: "failed", cssClass: "st-failed", values: rows.map { $0.map { Double($0.totalFailed) } }),
+            ], id: "chart-finished")
+        html += SVGChart.lines(
+            title: "Success rate per day (%)", labels: labels,
+            series: [.init(name: "success rate", cssClass: "st-completed", values: rows.map { $0?.successRate })],
+            id: "chart-success", unit: "%", fixedMax: 100)
+        html += SVGChart.lines(
+            title: "Average wait and processing time per day (seconds)", labels: labels,
+            series: [
+                .init(name: "wait", cssClass: "st-queued", values: rows.map { $0?.avgWaitSeconds }),
+                .init(name: "processing", cssClass: "st-processing", values: rows.map { $0?.avgProcessingSeconds }),
+            ], id: "chart-wait", unit: "s")
+        html += "</div><h2>Failed (\(failed.pagination.total))</h2>"
+        if failed.items.isEmpty {
+            html += "<p class=\"hint\">No failed schedules.</p>"
+        } else {
+            html += "<table class=\"list\" id=\"failed\"><thead><tr><th>Content</th><th>Platforms</th><th>Due</th><th>Retries</th><th>Reason</th><th></th></tr></thead><tbody>"
+            for f in failed.items {
+                let title = f.content.map { $0.title.isEmpty ? f.contentID : $0.title } ?? f.contentID
+                html += """
+                    <tr data-id="\(HTML.escape(f.id))"><td><a href="/projects/\(p)/schedules/\(FormCoding.escape(f.id))">\(HTML.escape(title))</a></td>\
+                    <td>\(HTML.escape(f.platforms.joined(separator: ", ")))</td><td>\(HTML.escape(f.localTime)) \(HTML.escape(f.timezone))</td>\
+                    <td>\(f.retryCount)/\(f.maxRetries)</td><td>\(HTML.escape(f.failureReason))</td>\
+                    <td><form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(f.id))/publish-now" class="inline">\
+                    <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="queue">\
+                    <button type="submit" class="retry">Retry now</button></form></td></tr>
+                    """
+            }
+            html += "</tbody></table>"
+        }
+        let page = HTML.page(title: "Queue · \(project)", project: project, csrf: session.csrf, active: "queue", body: html)
+            .replacingOccurrences(of: "<meta charset=\"utf-8\">", with: "<meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"30\">")
+        return .html(page)
+    }
+
+    /// `POST /projects/{project}/schedules/{id}/publish-now`: makes the schedule due now
+    /// (PublishNow), then back to the queue (or the schedule's page, with `back=schedule`).
+    func publishNow(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        let p = FormCoding.escape(project)
+        let back = request.form["back"] == "schedule" ? "/projects/\(p)/schedules/\(FormCoding.escape(id))" : "/projects/\(p)/queue"
+        let result: Result<SchedulerV1.PublishNowResponse, SchedulerError>
+        do {
+            result = .success(try await call(SchedulerV1.Scheduler.PublishNow.self, SchedulerV1.PublishNowRequest(projectID: project, scheduleID: id), session))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success: return .redirect(back + "?retried=" + FormCoding.escape(id))
+        case .failure(let e) where e.code == .failedPrecondition || e.code == .notFound:
+            return .redirect(back + "?error=" + FormCoding.escape("\(e.code.name): \(e.message)"))
+        case .failure(let e): throw e
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import SchedulerClient
+import SchedulingCore
+import WireProtocol
+
+extension Console {
+    /// `GET /projects/{project}/schedules?status=S&platform=P&page=N`: the project's schedules by
+    /// time, 50 a page, filtered as List allows.
+    func schedulesPage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        let statuses: [SchedulerV1.QueueStatus] = [.pending, .queued, .processing, .completed, .failed, .cancelled, .paused]
+        let statusName = request.query["status"] ?? ""
+        let status = statuses.first { Labels.status($0) == statusName } ?? .unspecified
+        let platform = request.query["platform"] ?? ""
+        let page = max(1, min(Int32(request.query["page"] ?? "") ?? 1, 10_000))
+        var list = SchedulerV1.ListRequest(projectID: project, status: status, platform: platform, page: page, limit: 50)
+        list.sortBy = .scheduledFor
+        let r = try await call(SchedulerV1.Scheduler.List.self, list, session)
+        let p = FormCoding.escape(project)
+        var html = """
+            <h1>Schedules</h1><form method="get" class="inline filters"><label>Status <select name="status"><option value="">any</option>
+            \(statuses.map { s in let n = Labels.status(s); return "<option\(n == statusName ? " selected" : "")>\(n)</option>" }.joined())
+            </select></label> <label>Platform <input name="platform" value="\(HTML.escape(platform))" size="12"></label> <button type="submit">Filter</button></form>
+            <table class="list" id="schedules"><thead><tr><th>Due (its zone)</th><th>Content</th><th>Platforms</th><th>Status</th><th>Priority</th></tr></thead><tbody>
+            """
+        for s in r.items {
+            let title = s.content.map { $0.title.isEmpty ? s.contentID : $0.title } ?? s.contentID
+            let status = Labels.status(s.queueStatus)
+            html += """
+                <tr><td>\(HTML.escape(s.localTime.replacingOccurrences(of: "T", with: " "))) \(HTML.escape(s.timezone))</td>\
+                <td><a href="/projects/\(p)/schedules/\(FormCoding.escape(s.id))">\(HTML.escape(title))</a></td>\
+                <td>\(s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape($0))" }.joined(separator: " "))</td>\
+                <td><span class="badge st-\(status)">\(status)</span></td><td>\(s.priority)</td></tr>
+                """
+        }
+        html += "</tbody></table>"
+        let pages = max(1, r.pagination.totalPages)
+        let query = "status=\(FormCoding.escape(statusName))&platform=\(FormCoding.escape(platform))"
+        html += "<p class=\"pager\">\(r.pagination.total) schedules · page \(page) of \(pages) "
+        if page > 1 { html += "<a href=\"?\(query)&page=\(page - 1)\">← previous</a> " }
+        if page < pages { html += "<a href=\"?\(query)&page=\(page + 1)\">next →</a>" }
+        html += "</p>"
+        return .html(HTML.page(title: "Schedules · \(project)", project: project, csrf: session.csrf, active: "schedules", body: html))
+    }
+
+    /// `GET /projects/{project}/schedules/{id}`: one schedule with its attempts (Get).
+    func schedulePage(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        let s = try await call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: id), session).schedule
+        let p = FormCoding.escape(project)
+        let title = s.content.map { $0.title.isEmpty ? s.contentID : $0.title } ?? s.contentID
+        let status = Labels.status(s.queueStatus)
+        let utc = Instant(unixMilliseconds: s.scheduledForMs)
+        func row(_ k: String, _ v: String) -> String { "<tr><th scope=\"row\">\(k)</th><td>\(v)</td></tr>" }
+        var html = "<h1>\(HTML.escape(title))</h1>"
+        if let r = request.query["retried"] { html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(r)) is due now.</p>" }
+        if let e = request.query["error"] { html += "<p class=\"error\" role=\"alert\">\(HTML.escape(e))</p>" }
+        html += "<table class=\"detail\" id=\"schedule\" data-id=\"\(HTML.escape(s.id))\">"
+        html += row("id", HTML.escape(s.id))
+        html += row("status", "<span class=\"badge st-\(status)\" id=\"status\">\(status)</span>")
+        html += row("local time", "<span id=\"local-time\">\(HTML.escape(s.localTime))</span> \(HTML.escape(s.timezone))")
+        html += row("UTC", HTML.escape(utc.iso8601))
+        html += row("platforms", s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape($0))" }.joined(separator: " "))
+        html += row("priority", "\(s.priority)")
+        html += row("retries", "\(s.retryCount) of \(s.maxRetries)")
+        if !s.failureReason.isEmpty { html += row("failure", HTML.escape(s.failureReason)) }
+        if s.isRecurring { html += row("series", HTML.escape(s.seriesID)) }
+        if !s.notes.isEmpty { html += row("notes", HTML.escape(s.notes)) }
+        html += "</table>"
+        if Labels.canReschedule(s.queueStatus) && s.queueStatus != .queued {
+            html += """
+                <form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(s.id))/publish-now" class="inline">\
+                <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="schedule">\
+                <button type="submit">Publish now</button></form>
+                """
+        }
+        if !s.attempts.isEmpty {
+            html += "<h2>Attempts</h2><table class=\"list\"><thead><tr><th>#</th><th>Started (UTC)</th><th>Worker</th><th>Outcome</th><th>Error</th></tr></thead><tbody>"
+            for a in s.attempts {
+                html += "<tr><td>\(a.number)</td><td>\(HTML.escape(Instant(unixMilliseconds: a.startedAtMs).iso8601))</td><td>\(HTML.escape(a.workerID))</td>"
+                html += "<td>\(HTML.escape(a.outcome.protoName.replacingOccurrences(of: "ATTEMPT_OUTCOME_", with: "").lowercased()))</td><td>\(HTML.escape(a.error))</td></tr>"
+            }
+            html += "</tbody></table>"
+        }
+        html += "<p><a href=\"/projects/\(p)/calendar?month=\(String(s.localTime.prefix(7)))&amp;tz=\(FormCoding.escape(s.timezone))\">Show in the calendar</a></p>"
+        return .html(HTML.page(title: title, project: project, csrf: session.csrf, active: "schedules", body: html))
+    }
+}

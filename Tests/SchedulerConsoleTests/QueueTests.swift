@@ -1,0 +1,77 @@
+import Foundation
+import SchedulerClient
+import SchedulerConsole
+import Testing
+
+@Suite("Queue dashboard and schedules")
+struct QueueTests {
+    /// Enqueues a post due now, leases it and fails it for good; returns its id.
+    func failOne(_ c: SchedulerClient, content: String) async throws -> String {
+        _ = try await c.enqueue(enqueueRequest(content, at: "2026-03-01T11:00:00"))
+        let item = try #require(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(60), workerID: "w1", start: true)).items.first)
+        _ = try await c.fail(V1.FailRequest(projectID: "blog", scheduleID: item.schedule.id, leaseToken: item.leaseToken, error: "account <suspended>", retryable: false))
+        return item.schedule.id
+    }
+
+    @Test func theDashboardShowsCountsChartsAndFailedItemsWithARetryButton() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let failed = try await failOne(c, content: "doomed")
+        _ = try await c.enqueue(enqueueRequest("later", at: "2026-03-05T09:00:00"))
+        let (session, csrf) = try await h.signIn()
+        let page = await h.get("/projects/blog/queue", cookie: session)
+        #expect(page.status == 200)
+        let html = page.text
+        #expect(html.contains("<span class=\"value\">1</span><span class=\"label\">failed</span>"))
+        #expect(html.contains("<span class=\"value\">1</span><span class=\"label\">pending</span>"))
+        #expect(html.contains("<svg id=\"chart-status\""))
+        #expect(html.contains("<svg id=\"chart-finished\""))
+        #expect(html.contains("<svg id=\"chart-success\""))
+        #expect(html.contains("<svg id=\"chart-wait\""))
+        #expect(html.contains("<tr data-id=\"\(failed)\">"))
+        #expect(html.contains("account &lt;suspended&gt;"))
+        #expect(html.contains("/schedules/\(failed)/publish-now"))
+        #expect(html.contains("http-equiv=\"refresh\""))
+
+        let retry = await h.console.handle(h.post("/projects/blog/schedules/\(failed)/publish-now", body: "csrf=\(csrf)&back=queue", session: session))
+        #expect(retry.status == 303)
+        #expect(retry.header("location") == "/projects/blog/queue?retried=\(failed)")
+        let after = try await c.get(projectID: "blog", scheduleID: failed)
+        #expect(after.queueStatus == .pending)
+        await c.close()
+        await h.shutdown()
+    }
+
+    @Test func aRetryTheServerRefusesComesBackAsAMessage() async throws {
+        let h = try ConsoleHarness()
+        let (session, csrf) = try await h.signIn()
+        let r = await h.console.handle(h.post("/projects/blog/schedules/nope/publish-now", body: "csrf=\(csrf)", session: session))
+        #expect(r.status == 303)
+        #expect(r.header("location")?.hasPrefix("/projects/blog/queue?error=NOT_FOUND") == true)
+        await h.shutdown()
+    }
+
+    @Test func schedulesListAndDetail() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let id = try await c.enqueue(enqueueRequest("listed", at: "2026-03-05T09:00:00", tz: "Europe/Berlin", platforms: ["twitter", "medium"])).schedule.id
+        let failed = try await failOne(c, content: "broken")
+        let (session, _) = try await h.signIn()
+        let list = await h.get("/projects/blog/schedules", cookie: session)
+        #expect(list.status == 200)
+        #expect(list.text.contains("/projects/blog/schedules/\(id)"))
+        #expect(list.text.contains("2 schedules"))
+        let onlyFailed = await h.get("/projects/blog/schedules?status=failed", cookie: session)
+        #expect(onlyFailed.text.contains(failed))
+        #expect(!onlyFailed.text.contains(id))
+        let detail = await h.get("/projects/blog/schedules/\(id)", cookie: session)
+        #expect(detail.status == 200)
+        #expect(detail.text.contains("<span id=\"local-time\">2026-03-05T09:00:00</span> Europe/Berlin"))
+        #expect(detail.text.contains("2026-03-05T08:00:00"))
+        let failedDetail = await h.get("/projects/blog/schedules/\(failed)", cookie: session)
+        #expect(failedDetail.text.contains("<h2>Attempts</h2>"))
+        #expect(await h.get("/projects/blog/schedules/missing", cookie: session).status == 404)
+        await c.close()
+        await h.shutdown()
+    }
+}
