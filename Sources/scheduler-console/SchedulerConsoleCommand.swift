@@ -33,6 +33,8 @@ struct SchedulerConsoleCommand: AsyncParsableCommand {
     @OptionGroup(title: "Connection to schedulerd") var connection: ClientConnectionOptions
 
     func run() async throws {
+        // Logs on stderr; the URL line on stdout, written unbuffered so a script reading it sees it at once.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "scheduler.console")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         guard let (host, port) = Self.hostPort(listen) else {
@@ -70,7 +72,7 @@ struct SchedulerConsoleCommand: AsyncParsableCommand {
             logger.notice(
                 "scheduler console on http://\(address)/ → schedulerd \(clientConfig.address)",
                 metadata: ["console.auto_sign_in": "\(config.autoSignInToken != nil)"])
-            print("scheduler console: http://\(address)/")
+            FileHandle.standardOutput.write(Data("scheduler console: http://\(address)/\n".utf8))
             if !loopback {
                 logger.warning("listening on a non-loopback address over plain HTTP: put a TLS-terminating proxy in front and pass --secure-cookies")
             }

@@ -8,7 +8,7 @@ public struct ConsoleResponse: Sendable {
     public var body: [UInt8]
 
     /// A response with the console's security headers on every answer: no framing, no sniffing,
-    /// no referrer, and a content security policy that allows only the console's own origin and
+    /// no referrer to other sites, and a content security policy that allows only the console's own origin and
     /// its inline assets (no CDN is ever loaded).
     public init(status: Int, contentType: String, body: [UInt8], headers: [(name: String, value: String)] = []) {
         self.status = status
@@ -18,7 +18,9 @@ public struct ConsoleResponse: Sendable {
             ("cache-control", "no-store"),
             ("x-content-type-options", "nosniff"),
             ("x-frame-options", "DENY"),
-            ("referrer-policy", "no-referrer"),
+            // same-origin, not no-referrer: with no-referrer Chrome sends `Origin: null` on form posts,
+            // which the CSRF check refuses.
+            ("referrer-policy", "same-origin"),
             ("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
         ] + headers
     }

@@ -65,8 +65,7 @@ enum Assets {
         .sr-only { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); }
         ul.tiles { list-style:none; display:flex; flex-wrap:wrap; gap:10px; padding:0; margin:0 0 10px; }
         .tile { background:var(--card); border:1px solid var(--line); border-radius:8px; min-width:120px; }
-        .tile a, .tile > span { display:block; } .tile a { color:inherit; text-decoration:none; }
-        .tile > *, .tile a { padding:8px 12px; } .tile a { padding:0; }
+        .tile a, .tile > div { display:block; padding:8px 12px; } .tile a { color:inherit; text-decoration:none; }
         .tile .value { display:block; font-size:22px; font-weight:600; } .tile .label { color:var(--muted); }
         .tile.st-failed .value { color:#b3261e; } .tile.st-completed .value { color:#1d6b35; }
         .charts { display:grid; grid-template-columns:repeat(auto-fit, minmax(480px, 1fr)); gap:12px; }

@@ -36,7 +36,7 @@ enum HTML {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title)) · scheduler console</title>
-            <link rel="stylesheet" href="/assets/console.css"><script src="/assets/console.js" defer></script>
+            <link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/console.css"><script src="/assets/console.js" defer></script>
             \(csrf.map { "<meta name=\"csrf-token\" content=\"\(escape($0))\">" } ?? "")
             </head><body><header><a class="brand" href="/">scheduler console</a>\(nav)</header>
             <main>\(body)</main></body></html>

@@ -22,7 +22,10 @@ enum Labels {
     }
 
     /// Platforms with a fixed colour class; any other platform gets one of these by a stable hash.
-    static let knownPlatforms = ["twitter", "linkedin", "facebook", "instagram", "medium", "mastodon", "threads", "youtube", "tiktok", "bluesky"]
+    static let knownPlatforms = ["twitter", "linkedin", "facebook", "reddit", "hashnode", "devto", "medium", "wordpress", "ghost", "instagram"]
+
+    /// A platform as shown: the server's canonical `TWITTER` as `twitter`.
+    static func platform(_ name: String) -> String { name.lowercased() }
 
     /// The CSS colour class of a platform: `p0`…`p9`.
     static func platformClass(_ platform: String) -> String {

@@ -107,8 +107,12 @@ enum SVGChart {
         return 10 * p
     }
 
+    /// Whole numbers as such, others with up to two decimals (0.25, 0.5, 12.3).
     static func format(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e12 ? String(Int64(v)) : String(format: "%.1f", v)
+        if v == v.rounded() && abs(v) < 1e12 { return String(Int64(v)) }
+        var s = String(format: abs(v) < 10 ? "%.2f" : "%.1f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
     }
 
     static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }

@@ -111,7 +111,7 @@ extension Console {
             or focus it, press Enter, move with the arrow keys and press Enter again (Escape cancels).</p>
             """
         if truncated { html += "<p class=\"error\">This month has more than \(Self.calendarLimit) schedules: only the first are shown.</p>" }
-        html += "<ul class=\"legend\">" + platforms.sorted().map { "<li><span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        html += "<ul class=\"legend\">" + platforms.sorted().map { "<li><span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape(Labels.platform($0)))</li>" }.joined() + "</ul>"
         html += "<table class=\"calendar\" id=\"calendar\" data-project=\"\(HTML.escape(project))\"><thead><tr>"
         html += ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead><tbody><tr>"
         let firstWeekday = LocalDateTime.isoWeekday(days: LocalDateTime.days(year: month.year, month: month.month, day: 1))
@@ -158,15 +158,15 @@ extension Console {
         let status = Labels.status(s.queueStatus)
         let movable = Labels.canReschedule(s.queueStatus)
         let platformClass = s.platforms.first.map(Labels.platformClass) ?? "p0"
-        let dots = s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\" title=\"\(HTML.escape($0))\"></span>" }.joined()
+        let dots = s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\" title=\"\(HTML.escape(Labels.platform($0)))\"></span>" }.joined()
         let tip = """
-            <span class="tip" role="tooltip"><b>\(HTML.escape(title))</b><br>\(HTML.escape(s.platforms.joined(separator: ", ")))<br>\
+            <span class="tip" role="tooltip"><b>\(HTML.escape(title))</b><br>\(HTML.escape(s.platforms.map(Labels.platform).joined(separator: ", ")))<br>\
             status: \(HTML.escape(status))<br>\(HTML.escape(own))</span>
             """
         return """
             <li class="item \(platformClass) st-\(status)\(movable ? " movable" : "")" data-id="\(HTML.escape(s.id))" data-date="\(date)"\
              tabindex="0"\(movable ? " draggable=\"true\" aria-roledescription=\"draggable schedule\"" : "")\
-             aria-label="\(HTML.escape("\(shown) \(title), \(s.platforms.joined(separator: ", ")), \(status), \(own)"))">\
+             aria-label="\(HTML.escape("\(shown) \(title), \(s.platforms.map(Labels.platform).joined(separator: ", ")), \(status), \(own)"))">\
             <a href="/projects/\(FormCoding.escape(project))/schedules/\(FormCoding.escape(s.id))" tabindex="-1">\
             <span class="time">\(shown)</span> \(dots) <span class="name">\(HTML.escape(title))</span></a>\(tip)</li>
             """

@@ -17,7 +17,7 @@ extension Console {
         let p = FormCoding.escape(project)
         func tile(_ label: String, _ value: String, _ cls: String = "", href: String? = nil) -> String {
             let inner = "<span class=\"value\">\(HTML.escape(value))</span><span class=\"label\">\(HTML.escape(label))</span>"
-            return "<li class=\"tile \(cls)\">\(href.map { "<a href=\"\($0)\">\(inner)</a>" } ?? inner)</li>"
+            return "<li class=\"tile \(cls)\">\(href.map { "<a href=\"\($0)\">\(inner)</a>" } ?? "<div>\(inner)</div>")</li>"
         }
         func seconds(_ v: Double?) -> String { v.map { $0 < 120 ? String(format: "%.1f s", $0) : String(format: "%.1f min", $0 / 60) } ?? "—" }
         let counts: [(String, Int64, SchedulerV1.QueueStatus)] = [
@@ -76,7 +76,7 @@ extension Console {
                 let title = f.content.map { $0.title.isEmpty ? f.contentID : $0.title } ?? f.contentID
                 html += """
                     <tr data-id="\(HTML.escape(f.id))"><td><a href="/projects/\(p)/schedules/\(FormCoding.escape(f.id))">\(HTML.escape(title))</a></td>\
-                    <td>\(HTML.escape(f.platforms.joined(separator: ", ")))</td><td>\(HTML.escape(f.localTime)) \(HTML.escape(f.timezone))</td>\
+                    <td>\(HTML.escape(f.platforms.map(Labels.platform).joined(separator: ", ")))</td><td>\(HTML.escape(f.localTime)) \(HTML.escape(f.timezone))</td>\
                     <td>\(f.retryCount)/\(f.maxRetries)</td><td>\(HTML.escape(f.failureReason))</td>\
                     <td><form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(f.id))/publish-now" class="inline">\
                     <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="queue">\

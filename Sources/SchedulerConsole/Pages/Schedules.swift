@@ -27,7 +27,7 @@ extension Console {
             html += """
                 <tr><td>\(HTML.escape(s.localTime.replacingOccurrences(of: "T", with: " "))) \(HTML.escape(s.timezone))</td>\
                 <td><a href="/projects/\(p)/schedules/\(FormCoding.escape(s.id))">\(HTML.escape(title))</a></td>\
-                <td>\(s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape($0))" }.joined(separator: " "))</td>\
+                <td>\(s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape(Labels.platform($0)))" }.joined(separator: " "))</td>\
                 <td><span class="badge st-\(status)">\(status)</span></td><td>\(s.priority)</td></tr>
                 """
         }
@@ -57,7 +57,7 @@ extension Console {
         html += row("status", "<span class=\"badge st-\(status)\" id=\"status\">\(status)</span>")
         html += row("local time", "<span id=\"local-time\">\(HTML.escape(s.localTime))</span> \(HTML.escape(s.timezone))")
         html += row("UTC", HTML.escape(utc.iso8601))
-        html += row("platforms", s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape($0))" }.joined(separator: " "))
+        html += row("platforms", s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape(Labels.platform($0)))" }.joined(separator: " "))
         html += row("priority", "\(s.priority)")
         html += row("retries", "\(s.retryCount) of \(s.maxRetries)")
         if !s.failureReason.isEmpty { html += row("failure", HTML.escape(s.failureReason)) }
