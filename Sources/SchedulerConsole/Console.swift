@@ -103,6 +103,12 @@ public final class Console: Sendable {
             case ("GET", ["calendar"]): return try await calendarPage(request, project: project, session: session)
             case ("GET", ["queue"]): return try await queuePage(request, project: project, session: session)
             case ("GET", ["schedules"]): return try await schedulesPage(request, project: project, session: session)
+            case ("GET", ["schedules", "new"]): return newSchedulePage(request, project: project, session: session)
+            case ("POST", ["schedules"]): return await createSchedule(request, project: project, session: session)
+            case ("POST", ["validate"]): return await validate(request, project: project, session: session)
+            case ("GET", ["conflicts"]): return try await conflictsPage(request, project: project, session: session)
+            case ("POST", let rest) where rest.count == 3 && rest[0] == "conflicts" && rest[2] == "resolve":
+                return try await resolveConflict(request, project: project, id: rest[1], session: session)
             case ("GET", let rest) where rest.count == 2 && rest[0] == "schedules":
                 return try await schedulePage(request, project: project, id: rest[1], session: session)
             case ("POST", let rest) where rest.count == 3 && rest[0] == "schedules" && rest[2] == "move":

@@ -151,3 +151,27 @@ def test_queue_dashboard_renders_charts_and_retries_a_failed_item(stack, browser
     wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.notice"), doomed))
     assert get(stack, doomed)["queueStatus"] in ("QUEUE_STATUS_PENDING", "PENDING", "pending")
     screenshot(browser, "06-queue-after-retry")
+
+
+def test_create_form_warns_of_a_conflict_before_saving(stack, browser):
+    for i in range(5):
+        enqueue(stack, f"busy-{i}", f"{MONTH}-07T12:00")
+    browser.get(f"{stack.url}projects/blog/schedules/new?tz=UTC")
+    form = wait(browser).until(EC.presence_of_element_located((By.ID, "schedule-form")))
+    form.find_element(By.ID, "content_id").send_keys("from-the-form")
+    # A datetime-local field's typing order depends on the locale: set its value as a picker would.
+    browser.execute_script(
+        "const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true}));",
+        form.find_element(By.ID, "local_time"), f"{MONTH}-07T12:00")
+    form.find_element(By.CSS_SELECTOR, 'input[name="platform"][value="twitter"]').click()
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "validation"), "refused"))
+    assert "next free time" in browser.find_element(By.ID, "validation").text
+    screenshot(browser, "07-new-schedule-conflict-warning")
+    listed = stack.schedctl("list", "--project", "blog", "--limit", "100")
+    assert not any(s["contentId"] == "from-the-form" for s in listed["items"])
+    form.find_element(By.CSS_SELECTOR, 'input[name="auto_resolve"]').click()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser).until(EC.presence_of_element_located((By.ID, "schedule")))
+    created = browser.find_element(By.ID, "schedule").get_attribute("data-id")
+    local = get(stack, created)["localTime"]
+    assert local.startswith(f"{MONTH}-07T") and local != f"{MONTH}-07T12:00:00"

@@ -37,10 +37,21 @@ public struct ConsoleRequest: Sendable {
         return result
     }
 
-    /// The fields of an `application/x-www-form-urlencoded` body, decoded; empty for another type.
+    /// The fields of an `application/x-www-form-urlencoded` body, decoded (the last value of a
+    /// repeated name); empty for another type.
     public var form: [String: String] {
-        guard (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else { return [:] }
-        return FormCoding.decode(String(decoding: body, as: UTF8.self))
+        Dictionary(formPairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+    }
+
+    /// Every value of form field `name`, in order (checkboxes sharing a name).
+    public func formValues(_ name: String) -> [String] {
+        formPairs.filter { $0.name == name }.map(\.value)
+    }
+
+    /// The form body's fields in order, repeated names included.
+    var formPairs: [(name: String, value: String)] {
+        guard (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") else { return [] }
+        return FormCoding.decodePairs(String(decoding: body, as: UTF8.self))
     }
 }
 
@@ -49,14 +60,19 @@ public enum FormCoding {
     /// Decodes `a=1&b=x+y` into fields; malformed escapes are kept as typed; the last value of a
     /// repeated name wins.
     public static func decode(_ text: String) -> [String: String] {
-        var fields: [String: String] = [:]
+        Dictionary(decodePairs(text).map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+    }
+
+    /// Decodes `a=1&a=2&b=x` into its pairs, in order, repeated names kept.
+    public static func decodePairs(_ text: String) -> [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = []
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = unescape(String(kv[0]))
             guard !name.isEmpty else { continue }
-            fields[name] = kv.count > 1 ? unescape(String(kv[1])) : ""
+            pairs.append((name, kv.count > 1 ? unescape(String(kv[1])) : ""))
         }
-        return fields
+        return pairs
     }
 
     /// `+` as space, then percent-decoding; invalid UTF-8 or escapes give the text as it came.

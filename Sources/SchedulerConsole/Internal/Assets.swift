@@ -86,6 +86,17 @@ enum Assets {
         .badge.st-failed { background:#fdecea; color:#b3261e; } .badge.st-completed { background:#e5f5ea; color:#1d6b35; }
         .badge.st-pending { background:#fdf3dc; } .badge.st-queued, .badge.st-processing { background:#e6eeff; }
         .filters { display:block; margin-bottom:10px; } .pager { color:var(--muted); }
+        .form { max-width:760px; } .form label { display:block; margin:8px 0; } .form .row { display:flex; gap:12px; flex-wrap:wrap; }
+        .form .row label { flex:0 0 auto; } .form .row label.grow { flex:1; } .form .grow input { width:100%; }
+        .form input, .form select, .form textarea { font:inherit; padding:5px 6px; border:1px solid var(--line); border-radius:5px; }
+        .form #content_id, .form textarea { width:100%; }
+        .form fieldset { border:1px solid var(--line); border-radius:6px; margin:8px 0; }
+        .form label.check { display:inline-block; margin:4px 12px 4px 0; }
+        [aria-invalid="true"] { border-color:#b3261e !important; }
+        .field-error { display:block; color:#b3261e; font-size:13px; }
+        .validation { margin:10px 0; min-height:1.4em; } .validation.ok { color:#1d6b35; } .validation.warn { color:#8a5a00; } .validation.bad { color:#b3261e; }
+        .validation ul { margin:4px 0; }
+        table.list form.resolve input { width:160px; }
         """#
 
     /// Drag a calendar item to another day (or move it with the keyboard) → POST …/move with the
@@ -94,6 +105,55 @@ enum Assets {
     static let script = #"""
         (function () {
           "use strict";
+          // The new-schedule form: Validate as the user types (debounced), before anything is saved.
+          var form = document.getElementById("schedule-form");
+          if (form) {
+            var out = document.getElementById("validation"), timer = null, seq = 0;
+            var check = function () {
+              var n = ++seq;
+              var body = new URLSearchParams(new FormData(form)).toString();
+              fetch(form.getAttribute("data-validate"), {
+                method: "POST", credentials: "same-origin",
+                headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+                           "X-CSRF-Token": form.querySelector('input[name="csrf"]').value },
+                body: body
+              }).then(function (r) { return r.json(); }).then(function (j) {
+                if (n !== seq) return;  // an older answer: a newer check is on its way
+                out.textContent = ""; out.className = "validation";
+                form.querySelectorAll('[data-live-invalid]').forEach(function (e) { e.removeAttribute("aria-invalid"); e.removeAttribute("data-live-invalid"); });
+                if (j.incomplete) return;
+                var p = document.createElement("p");
+                if (!j.ok) {
+                  out.className = "validation bad";
+                  p.textContent = j.message;
+                  var f = j.field && (j.field === "platform" ? document.getElementById("platforms") : form.querySelector('[name="' + j.field + '"]'));
+                  if (f) { f.setAttribute("aria-invalid", "true"); f.setAttribute("data-live-invalid", "1"); }
+                } else if (!j.hasConflict) {
+                  out.className = "validation ok";
+                  p.textContent = "No conflicts at this time.";
+                } else {
+                  out.className = j.valid ? "validation warn" : "validation bad";
+                  p.textContent = j.valid ? "Allowed, with warnings:" : "This time is refused:" ;
+                  if (!j.valid && j.suggested) p.textContent += " the next free time is " + j.suggested + ".";
+                }
+                out.appendChild(p);
+                if (j.conflicts && j.conflicts.length) {
+                  var ul = document.createElement("ul");
+                  j.conflicts.forEach(function (c) {
+                    var li = document.createElement("li");
+                    li.textContent = c.severity + " · " + c.type + ": " + c.reason + (c.suggestion ? " (" + c.suggestion + ")" : "");
+                    ul.appendChild(li);
+                  });
+                  out.appendChild(ul);
+                }
+              }).catch(function () {});
+            };
+            var schedule = function () { clearTimeout(timer); timer = setTimeout(check, 350); };
+            form.addEventListener("input", schedule);
+            form.addEventListener("change", schedule);
+            schedule();
+          }
+
           var table = document.getElementById("calendar");
           if (!table) return;
           var project = table.getAttribute("data-project");

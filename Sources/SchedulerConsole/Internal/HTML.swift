@@ -27,6 +27,7 @@ enum HTML {
             }
             nav = """
                 <nav>\(link("calendar", "Calendar"))\(link("queue", "Queue"))\(link("schedules", "Schedules"))\
+                \(link("schedules/new", "New schedule"))\(link("conflicts", "Conflicts"))\
                 <span class="project">project <b>\(escape(project))</b></span>\
                 <form method="post" action="/sign-out" class="inline"><input type="hidden" name="csrf" value="\(escape(csrf ?? ""))">\
                 <button type="submit" class="link">Sign out</button></form></nav>

@@ -50,6 +50,7 @@ extension Console {
         let utc = Instant(unixMilliseconds: s.scheduledForMs)
         func row(_ k: String, _ v: String) -> String { "<tr><th scope=\"row\">\(k)</th><td>\(v)</td></tr>" }
         var html = "<h1>\(HTML.escape(title))</h1>"
+        if request.query["created"] != nil { html += "<p class=\"notice\" role=\"status\">Created.</p>" }
         if let r = request.query["retried"] { html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(r)) is due now.</p>" }
         if let e = request.query["error"] { html += "<p class=\"error\" role=\"alert\">\(HTML.escape(e))</p>" }
         html += "<table class=\"detail\" id=\"schedule\" data-id=\"\(HTML.escape(s.id))\">"

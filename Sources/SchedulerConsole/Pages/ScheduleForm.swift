@@ -1,0 +1,199 @@
+import Foundation
+import SchedulerClient
+import SchedulingCore
+import WireProtocol
+
+/// The new-schedule form's fields as typed, kept to show them again with the server's errors.
+struct ScheduleFormInput {
+    var contentID = ""
+    /// `YYYY-MM-DDTHH:MM` from the datetime-local input (seconds allowed).
+    var localTime = ""
+    var timezone = ""
+    var platforms: [String] = []
+    var priority = "5"
+    /// `none`, `rrule` or `cron`.
+    var recurrenceKind = "none"
+    var rule = ""
+    var notes = ""
+    var autoResolve = false
+    /// Generated when the form is shown, so a double submit creates one schedule.
+    var idempotencyKey = ""
+
+    init() {}
+
+    init(_ request: ConsoleRequest) {
+        let f = request.form
+        contentID = (f["content_id"] ?? "").trimmingCharacters(in: .whitespaces)
+        localTime = f["local_time"] ?? ""
+        timezone = (f["timezone"] ?? "").trimmingCharacters(in: .whitespaces)
+        platforms = request.formValues("platform").filter { !$0.isEmpty }
+        priority = f["priority"] ?? "5"
+        recurrenceKind = ["rrule", "cron"].contains(f["recurrence"] ?? "") ? f["recurrence"]! : "none"
+        rule = (f["rule"] ?? "").trimmingCharacters(in: .whitespaces)
+        notes = f["notes"] ?? ""
+        autoResolve = f["auto_resolve"] == "1"
+        idempotencyKey = f["idempotency_key"] ?? ""
+    }
+
+    /// The local time as the wire wants it: `YYYY-MM-DDTHH:MM:SS`.
+    var wireLocalTime: String { localTime.count == 16 ? localTime + ":00" : localTime }
+
+    var recurrence: SchedulerV1.Recurrence? {
+        switch recurrenceKind {
+        case "rrule" where !rule.isEmpty: .rrule(rule)
+        case "cron" where !rule.isEmpty: .cron(rule)
+        default: nil
+        }
+    }
+
+    /// The form field a server field path names: `enqueue.platforms[1]` → `platform`.
+    static func formField(_ path: String?) -> String? {
+        guard let path else { return nil }
+        let name = path.split(separator: ".").dropFirst().first.map { String($0.prefix { $0 != "[" }) } ?? ""
+        switch name {
+        case "content_id": return "content_id"
+        case "local_time", "scheduled_for_ms": return "local_time"
+        case "timezone": return "timezone"
+        case "platforms": return "platform"
+        case "priority": return "priority"
+        case "recurrence", "recurring_until_ms": return "rule"
+        case "notes": return "notes"
+        default: return nil
+        }
+    }
+}
+
+extension Console {
+    /// `GET /projects/{project}/schedules/new`: the create form; as you type, the page's script
+    /// asks `POST …/validate` and shows the conflicts before anything is saved.
+    func newSchedulePage(_ request: ConsoleRequest, project: String, session: ConsoleSession) -> ConsoleResponse {
+        var input = ScheduleFormInput()
+        input.timezone = viewZone(request).identifier
+        input.idempotencyKey = "console-" + SessionStore.randomHex()
+        if let day = request.query["date"], LocalFormat.days(day) != nil { input.localTime = day + "T09:00" }
+        return .html(scheduleForm(input, project: project, session: session))
+    }
+
+    func scheduleForm(_ input: ScheduleFormInput, project: String, session: ConsoleSession, error: SchedulerError? = nil) -> String {
+        let p = FormCoding.escape(project)
+        let errorField = ScheduleFormInput.formField(error?.field)
+        func fieldError(_ name: String) -> String {
+            guard let error, errorField == name else { return "" }
+            return "<span class=\"field-error\" id=\"error-\(name)\" role=\"alert\">\(HTML.escape(error.message))</span>"
+        }
+        func invalid(_ name: String) -> String { errorField == name ? " aria-invalid=\"true\" aria-describedby=\"error-\(name)\"" : "" }
+        let known = PlatformRateLimits.defaults.keys.map(Labels.platform).sorted()
+        let chosen = Set(input.platforms.map(Labels.platform))
+        let boxes = (known + chosen.subtracting(known).sorted()).map { name in
+            "<label class=\"check\"><input type=\"checkbox\" name=\"platform\" value=\"\(HTML.escape(name))\"\(chosen.contains(name) ? " checked" : "")>"
+                + "<span class=\"dot \(Labels.platformClass(name))\"></span>\(HTML.escape(name))</label>"
+        }.joined()
+        var banner = ""
+        if let error, errorField == nil || !error.conflicts.isEmpty {
+            banner = "<div class=\"error\" role=\"alert\" id=\"form-error\"><p>\(HTML.escape(error.code.name)): \(HTML.escape(error.message))</p>"
+            if !error.conflicts.isEmpty {
+                banner += "<ul>" + error.conflicts.map { conflictLine($0) }.joined() + "</ul><p>Tick “move to the next free time” to let the server pick one.</p>"
+            }
+            banner += "</div>"
+        }
+        let kinds = [("none", "once"), ("rrule", "RRULE (RFC 5545)"), ("cron", "cron (5 fields)")]
+        let body = """
+            <h1>New schedule</h1>\(banner)
+            <form method="post" action="/projects/\(p)/schedules" class="card form" id="schedule-form" data-validate="/projects/\(p)/validate" novalidate>
+            <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="idempotency_key" value="\(HTML.escape(input.idempotencyKey))">
+            <label>Content id <input name="content_id" id="content_id" required value="\(HTML.escape(input.contentID))"\(invalid("content_id"))>\(fieldError("content_id"))</label>
+            <div class="row"><label>Local time <input type="datetime-local" name="local_time" id="local_time" required step="60" value="\(HTML.escape(input.localTime))"\(invalid("local_time"))>\(fieldError("local_time"))</label>
+            <label>Time zone <input name="timezone" id="timezone" list="zones" required value="\(HTML.escape(input.timezone))"\(invalid("timezone"))>\(fieldError("timezone"))</label>
+            <label>Priority <input type="number" name="priority" id="priority" min="1" max="10" value="\(HTML.escape(input.priority))"\(invalid("priority"))>\(fieldError("priority"))</label></div>
+            <fieldset id="platforms"\(invalid("platform"))><legend>Platforms</legend>\(boxes)\(fieldError("platform"))</fieldset>
+            <div class="row"><label>Repeats <select name="recurrence" id="recurrence">\(kinds.map { "<option value=\"\($0.0)\"\(input.recurrenceKind == $0.0 ? " selected" : "")>\($0.1)</option>" }.joined())</select></label>
+            <label class="grow">Rule <input name="rule" id="rule" value="\(HTML.escape(input.rule))" placeholder="FREQ=WEEKLY;BYDAY=MO,WE or 0 9 * * MON-FRI"\(invalid("rule"))>\(fieldError("rule"))</label></div>
+            <label>Notes <textarea name="notes" id="notes" rows="2">\(HTML.escape(input.notes))</textarea></label>
+            <label class="check"><input type="checkbox" name="auto_resolve" value="1"\(input.autoResolve ? " checked" : "")> move to the next free time if the slot is taken</label>
+            <div id="validation" class="validation" aria-live="polite"></div>
+            <button type="submit">Create</button>
+            </form>
+            <datalist id="zones">\(TimeZoneGroups.all.flatMap(\.zones).map { "<option value=\"\(HTML.escape($0))\">" }.joined())</datalist>
+            """
+        return HTML.page(title: "New schedule · \(project)", project: project, csrf: session.csrf, active: "schedules/new", body: body)
+    }
+
+    func conflictLine(_ c: SchedulerV1.Conflict) -> String {
+        "<li>\(HTML.escape(Labels.severity(c.severity))) · \(HTML.escape(Labels.conflictType(c.type))): \(HTML.escape(c.reason))"
+            + (c.suggestion.isEmpty ? "" : " <span class=\"hint\">(\(HTML.escape(c.suggestion)))</span>") + "</li>"
+    }
+
+    /// `POST /projects/{project}/schedules`: Enqueue from the form (with the form's idempotency
+    /// key), then the new schedule's page; refused, the form again with the server's message next
+    /// to the field it names, or the conflicts above the form. Enqueue is one transaction: nothing
+    /// is half-saved.
+    func createSchedule(_ request: ConsoleRequest, project: String, session: ConsoleSession) async -> ConsoleResponse {
+        let input = ScheduleFormInput(request)
+        var enqueue = SchedulerV1.EnqueueRequest(projectID: project, contentID: input.contentID, platforms: input.platforms)
+        enqueue.localTime = input.wireLocalTime
+        enqueue.timezone = input.timezone
+        enqueue.recurrence = input.recurrence
+        enqueue.notes = input.notes
+        enqueue.autoResolve = input.autoResolve
+        enqueue.idempotencyKey = input.idempotencyKey
+        do {
+            guard let priority = Int32(input.priority.trimmingCharacters(in: .whitespaces)) else {
+                throw SchedulerError(
+                    code: .invalidArgument, message: "\"\(input.priority)\" is not a whole number 1…10",
+                    details: ErrorDetails(fieldViolations: [FieldViolation(field: "enqueue.priority", description: "not a number")]))
+            }
+            enqueue.priority = priority
+            if input.recurrenceKind != "none" && input.rule.isEmpty {
+                throw SchedulerError(
+                    code: .invalidArgument, message: "write the rule, or choose “once”",
+                    details: ErrorDetails(fieldViolations: [FieldViolation(field: "enqueue.recurrence", description: "empty")]))
+            }
+            let created = try await call(SchedulerV1.Scheduler.Enqueue.self, enqueue, session)
+            return .redirect("/projects/\(FormCoding.escape(project))/schedules/\(FormCoding.escape(created.schedule.id))?created=1")
+        } catch let e as SchedulerError {
+            if e.code == .unauthenticated {
+                sessions.remove(id: session.id)
+                return ConsoleResponse.redirect("/sign-in?expired=1").with(cookie: expiredCookie(Self.sessionCookie))
+            }
+            let status = e.code == .failedPrecondition ? 409 : e.code == .permissionDenied ? 403 : e.code == .invalidArgument ? 400 : 502
+            return .html(scheduleForm(input, project: project, session: session, error: e), status: status)
+        } catch {
+            return .html(scheduleForm(input, project: project, session: session, error: SchedulerError(code: .internal, message: "\(error)")), status: 500)
+        }
+    }
+
+    /// `POST /projects/{project}/validate`: the form's fields through Validate (creating nothing),
+    /// as JSON for the page's script: `valid`, the `conflicts`, a `suggested` local time when the
+    /// slot is blocked, or the invalid `field` and its `message`.
+    func validate(_ request: ConsoleRequest, project: String, session: ConsoleSession) async -> ConsoleResponse {
+        let input = ScheduleFormInput(request)
+        guard !input.localTime.isEmpty, !input.timezone.isEmpty, !input.platforms.isEmpty else {
+            return .json(#"{"ok":true,"incomplete":true}"#)
+        }
+        let v = SchedulerV1.ValidateRequest(
+            projectID: project, localTime: input.wireLocalTime, timezone: input.timezone, platforms: input.platforms,
+            recurrence: input.recurrence, autoResolve: true)
+        do {
+            let r = try await call(SchedulerV1.Scheduler.Validate.self, v, session)
+            var suggested = ""
+            if r.suggestedTimeMs != 0, let zone = try? zones.zone(input.timezone) {
+                let l = zone.localDateTime(at: Instant(unixMilliseconds: r.suggestedTimeMs))
+                suggested = "\(LocalFormat.date(l)) \(LocalFormat.time(l)) \(zone.identifier)"
+            }
+            return .json(
+                JSONText.object([
+                    ("ok", .bool(true)), ("valid", .bool(r.valid)), ("hasConflict", .bool(r.hasConflict)), ("suggested", .string(suggested)),
+                    ("conflicts", .array(r.conflicts.map { c in
+                        .object([("type", .string(Labels.conflictType(c.type))), ("severity", .string(Labels.severity(c.severity))),
+                            ("reason", .string(c.reason)), ("suggestion", .string(c.suggestion))])
+                    })),
+                ]))
+        } catch {
+            return .json(
+                JSONText.object([
+                    ("ok", .bool(false)), ("code", .string(error.code.name)), ("message", .string(error.message)),
+                    ("field", .string(ScheduleFormInput.formField(error.field) ?? "")),
+                ]), status: error.code == .unauthenticated ? 401 : 200)
+        }
+    }
+}
