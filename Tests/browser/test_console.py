@@ -175,3 +175,15 @@ def test_create_form_warns_of_a_conflict_before_saving(stack, browser):
     created = browser.find_element(By.ID, "schedule").get_attribute("data-id")
     local = get(stack, created)["localTime"]
     assert local.startswith(f"{MONTH}-07T") and local != f"{MONTH}-07T12:00:00"
+
+
+def test_week_view_moves_an_item_to_another_day_and_hour(stack, browser):
+    w = enqueue(stack, "week-post", f"{MONTH}-12T09:15", platforms=("linkedin",))
+    browser.get(f"{stack.url}projects/blog/calendar?view=week&week={MONTH}-12&tz=UTC")
+    item = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, f'td[data-hour="9"] li.item[data-id="{w}"]')))
+    screenshot(browser, "08-week-view")
+    item.send_keys(Keys.ENTER)
+    item.send_keys(Keys.ARROW_DOWN)   # an hour later
+    item.send_keys(Keys.ARROW_RIGHT)  # a day later
+    item.send_keys(Keys.ENTER)
+    assert wait_until_moved(stack, w, f"{MONTH}-13T10:15").startswith(f"{MONTH}-13T10:15")

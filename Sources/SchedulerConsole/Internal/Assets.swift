@@ -37,6 +37,8 @@ enum Assets {
         .calendar td.today .num { background:var(--accent); color:#fff; border-radius:10px; padding:0 6px; display:inline-block; }
         .calendar td.drop-target { background:#e6eeff; outline:2px dashed var(--accent); outline-offset:-3px; }
         .calendar .num { font-size:12px; color:var(--muted); }
+        .calendar.week td { height:30px; padding:1px 3px; } .calendar.week th.hour { width:56px; font-size:12px; text-align:right; padding-right:6px; }
+        .calendar.week th.today { color:var(--accent); font-weight:600; }
         .calendar ol { list-style:none; margin:2px 0 0; padding:0; }
         .item { position:relative; margin:2px 0; padding:1px 4px; border-left:4px solid; border-radius:3px; background:#f1f4f9; font-size:12px; white-space:nowrap; }
         .item a { color:inherit; text-decoration:none; display:block; overflow:hidden; text-overflow:ellipsis; }
@@ -163,10 +165,14 @@ enum Assets {
           var pending = null;
 
           function say(text) { live.textContent = text; }
+          // Drop targets in document order: days of the month, or day-hour cells of the week, row by
+          // row, so ±1 is the next cell and ±7 the one below (a week later, or an hour later).
           function days() { return Array.prototype.slice.call(table.querySelectorAll("td.day")); }
+          function hourOf(td) { return td.hasAttribute("data-hour") ? td.getAttribute("data-hour") : null; }
 
-          function move(id, from, to, autoResolve) {
+          function move(id, from, to, autoResolve, hour) {
             var body = "csrf=" + encodeURIComponent(csrf) + "&from=" + from + "&to=" + to + (autoResolve ? "&autoResolve=1" : "");
+            if (hour !== undefined && hour !== null) body += "&toHour=" + hour + "&tz=" + encodeURIComponent(table.getAttribute("data-tz"));
             say("Moving…");
             return fetch("/projects/" + encodeURIComponent(project) + "/schedules/" + encodeURIComponent(id) + "/move", {
               method: "POST", credentials: "same-origin",
@@ -180,13 +186,13 @@ enum Assets {
                   return;
                 }
                 if (res.status === 401) { window.location.href = "/sign-in"; return; }
-                showRefusal(id, from, to, res.body);
+                showRefusal(id, from, to, res.body, hour);
               })
-              .catch(function (e) { showRefusal(id, from, to, { message: String(e), conflicts: [] }); });
+              .catch(function (e) { showRefusal(id, from, to, { message: String(e), conflicts: [] }, hour); });
           }
 
-          function showRefusal(id, from, to, body) {
-            pending = { id: id, from: from, to: to };
+          function showRefusal(id, from, to, body, hour) {
+            pending = { id: id, from: from, to: to, hour: hour };
             document.getElementById("move-message").textContent = body.message || "The server refused the move.";
             var list = document.getElementById("move-conflicts");
             list.textContent = "";
@@ -203,7 +209,7 @@ enum Assets {
 
           document.getElementById("move-resolve").addEventListener("click", function () {
             dialog.hidden = true;
-            if (pending) move(pending.id, pending.from, pending.to, true);
+            if (pending) move(pending.id, pending.from, pending.to, true, pending.hour);
           });
           document.getElementById("move-cancel").addEventListener("click", function () { dialog.hidden = true; pending = null; });
 
@@ -211,7 +217,8 @@ enum Assets {
           table.addEventListener("dragstart", function (e) {
             var item = e.target.closest && e.target.closest("li.item.movable");
             if (!item) { return; }
-            e.dataTransfer.setData("text/plain", item.getAttribute("data-id") + " " + item.getAttribute("data-date"));
+            var cell = item.closest("td.day");
+            e.dataTransfer.setData("text/plain", item.getAttribute("data-id") + " " + item.getAttribute("data-date") + " " + (hourOf(cell) || ""));
             e.dataTransfer.effectAllowed = "move";
           });
           table.addEventListener("dragover", function (e) {
@@ -230,8 +237,9 @@ enum Assets {
             if (!td) return;
             e.preventDefault();
             var data = (e.dataTransfer.getData("text/plain") || "").split(" ");
-            if (data.length !== 2 || data[1] === td.getAttribute("data-date")) return;
-            move(data[0], data[1], td.getAttribute("data-date"), false);
+            if (data.length !== 3) return;
+            if (data[1] === td.getAttribute("data-date") && data[2] === (hourOf(td) || "")) return;
+            move(data[0], data[1], td.getAttribute("data-date"), false, hourOf(td));
           });
 
           // Keyboard: Enter picks an item up, arrows choose a day, Enter drops, Escape cancels.
@@ -239,7 +247,7 @@ enum Assets {
           function setTarget(td) {
             days().forEach(function (d) { d.classList.toggle("drop-target", d === td); });
             target = td;
-            if (td) say("Over " + td.getAttribute("data-date") + ". Enter to move here, Escape to cancel.");
+            if (td) say("Over " + td.getAttribute("data-date") + (hourOf(td) !== null ? " " + hourOf(td) + ":00" : "") + ". Enter to move here, Escape to cancel.");
           }
           table.addEventListener("keydown", function (e) {
             var item = e.target.closest && e.target.closest("li.item");
@@ -261,9 +269,10 @@ enum Assets {
               setTarget(all[j]);
             } else if (e.key === "Enter" || e.key === " ") {
               e.preventDefault();
-              var from = grabbed.getAttribute("data-date"), to = target.getAttribute("data-date"), id = grabbed.getAttribute("data-id");
+              var origin = grabbed.closest("td.day"), dest = target;
+              var from = grabbed.getAttribute("data-date"), to = dest.getAttribute("data-date"), id = grabbed.getAttribute("data-id");
               grabbed.classList.remove("grabbed"); grabbed = null; setTarget(null);
-              if (from !== to) move(id, from, to, false);
+              if (origin !== dest) move(id, from, to, false, hourOf(dest));
             } else if (e.key === "Escape") {
               grabbed.classList.remove("grabbed"); grabbed = null; setTarget(null); say("Move cancelled.");
             }

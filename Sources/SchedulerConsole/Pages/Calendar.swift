@@ -57,6 +57,7 @@ extension Console {
     /// the project's schedules on their days in the viewer's zone, coloured by platform. Items that
     /// Reschedule accepts can be dragged to another day (or moved with the keyboard).
     func calendarPage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        if request.query["view"] == "week" { return try await weekPage(request, project: project, session: session) }
         let zone = viewZone(request)
         let nowLocal = zone.localDateTime(at: clock.now())
         let month: CalendarMonth
@@ -103,6 +104,7 @@ extension Console {
             <a class="button" href="/projects/\(p)/calendar?month=\(month.previous.text)\(tzQuery)" rel="prev">← \(CalendarMonth.names[month.previous.month - 1])</a>
             <a class="button" href="/projects/\(p)/calendar?month=\(CalendarMonth(year: nowLocal.year, month: nowLocal.month).text)\(tzQuery)">Today</a>
             <a class="button" href="/projects/\(p)/calendar?month=\(month.next.text)\(tzQuery)" rel="next">\(CalendarMonth.names[month.next.month - 1]) →</a>
+            <a class="button" href="/projects/\(p)/calendar?view=week&amp;week=\(month.year == nowLocal.year && month.month == nowLocal.month ? LocalFormat.date(nowLocal) : "\(month.text)-01")\(tzQuery)">Week</a>
             <form method="get" class="inline tz"><input type="hidden" name="month" value="\(month.text)">
             <label>Time zone <input name="tz" list="zones" value="\(HTML.escape(zone.identifier))" size="22"></label><button type="submit">Show</button></form>
             </div>
@@ -136,13 +138,7 @@ extension Console {
             html += "<td class=\"blank\"></td>"
             column += 1
         }
-        html += "</tr></tbody></table>"
-        html += """
-            <div id="move-dialog" class="dialog" role="dialog" aria-modal="true" aria-labelledby="move-title" hidden>
-            <h2 id="move-title">The move was refused</h2><p id="move-message"></p><ul id="move-conflicts"></ul>
-            <button type="button" id="move-resolve">Move to the next free time</button> <button type="button" id="move-cancel">Cancel</button></div>
-            <p id="live" class="sr-only" aria-live="polite"></p>
-            """
+        html += "</tr></tbody></table>" + moveDialog
         return .html(HTML.page(title: "\(month.title) · \(project)", project: project, csrf: session.csrf, active: "calendar", body: html))
     }
 
@@ -174,20 +170,39 @@ extension Console {
 
     /// `POST /projects/{project}/schedules/{id}/move` (`from`, `to`: days `YYYY-MM-DD`; `autoResolve`):
     /// moves the schedule by the days between them, keeping its local time of day in its own zone.
+    /// With `toHour` and `tz` (the week view), it moves to that day and hour of zone `tz` instead,
+    /// keeping its minutes.
     /// Answers JSON: `{"ok":true,…}`, or `{"ok":false,"message":…,"conflicts":[…]}` (409 when
     /// conflicts refused the move, so the page can offer auto-resolve).
     func move(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async -> ConsoleResponse {
         let form = request.form
+        var viewerZone: Zone?
         guard let from = form["from"].flatMap(LocalFormat.days), let to = form["to"].flatMap(LocalFormat.days),
             abs(to - from) <= 3660
         else {
             return .json(#"{"ok":false,"message":"from and to must be days YYYY-MM-DD at most ten years apart"}"#, status: 400)
         }
         let autoResolve = form["autoResolve"] == "1" || form["autoResolve"] == "true"
+        var hour: Int?
+        if let text = form["toHour"] {
+            guard let h = Int(text), (0...23).contains(h), let tz = form["tz"], let zone = try? zones.zone(tz) else {
+                return .json(#"{"ok":false,"message":"toHour must be 0…23 with tz, the zone the hours are in"}"#, status: 400)
+            }
+            hour = h
+            viewerZone = zone
+        }
         do {
             let s = try await call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: id), session).schedule
             let local = try LocalDateTime.parse(s.localTime)
-            let moved = LocalDateTime(secondsSinceLocalEpoch: local.secondsSinceLocalEpoch + (to - from) * 86_400)
+            var moved = LocalDateTime(secondsSinceLocalEpoch: local.secondsSinceLocalEpoch + (to - from) * 86_400)
+            if let hour, let viewerZone, let own = try? zones.zone(s.timezone) {
+                // A day and hour of the viewer's zone, the minutes kept, as a local time of the
+                // schedule's own zone (which Reschedule keeps).
+                let shown = viewerZone.localDateTime(at: Instant(unixMilliseconds: s.scheduledForMs))
+                let c = LocalDateTime.civil(fromDays: to)
+                let target = LocalDateTime(uncheckedYear: c.year, month: c.month, day: c.day, hour: hour, minute: shown.minute, second: shown.second)
+                moved = own.localDateTime(at: viewerZone.resolve(target).instant)
+            }
             let request = SchedulerV1.RescheduleRequest(projectID: project, scheduleID: id, localTime: LocalFormat.dateTime(moved), autoResolve: autoResolve)
             let r = try await call(SchedulerV1.Scheduler.Reschedule.self, request, session)
             return .json(
