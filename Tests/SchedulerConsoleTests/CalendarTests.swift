@@ -84,4 +84,26 @@ struct CalendarTests {
         }
         await h.shutdown()
     }
+
+    @Test func filtersByPlatformAndStatusAndKeepsThemInTheLinks() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        _ = try await c.enqueue(enqueueRequest("tweet", at: "2026-03-10T09:00:00", platforms: ["twitter"]))
+        let paused = try await c.enqueue(enqueueRequest("post", at: "2026-03-11T09:00:00", platforms: ["reddit"])).schedule.id
+        _ = try await c.pause(projectID: "blog", scheduleID: paused)
+        let (session, _) = try await h.signIn()
+        let reddit = await h.get("/projects/blog/calendar?month=2026-03&tz=UTC&platform=Reddit", cookie: session).text
+        #expect(reddit.contains(">post<"))
+        #expect(!reddit.contains(">tweet<"))
+        #expect(reddit.contains("month=2026-04&tz=UTC&platform=Reddit"))
+        let pausedOnly = await h.get("/projects/blog/calendar?month=2026-03&tz=UTC&status=paused", cookie: session).text
+        #expect(pausedOnly.contains(">post<"))
+        #expect(!pausedOnly.contains(">tweet<"))
+        #expect(pausedOnly.contains("<option selected>paused</option>"))
+        let week = await h.get("/projects/blog/calendar?view=week&week=2026-03-10&tz=UTC&platform=twitter", cookie: session).text
+        #expect(week.contains(">tweet<"))
+        #expect(!week.contains(">post<"))
+        await c.close()
+        await h.shutdown()
+    }
 }

@@ -78,7 +78,9 @@ extension Console {
         var truncated = false
         var page: Int32 = 1
         while true {
-            var list = SchedulerV1.ListRequest(projectID: project, fromMs: from.unixMilliseconds, toMs: to.unixMilliseconds, page: page, limit: 100)
+            var list = SchedulerV1.ListRequest(
+                projectID: project, status: CalendarFilter(request).status, fromMs: from.unixMilliseconds, toMs: to.unixMilliseconds,
+                platform: CalendarFilter(request).platform, page: page, limit: 100)
             list.sortBy = .scheduledFor
             let r = try await call(SchedulerV1.Scheduler.List.self, list, session)
             items += r.items
@@ -98,7 +100,8 @@ extension Console {
             platforms.formUnion(s.platforms)
         }
         let p = FormCoding.escape(project)
-        let tzQuery = "&tz=" + FormCoding.escape(zone.identifier)
+        let filter = CalendarFilter(request)
+        let tzQuery = "&tz=" + FormCoding.escape(zone.identifier) + filter.query
         var html = """
             <div class="toolbar"><h1>\(HTML.escape(month.title))</h1>
             <a class="button" href="/projects/\(p)/calendar?month=\(month.previous.text)\(tzQuery)" rel="prev">← \(CalendarMonth.names[month.previous.month - 1])</a>
@@ -106,7 +109,7 @@ extension Console {
             <a class="button" href="/projects/\(p)/calendar?month=\(month.next.text)\(tzQuery)" rel="next">\(CalendarMonth.names[month.next.month - 1]) →</a>
             <a class="button" href="/projects/\(p)/calendar?view=week&amp;week=\(month.year == nowLocal.year && month.month == nowLocal.month ? LocalFormat.date(nowLocal) : "\(month.text)-01")\(tzQuery)">Week</a>
             <form method="get" class="inline tz"><input type="hidden" name="month" value="\(month.text)">
-            <label>Time zone <input name="tz" list="zones" value="\(HTML.escape(zone.identifier))" size="22"></label><button type="submit">Show</button></form>
+            <label>Time zone <input name="tz" list="zones" value="\(HTML.escape(zone.identifier))" size="22"></label>\(filter.controls)<button type="submit">Show</button></form>
             </div>
             <datalist id="zones">\(TimeZoneGroups.all.flatMap(\.zones).map { "<option value=\"\(HTML.escape($0))\">" }.joined())</datalist>
             <p class="hint">Times in \(HTML.escape(zone.identifier)). Drag an item to another day to reschedule it (it keeps its own local time of day in its own zone),

@@ -28,7 +28,9 @@ extension Console {
         var truncated = false
         var page: Int32 = 1
         while true {
-            var list = SchedulerV1.ListRequest(projectID: project, fromMs: from.unixMilliseconds, toMs: to.unixMilliseconds, page: page, limit: 100)
+            var list = SchedulerV1.ListRequest(
+                projectID: project, status: CalendarFilter(request).status, fromMs: from.unixMilliseconds, toMs: to.unixMilliseconds,
+                platform: CalendarFilter(request).platform, page: page, limit: 100)
             list.sortBy = .scheduledFor
             let r = try await call(SchedulerV1.Scheduler.List.self, list, session)
             items += r.items
@@ -47,7 +49,8 @@ extension Console {
             platforms.formUnion(s.platforms)
         }
         let p = FormCoding.escape(project)
-        let tzQuery = "&tz=" + FormCoding.escape(zone.identifier)
+        let filter = CalendarFilter(request)
+        let tzQuery = "&tz=" + FormCoding.escape(zone.identifier) + filter.query
         let first = local(monday), last = local(monday + 6)
         let title = "Week of \(first.day) \(CalendarMonth.names[first.month - 1]) \(first.year)"
         let monthText = CalendarMonth(year: first.year, month: first.month).text
@@ -58,7 +61,7 @@ extension Console {
             <a class="button" href="/projects/\(p)/calendar?view=week&amp;week=\(LocalFormat.date(local(monday + 7)))\(tzQuery)" rel="next">next week →</a>
             <a class="button" href="/projects/\(p)/calendar?month=\(monthText)\(tzQuery)">Month</a>
             <form method="get" class="inline tz"><input type="hidden" name="view" value="week"><input type="hidden" name="week" value="\(LocalFormat.date(first))">
-            <label>Time zone <input name="tz" list="zones" value="\(HTML.escape(zone.identifier))" size="22"></label><button type="submit">Show</button></form>
+            <label>Time zone <input name="tz" list="zones" value="\(HTML.escape(zone.identifier))" size="22"></label>\(filter.controls)<button type="submit">Show</button></form>
             </div>
             <datalist id="zones">\(TimeZoneGroups.all.flatMap(\.zones).map { "<option value=\"\(HTML.escape($0))\">" }.joined())</datalist>
             <p class="hint">Times in \(HTML.escape(zone.identifier)), \(LocalFormat.date(first)) to \(LocalFormat.date(last)). Drag an item to another day and hour
