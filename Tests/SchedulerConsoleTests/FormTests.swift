@@ -106,4 +106,17 @@ struct FormTests {
         await c.close()
         await h.shutdown()
     }
+
+    @Test func aRecurringScheduleShowsItsNextOccurrencesAcrossDST() async throws {
+        let h = try ConsoleHarness()
+        let (session, csrf) = try await h.signIn()
+        let r = await h.console.handle(
+            h.post("/projects/blog/validate", body: "local_time=2026-03-19T09%3A00&timezone=Europe%2FBerlin&platform=twitter&recurrence=weekly",
+                session: session, headers: ["X-CSRF-Token": csrf]))
+        #expect(r.text.contains(#""occurrences":["2026-03-19 09:00 CET","2026-03-26 09:00 CET","2026-04-02 09:00 CEST""#))
+        let once = await h.console.handle(
+            h.post("/projects/blog/validate", body: "local_time=2026-03-19T09%3A00&timezone=Europe%2FBerlin&platform=twitter", session: session, headers: ["X-CSRF-Token": csrf]))
+        #expect(once.text.contains(#""occurrences":[]"#))
+        await h.shutdown()
+    }
 }

@@ -97,7 +97,7 @@ enum Assets {
         [aria-invalid="true"] { border-color:#b3261e !important; }
         .field-error { display:block; color:#b3261e; font-size:13px; }
         .validation { margin:10px 0; min-height:1.4em; } .validation.ok { color:#1d6b35; } .validation.warn { color:#8a5a00; } .validation.bad { color:#b3261e; }
-        .validation ul { margin:4px 0; }
+        .validation ul { margin:4px 0; } .validation .occurrences { color:var(--fg); }
         table.list form.resolve input { width:160px; }
         """#
 
@@ -139,6 +139,12 @@ enum Assets {
                   if (!j.valid && j.suggested) p.textContent += " the next free time is " + j.suggested + ".";
                 }
                 out.appendChild(p);
+                if (j.occurrences && j.occurrences.length) {
+                  var occ = document.createElement("p");
+                  occ.className = "occurrences";
+                  occ.textContent = "Next: " + j.occurrences.join(" · ");
+                  out.appendChild(occ);
+                }
                 if (j.conflicts && j.conflicts.length) {
                   var ul = document.createElement("ul");
                   j.conflicts.forEach(function (c) {

@@ -28,7 +28,7 @@ struct ScheduleFormInput {
         timezone = (f["timezone"] ?? "").trimmingCharacters(in: .whitespaces)
         platforms = request.formValues("platform").filter { !$0.isEmpty }
         priority = f["priority"] ?? "5"
-        recurrenceKind = ["rrule", "cron"].contains(f["recurrence"] ?? "") ? f["recurrence"]! : "none"
+        recurrenceKind = ["daily", "weekly", "monthly", "rrule", "cron"].contains(f["recurrence"] ?? "") ? f["recurrence"]! : "none"
         rule = (f["rule"] ?? "").trimmingCharacters(in: .whitespaces)
         notes = f["notes"] ?? ""
         autoResolve = f["auto_resolve"] == "1"
@@ -40,6 +40,10 @@ struct ScheduleFormInput {
 
     var recurrence: SchedulerV1.Recurrence? {
         switch recurrenceKind {
+        // The simple repeats: from the first occurrence (the local time), on its weekday or day.
+        case "daily": .rrule("FREQ=DAILY")
+        case "weekly": .rrule("FREQ=WEEKLY")
+        case "monthly": .rrule("FREQ=MONTHLY")
         case "rrule" where !rule.isEmpty: .rrule(rule)
         case "cron" where !rule.isEmpty: .cron(rule)
         default: nil
@@ -96,7 +100,10 @@ extension Console {
             }
             banner += "</div>"
         }
-        let kinds = [("none", "once"), ("rrule", "RRULE (RFC 5545)"), ("cron", "cron (5 fields)")]
+        let kinds = [
+            ("none", "once"), ("daily", "every day"), ("weekly", "every week, same weekday"), ("monthly", "every month, same day"),
+            ("rrule", "RRULE (RFC 5545)"), ("cron", "cron (5 fields)"),
+        ]
         let body = """
             <h1>New schedule</h1>\(banner)
             <form method="post" action="/projects/\(p)/schedules" class="card form" id="schedule-form" data-validate="/projects/\(p)/validate" novalidate>
@@ -143,7 +150,7 @@ extension Console {
                     details: ErrorDetails(fieldViolations: [FieldViolation(field: "enqueue.priority", description: "not a number")]))
             }
             enqueue.priority = priority
-            if input.recurrenceKind != "none" && input.rule.isEmpty {
+            if ["rrule", "cron"].contains(input.recurrenceKind) && input.rule.isEmpty {
                 throw SchedulerError(
                     code: .invalidArgument, message: "write the rule, or choose “once”",
                     details: ErrorDetails(fieldViolations: [FieldViolation(field: "enqueue.recurrence", description: "empty")]))
@@ -180,9 +187,19 @@ extension Console {
                 let l = zone.localDateTime(at: Instant(unixMilliseconds: r.suggestedTimeMs))
                 suggested = "\(LocalFormat.date(l)) \(LocalFormat.time(l)) \(zone.identifier)"
             }
+            // A recurring schedule: its next occurrences, as Enqueue would store them.
+            var occurrences: [JSONValue] = []
+            if let recurrence = input.recurrence {
+                let preview = SchedulerV1.PreviewOccurrencesRequest(
+                    recurrence: recurrence, startLocalTime: input.wireLocalTime, timezone: input.timezone, count: 5)
+                if let list = try? await call(SchedulerV1.Scheduler.PreviewOccurrences.self, preview, session).occurrences {
+                    occurrences = list.map { .string($0.localTime.replacingOccurrences(of: "T", with: " ").dropLast(3) + " " + $0.abbreviation) }
+                }
+            }
             return .json(
                 JSONText.object([
                     ("ok", .bool(true)), ("valid", .bool(r.valid)), ("hasConflict", .bool(r.hasConflict)), ("suggested", .string(suggested)),
+                    ("occurrences", .array(occurrences)),
                     ("conflicts", .array(r.conflicts.map { c in
                         .object([("type", .string(Labels.conflictType(c.type))), ("severity", .string(Labels.severity(c.severity))),
                             ("reason", .string(c.reason)), ("suggestion", .string(c.suggestion))])
