@@ -105,6 +105,7 @@ public final class Console: Sendable {
             case ("GET", ["schedules"]): return try await schedulesPage(request, project: project, session: session)
             case ("GET", ["schedules", "new"]): return newSchedulePage(request, project: project, session: session)
             case ("POST", ["schedules"]): return await createSchedule(request, project: project, session: session)
+            case ("POST", ["schedules", "bulk"]): return try await bulk(request, project: project, session: session)
             case ("POST", ["validate"]): return await validate(request, project: project, session: session)
             case ("GET", ["conflicts"]): return try await conflictsPage(request, project: project, session: session)
             case ("POST", let rest) where rest.count == 3 && rest[0] == "conflicts" && rest[2] == "resolve":

@@ -74,4 +74,31 @@ struct QueueTests {
         await c.close()
         await h.shutdown()
     }
+
+    @Test func bulkPauseResumeAndCancelSaySkippedOnes() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let a = try await c.enqueue(enqueueRequest("a", at: "2026-03-05T09:00:00")).schedule.id
+        let b = try await c.enqueue(enqueueRequest("b", at: "2026-03-06T09:00:00")).schedule.id
+        let failed = try await failOne(c, content: "f")
+        let (session, csrf) = try await h.signIn()
+        let list = await h.get("/projects/blog/schedules", cookie: session)
+        #expect(list.text.contains("<input type=\"checkbox\" name=\"id\" value=\"\(a)\""))
+        let pause = await h.console.handle(
+            h.post("/projects/blog/schedules/bulk", body: "csrf=\(csrf)&back=page%3D1&action=pause&id=\(a)&id=\(b)&id=\(failed)", session: session))
+        #expect(pause.status == 303)
+        #expect(pause.header("location") == "/projects/blog/schedules?page=1&bulk=2%20paused%2C%201%20skipped%20%28not%20in%20a%20state%20that%20allows%20it%29")
+        #expect(try await c.get(projectID: "blog", scheduleID: a).queueStatus == .paused)
+        let resume = await h.console.handle(h.post("/projects/blog/schedules/bulk", body: "csrf=\(csrf)&action=resume&id=\(a)", session: session))
+        #expect(resume.header("location")?.hasSuffix("bulk=1%20resumed") == true)
+        let cancel = await h.console.handle(h.post("/projects/blog/schedules/bulk", body: "csrf=\(csrf)&action=cancel&id=\(a)&id=\(b)", session: session))
+        #expect(cancel.header("location")?.hasSuffix("bulk=2%20cancelled") == true)
+        #expect(try await c.get(projectID: "blog", scheduleID: b).queueStatus == .cancelled)
+        let none = await h.console.handle(h.post("/projects/blog/schedules/bulk", body: "csrf=\(csrf)&action=cancel", session: session))
+        #expect(none.header("location")?.contains("error=") == true)
+        let shown = await h.get("/projects/blog/schedules?bulk=2%20cancelled", cookie: session)
+        #expect(shown.text.contains("id=\"bulk-result\">2 cancelled<"))
+        await c.close()
+        await h.shutdown()
+    }
 }

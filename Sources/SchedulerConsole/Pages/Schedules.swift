@@ -19,19 +19,26 @@ extension Console {
             <h1>Schedules</h1><form method="get" class="inline filters"><label>Status <select name="status"><option value="">any</option>
             \(statuses.map { s in let n = Labels.status(s); return "<option\(n == statusName ? " selected" : "")>\(n)</option>" }.joined())
             </select></label> <label>Platform <input name="platform" value="\(HTML.escape(platform))" size="12"></label> <button type="submit">Filter</button></form>
-            <table class="list" id="schedules"><thead><tr><th>Due (its zone)</th><th>Content</th><th>Platforms</th><th>Status</th><th>Priority</th></tr></thead><tbody>
+            <form method="post" action="/projects/\(p)/schedules/bulk" id="bulk"><input type="hidden" name="csrf" value="\(session.csrf)">
+            <input type="hidden" name="back" value="\(HTML.escape("status=\(FormCoding.escape(statusName))&platform=\(FormCoding.escape(platform))&page=\(page)"))">
+            <p class="bulk">Selected: <button type="submit" name="action" value="pause">Pause</button>
+            <button type="submit" name="action" value="resume">Resume</button> <button type="submit" name="action" value="cancel">Cancel</button></p>
+            <table class="list" id="schedules"><thead><tr><th><span class="sr-only">select</span></th><th>Due (its zone)</th><th>Content</th><th>Platforms</th><th>Status</th><th>Priority</th></tr></thead><tbody>
             """
+        if let notice = request.query["bulk"] { html = "<p class=\"notice\" role=\"status\" id=\"bulk-result\">\(HTML.escape(notice))</p>" + html }
+        if let e = request.query["error"] { html = "<p class=\"error\" role=\"alert\">\(HTML.escape(e))</p>" + html }
         for s in r.items {
             let title = s.content.map { $0.title.isEmpty ? s.contentID : $0.title } ?? s.contentID
             let status = Labels.status(s.queueStatus)
             html += """
-                <tr><td>\(HTML.escape(s.localTime.replacingOccurrences(of: "T", with: " "))) \(HTML.escape(s.timezone))</td>\
+                <tr data-id="\(HTML.escape(s.id))"><td><input type="checkbox" name="id" value="\(HTML.escape(s.id))" aria-label="select \(HTML.escape(title))"></td>\
+                <td>\(HTML.escape(s.localTime.replacingOccurrences(of: "T", with: " "))) \(HTML.escape(s.timezone))</td>\
                 <td><a href="/projects/\(p)/schedules/\(FormCoding.escape(s.id))">\(HTML.escape(title))</a></td>\
                 <td>\(s.platforms.map { "<span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape(Labels.platform($0)))" }.joined(separator: " "))</td>\
                 <td><span class="badge st-\(status)">\(status)</span></td><td>\(s.priority)</td></tr>
                 """
         }
-        html += "</tbody></table>"
+        html += "</tbody></table></form>"
         let pages = max(1, r.pagination.totalPages)
         let query = "status=\(FormCoding.escape(statusName))&platform=\(FormCoding.escape(platform))"
         html += "<p class=\"pager\">\(r.pagination.total) schedules · page \(page) of \(pages) "
@@ -82,5 +89,33 @@ extension Console {
         }
         html += "<p><a href=\"/projects/\(p)/calendar?month=\(String(s.localTime.prefix(7)))&amp;tz=\(FormCoding.escape(s.timezone))\">Show in the calendar</a></p>"
         return .html(HTML.page(title: title, project: project, csrf: session.csrf, active: "schedules", body: html))
+    }
+
+    /// `POST /projects/{project}/schedules/bulk` (`action` pause, resume or cancel; `id` repeated):
+    /// BatchPause, BatchResume or BatchCancel, each atomic, then back to the list saying how many
+    /// changed and how many were skipped (not in a state the action applies to).
+    func bulk(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        let ids = request.formValues("id").filter { !$0.isEmpty }
+        let back = "/projects/\(FormCoding.escape(project))/schedules?" + (request.form["back"] ?? "")
+        guard !ids.isEmpty else { return .redirect(back + "&error=" + FormCoding.escape("Select one or more schedules first.")) }
+        guard ids.count <= 1000 else { return .redirect(back + "&error=" + FormCoding.escape("At most 1000 at once.")) }
+        let affected: Int32, skipped: Int, verb: String
+        switch request.form["action"] {
+        case "pause":
+            let r = try await call(SchedulerV1.Scheduler.BatchPause.self, SchedulerV1.BatchPauseRequest(projectID: project, scheduleIDs: ids), session)
+            (affected, skipped, verb) = (r.affected, r.skippedIDs.count, "paused")
+        case "resume":
+            let r = try await call(SchedulerV1.Scheduler.BatchResume.self, SchedulerV1.BatchResumeRequest(projectID: project, scheduleIDs: ids), session)
+            (affected, skipped, verb) = (r.affected, r.skippedIDs.count, "resumed")
+        case "cancel":
+            let r = try await call(
+                SchedulerV1.Scheduler.BatchCancel.self, SchedulerV1.BatchCancelRequest(projectID: project, scheduleIDs: ids, reason: "cancelled in the console"),
+                session)
+            (affected, skipped, verb) = (r.affected, r.skippedIDs.count, "cancelled")
+        default:
+            return .redirect(back + "&error=" + FormCoding.escape("Unknown action."))
+        }
+        let notice = "\(affected) \(verb)" + (skipped > 0 ? ", \(skipped) skipped (not in a state that allows it)" : "")
+        return .redirect(back + "&bulk=" + FormCoding.escape(notice))
     }
 }
