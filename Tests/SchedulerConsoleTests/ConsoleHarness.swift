@@ -22,6 +22,8 @@ final class ConsoleHarness: @unchecked Sendable {
     let clock: ManualClock
     let store: ScheduleStore
     let server: RPCServer
+    /// The background engine (lease reaper, metrics rollup), run by hand with `runOnce`.
+    let engine: MaintenanceEngine
     let caFile: String
     let adminToken: String
     let blogToken: String
@@ -48,6 +50,7 @@ final class ConsoleHarness: @unchecked Sendable {
             methods: service.methods(), authenticator: Authenticator(tokens: tokens), loops: 1, clock: clock,
             metrics: ServerMetrics(), logger: logger)
         try server.start(address: SocketAddress(host: "127.0.0.1", port: 0))
+        engine = MaintenanceEngine(store: store, clock: clock, metrics: ServerMetrics(), logger: logger)
         var clientConfig = SchedulerClientConfiguration(address: "\(server.localAddress!)", caFile: caFile)
         clientConfig.retry.initialBackoff = .milliseconds(5)
         client = try SchedulerClient(configuration: clientConfig)

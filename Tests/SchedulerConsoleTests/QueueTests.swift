@@ -101,4 +101,32 @@ struct QueueTests {
         await c.close()
         await h.shutdown()
     }
+
+    @Test func outcomeUnknownItemsAreApartAndTheChartsHaveTheRolledUpDay() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let plain = try await failOne(c, content: "plain-failure")
+        _ = try await c.enqueue(enqueueRequest("done", at: "2026-03-01T11:00:00"))
+        let done = try #require(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(60), workerID: "w1", start: true)).items.first)
+        _ = try await c.complete(V1.CompleteRequest(projectID: "blog", scheduleID: done.schedule.id, leaseToken: done.leaseToken))
+        _ = try await c.enqueue(enqueueRequest("lost", at: "2026-03-01T11:00:00"))
+        let lost = try #require(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(10), workerID: "w2", start: true)).items.first)
+        h.clock.advance(seconds: 60)
+        _ = try await h.engine.runOnce(forceRollup: true)
+        #expect(try await c.get(projectID: "blog", scheduleID: lost.schedule.id).queueStatus == .failed)
+        let (session, _) = try await h.signIn()
+        let html = await h.get("/projects/blog/queue", cookie: session).text
+        let unknownTable = try #require(html.range(of: "<table class=\"list\" id=\"outcome-unknown\">"))
+        let failedTable = try #require(html.range(of: "<table class=\"list\" id=\"failed\">"))
+        let lostRow = try #require(html.range(of: "<tr data-id=\"\(lost.schedule.id)\">"))
+        let plainRow = try #require(html.range(of: "<tr data-id=\"\(plain)\">"))
+        #expect(unknownTable.lowerBound < lostRow.lowerBound && lostRow.lowerBound < failedTable.lowerBound)
+        #expect(failedTable.lowerBound < plainRow.lowerBound)
+        #expect(html.contains("Publish again"))
+        // Today's rolled-up row: a completed and a failed bar in the last column.
+        #expect(html.contains("<rect class=\"st-completed\""))
+        #expect(html.contains("<rect class=\"st-failed\""))
+        await c.close()
+        await h.shutdown()
+    }
 }

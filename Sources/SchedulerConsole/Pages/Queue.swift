@@ -13,6 +13,19 @@ extension Console {
         failedList.sortBy = .scheduledFor
         failedList.sortOrder = .desc
         let failed = try await call(SchedulerV1.Scheduler.List.self, failedList, session)
+        // Which failed items are held as "outcome unknown" (the lease ran out mid-publish): their
+        // last attempt says so. List carries no attempts, so each is read with Get, concurrently.
+        let unknown = await withTaskGroup(of: String?.self) { group in
+            for f in failed.items {
+                group.addTask {
+                    let s = try? await self.call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: f.id), session)
+                    return s?.schedule.attempts.last?.outcome == .outcomeUnknown ? f.id : nil
+                }
+            }
+            var ids = Set<String>()
+            for await id in group { if let id { ids.insert(id) } }
+            return ids
+        }
         let s = stats.stats
         let p = FormCoding.escape(project)
         func tile(_ label: String, _ value: String, _ cls: String = "", href: String? = nil) -> String {
@@ -67,27 +80,43 @@ extension Console {
                 .init(name: "wait", cssClass: "st-queued", values: rows.map { $0?.avgWaitSeconds }),
                 .init(name: "processing", cssClass: "st-processing", values: rows.map { $0?.avgProcessingSeconds }),
             ], id: "chart-wait", unit: "s")
-        html += "</div><h2>Failed (\(failed.pagination.total))</h2>"
-        if failed.items.isEmpty {
+        html += "</div>"
+        let held = failed.items.filter { unknown.contains($0.id) }
+        if !held.isEmpty {
+            html += """
+                <h2>Outcome unknown (\(held.count))</h2><p class="hint">The worker's lease ran out while it was publishing: the post
+                may be out. Check the platform; publish again only if it did not go out, otherwise leave it.</p>
+                """
+            html += failedTable(held, id: "outcome-unknown", button: "Publish again", project: project, session: session)
+        }
+        let plain = failed.items.filter { !unknown.contains($0.id) }
+        html += "<h2>Failed (\(failed.pagination.total - Int64(held.count)))</h2>"
+        if plain.isEmpty {
             html += "<p class=\"hint\">No failed schedules.</p>"
         } else {
-            html += "<table class=\"list\" id=\"failed\"><thead><tr><th>Content</th><th>Platforms</th><th>Due</th><th>Retries</th><th>Reason</th><th></th></tr></thead><tbody>"
-            for f in failed.items {
-                let title = f.content.map { $0.title.isEmpty ? f.contentID : $0.title } ?? f.contentID
-                html += """
-                    <tr data-id="\(HTML.escape(f.id))"><td><a href="/projects/\(p)/schedules/\(FormCoding.escape(f.id))">\(HTML.escape(title))</a></td>\
-                    <td>\(HTML.escape(f.platforms.map(Labels.platform).joined(separator: ", ")))</td><td>\(HTML.escape(f.localTime)) \(HTML.escape(f.timezone))</td>\
-                    <td>\(f.retryCount)/\(f.maxRetries)</td><td>\(HTML.escape(f.failureReason))</td>\
-                    <td><form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(f.id))/publish-now" class="inline">\
-                    <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="queue">\
-                    <button type="submit" class="retry">Retry now</button></form></td></tr>
-                    """
-            }
-            html += "</tbody></table>"
+            html += failedTable(plain, id: "failed", button: "Retry now", project: project, session: session)
         }
         let page = HTML.page(title: "Queue · \(project)", project: project, csrf: session.csrf, active: "queue", body: html)
             .replacingOccurrences(of: "<meta charset=\"utf-8\">", with: "<meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"30\">")
         return .html(page)
+    }
+
+    /// A table of failed schedules with a PublishNow button each.
+    func failedTable(_ items: [SchedulerV1.Schedule], id: String, button: String, project: String, session: ConsoleSession) -> String {
+        let p = FormCoding.escape(project)
+        var html = "<table class=\"list\" id=\"\(id)\"><thead><tr><th>Content</th><th>Platforms</th><th>Due</th><th>Retries</th><th>Reason</th><th></th></tr></thead><tbody>"
+        for f in items {
+            let title = f.content.map { $0.title.isEmpty ? f.contentID : $0.title } ?? f.contentID
+            html += """
+                <tr data-id="\(HTML.escape(f.id))"><td><a href="/projects/\(p)/schedules/\(FormCoding.escape(f.id))">\(HTML.escape(title))</a></td>\
+                <td>\(HTML.escape(f.platforms.map(Labels.platform).joined(separator: ", ")))</td><td>\(HTML.escape(f.localTime)) \(HTML.escape(f.timezone))</td>\
+                <td>\(f.retryCount)/\(f.maxRetries)</td><td>\(HTML.escape(f.failureReason))</td>\
+                <td><form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(f.id))/publish-now" class="inline">\
+                <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="queue">\
+                <button type="submit" class="retry">\(button)</button></form></td></tr>
+                """
+        }
+        return html + "</tbody></table>"
     }
 
     /// `POST /projects/{project}/schedules/{id}/publish-now`: makes the schedule due now
