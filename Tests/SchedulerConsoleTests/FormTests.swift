@@ -103,6 +103,12 @@ struct FormTests {
         #expect(!open.text.contains("<tr data-id=\"\(id)\""))
         let all = await h.get("/projects/blog/conflicts?all=1", cookie: session)
         #expect(all.text.contains("checked &lt;ok&gt;"))
+        let schedules = try await c.list(V1.ListRequest(projectID: "blog")).items.map(\.id)
+        var shown = 0
+        for s in schedules where await h.get("/projects/blog/schedules/\(s)", cookie: session).text.contains("(resolved: checked &lt;ok&gt;)") {
+            shown += 1
+        }
+        #expect(shown >= 1)  // the schedule page lists the conflicts about it
         await c.close()
         await h.shutdown()
     }

@@ -45,4 +45,21 @@ struct WeekTests {
         await c.close()
         await h.shutdown()
     }
+
+    @Test func theDayViewShowsOneDayWithLinksAround() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        _ = try await c.enqueue(enqueueRequest("today", at: "2026-03-11T14:10:00"))
+        _ = try await c.enqueue(enqueueRequest("tomorrow", at: "2026-03-12T14:10:00"))
+        let (session, _) = try await h.signIn()
+        let html = await h.get("/projects/blog/calendar?view=day&day=2026-03-11&tz=UTC", cookie: session).text
+        #expect(html.contains("Wednesday 11 March 2026"))
+        #expect(html.contains("data-columns=\"1\""))
+        #expect(html.contains("<td class=\"day slot\" data-date=\"2026-03-11\" data-hour=\"14\"><ol><li class=\"item p0"))
+        #expect(!html.contains(">tomorrow<"))
+        #expect(html.contains("view=day&amp;day=2026-03-12&tz=UTC"))
+        #expect(html.contains("view=week&amp;week=2026-03-11&tz=UTC"))
+        await c.close()
+        await h.shutdown()
+    }
 }

@@ -268,7 +268,8 @@ enum Assets {
               return;
             }
             var all = days(), i = all.indexOf(target);
-            var step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }[e.key];
+            var rows = parseInt(table.getAttribute("data-columns") || "7", 10);
+            var step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -rows, ArrowDown: rows }[e.key];
             if (step) {
               e.preventDefault();
               var j = Math.max(0, Math.min(all.length - 1, i + step));

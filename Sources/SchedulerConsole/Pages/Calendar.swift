@@ -57,7 +57,7 @@ extension Console {
     /// the project's schedules on their days in the viewer's zone, coloured by platform. Items that
     /// Reschedule accepts can be dragged to another day (or moved with the keyboard).
     func calendarPage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
-        if request.query["view"] == "week" { return try await weekPage(request, project: project, session: session) }
+        if ["week", "day"].contains(request.query["view"] ?? "") { return try await weekPage(request, project: project, session: session) }
         let zone = viewZone(request)
         let nowLocal = zone.localDateTime(at: clock.now())
         let month: CalendarMonth

@@ -48,7 +48,8 @@ extension Console {
         return .html(HTML.page(title: "Schedules · \(project)", project: project, csrf: session.csrf, active: "schedules", body: html))
     }
 
-    /// `GET /projects/{project}/schedules/{id}`: one schedule with its attempts (Get).
+    /// `GET /projects/{project}/schedules/{id}`: one schedule with its attempts (Get) and the
+    /// conflicts recorded about it (ListConflicts).
     func schedulePage(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async throws -> ConsoleResponse {
         let s = try await call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: id), session).schedule
         let p = FormCoding.escape(project)
@@ -86,6 +87,18 @@ extension Console {
                 html += "<td>\(HTML.escape(a.outcome.protoName.replacingOccurrences(of: "ATTEMPT_OUTCOME_", with: "").lowercased()))</td><td>\(HTML.escape(a.error))</td></tr>"
             }
             html += "</tbody></table>"
+        }
+        let conflicts = try await call(
+            SchedulerV1.Scheduler.ListConflicts.self,
+            SchedulerV1.ListConflictsRequest(projectID: project, scheduleID: s.id, includeResolved: true, limit: 50), session)
+        if !conflicts.conflicts.isEmpty {
+            html += "<h2>Conflicts</h2><ul id=\"schedule-conflicts\">"
+            for c in conflicts.conflicts {
+                html += "<li>\(HTML.escape(Labels.severity(c.severity))) · \(HTML.escape(Labels.conflictType(c.type))): \(HTML.escape(c.reason))"
+                html += c.resolved ? " <span class=\"hint\">(resolved: \(HTML.escape(c.resolution)))</span>" : " <a href=\"/projects/\(p)/conflicts\">resolve…</a>"
+                html += "</li>"
+            }
+            html += "</ul>"
         }
         html += "<p><a href=\"/projects/\(p)/calendar?month=\(String(s.localTime.prefix(7)))&amp;tz=\(FormCoding.escape(s.timezone))\">Show in the calendar</a></p>"
         return .html(HTML.page(title: title, project: project, csrf: session.csrf, active: "schedules", body: html))

@@ -6,24 +6,29 @@ extension Console {
     /// `GET /projects/{project}/calendar?view=week&week=YYYY-MM-DD&tz=ZONE`: the week (Monday
     /// first) holding that day, one row per hour of the viewer's zone. Dropping an item on a cell
     /// moves it to that day and hour (its minutes kept); the keyboard works as in the month.
+    ///
+    /// With `view=day&day=YYYY-MM-DD`, the same grid for one day.
     func weekPage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
         let zone = viewZone(request)
         let today = zone.localDateTime(at: clock.now()).daysSinceEpoch
+        let single = request.query["view"] == "day"
+        let parameter = single ? "day" : "week"
         var day = today
-        if let text = request.query["week"] {
+        if let text = request.query[parameter] {
             guard let d = LocalFormat.days(text), (1900...9998).contains(LocalDateTime.civil(fromDays: d).year) else {
-                throw SchedulerError(code: .invalidArgument, message: "week \"\(text)\": expected a day YYYY-MM-DD (1900…9998)")
+                throw SchedulerError(code: .invalidArgument, message: "\(parameter) \"\(text)\": expected a day YYYY-MM-DD (1900…9998)")
             }
             day = d
         }
-        let monday = day - Int64(LocalDateTime.isoWeekday(days: day) - 1)
-        let days = (0..<7).map { monday + Int64($0) }
+        let monday = single ? day : day - Int64(LocalDateTime.isoWeekday(days: day) - 1)
+        let span: Int64 = single ? 1 : 7
+        let days = (0..<span).map { monday + $0 }
         func local(_ d: Int64) -> LocalDateTime {
             let c = LocalDateTime.civil(fromDays: d)
             return LocalDateTime(uncheckedYear: c.year, month: c.month, day: c.day, hour: 0, minute: 0, second: 0)
         }
         let from = zone.resolve(local(monday)).instant
-        let to = zone.resolve(local(monday + 7)).instant.adding(milliseconds: -1)
+        let to = zone.resolve(local(monday + span)).instant.adding(milliseconds: -1)
         var items: [SchedulerV1.Schedule] = []
         var truncated = false
         var page: Int32 = 1
@@ -51,16 +56,20 @@ extension Console {
         let p = FormCoding.escape(project)
         let filter = CalendarFilter(request)
         let tzQuery = "&tz=" + FormCoding.escape(zone.identifier) + filter.query
-        let first = local(monday), last = local(monday + 6)
-        let title = "Week of \(first.day) \(CalendarMonth.names[first.month - 1]) \(first.year)"
+        let first = local(monday), last = local(monday + span - 1)
+        let weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        let title = single
+            ? "\(weekdayNames[LocalDateTime.isoWeekday(days: monday) - 1]) \(first.day) \(CalendarMonth.names[first.month - 1]) \(first.year)"
+            : "Week of \(first.day) \(CalendarMonth.names[first.month - 1]) \(first.year)"
         let monthText = CalendarMonth(year: first.year, month: first.month).text
         var html = """
             <div class="toolbar"><h1>\(HTML.escape(title))</h1>
-            <a class="button" href="/projects/\(p)/calendar?view=week&amp;week=\(LocalFormat.date(local(monday - 7)))\(tzQuery)" rel="prev">← previous week</a>
-            <a class="button" href="/projects/\(p)/calendar?view=week\(tzQuery)">This week</a>
-            <a class="button" href="/projects/\(p)/calendar?view=week&amp;week=\(LocalFormat.date(local(monday + 7)))\(tzQuery)" rel="next">next week →</a>
+            <a class="button" href="/projects/\(p)/calendar?view=\(parameter)&amp;\(parameter)=\(LocalFormat.date(local(monday - span)))\(tzQuery)" rel="prev">← previous \(parameter)</a>
+            <a class="button" href="/projects/\(p)/calendar?view=\(parameter)\(tzQuery)">\(single ? "Today" : "This week")</a>
+            <a class="button" href="/projects/\(p)/calendar?view=\(parameter)&amp;\(parameter)=\(LocalFormat.date(local(monday + span)))\(tzQuery)" rel="next">next \(parameter) →</a>
             <a class="button" href="/projects/\(p)/calendar?month=\(monthText)\(tzQuery)">Month</a>
-            <form method="get" class="inline tz"><input type="hidden" name="view" value="week"><input type="hidden" name="week" value="\(LocalFormat.date(first))">
+            \(single ? "<a class=\"button\" href=\"/projects/\(p)/calendar?view=week&amp;week=\(LocalFormat.date(first))\(tzQuery)\">Week</a>" : "")
+            <form method="get" class="inline tz"><input type="hidden" name="view" value="\(parameter)"><input type="hidden" name="\(parameter)" value="\(LocalFormat.date(first))">
             <label>Time zone <input name="tz" list="zones" value="\(HTML.escape(zone.identifier))" size="22"></label>\(filter.controls)<button type="submit">Show</button></form>
             </div>
             <datalist id="zones">\(TimeZoneGroups.all.flatMap(\.zones).map { "<option value=\"\(HTML.escape($0))\">" }.joined())</datalist>
@@ -69,11 +78,11 @@ extension Console {
             """
         if truncated { html += "<p class=\"error\">This week has more than \(Self.calendarLimit) schedules: only the first are shown.</p>" }
         html += "<ul class=\"legend\">" + platforms.sorted().map { "<li><span class=\"dot \(Labels.platformClass($0))\"></span>\(HTML.escape(Labels.platform($0)))</li>" }.joined() + "</ul>"
-        html += "<table class=\"calendar week\" id=\"calendar\" data-project=\"\(HTML.escape(project))\" data-tz=\"\(HTML.escape(zone.identifier))\"><thead><tr><th></th>"
+        html += "<table class=\"calendar week\" id=\"calendar\" data-columns=\"\(span)\" data-project=\"\(HTML.escape(project))\" data-tz=\"\(HTML.escape(zone.identifier))\"><thead><tr><th></th>"
         let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        for (i, d) in days.enumerated() {
+        for d in days {
             let l = local(d)
-            html += "<th scope=\"col\"\(d == today ? " class=\"today\"" : "")>\(names[i]) \(l.day)/\(l.month)</th>"
+            html += "<th scope=\"col\"\(d == today ? " class=\"today\"" : "")><a href=\"/projects/\(p)/calendar?view=day&amp;day=\(LocalFormat.date(l))\(tzQuery)\">\(names[(LocalDateTime.isoWeekday(days: d) - 1)]) \(l.day)/\(l.month)</a></th>"
         }
         html += "</tr></thead><tbody>"
         for hour in 0..<24 {
