@@ -110,6 +110,10 @@ public final class Console: Sendable {
             case ("GET", ["conflicts"]): return try await conflictsPage(request, project: project, session: session)
             case ("POST", let rest) where rest.count == 3 && rest[0] == "conflicts" && rest[2] == "resolve":
                 return try await resolveConflict(request, project: project, id: rest[1], session: session)
+            case ("GET", let rest) where rest.count == 3 && rest[0] == "schedules" && rest[2] == "edit":
+                return try await editSchedulePage(request, project: project, id: rest[1], session: session)
+            case ("POST", let rest) where rest.count == 3 && rest[0] == "schedules" && rest[2] == "edit":
+                return await updateSchedule(request, project: project, id: rest[1], session: session)
             case ("GET", let rest) where rest.count == 2 && rest[0] == "schedules":
                 return try await schedulePage(request, project: project, id: rest[1], session: session)
             case ("POST", let rest) where rest.count == 3 && rest[0] == "schedules" && rest[2] == "move":

@@ -125,4 +125,51 @@ struct FormTests {
         #expect(once.text.contains(#""occurrences":[]"#))
         await h.shutdown()
     }
+
+    @Test func theEditFormUpdatesOnlyWhatChangedAndShowsFieldErrors() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let id = try await c.enqueue(enqueueRequest("editable", at: "2026-03-12T09:00:00", tz: "Europe/Berlin", platforms: ["twitter"])).schedule.id
+        let (session, csrf) = try await h.signIn()
+        let form = await h.get("/projects/blog/schedules/\(id)/edit", cookie: session)
+        #expect(form.status == 200)
+        #expect(form.text.contains("value=\"2026-03-12T09:00\""))
+        #expect(form.text.contains("name=\"schedule_id\" value=\"\(id)\""))
+        #expect(form.text.contains("value=\"editable\" readonly"))
+        #expect(form.text.contains("value=\"twitter\" checked"))
+        let base = "csrf=\(csrf)&content_id=editable&timezone=Europe%2FBerlin&notes="
+        let unchanged = await h.console.handle(
+            h.post("/projects/blog/schedules/\(id)/edit", body: base + "&local_time=2026-03-12T09%3A00&platform=twitter&priority=5", session: session))
+        #expect(unchanged.header("location") == "/projects/blog/schedules/\(id)?unchanged=1")
+        let saved = await h.console.handle(
+            h.post("/projects/blog/schedules/\(id)/edit", body: base + "&local_time=2026-03-12T10%3A30&platform=twitter&platform=medium&priority=8", session: session))
+        #expect(saved.header("location") == "/projects/blog/schedules/\(id)?updated=1")
+        let s = try await c.get(projectID: "blog", scheduleID: id)
+        #expect(s.localTime == "2026-03-12T10:30:00")
+        #expect(Set(s.platforms) == ["TWITTER", "MEDIUM"])
+        #expect(s.priority == 8)
+        let bad = await h.console.handle(
+            h.post("/projects/blog/schedules/\(id)/edit", body: base + "&local_time=2026-03-12T10%3A30&platform=twitter&priority=11", session: session))
+        #expect(bad.status == 400)
+        #expect(bad.text.contains("id=\"error-priority\""))
+        #expect(try await c.get(projectID: "blog", scheduleID: id).priority == 8)
+        await c.close()
+        await h.shutdown()
+    }
+
+    @Test func validatingAnEditLeavesTheScheduleItselfOutOfTheChecks() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        var ids: [String] = []
+        for i in 1...5 { ids.append(try await c.enqueue(enqueueRequest("slot-\(i)", at: "2026-06-02T12:00:00")).schedule.id) }
+        let (session, csrf) = try await h.signIn()
+        let fields = "local_time=2026-06-02T12%3A00&timezone=UTC&platform=twitter"
+        let asNew = await h.console.handle(h.post("/projects/blog/validate", body: fields, session: session, headers: ["X-CSRF-Token": csrf]))
+        #expect(asNew.text.contains("\"valid\":false"))
+        let asEdit = await h.console.handle(
+            h.post("/projects/blog/validate", body: fields + "&schedule_id=\(ids[0])", session: session, headers: ["X-CSRF-Token": csrf]))
+        #expect(asEdit.text.contains("\"valid\":true"))
+        await c.close()
+        await h.shutdown()
+    }
 }

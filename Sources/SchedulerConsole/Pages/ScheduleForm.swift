@@ -35,6 +35,16 @@ struct ScheduleFormInput {
         idempotencyKey = f["idempotency_key"] ?? ""
     }
 
+    /// The fields of a stored schedule, for the edit form.
+    init(_ s: SchedulerV1.Schedule) {
+        contentID = s.contentID
+        localTime = s.localTime.hasSuffix(":00") ? String(s.localTime.prefix(16)) : s.localTime
+        timezone = s.timezone
+        platforms = s.platforms.map(Labels.platform)
+        priority = "\(s.priority)"
+        notes = s.notes
+    }
+
     /// The local time as the wire wants it: `YYYY-MM-DDTHH:MM:SS`.
     var wireLocalTime: String { localTime.count == 16 ? localTime + ":00" : localTime }
 
@@ -78,7 +88,12 @@ extension Console {
         return .html(scheduleForm(input, project: project, session: session))
     }
 
-    func scheduleForm(_ input: ScheduleFormInput, project: String, session: ConsoleSession, error: SchedulerError? = nil) -> String {
+    /// The create form, or with `editing` the edit form of that schedule (content and recurrence
+    /// are fixed once created: Update changes the time, zone, platforms, priority and notes).
+    func scheduleForm(
+        _ input: ScheduleFormInput, project: String, session: ConsoleSession, error: SchedulerError? = nil,
+        editing: SchedulerV1.Schedule? = nil
+    ) -> String {
         let p = FormCoding.escape(project)
         let errorField = ScheduleFormInput.formField(error?.field)
         func fieldError(_ name: String) -> String {
@@ -104,25 +119,45 @@ extension Console {
             ("none", "once"), ("daily", "every day"), ("weekly", "every week, same weekday"), ("monthly", "every month, same day"),
             ("rrule", "RRULE (RFC 5545)"), ("cron", "cron (5 fields)"),
         ]
+        let action = editing.map { "/projects/\(p)/schedules/\(FormCoding.escape($0.id))/edit" } ?? "/projects/\(p)/schedules"
+        let hidden = editing.map { "<input type=\"hidden\" name=\"schedule_id\" value=\"\(HTML.escape($0.id))\">" }
+            ?? "<input type=\"hidden\" name=\"idempotency_key\" value=\"\(HTML.escape(input.idempotencyKey))\">"
+        let recurrenceRow: String
+        if let editing {
+            let rule: String
+            switch editing.recurrence {
+            case .rrule(let r): rule = "RRULE " + r
+            case .cron(let c): rule = "cron " + c
+            case .shorthand: rule = "the series' pattern"
+            case nil: rule = "once"
+            }
+            recurrenceRow = "<p class=\"hint\">Repeats: \(HTML.escape(rule)) (fixed once created).</p>"
+        } else {
+            recurrenceRow = """
+                <div class="row"><label>Repeats <select name="recurrence" id="recurrence">\(kinds.map { "<option value=\"\($0.0)\"\(input.recurrenceKind == $0.0 ? " selected" : "")>\($0.1)</option>" }.joined())</select></label>
+                <label class="grow">Rule <input name="rule" id="rule" value="\(HTML.escape(input.rule))" placeholder="FREQ=WEEKLY;BYDAY=MO,WE or 0 9 * * MON-FRI"\(invalid("rule"))>\(fieldError("rule"))</label></div>
+                """
+        }
         let body = """
-            <h1>New schedule</h1>\(banner)
-            <form method="post" action="/projects/\(p)/schedules" class="card form" id="schedule-form" data-validate="/projects/\(p)/validate" novalidate>
-            <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="idempotency_key" value="\(HTML.escape(input.idempotencyKey))">
-            <label>Content id <input name="content_id" id="content_id" required value="\(HTML.escape(input.contentID))"\(invalid("content_id"))>\(fieldError("content_id"))</label>
+            <h1>\(editing == nil ? "New schedule" : "Edit schedule")</h1>\(banner)
+            <form method="post" action="\(action)" class="card form" id="schedule-form" data-validate="/projects/\(p)/validate" novalidate>
+            <input type="hidden" name="csrf" value="\(session.csrf)">\(hidden)
+            <label>Content id <input name="content_id" id="content_id" required value="\(HTML.escape(input.contentID))"\(editing == nil ? "" : " readonly")\(invalid("content_id"))>\(fieldError("content_id"))</label>
             <div class="row"><label>Local time <input type="datetime-local" name="local_time" id="local_time" required step="60" value="\(HTML.escape(input.localTime))"\(invalid("local_time"))>\(fieldError("local_time"))</label>
             <label>Time zone <input name="timezone" id="timezone" list="zones" required value="\(HTML.escape(input.timezone))"\(invalid("timezone"))>\(fieldError("timezone"))</label>
             <label>Priority <input type="number" name="priority" id="priority" min="1" max="10" value="\(HTML.escape(input.priority))"\(invalid("priority"))>\(fieldError("priority"))</label></div>
             <fieldset id="platforms"\(invalid("platform"))><legend>Platforms</legend>\(boxes)\(fieldError("platform"))</fieldset>
-            <div class="row"><label>Repeats <select name="recurrence" id="recurrence">\(kinds.map { "<option value=\"\($0.0)\"\(input.recurrenceKind == $0.0 ? " selected" : "")>\($0.1)</option>" }.joined())</select></label>
-            <label class="grow">Rule <input name="rule" id="rule" value="\(HTML.escape(input.rule))" placeholder="FREQ=WEEKLY;BYDAY=MO,WE or 0 9 * * MON-FRI"\(invalid("rule"))>\(fieldError("rule"))</label></div>
+            \(recurrenceRow)
             <label>Notes <textarea name="notes" id="notes" rows="2">\(HTML.escape(input.notes))</textarea></label>
             <label class="check"><input type="checkbox" name="auto_resolve" value="1"\(input.autoResolve ? " checked" : "")> move to the next free time if the slot is taken</label>
             <div id="validation" class="validation" aria-live="polite"></div>
-            <button type="submit">Create</button>
+            <button type="submit">\(editing == nil ? "Create" : "Save")</button>
             </form>
             <datalist id="zones">\(TimeZoneGroups.all.flatMap(\.zones).map { "<option value=\"\(HTML.escape($0))\">" }.joined())</datalist>
             """
-        return HTML.page(title: "New schedule · \(project)", project: project, csrf: session.csrf, active: "schedules/new", body: body)
+        return HTML.page(
+            title: "\(editing == nil ? "New" : "Edit") schedule · \(project)", project: project, csrf: session.csrf,
+            active: editing == nil ? "schedules/new" : "schedules", body: body)
     }
 
     func conflictLine(_ c: SchedulerV1.Conflict) -> String {
@@ -178,7 +213,8 @@ extension Console {
             return .json(#"{"ok":true,"incomplete":true}"#)
         }
         let v = SchedulerV1.ValidateRequest(
-            projectID: project, localTime: input.wireLocalTime, timezone: input.timezone, platforms: input.platforms,
+            projectID: project, scheduleID: request.form["schedule_id"] ?? "", localTime: input.wireLocalTime, timezone: input.timezone,
+            platforms: input.platforms,
             recurrence: input.recurrence, autoResolve: true)
         do {
             let r = try await call(SchedulerV1.Scheduler.Validate.self, v, session)
@@ -211,6 +247,54 @@ extension Console {
                     ("ok", .bool(false)), ("code", .string(error.code.name)), ("message", .string(error.message)),
                     ("field", .string(ScheduleFormInput.formField(error.field) ?? "")),
                 ]), status: error.code == .unauthenticated ? 401 : 200)
+        }
+    }
+
+    /// `GET /projects/{project}/schedules/{id}/edit`: the edit form, filled in (Get).
+    func editSchedulePage(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        let s = try await call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: id), session).schedule
+        return .html(scheduleForm(ScheduleFormInput(s), project: project, session: session, editing: s))
+    }
+
+    /// `POST /projects/{project}/schedules/{id}/edit`: Update with the fields that changed, then
+    /// the schedule's page; refused, the form again as typed with the server's message by the field
+    /// or the conflicts above it (Update changes all or nothing).
+    func updateSchedule(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async -> ConsoleResponse {
+        let input = ScheduleFormInput(request)
+        let current: SchedulerV1.Schedule
+        do {
+            current = try await call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: id), session).schedule
+        } catch {
+            return errorPage(error, project: project, session: session)
+        }
+        let detail = "/projects/\(FormCoding.escape(project))/schedules/\(FormCoding.escape(id))"
+        do {
+            var update = SchedulerV1.UpdateRequest(projectID: project, scheduleID: id, autoResolve: input.autoResolve)
+            if input.wireLocalTime != current.localTime || input.timezone != current.timezone {
+                update.localTime = input.wireLocalTime
+                update.timezone = input.timezone
+            }
+            if Set(input.platforms.map { $0.uppercased() }) != Set(current.platforms.map { $0.uppercased() }) { update.platforms = input.platforms }
+            guard let priority = Int32(input.priority.trimmingCharacters(in: .whitespaces)) else {
+                throw SchedulerError(
+                    code: .invalidArgument, message: "\"\(input.priority)\" is not a whole number 1…10",
+                    details: ErrorDetails(fieldViolations: [FieldViolation(field: "update.priority", description: "not a number")]))
+            }
+            if priority != current.priority { update.priority = priority }
+            if input.notes != current.notes { update.notes = input.notes }
+            if update.localTime == nil && update.platforms == nil && update.priority == nil && update.notes == nil {
+                return .redirect(detail + "?unchanged=1")
+            }
+            _ = try await call(SchedulerV1.Scheduler.Update.self, update, session)
+            return .redirect(detail + "?updated=1")
+        } catch let e as SchedulerError {
+            if e.code == .unauthenticated { return errorPage(e, project: project, session: session) }
+            let status = e.code == .failedPrecondition ? 409 : e.code == .permissionDenied ? 403 : e.code == .invalidArgument ? 400 : 502
+            var shown = input
+            shown.contentID = current.contentID
+            return .html(scheduleForm(shown, project: project, session: session, error: e, editing: current), status: status)
+        } catch {
+            return errorPage(error, project: project, session: session)
         }
     }
 }

@@ -59,6 +59,8 @@ extension Console {
         func row(_ k: String, _ v: String) -> String { "<tr><th scope=\"row\">\(k)</th><td>\(v)</td></tr>" }
         var html = "<h1>\(HTML.escape(title))</h1>"
         if request.query["created"] != nil { html += "<p class=\"notice\" role=\"status\">Created.</p>" }
+        if request.query["updated"] != nil { html += "<p class=\"notice\" role=\"status\">Saved.</p>" }
+        if request.query["unchanged"] != nil { html += "<p class=\"notice\" role=\"status\">Nothing changed.</p>" }
         if let r = request.query["retried"] { html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(r)) is due now.</p>" }
         if let e = request.query["error"] { html += "<p class=\"error\" role=\"alert\">\(HTML.escape(e))</p>" }
         html += "<table class=\"detail\" id=\"schedule\" data-id=\"\(HTML.escape(s.id))\">"
@@ -73,6 +75,9 @@ extension Console {
         if s.isRecurring { html += row("series", HTML.escape(s.seriesID)) }
         if !s.notes.isEmpty { html += row("notes", HTML.escape(s.notes)) }
         html += "</table>"
+        if [.pending, .paused].contains(s.queueStatus) {
+            html += "<p><a class=\"button\" id=\"edit\" href=\"/projects/\(p)/schedules/\(FormCoding.escape(s.id))/edit\">Edit</a></p>"
+        }
         if Labels.canReschedule(s.queueStatus) && s.queueStatus != .queued {
             html += """
                 <form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(s.id))/publish-now" class="inline">\
