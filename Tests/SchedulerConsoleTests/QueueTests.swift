@@ -123,6 +123,9 @@ struct QueueTests {
         #expect(unknownTable.lowerBound < lostRow.lowerBound && lostRow.lowerBound < failedTable.lowerBound)
         #expect(failedTable.lowerBound < plainRow.lowerBound)
         #expect(html.contains("Publish again"))
+        // By platform: all three were twitter posts; one of three finished ones completed.
+        #expect(html.contains("</span>twitter</td><td>0</td><td>1</td><td>2</td><td>33.3 %</td></tr>"))
+        #expect(!html.contains("</span>reddit</td>"))
         // Today's rolled-up row: a completed and a failed bar in the last column.
         #expect(html.contains("<rect class=\"st-completed\""))
         #expect(html.contains("<rect class=\"st-failed\""))

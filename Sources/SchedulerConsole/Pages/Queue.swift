@@ -80,7 +80,7 @@ extension Console {
                 .init(name: "wait", cssClass: "st-queued", values: rows.map { $0?.avgWaitSeconds }),
                 .init(name: "processing", cssClass: "st-processing", values: rows.map { $0?.avgProcessingSeconds }),
             ], id: "chart-wait", unit: "s")
-        html += "</div>"
+        html += "</div>" + (await platformFigures(project: project, session: session))
         let held = failed.items.filter { unknown.contains($0.id) }
         if !held.isEmpty {
             html += """
@@ -136,5 +136,37 @@ extension Console {
             return .redirect(back + "?error=" + FormCoding.escape("\(e.code.name): \(e.message)"))
         case .failure(let e): throw e
         }
+    }
+
+    /// Per-platform figures: pending, completed and failed schedules of each of the server's
+    /// default platforms (List's totals with one item a page, asked concurrently), with the share
+    /// of finished ones that completed. Platforms with nothing are left out.
+    func platformFigures(project: String, session: ConsoleSession) async -> String {
+        let platforms = PlatformRateLimits.defaults.keys.sorted()
+        let statuses: [SchedulerV1.QueueStatus] = [.pending, .completed, .failed]
+        let totals = await withTaskGroup(of: (String, SchedulerV1.QueueStatus, Int64).self) { group in
+            for platform in platforms {
+                for status in statuses {
+                    group.addTask {
+                        let r = try? await self.call(
+                            SchedulerV1.Scheduler.List.self, SchedulerV1.ListRequest(projectID: project, status: status, platform: platform, limit: 1), session)
+                        return (platform, status, r?.pagination.total ?? 0)
+                    }
+                }
+            }
+            var all: [String: [SchedulerV1.QueueStatus: Int64]] = [:]
+            for await (platform, status, total) in group { all[platform, default: [:]][status] = total }
+            return all
+        }
+        let rows = platforms.compactMap { p -> String? in
+            let t = totals[p] ?? [:]
+            let pending = t[.pending] ?? 0, completed = t[.completed] ?? 0, failed = t[.failed] ?? 0
+            guard pending + completed + failed > 0 else { return nil }
+            let rate = completed + failed > 0 ? String(format: "%.1f %%", Double(completed) * 100 / Double(completed + failed)) : "—"
+            return "<tr><td><span class=\"dot \(Labels.platformClass(p))\"></span>\(HTML.escape(Labels.platform(p)))</td><td>\(pending)</td><td>\(completed)</td><td>\(failed)</td><td>\(rate)</td></tr>"
+        }
+        guard !rows.isEmpty else { return "" }
+        return "<h2>By platform</h2><table class=\"list\" id=\"platforms\"><thead><tr><th>Platform</th><th>Pending</th><th>Completed</th><th>Failed</th><th>Success rate</th></tr></thead><tbody>"
+            + rows.joined() + "</tbody></table>"
     }
 }
