@@ -99,19 +99,27 @@ enum SVGChart {
             """
     }
 
-    /// 1, 2, 5 × 10ⁿ at or above `v` (1 for 0).
+    /// The axis top: 1, 2, 4, 6, 8 × 10ⁿ at or above `v` (1 for 0), so its quarters are round too.
     static func niceMax(_ v: Double) -> Double {
         guard v > 0, v.isFinite else { return 1 }
         let p = pow(10, floor(log10(v)))
-        for m in [1.0, 2, 5, 10] where m * p >= v { return m * p }
+        for m in [1.0, 2, 4, 6, 8, 10] where m * p >= v { return m * p }
         return 10 * p
     }
 
-    /// Whole numbers as such, others with up to two decimals (0.25, 0.5, 12.3).
+    /// Whole numbers as such (10 000 and up as 10k, 1.5M), others with up to two decimals.
     static func format(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e12 { return String(Int64(v)) }
-        var s = String(format: abs(v) < 10 ? "%.2f" : "%.1f", v)
-        while s.hasSuffix("0") { s.removeLast() }
+        if abs(v) >= 1e6 { return trim(String(format: "%.1f", v / 1e6)) + "M" }
+        if abs(v) >= 1e4 { return trim(String(format: "%.1f", v / 1e3)) + "k" }
+        if v == v.rounded() { return String(Int64(v)) }
+        return trim(String(format: abs(v) < 10 ? "%.2f" : "%.1f", v))
+    }
+
+    /// `2.50` → `2.5`, `3.0` → `3`.
+    static func trim(_ text: String) -> String {
+        var s = text
+        while s.contains("."), s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
         return s
     }
 

@@ -32,7 +32,9 @@ extension Console {
             let inner = "<span class=\"value\">\(HTML.escape(value))</span><span class=\"label\">\(HTML.escape(label))</span>"
             return "<li class=\"tile \(cls)\">\(href.map { "<a href=\"\($0)\">\(inner)</a>" } ?? "<div>\(inner)</div>")</li>"
         }
-        func seconds(_ v: Double?) -> String { v.map { $0 < 120 ? String(format: "%.1f s", $0) : String(format: "%.1f min", $0 / 60) } ?? "—" }
+        func seconds(_ v: Double?) -> String {
+            v.map { $0 < 120 ? String(format: "%.1f s", $0) : $0 < 7200 ? String(format: "%.1f min", $0 / 60) : String(format: "%.1f h", $0 / 3600) } ?? "—"
+        }
         let counts: [(String, Int64, SchedulerV1.QueueStatus)] = [
             ("pending", s.pending, .pending), ("queued", s.queued, .queued), ("processing", s.processing, .processing),
             ("completed", s.completed, .completed), ("failed", s.failed, .failed), ("cancelled", s.cancelled, .cancelled),
@@ -74,12 +76,15 @@ extension Console {
             title: "Success rate per day (%)", labels: labels,
             series: [.init(name: "success rate", cssClass: "st-completed", values: rows.map { $0?.successRate })],
             id: "chart-success", unit: "%", fixedMax: 100)
+        // Seconds, minutes or hours, whichever keeps the axis readable.
+        let longest = rows.flatMap { [$0?.avgWaitSeconds, $0?.avgProcessingSeconds] }.compactMap { $0 }.max() ?? 0
+        let (divisor, unit, unitName) = longest >= 7200 ? (3600.0, "h", "hours") : longest >= 300 ? (60.0, "min", "minutes") : (1.0, "s", "seconds")
         html += SVGChart.lines(
-            title: "Average wait and processing time per day (seconds)", labels: labels,
+            title: "Average wait and processing time per day (\(unitName))", labels: labels,
             series: [
-                .init(name: "wait", cssClass: "st-queued", values: rows.map { $0?.avgWaitSeconds }),
-                .init(name: "processing", cssClass: "st-processing", values: rows.map { $0?.avgProcessingSeconds }),
-            ], id: "chart-wait", unit: "s")
+                .init(name: "wait", cssClass: "st-queued", values: rows.map { $0?.avgWaitSeconds.map { $0 / divisor } }),
+                .init(name: "processing", cssClass: "st-processing", values: rows.map { $0?.avgProcessingSeconds.map { $0 / divisor } }),
+            ], id: "chart-wait", unit: unit)
         html += "</div>" + (await platformFigures(project: project, session: session))
         let held = failed.items.filter { unknown.contains($0.id) }
         if !held.isEmpty {
