@@ -59,11 +59,21 @@ class Stack:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.processes: List[Process] = []
-        server = self.start("schedulerd", [os.environ["SCHEDULERD"], "serve", "--listen", "127.0.0.1:0", "--log-level", "info"])
-        port = server.wait_for(r"listening listen=127\.0\.0\.1:(\d+)").group(1)
+        self.server_process = self.start("schedulerd", [os.environ["SCHEDULERD"], "serve", "--listen", "127.0.0.1:0", "--log-level", "info"])
+        port = self.server_process.wait_for(r"listening listen=127\.0\.0\.1:(\d+)").group(1)
         self.server = f"127.0.0.1:{port}"
         self.url = self.console("console", [])
         self.signin_url = self.console("console-no-auto", ["--no-auto-sign-in"])
+
+    def restart_server(self) -> None:
+        """Stops schedulerd (it drains) and starts it again on the same port and data: its first
+        maintenance pass rolls up today's metrics, as the running server does every minute. The
+        consoles' client reconnects by itself."""
+        self.server_process.stop()
+        self.processes.remove(self.server_process)
+        self.server_process = self.start(
+            "schedulerd-2", [os.environ["SCHEDULERD"], "serve", "--listen", self.server, "--log-level", "info"])
+        self.server_process.wait_for(r"listening listen=127\.0\.0\.1:\d+")
 
     def start(self, name: str, args: List[str]) -> Process:
         p = Process(name, args, self.directory)
