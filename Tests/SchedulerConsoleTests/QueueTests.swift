@@ -132,4 +132,35 @@ struct QueueTests {
         await c.close()
         await h.shutdown()
     }
+
+    @Test func theListSortsAndTheDetailShowsResultsLinkingOnlyWebAddresses() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        var low = enqueueRequest("low", at: "2026-03-05T09:00:00")
+        low.priority = 2
+        var high = enqueueRequest("high", at: "2026-03-06T09:00:00")
+        high.priority = 9
+        _ = try await c.enqueue(low)
+        _ = try await c.enqueue(high)
+        _ = try await c.enqueue(enqueueRequest("published", at: "2026-03-01T11:00:00", platforms: ["twitter", "medium"]))
+        let item = try #require(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(60), workerID: "w1", start: true)).items.first)
+        _ = try await c.complete(
+            V1.CompleteRequest(
+                projectID: "blog", scheduleID: item.schedule.id, leaseToken: item.leaseToken,
+                results: [
+                    V1.PlatformResult(platform: "twitter", success: true, publishedURL: "https://twitter.com/x/status/1"),
+                    V1.PlatformResult(platform: "medium", success: true, publishedURL: "javascript:alert(1)"),
+                ]))
+        let (session, _) = try await h.signIn()
+        let byPriority = await h.get("/projects/blog/schedules?sort=priority&order=desc", cookie: session).text
+        let hi = try #require(byPriority.range(of: ">high<")), lo = try #require(byPriority.range(of: ">low<"))
+        #expect(hi.lowerBound < lo.lowerBound)
+        #expect(byPriority.contains("<option value=\"priority\" selected>"))
+        let detail = await h.get("/projects/blog/schedules/\(item.schedule.id)", cookie: session).text
+        #expect(detail.contains("<a href=\"https://twitter.com/x/status/1\" rel=\"noopener noreferrer\">"))
+        #expect(detail.contains("javascript:alert(1)"))
+        #expect(!detail.contains("href=\"javascript:"))
+        await c.close()
+        await h.shutdown()
+    }
 }

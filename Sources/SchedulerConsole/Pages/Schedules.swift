@@ -3,24 +3,31 @@ import SchedulingCore
 import WireProtocol
 
 extension Console {
-    /// `GET /projects/{project}/schedules?status=S&platform=P&page=N`: the project's schedules by
-    /// time, 50 a page, filtered as List allows.
+    /// `GET /projects/{project}/schedules?status=S&platform=P&sort=F&order=asc|desc&page=N`: the
+    /// project's schedules, 50 a page, filtered and sorted as List allows (by due time by default).
     func schedulesPage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
         let statuses: [SchedulerV1.QueueStatus] = [.pending, .queued, .processing, .completed, .failed, .cancelled, .paused]
         let statusName = request.query["status"] ?? ""
         let status = statuses.first { Labels.status($0) == statusName } ?? .unspecified
         let platform = request.query["platform"] ?? ""
         let page = max(1, min(Int32(request.query["page"] ?? "") ?? 1, 10_000))
+        let sorts: [(String, String, SchedulerV1.SortField)] = [("scheduledFor", "due time", .scheduledFor), ("createdAt", "created", .createdAt), ("priority", "priority", .priority)]
+        let sortName = sorts.first { $0.0 == request.query["sort"] }?.0 ?? "scheduledFor"
+        let descending = request.query["order"] == "desc"
         var list = SchedulerV1.ListRequest(projectID: project, status: status, platform: platform, page: page, limit: 50)
-        list.sortBy = .scheduledFor
+        list.sortBy = sorts.first { $0.0 == sortName }!.2
+        list.sortOrder = descending ? .desc : .asc
         let r = try await call(SchedulerV1.Scheduler.List.self, list, session)
         let p = FormCoding.escape(project)
         var html = """
             <h1>Schedules</h1><form method="get" class="inline filters"><label>Status <select name="status"><option value="">any</option>
             \(statuses.map { s in let n = Labels.status(s); return "<option\(n == statusName ? " selected" : "")>\(n)</option>" }.joined())
-            </select></label> <label>Platform <input name="platform" value="\(HTML.escape(platform))" size="12"></label> <button type="submit">Filter</button></form>
+            </select></label> <label>Platform <input name="platform" value="\(HTML.escape(platform))" size="12"></label>
+            <label>Sort by <select name="sort">\(sorts.map { "<option value=\"\($0.0)\"\($0.0 == sortName ? " selected" : "")>\($0.1)</option>" }.joined())</select></label>
+            <select name="order" aria-label="order"><option value="asc">ascending</option><option value="desc"\(descending ? " selected" : "")>descending</option></select>
+            <button type="submit">Filter</button></form>
             <form method="post" action="/projects/\(p)/schedules/bulk" id="bulk"><input type="hidden" name="csrf" value="\(session.csrf)">
-            <input type="hidden" name="back" value="\(HTML.escape("status=\(FormCoding.escape(statusName))&platform=\(FormCoding.escape(platform))&page=\(page)"))">
+            <input type="hidden" name="back" value="\(HTML.escape("status=\(FormCoding.escape(statusName))&platform=\(FormCoding.escape(platform))&sort=\(sortName)&order=\(descending ? "desc" : "asc")&page=\(page)"))">
             <p class="bulk">Selected: <button type="submit" name="action" value="pause">Pause</button>
             <button type="submit" name="action" value="resume">Resume</button> <button type="submit" name="action" value="cancel">Cancel</button></p>
             <table class="list" id="schedules"><thead><tr><th><span class="sr-only">select</span></th><th>Due (its zone)</th><th>Content</th><th>Platforms</th><th>Status</th><th>Priority</th></tr></thead><tbody>
@@ -40,16 +47,16 @@ extension Console {
         }
         html += "</tbody></table></form>"
         let pages = max(1, r.pagination.totalPages)
-        let query = "status=\(FormCoding.escape(statusName))&platform=\(FormCoding.escape(platform))"
+        let query = "status=\(FormCoding.escape(statusName))&amp;platform=\(FormCoding.escape(platform))&amp;sort=\(sortName)&amp;order=\(descending ? "desc" : "asc")"
         html += "<p class=\"pager\">\(r.pagination.total) schedules · page \(page) of \(pages) "
-        if page > 1 { html += "<a href=\"?\(query)&page=\(page - 1)\">← previous</a> " }
-        if page < pages { html += "<a href=\"?\(query)&page=\(page + 1)\">next →</a>" }
+        if page > 1 { html += "<a href=\"?\(query)&amp;page=\(page - 1)\">← previous</a> " }
+        if page < pages { html += "<a href=\"?\(query)&amp;page=\(page + 1)\">next →</a>" }
         html += "</p>"
         return .html(HTML.page(title: "Schedules · \(project)", project: project, csrf: session.csrf, active: "schedules", body: html))
     }
 
-    /// `GET /projects/{project}/schedules/{id}`: one schedule with its attempts (Get) and the
-    /// conflicts recorded about it (ListConflicts).
+    /// `GET /projects/{project}/schedules/{id}`: one schedule with its per-platform results and
+    /// attempts (Get) and the conflicts recorded about it (ListConflicts).
     func schedulePage(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async throws -> ConsoleResponse {
         let s = try await call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: id), session).schedule
         let p = FormCoding.escape(project)
@@ -84,6 +91,18 @@ extension Console {
                 <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="schedule">\
                 <button type="submit">Publish now</button></form>
                 """
+        }
+        if !s.results.isEmpty {
+            html += "<h2>Results</h2><table class=\"list\" id=\"results\"><thead><tr><th>Platform</th><th>Outcome</th><th>Link or error</th></tr></thead><tbody>"
+            for r in s.results {
+                // Only http(s) links become links: a result URL is whatever the worker reported.
+                let url = r.publishedURL
+                let link = url.hasPrefix("https://") || url.hasPrefix("http://")
+                    ? "<a href=\"\(HTML.escape(url))\" rel=\"noopener noreferrer\">\(HTML.escape(url))</a>" : HTML.escape(url)
+                html += "<tr><td>\(HTML.escape(Labels.platform(r.platform)))</td><td>\(r.success ? "published" : "failed")</td>"
+                html += "<td>\(r.success ? link : HTML.escape(r.error))</td></tr>"
+            }
+            html += "</tbody></table>"
         }
         if !s.attempts.isEmpty {
             html += "<h2>Attempts</h2><table class=\"list\"><thead><tr><th>#</th><th>Started (UTC)</th><th>Worker</th><th>Outcome</th><th>Error</th></tr></thead><tbody>"
