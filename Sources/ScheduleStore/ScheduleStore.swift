@@ -22,6 +22,8 @@ public final class ScheduleStore: Sendable {
     /// The conflict checks' in-memory view, shared by the writer and `checkConflicts`.
     let occupancy: OccupancyIndex
     private let closed = Mutex(false)
+    /// Where the retention scan continues (``purgeFinished(olderThan:limit:)``).
+    let purgeCursor = Mutex<PurgeCursor?>(nil)
 
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
