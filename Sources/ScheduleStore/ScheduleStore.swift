@@ -303,6 +303,7 @@ public final class ScheduleStore: Sendable {
     /// length over the last `windowSeconds` (default 24 h).
     public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
         let now = self.now
+        let limit = configuration.pendingLimit(for: projectID)
         return try await readers.read { db in
             var stats = QueueStats()
             let s = try db.cached(
@@ -327,6 +328,7 @@ public final class ScheduleStore: Sendable {
             stats.avgProcessingTime = m.avgProcessingTime
             stats.successRate = m.successRate
             stats.peakQueueLength = m.peakQueueLength
+            stats.pendingLimit = limit
             return stats
         }
     }

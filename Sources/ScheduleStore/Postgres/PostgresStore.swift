@@ -348,6 +348,7 @@ public final class PostgresStore: SchedulingStore {
 
     public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
         let now = self.now
+        let limit = configuration.pendingLimit(for: projectID)
         return try await read { db in
             var stats = QueueStats()
             for r in try db.executeCached(
@@ -372,6 +373,7 @@ public final class PostgresStore: SchedulingStore {
             stats.avgProcessingTime = m.avgProcessingTime
             stats.successRate = m.successRate
             stats.peakQueueLength = m.peakQueueLength
+            stats.pendingLimit = limit
             return stats
         }
     }
