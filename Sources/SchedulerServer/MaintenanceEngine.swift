@@ -27,13 +27,14 @@ public final class MaintenanceEngine: Sendable {
         public var metricsRetentionSeconds: Int64 = 400 * 86_400
         /// How often retention runs. Default 60 s.
         public var retentionIntervalMilliseconds: Int64 = 60_000
-        /// Schedules per purge call (1…500): one short write each. Default 200.
-        public var retentionBatchSize: Int = 200
+        /// Schedules per purge call (1…500): one short write each. Default 50 (docs/BENCHMARKS.md,
+        /// "Retention": larger batches hold the writer long enough to move enqueue p99).
+        public var retentionBatchSize: Int = 50
         /// Most purge calls in one retention run; the next run continues. Default 50.
         public var retentionMaxBatchesPerRun: Int = 50
         /// Pause between two purge calls of a run, so a long backlog is deleted at a bounded duty
-        /// cycle instead of back to back (docs/BENCHMARKS.md, "Retention"). Default 20 ms.
-        public var retentionPauseMilliseconds: Int64 = 20
+        /// cycle instead of back to back (docs/BENCHMARKS.md, "Retention"). Default 100 ms.
+        public var retentionPauseMilliseconds: Int64 = 100
 
         public init() {}
     }

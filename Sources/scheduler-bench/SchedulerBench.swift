@@ -90,14 +90,14 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "purge: old finished schedules in the database before the run (each with an attempt and a result).")
     var finished: Int = 200_000
 
-    @Option(name: .customLong("purge-batch"), help: "purge: schedules per purgeFinished call (1…500, default 200, the engine's).")
-    var purgeBatch: Int = 200
+    @Option(name: .customLong("purge-batch"), help: "purge: schedules per purgeFinished call (1…500, default 50, the engine's).")
+    var purgeBatch: Int = 50
 
-    @Option(name: .customLong("purge-pause-ms"), help: "purge: pause between purgeFinished calls (default 0: back to back; the engine's is 20).")
+    @Option(name: .customLong("purge-pause-ms"), help: "purge: pause between purgeFinished calls (default 0: back to back; the engine's is 100).")
     var purgePauseMs: Int = 0
 
     mutating func validate() throws {
-        if (finished != 200_000 || purgeBatch != 200 || purgePauseMs != 0) && scenario != "purge" {
+        if (finished != 200_000 || purgeBatch != 50 || purgePauseMs != 0) && scenario != "purge" {
             throw ValidationError("--finished, --purge-batch and --purge-pause-ms apply to purge only")
         }
         guard purgePauseMs >= 0 else { throw ValidationError("--purge-pause-ms must be at least 0") }

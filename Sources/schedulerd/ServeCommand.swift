@@ -261,7 +261,7 @@ struct ServerFileConfig: Decodable {
         var finishedScheduleDays: Int?
         /// Days of daily metrics; 0 = forever. Default 400.
         var dailyMetricsDays: Int?
-        /// Schedules deleted per write (1…500). Default 200.
+        /// Schedules deleted per write (1…500). Default 50.
         var batchSize: Int?
 
         func check() throws {
