@@ -109,6 +109,27 @@ enum RetentionSQL {
     /// Deletes metrics row `?1` if its day starts before `?2`.
     static let deleteMetrics = "DELETE FROM queue_metrics WHERE id = ?1 AND period_start < ?2"
 
+    /// The three statements that purge one table's old rows a project at a time: the next
+    /// project after `?1`; up to `?3` ids of project `?1` older than `?2`; delete id `?1` if it is
+    /// still older than `?2` (and still purgeable).
+    struct RowPurge: Sendable {
+        var nextProject: String
+        var old: String
+        var delete: String
+    }
+
+    /// Daily metrics rows of days starting before the cutoff.
+    static let metricsPurge = RowPurge(nextProject: nextMetricsProject, old: oldMetrics, delete: deleteMetrics)
+
+    /// Alerts delivered or given up (never a PENDING one) created before the cutoff.
+    static let alertsPurge = RowPurge(
+        nextProject: "SELECT MIN(project_id) FROM alerts WHERE project_id > ?1",
+        old: """
+            SELECT id FROM alerts WHERE project_id = ?1 AND created_at < ?2 AND state <> 'PENDING'
+             ORDER BY created_at LIMIT ?3
+            """,
+        delete: "DELETE FROM alerts WHERE id = ?1 AND created_at < ?2 AND state <> 'PENDING'")
+
     /// `sql` with PostgreSQL's parameter markers.
     static func postgres(_ sql: String) -> String { sql.replacingOccurrences(of: "?", with: "$") }
 

@@ -63,16 +63,30 @@ extension ScheduleStore {
     /// before `cutoff`; returns how many. A reader finds them (one seek per project), the writer
     /// deletes them by id. Call again while it returns `limit`.
     public func purgeMetrics(olderThan cutoff: Instant, limit: Int = 1000) async throws(StoreError) -> Int {
+        try await purgeRows(RetentionSQL.metricsPurge, olderThan: cutoff, limit: limit)
+    }
+
+    /// Deletes up to `limit` (1…5000) alerts delivered or given up that were created before
+    /// `cutoff` (a PENDING one is never deleted); returns how many.
+    public func purgeAlerts(olderThan cutoff: Instant, limit: Int = 1000) async throws(StoreError) -> Int {
+        try await purgeRows(RetentionSQL.alertsPurge, olderThan: cutoff, limit: limit)
+    }
+
+    /// One table's old rows: a reader finds them (one seek per project), the writer deletes
+    /// them by id, re-checking each.
+    private func purgeRows(_ sql: RetentionSQL.RowPurge, olderThan cutoff: Instant, limit: Int) async throws(StoreError)
+        -> Int
+    {
         try RetentionLimits.check(limit, max: RetentionLimits.maxMetricsPerCall)
         let time = cutoff.unixMilliseconds
         let ids = try await readers.read { db in
             var ids: [String] = []
             var after = ""
             while ids.count < limit {
-                let next = try db.cached(RetentionSQL.nextMetricsProject)
+                let next = try db.cached(sql.nextProject)
                 next.bind(after, at: 1)
                 guard let project = try next.firstRow({ $0.optionalString(0) }) ?? nil else { break }
-                let s = try db.cached(RetentionSQL.oldMetrics)
+                let s = try db.cached(sql.old)
                 s.bind(project, at: 1)
                 s.bind(time, at: 2)
                 s.bind(limit - ids.count, at: 3)
@@ -85,7 +99,7 @@ extension ScheduleStore {
         return try await writer.submit { state in
             var deleted = 0
             for id in ids {
-                let s = try state.db.cached(RetentionSQL.deleteMetrics)
+                let s = try state.db.cached(sql.delete)
                 s.bind(id, at: 1)
                 s.bind(time, at: 2)
                 try s.run()

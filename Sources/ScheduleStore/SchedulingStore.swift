@@ -84,6 +84,9 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     /// Retention: deletes up to `limit` (1…5000) daily metrics rows of days starting before
     /// `cutoff`; returns how many.
     func purgeMetrics(olderThan cutoff: Instant, limit: Int) async throws(StoreError) -> Int
+    /// Retention: deletes up to `limit` (1…5000) alerts delivered or given up that were created
+    /// before `cutoff` (PENDING ones are kept whatever their age); returns how many.
+    func purgeAlerts(olderThan cutoff: Instant, limit: Int) async throws(StoreError) -> Int
 
     /// Finishes queued calls and closes the database connections; later calls fail with
     /// `cancelled`. Safe to call twice.

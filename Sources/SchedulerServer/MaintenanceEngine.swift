@@ -158,6 +158,16 @@ public final class MaintenanceEngine: Sendable {
                 if r.reachedEnd || Task.isCancelled { break }
             }
         }
+        var alerts = 0
+        if configuration.finishedRetentionSeconds > 0 {
+            // Alerts go with the schedules they are about: delivered or given up, after the same age.
+            let cutoff = now.adding(seconds: -configuration.finishedRetentionSeconds)
+            while !Task.isCancelled {
+                let n = try await store.purgeAlerts(olderThan: cutoff, limit: 1000)
+                alerts += n
+                if n < 1000 { break }
+            }
+        }
         var metricsRows = 0
         if configuration.metricsRetentionSeconds > 0 {
             let cutoff = now.adding(seconds: -configuration.metricsRetentionSeconds)
@@ -167,13 +177,14 @@ public final class MaintenanceEngine: Sendable {
                 if n < 1000 { break }
             }
         }
-        if total.schedules + metricsRows > 0 {
+        if total.schedules + metricsRows + alerts > 0 {
             logger.info(
                 "retention",
                 metadata: [
                     "retention.schedules": "\(total.schedules)", "retention.attempts": "\(total.attempts)",
                     "retention.attempt_results": "\(total.attemptResults)", "retention.conflicts": "\(total.conflicts)",
                     "retention.kept": "\(total.kept)", "retention.metrics": "\(metricsRows)",
+                    "retention.alerts": "\(alerts)",
                 ])
         }
         return (total, metricsRows)

@@ -496,11 +496,23 @@ public final class PostgresStore: SchedulingStore {
     /// Deletes up to `limit` (1…5000) daily metrics rows of days that start before `cutoff` in
     /// one transaction, rows claimed `FOR UPDATE SKIP LOCKED`; returns how many.
     public func purgeMetrics(olderThan cutoff: Instant, limit: Int = 1000) async throws(StoreError) -> Int {
+        try await purgeRows(RetentionSQL.metricsPurge, olderThan: cutoff, limit: limit)
+    }
+
+    public func purgeAlerts(olderThan cutoff: Instant, limit: Int = 1000) async throws(StoreError) -> Int {
+        try await purgeRows(RetentionSQL.alertsPurge, olderThan: cutoff, limit: limit)
+    }
+
+    /// One table's old rows in one transaction, claimed `FOR UPDATE SKIP LOCKED` so nodes split
+    /// the work.
+    private func purgeRows(_ sql: RetentionSQL.RowPurge, olderThan cutoff: Instant, limit: Int) async throws(StoreError)
+        -> Int
+    {
         try RetentionLimits.check(limit, max: RetentionLimits.maxMetricsPerCall)
         let time = cutoff.unixMilliseconds
-        let nextSQL = RetentionSQL.postgres(RetentionSQL.nextMetricsProject)
-        let oldSQL = RetentionSQL.postgres(RetentionSQL.oldMetrics) + " FOR UPDATE SKIP LOCKED"
-        let deleteSQL = RetentionSQL.postgres(RetentionSQL.deleteMetrics)
+        let nextSQL = RetentionSQL.postgres(sql.nextProject)
+        let oldSQL = RetentionSQL.postgres(sql.old) + " FOR UPDATE SKIP LOCKED"
+        let deleteSQL = RetentionSQL.postgres(sql.delete)
         return try await write { repo in
             let db = repo.db
             var deleted = 0
