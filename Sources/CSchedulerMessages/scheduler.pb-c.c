@@ -5549,7 +5549,7 @@ const ProtobufCMessageDescriptor scheduler__v1__stats_request__descriptor =
   (ProtobufCMessageInit) scheduler__v1__stats_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__stats_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor scheduler__v1__stats_response__field_descriptors[4] =
 {
   {
     "stats",
@@ -5575,15 +5575,41 @@ static const ProtobufCFieldDescriptor scheduler__v1__stats_response__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pending_schedules",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__StatsResponse, pending_schedules),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_pending_schedules",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__StatsResponse, max_pending_schedules),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__stats_response__field_indices_by_name[] = {
+  3,   /* field[3] = max_pending_schedules */
   1,   /* field[1] = metrics */
+  2,   /* field[2] = pending_schedules */
   0,   /* field[0] = stats */
 };
 static const ProtobufCIntRange scheduler__v1__stats_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__stats_response__descriptor =
 {
@@ -5593,7 +5619,7 @@ const ProtobufCMessageDescriptor scheduler__v1__stats_response__descriptor =
   "Scheduler__V1__StatsResponse",
   "scheduler.v1",
   sizeof(Scheduler__V1__StatsResponse),
-  2,
+  4,
   scheduler__v1__stats_response__field_descriptors,
   scheduler__v1__stats_response__field_indices_by_name,
   1,  scheduler__v1__stats_response__number_ranges,

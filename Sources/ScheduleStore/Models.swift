@@ -409,6 +409,9 @@ public struct QueueStats: Sendable, Hashable {
     public var successRate: Double?
     /// Most items due and waiting for a worker at one moment, over the window.
     public var peakQueueLength = 0
+    /// The project's capacity limit on pending schedules (``StoreConfiguration/pendingLimit(for:)``);
+    /// nil = none.
+    public var pendingLimit: Int?
 
     public init() {}
 
@@ -425,6 +428,10 @@ public struct QueueStats: Sendable, Hashable {
         case nil: break
         }
     }
+
+    /// The schedules the capacity limit counts (``QueueStatus/pendingStatuses``): PENDING, QUEUED,
+    /// PROCESSING and PAUSED.
+    public var pendingTotal: Int { pending + queued + processing + paused }
 }
 
 /// The seed's QueueMetrics: one project's figures for one UTC day.

@@ -22,6 +22,8 @@ public final class ScheduleStore: Sendable {
     /// The conflict checks' in-memory view, shared by the writer and `checkConflicts`.
     let occupancy: OccupancyIndex
     private let closed = Mutex(false)
+    /// Where the retention scan continues (``purgeFinished(olderThan:limit:)``).
+    let purgeCursor = Mutex<PurgeCursor?>(nil)
 
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
@@ -301,6 +303,7 @@ public final class ScheduleStore: Sendable {
     /// length over the last `windowSeconds` (default 24 h).
     public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
         let now = self.now
+        let limit = configuration.pendingLimit(for: projectID)
         return try await readers.read { db in
             var stats = QueueStats()
             let s = try db.cached(
@@ -313,6 +316,7 @@ public final class ScheduleStore: Sendable {
             stats.avgProcessingTime = m.avgProcessingTime
             stats.successRate = m.successRate
             stats.peakQueueLength = m.peakQueueLength
+            stats.pendingLimit = limit
             return stats
         }
     }

@@ -76,6 +76,18 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     func expireMissedWindows(limit: Int) async throws(StoreError) -> MissedWindowResult
     func rollupMetrics(day: Instant, projectIDs: [String]?) async throws(StoreError) -> [QueueMetrics]
 
+    /// Retention: deletes up to `limit` (1…500) finished schedules whose time and last change are
+    /// both before `cutoff`, with their platforms, attempts, results and recorded conflicts,
+    /// continuing the scan where the previous call stopped; a recurring series only ever loses
+    /// its earliest occurrences (docs/STORE.md, "Retention").
+    func purgeFinished(olderThan cutoff: Instant, limit: Int) async throws(StoreError) -> PurgeResult
+    /// Retention: deletes up to `limit` (1…5000) daily metrics rows of days starting before
+    /// `cutoff`; returns how many.
+    func purgeMetrics(olderThan cutoff: Instant, limit: Int) async throws(StoreError) -> Int
+    /// Retention: deletes up to `limit` (1…5000) alerts delivered or given up that were created
+    /// before `cutoff` (PENDING ones are kept whatever their age); returns how many.
+    func purgeAlerts(olderThan cutoff: Instant, limit: Int) async throws(StoreError) -> Int
+
     /// Finishes queued calls and closes the database connections; later calls fail with
     /// `cancelled`. Safe to call twice.
     func close()

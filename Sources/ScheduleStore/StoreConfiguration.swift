@@ -61,6 +61,15 @@ public struct StoreConfiguration: Sendable {
     /// a schedule is due at once anyway). Raised to twice the widest conflict window when
     /// smaller; default 35 days.
     public var occupancyHorizonSeconds: Int64 = 35 * 86_400
+    /// The most pending schedules (``QueueStatus/pendingStatuses``: PENDING, QUEUED, PROCESSING
+    /// or PAUSED) a project may hold: an Enqueue (or an EnqueueBatch item) that would go past it
+    /// is refused with `resourceExhausted` naming the limit and the count. Default nil: no limit
+    /// (docs/OPERATIONS.md, "Capacity", says why). Follow-up occurrences of a recurring series,
+    /// resumes and reschedules are not refused: they replace or revive a schedule, they do not
+    /// add one.
+    public var maxPendingPerProject: Int?
+    /// Per project, a limit that replaces ``maxPendingPerProject``; 0 = no limit for that project.
+    public var maxPendingOverrides: [String: Int] = [:]
     /// Upper bound of any retry backoff. Default 24 h.
     public var maxRetryDelaySeconds: Int64 = 86_400
     /// Retry backoff jitter (fraction, 0…1). Default 0.1.
@@ -77,6 +86,13 @@ public struct StoreConfiguration: Sendable {
 
     public init(path: String) {
         self.path = path
+    }
+
+    /// The capacity limit of `project` (``maxPendingOverrides``, else ``maxPendingPerProject``);
+    /// nil = none.
+    public func pendingLimit(for project: String) -> Int? {
+        if let v = maxPendingOverrides[project] { return v > 0 ? v : nil }
+        return maxPendingPerProject.flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// The conflict rules of `project`: ``conflictPolicy`` with the project's rate limits

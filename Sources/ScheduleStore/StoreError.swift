@@ -88,6 +88,15 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             currentState: state)
     }
 
+    /// An Enqueue refused by the project's capacity limit, naming the limit and the count.
+    public static func capacity(project: String, pending: Int, limit: Int) -> StoreError {
+        StoreError(
+            code: .resourceExhausted,
+            message:
+                "project \"\(project)\" has \(pending) pending schedules (PENDING, QUEUED, PROCESSING or PAUSED), "
+                + "at its limit of \(limit): let some publish, or cancel some, before enqueueing more")
+    }
+
     /// Maps an SQLite failure: full disk → resourceExhausted, busy/locked → unavailable.
     static func sqlite(_ e: SQLiteError) -> StoreError {
         let code: Code

@@ -18,6 +18,23 @@ public final class MaintenanceEngine: Sendable {
         /// time) are extended to start + this, so their workers can reconnect and Complete or
         /// Fail before the reaper acts. 0 = none. Default 60 s.
         public var leaseGraceAfterStartSeconds: Int64 = 60
+        /// Retention: finished schedules (COMPLETED, FAILED, CANCELLED; EXPIRED and SKIPPED
+        /// included) whose time and last change are both older than this are deleted with their
+        /// attempts, results, platforms and conflicts. 0 = kept forever. Default 30 days.
+        public var finishedRetentionSeconds: Int64 = 30 * 86_400
+        /// Retention: daily metrics of days that started longer ago than this are deleted.
+        /// 0 = kept forever. Default 400 days.
+        public var metricsRetentionSeconds: Int64 = 400 * 86_400
+        /// How often retention runs. Default 60 s.
+        public var retentionIntervalMilliseconds: Int64 = 60_000
+        /// Schedules per purge call (1…500): one short write each. Default 50 (docs/BENCHMARKS.md,
+        /// "Retention": larger batches hold the writer long enough to move enqueue p99).
+        public var retentionBatchSize: Int = 50
+        /// Most purge calls in one retention run; the next run continues. Default 50.
+        public var retentionMaxBatchesPerRun: Int = 50
+        /// Pause between two purge calls of a run, so a long backlog is deleted at a bounded duty
+        /// cycle instead of back to back (docs/BENCHMARKS.md, "Retention"). Default 100 ms.
+        public var retentionPauseMilliseconds: Int64 = 100
 
         public init() {}
     }
@@ -27,6 +44,10 @@ public final class MaintenanceEngine: Sendable {
         public var leases: ReapResult
         public var windows: MissedWindowResult
         public var rolledUp = 0
+        /// What retention deleted (zero when it did not run in this pass).
+        public var purged = PurgeResult()
+        /// Daily metrics rows retention deleted.
+        public var purgedMetrics = 0
 
         /// Whether the pass changed any schedule.
         public var changedSchedules: Bool {
@@ -40,6 +61,7 @@ public final class MaintenanceEngine: Sendable {
     private let logger: Logger
     private let metrics: ServerMetrics
     private let lastRollup = Mutex<Int64?>(nil)
+    private let lastRetention = Mutex<Int64?>(nil)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     public init(
@@ -53,13 +75,17 @@ public final class MaintenanceEngine: Sendable {
         self.logger = logger
     }
 
-    /// One pass of every maintenance step. The rollup runs when due; `forceRollup` runs it now.
+    /// One pass of every maintenance step. The rollup and retention run when due;
+    /// `forceRollup` and `forceRetention` run them now.
     @discardableResult
-    public func runOnce(forceRollup: Bool = false) async throws(StoreError) -> Pass {
+    public func runOnce(forceRollup: Bool = false, forceRetention: Bool = false) async throws(StoreError) -> Pass {
         let started = ContinuousClock.now
         defer { metrics.maintenanceDuration.recordNanoseconds((ContinuousClock.now - started).nanoseconds) }
         do {
-            let pass = try await pass(forceRollup: forceRollup)
+            var pass = try await pass(forceRollup: forceRollup)
+            if Self.due(lastRetention, now: clock.now(), every: configuration.retentionIntervalMilliseconds, force: forceRetention) {
+                (pass.purged, pass.purgedMetrics) = try await retention()
+            }
             metrics.maintenanceSucceeded.increment()
             return pass
         } catch {
@@ -99,6 +125,69 @@ public final class MaintenanceEngine: Sendable {
                 ])
         }
         return pass
+    }
+
+    /// Whether a step last run at `last` is due at `now` (and records it as run).
+    private static func due(_ last: borrowing Mutex<Int64?>, now: Instant, every interval: Int64, force: Bool) -> Bool {
+        last.withLock { last in
+            guard force || last == nil || now.unixMilliseconds - last! >= interval else { return false }
+            last = now.unixMilliseconds
+            return true
+        }
+    }
+
+    /// Deletes what is older than the retention settings: finished schedules a batch at a time
+    /// (at most ``Configuration/retentionMaxBatchesPerRun`` batches; the next run continues),
+    /// then old daily metrics. Each batch is its own short write, so other writes go on between.
+    public func retention() async throws(StoreError) -> (PurgeResult, Int) {
+        let now = clock.now()
+        var total = PurgeResult()
+        if configuration.finishedRetentionSeconds > 0 {
+            let cutoff = now.adding(seconds: -configuration.finishedRetentionSeconds)
+            for batch in 0..<max(1, configuration.retentionMaxBatchesPerRun) {
+                if batch > 0 && configuration.retentionPauseMilliseconds > 0 {
+                    try? await Task.sleep(for: .milliseconds(configuration.retentionPauseMilliseconds))
+                }
+                let r = try await store.purgeFinished(olderThan: cutoff, limit: configuration.retentionBatchSize)
+                total.schedules += r.schedules
+                total.attempts += r.attempts
+                total.attemptResults += r.attemptResults
+                total.conflicts += r.conflicts
+                total.kept += r.kept
+                total.reachedEnd = r.reachedEnd
+                if r.reachedEnd || Task.isCancelled { break }
+            }
+        }
+        var alerts = 0
+        if configuration.finishedRetentionSeconds > 0 {
+            // Alerts go with the schedules they are about: delivered or given up, after the same age.
+            let cutoff = now.adding(seconds: -configuration.finishedRetentionSeconds)
+            while !Task.isCancelled {
+                let n = try await store.purgeAlerts(olderThan: cutoff, limit: 1000)
+                alerts += n
+                if n < 1000 { break }
+            }
+        }
+        var metricsRows = 0
+        if configuration.metricsRetentionSeconds > 0 {
+            let cutoff = now.adding(seconds: -configuration.metricsRetentionSeconds)
+            while !Task.isCancelled {
+                let n = try await store.purgeMetrics(olderThan: cutoff, limit: 1000)
+                metricsRows += n
+                if n < 1000 { break }
+            }
+        }
+        if total.schedules + metricsRows + alerts > 0 {
+            logger.info(
+                "retention",
+                metadata: [
+                    "retention.schedules": "\(total.schedules)", "retention.attempts": "\(total.attempts)",
+                    "retention.attempt_results": "\(total.attemptResults)", "retention.conflicts": "\(total.conflicts)",
+                    "retention.kept": "\(total.kept)", "retention.metrics": "\(metricsRows)",
+                    "retention.alerts": "\(alerts)",
+                ])
+        }
+        return (total, metricsRows)
     }
 
     /// Gives the leases that ran out while the server was down their grace

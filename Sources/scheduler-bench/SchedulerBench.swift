@@ -17,14 +17,14 @@ struct SchedulerBench: AsyncParsableCommand {
 struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Schedule store scenarios: enqueue, cycle, dequeue-scale, validate, all.",
+        abstract: "Schedule store scenarios: enqueue, cycle, dequeue-scale, validate, purge, all.",
         discussion: """
             floor-enqueue and floor-cycle write the same rows with SQLite alone (the store's schema, \
             pragmas and statements, one thread, nothing else): the floor under enqueue and cycle. \
             floor runs floor-enqueue, enqueue, floor-cycle and cycle back to back.
             """)
 
-    @Argument(help: "enqueue | cycle | dequeue-scale | validate | all | floor-enqueue | floor-cycle | floor")
+    @Argument(help: "enqueue | cycle | dequeue-scale | validate | purge | all | floor-enqueue | floor-cycle | floor")
     var scenario: String
 
     @Flag(help: "Print one JSON object per scenario.")
@@ -87,7 +87,22 @@ struct StoreBench: AsyncParsableCommand {
         help: "enqueue, cycle: run against the PostgreSQL store at this libpq URL (in a schema of its own, dropped afterwards) instead of SQLite.")
     var postgresURL: String?
 
+    @Option(help: "purge: old finished schedules in the database before the run (each with an attempt and a result).")
+    var finished: Int = 200_000
+
+    @Option(name: .customLong("purge-batch"), help: "purge: schedules per purgeFinished call (1…500, default 50, the engine's).")
+    var purgeBatch: Int = 50
+
+    @Option(name: .customLong("purge-pause-ms"), help: "purge: pause between purgeFinished calls (default 0: back to back; the engine's is 100).")
+    var purgePauseMs: Int = 0
+
     mutating func validate() throws {
+        if (finished != 200_000 || purgeBatch != 50 || purgePauseMs != 0) && scenario != "purge" {
+            throw ValidationError("--finished, --purge-batch and --purge-pause-ms apply to purge only")
+        }
+        guard purgePauseMs >= 0 else { throw ValidationError("--purge-pause-ms must be at least 0") }
+        guard (1...500).contains(purgeBatch) else { throw ValidationError("--purge-batch: 1…500") }
+        guard finished >= 1 else { throw ValidationError("--finished must be at least 1") }
         if postgresURL != nil && scenario != "enqueue" && scenario != "cycle" {
             throw ValidationError("--postgres-url applies to enqueue and cycle only")
         }
@@ -112,7 +127,7 @@ struct StoreBench: AsyncParsableCommand {
         for name in withoutIndexes where name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
             throw ValidationError("--without-index \"\(name)\": not an index name")
         }
-        if scenario == "enqueue" || scenario == "all" || scenario == "floor" {
+        if scenario == "enqueue" || scenario == "all" || scenario == "floor" || scenario == "purge" {
             guard count >= (callers ?? 64) else { throw ValidationError("--count must be at least --callers") }
         }
     }
@@ -149,11 +164,13 @@ struct StoreBench: AsyncParsableCommand {
             case "cycle": result = try await Scenarios.cycle(options)
             case "dequeue-scale": result = try await Scenarios.dequeueScale(options)
             case "validate": result = try await Scenarios.validate(options)
+            case "purge": result = try await PurgeBench.run(
+                    options, finished: finished, purgeBatch: purgeBatch, pauseMilliseconds: purgePauseMs)
             case "floor-enqueue": result = try SQLiteFloor.enqueue(options)
             case "floor-cycle": result = try SQLiteFloor.cycle(options)
             default:
                 throw ValidationError(
-                    "unknown scenario \"\(name)\": enqueue, cycle, dequeue-scale, validate, all, floor-enqueue, "
+                    "unknown scenario \"\(name)\": enqueue, cycle, dequeue-scale, validate, purge, all, floor-enqueue, "
                         + "floor-cycle, floor")
             }
             print(json ? result.json : result.text)

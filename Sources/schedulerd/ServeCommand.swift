@@ -106,6 +106,7 @@ struct Serve: AsyncParsableCommand {
         storeConfig.conflictPolicy.rateLimits = PlatformRateLimits(overrides: fileConfig.platforms)
         storeConfig.rateLimitOverrides = fileConfig.projectPlatforms
         storeConfig.alerts = alertPolicy
+        fileConfig.apply(to: &storeConfig)
         let store: any SchedulingStore
         let tokenFile: String
         let storeDescription: String
@@ -171,6 +172,7 @@ struct Serve: AsyncParsableCommand {
         var engineConfig = MaintenanceEngine.Configuration()
         engineConfig.intervalMilliseconds = fileConfig.maintenanceIntervalMilliseconds ?? 1000
         if let v = fileConfig.leaseGraceAfterStartSeconds { engineConfig.leaseGraceAfterStartSeconds = v }
+        fileConfig.apply(to: &engineConfig)
         let engine = MaintenanceEngine(store: store, configuration: engineConfig, metrics: metrics.serverMetrics, logger: logger)
         engine.start()
         // Alerts are delivered by every node (claims are leased, so each alert goes out once).
@@ -266,6 +268,44 @@ struct ServerFileConfig: Decodable {
         }
     }
 
+    /// `retention`: how long finished schedules and daily metrics are kept (docs/OPERATIONS.md).
+    struct RetentionSection: Decodable {
+        /// Days after a finished schedule's time and last change; 0 = forever. Default 30.
+        var finishedScheduleDays: Int?
+        /// Days of daily metrics; 0 = forever. Default 400.
+        var dailyMetricsDays: Int?
+        /// Schedules deleted per write (1…500). Default 50.
+        var batchSize: Int?
+
+        func check() throws {
+            for (key, v) in [("finishedScheduleDays", finishedScheduleDays), ("dailyMetricsDays", dailyMetricsDays)] {
+                if let v, !(0...36_500).contains(v) {
+                    throw ConfigError("retention.\(key): must be 0 (keep forever) or 1…36500 days (got \(v))")
+                }
+            }
+            if let b = batchSize, !(1...500).contains(b) {
+                throw ConfigError("retention.batchSize: must be 1…500 (got \(b))")
+            }
+        }
+    }
+
+    /// `capacity`: per-project limits on pending schedules (docs/OPERATIONS.md).
+    struct CapacitySection: Decodable {
+        /// Every project's limit; 0 = none. Default 0.
+        var maxPendingPerProject: Int?
+        /// Per project, a limit replacing `maxPendingPerProject`; 0 = none for that project.
+        var projects: [String: Int]?
+
+        func check() throws {
+            if let v = maxPendingPerProject, v < 0 {
+                throw ConfigError("capacity.maxPendingPerProject: must be 0 (no limit) or more (got \(v))")
+            }
+            for (project, v) in (projects ?? [:]).sorted(by: { $0.key < $1.key }) where v < 0 {
+                throw ConfigError("capacity.projects.\(project): must be 0 (no limit) or more (got \(v))")
+            }
+        }
+    }
+
     /// A config value out of range, said with its key.
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
@@ -279,6 +319,8 @@ struct ServerFileConfig: Decodable {
     var projectPlatforms: [String: [String: Int]] = [:]
     var limits: LimitsSection?
     var dispatch: DispatchSection?
+    var retention: RetentionSection?
+    var capacity: CapacitySection?
     var maintenanceIntervalMilliseconds: Int64?
     var leaseGraceAfterStartSeconds: Int64?
     var drainTimeoutMilliseconds: Int64?
@@ -286,7 +328,7 @@ struct ServerFileConfig: Decodable {
     var alerts: AlertsSection?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case identities, limits, dispatch, leaseGraceAfterStartSeconds, platforms, projectPlatforms, alerts
+        case identities, limits, dispatch, leaseGraceAfterStartSeconds, platforms, projectPlatforms, alerts, retention, capacity
         case maintenanceIntervalMilliseconds = "maintenanceIntervalMs"
         case drainTimeoutMilliseconds = "drainTimeoutMs"
     }
@@ -314,8 +356,12 @@ struct ServerFileConfig: Decodable {
         }
         limits = try c.decodeIfPresent(LimitsSection.self, forKey: .limits)
         dispatch = try c.decodeIfPresent(DispatchSection.self, forKey: .dispatch)
+        retention = try c.decodeIfPresent(RetentionSection.self, forKey: .retention)
+        capacity = try c.decodeIfPresent(CapacitySection.self, forKey: .capacity)
         try limits?.check()
         try dispatch?.check()
+        try retention?.check()
+        try capacity?.check()
         maintenanceIntervalMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .maintenanceIntervalMilliseconds)
         leaseGraceAfterStartSeconds = try c.decodeIfPresent(Int64.self, forKey: .leaseGraceAfterStartSeconds)
         if let g = leaseGraceAfterStartSeconds, !(0...86_400).contains(g) {
@@ -345,7 +391,11 @@ struct ServerFileConfig: Decodable {
             throw ConfigError("unknown key \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
         if let a = top["alerts"] as? [String: Any] { try AlertsSection.checkKeys(a) }
-        for (section, fields) in [("limits", names(LimitsSection())), ("dispatch", names(DispatchSection()))] {
+        let sections = [
+            ("limits", names(LimitsSection())), ("dispatch", names(DispatchSection())),
+            ("retention", names(RetentionSection())), ("capacity", names(CapacitySection())),
+        ]
+        for (section, fields) in sections {
             guard let object = top[section] as? [String: Any] else { continue }
             for key in object.keys.sorted() where !fields.contains(key) {
                 throw ConfigError("unknown key \"\(section).\(key)\" (known: \(fields.sorted().joined(separator: ", ")))")
@@ -370,6 +420,19 @@ struct ServerFileConfig: Decodable {
         if let v = limits?.unauthenticatedRatePerSecond { l.unauthenticatedRatePerSecond = v }
         if let v = limits?.unauthenticatedRateBurst { l.unauthenticatedRateBurst = v }
         return l
+    }
+
+    /// The retention settings on top of the engine's defaults.
+    func apply(to engine: inout MaintenanceEngine.Configuration) {
+        if let d = retention?.finishedScheduleDays { engine.finishedRetentionSeconds = Int64(d) * 86_400 }
+        if let d = retention?.dailyMetricsDays { engine.metricsRetentionSeconds = Int64(d) * 86_400 }
+        if let b = retention?.batchSize { engine.retentionBatchSize = b }
+    }
+
+    /// The capacity limits on top of the store's defaults (none).
+    func apply(to store: inout StoreConfiguration) {
+        if let v = capacity?.maxPendingPerProject { store.maxPendingPerProject = v > 0 ? v : nil }
+        store.maxPendingOverrides = capacity?.projects ?? [:]
     }
 
     var dispatchLimits: DispatchLimits {

@@ -128,6 +128,32 @@ struct AlertOutboxTests {
         #expect(try await f.store.claimAlerts(limit: 10, leaseSeconds: 30).isEmpty)
     }
 
+    @Test(arguments: StoreBackend.all) func retentionDeletesOldAlertsOnceDeliveredOrGivenUpNeverPendingOnes(
+        _ backend: StoreBackend
+    ) async throws {
+        let f = try StoreFixture(backend, Self.alerting())
+        for minutes: Int64 in [0, 10, 20] {
+            let s = try await f.add(minutes: minutes)
+            let lease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", workerID: "w")).first)
+            _ = try await f.store.fail(projectID: "p1", scheduleID: s.id, leaseToken: lease.token, error: "x", retryable: false)
+            f.clock.advance(seconds: 600)
+        }
+        let claimed = try await f.store.claimAlerts(limit: 10, leaseSeconds: 30)
+        #expect(claimed.count == 3)
+        try await f.store.finishAlertDelivery(id: claimed[0].id, attempt: 1, result: .delivered)
+        try await f.store.finishAlertDelivery(id: claimed[1].id, attempt: 1, result: .gaveUp(error: "HTTP 410"))
+        try await f.store.finishAlertDelivery(
+            id: claimed[2].id, attempt: 1, result: .retry(at: f.clock.now().adding(seconds: 86_400 * 60), error: "HTTP 503"))
+        // Not old enough yet: nothing goes.
+        #expect(try await f.store.purgeAlerts(olderThan: t0, limit: 1000) == 0)
+        f.clock.advance(seconds: 86_400 * 31)
+        let cutoff = f.clock.now().adding(seconds: -86_400 * 30)
+        #expect(try await f.store.purgeAlerts(olderThan: cutoff, limit: 1000) == 2)
+        let left = try await f.store.listAlerts(projectID: "p1", limit: 10)
+        #expect(left.map(\.id) == [claimed[2].id] && left[0].state == .pending, "a PENDING alert is kept whatever its age")
+        #expect(try await f.store.purgeAlerts(olderThan: cutoff, limit: 1000) == 0)
+    }
+
     @Test(arguments: StoreBackend.all) func anAlertSurvivesAReopenOfTheStore(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend, Self.alerting())
         let s = try await f.add()

@@ -52,7 +52,8 @@ final class E2E: @unchecked Sendable {
 
     init(
         now: String = "2026-03-01T12:00:00Z", dropConnectionAfterFirstEnqueue: Bool = false,
-        dispatch: DispatchLimits = DispatchLimits(), withMetrics: Bool = false
+        dispatch: DispatchLimits = DispatchLimits(), withMetrics: Bool = false,
+        store configure: (inout StoreConfiguration) -> Void = { _ in }
     ) throws {
         let pki = try TestPKI(name: "e2e")
         dir = pki.dir
@@ -67,6 +68,7 @@ final class E2E: @unchecked Sendable {
         var config = StoreConfiguration(path: dir.appendingPathComponent("scheduler.db").path)
         config.clock = clock
         config.retryJitter = 0
+        configure(&config)
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
         if withMetrics {

@@ -17,7 +17,10 @@ struct AlertDispatcherTests {
 
     /// A store in a temporary directory with alerts for every project, one FAILED schedule (so
     /// one SCHEDULE_FAILED alert waits in the outbox), and a dispatcher posting to `receiver`.
-    func setUp(_ receiver: WebhookReceiver, clock: ManualClock, tweak: (inout AlertDispatcher.Configuration) -> Void = { _ in })
+    func setUp(
+        _ receiver: WebhookReceiver, clock: ManualClock, trustRoots: String? = nil,
+        tweak: (inout AlertDispatcher.Configuration) -> Void = { _ in }
+    )
         async throws -> (ScheduleStore, AlertDispatcher, Schedule)
     {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString)")
@@ -33,7 +36,7 @@ struct AlertDispatcherTests {
         _ = try await store.fail(
             projectID: "blog", scheduleID: s.id, leaseToken: lease.token, error: "HTTP 401 from twitter", retryable: false)
         var d = AlertDispatcher.Configuration()
-        d.webhook = AlertWebhook(target: try HTTPTarget(parsing: receiver.url), secret: Self.secret)
+        d.webhook = AlertWebhook(target: try HTTPTarget(parsing: receiver.url), secret: Self.secret, trustRootsFile: trustRoots)
         d.timeoutMilliseconds = 5_000
         tweak(&d)
         return (store, AlertDispatcher(store: store, configuration: d, clock: clock, logger: Logger(label: "test")), s)
@@ -73,6 +76,36 @@ struct AlertDispatcherTests {
         // Delivered once: the next passes send nothing.
         #expect(try await dispatcher.runOnce().delivered == 0)
         #expect(receiver.requests.count == 1)
+    }
+
+    @Test func anHTTPSReceiverGetsItOverVerifiedTLSAndAnUntrustedOneDoesNot() async throws {
+        let pki = try TestPKI(name: "webhook")
+        defer { pki.cleanup() }
+        let context = try TLSContext(
+            configuration: .server(
+                certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, clientCAFile: nil,
+                alpnProtocols: ["http/1.1"]))
+        let receiver = try WebhookReceiver(tls: context)
+        defer { receiver.stop() }
+        #expect(receiver.url.hasPrefix("https://127.0.0.1:"))
+        let clock = ManualClock(t0)
+        let (store, dispatcher, s) = try await setUp(receiver, clock: clock, trustRoots: pki.caFile)
+        defer { store.close() }
+        #expect(try await dispatcher.runOnce().delivered == 1)
+        try #require(receiver.requests.count == 1)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(receiver.requests[0].body)) as? [String: Any])
+        #expect(body["scheduleId"] as? String == s.id)
+
+        // The same receiver, but the dispatcher trusts another CA: no delivery, a retry later.
+        let other = try TestPKI(name: "other")
+        defer { other.cleanup() }
+        let (store2, dispatcher2, _) = try await setUp(receiver, clock: clock, trustRoots: other.caFile)
+        defer { store2.close() }
+        let pass = try await dispatcher2.runOnce()
+        #expect(pass.delivered == 0 && pass.retried == 1)
+        #expect(receiver.requests.count == 1, "nothing reached the receiver")
+        let alert = try #require(try await store2.listAlerts(projectID: "blog", limit: 5).first)
+        #expect(alert.state == .pending && alert.lastError?.contains("TLS") == true, "\(alert.lastError ?? "")")
     }
 
     @Test func aReceiverThatFailsThenRecoversGetsRetriesWithBackoff() async throws {

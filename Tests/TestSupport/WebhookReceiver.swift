@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Synchronization
+import TLS
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (ephemeral port) that records every request it gets and
 /// answers each with the status `status(n)` gives for the n-th request (0-based): a webhook
@@ -26,7 +27,7 @@ public final class WebhookReceiver: Sendable {
     /// The bound port.
     public let port: Int
     /// `http://127.0.0.1:<port>/hook`.
-    public var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var url: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/hook" }
     /// Every request so far, in arrival order.
     public var requests: [Request] { received.withLock { $0 } }
 
@@ -35,12 +36,15 @@ public final class WebhookReceiver: Sendable {
     private let wakeWrite: Int32
     private let received = Mutex<[Request]>([])
     private let status: @Sendable (Int) -> Int
+    private let tls: TLSContext?
     private let finished = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
 
-    /// Listens on `port` (0 = ephemeral), answering the n-th request with `status(n)` (default 200).
-    public init(port: Int = 0, status: @escaping @Sendable (Int) -> Int = { _ in 200 }) throws {
+    /// Listens on `port` (0 = ephemeral), answering the n-th request with `status(n)` (default 200);
+    /// with `tls` (a server context), over TLS: an https receiver.
+    public init(port: Int = 0, tls: TLSContext? = nil, status: @escaping @Sendable (Int) -> Int = { _ in 200 }) throws {
         self.status = status
+        self.tls = tls
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         var one: Int32 = 1
@@ -104,14 +108,38 @@ public final class WebhookReceiver: Sendable {
             _ = fcntl(c, F_SETFD, FD_CLOEXEC)
             var tv = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            if let request = readRequest(c) {
+            let session = tls.flatMap { try? TLSSession(context: $0) }
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            /// The next bytes of the request (decrypted over TLS; handshake records answered).
+            func next() -> [UInt8]? {
+                while true {
+                    if let session {
+                        let out = session.takeCiphertext()
+                        if !out.isEmpty { Self.sendAll(c, out) }
+                    }
+                    let n = read(c, &buffer, buffer.count)
+                    if n <= 0 { return nil }
+                    guard let session else { return Array(buffer[..<n]) }
+                    session.receive(ciphertext: Array(buffer[..<n]))
+                    guard let plain = try? session.readPlaintext() else { return nil }
+                    if !plain.isEmpty { return plain }
+                }
+            }
+            if let request = readRequest(next) {
                 let index = received.withLock { r in
                     r.append(request)
                     return r.count - 1
                 }
                 let code = status(index)
-                let reply = "HTTP/1.1 \(code) \(code < 300 ? "OK" : "Error")\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                _ = reply.withCString { send(c, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+                let reply = Array(
+                    "HTTP/1.1 \(code) \(code < 300 ? "OK" : "Error")\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+                if let session {
+                    try? session.write(plaintext: reply)
+                    session.close()
+                    Self.sendAll(c, session.takeCiphertext())
+                } else {
+                    Self.sendAll(c, reply)
+                }
             }
             close(c)
         }
@@ -119,16 +147,24 @@ public final class WebhookReceiver: Sendable {
         finished.signal()
     }
 
-    private func readRequest(_ fd: Int32) -> Request? {
+    private static func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            sent += n
+        }
+    }
+
+    /// Reads one request from `next` (the connection's bytes, plain or decrypted).
+    private func readRequest(_ next: () -> [UInt8]?) -> Request? {
         var data: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
         var headEnd: Int?
         var contentLength = 0
         while data.count < 1 << 20 {
             if let end = headEnd, data.count >= end + 4 + contentLength { break }
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { return nil }
-            data += buffer[..<n]
+            guard let bytes = next() else { return nil }
+            data += bytes
             if headEnd == nil, data.count >= 4,
                 let i = (0...(data.count - 4)).first(where: {
                     data[$0] == 13 && data[$0 + 1] == 10 && data[$0 + 2] == 13 && data[$0 + 3] == 10

@@ -146,7 +146,9 @@ enum Samples {
                 successRate: 92.9
             ),
             V1.QueueMetrics(projectID: "prj_1", periodStartMs: 1_736_985_600_000, periodEndMs: 1_737_071_999_999),
-        ]
+        ],
+        pendingSchedules: 15,
+        maxPendingSchedules: 100_000
     )
 
     static func request(

@@ -194,6 +194,39 @@ struct ServerConfigFileTests {
         #expect(refused.output.contains("my space!"))
     }
 
+    @Test("capacity and retention come from the config file: a project's limit refuses the Enqueue past it")
+    func capacityFromTheConfigFile() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("config.json")
+        try #"{"capacity": {"maxPendingPerProject": 0, "projects": {"blog": 1}}, "retention": {"finishedScheduleDays": 7, "dailyMetricsDays": 0, "batchSize": 100}}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        let server = try await ServerProcess.start(dir: dir, arguments: ["--config", config.path])
+        let port = try await server.port()
+        var settings = try server.client().configuration
+        settings.address = "127.0.0.1:\(port)"
+        let client = try SchedulerClient(configuration: settings)
+        var r = V1Enqueue.make(0)
+        r.projectID = "blog"
+        _ = try await client.enqueue(r)
+        r = V1Enqueue.make(1)
+        r.projectID = "blog"
+        await #expect {
+            _ = try await client.enqueue(r)
+        } throws: { error in
+            (error as? SchedulerError)?.code == .resourceExhausted
+                && (error as? SchedulerError)?.message.contains("1 pending schedules") == true
+                && (error as? SchedulerError)?.message.contains("limit of 1") == true
+        }
+        r.projectID = "news"
+        _ = try await client.enqueue(r)
+        let stats = try await client.stats(SchedulerV1.StatsRequest(projectID: "blog"))
+        #expect(stats.pendingSchedules == 1 && stats.maxPendingSchedules == 1)
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(await server.waitForExit() == 0)
+    }
+
     @Test("a limit of zero, or a key the server does not know, is refused at start-up, naming the key")
     func zeroLimits() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
@@ -207,6 +240,11 @@ struct ServerConfigFileTests {
             (#"{"dispatch": {"maxInFlightPerProject": 0}}"#, "dispatch.maxInFlightPerProject"),
             (#"{"limts": {"ratePerSecond": 5}}"#, #"unknown key "limts""#),
             (#"{"limits": {"ratePerSec": 5}}"#, #"unknown key "limits.ratePerSec""#),
+            (#"{"retention": {"finishedScheduleDays": -1}}"#, "retention.finishedScheduleDays"),
+            (#"{"retention": {"batchSize": 501}}"#, "retention.batchSize"),
+            (#"{"retention": {"keepDays": 5}}"#, #"unknown key "retention.keepDays""#),
+            (#"{"capacity": {"maxPendingPerProject": -1}}"#, "capacity.maxPendingPerProject"),
+            (#"{"capacity": {"projects": {"blog": -5}}}"#, "capacity.projects.blog"),
         ] {
             try json.write(to: config, atomically: true, encoding: .utf8)
             let server = try await ServerProcess.start(dir: dir, arguments: ["--config", config.path])

@@ -58,6 +58,12 @@ final class OccupancyIndex: Sendable, OccupancySource {
                     Change(add: add, project: v(c.projectID).string, id: v(c.id).string, time: v(c.scheduledFor).int64,
                         platforms: v(c.platforms).string)
                 })
+            // Pending counts: rows PENDING, QUEUED, PROCESSING or PAUSED, per project.
+            follow(
+                change, c, holds: { Self.isPending($0(c.queueStatus)) }, same: { _, _ in true },
+                record: { add, v in
+                    Change(add: add, project: v(c.projectID).string, id: "", time: 0, platforms: "", pending: true)
+                })
             // Leases: rows QUEUED or PROCESSING with a lease, by expiry.
             follow(
                 change, c,
@@ -76,6 +82,20 @@ final class OccupancyIndex: Sendable, OccupancySource {
                 .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: row.string(3)))
         }
         loaded.evictedBefore = horizon(now: now)
+        // Pending counts: one index seek per project, then the project's non-terminal ranges of
+        // `schedules_status` (the queued rows, never the history).
+        var after = ""
+        while true {
+            let next = try db.cached(QueueGaugeQueries.nextProject)
+            next.bind(after, at: 1)
+            guard let project = try next.firstRow({ $0.optionalString(0) }) ?? nil else { break }
+            let depth = try db.cached(QueueGaugeQueries.depth)
+            depth.bind(project, at: 1)
+            try depth.forEachRow { row in
+                loaded.pending[project, default: 0] += row.int(1)
+            }
+            after = project
+        }
         try db.prepare(Self.leasedRows).forEachRow { row in
             loaded.apply(
                 .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: "", lease: true))
@@ -130,6 +150,17 @@ final class OccupancyIndex: Sendable, OccupancySource {
         }
     }
 
+    /// Schedules of `project` that are PENDING, QUEUED, PROCESSING or PAUSED (the capacity
+    /// limit's count, ``StoreConfiguration/maxPendingPerProject``), as of the writer's last change.
+    func pendingCount(project: String) -> Int { state.withLock { $0.pending[project] ?? 0 } }
+
+    /// Whether a status as stored counts against the capacity limit (``QueueStatus/countsAsPending``).
+    private static func isPending(_ status: Connection.ColumnValue) -> Bool {
+        status.withUTF8 { text in
+            QueueStatus.pendingStatuses.contains { text.elementsEqual($0.rawValue.utf8) }
+        }
+    }
+
     /// The queue statuses whose schedules do not hold their slot (``occupyingRows`` and
     /// `Schema.occupiesSQL` say the same in SQL).
     static let notOccupying: [QueueStatus] = [.cancelled, .failed]
@@ -171,9 +202,13 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// The journal entry the generic hook would make for `row`'s insert: a slot when its status
     /// occupies (``occupies(_:)``). No lease: the store's INSERT writes no `lease_expires_at`.
     private func record(inserted row: NewRow) {
-        guard Self.occupies(row.queueStatus) else { return }
+        let pending = row.queueStatus.countsAsPending
+        guard Self.occupies(row.queueStatus) || pending else { return }
         let slot = Change(add: true, project: row.project, id: row.id, time: row.time, platforms: row.platforms)
-        state.withLock { $0.record(slot) }
+        state.withLock { s in
+            if Self.occupies(row.queueStatus) { s.record(slot) }
+            if pending { s.record(Change(add: true, project: row.project, id: "", time: 0, platforms: "", pending: true)) }
+        }
     }
 
     /// Positions of the columns the hook reads, from the table's definition.
@@ -302,6 +337,8 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var platforms: String
         /// A lease (time = its expiry) rather than a slot (time = the schedule's time).
         var lease = false
+        /// One more (or one fewer) pending schedule of the project; id and time are unused.
+        var pending = false
     }
 
     struct State {
@@ -309,6 +346,8 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var platforms: [PlatformKey: SortedEntries] = [:]
         /// Per project, the leases of rows QUEUED or PROCESSING, by expiry.
         var leases: [String: SortedEntries] = [:]
+        /// Per project, the schedules PENDING, QUEUED, PROCESSING or PAUSED (never evicted).
+        var pending: [String: Int] = [:]
         var journal: [Change] = []
         /// Entries before this time were evicted (milliseconds).
         var evictedBefore = Int64.min
@@ -316,12 +355,17 @@ final class OccupancyIndex: Sendable, OccupancySource {
         mutating func record(_ change: Change) {
             // An evicted entry is not in memory: removing it changes nothing (and must not come
             // back on undo). Adding one is harmless: the next eviction drops it again.
-            if !change.lease && !change.add && change.time < evictedBefore { return }
+            if !change.lease && !change.pending && !change.add && change.time < evictedBefore { return }
             apply(change)
             journal.append(change)
         }
 
         mutating func apply(_ c: Change) {
+            if c.pending {
+                let n = (pending[c.project] ?? 0) + (c.add ? 1 : -1)
+                pending[c.project] = n == 0 ? nil : n
+                return
+            }
             let entry = SortedEntries.Entry(time: c.time, id: c.id)
             if c.lease {
                 if c.add {

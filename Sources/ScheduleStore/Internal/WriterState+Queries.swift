@@ -40,6 +40,9 @@ extension WriterState {
         return c
     }
 
+    /// From memory: the occupancy index counts them as the pre-update hook sees rows change.
+    func pendingCount(project: String) throws -> Int { occupancy.pendingCount(project: project) }
+
     func inFlightCount(project: String, at now: Instant) throws -> Int {
         let s = try db.cached(HotQueries.inFlight)
         s.bind(project, at: 1)

@@ -210,6 +210,19 @@ final class PostgresRepository: ScheduleRepository {
 
     // MARK: The queue
 
+    /// Counted under the project's lock (a range of `schedules_status` per status), so the
+    /// count includes every node's committed enqueues and no other node's enqueue for the
+    /// project can commit before this transaction does.
+    func pendingCount(project: String) throws -> Int {
+        try locks.lock(project)
+        return try db.executeCached(
+            """
+            SELECT count(*) FROM schedules
+             WHERE project_id = $1 AND queue_status IN ('PENDING','QUEUED','PROCESSING','PAUSED')
+            """, [.text(project)]
+        ).first?.int(0) ?? 0
+    }
+
     func inFlightCount(project: String, at now: Instant) throws -> Int {
         try locks.lock(project)
         return try db.executeCached(

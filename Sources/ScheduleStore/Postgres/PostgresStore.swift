@@ -26,6 +26,8 @@ public final class PostgresStore: SchedulingStore {
     private let pool: PostgresPool
     private let settings: PostgresSession.Settings
     private let closed = Mutex(false)
+    /// Where this node's retention scan continues (``purgeFinished(olderThan:limit:)``).
+    private let purgeCursor = Mutex<PurgeCursor?>(nil)
 
     /// Connects, creates the schema when missing and applies the migrations it lacks (one node
     /// at a time), then opens the pool.
@@ -348,6 +350,7 @@ public final class PostgresStore: SchedulingStore {
 
     public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
         let now = self.now
+        let limit = configuration.pendingLimit(for: projectID)
         return try await read { db in
             var stats = QueueStats()
             for r in try db.executeCached(
@@ -362,6 +365,7 @@ public final class PostgresStore: SchedulingStore {
             stats.avgProcessingTime = m.avgProcessingTime
             stats.successRate = m.successRate
             stats.peakQueueLength = m.peakQueueLength
+            stats.pendingLimit = limit
             return stats
         }
     }
@@ -448,6 +452,78 @@ public final class PostgresStore: SchedulingStore {
                     return try saved.map(Self.decodeMetrics) ?? m
                 }
             }
+        }
+    }
+
+    /// Deletes up to `limit` (1…500) old finished schedules and their rows in one transaction
+    /// (``ScheduleStore/purgeFinished(olderThan:limit:)`` has the rules). Each candidate range is
+    /// claimed `FOR UPDATE SKIP LOCKED`, so nodes purging at the same time split the rows instead
+    /// of repeating each other's work, and a row another transaction is changing (a Reschedule
+    /// reviving it) is left for the next pass. Each node keeps its own scan position.
+    public func purgeFinished(olderThan cutoff: Instant, limit: Int = 200) async throws(StoreError) -> PurgeResult {
+        try RetentionLimits.check(limit, max: RetentionLimits.maxSchedulesPerCall)
+        let start = purgeCursor.withLock { $0 }
+        let time = cutoff.unixMilliseconds
+        let nextSQL = RetentionSQL.postgres(RetentionSQL.nextProject)
+        let pageSQL = RetentionSQL.postgres(RetentionSQL.candidates) + " FOR UPDATE SKIP LOCKED"
+        let (result, next) = try await write { repo in
+            let db = repo.db
+            let found = try RetentionSQL.scan(
+                from: start, cutoff: time, limit: limit,
+                nextProject: { after in try db.executeCached(nextSQL, [.text(after)]).first?.optionalString(0) },
+                page: { project, status, afterTime, afterID, n in
+                    try db.executeCached(
+                        pageSQL,
+                        [.text(project), .text(status), .int64(time), .int64(afterTime), .text(afterID), .int64(Int64(n))]
+                    ).map {
+                        PurgeCandidate(
+                            id: try $0.string(0), time: try $0.int64(1), seriesID: $0.optionalString(2),
+                            nominalTime: try $0.int64(3))
+                    }
+                })
+            var result = try RetentionSQL.delete(found.candidates, cutoff: time) { sql, text, number in
+                try db.executeCached(
+                    RetentionSQL.postgres(sql), number.map { [.text(text), .int64($0)] } ?? [.text(text)]
+                ).affectedRows
+            }
+            result.reachedEnd = found.reachedEnd
+            return (result, found.next)
+        }
+        purgeCursor.withLock { $0 = next }
+        return result
+    }
+
+    /// Deletes up to `limit` (1…5000) daily metrics rows of days that start before `cutoff` in
+    /// one transaction, rows claimed `FOR UPDATE SKIP LOCKED`; returns how many.
+    public func purgeMetrics(olderThan cutoff: Instant, limit: Int = 1000) async throws(StoreError) -> Int {
+        try await purgeRows(RetentionSQL.metricsPurge, olderThan: cutoff, limit: limit)
+    }
+
+    public func purgeAlerts(olderThan cutoff: Instant, limit: Int = 1000) async throws(StoreError) -> Int {
+        try await purgeRows(RetentionSQL.alertsPurge, olderThan: cutoff, limit: limit)
+    }
+
+    /// One table's old rows in one transaction, claimed `FOR UPDATE SKIP LOCKED` so nodes split
+    /// the work.
+    private func purgeRows(_ sql: RetentionSQL.RowPurge, olderThan cutoff: Instant, limit: Int) async throws(StoreError)
+        -> Int
+    {
+        try RetentionLimits.check(limit, max: RetentionLimits.maxMetricsPerCall)
+        let time = cutoff.unixMilliseconds
+        let nextSQL = RetentionSQL.postgres(sql.nextProject)
+        let oldSQL = RetentionSQL.postgres(sql.old) + " FOR UPDATE SKIP LOCKED"
+        let deleteSQL = RetentionSQL.postgres(sql.delete)
+        return try await write { repo in
+            let db = repo.db
+            var deleted = 0
+            var after = ""
+            while deleted < limit, let project = try db.executeCached(nextSQL, [.text(after)]).first?.optionalString(0) {
+                for r in try db.executeCached(oldSQL, [.text(project), .int64(time), .int64(Int64(limit - deleted))]) {
+                    deleted += try db.executeCached(deleteSQL, [.text(try r.string(0)), .int64(time)]).affectedRows
+                }
+                after = project
+            }
+            return deleted
         }
     }
 

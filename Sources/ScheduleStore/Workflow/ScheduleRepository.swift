@@ -43,6 +43,9 @@ protocol ScheduleRepository: AnyObject {
 
     // MARK: The queue
 
+    /// Schedules of `project` counted by its capacity limit (``QueueStatus/pendingStatuses``).
+    /// PostgreSQL counts under the project's lock, so two nodes cannot both pass the limit.
+    func pendingCount(project: String) throws -> Int
     /// Items of `project` handed out under live leases (QUEUED or PROCESSING) at `now`.
     func inFlightCount(project: String, at now: Instant) throws -> Int
     /// Up to `limit` due items of `project` (PENDING, or QUEUED with an expired lease) in dispatch

@@ -55,6 +55,11 @@ extension ScheduleRepository {
         let compiled = try checkRecurrence(
             req.recurrence, start: askedLocal, first: asked, zone: zone, until: req.recurringUntil)
 
+        if let limit = config.pendingLimit(for: req.projectID) {
+            let pending = try pendingCount(project: req.projectID)
+            if pending >= limit { throw StoreError.capacity(project: req.projectID, pending: pending, limit: limit) }
+        }
+
         let recurring = compiled != nil
         let window =
             req.expiryWindowSeconds ?? (recurring ? config.catchUpWindowSeconds : config.defaultExpiryWindowSeconds)

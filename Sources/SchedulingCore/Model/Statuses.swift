@@ -17,6 +17,14 @@ public enum QueueStatus: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// Terminal queue states: nothing happens to the item on its own any more.
     public var isTerminal: Bool { self == .completed || self == .failed || self == .cancelled }
+
+    /// The statuses a project's capacity limit counts: every schedule not finished yet, PAUSED
+    /// included (a resume puts it back in the queue without a new Enqueue).
+    public static let pendingStatuses: [QueueStatus] = [.pending, .queued, .processing, .paused]
+
+    /// Whether a schedule in this status counts against its project's capacity limit
+    /// (``pendingStatuses``): every status but the terminal ones.
+    public var countsAsPending: Bool { !isTerminal }
 }
 
 /// The schedule's outcome as a person sees it (the seed's `ScheduleStatus`).

@@ -151,21 +151,31 @@ extension SchedulerV1 {
         public var stats: QueueStats
         /// One per day, oldest first.
         public var metrics: [QueueMetrics]
+        /// The schedules the project's capacity limit counts: PENDING + QUEUED + PROCESSING + PAUSED.
+        public var pendingSchedules: Int64
+        /// The project's limit on ``pendingSchedules``; 0 = no limit.
+        public var maxPendingSchedules: Int64
 
         /// The message, field by field.
-        public init(stats: QueueStats, metrics: [QueueMetrics] = []) {
+        public init(stats: QueueStats, metrics: [QueueMetrics] = [], pendingSchedules: Int64 = 0, maxPendingSchedules: Int64 = 0) {
             self.stats = stats
             self.metrics = metrics
+            self.pendingSchedules = pendingSchedules
+            self.maxPendingSchedules = maxPendingSchedules
         }
 
         public init(from r: ProtoReader) throws(RPCError) {
             stats = try r.requiredMessage("stats")
             metrics = try r.messages("metrics", max: Limits.maxMetricsDays)
+            pendingSchedules = r.int64("pending_schedules")
+            maxPendingSchedules = r.int64("max_pending_schedules")
         }
 
         public func write(to w: inout ProtoWriter) {
             w.set("stats", message: stats)
             w.set("metrics", messages: metrics)
+            w.set("pending_schedules", pendingSchedules)
+            w.set("max_pending_schedules", maxPendingSchedules)
         }
     }
 

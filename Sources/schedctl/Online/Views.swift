@@ -28,7 +28,11 @@ struct Stats: AsyncParsableCommand {
                 try await client.stats(V1.StatsRequest(projectID: project, fromMs: now.adding(seconds: -Int64(days) * 86_400).unixMilliseconds, toMs: now.unixMilliseconds))
             }
             if connection.json {
-                print(JSON.object([("stats", Render.stats(r.stats)), ("metrics", .array(r.metrics.map(Render.metrics)))]).text)
+                print(
+                    JSON.object([
+                        ("stats", Render.stats(r.stats)), ("metrics", .array(r.metrics.map(Render.metrics))),
+                        ("capacity", Render.capacity(r)),
+                    ]).text)
                 return
             }
             let screen = dashboard(r, now: now)
@@ -50,6 +54,9 @@ struct Stats: AsyncParsableCommand {
         out += t.text + "\n\n"
         out += "avg wait \(secs(s.avgWaitSeconds))   avg processing \(secs(s.avgProcessingSeconds))   "
         out += "success rate \(s.successRate.map { String(format: "%.1f %%", $0) } ?? "-")   peak queue \(s.peakQueueLength)\n"
+        out += r.maxPendingSchedules > 0
+            ? "capacity \(r.pendingSchedules) / \(r.maxPendingSchedules) pending schedules\n"
+            : "capacity \(r.pendingSchedules) pending schedules (no limit)\n"
         // One slot per day of the window, oldest first; days without metrics stay blank.
         var byDay: [Int64: Double?] = [:]
         for m in r.metrics { byDay[m.periodStartMs / 86_400_000] = m.successRate }

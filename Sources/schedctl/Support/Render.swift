@@ -124,6 +124,14 @@ enum Render {
         ])
     }
 
+    /// The project's pending schedules against its capacity limit (`maxPending` null: no limit).
+    static func capacity(_ r: V1.StatsResponse) -> JSON {
+        .object([
+            ("pending", .int(r.pendingSchedules)),
+            ("maxPending", r.maxPendingSchedules > 0 ? .int(r.maxPendingSchedules) : .null),
+        ])
+    }
+
     static func metrics(_ m: V1.QueueMetrics) -> JSON {
         .object([
             ("id", .string(m.id)), ("projectId", .string(m.projectID)), ("periodStart", instant(m.periodStartMs)),

@@ -78,7 +78,8 @@ FIXTURES = [
      'metrics { id: "met_15" project_id: "prj_1" period_start_ms: 1736899200000 period_end_ms: 1736985599999 '
      'total_queued: 15 total_processed: 14 total_completed: 13 total_failed: 1 avg_wait_seconds { value: 50 } '
      'avg_processing_seconds { value: 15 } peak_queue_length: 5 success_rate { value: 92.9 } } '
-     'metrics { project_id: "prj_1" period_start_ms: 1736985600000 period_end_ms: 1737071999999 }'),
+     'metrics { project_id: "prj_1" period_start_ms: 1736985600000 period_end_ms: 1737071999999 } '
+     'pending_schedules: 15 max_pending_schedules: 100000'),
     ("health_request", 7, 'request { method: "%sHealth" payload: "" }' % M, "HealthRequest", ''),
     ("health_response", 7, 'response { payload: "{payload}" }', "HealthResponse", 'status: SERVING_STATUS_SERVING'),
     ("cancel", 4, 'cancel { reason: "client gave up" }', None, None),

@@ -596,12 +596,16 @@ class StatsRequest(_message.Message):
     def __init__(self, project_id: _Optional[str] = ..., from_ms: _Optional[int] = ..., to_ms: _Optional[int] = ...) -> None: ...
 
 class StatsResponse(_message.Message):
-    __slots__ = ["metrics", "stats"]
+    __slots__ = ["max_pending_schedules", "metrics", "pending_schedules", "stats"]
+    MAX_PENDING_SCHEDULES_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
+    PENDING_SCHEDULES_FIELD_NUMBER: _ClassVar[int]
     STATS_FIELD_NUMBER: _ClassVar[int]
+    max_pending_schedules: int
     metrics: _containers.RepeatedCompositeFieldContainer[_types_pb2.QueueMetrics]
+    pending_schedules: int
     stats: _types_pb2.QueueStats
-    def __init__(self, stats: _Optional[_Union[_types_pb2.QueueStats, _Mapping]] = ..., metrics: _Optional[_Iterable[_Union[_types_pb2.QueueMetrics, _Mapping]]] = ...) -> None: ...
+    def __init__(self, stats: _Optional[_Union[_types_pb2.QueueStats, _Mapping]] = ..., metrics: _Optional[_Iterable[_Union[_types_pb2.QueueMetrics, _Mapping]]] = ..., pending_schedules: _Optional[int] = ..., max_pending_schedules: _Optional[int] = ...) -> None: ...
 
 class UpdateRequest(_message.Message):
     __slots__ = ["auto_resolve", "lease_loss_policy", "local_time", "metadata_json", "notes", "platforms", "priority", "project_id", "schedule_id", "scheduled_for_ms", "timezone"]

@@ -825,10 +825,16 @@ struct  Scheduler__V1__StatsResponse
    */
   size_t n_metrics;
   Scheduler__V1__QueueMetrics **metrics;
+  /*
+   * Capacity: the schedules the project's limit counts (PENDING + QUEUED + PROCESSING + PAUSED)
+   * and the limit (0 = no limit). An Enqueue at the limit gets RESOURCE_EXHAUSTED.
+   */
+  int64_t pending_schedules;
+  int64_t max_pending_schedules;
 };
 #define SCHEDULER__V1__STATS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__stats_response__descriptor) \
-    , NULL, 0,NULL }
+    , NULL, 0,NULL, 0, 0 }
 
 
 struct  Scheduler__V1__ListConflictsRequest
