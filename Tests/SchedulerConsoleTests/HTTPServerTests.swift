@@ -38,19 +38,19 @@ struct HTTPServerTests {
             group.addTask { try await server.run() }
             let address = try await server.waitUntilListening()
             let port = try #require(Int(address.split(separator: ":").last ?? ""))
-            let signIn = try await Task.detached {
+            let signIn = await Task.detached {
                 Self.exchange(port: port, request: "GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             }.value
             #expect(signIn.hasPrefix("HTTP/1.1 200"))
             #expect(signIn.lowercased().contains("set-cookie: sc_signin="))
             #expect(signIn.contains("name=\"token\""))
-            let big = try await Task.detached {
+            let big = await Task.detached {
                 Self.exchange(
                     port: port,
                     request: "POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\nx=1")
             }.value
             #expect(big.hasPrefix("HTTP/1.1 413"))
-            let redirect = try await Task.detached {
+            let redirect = await Task.detached {
                 Self.exchange(port: port, request: "GET /projects/blog/queue HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             }.value
             #expect(redirect.hasPrefix("HTTP/1.1 303"))
