@@ -24,6 +24,7 @@ struct QueueTests {
         let html = page.text
         #expect(html.contains("<span class=\"value\">1</span><span class=\"label\">failed</span>"))
         #expect(html.contains("<span class=\"value\">1</span><span class=\"label\">pending</span>"))
+        #expect(html.contains("<span class=\"value\">1 (no limit)</span><span class=\"label\">capacity used</span>"))
         #expect(html.contains("<svg id=\"chart-status\""))
         #expect(html.contains("<svg id=\"chart-finished\""))
         #expect(html.contains("<svg id=\"chart-success\""))

@@ -52,6 +52,11 @@ extension Console {
         html += tile("average wait", seconds(s.avgWaitSeconds))
         html += tile("average processing", seconds(s.avgProcessingSeconds))
         html += tile("peak queue length", "\(s.peakQueueLength)")
+        // The project's capacity (pending, queued, processing and paused count against it).
+        let limit = stats.maxPendingSchedules
+        html += tile(
+            "capacity used", limit > 0 ? "\(stats.pendingSchedules) of \(limit)" : "\(stats.pendingSchedules) (no limit)",
+            limit > 0 && stats.pendingSchedules * 10 >= limit * 9 ? "st-failed" : "")
         html += "</ul><div class=\"charts\">"
         html += SVGChart.horizontalBars(
             title: "Schedules by status now", rows: counts.map { ($0.0, Double($0.1), "st-\($0.0)") }, id: "chart-status")
