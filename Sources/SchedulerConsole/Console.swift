@@ -40,7 +40,17 @@ public final class Console: Sendable {
     }
 
     /// Answers one request. Never throws: failures become error pages (or JSON for script calls).
+    /// HEAD is answered as GET without the body.
     public func handle(_ request: ConsoleRequest) async -> ConsoleResponse {
+        guard request.method == "HEAD" else { return await answer(request) }
+        var get = request
+        get.method = "GET"
+        var response = await answer(get)
+        response.body = []
+        return response
+    }
+
+    func answer(_ request: ConsoleRequest) async -> ConsoleResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map { $0.removingPercentEncoding ?? String($0) }
         switch (request.method, segments.first) {
         case ("GET", "assets") where segments.count == 2: return Assets.response(for: segments[1])
@@ -49,13 +59,13 @@ public final class Console: Sendable {
         case ("POST", "sign-in") where segments.count == 1: return await signIn(request)
         default: break
         }
-        guard request.method == "GET" || request.method == "HEAD" || request.method == "POST" else {
+        guard request.method == "GET" || request.method == "POST" else {
             return .text("method not allowed\n", status: 405)
         }
         // Everything else needs a session (or dev mode's automatic sign-in).
         var newCookie: String?
         var session = request.cookies[Self.sessionCookie].flatMap { sessions.session(id: $0) }
-        if session == nil, request.method != "POST", let token = configuration.autoSignInToken {
+        if session == nil, request.method == "GET", let token = configuration.autoSignInToken {
             let s = sessions.create(token: token, project: configuration.defaultProject ?? "")
             newCookie = sessionCookie(s.id)
             session = s
@@ -175,7 +185,10 @@ public final class Console: Sendable {
         case .permissionDenied: status = 403
         case .notFound: status = 404
         case .invalidArgument: status = 400
-        default: status = 502
+        default:
+            status = 502
+            // schedulerd unreachable or failing: worth an operator's look (never the token).
+            logger.warning("schedulerd call failed", metadata: ["rpc.code": "\(e.code.name)", "rpc.cause": "\(e.cause)", "console.project": "\(project)"])
         }
         let body = "<h1>\(HTML.escape(e.code.name))</h1><p class=\"error\">\(HTML.escape(e.message))</p><p><a href=\"/\">Home</a></p>"
         return .html(HTML.page(title: e.code.name, project: project, csrf: session.csrf, body: body), status: status)

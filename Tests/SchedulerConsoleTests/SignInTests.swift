@@ -135,4 +135,24 @@ struct SignInTests {
         #expect(await h.get("/assets/other.js").status == 404)
         await h.shutdown()
     }
+
+    @Test func headIsAnsweredAsGetWithoutABody() async throws {
+        let h = try ConsoleHarness()
+        let head = await h.console.handle(ConsoleRequest(method: "HEAD", path: "/sign-in"))
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.header("content-type")?.hasPrefix("text/html") == true)
+        #expect(await h.console.handle(ConsoleRequest(method: "DELETE", path: "/projects/blog/queue")).status == 405)
+        await h.shutdown()
+    }
+
+    @Test func anUnreachableServerIsA502PageNotACrash() async throws {
+        let h = try ConsoleHarness()
+        let (session, _) = try await h.signIn()
+        await h.server.drain(timeoutMilliseconds: 500)
+        let r = await h.get("/projects/blog/queue", cookie: session)
+        #expect(r.status == 502)
+        #expect(r.text.contains("UNAVAILABLE") || r.text.contains("DEADLINE_EXCEEDED"))
+        await h.shutdown()
+    }
 }
