@@ -14,6 +14,8 @@ public final class Console: Sendable {
     public let configuration: ConsoleConfiguration
     /// The signed-in browsers.
     public let sessions: SessionStore
+    /// The cap on failed sign-ins.
+    public let signInLimiter: SignInLimiter
     let client: SchedulerClient
     let clock: any WallClock
     let zones: TimeZoneDatabase
@@ -37,6 +39,7 @@ public final class Console: Sendable {
         self.zones = zones
         self.logger = logger
         self.sessions = SessionStore(clock: clock, idleTimeoutSeconds: configuration.sessionIdleSeconds)
+        self.signInLimiter = SignInLimiter(clock: clock)
     }
 
     /// Answers one request. Never throws: failures become error pages (or JSON for script calls).

@@ -155,4 +155,23 @@ struct SignInTests {
         #expect(r.text.contains("UNAVAILABLE") || r.text.contains("DEADLINE_EXCEEDED"))
         await h.shutdown()
     }
+
+    @Test func failedSignInsAreCappedPerAddressPerMinute() async throws {
+        let h = try ConsoleHarness()
+        let form = await h.console.handle(ConsoleRequest(method: "GET", path: "/sign-in"))
+        let nonce = try #require(cookieValue(form, Console.signInCookie))
+        func attempt(_ token: String, from address: String) async -> ConsoleResponse {
+            var r = h.post("/sign-in", body: "signin=\(nonce)&token=\(token)&project=blog", cookie: "\(Console.signInCookie)=\(nonce)")
+            r.remoteAddress = address
+            return await h.console.handle(r)
+        }
+        for _ in 0..<10 { #expect(await attempt("st_guess", from: "127.0.0.2").status == 401) }
+        let capped = await attempt(h.blogToken, from: "127.0.0.2")
+        #expect(capped.status == 429)  // even a good token waits: no call is made
+        #expect(capped.header("retry-after") == "60")
+        #expect(await attempt(h.blogToken, from: "127.0.0.3").status == 303)  // another address
+        h.clock.advance(seconds: 60)
+        #expect(await attempt(h.blogToken, from: "127.0.0.2").status == 303)
+        await h.shutdown()
+    }
 }

@@ -60,7 +60,13 @@ public final class ConsoleHTTPServer: Sendable {
             var query: [String: String] = [:]
             for item in request.query { query[item.name] = item.value }
             let path = request.path
-            let r = await console.handle(ConsoleRequest(method: request.method.rawValue, path: path, query: query, headers: headers, body: body))
+            var remote = ""
+            switch request.remoteAddress {
+            case .ip4(let host, _), .ip6(let host, _): remote = host
+            default: break
+            }
+            let r = await console.handle(
+                ConsoleRequest(method: request.method.rawValue, path: path, query: query, headers: headers, body: body, remoteAddress: remote))
             var out = HTTPHeaders()
             for (name, value) in r.headers { out.addValue(value, for: HTTPHeader(name)) }
             return HTTPResponse(statusCode: HTTPStatusCode(r.status, phrase: Self.phrase(r.status)), headers: out, body: Data(r.body))

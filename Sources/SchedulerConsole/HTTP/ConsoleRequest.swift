@@ -13,12 +13,18 @@ public struct ConsoleRequest: Sendable {
     public var headers: [String: String]
     /// The body (form posts), at most ``ConsoleRequest/maxBodyBytes``.
     public var body: [UInt8]
+    /// The client's address as the HTTP server saw it (a proxy's, behind one); "" when unknown.
+    public var remoteAddress: String
 
     /// The largest body the console reads: forms are small.
     public static let maxBodyBytes = 64 * 1024
 
     /// A request; header names are lower-cased here.
-    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(
+        method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
+        remoteAddress: String = ""
+    ) {
+        self.remoteAddress = remoteAddress
         self.method = method.uppercased()
         self.path = path
         self.query = query

@@ -39,10 +39,17 @@ extension Console {
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let project = (form["project"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty, !project.isEmpty else { return signInPage(request, message: "Give a token and a project.", project: project) }
+        guard signInLimiter.allows(request.remoteAddress) else {
+            var page = signInPage(request, message: "Too many failed sign-ins: wait a minute and try again.", project: project)
+            page.status = 429
+            page.headers.append(("retry-after", "60"))
+            return page
+        }
         let probe = ConsoleSession(id: "", token: token, csrf: "", project: project, lastUsed: clock.now())
         do {
             _ = try await call(SchedulerV1.Scheduler.Stats.self, SchedulerV1.StatsRequest(projectID: project), probe)
         } catch {
+            if error.code == .unauthenticated || error.code == .permissionDenied { signInLimiter.recordFailure(request.remoteAddress) }
             switch error.code {
             case .unauthenticated: return signInPage(request, message: "schedulerd does not accept that token (unknown, expired or revoked).", project: project)
             case .permissionDenied: return signInPage(request, message: "That token may not act on project \"\(project)\".", project: project)
