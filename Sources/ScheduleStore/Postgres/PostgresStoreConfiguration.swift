@@ -30,6 +30,7 @@ public struct PostgresStoreConfiguration: Sendable {
     /// sees that other nodes are running (``PostgresStore/extendLeases(until:)``). Default random.
     public var nodeID: String = UUID().uuidString.prefix(8).lowercased()
 
+    /// A configuration for the database at `url`, every other setting at its default.
     public init(url: String) {
         self.url = url
     }

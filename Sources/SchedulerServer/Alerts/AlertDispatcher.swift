@@ -164,7 +164,7 @@ public final class AlertDispatcher: Sendable {
 
     /// The JSON body of an alert (docs/OPERATIONS.md, "Alerts"): the same bytes for every attempt.
     public static func body(of alert: Alert) -> [UInt8] {
-        func q(_ s: String?) -> String { s.map(jsonString) ?? "null" }
+        func q(_ s: String?) -> String { s.map(JSONString.quote) ?? "null" }
         let details = alert.detailsJSON.isEmpty ? "{}" : alert.detailsJSON
         let text =
             "{\"id\":\(q(alert.id)),\"kind\":\(q(alert.kind.rawValue)),\"project\":\(q(alert.projectID)),"
@@ -286,24 +286,3 @@ public final class AlertDispatcher: Sendable {
     }
 }
 
-/// A JSON string literal (RFC 8259 escapes).
-private func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
