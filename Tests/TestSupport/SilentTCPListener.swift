@@ -25,24 +25,7 @@ public final class SilentTCPListener: Sendable {
     private let stopped = Atomic<Bool>(false)
 
     public init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            let e = errno
-            close(fd)
-            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
-        }
-        _ = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
+        let (fd, boundPort) = try LoopbackListener.open()
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else {
             close(fd)
@@ -52,7 +35,7 @@ public final class SilentTCPListener: Sendable {
         listenFD = fd
         wakeRead = pipeFDs[0]
         wakeWrite = pipeFDs[1]
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        port = boundPort
         let thread = Thread { [self] in run() }
         thread.name = "silent-tcp-listener"
         thread.start()

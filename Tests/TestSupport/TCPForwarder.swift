@@ -19,35 +19,14 @@ public final class TCPForwarder: Sendable {
     /// Forwards 127.0.0.1:``port`` to 127.0.0.1:`targetPort`.
     public init(targetPort: Int) throws {
         self.targetPort = UInt16(targetPort)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var addr = Self.loopback(port: 0)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            let e = errno
-            close(fd)
-            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
-        }
-        _ = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
+        let (fd, boundPort) = try LoopbackListener.open(backlog: 64)
         listenFD = fd
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        port = boundPort
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "tcp-forwarder"
         thread.start()
     }
 
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = port.bigEndian
-        return addr
-    }
 
     /// Breaks every forwarded connection; new ones are closed as soon as they are accepted.
     public func down() {
@@ -86,7 +65,7 @@ public final class TCPForwarder: Sendable {
             if stopped { close(client); return }
             if down { close(client); continue }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            var addr = Self.loopback(port: targetPort)
+            var addr = LoopbackListener.loopback(port: targetPort)
             let connected = withUnsafePointer(to: &addr) { p in
                 p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -45,26 +45,7 @@ public final class WebhookReceiver: Sendable {
     public init(port: Int = 0, tls: TLSContext? = nil, status: @escaping @Sendable (Int) -> Int = { _ in 200 }) throws {
         self.status = status
         self.tls = tls
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            let e = errno
-            close(fd)
-            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
-        }
-        _ = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
+        let (fd, boundPort) = try LoopbackListener.open(port: port, reuseAddress: true)
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else {
             close(fd)
@@ -74,7 +55,7 @@ public final class WebhookReceiver: Sendable {
         listenFD = fd
         wakeRead = pipeFDs[0]
         wakeWrite = pipeFDs[1]
-        self.port = Int(UInt16(bigEndian: addr.sin_port))
+        self.port = boundPort
         let thread = Thread { [self] in run() }
         thread.name = "webhook-receiver"
         thread.start()
