@@ -194,12 +194,7 @@ enum AlertSQL {
         """
 
     /// `?N` → `$N`.
-    static func postgres(_ sql: String) -> String {
-        var out = ""
-        var it = sql.makeIterator()
-        while let c = it.next() { out.append(c == "?" ? "$" : c) }
-        return out
-    }
+    static func postgres(_ sql: String) -> String { SQLText.postgres(sql) }
 
     static func decode(_ s: some ColumnReader) -> Alert {
         Alert(

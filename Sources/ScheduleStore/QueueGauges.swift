@@ -61,16 +61,16 @@ public protocol QueueGaugeSource: Sendable {
 }
 
 /// The SQL of ``QueueGaugeSource/queueGauges(now:)``, plain ANSI so every backend can run it
-/// (positional `?` parameters; PostgreSQL spells them `$1`, `$2`).
+/// (numbered `?N` parameters; PostgreSQL's spelling is `SQLText.postgres`).
 package enum QueueGaugeQueries {
     /// The first project id after `?` (start with the empty string): one index seek per project
     /// on an index leading with `project_id`, instead of a scan of every schedule.
-    package static let nextProject = "SELECT MIN(project_id) FROM schedules WHERE project_id > ?"
+    package static let nextProject = "SELECT MIN(project_id) FROM schedules WHERE project_id > ?1"
 
     /// Schedules of project `?` per non-terminal queue status.
     package static let depth = """
         SELECT queue_status, COUNT(*) FROM schedules
-         WHERE project_id = ? AND queue_status IN ('PENDING', 'QUEUED', 'PROCESSING', 'PAUSED')
+         WHERE project_id = ?1 AND queue_status IN ('PENDING', 'QUEUED', 'PROCESSING', 'PAUSED')
          GROUP BY queue_status
         """
 
@@ -78,7 +78,7 @@ package enum QueueGaugeQueries {
     /// oldest's time. As Dequeue, an item past its window is not due (maintenance expires it).
     package static let due = """
         SELECT COUNT(*), MIN(scheduled_for) FROM schedules
-         WHERE project_id = ? AND queue_status = 'PENDING' AND scheduled_for <= ?
-           AND (expires_at IS NULL OR expires_at >= ?)
+         WHERE project_id = ?1 AND queue_status = 'PENDING' AND scheduled_for <= ?2
+           AND (expires_at IS NULL OR expires_at >= ?3)
         """
 }

@@ -131,7 +131,7 @@ enum RetentionSQL {
         delete: "DELETE FROM alerts WHERE id = ?1 AND created_at < ?2 AND state <> 'PENDING'")
 
     /// `sql` with PostgreSQL's parameter markers.
-    static func postgres(_ sql: String) -> String { sql.replacingOccurrences(of: "?", with: "$") }
+    static func postgres(_ sql: String) -> String { SQLText.postgres(sql) }
 
     /// Deletes `candidates` that still qualify (``deleteSchedule``) and their rows, a series'
     /// occurrences oldest first, so one call can clear several occurrences of one series. `run`

@@ -86,3 +86,10 @@ struct SQLFilter {
     /// The placeholder of the parameter after the filter's own (`?N`), e.g. for an OFFSET.
     var nextParameter: String { "\(placeholder)\(arguments.count + 1)" }
 }
+
+/// SQL written once for both backends, with SQLite's numbered parameters (`?1`, `?2`…).
+enum SQLText {
+    /// `sql` with PostgreSQL's parameter markers: `?N` → `$N`. The shared statements hold no `?`
+    /// outside parameters (no string literal contains one).
+    static func postgres(_ sql: String) -> String { sql.replacingOccurrences(of: "?", with: "$") }
+}

@@ -533,17 +533,9 @@ public final class PostgresStore: SchedulingStore {
     /// seek for the next project id, the depth from the status index, the due items from the
     /// due index; the database's size from `pg_database_size` (the WAL is the server's, not ours: nil).
     public func queueGauges(now: Instant) async throws(StoreError) -> QueueGauges {
-        let dollar = { (sql: String) -> String in
-            var n = 0
-            return sql.split(separator: "?", omittingEmptySubsequences: false).enumerated().map { i, part in
-                if i == 0 { return String(part) }
-                n += 1
-                return "$\(n)" + part
-            }.joined()
-        }
-        let next = dollar(QueueGaugeQueries.nextProject)
-        let depth = dollar(QueueGaugeQueries.depth)
-        let due = dollar(QueueGaugeQueries.due)
+        let next = SQLText.postgres(QueueGaugeQueries.nextProject)
+        let depth = SQLText.postgres(QueueGaugeQueries.depth)
+        let due = SQLText.postgres(QueueGaugeQueries.due)
         return try await read { db in
             var projects: [QueueGauges.Project] = []
             var after = ""
