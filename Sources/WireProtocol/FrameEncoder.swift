@@ -19,10 +19,8 @@ public struct FrameEncoder: Sendable {
 
     /// Appends the frame with its length prefix to `buffer` (unchanged on error).
     public func encode(_ frame: Frame, into buffer: inout [UInt8]) throws(FrameError) {
-        var writer = ProtoWriter(messageName: Frame.protoMessageName)
-        frame.write(to: &writer)
         // Packed straight after the prefix: no separate body array to copy.
-        let size = writer.serializeFrame(appendingTo: &buffer, maxSize: maxFrameSize)
+        let size = ProtoBridge.encodeFrame(frame, appendingTo: &buffer, maxSize: maxFrameSize)
         guard size <= maxFrameSize else {
             throw FrameError(code: .frameTooLarge, reason: "frame length \(size) exceeds the maximum \(maxFrameSize)")
         }

@@ -53,25 +53,3 @@ public struct ErrorDetails: Hashable, Sendable {
     public var isEmpty: Bool { conflicts.isEmpty && fieldViolations.isEmpty && retryInfo == nil }
 }
 
-/// One bad request field: a path such as "enqueue.platforms[1]" and what is wrong with it.
-public struct FieldViolation: Hashable, Sendable {
-    /// The field path: `<method in snake_case>.<field>[<index>].<field>…`.
-    public var field: String
-    /// What is wrong, e.g. "empty", "required", "must be 1–10".
-    public var description: String
-
-    /// Creates a violation.
-    public init(field: String, description: String) {
-        self.field = field
-        self.description = description
-    }
-}
-
-/// Advice to retry after a delay.
-public struct RetryInfo: Hashable, Sendable {
-    /// Wait at least this many milliseconds.
-    public var retryDelayMs: UInt64
-
-    /// Creates retry advice.
-    public init(retryDelayMs: UInt64) { self.retryDelayMs = retryDelayMs }
-}

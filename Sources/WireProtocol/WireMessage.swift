@@ -1,15 +1,20 @@
 /// A scheduler.v1 protobuf message as a Swift value type.
 ///
-/// Every request, response and framing message conforms. Encoding and decoding go through
-/// protobuf-c; decoding validates (required fields, ranges, caps, UTF-8) and throws an
+/// Every request, response and framing message conforms, in code generated from proto/ by
+/// scripts/swift-wire-gen (Generated/*.pb.swift). Encoding and decoding go through protobuf-c;
+/// decoding validates (required fields, ranges, caps, UTF-8: the proto's @tags) and throws an
 /// INVALID_ARGUMENT ``RPCError`` naming the offending field. Unknown fields are ignored.
 public protocol WireMessage: Sendable, Hashable {
     /// The full protobuf name, e.g. "scheduler.v1.EnqueueRequest".
     static var protoMessageName: String { get }
-    /// Reads the message from a decoded field tree (implementation detail; use ``init(serializedBytes:)``).
-    init(from reader: ProtoReader) throws(RPCError)
-    /// Writes the message into a field tree (implementation detail; use ``serializedBytes()``).
-    func write(to writer: inout ProtoWriter)
+    /// protoc-c's descriptor of the message (implementation detail).
+    static var _cDescriptor: UnsafeRawPointer { get }
+    /// Reads and checks the message from protobuf-c's unpacked C struct (implementation detail;
+    /// use ``init(serializedBytes:)``).
+    init(_c: UnsafeRawPointer, at path: FieldPath) throws(RPCError)
+    /// Writes the message into an initialized C struct whose memory `arena` owns (implementation
+    /// detail; use ``serializedBytes()``).
+    func _fill(_ c: UnsafeMutableRawPointer, _ arena: inout WireArena)
 }
 
 extension WireMessage {
@@ -24,11 +29,7 @@ extension WireMessage {
     }
 
     /// The protobuf encoding of this message (deterministic: fields in number order).
-    public func serializedBytes() -> [UInt8] {
-        var writer = ProtoWriter(messageName: Self.protoMessageName)
-        write(to: &writer)
-        return writer.serialize()
-    }
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 }
 
 /// The root of field paths in errors: the message name without "Request"/"Response", in

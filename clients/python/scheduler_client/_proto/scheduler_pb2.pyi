@@ -165,7 +165,7 @@ class CompleteRequest(_message.Message):
     published_at_ms: int
     results: _containers.RepeatedCompositeFieldContainer[_types_pb2.PlatformResult]
     schedule_id: str
-    def __init__(self, schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ..., results: _Optional[_Iterable[_Union[_types_pb2.PlatformResult, _Mapping]]] = ..., published_at_ms: _Optional[int] = ..., project_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, project_id: _Optional[str] = ..., schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ..., results: _Optional[_Iterable[_Union[_types_pb2.PlatformResult, _Mapping]]] = ..., published_at_ms: _Optional[int] = ...) -> None: ...
 
 class CompleteResponse(_message.Message):
     __slots__ = ["next_occurrence", "schedule"]
@@ -299,7 +299,7 @@ class FailRequest(_message.Message):
     results: _containers.RepeatedCompositeFieldContainer[_types_pb2.PlatformResult]
     retryable: bool
     schedule_id: str
-    def __init__(self, schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ..., error: _Optional[str] = ..., retryable: bool = ..., results: _Optional[_Iterable[_Union[_types_pb2.PlatformResult, _Mapping]]] = ..., project_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, project_id: _Optional[str] = ..., schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ..., error: _Optional[str] = ..., retryable: bool = ..., results: _Optional[_Iterable[_Union[_types_pb2.PlatformResult, _Mapping]]] = ...) -> None: ...
 
 class FailResponse(_message.Message):
     __slots__ = ["next_attempt_at_ms", "schedule", "will_retry"]
@@ -349,7 +349,7 @@ class HeartbeatRequest(_message.Message):
     lease_token: str
     project_id: str
     schedule_id: str
-    def __init__(self, schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ..., extend_seconds: _Optional[int] = ..., project_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, project_id: _Optional[str] = ..., schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ..., extend_seconds: _Optional[int] = ...) -> None: ...
 
 class HeartbeatResponse(_message.Message):
     __slots__ = ["lease_expires_at_ms"]
@@ -577,7 +577,7 @@ class StartRequest(_message.Message):
     lease_token: str
     project_id: str
     schedule_id: str
-    def __init__(self, schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ..., project_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, project_id: _Optional[str] = ..., schedule_id: _Optional[str] = ..., lease_token: _Optional[str] = ...) -> None: ...
 
 class StartResponse(_message.Message):
     __slots__ = ["schedule"]

@@ -44,6 +44,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__FRAME__KIND__CASE)
 } Scheduler__V1__Frame__KindCase;
 
+/*
+ * @swift(Frame)
+ */
 struct  Scheduler__V1__Frame
 {
   ProtobufCMessage base;
@@ -67,13 +70,22 @@ struct  Scheduler__V1__Frame
     , 0, SCHEDULER__V1__FRAME__KIND__NOT_SET, {0} }
 
 
+/*
+ * @swift(MetadataEntry) @rules
+ */
 struct  Scheduler__V1__MetadataEntry
 {
   ProtobufCMessage base;
   /*
-   * lowercase ASCII, e.g. "authorization", "traceparent", "idempotency-key"
+   * lowercase ASCII, e.g. "authorization", "traceparent", "idempotency-key"  @raw
    */
   char *key;
+  /*
+   * The value, at most 8 KiB.
+   */
+  /*
+   * @raw
+   */
   char *value;
 };
 #define SCHEDULER__V1__METADATA_ENTRY__INIT \
@@ -81,13 +93,22 @@ struct  Scheduler__V1__MetadataEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * @swift(Frame.Request) @rules
+ */
 struct  Scheduler__V1__Request
 {
   ProtobufCMessage base;
   /*
-   * "scheduler.v1.Scheduler/Enqueue"
+   * "scheduler.v1.Scheduler/Enqueue"  @raw
    */
   char *method;
+  /*
+   * Call metadata, in order; keys may repeat.
+   */
+  /*
+   * @max(Limits.maxMetadataEntries)
+   */
   size_t n_metadata;
   Scheduler__V1__MetadataEntry **metadata;
   /*
@@ -104,15 +125,18 @@ struct  Scheduler__V1__Request
     , (char *)protobuf_c_empty_string, 0,NULL, 0, {0,NULL} }
 
 
+/*
+ * @swift(FieldViolation)
+ */
 struct  Scheduler__V1__FieldViolation
 {
   ProtobufCMessage base;
   /*
-   * path, e.g. "enqueue.platforms[1]"
+   * path, e.g. "enqueue.platforms[1]"  @raw
    */
   char *field;
   /*
-   * e.g. "empty"
+   * e.g. "empty"  @raw
    */
   char *description;
 };
@@ -121,6 +145,9 @@ struct  Scheduler__V1__FieldViolation
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * @swift(RetryInfo)
+ */
 struct  Scheduler__V1__RetryInfo
 {
   ProtobufCMessage base;
@@ -134,24 +161,27 @@ struct  Scheduler__V1__RetryInfo
     , 0 }
 
 
+/*
+ * @swift(Frame.Response) @custom_init
+ */
 struct  Scheduler__V1__Response
 {
   ProtobufCMessage base;
   /*
-   * gRPC canonical status code, 0 = OK
+   * gRPC canonical status code, 0 = OK  @type(StatusCode)
    */
   uint32_t code;
   /*
-   * human-readable; empty when OK
+   * human-readable; empty when OK  @raw
    */
   char *message;
   /*
-   * details: blocking conflicts
+   * details: blocking conflicts  @max(Limits.maxConflicts)
    */
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
   /*
-   * details: bad request fields
+   * details: bad request fields  @max(Limits.maxFieldViolations)
    */
   size_t n_field_violations;
   Scheduler__V1__FieldViolation **field_violations;
@@ -163,6 +193,12 @@ struct  Scheduler__V1__Response
    * the serialized <Method>Response when code = 0
    */
   ProtobufCBinaryData payload;
+  /*
+   * Response metadata.
+   */
+  /*
+   * @max(Limits.maxMetadataEntries)
+   */
   size_t n_metadata;
   Scheduler__V1__MetadataEntry **metadata;
 };
@@ -174,10 +210,17 @@ struct  Scheduler__V1__Response
 /*
  * Client → server: abandon the call with this call_id. The server answers with CANCELLED
  * unless the response was already sent.
+ * @swift(Frame.Cancel)
  */
 struct  Scheduler__V1__Cancel
 {
   ProtobufCMessage base;
+  /*
+   * Why, for logs.
+   */
+  /*
+   * @raw
+   */
   char *reason;
 };
 #define SCHEDULER__V1__CANCEL__INIT \
@@ -185,9 +228,15 @@ struct  Scheduler__V1__Cancel
     , (char *)protobuf_c_empty_string }
 
 
+/*
+ * @swift(Frame.Ping)
+ */
 struct  Scheduler__V1__Ping
 {
   ProtobufCMessage base;
+  /*
+   * Echoed in the pong.
+   */
   uint64_t nonce;
 };
 #define SCHEDULER__V1__PING__INIT \
@@ -197,10 +246,14 @@ struct  Scheduler__V1__Ping
 
 /*
  * The answer to a Ping, echoing its nonce.
+ * @swift(Frame.Pong)
  */
 struct  Scheduler__V1__Pong
 {
   ProtobufCMessage base;
+  /*
+   * The ping's nonce.
+   */
   uint64_t nonce;
 };
 #define SCHEDULER__V1__PONG__INIT \
@@ -211,14 +264,24 @@ struct  Scheduler__V1__Pong
 /*
  * The sender will accept no new calls on this connection. Calls with call_id <= last_call_id
  * are (or will be) answered; later ones were not processed and may be retried elsewhere.
+ * @swift(Frame.GoAway)
  */
 struct  Scheduler__V1__GoAway
 {
   ProtobufCMessage base;
+  /*
+   * Calls with ids up to this one are (or will be) answered; later ones were not processed.
+   */
   uint64_t last_call_id;
+  /*
+   * Why, for logs.
+   */
+  /*
+   * @raw
+   */
   char *reason;
   /*
-   * OK or UNAVAILABLE: graceful (draining); otherwise the error closing the connection
+   * OK or UNAVAILABLE: graceful (draining); otherwise the error closing the connection  @type(StatusCode)
    */
   uint32_t code;
 };

@@ -84,8 +84,17 @@ typedef enum _Scheduler__V1__SortField {
    * = SCHEDULED_FOR
    */
   SCHEDULER__V1__SORT_FIELD__SORT_FIELD_UNSPECIFIED = 0,
+  /*
+   * By the due instant.
+   */
   SCHEDULER__V1__SORT_FIELD__SORT_FIELD_SCHEDULED_FOR = 1,
+  /*
+   * By creation time.
+   */
   SCHEDULER__V1__SORT_FIELD__SORT_FIELD_CREATED_AT = 2,
+  /*
+   * By priority.
+   */
   SCHEDULER__V1__SORT_FIELD__SORT_FIELD_PRIORITY = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__SORT_FIELD)
 } Scheduler__V1__SortField;
@@ -94,21 +103,42 @@ typedef enum _Scheduler__V1__SortOrder {
    * = ASC
    */
   SCHEDULER__V1__SORT_ORDER__SORT_ORDER_UNSPECIFIED = 0,
+  /*
+   * Ascending.
+   */
   SCHEDULER__V1__SORT_ORDER__SORT_ORDER_ASC = 1,
+  /*
+   * Descending.
+   */
   SCHEDULER__V1__SORT_ORDER__SORT_ORDER_DESC = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__SORT_ORDER)
 } Scheduler__V1__SortOrder;
 typedef enum _Scheduler__V1__ServingStatus {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED = 0,
+  /*
+   * The server takes calls.
+   */
   SCHEDULER__V1__SERVING_STATUS__SERVING_STATUS_SERVING = 1,
   /*
    * e.g. draining before shutdown
    */
   SCHEDULER__V1__SERVING_STATUS__SERVING_STATUS_NOT_SERVING = 2,
+  /*
+   * The request named a service this server does not have.
+   */
   SCHEDULER__V1__SERVING_STATUS__SERVING_STATUS_SERVICE_UNKNOWN = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__SERVING_STATUS)
 } Scheduler__V1__ServingStatus;
+/*
+ * `scheduler.v1.AlertKind`: what an alert is about.
+ */
 typedef enum _Scheduler__V1__AlertKind {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED = 0,
   /*
    * a schedule reached FAILED (last retry, or not retryable)
@@ -128,7 +158,13 @@ typedef enum _Scheduler__V1__AlertKind {
   SCHEDULER__V1__ALERT_KIND__ALERT_KIND_PLATFORM_LIMIT = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__ALERT_KIND)
 } Scheduler__V1__AlertKind;
+/*
+ * `scheduler.v1.AlertDeliveryState`: where an alert is in its delivery.
+ */
 typedef enum _Scheduler__V1__AlertDeliveryState {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_UNSPECIFIED = 0,
   /*
    * waiting for (another) delivery attempt
@@ -147,26 +183,60 @@ typedef enum _Scheduler__V1__AlertDeliveryState {
 
 /* --- messages --- */
 
+/*
+ * @rules
+ */
 struct  Scheduler__V1__EnqueueRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The caller's id of the content to publish.
+   */
+  /*
+   * @required @id
+   */
   char *content_id;
   /*
    * When: either local_time + timezone (preferred; keeps wall-clock time across DST),
    * or scheduled_for_ms (timezone then only names the display zone; default "UTC").
    */
+  /*
+   * @local_time
+   */
   char *local_time;
+  /*
+   * The IANA zone of `localTime`, e.g. "Europe/Berlin" (with `scheduledForMs`: only the display
+   * zone; default "UTC").
+   */
+  /*
+   * @zone
+   */
   char *timezone;
+  /*
+   * The due instant (Unix ms); 0 when the time is `localTime` in `timezone`.
+   */
+  /*
+   * @instant
+   */
   int64_t scheduled_for_ms;
   /*
    * 1–32 platforms from the server's configured set (docs/PROTOCOL.md), case-insensitive and
    * normalized: "Twitter" and "twitter" are TWITTER, "dev.to" is DEVTO.
    */
+  /*
+   * @required @platform
+   */
   size_t n_platforms;
   char **platforms;
   /*
-   * 1–10; 0 = default 5
+   * 1–10; 0 = default 5  @range(1...10)
    */
   int32_t priority;
   /*
@@ -174,33 +244,42 @@ struct  Scheduler__V1__EnqueueRequest
    */
   Scheduler__V1__Recurrence *recurrence;
   /*
-   * 0 = no end
+   * 0 = no end  @instant
    */
   int64_t recurring_until_ms;
   /*
-   * staggering delay added to the time, >= 0
+   * staggering delay added to the time, >= 0  @range(0...86_400)
    */
   int32_t publish_delay_seconds;
   /*
-   * unset = 3
+   * unset = 3  @range(0...100)
    */
   Scheduler__V1__Int32Value *max_retries;
   /*
-   * unset = 300
+   * unset = 300  @range(1...86_400)
    */
   Scheduler__V1__Int32Value *retry_delay_seconds;
+  /*
+   * Free text for people.
+   */
   char *notes;
+  /*
+   * A JSON object stored with the schedule, opaque to the service.
+   */
+  /*
+   * @max(Limits.maxMetadataJSONBytes)
+   */
   char *metadata_json;
   /*
    * move to the first conflict-free 15-minute slot in 24 h
    */
   protobuf_c_boolean auto_resolve;
   /*
-   * a repeat with the same key returns the first schedule
+   * a repeat with the same key returns the first schedule  @id
    */
   char *idempotency_key;
   /*
-   * UNSPECIFIED = HOLD
+   * UNSPECIFIED = HOLD  @known
    */
   Scheduler__V1__LeaseLossPolicy lease_loss_policy;
 };
@@ -209,21 +288,39 @@ struct  Scheduler__V1__EnqueueRequest
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0, NULL, 0, 0, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, SCHEDULER__V1__LEASE_LOSS_POLICY__LEASE_LOSS_POLICY_UNSPECIFIED }
 
 
+/*
+ * The created schedule and what the conflict check said.
+ */
 struct  Scheduler__V1__EnqueueResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
   /*
    * auto_resolve moved the time
    */
   protobuf_c_boolean adjusted;
+  /*
+   * The time asked for when `adjusted` (Unix ms); else 0.
+   */
   int64_t original_time_ms;
+  /*
+   * The time chosen when `adjusted` (Unix ms); else 0.
+   */
   int64_t adjusted_time_ms;
   /*
-   * non-blocking findings, or those that caused the move
+   * non-blocking findings, or those that caused the move  @max(Limits.maxConflicts)
    */
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
+  /*
+   * A note for people, e.g. that a time in the past made the schedule due now; "" for none.
+   */
   char *warning;
   /*
    * The time was in the past (within the schedule's missed-publish window): it is due now and
@@ -236,20 +333,29 @@ struct  Scheduler__V1__EnqueueResponse
     , NULL, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * Lease due items.
+ */
 struct  Scheduler__V1__DequeueRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
   /*
-   * 1–100; 0 = 10
+   * 1–100; 0 = 10  @range(1...Int32(Limits.maxPageSize))
    */
   int32_t limit;
   /*
-   * 0 = server default (300); at most 3600
+   * 0 = server default (300); at most 3600  @range(1...3600)
    */
   int32_t lease_seconds;
   /*
-   * required; becomes Lease.owner
+   * required; becomes Lease.owner  @required @id
    */
   char *worker_id;
   /*
@@ -264,14 +370,32 @@ struct  Scheduler__V1__DequeueRequest
     , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * One leased item.
+ */
 struct  Scheduler__V1__DequeuedItem
 {
   ProtobufCMessage base;
+  /*
+   * The leased schedule.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
+  /*
+   * The fencing token Start, Heartbeat, Complete and Fail must present; sent only here.
+   */
+  /*
+   * @required @id
+   */
   char *lease_token;
+  /*
+   * When the lease expires unless extended (Unix ms).
+   */
   int64_t lease_expires_at_ms;
   /*
-   * stable per attempt; pass it to platform APIs
+   * stable per attempt; pass it to platform APIs  @id
    */
   char *attempt_idempotency_key;
   /*
@@ -287,6 +411,9 @@ struct  Scheduler__V1__DequeuedItem
 struct  Scheduler__V1__DequeueResponse
 {
   ProtobufCMessage base;
+  /*
+   * The leased items; empty when nothing is due.
+   */
   size_t n_items;
   Scheduler__V1__DequeuedItem **items;
 };
@@ -295,15 +422,30 @@ struct  Scheduler__V1__DequeueResponse
     , 0,NULL }
 
 
+/*
+ * Mark a leased item PROCESSING.
+ */
 struct  Scheduler__V1__StartRequest
 {
   ProtobufCMessage base;
-  char *schedule_id;
-  char *lease_token;
   /*
-   * required: the project the schedule belongs to (authorization)
+   * required: the project the schedule belongs to (authorization)  @required @id
    */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
+  char *schedule_id;
+  /*
+   * The lease's fencing token, from `DequeuedItem.leaseToken`.
+   */
+  /*
+   * @required @id
+   */
+  char *lease_token;
 };
 #define SCHEDULER__V1__START_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__start_request__descriptor) \
@@ -313,6 +455,12 @@ struct  Scheduler__V1__StartRequest
 struct  Scheduler__V1__StartResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
 };
 #define SCHEDULER__V1__START_RESPONSE__INIT \
@@ -320,28 +468,46 @@ struct  Scheduler__V1__StartResponse
     , NULL }
 
 
+/*
+ * Extend a lease.
+ */
 struct  Scheduler__V1__HeartbeatRequest
 {
   ProtobufCMessage base;
-  char *schedule_id;
-  char *lease_token;
   /*
-   * 1–3600; 0 = the server default, 300 s (not the original lease length)
-   */
-  int32_t extend_seconds;
-  /*
-   * required: the project the schedule belongs to (authorization)
+   * required: the project the schedule belongs to (authorization)  @required @id
    */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
+  char *schedule_id;
+  /*
+   * The lease's fencing token, from `DequeuedItem.leaseToken`.
+   */
+  /*
+   * @required @id
+   */
+  char *lease_token;
+  /*
+   * 1–3600; 0 = the server default, 300 s (not the original lease length)  @range(1...3600)
+   */
+  int32_t extend_seconds;
 };
 #define SCHEDULER__V1__HEARTBEAT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__heartbeat_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Scheduler__V1__HeartbeatResponse
 {
   ProtobufCMessage base;
+  /*
+   * When the lease expires unless extended (Unix ms).
+   */
   int64_t lease_expires_at_ms;
 };
 #define SCHEDULER__V1__HEARTBEAT_RESPONSE__INIT \
@@ -349,30 +515,57 @@ struct  Scheduler__V1__HeartbeatResponse
     , 0 }
 
 
+/*
+ * Report success.
+ */
 struct  Scheduler__V1__CompleteRequest
 {
   ProtobufCMessage base;
+  /*
+   * required: the project the schedule belongs to (authorization)  @required @id
+   */
+  char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
+  /*
+   * The lease's fencing token, from `DequeuedItem.leaseToken`.
+   */
+  /*
+   * @required @id
+   */
   char *lease_token;
+  /*
+   * Per-platform outcomes (URLs of what was published).
+   */
+  /*
+   * @max(Limits.maxResults)
+   */
   size_t n_results;
   Scheduler__V1__PlatformResult **results;
   /*
-   * 0 = now
+   * 0 = now  @instant
    */
   int64_t published_at_ms;
-  /*
-   * required: the project the schedule belongs to (authorization)
-   */
-  char *project_id;
 };
 #define SCHEDULER__V1__COMPLETE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__complete_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
 struct  Scheduler__V1__CompleteResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule, completed.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
   /*
    * set when a recurring series created its next occurrence
@@ -384,39 +577,69 @@ struct  Scheduler__V1__CompleteResponse
     , NULL, NULL }
 
 
+/*
+ * Report failure.
+ */
 struct  Scheduler__V1__FailRequest
 {
   ProtobufCMessage base;
+  /*
+   * required: the project the schedule belongs to (authorization)  @required @id
+   */
+  char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
+  /*
+   * The lease's fencing token, from `DequeuedItem.leaseToken`.
+   */
+  /*
+   * @required @id
+   */
   char *lease_token;
   /*
-   * required, human-readable
+   * required, human-readable  @required
    */
   char *error;
   /*
-   * false = fail permanently now
+   * false = fail permanently now  @default(true)
    */
   protobuf_c_boolean retryable;
+  /*
+   * Per-platform outcomes: those that published are not retried.
+   */
+  /*
+   * @max(Limits.maxResults)
+   */
   size_t n_results;
   Scheduler__V1__PlatformResult **results;
-  /*
-   * required: the project the schedule belongs to (authorization)
-   */
-  char *project_id;
 };
 #define SCHEDULER__V1__FAIL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__fail_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL }
 
 
 struct  Scheduler__V1__FailResponse
 {
   ProtobufCMessage base;
+  /*
+   * Whether the server retries the item (at `nextAttemptAtMs`).
+   */
   protobuf_c_boolean will_retry;
   /*
    * set when will_retry
    */
   int64_t next_attempt_at_ms;
+  /*
+   * The schedule after the failure.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
 };
 #define SCHEDULER__V1__FAIL_RESPONSE__INIT \
@@ -427,8 +650,23 @@ struct  Scheduler__V1__FailResponse
 struct  Scheduler__V1__GetRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
+  /*
+   * Also return the content's body in `content`.
+   */
   protobuf_c_boolean include_content_body;
 };
 #define SCHEDULER__V1__GET_REQUEST__INIT \
@@ -439,6 +677,12 @@ struct  Scheduler__V1__GetRequest
 struct  Scheduler__V1__GetResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
 };
 #define SCHEDULER__V1__GET_RESPONSE__INIT \
@@ -446,35 +690,56 @@ struct  Scheduler__V1__GetResponse
     , NULL }
 
 
+/*
+ * @rules
+ */
 struct  Scheduler__V1__ListRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
   /*
-   * UNSPECIFIED = any
+   * UNSPECIFIED = any  @known
    */
   Scheduler__V1__QueueStatus status;
   /*
-   * scheduled_for >= from_ms; 0 = open
+   * scheduled_for >= from_ms; 0 = open  @instant
    */
   int64_t from_ms;
   /*
-   * scheduled_for <= to_ms (inclusive); 0 = open
+   * scheduled_for <= to_ms (inclusive); 0 = open  @instant
    */
   int64_t to_ms;
   /*
-   * "" = any
+   * "" = any  @id
    */
   char *platform;
   /*
-   * 1-based; 0 = 1
+   * 1-based; 0 = 1  @range(1...Int32.max)
    */
   int32_t page;
   /*
-   * 1–100; 0 = 20
+   * 1–100; 0 = 20  @range(1...Int32(Limits.maxPageSize))
    */
   int32_t limit;
+  /*
+   * The sort field; `.unspecified` = scheduled time.
+   */
+  /*
+   * @known
+   */
   Scheduler__V1__SortField sort_by;
+  /*
+   * The sort order; `.unspecified` = ascending.
+   */
+  /*
+   * @known
+   */
   Scheduler__V1__SortOrder sort_order;
 };
 #define SCHEDULER__V1__LIST_REQUEST__INIT \
@@ -485,8 +750,20 @@ struct  Scheduler__V1__ListRequest
 struct  Scheduler__V1__ListResponse
 {
   ProtobufCMessage base;
+  /*
+   * This page's schedules.
+   */
+  /*
+   * @max(Limits.maxPageSize)
+   */
   size_t n_items;
   Scheduler__V1__Schedule **items;
+  /*
+   * Where this page is in the whole result.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Pagination *pagination;
 };
 #define SCHEDULER__V1__LIST_RESPONSE__INIT \
@@ -496,25 +773,72 @@ struct  Scheduler__V1__ListResponse
 
 /*
  * Partial update: only the set fields change.
+ * @rules
  */
 struct  Scheduler__V1__UpdateRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
   /*
-   * with timezone (or the schedule's current zone)
+   * with timezone (or the schedule's current zone)  @local_time
    */
   Scheduler__V1__StringValue *local_time;
+  /*
+   * A new IANA zone; nil keeps the zone.
+   */
+  /*
+   * @zone
+   */
   Scheduler__V1__StringValue *timezone;
+  /*
+   * A new due instant (Unix ms); nil keeps the time.
+   */
   Scheduler__V1__Int64Value *scheduled_for_ms;
+  /*
+   * New platform ids; nil keeps them.
+   */
+  /*
+   * @required @platform
+   */
   Scheduler__V1__StringList *platforms;
+  /*
+   * A new priority, 1–10; nil keeps it.
+   */
+  /*
+   * @range(1...10)
+   */
   Scheduler__V1__Int32Value *priority;
+  /*
+   * New notes; nil keeps them.
+   */
   Scheduler__V1__StringValue *notes;
+  /*
+   * A new JSON object; nil keeps it.
+   */
+  /*
+   * @max(Limits.maxMetadataJSONBytes)
+   */
   Scheduler__V1__StringValue *metadata_json;
+  /*
+   * Move the time to the first conflict-free 15-minute slot within 24 h instead of refusing a
+   * blocking conflict.
+   */
   protobuf_c_boolean auto_resolve;
   /*
-   * UNSPECIFIED = unchanged
+   * UNSPECIFIED = unchanged  @known
    */
   Scheduler__V1__LeaseLossPolicy lease_loss_policy;
 };
@@ -526,11 +850,32 @@ struct  Scheduler__V1__UpdateRequest
 struct  Scheduler__V1__UpdateResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
+  /*
+   * Non-blocking findings, or those that caused the move.
+   */
+  /*
+   * @max(Limits.maxConflicts)
+   */
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
+  /*
+   * Whether `autoResolve` moved the time to a conflict-free slot.
+   */
   protobuf_c_boolean adjusted;
+  /*
+   * The time asked for when `adjusted` (Unix ms); else 0.
+   */
   int64_t original_time_ms;
+  /*
+   * The time chosen when `adjusted` (Unix ms); else 0.
+   */
   int64_t adjusted_time_ms;
   /*
    * the new time is in the past: due now (see EnqueueResponse)
@@ -545,8 +890,23 @@ struct  Scheduler__V1__UpdateResponse
 struct  Scheduler__V1__CancelRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
+  /*
+   * Why, for people; "" for none.
+   */
   char *reason;
 };
 #define SCHEDULER__V1__CANCEL_REQUEST__INIT \
@@ -557,6 +917,12 @@ struct  Scheduler__V1__CancelRequest
 struct  Scheduler__V1__CancelResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
 };
 #define SCHEDULER__V1__CANCEL_RESPONSE__INIT \
@@ -567,7 +933,19 @@ struct  Scheduler__V1__CancelResponse
 struct  Scheduler__V1__PauseRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
 };
 #define SCHEDULER__V1__PAUSE_REQUEST__INIT \
@@ -578,6 +956,12 @@ struct  Scheduler__V1__PauseRequest
 struct  Scheduler__V1__PauseResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
 };
 #define SCHEDULER__V1__PAUSE_RESPONSE__INIT \
@@ -588,7 +972,19 @@ struct  Scheduler__V1__PauseResponse
 struct  Scheduler__V1__ResumeRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
 };
 #define SCHEDULER__V1__RESUME_REQUEST__INIT \
@@ -599,6 +995,12 @@ struct  Scheduler__V1__ResumeRequest
 struct  Scheduler__V1__ResumeResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
 };
 #define SCHEDULER__V1__RESUME_RESPONSE__INIT \
@@ -609,9 +1011,15 @@ struct  Scheduler__V1__ResumeResponse
 struct  Scheduler__V1__BatchPauseRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
   /*
-   * 1–1000
+   * 1–1000  @id @max(Limits.maxBatchIDs)
    */
   size_t n_schedule_ids;
   char **schedule_ids;
@@ -624,9 +1032,12 @@ struct  Scheduler__V1__BatchPauseRequest
 struct  Scheduler__V1__BatchPauseResponse
 {
   ProtobufCMessage base;
+  /*
+   * How many schedules changed.
+   */
   int32_t affected;
   /*
-   * not found, or in a state the action does not apply to
+   * not found, or in a state the action does not apply to  @max(Limits.maxBatchIDs)
    */
   size_t n_skipped_ids;
   char **skipped_ids;
@@ -639,7 +1050,19 @@ struct  Scheduler__V1__BatchPauseResponse
 struct  Scheduler__V1__BatchResumeRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * 1–1000 schedule ids of the project.
+   */
+  /*
+   * @id @max(Limits.maxBatchIDs)
+   */
   size_t n_schedule_ids;
   char **schedule_ids;
 };
@@ -651,7 +1074,17 @@ struct  Scheduler__V1__BatchResumeRequest
 struct  Scheduler__V1__BatchResumeResponse
 {
   ProtobufCMessage base;
+  /*
+   * How many schedules changed.
+   */
   int32_t affected;
+  /*
+   * The ids not changed (not found, or in a state the action does not apply to), each once, in
+   * request order.
+   */
+  /*
+   * @max(Limits.maxBatchIDs)
+   */
   size_t n_skipped_ids;
   char **skipped_ids;
 };
@@ -663,9 +1096,24 @@ struct  Scheduler__V1__BatchResumeResponse
 struct  Scheduler__V1__BatchCancelRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * 1–1000 schedule ids of the project.
+   */
+  /*
+   * @id @max(Limits.maxBatchIDs)
+   */
   size_t n_schedule_ids;
   char **schedule_ids;
+  /*
+   * Why, for people; "" for none.
+   */
   char *reason;
 };
 #define SCHEDULER__V1__BATCH_CANCEL_REQUEST__INIT \
@@ -676,7 +1124,17 @@ struct  Scheduler__V1__BatchCancelRequest
 struct  Scheduler__V1__BatchCancelResponse
 {
   ProtobufCMessage base;
+  /*
+   * How many schedules changed.
+   */
   int32_t affected;
+  /*
+   * The ids not changed (not found, or in a state the action does not apply to), each once, in
+   * request order.
+   */
+  /*
+   * @max(Limits.maxBatchIDs)
+   */
   size_t n_skipped_ids;
   char **skipped_ids;
 };
@@ -685,10 +1143,25 @@ struct  Scheduler__V1__BatchCancelResponse
     , 0, 0,NULL }
 
 
+/*
+ * Make a schedule due now.
+ */
 struct  Scheduler__V1__PublishNowRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
 };
 #define SCHEDULER__V1__PUBLISH_NOW_REQUEST__INIT \
@@ -699,7 +1172,16 @@ struct  Scheduler__V1__PublishNowRequest
 struct  Scheduler__V1__PublishNowResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
+  /*
+   * What the server did, for people.
+   */
   char *message;
 };
 #define SCHEDULER__V1__PUBLISH_NOW_RESPONSE__INIT \
@@ -707,17 +1189,49 @@ struct  Scheduler__V1__PublishNowResponse
     , NULL, (char *)protobuf_c_empty_string }
 
 
+/*
+ * @rules
+ */
 struct  Scheduler__V1__RescheduleRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *schedule_id;
+  /*
+   * The new wall-clock time, "YYYY-MM-DDTHH:MM:SS", in `timezone` or the schedule's zone; or use
+   * `scheduledForMs`.
+   */
+  /*
+   * @local_time
+   */
   char *local_time;
   /*
-   * "" = keep the schedule's zone
+   * "" = keep the schedule's zone  @zone
    */
   char *timezone;
+  /*
+   * The new due instant (Unix ms); 0 when the new time is `localTime`.
+   */
+  /*
+   * @instant
+   */
   int64_t scheduled_for_ms;
+  /*
+   * Move the time to the first conflict-free 15-minute slot within 24 h instead of refusing a
+   * blocking conflict.
+   */
   protobuf_c_boolean auto_resolve;
 };
 #define SCHEDULER__V1__RESCHEDULE_REQUEST__INIT \
@@ -728,12 +1242,36 @@ struct  Scheduler__V1__RescheduleRequest
 struct  Scheduler__V1__RescheduleResponse
 {
   ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Schedule *schedule;
+  /*
+   * Whether `autoResolve` moved the time to a conflict-free slot.
+   */
   protobuf_c_boolean adjusted;
+  /*
+   * The time asked for when `adjusted` (Unix ms); else 0.
+   */
   int64_t original_time_ms;
+  /*
+   * The time chosen when `adjusted` (Unix ms); else 0.
+   */
   int64_t adjusted_time_ms;
+  /*
+   * Non-blocking findings, or those that caused the move.
+   */
+  /*
+   * @max(Limits.maxConflicts)
+   */
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
+  /*
+   * A note for people, e.g. that a time in the past made the schedule due now; "" for none.
+   */
   char *warning;
   /*
    * the new time is in the past: due now (see EnqueueResponse)
@@ -745,19 +1283,55 @@ struct  Scheduler__V1__RescheduleResponse
     , NULL, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * @rules
+ */
 struct  Scheduler__V1__ValidateRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
   /*
-   * optional: the schedule being changed (excluded from checks)
+   * optional: the schedule being changed (excluded from checks)  @id
    */
   char *schedule_id;
+  /*
+   * The wall-clock time to check, in `timezone`; or use `scheduledForMs`.
+   */
+  /*
+   * @local_time
+   */
   char *local_time;
+  /*
+   * The IANA zone of `localTime`, e.g. "Europe/Berlin".
+   */
+  /*
+   * @zone
+   */
   char *timezone;
+  /*
+   * The instant to check (Unix ms); 0 when the time is `localTime`.
+   */
+  /*
+   * @instant
+   */
   int64_t scheduled_for_ms;
+  /*
+   * The platforms the schedule would publish on.
+   */
+  /*
+   * @required @platform
+   */
   size_t n_platforms;
   char **platforms;
+  /*
+   * The recurrence the schedule would have; nil for a one-off.
+   */
   Scheduler__V1__Recurrence *recurrence;
   /*
    * also search a suggested time
@@ -780,6 +1354,12 @@ struct  Scheduler__V1__ValidateResponse
    * any conflict at all
    */
   protobuf_c_boolean has_conflict;
+  /*
+   * Every finding, blocking or not.
+   */
+  /*
+   * @max(Limits.maxConflicts)
+   */
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
   /*
@@ -790,6 +1370,12 @@ struct  Scheduler__V1__ValidateResponse
    * the instant that was checked
    */
   int64_t scheduled_for_ms;
+  /*
+   * The platforms that were checked.
+   */
+  /*
+   * @platform
+   */
   size_t n_platforms;
   char **platforms;
 };
@@ -798,16 +1384,25 @@ struct  Scheduler__V1__ValidateResponse
     , 0, 0, 0,NULL, 0, 0, 0,NULL }
 
 
+/*
+ * @rules
+ */
 struct  Scheduler__V1__StatsRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
   /*
-   * metrics history period; 0 = 30 days before to_ms
+   * metrics history period; 0 = 30 days before to_ms  @instant
    */
   int64_t from_ms;
   /*
-   * 0 = now
+   * 0 = now  @instant
    */
   int64_t to_ms;
 };
@@ -819,9 +1414,15 @@ struct  Scheduler__V1__StatsRequest
 struct  Scheduler__V1__StatsResponse
 {
   ProtobufCMessage base;
+  /*
+   * The queue as it is now.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__QueueStats *stats;
   /*
-   * one per day, oldest first
+   * one per day, oldest first  @max(Limits.maxMetricsDays)
    */
   size_t n_metrics;
   Scheduler__V1__QueueMetrics **metrics;
@@ -830,6 +1431,9 @@ struct  Scheduler__V1__StatsResponse
    * and the limit (0 = no limit). An Enqueue at the limit gets RESOURCE_EXHAUSTED.
    */
   int64_t pending_schedules;
+  /*
+   * The project's limit on ``pendingSchedules``; 0 = no limit.
+   */
   int64_t max_pending_schedules;
 };
 #define SCHEDULER__V1__STATS_RESPONSE__INIT \
@@ -837,29 +1441,41 @@ struct  Scheduler__V1__StatsResponse
     , NULL, 0,NULL, 0, 0 }
 
 
+/*
+ * @rules
+ */
 struct  Scheduler__V1__ListConflictsRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
   /*
-   * "" = any; else findings about it, on either side of the pair
+   * "" = any; else findings about it, on either side of the pair  @id
    */
   char *schedule_id;
+  /*
+   * Also list conflicts already resolved.
+   */
   protobuf_c_boolean include_resolved;
   /*
-   * conflict_time >= from_ms; 0 = open
+   * conflict_time >= from_ms; 0 = open  @instant
    */
   int64_t from_ms;
   /*
-   * conflict_time <= to_ms (inclusive); 0 = open
+   * conflict_time <= to_ms (inclusive); 0 = open  @instant
    */
   int64_t to_ms;
   /*
-   * 1-based; 0 = 1
+   * 1-based; 0 = 1  @range(1...Int32.max)
    */
   int32_t page;
   /*
-   * 1–100; 0 = 20
+   * 1–100; 0 = 20  @range(1...Int32(Limits.maxPageSize))
    */
   int32_t limit;
 };
@@ -871,8 +1487,20 @@ struct  Scheduler__V1__ListConflictsRequest
 struct  Scheduler__V1__ListConflictsResponse
 {
   ProtobufCMessage base;
+  /*
+   * This page's conflicts, newest first.
+   */
+  /*
+   * @max(Limits.maxPageSize)
+   */
   size_t n_conflicts;
   Scheduler__V1__StoredConflict **conflicts;
+  /*
+   * Where this page is in the whole result.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__Pagination *pagination;
 };
 #define SCHEDULER__V1__LIST_CONFLICTS_RESPONSE__INIT \
@@ -883,14 +1511,26 @@ struct  Scheduler__V1__ListConflictsResponse
 struct  Scheduler__V1__ResolveConflictRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
+  /*
+   * The recorded conflict's id (`StoredConflict.id`).
+   */
+  /*
+   * @required @id
+   */
   char *conflict_id;
   /*
-   * required, free text
+   * required, free text  @required
    */
   char *resolution;
   /*
-   * "" = the caller's principal
+   * "" = the caller's principal  @id
    */
   char *resolved_by;
 };
@@ -902,6 +1542,12 @@ struct  Scheduler__V1__ResolveConflictRequest
 struct  Scheduler__V1__ResolveConflictResponse
 {
   ProtobufCMessage base;
+  /*
+   * The conflict as now stored, resolved.
+   */
+  /*
+   * @required
+   */
   Scheduler__V1__StoredConflict *conflict;
 };
 #define SCHEDULER__V1__RESOLVE_CONFLICT_RESPONSE__INIT \
@@ -917,28 +1563,31 @@ struct  Scheduler__V1__PreviewOccurrencesRequest
 {
   ProtobufCMessage base;
   /*
-   * required
+   * required  @required
    */
   Scheduler__V1__Recurrence *recurrence;
   /*
    * Required, "YYYY-MM-DDTHH:MM:SS": the series' first occurrence for RRULE, cron and shorthand
    * alike, as Enqueue stores it, whether or not the rule matches it (counted toward COUNT).
    */
+  /*
+   * @required @local_time
+   */
   char *start_local_time;
   /*
-   * required, IANA zone
+   * required, IANA zone  @required @zone
    */
   char *timezone;
   /*
-   * optional: only occurrences strictly after this; 0 = from the start
+   * optional: only occurrences strictly after this; 0 = from the start  @instant
    */
   int64_t after_ms;
   /*
-   * 1–1000; 0 = 10
+   * 1–1000; 0 = 10  @range(1...Int32(Limits.maxOccurrences))
    */
   int32_t count;
   /*
-   * 0 = no end; else as recurring_until_ms (after the start)
+   * 0 = no end; else as recurring_until_ms (after the start)  @instant
    */
   int64_t until_ms;
 };
@@ -947,14 +1596,29 @@ struct  Scheduler__V1__PreviewOccurrencesRequest
     , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
+/*
+ * One expanded occurrence.
+ */
 struct  Scheduler__V1__Occurrence
 {
   ProtobufCMessage base;
+  /*
+   * The occurrence's instant (Unix ms).
+   */
   int64_t at_ms;
+  /*
+   * The occurrence's wall-clock time in the request's zone.
+   */
+  /*
+   * @local_time
+   */
   char *local_time;
+  /*
+   * The zone's offset from UTC at that instant, in seconds.
+   */
   int32_t utc_offset_seconds;
   /*
-   * tzdata's, e.g. "CET"
+   * tzdata's, e.g. "CET"  @max(64)
    */
   char *abbreviation;
 };
@@ -966,6 +1630,12 @@ struct  Scheduler__V1__Occurrence
 struct  Scheduler__V1__PreviewOccurrencesResponse
 {
   ProtobufCMessage base;
+  /*
+   * The occurrences, in order.
+   */
+  /*
+   * @max(Limits.maxOccurrences)
+   */
   size_t n_occurrences;
   Scheduler__V1__Occurrence **occurrences;
 };
@@ -974,6 +1644,9 @@ struct  Scheduler__V1__PreviewOccurrencesResponse
     , 0,NULL }
 
 
+/*
+ * `scheduler.v1.HealthRequest` (like grpc.health.v1.HealthCheckRequest).
+ */
 struct  Scheduler__V1__HealthRequest
 {
   ProtobufCMessage base;
@@ -990,6 +1663,9 @@ struct  Scheduler__V1__HealthRequest
 struct  Scheduler__V1__HealthResponse
 {
   ProtobufCMessage base;
+  /*
+   * SERVING, NOT_SERVING (e.g. draining) or SERVICE_UNKNOWN.
+   */
   Scheduler__V1__ServingStatus status;
 };
 #define SCHEDULER__V1__HEALTH_RESPONSE__INIT \
@@ -997,12 +1673,18 @@ struct  Scheduler__V1__HealthResponse
     , SCHEDULER__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED }
 
 
+/*
+ * Up to 500 enqueues in one call.
+ */
 struct  Scheduler__V1__EnqueueBatchRequest
 {
   ProtobufCMessage base;
   /*
    * 1–500 items, each a whole EnqueueRequest with its own project_id (each is authorized on its
    * own) and idempotency key. An item that would be INVALID_ARGUMENT alone is refused alone.
+   */
+  /*
+   * @batch @max(Limits.maxBatchItems)
    */
   size_t n_items;
   Scheduler__V1__EnqueueRequest **items;
@@ -1019,9 +1701,12 @@ struct  Scheduler__V1__ItemError
 {
   ProtobufCMessage base;
   /*
-   * gRPC canonical status code
+   * gRPC canonical status code  @type(StatusCode)
    */
   uint32_t code;
+  /*
+   * What went wrong, for a person.
+   */
   char *message;
   /*
    * The offending field as a path from the batch request, e.g. "enqueue_batch.items[2].platforms[0]";
@@ -1029,7 +1714,7 @@ struct  Scheduler__V1__ItemError
    */
   char *field;
   /*
-   * the blocking conflicts that refused it
+   * the blocking conflicts that refused it  @max(Limits.maxConflicts)
    */
   size_t n_conflicts;
   Scheduler__V1__Conflict **conflicts;
@@ -1039,6 +1724,9 @@ struct  Scheduler__V1__ItemError
     , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
+/*
+ * One item's outcome in an EnqueueBatch.
+ */
 struct  Scheduler__V1__EnqueueBatchResult
 {
   ProtobufCMessage base;
@@ -1056,11 +1744,14 @@ struct  Scheduler__V1__EnqueueBatchResult
     , NULL, NULL }
 
 
+/*
+ * `scheduler.v1.EnqueueBatchResponse`: one result per item, in order.
+ */
 struct  Scheduler__V1__EnqueueBatchResponse
 {
   ProtobufCMessage base;
   /*
-   * one per item, in the order of the request
+   * one per item, in the order of the request  @max(Limits.maxBatchItems)
    */
   size_t n_results;
   Scheduler__V1__EnqueueBatchResult **results;
@@ -1094,11 +1785,14 @@ struct  Scheduler__V1__Acknowledgement
     , SCHEDULER__V1__ACKNOWLEDGEMENT__OUTCOME__NOT_SET, {0} }
 
 
+/*
+ * Up to 500 acknowledgements in one call.
+ */
 struct  Scheduler__V1__AcknowledgeRequest
 {
   ProtobufCMessage base;
   /*
-   * 1–500, applied in order
+   * 1–500, applied in order  @batch @max(Limits.maxBatchItems)
    */
   size_t n_items;
   Scheduler__V1__Acknowledgement **items;
@@ -1108,6 +1802,9 @@ struct  Scheduler__V1__AcknowledgeRequest
     , 0,NULL }
 
 
+/*
+ * One item's outcome in an Acknowledge.
+ */
 struct  Scheduler__V1__AcknowledgeResult
 {
   ProtobufCMessage base;
@@ -1129,11 +1826,14 @@ struct  Scheduler__V1__AcknowledgeResult
     , NULL, NULL, NULL }
 
 
+/*
+ * `scheduler.v1.AcknowledgeResponse`: one result per item, in order.
+ */
 struct  Scheduler__V1__AcknowledgeResponse
 {
   ProtobufCMessage base;
   /*
-   * one per item, in the order of the request
+   * one per item, in the order of the request  @max(Limits.maxBatchItems)
    */
   size_t n_results;
   Scheduler__V1__AcknowledgeResult **results;
@@ -1143,29 +1843,50 @@ struct  Scheduler__V1__AcknowledgeResponse
     , 0,NULL }
 
 
+/*
+ * One webhook alert and its delivery state.
+ */
 struct  Scheduler__V1__AlertRecord
 {
   ProtobufCMessage base;
   /*
-   * "alr_…", the id the webhook body carries (receivers dedupe on it)
+   * "alr_…", the id the webhook body carries (receivers dedupe on it)  @required @id
    */
   char *id;
+  /*
+   * The project the alert is about.
+   */
+  /*
+   * @id
+   */
   char *project_id;
+  /*
+   * What the alert is about.
+   */
   Scheduler__V1__AlertKind kind;
   /*
-   * "" when the alert is not about one schedule
+   * "" when the alert is not about one schedule  @id
    */
   char *schedule_id;
   /*
-   * PLATFORM_LIMIT only
+   * PLATFORM_LIMIT only  @id
    */
   char *platform;
+  /*
+   * One line for people.
+   */
   char *message;
   /*
-   * the kind's figures, the body's "details" object
+   * the kind's figures, the body's "details" object  @default("{}")
    */
   char *details_json;
+  /*
+   * When the event happened (Unix ms).
+   */
   int64_t created_at_ms;
+  /*
+   * Where its delivery is.
+   */
   Scheduler__V1__AlertDeliveryState state;
   /*
    * delivery attempts begun
@@ -1189,12 +1910,21 @@ struct  Scheduler__V1__AlertRecord
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, SCHEDULER__V1__ALERT_KIND__ALERT_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, SCHEDULER__V1__ALERT_DELIVERY_STATE__ALERT_DELIVERY_STATE_UNSPECIFIED, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
+/*
+ * `scheduler.v1.ListAlertsRequest`: a project's recent alerts.
+ */
 struct  Scheduler__V1__ListAlertsRequest
 {
   ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
   char *project_id;
   /*
-   * 1–100; 0 = 20
+   * 1–100; 0 = 20  @range(1...Int32(Limits.maxPageSize))
    */
   int32_t limit;
 };
@@ -1207,7 +1937,7 @@ struct  Scheduler__V1__ListAlertsResponse
 {
   ProtobufCMessage base;
   /*
-   * newest first
+   * newest first  @max(Limits.maxPageSize)
    */
   size_t n_alerts;
   Scheduler__V1__AlertRecord **alerts;

@@ -40,6 +40,9 @@ typedef struct Scheduler__V1__Pagination Scheduler__V1__Pagination;
  * Where an item is in the publishing queue.
  */
 typedef enum _Scheduler__V1__QueueStatus {
+  /*
+   * Not set (a filter: any status).
+   */
   SCHEDULER__V1__QUEUE_STATUS__QUEUE_STATUS_UNSPECIFIED = 0,
   /*
    * waiting in the queue until its time
@@ -75,11 +78,29 @@ typedef enum _Scheduler__V1__QueueStatus {
  * The schedule's outcome as a person sees it.
  */
 typedef enum _Scheduler__V1__ScheduleStatus {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_UNSPECIFIED = 0,
+  /*
+   * Waiting for its time.
+   */
   SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_SCHEDULED = 1,
+  /*
+   * Being published.
+   */
   SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_ACTIVE = 2,
+  /*
+   * Published.
+   */
   SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_PUBLISHED = 3,
+  /*
+   * Failed.
+   */
   SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_FAILED = 4,
+  /*
+   * Cancelled.
+   */
   SCHEDULER__V1__SCHEDULE_STATUS__SCHEDULE_STATUS_CANCELLED = 5,
   /*
    * missed its window
@@ -92,6 +113,9 @@ typedef enum _Scheduler__V1__ScheduleStatus {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__SCHEDULE_STATUS)
 } Scheduler__V1__ScheduleStatus;
 typedef enum _Scheduler__V1__ConflictType {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__CONFLICT_TYPE__CONFLICT_TYPE_UNSPECIFIED = 0,
   /*
    * another schedule within one minute
@@ -112,8 +136,17 @@ typedef enum _Scheduler__V1__ConflictType {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__CONFLICT_TYPE)
 } Scheduler__V1__ConflictType;
 typedef enum _Scheduler__V1__ConflictSeverity {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__CONFLICT_SEVERITY__CONFLICT_SEVERITY_UNSPECIFIED = 0,
+  /*
+   * For information.
+   */
   SCHEDULER__V1__CONFLICT_SEVERITY__CONFLICT_SEVERITY_INFO = 1,
+  /*
+   * Worth a look; does not block.
+   */
   SCHEDULER__V1__CONFLICT_SEVERITY__CONFLICT_SEVERITY_WARNING = 2,
   /*
    * blocking
@@ -126,16 +159,40 @@ typedef enum _Scheduler__V1__ConflictSeverity {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__CONFLICT_SEVERITY)
 } Scheduler__V1__ConflictSeverity;
 typedef enum _Scheduler__V1__RecurrencePattern {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__RECURRENCE_PATTERN__RECURRENCE_PATTERN_UNSPECIFIED = 0,
+  /*
+   * Every day at the hour and minute.
+   */
   SCHEDULER__V1__RECURRENCE_PATTERN__RECURRENCE_PATTERN_DAILY = 1,
+  /*
+   * On the days of the week at the hour and minute.
+   */
   SCHEDULER__V1__RECURRENCE_PATTERN__RECURRENCE_PATTERN_WEEKLY = 2,
+  /*
+   * On the day of the month at the hour and minute.
+   */
   SCHEDULER__V1__RECURRENCE_PATTERN__RECURRENCE_PATTERN_MONTHLY = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__RECURRENCE_PATTERN)
 } Scheduler__V1__RecurrencePattern;
 typedef enum _Scheduler__V1__AttemptOutcome {
+  /*
+   * Not set.
+   */
   SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_UNSPECIFIED = 0,
+  /*
+   * The attempt is running.
+   */
   SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_IN_PROGRESS = 1,
+  /*
+   * Published.
+   */
   SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_SUCCEEDED = 2,
+  /*
+   * The worker reported a failure.
+   */
   SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_FAILED = 3,
   /*
    * expired before the worker started
@@ -225,26 +282,30 @@ struct  Scheduler__V1__StringList
 
 /*
  * The seed's recurringPattern + recurringConfig.
+ * @rules
  */
 struct  Scheduler__V1__RecurrenceShorthand
 {
   ProtobufCMessage base;
+  /*
+   * DAILY, WEEKLY or MONTHLY.
+   */
   Scheduler__V1__RecurrencePattern pattern;
   /*
-   * 0 = Sunday … 6 = Saturday (weekly)
+   * 0 = Sunday … 6 = Saturday (weekly)  @max(7)
    */
   size_t n_days_of_week;
   int32_t *days_of_week;
   /*
-   * 1–31 (monthly); 0 = not set
+   * 1–31 (monthly); 0 = not set  @range(1...31)
    */
   int32_t day_of_month;
   /*
-   * 0–23, local wall-clock time in the schedule's zone
+   * 0–23, local wall-clock time in the schedule's zone  @range(0...23)
    */
   int32_t hour;
   /*
-   * 0–59
+   * 0–59  @range(0...59)
    */
   int32_t minute;
 };
@@ -261,19 +322,25 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SCHEDULER__V1__RECURRENCE__RULE__CASE)
 } Scheduler__V1__Recurrence__RuleCase;
 
+/*
+ * How a schedule repeats.
+ */
 struct  Scheduler__V1__Recurrence
 {
   ProtobufCMessage base;
   Scheduler__V1__Recurrence__RuleCase rule_case;
   union {
     /*
-     * RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO,WE,FR"
+     * RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO,WE,FR"  @required @max(Limits.maxRuleBytes)
      */
     char *rrule;
     /*
-     * 5-field cron, evaluated in the schedule's zone
+     * 5-field cron, evaluated in the schedule's zone  @required @max(Limits.maxRuleBytes)
      */
     char *cron;
+    /*
+     * The seed's daily/weekly/monthly shorthand.
+     */
     Scheduler__V1__RecurrenceShorthand *shorthand;
   };
 };
@@ -282,18 +349,27 @@ struct  Scheduler__V1__Recurrence
     , SCHEDULER__V1__RECURRENCE__RULE__NOT_SET, {0} }
 
 
+/*
+ * A worker's lease on a schedule.
+ */
 struct  Scheduler__V1__Lease
 {
   ProtobufCMessage base;
   /*
-   * worker id
+   * worker id  @id
    */
   char *owner;
   /*
    * Never sent in a Schedule (always ""): the fencing token goes only to the worker that leased
    * the item, in DequeuedItem.lease_token. Kept so the field number stays reserved.
    */
+  /*
+   * @id
+   */
   char *token;
+  /*
+   * When the lease expires unless extended (Unix ms).
+   */
   int64_t expires_at_ms;
 };
 #define SCHEDULER__V1__LEASE__INIT \
@@ -301,6 +377,9 @@ struct  Scheduler__V1__Lease
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * One publishing attempt.
+ */
 struct  Scheduler__V1__Attempt
 {
   ProtobufCMessage base;
@@ -308,14 +387,35 @@ struct  Scheduler__V1__Attempt
    * 1-based
    */
   int32_t number;
+  /*
+   * When the attempt started (Unix ms).
+   */
   int64_t started_at_ms;
   /*
    * 0 while in progress
    */
   int64_t ended_at_ms;
+  /*
+   * The worker that made the attempt.
+   */
+  /*
+   * @id
+   */
   char *worker_id;
+  /*
+   * How the attempt ended.
+   */
   Scheduler__V1__AttemptOutcome outcome;
+  /*
+   * Why it failed; "" otherwise.
+   */
   char *error;
+  /*
+   * The attempt's idempotency key, as handed to the worker.
+   */
+  /*
+   * @id
+   */
   char *idempotency_key;
 };
 #define SCHEDULER__V1__ATTEMPT__INIT \
@@ -323,12 +423,33 @@ struct  Scheduler__V1__Attempt
     , 0, 0, 0, (char *)protobuf_c_empty_string, SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * The result of publishing to one platform.
+ */
 struct  Scheduler__V1__PlatformResult
 {
   ProtobufCMessage base;
+  /*
+   * The platform id, e.g. "TWITTER".
+   */
+  /*
+   * @required @id
+   */
   char *platform;
+  /*
+   * Whether publishing on this platform succeeded.
+   */
   protobuf_c_boolean success;
+  /*
+   * Where the post can be seen; "" when unknown.
+   */
+  /*
+   * @max(4096)
+   */
   char *published_url;
+  /*
+   * Why publishing failed; "" on success.
+   */
   char *error;
 };
 #define SCHEDULER__V1__PLATFORM_RESULT__INIT \
@@ -342,13 +463,37 @@ struct  Scheduler__V1__PlatformResult
 struct  Scheduler__V1__ContentSummary
 {
   ProtobufCMessage base;
+  /*
+   * The content's id.
+   */
+  /*
+   * @raw
+   */
   char *id;
+  /*
+   * The content's title.
+   */
+  /*
+   * @raw
+   */
   char *title;
+  /*
+   * A short excerpt of the content.
+   */
+  /*
+   * @raw
+   */
   char *excerpt;
   /*
-   * only in Get responses
+   * only in Get responses  @raw
    */
   char *body;
+  /*
+   * The content's status in the content store.
+   */
+  /*
+   * @raw
+   */
   char *status;
 };
 #define SCHEDULER__V1__CONTENT_SUMMARY__INIT \
@@ -362,63 +507,162 @@ struct  Scheduler__V1__ContentSummary
 struct  Scheduler__V1__Schedule
 {
   ProtobufCMessage base;
+  /*
+   * The schedule's id.
+   */
+  /*
+   * @required @id
+   */
   char *id;
+  /*
+   * The project it belongs to.
+   */
+  /*
+   * @id
+   */
   char *project_id;
+  /*
+   * The caller's id of the content it publishes.
+   */
+  /*
+   * @id
+   */
   char *content_id;
   /*
    * the UTC instant it is due
    */
   int64_t scheduled_for_ms;
   /*
-   * "YYYY-MM-DDTHH:MM:SS" in `timezone`
+   * "YYYY-MM-DDTHH:MM:SS" in `timezone`  @local_time
    */
   char *local_time;
   /*
-   * IANA zone, e.g. "America/New_York"
+   * IANA zone, e.g. "America/New_York"  @zone  @default("UTC")
    */
   char *timezone;
+  /*
+   * The platforms it publishes on.
+   */
+  /*
+   * @platform
+   */
   size_t n_platforms;
   char **platforms;
   /*
-   * 1–10, higher first
+   * 1–10, higher first  @default(5)
    */
   int32_t priority;
+  /*
+   * Where the schedule is in the publishing queue.
+   */
+  /*
+   * @default(.pending)
+   */
   Scheduler__V1__QueueStatus queue_status;
+  /*
+   * The outcome as a person sees it.
+   */
+  /*
+   * @default(.scheduled)
+   */
   Scheduler__V1__ScheduleStatus status;
+  /*
+   * When it was last leased to a worker (Unix ms); 0 if never.
+   */
   int64_t queued_at_ms;
+  /*
+   * When publishing began (Unix ms); 0 if never.
+   */
   int64_t processing_at_ms;
+  /*
+   * When it was published (Unix ms); 0 if not yet.
+   */
   int64_t published_at_ms;
+  /*
+   * Whether the schedule is an occurrence of a recurring series.
+   */
   protobuf_c_boolean is_recurring;
+  /*
+   * The series' rule; nil for a one-off.
+   */
   Scheduler__V1__Recurrence *recurrence;
+  /*
+   * When its series ends (Unix ms); 0 = no end.
+   */
   int64_t recurring_until_ms;
   /*
-   * shared by every occurrence of a recurring schedule
+   * shared by every occurrence of a recurring schedule  @id
    */
   char *series_id;
+  /*
+   * Retries so far.
+   */
   int32_t retry_count;
+  /*
+   * Retries allowed after the first attempt.
+   */
+  /*
+   * @default(3)
+   */
   int32_t max_retries;
+  /*
+   * The base delay before a retry, in seconds.
+   */
+  /*
+   * @default(300)
+   */
   int32_t retry_delay_seconds;
+  /*
+   * A staggering delay added to the due time, in seconds.
+   */
   int32_t publish_delay_seconds;
   /*
    * set while QUEUED or PROCESSING
    */
   Scheduler__V1__Lease *lease;
   /*
-   * filled only in GetResponse (empty elsewhere)
+   * filled only in GetResponse (empty elsewhere)  @max(Limits.maxAttempts)
    */
   size_t n_attempts;
   Scheduler__V1__Attempt **attempts;
+  /*
+   * Per-platform outcomes so far.
+   */
+  /*
+   * @max(Limits.maxResults)
+   */
   size_t n_results;
   Scheduler__V1__PlatformResult **results;
+  /*
+   * The key it was enqueued with.
+   */
+  /*
+   * @id
+   */
   char *idempotency_key;
+  /*
+   * Free text for people.
+   */
   char *notes;
   /*
-   * a JSON object, opaque to the service
+   * a JSON object, opaque to the service  @max(Limits.maxMetadataJSONBytes)
    */
   char *metadata_json;
+  /*
+   * When the schedule was created (Unix ms).
+   */
   int64_t created_at_ms;
+  /*
+   * When the schedule last changed (Unix ms).
+   */
   int64_t updated_at_ms;
+  /*
+   * Why the schedule failed or was skipped; "" otherwise.
+   */
   char *failure_reason;
+  /*
+   * The content the schedule publishes, when the server knows it.
+   */
   Scheduler__V1__ContentSummary *content;
   /*
    * HOLD or RETRY
@@ -436,13 +680,43 @@ struct  Scheduler__V1__Schedule
 struct  Scheduler__V1__Conflict
 {
   ProtobufCMessage base;
+  /*
+   * The kind of conflict.
+   */
   Scheduler__V1__ConflictType type;
+  /*
+   * How serious: ERROR and CRITICAL block.
+   */
   Scheduler__V1__ConflictSeverity severity;
+  /*
+   * What the conflict is, for people.
+   */
   char *reason;
+  /*
+   * What to do about it, for people.
+   */
   char *suggestion;
+  /*
+   * The other schedule involved; "" when the conflict is not with a schedule.
+   */
+  /*
+   * @id
+   */
   char *conflicting_schedule_id;
+  /*
+   * The platform concerned; "" when none.
+   */
+  /*
+   * @id
+   */
   char *platform;
+  /*
+   * The time the conflict is about (Unix ms).
+   */
   int64_t conflict_time_ms;
+  /*
+   * 0 = none.
+   */
   int64_t suggested_time_ms;
 };
 #define SCHEDULER__V1__CONFLICT__INIT \
@@ -456,17 +730,68 @@ struct  Scheduler__V1__Conflict
 struct  Scheduler__V1__StoredConflict
 {
   ProtobufCMessage base;
+  /*
+   * The recorded conflict's id.
+   */
+  /*
+   * @required @id
+   */
   char *id;
+  /*
+   * The project of both schedules.
+   */
+  /*
+   * @id
+   */
   char *project_id;
+  /*
+   * One schedule of the pair.
+   */
+  /*
+   * @id
+   */
   char *schedule1_id;
+  /*
+   * The other schedule of the pair.
+   */
+  /*
+   * @id
+   */
   char *schedule2_id;
+  /*
+   * The kind of conflict.
+   */
   Scheduler__V1__ConflictType type;
+  /*
+   * How serious: ERROR and CRITICAL block.
+   */
   Scheduler__V1__ConflictSeverity severity;
+  /*
+   * What the conflict is, for people.
+   */
   char *reason;
+  /*
+   * The time the conflict is about (Unix ms).
+   */
   int64_t conflict_time_ms;
+  /*
+   * Whether someone resolved the conflict.
+   */
   protobuf_c_boolean resolved;
+  /*
+   * When it was resolved (Unix ms); 0 while unresolved.
+   */
   int64_t resolved_at_ms;
+  /*
+   * The note the conflict was resolved with.
+   */
   char *resolution;
+  /*
+   * Who resolved it.
+   */
+  /*
+   * @id
+   */
   char *resolved_by;
 };
 #define SCHEDULER__V1__STORED_CONFLICT__INIT \
@@ -474,15 +799,39 @@ struct  Scheduler__V1__StoredConflict
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, SCHEDULER__V1__CONFLICT_TYPE__CONFLICT_TYPE_UNSPECIFIED, SCHEDULER__V1__CONFLICT_SEVERITY__CONFLICT_SEVERITY_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Current queue counts and averages; nil averages = no data yet.
+ */
 struct  Scheduler__V1__QueueStats
 {
   ProtobufCMessage base;
+  /*
+   * Schedules PENDING (waiting for their time).
+   */
   int64_t pending;
+  /*
+   * Schedules QUEUED (leased, not yet started).
+   */
   int64_t queued;
+  /*
+   * Schedules PROCESSING (a worker is publishing them).
+   */
   int64_t processing;
+  /*
+   * Schedules COMPLETED.
+   */
   int64_t completed;
+  /*
+   * Schedules FAILED.
+   */
   int64_t failed;
+  /*
+   * Schedules CANCELLED.
+   */
   int64_t cancelled;
+  /*
+   * Schedules PAUSED.
+   */
   int64_t paused;
   /*
    * unset when nothing has waited yet
@@ -496,6 +845,9 @@ struct  Scheduler__V1__QueueStats
    * percentage 0–100; unset when nothing finished
    */
   Scheduler__V1__DoubleValue *success_rate;
+  /*
+   * The longest the queue has been.
+   */
   int64_t peak_queue_length;
 };
 #define SCHEDULER__V1__QUEUE_STATS__INIT \
@@ -509,18 +861,63 @@ struct  Scheduler__V1__QueueStats
 struct  Scheduler__V1__QueueMetrics
 {
   ProtobufCMessage base;
+  /*
+   * The day's record id.
+   */
+  /*
+   * @id
+   */
   char *id;
+  /*
+   * The project.
+   */
+  /*
+   * @id
+   */
   char *project_id;
+  /*
+   * Start of the day (Unix ms).
+   */
   int64_t period_start_ms;
+  /*
+   * End of the day (Unix ms, exclusive).
+   */
   int64_t period_end_ms;
+  /*
+   * Schedules leased that day.
+   */
   int64_t total_queued;
+  /*
+   * Schedules whose processing ended that day.
+   */
   int64_t total_processed;
+  /*
+   * Schedules completed that day.
+   */
   int64_t total_completed;
+  /*
+   * Schedules failed that day.
+   */
   int64_t total_failed;
+  /*
+   * Schedules cancelled that day.
+   */
   int64_t total_cancelled;
+  /*
+   * Mean wait in the queue in seconds; nil when nothing has waited yet.
+   */
   Scheduler__V1__DoubleValue *avg_wait_seconds;
+  /*
+   * Mean processing time in seconds; nil when nothing was processed.
+   */
   Scheduler__V1__DoubleValue *avg_processing_seconds;
+  /*
+   * The longest the queue has been.
+   */
   int64_t peak_queue_length;
+  /*
+   * Completed as a percentage (0–100) of finished; nil when nothing finished.
+   */
   Scheduler__V1__DoubleValue *success_rate;
 };
 #define SCHEDULER__V1__QUEUE_METRICS__INIT \
@@ -528,6 +925,9 @@ struct  Scheduler__V1__QueueMetrics
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL }
 
 
+/*
+ * Page information of a list response.
+ */
 struct  Scheduler__V1__Pagination
 {
   ProtobufCMessage base;
@@ -535,8 +935,17 @@ struct  Scheduler__V1__Pagination
    * 1-based
    */
   int32_t page;
+  /*
+   * Items per page.
+   */
   int32_t limit;
+  /*
+   * Items in the whole result.
+   */
   int64_t total;
+  /*
+   * Pages in the whole result at this limit.
+   */
   int32_t total_pages;
 };
 #define SCHEDULER__V1__PAGINATION__INIT \
