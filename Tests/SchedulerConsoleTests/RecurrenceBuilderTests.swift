@@ -109,6 +109,11 @@ struct RecurrenceBuilderTests {
         let cron = try await create("cron", "local_time=2026-03-16T09%3A00&recurrence=cron&rule=0+9+*+*+1&until=2026-04-01")
         #expect(cron.recurrence == .cron("0 9 * * 1"))
         #expect(cron.recurringUntilMs == h.instant("2026-04-01T22:00:00Z").unixMilliseconds - 1)
+        // The schedule's page shows the stored rule and its end in the schedule's zone.
+        let page = await h.get("/projects/blog/schedules/\(weekly.id)", cookie: session)
+        #expect(page.text.contains("<code id=\"recurrence\">RRULE FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE</code> until 2026-06-30 23:59 CEST"))
+        let open = await h.get("/projects/blog/schedules/\(lastDay.id)", cookie: session)
+        #expect(open.text.contains("<code id=\"recurrence\">RRULE FREQ=MONTHLY;BYMONTHDAY=-1</code></td>"))
         await c.close()
         await h.shutdown()
     }
