@@ -101,6 +101,7 @@ enum Assets {
         table.list form.resolve input { width:160px; }
         .form fieldset.builder fieldset { margin:6px 0; } .form input.short { width:5em; }
         .form .composed output { font-family:"DejaVu Sans Mono", ui-monospace, monospace; background:#eef1f6; padding:1px 6px; border-radius:4px; }
+        .form .composed output:empty { display:none; }
         .form [hidden] { display:none !important; }
         """#
 

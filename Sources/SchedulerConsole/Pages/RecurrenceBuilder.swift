@@ -12,7 +12,7 @@ import WireProtocol
 /// rule shown, the rule previewed and the rule stored are the same text.
 struct RecurrenceBuilder: Hashable, Sendable {
     /// `interval`: every n-th day, week or month, 1…``maxInterval``; empty means 1.
-    var interval = ""
+    var interval = "1"
     /// `byday`: the weekly weekdays as posted (`MO` … `SU`); none means the first occurrence's.
     var weekdays: [String] = []
     /// `monthly_by`: `day` (``monthDay``) or `weekday` (``ordinal`` and ``ordinalWeekday``).

@@ -208,15 +208,15 @@ extension Console {
         return """
             <div class="row"><label>Repeats <select name="recurrence" id="recurrence">\(kindOptions)</select></label>
             <label class="grow" data-kinds="rrule cron">Rule <input name="rule" id="rule" value="\(HTML.escape(input.rule))" placeholder="FREQ=WEEKLY;BYDAY=MO,WE or 0 9 * * MON-FRI"\(invalid("rule"))>\(usesBuilder ? "" : fieldError("rule"))</label></div>
-            <fieldset id="builder" class="builder" data-kinds="daily weekly monthly"><legend>Daily, weekly or monthly</legend>
+            <fieldset id="builder" class="builder" data-kinds="daily weekly monthly"><legend>Pattern</legend>
             <label>Every <input type="number" name="interval" id="interval" class="short" min="1" max="\(RecurrenceBuilder.maxInterval)" placeholder="1" value="\(HTML.escape(b.interval))"\(invalid("interval"))> <span id="interval-unit">\(unit)</span>\(fieldError("interval"))</label>
             <fieldset id="weekdays" data-field="byday" data-kinds="weekly"\(invalid("byday"))><legend>Weekly on (none ticked: the first occurrence’s weekday)</legend>\(dayBoxes)\(fieldError("byday"))</fieldset>
             <fieldset id="monthly" data-kinds="monthly"><legend>Monthly on</legend>
             <label><input type="radio" name="monthly_by" value="day"\(checked(b.monthlyBy != "weekday"))> day <select name="month_day" id="month_day"\(invalid("month_day"))>\(dayOptions)</select>\(fieldError("month_day"))</label>
             <label><input type="radio" name="monthly_by" value="weekday"\(checked(b.monthlyBy == "weekday"))> the <select name="nth" id="nth"\(invalid("nth"))>\(ordinalOptions)</select> <select name="nth_weekday" id="nth_weekday">\(weekdayOptions)</select>\(fieldError("nth"))</label>
+            <p class="hint">A month without the chosen day is skipped: choose “last day” for the end of every month.</p>
             </fieldset>
-            <p class="composed" data-field="composed-rule">Rule: <output id="composed-rule" for="recurrence interval">\(HTML.escape(input.composedRule))</output>\(usesBuilder ? fieldError("rule") : "")</p>
-            <p class="hint">The first occurrence is the local time above, on a chosen day or not. A month without the chosen day is skipped: choose “last day” for the end of every month.</p>
+            <p class="composed" data-field="composed-rule">Rule: <output id="composed-rule" for="recurrence interval">\(HTML.escape(input.composedRule))</output> <span class="hint">(the first occurrence is the local time above, on a chosen day or not)</span>\(usesBuilder ? fieldError("rule") : "")</p>
             </fieldset>
             <label data-kinds="daily weekly monthly rrule cron">Ends after <input type="date" name="until" id="until" value="\(HTML.escape(b.until))"\(invalid("until"))> <span class="hint">optional: the last day, to its end in the zone above</span>\(fieldError("until"))</label>
             """
