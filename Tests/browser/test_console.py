@@ -1,6 +1,7 @@
 """The web console in headless Chromium: sign in, the calendar, dragging an item to another day
 (and the keyboard alternative), a refused move with auto-resolve, the queue dashboard's charts and
-retrying a failed item. State is arranged and checked with schedctl (Get), never by the page alone.
+retrying a failed item, the create form's conflict warning and its recurrence builder. State is
+arranged and checked with schedctl (Get), never by the page alone.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import SCREENSHOTS, screenshot
 
@@ -208,3 +209,48 @@ def test_week_view_moves_an_item_to_another_day_and_hour(stack, browser):
     item.send_keys(Keys.ARROW_RIGHT)  # a day later
     item.send_keys(Keys.ENTER)
     assert wait_until_moved(stack, w, f"{MONTH}-13T10:15").startswith(f"{MONTH}-13T10:15")
+
+
+def test_recurrence_builder_previews_and_stores_a_weekly_rule(stack, browser):
+    browser.get(f"{stack.url}projects/blog/schedules/new?tz=UTC")
+    form = wait(browser).until(EC.presence_of_element_located((By.ID, "schedule-form")))
+    # Before a recurring kind is chosen, the script hides the builder and the written rule.
+    assert not form.find_element(By.ID, "builder").is_displayed()
+    assert not form.find_element(By.ID, "rule").is_displayed()
+    form.find_element(By.ID, "content_id").send_keys("weekly-from-the-builder")
+    browser.execute_script(
+        "const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true}));",
+        form.find_element(By.ID, "local_time"), f"{MONTH}-03T06:45")  # a Monday
+    form.find_element(By.CSS_SELECTOR, 'input[name="platform"][value="hashnode"]').click()
+    Select(form.find_element(By.ID, "recurrence")).select_by_value("weekly")
+    assert form.find_element(By.ID, "weekdays").is_displayed()
+    assert not form.find_element(By.ID, "monthly").is_displayed()
+    assert not form.find_element(By.ID, "rule").is_displayed()
+    assert form.find_element(By.ID, "interval-unit").text == "weeks"
+    for day in ("MO", "TH"):
+        form.find_element(By.CSS_SELECTOR, f'input[name="byday"][value="{day}"]').click()
+    rule = "FREQ=WEEKLY;BYDAY=MO,TH"
+    wait(browser).until(lambda d: d.find_element(By.ID, "composed-rule").text == rule)
+    # The preview in the same answer as the composed rule: five dates, each a Monday or a Thursday.
+    wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#validation .occurrences"), "Next: "))
+    text = browser.find_element(By.CSS_SELECTOR, "#validation .occurrences").text
+    shown = [o.strip() for o in text.removeprefix("Next: ").split("·")]
+    dates = [datetime.strptime(o, "%Y-%m-%d %H:%M UTC") for o in shown]
+    assert len(dates) == 5 and dates == sorted(dates)
+    assert {d.strftime("%a") for d in dates} == {"Mon", "Thu"}
+    assert [d.strftime("%m-%d") for d in dates] == ["06-03", "06-06", "06-10", "06-13", "06-17"]
+    assert all(d.strftime("%H:%M") == "06:45" for d in dates)
+    browser.set_window_size(1400, 1150)  # the whole form and its preview in one picture
+    try:
+        screenshot(browser, "10-new-schedule-recurrence-builder")
+    finally:
+        browser.set_window_size(1400, 1000)
+    listed = stack.schedctl("list", "--project", "blog", "--limit", "100")
+    assert not any(s["contentId"] == "weekly-from-the-builder" for s in listed["items"])
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser).until(EC.presence_of_element_located((By.ID, "schedule")))
+    created = browser.find_element(By.ID, "schedule").get_attribute("data-id")
+    stored = get(stack, created)
+    assert stored["recurrence"] == {"rrule": rule}
+    assert stored["localTime"] == f"{MONTH}-03T06:45:00" and stored["isRecurring"]
+    assert browser.find_element(By.ID, "recurrence").text == f"RRULE {rule}"

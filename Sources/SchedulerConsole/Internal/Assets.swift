@@ -99,6 +99,10 @@ enum Assets {
         .validation { margin:10px 0; min-height:1.4em; } .validation.ok { color:#1d6b35; } .validation.warn { color:#8a5a00; } .validation.bad { color:#b3261e; }
         .validation ul { margin:4px 0; } .validation .occurrences { color:var(--fg); }
         table.list form.resolve input { width:160px; }
+        .form fieldset.builder fieldset { margin:6px 0; } .form input.short { width:5em; }
+        .form .composed output { font-family:"DejaVu Sans Mono", ui-monospace, monospace; background:#eef1f6; padding:1px 6px; border-radius:4px; }
+        .form .composed output:empty { display:none; }
+        .form [hidden] { display:none !important; }
         """#
 
     /// Drag a calendar item to another day (or move it with the keyboard) → POST …/move with the
@@ -111,6 +115,7 @@ enum Assets {
           var form = document.getElementById("schedule-form");
           if (form) {
             var out = document.getElementById("validation"), timer = null, seq = 0;
+            var kind = document.getElementById("recurrence"), composed = document.getElementById("composed-rule");
             var check = function () {
               var n = ++seq;
               var body = new URLSearchParams(new FormData(form)).toString();
@@ -123,13 +128,25 @@ enum Assets {
                 if (n !== seq) return;  // an older answer: a newer check is on its way
                 out.textContent = ""; out.className = "validation";
                 form.querySelectorAll('[data-live-invalid]').forEach(function (e) { e.removeAttribute("aria-invalid"); e.removeAttribute("data-live-invalid"); });
+                form.querySelectorAll('[data-live-error]').forEach(function (e) { e.remove(); });
+                if (composed && typeof j.rule === "string") composed.textContent = j.rule;
                 if (j.incomplete) return;
                 var p = document.createElement("p");
                 if (!j.ok) {
                   out.className = "validation bad";
                   p.textContent = j.message;
-                  var f = j.field && (j.field === "platform" ? document.getElementById("platforms") : form.querySelector('[name="' + j.field + '"]'));
-                  if (f) { f.setAttribute("aria-invalid", "true"); f.setAttribute("data-live-invalid", "1"); }
+                  var f = j.field && (form.querySelector('[data-field="' + j.field + '"]') || form.querySelector('[name="' + j.field + '"]'));
+                  if (f) {
+                    f.setAttribute("aria-invalid", "true"); f.setAttribute("data-live-invalid", "1");
+                    // The message next to the field too, unless the server's page already shows it there.
+                    var host = f.hasAttribute("data-field") ? f : (f.closest("label") || f.parentNode);
+                    var shown = Array.prototype.some.call(host.querySelectorAll(".field-error"), function (e) { return e.textContent === j.message; });
+                    if (!shown) {
+                      var span = document.createElement("span");
+                      span.className = "field-error"; span.setAttribute("data-live-error", "1"); span.textContent = j.message;
+                      host.appendChild(span);
+                    }
+                  }
                 } else if (!j.hasConflict) {
                   out.className = "validation ok";
                   p.textContent = "No conflicts at this time.";
@@ -156,6 +173,24 @@ enum Assets {
                 }
               }).catch(function () {});
             };
+            // The recurrence builder: show the parts the chosen kind uses (data-kinds). The rule
+            // under it is the one the server composed, from each check's answer.
+            if (kind) {
+              var units = { daily: "days", weekly: "weeks", monthly: "months" };
+              var showKind = function () {
+                form.querySelectorAll("[data-kinds]").forEach(function (e) { e.hidden = e.getAttribute("data-kinds").split(" ").indexOf(kind.value) < 0; });
+                if (units[kind.value]) document.getElementById("interval-unit").textContent = units[kind.value];
+              };
+              kind.addEventListener("change", showKind);
+              showKind();
+              // Choosing a day, or an n-th weekday, picks that option.
+              var pick = function (value) {
+                return function () { form.querySelector('input[name="monthly_by"][value="' + value + '"]').checked = true; };
+              };
+              document.getElementById("month_day").addEventListener("change", pick("day"));
+              document.getElementById("nth").addEventListener("change", pick("weekday"));
+              document.getElementById("nth_weekday").addEventListener("change", pick("weekday"));
+            }
             var schedule = function () { clearTimeout(timer); timer = setTimeout(check, 350); };
             form.addEventListener("input", schedule);
             form.addEventListener("change", schedule);

@@ -17,6 +17,16 @@ enum Labels {
         strip(s.protoName, "CONFLICT_SEVERITY_")
     }
 
+    /// A schedule's recurrence: `RRULE FREQ=WEEKLY;BYDAY=MO`, `cron 0 9 * * 1`, or `once`.
+    static func recurrence(_ r: SchedulerV1.Recurrence?) -> String {
+        switch r {
+        case .rrule(let rule): "RRULE " + rule
+        case .cron(let cron): "cron " + cron
+        case .shorthand: "the series’ pattern"
+        case nil: "once"
+        }
+    }
+
     private static func strip(_ name: String, _ prefix: String) -> String {
         (name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name).lowercased()
     }

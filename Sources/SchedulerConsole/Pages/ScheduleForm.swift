@@ -11,9 +11,13 @@ struct ScheduleFormInput {
     var timezone = ""
     var platforms: [String] = []
     var priority = "5"
-    /// `none`, `rrule` or `cron`.
+    /// `none`, `daily`, `weekly`, `monthly` (the builder), `rrule` or `cron`.
     var recurrenceKind = "none"
+    /// The written rule, for `rrule` and `cron`.
     var rule = ""
+    /// The builder's fields, for `daily`, `weekly` and `monthly`, and the end (`until`) of any
+    /// recurring kind.
+    var builder = RecurrenceBuilder()
     var notes = ""
     var autoResolve = false
     /// Generated when the form is shown, so a double submit creates one schedule.
@@ -30,6 +34,7 @@ struct ScheduleFormInput {
         priority = f["priority"] ?? "5"
         recurrenceKind = ["daily", "weekly", "monthly", "rrule", "cron"].contains(f["recurrence"] ?? "") ? f["recurrence"]! : "none"
         rule = (f["rule"] ?? "").trimmingCharacters(in: .whitespaces)
+        builder = RecurrenceBuilder(request)
         notes = f["notes"] ?? ""
         autoResolve = f["auto_resolve"] == "1"
         idempotencyKey = f["idempotency_key"] ?? ""
@@ -48,19 +53,42 @@ struct ScheduleFormInput {
     /// The local time as the wire wants it: `YYYY-MM-DDTHH:MM:SS`.
     var wireLocalTime: String { localTime.count == 16 ? localTime + ":00" : localTime }
 
-    var recurrence: SchedulerV1.Recurrence? {
+    /// The builder's frequency for `daily`, `weekly` and `monthly`; nil for the other kinds.
+    var builderFrequency: RecurrenceRule.Frequency? {
         switch recurrenceKind {
-        // The simple repeats: from the first occurrence (the local time), on its weekday or day.
-        case "daily": .rrule("FREQ=DAILY")
-        case "weekly": .rrule("FREQ=WEEKLY")
-        case "monthly": .rrule("FREQ=MONTHLY")
-        case "rrule" where !rule.isEmpty: .rrule(rule)
-        case "cron" where !rule.isEmpty: .cron(rule)
+        case "daily": .daily
+        case "weekly": .weekly
+        case "monthly": .monthly
         default: nil
         }
     }
 
-    /// The form field a server field path names: `enqueue.platforms[1]` → `platform`.
+    /// The recurrence to send: the builder's composed RRULE, or the written rule (nil while it is
+    /// empty, and for "once"). Bad builder input is refused here, naming its form field.
+    func recurrence() throws(RecurrenceBuilder.InputError) -> SchedulerV1.Recurrence? {
+        if let frequency = builderFrequency { return .rrule(try builder.rule(frequency).text) }
+        switch recurrenceKind {
+        case "rrule" where !rule.isEmpty: return .rrule(rule)
+        case "cron" where !rule.isEmpty: return .cron(rule)
+        default: return nil
+        }
+    }
+
+    /// The builder's composed rule as shown under it; "" for the other kinds or bad input.
+    var composedRule: String {
+        guard let frequency = builderFrequency, let rule = try? builder.rule(frequency) else { return "" }
+        return rule.text
+    }
+
+    /// `recurringUntil` (Unix ms, 0 for none): the end of the `until` day in the form's zone, for
+    /// a recurring schedule. Nothing when the zone is unknown: the server then names the zone.
+    func recurringUntilMs(zones: TimeZoneDatabase) throws(RecurrenceBuilder.InputError) -> Int64 {
+        guard recurrenceKind != "none", let zone = try? zones.zone(timezone) else { return 0 }
+        return try builder.untilInstant(in: zone)?.unixMilliseconds ?? 0
+    }
+
+    /// The form field a field path names: the server's (`enqueue.platforms[1]` → `platform`) or
+    /// the console's own for builder input (`console.interval` → `interval`).
     static func formField(_ path: String?) -> String? {
         guard let path else { return nil }
         let name = path.split(separator: ".").dropFirst().first.map { String($0.prefix { $0 != "[" }) } ?? ""
@@ -70,7 +98,9 @@ struct ScheduleFormInput {
         case "timezone": return "timezone"
         case "platforms": return "platform"
         case "priority": return "priority"
-        case "recurrence", "recurring_until_ms": return "rule"
+        case "recurrence": return "rule"
+        case "recurring_until_ms", "until_ms", "until": return "until"
+        case "interval", "byday", "month_day", "nth": return name
         case "notes": return "notes"
         default: return nil
         }
@@ -115,28 +145,14 @@ extension Console {
             }
             banner += "</div>"
         }
-        let kinds = [
-            ("none", "once"), ("daily", "every day"), ("weekly", "every week, same weekday"), ("monthly", "every month, same day"),
-            ("rrule", "RRULE (RFC 5545)"), ("cron", "cron (5 fields)"),
-        ]
         let action = editing.map { "/projects/\(p)/schedules/\(FormCoding.escape($0.id))/edit" } ?? "/projects/\(p)/schedules"
         let hidden = editing.map { "<input type=\"hidden\" name=\"schedule_id\" value=\"\(HTML.escape($0.id))\">" }
             ?? "<input type=\"hidden\" name=\"idempotency_key\" value=\"\(HTML.escape(input.idempotencyKey))\">"
         let recurrenceRow: String
         if let editing {
-            let rule: String
-            switch editing.recurrence {
-            case .rrule(let r): rule = "RRULE " + r
-            case .cron(let c): rule = "cron " + c
-            case .shorthand: rule = "the series' pattern"
-            case nil: rule = "once"
-            }
-            recurrenceRow = "<p class=\"hint\">Repeats: \(HTML.escape(rule)) (fixed once created).</p>"
+            recurrenceRow = "<p class=\"hint\">Repeats: \(HTML.escape(Labels.recurrence(editing.recurrence))) (fixed once created).</p>"
         } else {
-            recurrenceRow = """
-                <div class="row"><label>Repeats <select name="recurrence" id="recurrence">\(kinds.map { "<option value=\"\($0.0)\"\(input.recurrenceKind == $0.0 ? " selected" : "")>\($0.1)</option>" }.joined())</select></label>
-                <label class="grow">Rule <input name="rule" id="rule" value="\(HTML.escape(input.rule))" placeholder="FREQ=WEEKLY;BYDAY=MO,WE or 0 9 * * MON-FRI"\(invalid("rule"))>\(fieldError("rule"))</label></div>
-                """
+            recurrenceRow = recurrenceFields(input, fieldError: fieldError, invalid: invalid)
         }
         let body = """
             <h1>\(editing == nil ? "New schedule" : "Edit schedule")</h1>\(banner)
@@ -146,7 +162,7 @@ extension Console {
             <div class="row"><label>Local time <input type="datetime-local" name="local_time" id="local_time" required step="60" value="\(HTML.escape(input.localTime))"\(invalid("local_time"))>\(fieldError("local_time"))</label>
             <label>Time zone <input name="timezone" id="timezone" list="zones" required value="\(HTML.escape(input.timezone))"\(invalid("timezone"))>\(fieldError("timezone"))</label>
             <label>Priority <input type="number" name="priority" id="priority" min="1" max="10" value="\(HTML.escape(input.priority))"\(invalid("priority"))>\(fieldError("priority"))</label></div>
-            <fieldset id="platforms"\(invalid("platform"))><legend>Platforms</legend>\(boxes)\(fieldError("platform"))</fieldset>
+            <fieldset id="platforms" data-field="platform"\(invalid("platform"))><legend>Platforms</legend>\(boxes)\(fieldError("platform"))</fieldset>
             \(recurrenceRow)
             <label>Notes <textarea name="notes" id="notes" rows="2">\(HTML.escape(input.notes))</textarea></label>
             <label class="check"><input type="checkbox" name="auto_resolve" value="1"\(input.autoResolve ? " checked" : "")> move to the next free time if the slot is taken</label>
@@ -158,6 +174,52 @@ extension Console {
         return HTML.page(
             title: "\(editing == nil ? "New" : "Edit") schedule · \(project)", project: project, csrf: session.csrf,
             active: editing == nil ? "schedules/new" : "schedules", body: body)
+    }
+
+    /// The create form's recurrence: the kind, the builder (interval, weekdays, day of the month
+    /// or n-th weekday, and the rule it composes, shown read-only), the written rule, and the end.
+    /// Every part is in the page; the script hides the parts the chosen kind does not use
+    /// (`data-kinds`), so without it the form still posts everything the server composes from.
+    func recurrenceFields(
+        _ input: ScheduleFormInput, fieldError: (String) -> String, invalid: (String) -> String
+    ) -> String {
+        let b = input.builder
+        let usesBuilder = input.builderFrequency != nil
+        func selected(_ on: Bool) -> String { on ? " selected" : "" }
+        func checked(_ on: Bool) -> String { on ? " checked" : "" }
+        let kinds = [
+            ("none", "once"), ("daily", "daily"), ("weekly", "weekly"), ("monthly", "monthly"),
+            ("rrule", "RRULE (RFC 5545)"), ("cron", "cron (5 fields)"),
+        ]
+        let kindOptions = kinds.map { "<option value=\"\($0.0)\"\(selected(input.recurrenceKind == $0.0))>\($0.1)</option>" }.joined()
+        let unit = ["daily": "days", "weekly": "weeks", "monthly": "months"][input.recurrenceKind] ?? "days, weeks or months"
+        let ticked = Set(b.weekdays.map { $0.uppercased() })
+        let dayBoxes = RecurrenceBuilder.weekdayCodes.enumerated().map { i, code in
+            "<label class=\"check\"><input type=\"checkbox\" name=\"byday\" value=\"\(code)\"\(checked(ticked.contains(code)))>"
+                + "\(RecurrenceBuilder.weekdayNames[i].prefix(3))</label>"
+        }.joined()
+        let dayOptions = "<option value=\"\">of the first occurrence</option>"
+            + (1...31).map { "<option value=\"\($0)\"\(selected(b.monthDay == "\($0)"))>\($0)</option>" }.joined()
+            + "<option value=\"-1\"\(selected(b.monthDay == "-1"))>last day</option>"
+        let ordinalOptions = RecurrenceBuilder.ordinals.map { "<option value=\"\($0.0)\"\(selected(b.ordinal == $0.0))>\($0.1)</option>" }.joined()
+        let weekdayOptions = RecurrenceBuilder.weekdayCodes.enumerated().map { i, code in
+            "<option value=\"\(code)\"\(selected(b.ordinalWeekday.uppercased() == code))>\(RecurrenceBuilder.weekdayNames[i])</option>"
+        }.joined()
+        return """
+            <div class="row"><label>Repeats <select name="recurrence" id="recurrence">\(kindOptions)</select></label>
+            <label class="grow" data-kinds="rrule cron">Rule <input name="rule" id="rule" value="\(HTML.escape(input.rule))" placeholder="FREQ=WEEKLY;BYDAY=MO,WE or 0 9 * * MON-FRI"\(invalid("rule"))>\(usesBuilder ? "" : fieldError("rule"))</label></div>
+            <fieldset id="builder" class="builder" data-kinds="daily weekly monthly"><legend>Pattern</legend>
+            <label>Every <input type="number" name="interval" id="interval" class="short" min="1" max="\(RecurrenceBuilder.maxInterval)" placeholder="1" value="\(HTML.escape(b.interval))"\(invalid("interval"))> <span id="interval-unit">\(unit)</span>\(fieldError("interval"))</label>
+            <fieldset id="weekdays" data-field="byday" data-kinds="weekly"\(invalid("byday"))><legend>Weekly on (none ticked: the first occurrence’s weekday)</legend>\(dayBoxes)\(fieldError("byday"))</fieldset>
+            <fieldset id="monthly" data-kinds="monthly"><legend>Monthly on</legend>
+            <label><input type="radio" name="monthly_by" value="day"\(checked(b.monthlyBy != "weekday"))> day <select name="month_day" id="month_day"\(invalid("month_day"))>\(dayOptions)</select>\(fieldError("month_day"))</label>
+            <label><input type="radio" name="monthly_by" value="weekday"\(checked(b.monthlyBy == "weekday"))> the <select name="nth" id="nth"\(invalid("nth"))>\(ordinalOptions)</select> <select name="nth_weekday" id="nth_weekday">\(weekdayOptions)</select>\(fieldError("nth"))</label>
+            <p class="hint">A month without the chosen day is skipped: choose “last day” for the end of every month.</p>
+            </fieldset>
+            <p class="composed" data-field="composed-rule">Rule: <output id="composed-rule" for="recurrence interval">\(HTML.escape(input.composedRule))</output> <span class="hint">(the first occurrence is the local time above, on a chosen day or not)</span>\(usesBuilder ? fieldError("rule") : "")</p>
+            </fieldset>
+            <label data-kinds="daily weekly monthly rrule cron">Ends after <input type="date" name="until" id="until" value="\(HTML.escape(b.until))"\(invalid("until"))> <span class="hint">optional: the last day, to its end in the zone above</span>\(fieldError("until"))</label>
+            """
     }
 
     func conflictLine(_ c: SchedulerV1.Conflict) -> String {
@@ -174,7 +236,6 @@ extension Console {
         var enqueue = SchedulerV1.EnqueueRequest(projectID: project, contentID: input.contentID, platforms: input.platforms)
         enqueue.localTime = input.wireLocalTime
         enqueue.timezone = input.timezone
-        enqueue.recurrence = input.recurrence
         enqueue.notes = input.notes
         enqueue.autoResolve = input.autoResolve
         enqueue.idempotencyKey = input.idempotencyKey
@@ -185,6 +246,12 @@ extension Console {
                     details: ErrorDetails(fieldViolations: [FieldViolation(field: "enqueue.priority", description: "not a number")]))
             }
             enqueue.priority = priority
+            do {
+                enqueue.recurrence = try input.recurrence()
+                enqueue.recurringUntilMs = try input.recurringUntilMs(zones: zones)
+            } catch {
+                throw error.schedulerError
+            }
             if ["rrule", "cron"].contains(input.recurrenceKind) && input.rule.isEmpty {
                 throw SchedulerError(
                     code: .invalidArgument, message: "write the rule, or choose “once”",
@@ -206,16 +273,36 @@ extension Console {
 
     /// `POST /projects/{project}/validate`: the form's fields through Validate (creating nothing),
     /// as JSON for the page's script: `valid`, the `conflicts`, a `suggested` local time when the
-    /// slot is blocked, or the invalid `field` and its `message`.
+    /// slot is blocked, the next `occurrences` of a recurring schedule (to its end), and the
+    /// builder's composed `rule`; or the invalid `field` and its `message`.
     func validate(_ request: ConsoleRequest, project: String, session: ConsoleSession) async -> ConsoleResponse {
         let input = ScheduleFormInput(request)
+        func refused(_ error: SchedulerError) -> ConsoleResponse {
+            var field = ScheduleFormInput.formField(error.field) ?? ""
+            // A refused composed rule belongs by the rule shown under the builder.
+            if field == "rule" && input.builderFrequency != nil { field = "composed-rule" }
+            return .json(
+                JSONText.object([
+                    ("ok", .bool(false)), ("code", .string(error.code.name)), ("message", .string(error.message)),
+                    ("field", .string(field)), ("rule", .string(input.composedRule)),
+                ]), status: error.code == .unauthenticated ? 401 : 200)
+        }
+        // The builder is checked first, even while the rest of the form is incomplete.
+        let recurrence: SchedulerV1.Recurrence?
+        let untilMs: Int64
+        do {
+            recurrence = try input.recurrence()
+            untilMs = try input.recurringUntilMs(zones: zones)
+        } catch {
+            return refused(error.schedulerError)
+        }
         guard !input.localTime.isEmpty, !input.timezone.isEmpty, !input.platforms.isEmpty else {
-            return .json(#"{"ok":true,"incomplete":true}"#)
+            return .json(JSONText.object([("ok", .bool(true)), ("incomplete", .bool(true)), ("rule", .string(input.composedRule))]))
         }
         let v = SchedulerV1.ValidateRequest(
             projectID: project, scheduleID: request.form["schedule_id"] ?? "", localTime: input.wireLocalTime, timezone: input.timezone,
             platforms: input.platforms,
-            recurrence: input.recurrence, autoResolve: true)
+            recurrence: recurrence, autoResolve: true)
         do {
             let r = try await call(SchedulerV1.Scheduler.Validate.self, v, session)
             var suggested = ""
@@ -223,30 +310,33 @@ extension Console {
                 let l = zone.localDateTime(at: Instant(unixMilliseconds: r.suggestedTimeMs))
                 suggested = "\(LocalFormat.date(l)) \(LocalFormat.time(l)) \(zone.identifier)"
             }
-            // A recurring schedule: its next occurrences, as Enqueue would store them.
+            // A recurring schedule: its next occurrences, as Enqueue would store them. Validate has
+            // no end date; the preview checks it (after the first occurrence) and stops there.
             var occurrences: [JSONValue] = []
-            if let recurrence = input.recurrence {
+            if let recurrence {
                 let preview = SchedulerV1.PreviewOccurrencesRequest(
-                    recurrence: recurrence, startLocalTime: input.wireLocalTime, timezone: input.timezone, count: 5)
-                if let list = try? await call(SchedulerV1.Scheduler.PreviewOccurrences.self, preview, session).occurrences {
-                    occurrences = list.map { .string($0.localTime.replacingOccurrences(of: "T", with: " ").dropLast(3) + " " + $0.abbreviation) }
+                    recurrence: recurrence, startLocalTime: input.wireLocalTime, timezone: input.timezone, count: 5, untilMs: untilMs)
+                do {
+                    occurrences = try await call(SchedulerV1.Scheduler.PreviewOccurrences.self, preview, session).occurrences.map {
+                        .string($0.localTime.replacingOccurrences(of: "T", with: " ").dropLast(3) + " " + $0.abbreviation)
+                    }
+                } catch where error.code == .invalidArgument {
+                    return refused(error)
+                } catch {
+                    // No preview this time; the conflict check above still stands.
                 }
             }
             return .json(
                 JSONText.object([
                     ("ok", .bool(true)), ("valid", .bool(r.valid)), ("hasConflict", .bool(r.hasConflict)), ("suggested", .string(suggested)),
-                    ("occurrences", .array(occurrences)),
+                    ("occurrences", .array(occurrences)), ("rule", .string(input.composedRule)),
                     ("conflicts", .array(r.conflicts.map { c in
                         .object([("type", .string(Labels.conflictType(c.type))), ("severity", .string(Labels.severity(c.severity))),
                             ("reason", .string(c.reason)), ("suggestion", .string(c.suggestion))])
                     })),
                 ]))
         } catch {
-            return .json(
-                JSONText.object([
-                    ("ok", .bool(false)), ("code", .string(error.code.name)), ("message", .string(error.message)),
-                    ("field", .string(ScheduleFormInput.formField(error.field) ?? "")),
-                ]), status: error.code == .unauthenticated ? 401 : 200)
+            return refused(error)
         }
     }
 

@@ -79,7 +79,16 @@ extension Console {
         html += row("priority", "\(s.priority)")
         html += row("retries", "\(s.retryCount) of \(s.maxRetries)")
         if !s.failureReason.isEmpty { html += row("failure", HTML.escape(s.failureReason)) }
-        if s.isRecurring { html += row("series", HTML.escape(s.seriesID)) }
+        if s.isRecurring {
+            var repeats = "<code id=\"recurrence\">\(HTML.escape(Labels.recurrence(s.recurrence)))</code>"
+            if s.recurringUntilMs != 0, let zone = try? zones.zone(s.timezone) {
+                let t = Instant(unixMilliseconds: s.recurringUntilMs)
+                let l = zone.localDateTime(at: t)
+                repeats += " until \(LocalFormat.date(l)) \(LocalFormat.time(l)) \(HTML.escape(zone.abbreviation(at: t)))"
+            }
+            html += row("repeats", repeats)
+            html += row("series", HTML.escape(s.seriesID))
+        }
         if !s.notes.isEmpty { html += row("notes", HTML.escape(s.notes)) }
         html += "</table>"
         if [.pending, .paused].contains(s.queueStatus) {
