@@ -86,24 +86,28 @@ enum ProtoBridge {
 
     // MARK: Decoding and encoding
 
-    /// Parses `bytes` as `M`: unpacks with protobuf-c, refuses embedded NULs, then lets the
-    /// generated `M.init(_c:at:)` read the unpacked struct, which is freed before returning.
+    /// Parses `bytes` as `M`: unpacks with protobuf-c into an ``UnpackArena`` (a few chunks instead
+    /// of a malloc per string, array and sub-message), refuses embedded NULs, then lets the
+    /// generated `M.init(_c:at:)` copy the fields out; the arena is freed before returning.
     static func decode<M: WireMessage>(_ bytes: UnsafeRawBufferPointer, as _: M.Type) -> Result<M, RPCError> {
         let desc = M._cDescriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
         let root = FieldPath.root(messageName: M.protoMessageName)
         let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        guard let msg = protobuf_c_message_unpack(desc, nil, bytes.count, data) else {
-            return .failure(RPCError.invalidArgument(field: root.text, "not a valid \(M.protoMessageName)"))
+        // The unpacked tree is usually a small multiple of the encoding.
+        var arena = UnpackArena(firstChunk: 512 + 4 * bytes.count)
+        defer { arena.release() }
+        return withUnsafeMutablePointer(to: &arena) { a in
+            var allocator = ProtobufCAllocator(alloc: unpackAlloc, free: unpackFree, allocator_data: UnsafeMutableRawPointer(a))
+            guard let msg = protobuf_c_message_unpack(desc, &allocator, bytes.count, data) else {
+                return .failure(RPCError.invalidArgument(field: root.text, "not a valid \(M.protoMessageName)"))
+            }
+            liveCMessages.add(1, ordering: .relaxed)
+            defer { liveCMessages.subtract(1, ordering: .relaxed) }
+            if let bad = EmbeddedNUL.firstString(in: bytes, desc, path: root) {
+                return .failure(RPCError.invalidArgument(field: bad.text, "contains U+0000 (NUL), which no text field may hold"))
+            }
+            return Result { () throws(RPCError) in try M(_c: UnsafeRawPointer(msg), at: root) }
         }
-        liveCMessages.add(1, ordering: .relaxed)
-        defer {
-            protobuf_c_message_free_unpacked(msg, nil)
-            liveCMessages.subtract(1, ordering: .relaxed)
-        }
-        if let bad = EmbeddedNUL.firstString(in: bytes, desc, path: root) {
-            return .failure(RPCError.invalidArgument(field: bad.text, "contains U+0000 (NUL), which no text field may hold"))
-        }
-        return Result { () throws(RPCError) in try M(_c: UnsafeRawPointer(msg), at: root) }
     }
 
     /// Builds `message`'s C struct tree in an arena and hands the packed size and the packer to `body`.
@@ -196,3 +200,48 @@ enum ProtoBridge {
     }
 
 }
+
+/// The memory protobuf-c unpacks one message into: a bump allocator over malloc'd chunks, each
+/// chunk's first 16 bytes linking to the previous one. protobuf-c's `free` calls are no-ops; the
+/// chunks go at once in ``release()``, after the generated decoder has copied the values out.
+struct UnpackArena {
+    private var cursor: UnsafeMutableRawPointer? = nil
+    private var remaining = 0
+    private var chunks: UnsafeMutableRawPointer? = nil
+    private let firstChunk: Int
+
+    init(firstChunk: Int) { self.firstChunk = firstChunk }
+
+    /// `size` bytes aligned to 16, or nil when malloc fails (protobuf-c then fails the unpack).
+    mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
+        let rounded = (Swift.max(size, 1) + 15) & ~15
+        if rounded > remaining {
+            let chunkSize = Swift.max(rounded + 16, chunks == nil ? firstChunk : 8192)
+            guard let c = malloc(chunkSize) else { return nil }
+            c.storeBytes(of: chunks, as: UnsafeMutableRawPointer?.self)
+            chunks = c
+            cursor = c + 16
+            remaining = chunkSize - 16
+        }
+        let p = cursor!
+        cursor = p + rounded
+        remaining -= rounded
+        return p
+    }
+
+    /// Frees every chunk.
+    mutating func release() {
+        while let c = chunks {
+            chunks = c.load(as: UnsafeMutableRawPointer?.self)
+            free(c)
+        }
+        cursor = nil
+        remaining = 0
+    }
+}
+
+private let unpackAlloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { data, size in
+    data!.assumingMemoryBound(to: UnpackArena.self).pointee.allocate(size)
+}
+
+private let unpackFree: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { _, _ in }
