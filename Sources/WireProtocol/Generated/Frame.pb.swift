@@ -9,21 +9,21 @@ public struct Frame: Hashable, Sendable {
     /// The call this frame belongs to: chosen by the client, non-zero, increasing on a connection.
     /// 0 for connection-level frames (ping, pong, go-away).
     public var callID: UInt64
-    /// The `kind` oneof.
+    /// What the frame carries.
     public var kind: Kind
     /// What `kind` holds (the oneof's members).
     public enum Kind: Hashable, Sendable {
-        /// `request`.
+        /// client → server: start a call
         case request(Frame.Request)
-        /// `response`.
+        /// server → client: the call's result (exactly one per call)
         case response(Frame.Response)
-        /// `cancel`.
+        /// client → server: abandon the call
         case cancel(Frame.Cancel)
-        /// `ping`.
+        /// either side: are you there?
         case ping(Frame.Ping)
-        /// `pong`.
+        /// the answer to a ping, echoing its nonce
         case pong(Frame.Pong)
-        /// `go_away`.
+        /// the sender accepts no new calls on this connection
         case goAway(Frame.GoAway)
     }
 

@@ -2908,9 +2908,9 @@ extension SchedulerV1.EnqueueBatchResponse: WireMessage {
 extension SchedulerV1 {
     /// One finished item: its Complete or its Fail.
     public enum Acknowledgement: Hashable, Sendable {
-        /// `complete`.
+        /// the item was published (as Complete)
         case complete(SchedulerV1.CompleteRequest)
-        /// `fail`.
+        /// the attempt failed (as Fail)
         case fail(SchedulerV1.FailRequest)
     }
 }

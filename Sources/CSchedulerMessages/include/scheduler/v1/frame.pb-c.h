@@ -57,11 +57,29 @@ struct  Scheduler__V1__Frame
   uint64_t call_id;
   Scheduler__V1__Frame__KindCase kind_case;
   union {
+    /*
+     * client → server: start a call
+     */
     Scheduler__V1__Request *request;
+    /*
+     * server → client: the call's result (exactly one per call)
+     */
     Scheduler__V1__Response *response;
+    /*
+     * client → server: abandon the call
+     */
     Scheduler__V1__Cancel *cancel;
+    /*
+     * either side: are you there?
+     */
     Scheduler__V1__Ping *ping;
+    /*
+     * the answer to a ping, echoing its nonce
+     */
     Scheduler__V1__Pong *pong;
+    /*
+     * the sender accepts no new calls on this connection
+     */
     Scheduler__V1__GoAway *go_away;
   };
 };

@@ -1776,7 +1776,13 @@ struct  Scheduler__V1__Acknowledgement
   ProtobufCMessage base;
   Scheduler__V1__Acknowledgement__OutcomeCase outcome_case;
   union {
+    /*
+     * the item was published (as Complete)
+     */
     Scheduler__V1__CompleteRequest *complete;
+    /*
+     * the attempt failed (as Fail)
+     */
     Scheduler__V1__FailRequest *fail;
   };
 };
