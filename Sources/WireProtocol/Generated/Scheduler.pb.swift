@@ -3315,67 +3315,70 @@ extension SchedulerV1 {
             public typealias Response = SchedulerV1.HeartbeatResponse
             public static let name = "Heartbeat"
         }
-        /// `Complete`: CompleteRequest → CompleteResponse.
+        /// Report a leased item published, with per-platform results; a recurring series gets its next
+        /// occurrence.
         public enum Complete: RPCMethod {
             public typealias Request = SchedulerV1.CompleteRequest
             public typealias Response = SchedulerV1.CompleteResponse
             public static let name = "Complete"
         }
-        /// `Fail`: FailRequest → FailResponse.
+        /// Report a failed attempt: retried with exponential backoff while retries remain and the error is
+        /// retryable, else FAILED.
         public enum Fail: RPCMethod {
             public typealias Request = SchedulerV1.FailRequest
             public typealias Response = SchedulerV1.FailResponse
             public static let name = "Fail"
         }
-        /// `Get`: GetRequest → GetResponse.
+        /// One schedule with its attempts (and the content's body on request).
         public enum Get: RPCMethod {
             public typealias Request = SchedulerV1.GetRequest
             public typealias Response = SchedulerV1.GetResponse
             public static let name = "Get"
         }
-        /// `List`: ListRequest → ListResponse.
+        /// A project's schedules, filtered by status, time window and platform, sorted and paged.
         public enum List: RPCMethod {
             public typealias Request = SchedulerV1.ListRequest
             public typealias Response = SchedulerV1.ListResponse
             public static let name = "List"
         }
-        /// `Update`: UpdateRequest → UpdateResponse.
+        /// Change a pending or paused schedule's time, platforms, priority, notes or metadata (only the set
+        /// fields), checked for conflicts like Enqueue.
         public enum Update: RPCMethod {
             public typealias Request = SchedulerV1.UpdateRequest
             public typealias Response = SchedulerV1.UpdateResponse
             public static let name = "Update"
         }
-        /// `Cancel`: CancelRequest → CancelResponse.
+        /// Cancel a schedule that has not finished.
         public enum Cancel: RPCMethod {
             public typealias Request = SchedulerV1.CancelRequest
             public typealias Response = SchedulerV1.CancelResponse
             public static let name = "Cancel"
         }
-        /// `Pause`: PauseRequest → PauseResponse.
+        /// Hold a pending schedule until Resume.
         public enum Pause: RPCMethod {
             public typealias Request = SchedulerV1.PauseRequest
             public typealias Response = SchedulerV1.PauseResponse
             public static let name = "Pause"
         }
-        /// `Resume`: ResumeRequest → ResumeResponse.
+        /// Put a paused schedule back in the queue.
         public enum Resume: RPCMethod {
             public typealias Request = SchedulerV1.ResumeRequest
             public typealias Response = SchedulerV1.ResumeResponse
             public static let name = "Resume"
         }
-        /// `BatchPause`: BatchPauseRequest → BatchPauseResponse.
+        /// Pause up to 1000 schedules of one project in one transaction; the rest are reported skipped.
         public enum BatchPause: RPCMethod {
             public typealias Request = SchedulerV1.BatchPauseRequest
             public typealias Response = SchedulerV1.BatchPauseResponse
             public static let name = "BatchPause"
         }
-        /// `BatchResume`: BatchResumeRequest → BatchResumeResponse.
+        /// Resume up to 1000 schedules of one project in one transaction.
         public enum BatchResume: RPCMethod {
             public typealias Request = SchedulerV1.BatchResumeRequest
             public typealias Response = SchedulerV1.BatchResumeResponse
             public static let name = "BatchResume"
         }
-        /// `BatchCancel`: BatchCancelRequest → BatchCancelResponse.
+        /// Cancel up to 1000 schedules of one project in one transaction.
         public enum BatchCancel: RPCMethod {
             public typealias Request = SchedulerV1.BatchCancelRequest
             public typealias Response = SchedulerV1.BatchCancelResponse
@@ -3387,7 +3390,7 @@ extension SchedulerV1 {
             public typealias Response = SchedulerV1.PublishNowResponse
             public static let name = "PublishNow"
         }
-        /// `Reschedule`: RescheduleRequest → RescheduleResponse.
+        /// Move a schedule to another time, checked for conflicts like Enqueue (auto_resolve may move it on).
         public enum Reschedule: RPCMethod {
             public typealias Request = SchedulerV1.RescheduleRequest
             public typealias Response = SchedulerV1.RescheduleResponse
@@ -3399,19 +3402,19 @@ extension SchedulerV1 {
             public typealias Response = SchedulerV1.ValidateResponse
             public static let name = "Validate"
         }
-        /// `Stats`: StatsRequest → StatsResponse.
+        /// Queue statistics now and daily metrics over a period, with the project's capacity use.
         public enum Stats: RPCMethod {
             public typealias Request = SchedulerV1.StatsRequest
             public typealias Response = SchedulerV1.StatsResponse
             public static let name = "Stats"
         }
-        /// `ListConflicts`: ListConflictsRequest → ListConflictsResponse.
+        /// The recorded conflicts of a project (or of one schedule), newest first.
         public enum ListConflicts: RPCMethod {
             public typealias Request = SchedulerV1.ListConflictsRequest
             public typealias Response = SchedulerV1.ListConflictsResponse
             public static let name = "ListConflicts"
         }
-        /// `ResolveConflict`: ResolveConflictRequest → ResolveConflictResponse.
+        /// Mark a recorded conflict resolved, with a note.
         public enum ResolveConflict: RPCMethod {
             public typealias Request = SchedulerV1.ResolveConflictRequest
             public typealias Response = SchedulerV1.ResolveConflictResponse
