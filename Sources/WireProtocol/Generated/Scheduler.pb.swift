@@ -3341,20 +3341,20 @@ extension SchedulerV1 {
             public typealias Response = SchedulerV1.ListResponse
             public static let name = "List"
         }
-        /// Change a pending or paused schedule's time, platforms, priority, notes or metadata (only the set
-        /// fields), checked for conflicts like Enqueue.
+        /// Change a schedule's time, zone, platforms, priority, notes, metadata or lease-loss policy (only
+        /// the set fields), checked for conflicts like Enqueue; the states it applies to: docs/PROTOCOL.md.
         public enum Update: RPCMethod {
             public typealias Request = SchedulerV1.UpdateRequest
             public typealias Response = SchedulerV1.UpdateResponse
             public static let name = "Update"
         }
-        /// Cancel a schedule that has not finished.
+        /// Cancel a schedule (the states it applies to: docs/PROTOCOL.md).
         public enum Cancel: RPCMethod {
             public typealias Request = SchedulerV1.CancelRequest
             public typealias Response = SchedulerV1.CancelResponse
             public static let name = "Cancel"
         }
-        /// Hold a pending schedule until Resume.
+        /// Hold a schedule until Resume.
         public enum Pause: RPCMethod {
             public typealias Request = SchedulerV1.PauseRequest
             public typealias Response = SchedulerV1.PauseResponse
