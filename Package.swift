@@ -127,6 +127,7 @@ let package = Package(
                 "SQLite", "PostgreSQL",
                 "SchedulerClient", "WireProtocol", "TLS", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
 

@@ -13,6 +13,7 @@ enum Scenarios {
         var c = StoreConfiguration(path: o.path)
         c.synchronous = o.full ? .full : .normal
         c.clock = clock
+        c.metrics = StoreMetrics(factory: CommitStats.shared)
         if let url = o.postgresURL {
             var pg = PostgresStoreConfiguration(url: url)
             pg.schema = o.postgresSchema

@@ -174,6 +174,7 @@ struct StoreBench: AsyncParsableCommand {
                         + "floor-cycle, floor")
             }
             print(json ? result.json : result.text)
+            if let commits = CommitStats.shared.summary { FileHandle.standardError.write(Data("\(name): \(commits)\n".utf8)) }
         }
     }
 }
