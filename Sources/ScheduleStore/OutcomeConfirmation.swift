@@ -98,6 +98,7 @@ extension OutcomeConfirmation {
     init?(columns confirmed: String?, _ at: Int64?, _ by: String?, _ note: String?) {
         guard let confirmed, let at else { return nil }
         self.init(
-            published: confirmed == "PUBLISHED", confirmedAt: Instant(unixMilliseconds: at), confirmedBy: by, note: note)
+            published: confirmed == "PUBLISHED", confirmedAt: Instant(unixMilliseconds: at), confirmedBy: by,
+            note: note)
     }
 }

@@ -222,7 +222,9 @@ enum Schema {
         Migration(version: 6, name: "the alert outbox", sql: alertsTable(integer: "INTEGER", json: "CHECK (json_valid(details))")),
         // ConfirmOutcome: a person's answer for an attempt held as OUTCOME_UNKNOWN is kept beside
         // the outcome the server recorded (which stays as it was), with when, who and a note.
-        Migration(version: 7, name: "attempts keep a person's confirmation of an unknown outcome", sql: confirmationColumns(integer: "INTEGER")),
+        Migration(
+            version: 7, name: "attempts keep a person's confirmation of an unknown outcome",
+            sql: confirmationColumns(integer: "INTEGER")),
     ]
 
     /// The confirmation columns of `attempts`; PostgreSQL's migration 4 is the same in its types.

@@ -1,9 +1,9 @@
 import PostgreSQL
 
 /// The PostgreSQL schema: the same tables, columns and indexes as SQLite's (Schema.swift: migration
-/// 1 is SQLite's version 5, migration 2 its version 6, migration 4 its version 7), in PostgreSQL's types, plus the indexes SQLite answers from memory (the occupancy
-/// counts). Versioned migrations, applied on start under an advisory lock so that two nodes
-/// starting together never migrate at once.
+/// 1 is SQLite's version 5, migration 2 its version 6, migration 4 its version 7), in PostgreSQL's
+/// types, plus the indexes SQLite answers from memory (the occupancy counts). Versioned migrations,
+/// applied on start under an advisory lock so that two nodes starting together never migrate at once.
 enum PostgresSchema {
     struct Migration {
         var version: Int

@@ -38,11 +38,12 @@ extension ScheduleRepository {
         let latest = n > 0 ? try attemptState(scheduleID: row.schedule.id, attempt: n) : nil
         if let done = latest?.confirmation {
             guard done.published == req.outcome.published else {
+                let answer = done.published ? "published" : "not published"
                 throw StoreError(
                     code: .failedPrecondition,
-                    message: "already confirmed: attempt \(n) was confirmed \(done.published ? "published" : "not published") "
-                        + "at \(done.confirmedAt.iso8601)\(done.confirmedBy.map { " by \($0)" } ?? ""); "
-                        + "a confirmation is not changed (schedule is \(row.schedule.state))",
+                    message: "already confirmed: attempt \(n) was confirmed \(answer) at \(done.confirmedAt.iso8601)"
+                        + "\(done.confirmedBy.map { " by \($0)" } ?? ""); a confirmation is not changed "
+                        + "(schedule is \(row.schedule.state))",
                     field: "published", currentState: row.schedule.state)
             }
             return ConfirmResult(schedule: row.schedule, replayed: true)
@@ -94,7 +95,8 @@ extension ScheduleRepository {
         if schedule.state != ScheduleState(queue: .failed, schedule: .failed) {
             why = "the schedule is \(schedule.state)"
         } else if let latest {
-            why = "its last attempt (\(schedule.attemptCount)) ended \(latest.outcome ?? "IN_PROGRESS"), not OUTCOME_UNKNOWN"
+            let ended = latest.outcome ?? "IN_PROGRESS"
+            why = "its last attempt (\(schedule.attemptCount)) ended \(ended), not OUTCOME_UNKNOWN"
         } else {
             why = "it has no attempts"
         }
