@@ -1492,6 +1492,96 @@ void   scheduler__v1__publish_now_response__free_unpacked
   assert(message->base.descriptor == &scheduler__v1__publish_now_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   scheduler__v1__confirm_outcome_request__init
+                     (Scheduler__V1__ConfirmOutcomeRequest         *message)
+{
+  static const Scheduler__V1__ConfirmOutcomeRequest init_value = SCHEDULER__V1__CONFIRM_OUTCOME_REQUEST__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__confirm_outcome_request__get_packed_size
+                     (const Scheduler__V1__ConfirmOutcomeRequest *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__confirm_outcome_request__pack
+                     (const Scheduler__V1__ConfirmOutcomeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__confirm_outcome_request__pack_to_buffer
+                     (const Scheduler__V1__ConfirmOutcomeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__ConfirmOutcomeRequest *
+       scheduler__v1__confirm_outcome_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__ConfirmOutcomeRequest *)
+     protobuf_c_message_unpack (&scheduler__v1__confirm_outcome_request__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__confirm_outcome_request__free_unpacked
+                     (Scheduler__V1__ConfirmOutcomeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   scheduler__v1__confirm_outcome_response__init
+                     (Scheduler__V1__ConfirmOutcomeResponse         *message)
+{
+  static const Scheduler__V1__ConfirmOutcomeResponse init_value = SCHEDULER__V1__CONFIRM_OUTCOME_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__confirm_outcome_response__get_packed_size
+                     (const Scheduler__V1__ConfirmOutcomeResponse *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__confirm_outcome_response__pack
+                     (const Scheduler__V1__ConfirmOutcomeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__confirm_outcome_response__pack_to_buffer
+                     (const Scheduler__V1__ConfirmOutcomeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__ConfirmOutcomeResponse *
+       scheduler__v1__confirm_outcome_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__ConfirmOutcomeResponse *)
+     protobuf_c_message_unpack (&scheduler__v1__confirm_outcome_response__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__confirm_outcome_response__free_unpacked
+                     (Scheduler__V1__ConfirmOutcomeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__confirm_outcome_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   scheduler__v1__reschedule_request__init
                      (Scheduler__V1__RescheduleRequest         *message)
 {
@@ -5034,6 +5124,147 @@ const ProtobufCMessageDescriptor scheduler__v1__publish_now_response__descriptor
   (ProtobufCMessageInit) scheduler__v1__publish_now_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor scheduler__v1__confirm_outcome_request__field_descriptors[6] =
+{
+  {
+    "project_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ConfirmOutcomeRequest, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "schedule_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ConfirmOutcomeRequest, schedule_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ConfirmOutcomeRequest, published),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "results",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__ConfirmOutcomeRequest, n_results),
+    offsetof(Scheduler__V1__ConfirmOutcomeRequest, results),
+    &scheduler__v1__platform_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ConfirmOutcomeRequest, published_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ConfirmOutcomeRequest, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__confirm_outcome_request__field_indices_by_name[] = {
+  5,   /* field[5] = note */
+  0,   /* field[0] = project_id */
+  2,   /* field[2] = published */
+  4,   /* field[4] = published_at_ms */
+  3,   /* field[3] = results */
+  1,   /* field[1] = schedule_id */
+};
+static const ProtobufCIntRange scheduler__v1__confirm_outcome_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__confirm_outcome_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.ConfirmOutcomeRequest",
+  "ConfirmOutcomeRequest",
+  "Scheduler__V1__ConfirmOutcomeRequest",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__ConfirmOutcomeRequest),
+  6,
+  scheduler__v1__confirm_outcome_request__field_descriptors,
+  scheduler__v1__confirm_outcome_request__field_indices_by_name,
+  1,  scheduler__v1__confirm_outcome_request__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__confirm_outcome_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__confirm_outcome_response__field_descriptors[1] =
+{
+  {
+    "schedule",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__ConfirmOutcomeResponse, schedule),
+    &scheduler__v1__schedule__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__confirm_outcome_response__field_indices_by_name[] = {
+  0,   /* field[0] = schedule */
+};
+static const ProtobufCIntRange scheduler__v1__confirm_outcome_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__confirm_outcome_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.ConfirmOutcomeResponse",
+  "ConfirmOutcomeResponse",
+  "Scheduler__V1__ConfirmOutcomeResponse",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__ConfirmOutcomeResponse),
+  1,
+  scheduler__v1__confirm_outcome_response__field_descriptors,
+  scheduler__v1__confirm_outcome_response__field_indices_by_name,
+  1,  scheduler__v1__confirm_outcome_response__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__confirm_outcome_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor scheduler__v1__reschedule_request__field_descriptors[6] =
 {
   {
@@ -7040,7 +7271,7 @@ const ProtobufCEnumDescriptor scheduler__v1__alert_delivery_state__descriptor =
   scheduler__v1__alert_delivery_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descriptors[26] =
+static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descriptors[27] =
 {
   { "Enqueue", &scheduler__v1__enqueue_request__descriptor, &scheduler__v1__enqueue_response__descriptor },
   { "Dequeue", &scheduler__v1__dequeue_request__descriptor, &scheduler__v1__dequeue_response__descriptor },
@@ -7058,6 +7289,7 @@ static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descript
   { "BatchResume", &scheduler__v1__batch_resume_request__descriptor, &scheduler__v1__batch_resume_response__descriptor },
   { "BatchCancel", &scheduler__v1__batch_cancel_request__descriptor, &scheduler__v1__batch_cancel_response__descriptor },
   { "PublishNow", &scheduler__v1__publish_now_request__descriptor, &scheduler__v1__publish_now_response__descriptor },
+  { "ConfirmOutcome", &scheduler__v1__confirm_outcome_request__descriptor, &scheduler__v1__confirm_outcome_response__descriptor },
   { "Reschedule", &scheduler__v1__reschedule_request__descriptor, &scheduler__v1__reschedule_response__descriptor },
   { "Validate", &scheduler__v1__validate_request__descriptor, &scheduler__v1__validate_response__descriptor },
   { "Stats", &scheduler__v1__stats_request__descriptor, &scheduler__v1__stats_response__descriptor },
@@ -7070,32 +7302,33 @@ static const ProtobufCMethodDescriptor scheduler__v1__scheduler__method_descript
   { "ListAlerts", &scheduler__v1__list_alerts_request__descriptor, &scheduler__v1__list_alerts_response__descriptor },
 };
 const unsigned scheduler__v1__scheduler__method_indices_by_name[] = {
-  24,        /* Acknowledge */
+  25,        /* Acknowledge */
   14,        /* BatchCancel */
   12,        /* BatchPause */
   13,        /* BatchResume */
   9,        /* Cancel */
   4,        /* Complete */
+  16,        /* ConfirmOutcome */
   1,        /* Dequeue */
   0,        /* Enqueue */
-  23,        /* EnqueueBatch */
+  24,        /* EnqueueBatch */
   5,        /* Fail */
   6,        /* Get */
-  22,        /* Health */
+  23,        /* Health */
   3,        /* Heartbeat */
   7,        /* List */
-  25,        /* ListAlerts */
-  19,        /* ListConflicts */
+  26,        /* ListAlerts */
+  20,        /* ListConflicts */
   10,        /* Pause */
-  21,        /* PreviewOccurrences */
+  22,        /* PreviewOccurrences */
   15,        /* PublishNow */
-  16,        /* Reschedule */
-  20,        /* ResolveConflict */
+  17,        /* Reschedule */
+  21,        /* ResolveConflict */
   11,        /* Resume */
   2,        /* Start */
-  18,        /* Stats */
+  19,        /* Stats */
   8,        /* Update */
-  17         /* Validate */
+  18         /* Validate */
 };
 const ProtobufCServiceDescriptor scheduler__v1__scheduler__descriptor =
 {
@@ -7104,7 +7337,7 @@ const ProtobufCServiceDescriptor scheduler__v1__scheduler__descriptor =
   "Scheduler",
   "Scheduler__V1__Scheduler",
   "scheduler.v1",
-  26,
+  27,
   scheduler__v1__scheduler__method_descriptors,
   scheduler__v1__scheduler__method_indices_by_name
 };
@@ -7236,13 +7469,21 @@ void scheduler__v1__scheduler__publish_now(ProtobufCService *service,
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
   service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void scheduler__v1__scheduler__confirm_outcome(ProtobufCService *service,
+                                               const Scheduler__V1__ConfirmOutcomeRequest *input,
+                                               Scheduler__V1__ConfirmOutcomeResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void scheduler__v1__scheduler__reschedule(ProtobufCService *service,
                                           const Scheduler__V1__RescheduleRequest *input,
                                           Scheduler__V1__RescheduleResponse_Closure closure,
                                           void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__validate(ProtobufCService *service,
                                         const Scheduler__V1__ValidateRequest *input,
@@ -7250,7 +7491,7 @@ void scheduler__v1__scheduler__validate(ProtobufCService *service,
                                         void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__stats(ProtobufCService *service,
                                      const Scheduler__V1__StatsRequest *input,
@@ -7258,7 +7499,7 @@ void scheduler__v1__scheduler__stats(ProtobufCService *service,
                                      void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__list_conflicts(ProtobufCService *service,
                                               const Scheduler__V1__ListConflictsRequest *input,
@@ -7266,7 +7507,7 @@ void scheduler__v1__scheduler__list_conflicts(ProtobufCService *service,
                                               void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__resolve_conflict(ProtobufCService *service,
                                                 const Scheduler__V1__ResolveConflictRequest *input,
@@ -7274,7 +7515,7 @@ void scheduler__v1__scheduler__resolve_conflict(ProtobufCService *service,
                                                 void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__preview_occurrences(ProtobufCService *service,
                                                    const Scheduler__V1__PreviewOccurrencesRequest *input,
@@ -7282,7 +7523,7 @@ void scheduler__v1__scheduler__preview_occurrences(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__health(ProtobufCService *service,
                                       const Scheduler__V1__HealthRequest *input,
@@ -7290,7 +7531,7 @@ void scheduler__v1__scheduler__health(ProtobufCService *service,
                                       void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__enqueue_batch(ProtobufCService *service,
                                              const Scheduler__V1__EnqueueBatchRequest *input,
@@ -7298,7 +7539,7 @@ void scheduler__v1__scheduler__enqueue_batch(ProtobufCService *service,
                                              void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__acknowledge(ProtobufCService *service,
                                            const Scheduler__V1__AcknowledgeRequest *input,
@@ -7306,7 +7547,7 @@ void scheduler__v1__scheduler__acknowledge(ProtobufCService *service,
                                            void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__list_alerts(ProtobufCService *service,
                                            const Scheduler__V1__ListAlertsRequest *input,
@@ -7314,7 +7555,7 @@ void scheduler__v1__scheduler__list_alerts(ProtobufCService *service,
                                            void *closure_data)
 {
   assert(service->descriptor == &scheduler__v1__scheduler__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
                                      Scheduler__V1__Scheduler_ServiceDestroy destroy)

@@ -412,6 +412,51 @@ void   scheduler__v1__attempt__free_unpacked
   assert(message->base.descriptor == &scheduler__v1__attempt__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   scheduler__v1__attempt_confirmation__init
+                     (Scheduler__V1__AttemptConfirmation         *message)
+{
+  static const Scheduler__V1__AttemptConfirmation init_value = SCHEDULER__V1__ATTEMPT_CONFIRMATION__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__attempt_confirmation__get_packed_size
+                     (const Scheduler__V1__AttemptConfirmation *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__attempt_confirmation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__attempt_confirmation__pack
+                     (const Scheduler__V1__AttemptConfirmation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__attempt_confirmation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__attempt_confirmation__pack_to_buffer
+                     (const Scheduler__V1__AttemptConfirmation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__attempt_confirmation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__AttemptConfirmation *
+       scheduler__v1__attempt_confirmation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__AttemptConfirmation *)
+     protobuf_c_message_unpack (&scheduler__v1__attempt_confirmation__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__attempt_confirmation__free_unpacked
+                     (Scheduler__V1__AttemptConfirmation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__attempt_confirmation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   scheduler__v1__platform_result__init
                      (Scheduler__V1__PlatformResult         *message)
 {
@@ -1180,7 +1225,7 @@ const ProtobufCMessageDescriptor scheduler__v1__lease__descriptor =
   (ProtobufCMessageInit) scheduler__v1__lease__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__attempt__field_descriptors[7] =
+static const ProtobufCFieldDescriptor scheduler__v1__attempt__field_descriptors[8] =
 {
   {
     "number",
@@ -1266,8 +1311,21 @@ static const ProtobufCFieldDescriptor scheduler__v1__attempt__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "confirmation",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__Attempt, confirmation),
+    &scheduler__v1__attempt_confirmation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__attempt__field_indices_by_name[] = {
+  7,   /* field[7] = confirmation */
   2,   /* field[2] = ended_at_ms */
   5,   /* field[5] = error */
   6,   /* field[6] = idempotency_key */
@@ -1279,7 +1337,7 @@ static const unsigned scheduler__v1__attempt__field_indices_by_name[] = {
 static const ProtobufCIntRange scheduler__v1__attempt__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__attempt__descriptor =
 {
@@ -1289,11 +1347,88 @@ const ProtobufCMessageDescriptor scheduler__v1__attempt__descriptor =
   "Scheduler__V1__Attempt",
   "scheduler.v1",
   sizeof(Scheduler__V1__Attempt),
-  7,
+  8,
   scheduler__v1__attempt__field_descriptors,
   scheduler__v1__attempt__field_indices_by_name,
   1,  scheduler__v1__attempt__number_ranges,
   (ProtobufCMessageInit) scheduler__v1__attempt__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__attempt_confirmation__field_descriptors[4] =
+{
+  {
+    "published",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AttemptConfirmation, published),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confirmed_at_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AttemptConfirmation, confirmed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confirmed_by",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AttemptConfirmation, confirmed_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AttemptConfirmation, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__attempt_confirmation__field_indices_by_name[] = {
+  1,   /* field[1] = confirmed_at_ms */
+  2,   /* field[2] = confirmed_by */
+  3,   /* field[3] = note */
+  0,   /* field[0] = published */
+};
+static const ProtobufCIntRange scheduler__v1__attempt_confirmation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__attempt_confirmation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.AttemptConfirmation",
+  "AttemptConfirmation",
+  "Scheduler__V1__AttemptConfirmation",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__AttemptConfirmation),
+  4,
+  scheduler__v1__attempt_confirmation__field_descriptors,
+  scheduler__v1__attempt_confirmation__field_indices_by_name,
+  1,  scheduler__v1__attempt_confirmation__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__attempt_confirmation__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor scheduler__v1__platform_result__field_descriptors[4] =

@@ -11,8 +11,12 @@ public struct AttemptRecord: Sendable, Hashable {
     /// COMPLETED, PARTIAL, RETRY, FAILED, RELEASED, OUTCOME_UNKNOWN or CANCELLED; nil while in progress.
     public var outcome: String?
     public var error: String?
-    /// What the worker reported per platform in this attempt.
+    /// What the worker reported per platform in this attempt (and, for an attempt whose outcome
+    /// was unknown, the platforms a person confirmed).
     public var results: [PlatformResult]
+    /// A person's confirmation of an OUTCOME_UNKNOWN attempt (ConfirmOutcome); `outcome` keeps
+    /// what the server recorded.
+    public var confirmation: OutcomeConfirmation? = nil
 }
 
 extension ScheduleStore {
@@ -22,7 +26,8 @@ extension ScheduleStore {
         try await readers.read { db in
             let a = try db.cached(
                 """
-                SELECT attempt, worker_id, idempotency_key, dequeued_at, started_at, ended_at, outcome, error
+                SELECT attempt, worker_id, idempotency_key, dequeued_at, started_at, ended_at, outcome, error,
+                       \(OutcomeConfirmation.columns)
                   FROM attempts WHERE schedule_id = ?1 AND project_id = ?2 ORDER BY attempt LIMIT 1000
                 """)
             a.bind(scheduleID, at: 1)
@@ -35,7 +40,9 @@ extension ScheduleStore {
                         dequeuedAt: Instant(unixMilliseconds: r.int64(3)),
                         startedAt: r.optionalInt64(4).map { Instant(unixMilliseconds: $0) },
                         endedAt: r.optionalInt64(5).map { Instant(unixMilliseconds: $0) },
-                        outcome: r.optionalString(6), error: r.optionalString(7), results: []))
+                        outcome: r.optionalString(6), error: r.optionalString(7), results: [],
+                        confirmation: OutcomeConfirmation(
+                            columns: r.optionalString(8), r.optionalInt64(9), r.optionalString(10), r.optionalString(11))))
             }
             let p = try db.cached(
                 "SELECT attempt, platform, success, url, error FROM attempt_results WHERE schedule_id = ?1 ORDER BY attempt, platform")

@@ -176,6 +176,14 @@ public final class ScheduleStore: Sendable {
         try await writer.submit { try $0.publishNow(project: projectID, id: scheduleID) }
     }
 
+    /// Records what a person found on the platforms for a schedule held as "outcome unknown":
+    /// published (COMPLETED) or not (due now, as ``publishNow(projectID:scheduleID:)``), in one
+    /// transaction with the attempt's confirmation and the affected day's stored metrics. See
+    /// ``SchedulingStore/confirmOutcome(_:)``.
+    public func confirmOutcome(_ request: ConfirmOutcomeRequest) async throws(StoreError) -> ConfirmResult {
+        try await writer.submit { try $0.confirmOutcome(request) }
+    }
+
     /// Moves a schedule to a new time, back to PENDING, re-validated excluding itself. A local
     /// time is read in `timeZone`, which becomes the schedule's zone (default: its own zone).
     public func reschedule(

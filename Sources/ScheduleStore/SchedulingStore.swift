@@ -26,6 +26,13 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
         async throws(StoreError) -> BatchResult
     /// Makes a schedule due now.
     func publishNow(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule
+    /// A person's answer for a schedule held as "outcome unknown" (a FAILED schedule whose latest
+    /// attempt ended OUTCOME_UNKNOWN): published → COMPLETED / PUBLISHED, counted as completed in
+    /// the metrics; not published → due now, as ``publishNow(projectID:scheduleID:)``. The attempt
+    /// keeps its outcome and gains the confirmation. A repeat of the recorded confirmation is
+    /// `replayed` and changes nothing; the other answer, or a schedule not held, is
+    /// failedPrecondition.
+    func confirmOutcome(_ request: ConfirmOutcomeRequest) async throws(StoreError) -> ConfirmResult
     /// A new time (and optionally zone), re-validated; back to PENDING.
     func reschedule(projectID: String, scheduleID: String, to time: ScheduleTime, timeZone: String?, autoResolve: Bool)
         async throws(StoreError) -> EnqueueResult

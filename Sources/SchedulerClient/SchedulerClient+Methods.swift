@@ -257,6 +257,49 @@ extension SchedulerClient {
         try await publishNow(V1.PublishNowRequest(projectID: projectID, scheduleID: scheduleID), timeout: timeout)
     }
 
+    /// Records what a person found on the platforms for a schedule held as "outcome unknown" (its
+    /// worker's lease ran out while publishing, and the schedule's lease-loss policy holds it).
+    ///
+    /// `published = true`: it went out; the schedule becomes COMPLETED / PUBLISHED at
+    /// `publishedAtMs` (0 = now), with the `results`' URLs, and counts as completed in Stats and the
+    /// daily metrics. `published = false`: it did not; the schedule is due now for the next worker,
+    /// as after ``publishNow(_:timeout:)`` (platforms listed in `results` did go out and are not
+    /// published again). The attempt keeps its OUTCOME_UNKNOWN outcome and gains the confirmation
+    /// (``WireProtocol/SchedulerV1/Attempt/confirmation``, in Get), with the caller as who confirmed
+    /// and the `note`.
+    ///
+    /// - Throws: INVALID_ARGUMENT naming the field (`published_at_ms` in the future or without
+    ///   `published`, a failed result or a platform the schedule does not have in `results`, a note
+    ///   over 16 KiB); NOT_FOUND; FAILED_PRECONDITION when the schedule is not held (not FAILED, or
+    ///   its last attempt's outcome is known), or was already confirmed the other way (naming
+    ///   `published`).
+    /// - Retries: safe to repeat: a repeat of the confirmation returns the schedule as it is and
+    ///   applies nothing again; the client retries it on UNAVAILABLE.
+    public func confirmOutcome(_ request: V1.ConfirmOutcomeRequest, timeout: Duration? = nil) async throws(SchedulerError)
+        -> V1.ConfirmOutcomeResponse
+    {
+        try await call(S.ConfirmOutcome.self, request, timeout: timeout)
+    }
+
+    /// Records what a person found for a schedule held as "outcome unknown":
+    /// ``confirmOutcome(_:timeout:)`` with labelled parameters; returns the schedule as it now is.
+    ///
+    /// - Parameters:
+    ///   - published: whether the post went out.
+    ///   - urls: published URLs by platform (for the platforms that went out).
+    ///   - publishedAt: when it went out (only with `published`); nil = now.
+    ///   - note: who checked and what they saw.
+    public func confirmOutcome(
+        projectID: String, scheduleID: String, published: Bool, urls: [String: String] = [:], publishedAt: Date? = nil,
+        note: String = "", timeout: Duration? = nil
+    ) async throws(SchedulerError) -> V1.Schedule {
+        let results = urls.keys.sorted().map { V1.PlatformResult(platform: $0, success: true, publishedURL: urls[$0]!) }
+        let request = V1.ConfirmOutcomeRequest(
+            projectID: projectID, scheduleID: scheduleID, published: published, results: results,
+            publishedAtMs: publishedAt.map(wireMilliseconds) ?? 0, note: note)
+        return try await confirmOutcome(request, timeout: timeout).schedule
+    }
+
     /// Moves a schedule to a new time (a local time in a zone, or ``WireProtocol/SchedulerV1/RescheduleRequest/scheduledFor``),
     /// with the same conflict handling as Enqueue. A time in the past makes it due at once.
     ///

@@ -164,12 +164,13 @@ public final class SchedulerClient: Sendable {
 
     /// Methods that change nothing, or whose repetition is harmless: Enqueue and EnqueueBatch
     /// carry idempotency keys (``enqueue(_:timeout:)`` and ``enqueueBatch(_:timeout:)`` set one on
-    /// each request without), and the worker calls are idempotent per lease token (a repeat gets
-    /// the original answer: docs/PROTOCOL.md, section 4.1).
+    /// each request without), the worker calls are idempotent per lease token (a repeat gets
+    /// the original answer: docs/PROTOCOL.md, section 4.1), and a repeated ConfirmOutcome returns
+    /// the schedule it confirmed without applying anything again.
     static let safeToRetry: Set<String> = [
         S.Get.name, S.List.name, S.Validate.name, S.Stats.name, S.ListConflicts.name, S.PreviewOccurrences.name,
         S.Health.name, S.Enqueue.name, S.EnqueueBatch.name, S.Heartbeat.name, S.Start.name, S.Complete.name,
-        S.Fail.name, S.Acknowledge.name, S.ListAlerts.name,
+        S.Fail.name, S.Acknowledge.name, S.ListAlerts.name, S.ConfirmOutcome.name,
     ]
 
     /// Calls any RPC `M` with `request` within `timeout` and returns its response message: the

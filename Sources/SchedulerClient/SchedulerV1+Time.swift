@@ -56,6 +56,11 @@ extension SchedulerV1.Attempt {
     public var endedAt: Date? { optionalWireDate(milliseconds: endedAtMs) }
 }
 
+extension SchedulerV1.AttemptConfirmation {
+    /// When the confirmation was recorded (`confirmedAtMs`).
+    public var confirmedAt: Date { wireDate(milliseconds: confirmedAtMs) }
+}
+
 extension SchedulerV1.DequeuedItem {
     /// When the item's lease expires unless extended by a heartbeat (`leaseExpiresAtMs`).
     public var leaseExpiresAt: Date { wireDate(milliseconds: leaseExpiresAtMs) }

@@ -133,6 +133,8 @@ public final class Console: Sendable {
                 return await move(request, project: project, id: rest[1], session: session)
             case ("POST", let rest) where rest.count == 3 && rest[0] == "schedules" && rest[2] == "publish-now":
                 return try await publishNow(request, project: project, id: rest[1], session: session)
+            case ("POST", let rest) where rest.count == 3 && rest[0] == "schedules" && rest[2] == "confirm-outcome":
+                return try await confirmOutcome(request, project: project, id: rest[1], session: session)
             default: return notFound(session)
             }
         } catch {

@@ -27,7 +27,7 @@ struct Schedctl: AsyncParsableCommand {
             """,
         subcommands: [
             Enqueue.self, EnqueueBatch.self, Get.self, List.self, Update.self, Cancel.self, Pause.self, Resume.self, Batch.self,
-            Dequeue.self, Start.self, Heartbeat.self, Complete.self, Fail.self, PublishNow.self, Reschedule.self,
+            Dequeue.self, Start.self, Heartbeat.self, Complete.self, Fail.self, PublishNow.self, ConfirmOutcome.self, Reschedule.self,
             Validate.self, Stats.self, Conflicts.self, Alerts.self, Health.self, CalendarView.self, Preview.self, TZ.self,
         ]
     )

@@ -145,6 +145,17 @@ struct RequestStructTests {
             V1.FailRequest(projectID: "blog", scheduleID: second, leaseToken: lease.leaseToken, error: "boom", retryable: false))
         #expect(!failed.willRetry)
 
+        // A lease lost mid-publish, held as "outcome unknown", then confirmed by a person.
+        let held = try await c.enqueue(enqueueRequest("post-h", at: "2026-03-01T11:45:00")).schedule.id
+        let lost = try #require(
+            try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(10), workerID: "w", start: true)).items.first)
+        #expect(lost.schedule.id == held)
+        e.clock.advance(seconds: 30)
+        #expect(try await e.store.reapExpiredLeases().heldOutcomeUnknown == 1)
+        let confirmed: V1.ConfirmOutcomeResponse = try await c.confirmOutcome(
+            V1.ConfirmOutcomeRequest(projectID: "blog", scheduleID: held, published: true, note: "checked"))
+        #expect(confirmed.schedule.queueStatus == .completed)
+
         let third = try await c.enqueue(enqueueRequest("post-3", at: "2026-03-02T09:00:00")).schedule.id
         let paused: V1.PauseResponse = try await c.pause(V1.PauseRequest(projectID: "blog", scheduleID: third))
         #expect(paused.schedule.queueStatus == .paused)
@@ -175,7 +186,7 @@ struct RequestStructTests {
             V1.ResolveConflictRequest(projectID: "blog", conflictID: conflict.id, resolution: "intended"))
         #expect(resolved.resolved)
         let stats: V1.StatsResponse = try await c.stats(V1.StatsRequest(projectID: "blog"))
-        #expect(stats.stats.completed == 1)
+        #expect(stats.stats.completed == 2)
         let occurrences: [V1.Occurrence] = try await c.previewOccurrences(
             V1.PreviewOccurrencesRequest(recurrence: .rrule("FREQ=DAILY"), startLocalTime: "2026-03-07T09:00:00", timezone: "UTC", count: 2))
         #expect(occurrences.map(\.at) == [utc("2026-03-07T09:00:00Z"), utc("2026-03-08T09:00:00Z")])
@@ -202,6 +213,20 @@ struct RequestStructTests {
         let conflict = try #require(try await c.listConflicts(V1.ListConflictsRequest(projectID: "blog")).conflicts.first)
         let resolved = try await c.resolveConflict(projectID: "blog", conflictID: conflict.id, resolution: "fine")
         #expect(resolved.resolution == "fine")
+
+        _ = try await c.enqueue(enqueueRequest("post-3", at: "2026-03-01T11:00:00"))
+        let lost = try #require(
+            try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(10), workerID: "w", start: true)).items.first)
+        e.clock.advance(seconds: 30)
+        _ = try await e.store.reapExpiredLeases()
+        let at = now(e).addingTimeInterval(-20)
+        let confirmed: V1.Schedule = try await c.confirmOutcome(
+            projectID: "blog", scheduleID: lost.schedule.id, published: true, urls: ["twitter": "https://twitter.com/b/9"],
+            publishedAt: at, note: "checked")
+        #expect(confirmed.publishedAt == at)
+        let attempt = try #require(try await c.get(projectID: "blog", scheduleID: lost.schedule.id).attempts.last)
+        #expect(attempt.outcome == .outcomeUnknown && attempt.confirmation?.confirmedAt == now(e))
+        #expect(try await c.get(projectID: "blog", scheduleID: lost.schedule.id).results.first?.publishedURL == "https://twitter.com/b/9")
         await e.shutdown()
     }
 }

@@ -134,6 +134,101 @@ struct QueueTests {
         await h.shutdown()
     }
 
+    /// Enqueues a post due now on `platforms`, leases it started, and lets the lease run out: held
+    /// as "outcome unknown". Returns its id.
+    func holdOne(_ h: ConsoleHarness, _ c: SchedulerClient, content: String, platforms: [String] = ["twitter"]) async throws -> String {
+        _ = try await c.enqueue(enqueueRequest(content, at: "2026-03-01T11:00:00", platforms: platforms))
+        let item = try #require(try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(10), workerID: "w", start: true)).items.first)
+        h.clock.advance(seconds: 60)
+        _ = try await h.engine.runOnce()
+        #expect(try await c.get(projectID: "blog", scheduleID: item.schedule.id).queueStatus == .failed)
+        return item.schedule.id
+    }
+
+    @Test func itWentOutConfirmsTheHeldItemWithItsLinkAndNote() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let id = try await holdOne(h, c, content: "lost", platforms: ["twitter", "medium"])
+        let (session, csrf) = try await h.signIn()
+        let html = await h.get("/projects/blog/queue", cookie: session).text
+        let table = try #require(html.range(of: "<table class=\"list\" id=\"outcome-unknown\">"))
+        let row = try #require(html.range(of: "<tr data-id=\"\(id)\">"))
+        #expect(table.lowerBound < row.lowerBound)
+        let rowHTML = String(html[row.lowerBound...].prefix { $0 != "\n" })
+        #expect(html.contains("action=\"/projects/blog/schedules/\(id)/confirm-outcome\""))
+        #expect(html.contains("<input type=\"url\" name=\"url.TWITTER\""))
+        #expect(html.contains("<input type=\"url\" name=\"url.MEDIUM\""))
+        #expect(html.contains(">It went out</button>") && html.contains(">Publish again</button>"))
+        #expect(!html.contains("/schedules/\(id)/publish-now"), "a held item is answered for, not republished blindly: \(rowHTML)")
+
+        let body = "csrf=\(csrf)&back=queue&published=1&url.TWITTER=\(FormCoding.escape("https://twitter.com/b/7"))&url.MEDIUM=&note=\(FormCoding.escape("Ann saw it"))"
+        let r = await h.console.handle(h.post("/projects/blog/schedules/\(id)/confirm-outcome", body: body, session: session))
+        #expect(r.status == 303)
+        #expect(r.header("location") == "/projects/blog/queue?confirmed=\(id)")
+        let after = try await c.get(projectID: "blog", scheduleID: id)
+        #expect(after.queueStatus == .completed)
+        #expect(after.attempts.last?.outcome == .outcomeUnknown)
+        #expect(after.attempts.last?.confirmation?.published == true && after.attempts.last?.confirmation?.note == "Ann saw it")
+        #expect(after.results.map(\.publishedURL) == ["https://twitter.com/b/7", ""])
+        let stats = try await c.stats(V1.StatsRequest(projectID: "blog")).stats
+        #expect(stats.completed == 1 && stats.failed == 0 && stats.successRate == 100)
+
+        let dashboard = await h.get("/projects/blog/queue?confirmed=\(id)", cookie: session).text
+        #expect(dashboard.contains("Schedule \(id) is recorded as published."))
+        #expect(!dashboard.contains("id=\"outcome-unknown\""))
+        let detail = await h.get("/projects/blog/schedules/\(id)", cookie: session).text
+        #expect(detail.contains("confirmed published by tok_"))
+        #expect(detail.contains(": Ann saw it</span>"))
+
+        // Answered twice the other way: the server's refusal comes back as a message.
+        let other = await h.console.handle(
+            h.post("/projects/blog/schedules/\(id)/confirm-outcome", body: "csrf=\(csrf)&published=0", session: session))
+        #expect(other.header("location")?.hasPrefix("/projects/blog/queue?error=FAILED_PRECONDITION") == true)
+        await c.close()
+        await h.shutdown()
+    }
+
+    @Test func publishAgainConfirmsItDidNotGoOutAndMakesItDue() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let id = try await holdOne(h, c, content: "lost")
+        let (session, csrf) = try await h.signIn()
+        // From the schedule's own page, which offers the same two answers.
+        let page = await h.get("/projects/blog/schedules/\(id)", cookie: session).text
+        #expect(page.contains("id=\"confirm-outcome\"") && page.contains("<input type=\"hidden\" name=\"back\" value=\"schedule\">"))
+        let r = await h.console.handle(
+            h.post("/projects/blog/schedules/\(id)/confirm-outcome", body: "csrf=\(csrf)&back=schedule&published=0&note=nothing+there", session: session))
+        #expect(r.status == 303)
+        #expect(r.header("location") == "/projects/blog/schedules/\(id)?retried=\(id)")
+        let after = try await c.get(projectID: "blog", scheduleID: id)
+        #expect(after.queueStatus == .pending)
+        #expect(after.attempts.last?.confirmation?.published == false && after.attempts.last?.confirmation?.note == "nothing there")
+        let next = try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, lease: .seconds(60), workerID: "w2"))
+        #expect(next.items.first?.schedule.id == id)
+        await c.close()
+        await h.shutdown()
+    }
+
+    @Test func aConfirmationWithoutTheCSRFTokenIsRefusedAndChangesNothing() async throws {
+        let h = try ConsoleHarness()
+        let c = try h.directClient()
+        let id = try await holdOne(h, c, content: "lost")
+        let (session, csrf) = try await h.signIn()
+        let none = await h.console.handle(h.post("/projects/blog/schedules/\(id)/confirm-outcome", body: "published=1", session: session))
+        #expect(none.status == 403)
+        let wrong = await h.console.handle(
+            h.post("/projects/blog/schedules/\(id)/confirm-outcome", body: "csrf=\(String(csrf.reversed()))&published=1", session: session))
+        #expect(wrong.status == 403)
+        let crossSite = await h.console.handle(
+            h.post(
+                "/projects/blog/schedules/\(id)/confirm-outcome", body: "csrf=\(csrf)&published=1", session: session,
+                headers: ["Origin": "https://evil.example", "Host": "127.0.0.1:7480"]))
+        #expect(crossSite.status == 403)
+        #expect(try await c.get(projectID: "blog", scheduleID: id).queueStatus == .failed)
+        await c.close()
+        await h.shutdown()
+    }
+
     @Test func theListSortsAndTheDetailShowsResultsLinkingOnlyWebAddresses() async throws {
         let h = try ConsoleHarness()
         let c = try h.directClient()

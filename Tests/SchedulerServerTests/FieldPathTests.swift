@@ -108,6 +108,10 @@ struct FieldPathTests {
             // The zone stored with the schedule is not part of PublishNowRequest.
             (.invalidArgument("timeZone", "unknown time zone \"Old/Zone\""), "publish_now", nil, nil, "unknown time zone \"Old/Zone\""),
             (.staleLease(.initial), "start", nil, "start.lease_token", "lease token does not match the current lease (schedule is \(ScheduleState.initial))"),
+            (.invalidArgument("publishedAt", "must not be in the future"), "confirm_outcome", nil, "confirm_outcome.published_at_ms", "confirm_outcome.published_at_ms: must not be in the future"),
+            (StoreError(code: .failedPrecondition, message: "already confirmed", field: "published"), "confirm_outcome", nil, "confirm_outcome.published", "already confirmed"),
+            // Who confirmed is the caller's principal, not a request field.
+            (.invalidArgument("confirmedBy", "at most 256 bytes"), "confirm_outcome", nil, nil, "at most 256 bytes"),
         ] as [(StoreError, String, String?, String?, String)])
     func mapping(_ error: StoreError, _ method: String, _ time: String?, _ field: String?, _ message: String) {
         let request: (any WireMessage)?

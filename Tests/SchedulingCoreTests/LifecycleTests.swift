@@ -24,6 +24,7 @@ struct LifecycleTests {
         .retry: [.queued: .init(queue: .pending, schedule: .scheduled), .processing: .init(queue: .pending, schedule: .scheduled)],
         .fail: [.queued: .init(queue: .failed, schedule: .failed), .processing: .init(queue: .failed, schedule: .failed)],
         .outcomeUnknown: [.processing: .init(queue: .failed, schedule: .failed)],
+        .confirmPublished: [.failed: .init(queue: .completed, schedule: .published)],
         .cancel: [
             .pending: .init(queue: .cancelled, schedule: .cancelled), .queued: .init(queue: .cancelled, schedule: .cancelled),
             .paused: .init(queue: .cancelled, schedule: .cancelled),

@@ -24,6 +24,21 @@ enum AllMessages {
                 idempotencyKey: "k#1"
             ),
             V1.Attempt(number: 2, startedAtMs: 8, workerID: "w", outcome: .inProgress),
+            V1.Attempt(
+                number: 3,
+                startedAtMs: 9,
+                endedAtMs: 10,
+                workerID: "w",
+                outcome: .outcomeUnknown,
+                error: "lease expired while publishing",
+                idempotencyKey: "k#3",
+                confirmation: V1.AttemptConfirmation(
+                    published: true,
+                    confirmedAtMs: 11,
+                    confirmedBy: "tok_1",
+                    note: "seen on the timeline"
+                )
+            ),
         ]
         s.results = [V1.PlatformResult(platform: "twitter", success: true, publishedURL: "https://x/1")]
         s.metadataJSON = #"{"campaign":"spring"}"#
@@ -149,6 +164,17 @@ enum AllMessages {
             V1.BatchCancelResponse(affected: 0, skippedIDs: ["a"]),
             V1.PublishNowRequest(projectID: "p", scheduleID: "s"),
             V1.PublishNowResponse(schedule: schedule, message: "Manual publish triggered"),
+            V1.ConfirmOutcomeRequest(
+                projectID: "p",
+                scheduleID: "s",
+                published: true,
+                results: fullSchedule.results,
+                publishedAtMs: 5,
+                note: "checked by ann"
+            ),
+            V1.ConfirmOutcomeRequest(projectID: "p", scheduleID: "s", published: false),
+            V1.ConfirmOutcomeResponse(schedule: fullSchedule),
+            fullSchedule.attempts[2].confirmation!,
             V1.RescheduleRequest(projectID: "p", scheduleID: "s", localTime: "2025-11-02T01:30:00", autoResolve: true),
             V1.RescheduleResponse(
                 schedule: schedule,
@@ -304,7 +330,7 @@ struct RoundTripTests {
         #expect(generated.map(\.path) == swift.map(\.path))
         #expect(generated.map(\.request) == swift.map(\.requestMessageName))
         #expect(generated.map(\.response) == swift.map(\.responseMessageName))
-        #expect(swift.count == 26)
+        #expect(swift.count == 27)
         #expect(V1.Scheduler.Enqueue.path == "scheduler.v1.Scheduler/Enqueue")
         #expect(V1.Scheduler.method(forPath: "scheduler.v1.Scheduler/Nope") == nil)
     }

@@ -1,6 +1,7 @@
 """The web console in headless Chromium: sign in, the calendar, dragging an item to another day
-(and the keyboard alternative), a refused move with auto-resolve, the queue dashboard's charts and
-retrying a failed item, the create form's conflict warning and its recurrence builder. State is
+(and the keyboard alternative), a refused move with auto-resolve, the queue dashboard's charts,
+retrying a failed item and confirming an outcome-unknown one published, the create form's conflict
+warning and its recurrence builder. State is
 arranged and checked with schedctl (Get), never by the page alone.
 """
 from __future__ import annotations
@@ -254,3 +255,31 @@ def test_recurrence_builder_previews_and_stores_a_weekly_rule(stack, browser):
     assert stored["recurrence"] == {"rrule": rule}
     assert stored["localTime"] == f"{MONTH}-03T06:45:00" and stored["isRecurring"]
     assert browser.find_element(By.ID, "recurrence").text == f"RRULE {rule}"
+
+
+def test_an_outcome_unknown_item_is_confirmed_published_from_the_dashboard(stack, browser):
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M")
+    args = ["enqueue", "--project", "blog", "--content", "lost", "--at", now, "--tz", "UTC", "--platform", "twitter", "--priority", "10"]
+    lost = stack.schedctl(*args)["schedule"]["id"]
+    lease = stack.schedctl("dequeue", "--project", "blog", "--start", "--limit", "1", "--lease", "1")["items"][0]
+    assert lease["schedule"]["id"] == lost
+    # The server's reaper (every second) holds it once the lease has run out.
+    deadline = time.monotonic() + 15
+    while get(stack, lost)["queueStatus"] != "FAILED":
+        assert time.monotonic() < deadline, "the lost lease was not held"
+        time.sleep(0.2)
+    browser.get(f"{stack.url}projects/blog/queue")
+    row = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#outcome-unknown tr[data-id="{lost}"]')))
+    assert row.find_element(By.CSS_SELECTOR, "button.retry").text == "Publish again"
+    row.find_element(By.CSS_SELECTOR, "form.went-out summary").click()
+    row.find_element(By.CSS_SELECTOR, 'input[name="url.TWITTER"]').send_keys("https://twitter.com/blog/status/77")
+    row.find_element(By.CSS_SELECTOR, 'input[name="note"]').send_keys("on the timeline")
+    screenshot(browser, "12-queue-outcome-unknown")
+    row.find_element(By.CSS_SELECTOR, "button.went-out").click()
+    wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.notice"), "recorded as published"))
+    got = get(stack, lost)
+    assert got["queueStatus"] == "COMPLETED"
+    assert [r["url"] for r in got["results"]] == ["https://twitter.com/blog/status/77"]
+    assert got["attempts"][-1]["outcome"] == "OUTCOME_UNKNOWN"
+    assert got["attempts"][-1]["confirmation"]["note"] == "on the timeline"
+    assert not browser.find_elements(By.ID, "outcome-unknown")

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SchedulingCore
 import Testing
 
 @Suite("schedctl online commands against a real server", .timeLimit(.minutes(3)))
@@ -151,6 +152,61 @@ struct OnlineCommandTests {
         await s.shutdown()
     }
 
+    @Test("confirm-outcome: a schedule held as outcome unknown, confirmed published with a URL and a note, or not published")
+    func confirmOutcome() async throws {
+        let clock = ManualClock(SystemClock().now())
+        let s = try CLIServer(clock: clock)
+        func held(_ content: String) async throws -> String {
+            let created = try await s.json([
+                "enqueue", "--project", "blog", "--content", content, "--at", "2020-01-01T09:00", "--tz", "UTC",
+                "--platform", "twitter", "--platform", "medium",
+            ])
+            let id = try #require((created["schedule"] as? [String: Any])?["id"] as? String)
+            let dequeued = try await s.json(["dequeue", "--project", "blog", "--limit", "1", "--lease", "30", "--start"])
+            #expect(((dequeued["items"] as? [[String: Any]])?.first?["schedule"] as? [String: Any])?["id"] as? String == id)
+            clock.advance(seconds: 31)
+            #expect(try await s.store.reapExpiredLeases().heldOutcomeUnknown == 1)
+            return id
+        }
+        let out = try await held("went-out")
+        let published = try await s.run([
+            "confirm-outcome", out, "--project", "blog", "--published", "--url", "twitter=https://x.com/b/1",
+            "--note", "Ann saw it",
+        ])
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.hasPrefix("confirmed \(out) published: COMPLETED at "), "\(published.stdout)")
+        let got = try await s.json(["get", out, "--project", "blog"])
+        #expect(got["queueStatus"] as? String == "COMPLETED")
+        let attempt = try #require((got["attempts"] as? [[String: Any]])?.last)
+        #expect(attempt["outcome"] as? String == "OUTCOME_UNKNOWN")
+        let confirmation = try #require(attempt["confirmation"] as? [String: Any])
+        #expect(confirmation["published"] as? Bool == true && confirmation["note"] as? String == "Ann saw it")
+        let urls = (got["results"] as? [[String: Any]])?.compactMap { $0["url"] as? String }
+        #expect(urls == ["https://x.com/b/1"])
+        let text = try await s.run(["get", out, "--project", "blog"])
+        #expect(text.stdout.contains("  confirmed:   published by tok_"), "\(text.stdout)")
+        #expect(text.stdout.contains(" — Ann saw it"))
+        // The same answer again is harmless; the other one is refused.
+        #expect(try await s.json(["confirm-outcome", out, "--project", "blog", "--published"])["published"] as? Bool == true)
+        let other = try await s.run(["confirm-outcome", out, "--project", "blog", "--not-published"])
+        #expect(other.status == 1 && other.stderr.hasPrefix("schedctl: FAILED_PRECONDITION: already confirmed"), "\(other.stderr)")
+
+        let lost = try await held("did-not")
+        let again = try await s.json(["confirm-outcome", lost, "--project", "blog", "--not-published", "--url", "medium"])
+        #expect(again["published"] as? Bool == false)
+        #expect((again["schedule"] as? [String: Any])?["queueStatus"] as? String == "PENDING")
+        #expect((again["schedule"] as? [String: Any])?["publishedPlatforms"] as? [String] == ["MEDIUM"])
+        let next = try await s.json(["dequeue", "--project", "blog", "--limit", "5"])
+        #expect(((next["items"] as? [[String: Any]])?.first?["schedule"] as? [String: Any])?["id"] as? String == lost)
+
+        // Not held: a pending schedule.
+        let pending = try await s.json(["enqueue", "--project", "blog", "--content", "later", "--at", "2040-01-01T09:00", "--platform", "twitter"])
+        let pendingID = try #require((pending["schedule"] as? [String: Any])?["id"] as? String)
+        let refused = try await s.run(["confirm-outcome", pendingID, "--project", "blog", "--published"])
+        #expect(refused.status == 1 && refused.stderr.contains("not held for confirmation"), "\(refused.stderr)")
+        await s.shutdown()
+    }
+
     @Test("an error status exits 1 with its name on stderr")
     func errorStatus() async throws {
         let s = try CLIServer()
@@ -242,6 +298,11 @@ struct OnlineCommandTests {
         (["complete", "sch_1", "--project", "blog", "--lease-token", "t", "--result", ""], "--result"),
         (["fail", "sch_1", "--project", "blog", "--lease-token", "t"], "--error"),
         (["publish-now", "--project", "blog"], "id"),
+        (["confirm-outcome", "sch_1", "--project", "blog"], "--published"),
+        (["confirm-outcome", "sch_1", "--project", "blog", "--published", "--not-published"], "--published"),
+        (["confirm-outcome", "sch_1", "--project", "blog", "--published", "--url", "=https://x"], "--url"),
+        (["confirm-outcome", "sch_1", "--project", "blog", "--not-published", "--published-at", "2030-01-01T00:00:00Z"], "--published-at"),
+        (["confirm-outcome", "sch_1", "--project", "blog", "--published", "--published-at", "yesterday"], "--published-at"),
         (["reschedule", "sch_1", "--project", "blog", "--at", "2030-02-30T09:00"], "--at"),
         (["validate", "--project", "blog", "--at", "2030-01-01T09:00"], "--platform"),
         (["stats", "--project", "blog", "--days", "0"], "--days"),

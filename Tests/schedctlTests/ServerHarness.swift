@@ -18,7 +18,9 @@ final class CLIServer: @unchecked Sendable {
     let caFile: String
     let token: String
 
-    init() throws {
+    /// With `clock`, the store and the service run on it (a test can then let a lease run out
+    /// without waiting); the system clock otherwise.
+    init(clock: (any WallClock)? = nil) throws {
         let pki = try TestPKI(name: "cli")
         dir = pki.dir
         caFile = pki.caFile
@@ -26,10 +28,12 @@ final class CLIServer: @unchecked Sendable {
         let key = pki.serverKey
         let tokens = TokenStore(path: dir.appendingPathComponent("tokens.json").path)
         token = try tokens.create(projects: ["blog"], admin: false).token
-        store = try ScheduleStore(configuration: StoreConfiguration(path: dir.appendingPathComponent("db.sqlite").path))
+        var config = StoreConfiguration(path: dir.appendingPathComponent("db.sqlite").path)
+        if let clock { config.clock = clock }
+        store = try ScheduleStore(configuration: config)
         var logger = Logger(label: "cli")
         logger.logLevel = .critical
-        let service = SchedulerService(store: store, isDraining: { false })
+        let service = SchedulerService(store: store, clock: clock ?? SystemClock(), isDraining: { false })
         server = try RPCServer(
             tls: .server(certificateChainFile: cert, privateKeyFile: key, alpnProtocols: []), methods: service.methods(),
             authenticator: Authenticator(tokens: tokens), loops: 1, logger: logger)

@@ -220,7 +220,23 @@ enum Schema {
         // dispatcher claims due rows (`lease_until`), posts them, and marks them delivered or
         // schedules the next attempt.
         Migration(version: 6, name: "the alert outbox", sql: alertsTable(integer: "INTEGER", json: "CHECK (json_valid(details))")),
+        // ConfirmOutcome: a person's answer for an attempt held as OUTCOME_UNKNOWN is kept beside
+        // the outcome the server recorded (which stays as it was), with when, who and a note.
+        Migration(
+            version: 7, name: "attempts keep a person's confirmation of an unknown outcome",
+            sql: confirmationColumns(integer: "INTEGER")),
     ]
+
+    /// The confirmation columns of `attempts`; PostgreSQL's migration 4 is the same in its types.
+    /// `confirmed` is set only on an OUTCOME_UNKNOWN attempt (ConfirmOutcome), once.
+    static func confirmationColumns(integer: String) -> String {
+        """
+        ALTER TABLE attempts ADD COLUMN confirmed TEXT CHECK (confirmed = 'PUBLISHED' OR confirmed = 'NOT_PUBLISHED');
+        ALTER TABLE attempts ADD COLUMN confirmed_at \(integer);
+        ALTER TABLE attempts ADD COLUMN confirmed_by TEXT;
+        ALTER TABLE attempts ADD COLUMN confirmation_note TEXT;
+        """
+    }
 
     /// The outbox table and its indexes; PostgreSQL's migration 2 is the same in its types.
     static func alertsTable(integer: String, json: String) -> String {

@@ -161,6 +161,46 @@ extension WriterState {
         try db.run(WriteSQL.publishRemaining, [.text(scheduleID), .integer(now.unixMilliseconds)])
     }
 
+    func attemptState(scheduleID: String, attempt: Int) throws -> AttemptState? {
+        let s = try db.cached(
+            """
+            SELECT outcome, ended_at, \(OutcomeConfirmation.columns) FROM attempts
+             WHERE schedule_id = ?1 AND attempt = ?2
+            """)
+        s.bind(scheduleID, at: 1)
+        s.bind(attempt, at: 2)
+        return try s.firstRow { r in
+            AttemptState(
+                outcome: r.optionalString(0), endedAt: r.optionalInt64(1).map(Instant.init(unixMilliseconds:)),
+                confirmation: OutcomeConfirmation(
+                    columns: r.optionalString(2), r.optionalInt64(3), r.optionalString(4), r.optionalString(5)))
+        }
+    }
+
+    func recordConfirmation(scheduleID: String, attempt: Int, _ c: OutcomeConfirmation) throws {
+        try db.run(
+            """
+            UPDATE attempts SET confirmed = ?3, confirmed_at = ?4, confirmed_by = ?5, confirmation_note = ?6
+             WHERE schedule_id = ?1 AND attempt = ?2
+            """,
+            [
+                .text(scheduleID), .integer(Int64(attempt)), .text(c.storedValue),
+                .integer(c.confirmedAt.unixMilliseconds), c.confirmedBy.map { .text($0) } ?? .null,
+                c.note.map { .text($0) } ?? .null,
+            ])
+    }
+
+    /// On the writer's connection, inside the operation's transaction: the figures include its
+    /// own writes, and the row commits with them.
+    func refreshStoredMetrics(project: String, day: Instant) throws {
+        let (start, end) = Self.dayBounds(day)
+        let stored = try db.scalarInt64(
+            "SELECT count(*) FROM queue_metrics WHERE project_id = ?1 AND period_start = ?2",
+            [.text(project), .integer(start.unixMilliseconds)])
+        guard (stored ?? 0) > 0 else { return }
+        _ = try saveMetrics([Self.computeMetrics(db: db, project: project, from: start, to: end)])
+    }
+
     func expiredLeaseRows(at now: Instant, limit: Int) throws -> [Rows.Row] {
         try trackedRows(HotQueries.expiredLeases, now: now, limit: limit)
     }
@@ -241,7 +281,9 @@ extension WriterState {
     }
 
     /// The seed's figures for one project over [from, to], from the attempts audit trail.
-    /// Shared with the readers (getQueueStats).
+    /// Shared with the readers (getQueueStats). An OUTCOME_UNKNOWN attempt counts as failed
+    /// until a person confirms it published (ConfirmOutcome); then it counts as completed, on the
+    /// day it ended.
     static func computeMetrics(db: Connection, project: String, from: Instant, to: Instant) throws -> QueueMetrics {
         let f = from.unixMilliseconds
         let t = to.unixMilliseconds
@@ -256,8 +298,8 @@ extension WriterState {
         let s = try db.cached(
             """
             SELECT count(*),
-                   sum(outcome IN ('COMPLETED','PARTIAL')),
-                   sum(outcome IN ('FAILED','OUTCOME_UNKNOWN')),
+                   sum(outcome IN ('COMPLETED','PARTIAL') OR confirmed IS 'PUBLISHED'),
+                   sum(outcome = 'FAILED' OR (outcome = 'OUTCOME_UNKNOWN' AND confirmed IS NOT 'PUBLISHED')),
                    avg(CASE WHEN started_at IS NOT NULL THEN ended_at - started_at END)
               FROM attempts INDEXED BY attempts_ended
              WHERE project_id = ?1 AND ended_at BETWEEN ?2 AND ?3 AND outcome != 'RELEASED'

@@ -363,6 +363,52 @@ final class PostgresRepository: ScheduleRepository {
             [.text(scheduleID), .int64(now.unixMilliseconds)])
     }
 
+    func attemptState(scheduleID: String, attempt: Int) throws -> AttemptState? {
+        guard
+            let r = try db.executeCached(
+                """
+                SELECT outcome, ended_at, \(OutcomeConfirmation.columns) FROM attempts
+                 WHERE schedule_id = $1 AND attempt = $2
+                """, [.text(scheduleID), .int64(Int64(attempt))]
+            ).first
+        else { return nil }
+        return AttemptState(
+            outcome: r.optionalString(0), endedAt: try r.optionalInt64(1).map(Instant.init(unixMilliseconds:)),
+            confirmation: OutcomeConfirmation(
+                columns: r.optionalString(2), try r.optionalInt64(3), r.optionalString(4), r.optionalString(5)))
+    }
+
+    func recordConfirmation(scheduleID: String, attempt: Int, _ c: OutcomeConfirmation) throws {
+        _ = try db.executeCached(
+            """
+            UPDATE attempts SET confirmed = $3, confirmed_at = $4, confirmed_by = $5, confirmation_note = $6
+             WHERE schedule_id = $1 AND attempt = $2
+            """,
+            [
+                .text(scheduleID), .int64(Int64(attempt)), .text(c.storedValue), pg(c.confirmedAt), pg(c.confirmedBy),
+                pg(c.note),
+            ])
+    }
+
+    // MARK: Metrics
+
+    /// In the operation's transaction, so the row commits with the change it reflects. The
+    /// rollup's advisory lock is not taken (a rollup that finds it taken returns the stored rows
+    /// without computing): the only rollup that can race this one is of today, or of yesterday in
+    /// the first two minutes of a day, and a stale row it writes over this one is today's, which
+    /// the next pass recomputes.
+    func refreshStoredMetrics(project: String, day: Instant) throws {
+        let (start, end) = WriterState.dayBounds(day)
+        guard
+            try db.executeCached(
+                "SELECT 1 FROM queue_metrics WHERE project_id = $1 AND period_start = $2",
+                [.text(project), .int64(start.unixMilliseconds)]
+            ).first != nil
+        else { return }
+        _ = try PostgresStore.saveMetrics(
+            db: db, PostgresStore.computeMetrics(db: db, project: project, from: start, to: end), now: now)
+    }
+
     // MARK: Alerts
 
     func insertAlert(_ new: NewAlert) throws -> Bool {

@@ -1,9 +1,9 @@
 import PostgreSQL
 
-/// The PostgreSQL schema: the same tables, columns and indexes as SQLite's (Schema.swift, at its
-/// version 5), in PostgreSQL's types, plus the indexes SQLite answers from memory (the occupancy
-/// counts). Versioned migrations, applied on start under an advisory lock so that two nodes
-/// starting together never migrate at once.
+/// The PostgreSQL schema: the same tables, columns and indexes as SQLite's (Schema.swift: migration
+/// 1 is SQLite's version 5, migration 2 its version 6, migration 4 its version 7), in PostgreSQL's
+/// types, plus the indexes SQLite answers from memory (the occupancy counts). Versioned migrations,
+/// applied on start under an advisory lock so that two nodes starting together never migrate at once.
 enum PostgresSchema {
     struct Migration {
         var version: Int
@@ -166,6 +166,10 @@ enum PostgresSchema {
         Migration(
             version: 3, name: "list a project by time",
             sql: "CREATE INDEX schedules_project_time ON schedules(project_id, scheduled_for, id)"),
+        // ConfirmOutcome's columns (SQLite's migration 7).
+        Migration(
+            version: 4, name: "attempts keep a person's confirmation of an unknown outcome",
+            sql: Schema.confirmationColumns(integer: "BIGINT")),
     ]
 
     /// The advisory lock every node takes to migrate: one at a time, the others wait and then

@@ -205,6 +205,10 @@ public final class PostgresStore: SchedulingStore {
         try await write { try $0.publishNow(project: projectID, id: scheduleID) }
     }
 
+    public func confirmOutcome(_ request: ConfirmOutcomeRequest) async throws(StoreError) -> ConfirmResult {
+        try await write { try $0.confirmOutcome(request) }
+    }
+
     public func reschedule(
         projectID: String, scheduleID: String, to time: ScheduleTime, timeZone: String? = nil, autoResolve: Bool = false
     ) async throws(StoreError) -> EnqueueResult {
@@ -266,7 +270,8 @@ public final class PostgresStore: SchedulingStore {
             var out: [AttemptRecord] = []
             for r in try db.executeCached(
                 """
-                SELECT attempt, worker_id, idempotency_key, dequeued_at, started_at, ended_at, outcome, error
+                SELECT attempt, worker_id, idempotency_key, dequeued_at, started_at, ended_at, outcome, error,
+                       \(OutcomeConfirmation.columns)
                   FROM attempts WHERE schedule_id = $1 AND project_id = $2 ORDER BY attempt LIMIT 1000
                 """, [.text(scheduleID), .text(projectID)])
             {
@@ -276,7 +281,10 @@ public final class PostgresStore: SchedulingStore {
                         dequeuedAt: Instant(unixMilliseconds: try r.int64(3)),
                         startedAt: try r.optionalInt64(4).map(Instant.init(unixMilliseconds:)),
                         endedAt: try r.optionalInt64(5).map(Instant.init(unixMilliseconds:)),
-                        outcome: r.optionalString(6), error: r.optionalString(7), results: []))
+                        outcome: r.optionalString(6), error: r.optionalString(7), results: [],
+                        confirmation: OutcomeConfirmation(
+                            columns: r.optionalString(8), try r.optionalInt64(9), r.optionalString(10),
+                            r.optionalString(11))))
             }
             guard !out.isEmpty else { return out }
             for r in try db.executeCached(
@@ -435,24 +443,30 @@ public final class PostgresStore: SchedulingStore {
                 }
                 let ids = try projectIDs ?? Self.activeProjects(db: db, from: start, to: end)
                 return try ids.map { project in
-                    var m = try Self.computeMetrics(db: db, project: project, from: start, to: end)
-                    m.id = IDs.make("qm_", now: now)
-                    let saved = try db.executeCached(
-                        Rows.upsertMetricsSQL(parameter: "$"),
-                        [
-                            .text(m.id), .text(m.projectID), .int64(m.periodStart.unixMilliseconds),
-                            .int64(m.periodEnd.unixMilliseconds), .int64(Int64(m.totalQueued)),
-                            .int64(Int64(m.totalProcessed)), .int64(Int64(m.totalCompleted)),
-                            .int64(Int64(m.totalFailed)), .int64(Int64(m.totalCancelled)),
-                            m.avgWaitTime.map { .int64(Int64($0)) } ?? .null,
-                            m.avgProcessingTime.map { .int64(Int64($0)) } ?? .null,
-                            .int64(Int64(m.peakQueueLength)), m.successRate.map(PostgreSQLValue.double) ?? .null,
-                        ]
-                    ).first
-                    return try saved.map(Self.decodeMetrics) ?? m
+                    try Self.saveMetrics(
+                        db: db, Self.computeMetrics(db: db, project: project, from: start, to: end), now: now)
                 }
             }
         }
+    }
+
+    /// Stores one project's figures for a day, replacing the row it had; returns the row stored.
+    static func saveMetrics(db: PostgreSQL.Connection, _ figures: QueueMetrics, now: Instant) throws -> QueueMetrics {
+        var m = figures
+        m.id = IDs.make("qm_", now: now)
+        let saved = try db.executeCached(
+            Rows.upsertMetricsSQL(parameter: "$"),
+            [
+                .text(m.id), .text(m.projectID), .int64(m.periodStart.unixMilliseconds),
+                .int64(m.periodEnd.unixMilliseconds), .int64(Int64(m.totalQueued)),
+                .int64(Int64(m.totalProcessed)), .int64(Int64(m.totalCompleted)),
+                .int64(Int64(m.totalFailed)), .int64(Int64(m.totalCancelled)),
+                m.avgWaitTime.map { .int64(Int64($0)) } ?? .null,
+                m.avgProcessingTime.map { .int64(Int64($0)) } ?? .null,
+                .int64(Int64(m.peakQueueLength)), m.successRate.map(PostgreSQLValue.double) ?? .null,
+            ]
+        ).first
+        return try saved.map(Self.decodeMetrics) ?? m
     }
 
     /// Deletes up to `limit` (1…500) old finished schedules and their rows in one transaction
@@ -575,7 +589,8 @@ public final class PostgresStore: SchedulingStore {
         ).map { try $0.string(0) }
     }
 
-    /// The seed's figures for one project over [from, to] (``QueueMetrics/figures``).
+    /// The seed's figures for one project over [from, to] (``QueueMetrics/figures``); an
+    /// OUTCOME_UNKNOWN attempt confirmed published counts as completed (as on SQLite).
     static func computeMetrics(db: PostgreSQL.Connection, project: String, from: Instant, to: Instant) throws
         -> QueueMetrics
     {
@@ -592,8 +607,9 @@ public final class PostgresStore: SchedulingStore {
         let ended = try db.executeCached(
             """
             SELECT count(*),
-                   count(*) FILTER (WHERE outcome IN ('COMPLETED','PARTIAL')),
-                   count(*) FILTER (WHERE outcome IN ('FAILED','OUTCOME_UNKNOWN')),
+                   count(*) FILTER (WHERE outcome IN ('COMPLETED','PARTIAL') OR confirmed = 'PUBLISHED'),
+                   count(*) FILTER (WHERE outcome = 'FAILED'
+                                       OR (outcome = 'OUTCOME_UNKNOWN' AND confirmed IS DISTINCT FROM 'PUBLISHED')),
                    avg(ended_at - started_at) FILTER (WHERE started_at IS NOT NULL)::float8
               FROM attempts
              WHERE project_id = $1 AND ended_at BETWEEN $2 AND $3 AND outcome <> 'RELEASED'

@@ -80,6 +80,19 @@ protocol ScheduleRepository: AnyObject {
     func markPublished(scheduleID: String, platform: String, at: Instant, url: String?) throws
     /// Marks every platform of a schedule not yet published as published now.
     func markRemainingPublished(scheduleID: String, at: Instant) throws
+    /// How attempt `attempt` of a schedule ended, and a person's confirmation of it; nil when the
+    /// schedule has no such attempt.
+    func attemptState(scheduleID: String, attempt: Int) throws -> AttemptState?
+    /// Records a person's confirmation of an attempt held as outcome unknown (ConfirmOutcome).
+    func recordConfirmation(scheduleID: String, attempt: Int, _ confirmation: OutcomeConfirmation) throws
+
+    // MARK: Metrics
+
+    /// Recomputes a project's stored daily metrics row for the UTC day holding `day` from the
+    /// rows as this transaction sees them, when such a row is stored (a day not rolled up yet is
+    /// left to the rollup). For a change to an attempt that ended on an earlier day, which the
+    /// rollup of today does not look at again.
+    func refreshStoredMetrics(project: String, day: Instant) throws
 
     // MARK: Alerts
 
@@ -124,6 +137,15 @@ struct NewAttempt {
     /// Set when it was dequeued already started.
     var startedAt: Instant?
     var leaseToken: String
+}
+
+/// How an attempt ended, as ConfirmOutcome needs it.
+struct AttemptState {
+    /// COMPLETED, PARTIAL, RETRY, FAILED, RELEASED, OUTCOME_UNKNOWN or CANCELLED; nil while open.
+    var outcome: String?
+    var endedAt: Instant?
+    /// A person's confirmation, for an OUTCOME_UNKNOWN attempt.
+    var confirmation: OutcomeConfirmation?
 }
 
 /// The worker call that ended an attempt (`attempts.ended_by`).

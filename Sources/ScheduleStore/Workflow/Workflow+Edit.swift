@@ -283,6 +283,14 @@ extension ScheduleRepository {
     /// The seed's manual publish: due now, back to PENDING, retries reset.
     func publishNow(project: String, id: String) throws -> Schedule {
         var row = try load(project, id)
+        try publishNow(&row)
+        return row.schedule
+    }
+
+    /// Makes a loaded schedule due now and saves it (PublishNow, and ConfirmOutcome's "not
+    /// published"): back to PENDING with its time now, retries and failure reason reset, a
+    /// QUEUED item's lease released.
+    func publishNow(_ row: inout Rows.Row) throws {
         guard row.schedule.queueStatus != .completed, row.schedule.queueStatus != .processing else {
             throw StoreError(
                 code: .failedPrecondition,
@@ -306,7 +314,6 @@ extension ScheduleRepository {
         row.expiresAt = expiresAt(now, window: row.schedule.expiryWindowSeconds)
         row.schedule.updatedAt = now
         try save(&row)
-        return row.schedule
     }
 
     /// The seed's reschedule: a new time, back to PENDING, re-validated excluding itself.

@@ -131,8 +131,11 @@ extension ScheduleRepository {
         return expires
     }
 
-    /// Records per-platform results of the current attempt; returns the updated published list.
-    func recordResults(_ results: [PlatformResult], row: inout Rows.Row, now: Instant) throws {
+    /// Records per-platform results of the current attempt and marks the successful platforms
+    /// published (at `publishedAt`, default now) in `row`.
+    func recordResults(_ results: [PlatformResult], row: inout Rows.Row, now: Instant, publishedAt: Instant? = nil)
+        throws
+    {
         var published = row.schedule.publishedPlatforms
         for (i, r) in results.enumerated() {
             let p = PlatformRateLimits.normalize(r.platform)
@@ -144,7 +147,7 @@ extension ScheduleRepository {
                 scheduleID: row.schedule.id, attempt: row.schedule.attemptCount, platform: p, result: r, at: now)
             if r.succeeded && !published.contains(p) {
                 published.append(p)
-                try markPublished(scheduleID: row.schedule.id, platform: p, at: now, url: r.url)
+                try markPublished(scheduleID: row.schedule.id, platform: p, at: publishedAt ?? now, url: r.url)
             }
         }
         row.schedule.publishedPlatforms = row.schedule.platforms.filter { published.contains($0) }

@@ -24,6 +24,10 @@ enum Assets {
         .card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:16px; }
         .narrow { max-width:440px; } .narrow label { display:block; margin:10px 0; } .narrow input { width:100%; padding:6px; }
         form.inline { display:inline; }
+        form.went-out { display:inline-block; vertical-align:top; }
+        form.went-out details { display:inline-block; margin-right:6px; } form.went-out summary { cursor:pointer; color:var(--accent); }
+        form.went-out label { display:block; margin:4px 0; } form.went-out input { width:16em; padding:3px; }
+        .confirmation { color:var(--muted); font-size:12px; }
         button, .button { font:inherit; padding:4px 10px; border:1px solid var(--line); border-radius:6px; background:#fff; color:var(--fg); cursor:pointer; text-decoration:none; }
         button:hover, .button:hover { border-color:var(--accent); }
         button.link { border:none; background:none; color:#dfe6f3; padding:0; }

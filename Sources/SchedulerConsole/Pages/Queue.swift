@@ -5,8 +5,9 @@ import WireProtocol
 
 extension Console {
     /// `GET /projects/{project}/queue`: status counts, success rate and waits now (Stats), the last
-    /// 30 days' metrics (one row per day) as SVG charts, and the failed items with a retry button
-    /// (PublishNow). Reloads itself every 30 seconds.
+    /// 30 days' metrics (one row per day) as SVG charts, the items held as "outcome unknown" with
+    /// "It went out" and "Publish again" (ConfirmOutcome), and the other failed items with a retry
+    /// button (PublishNow). Reloads itself every 30 seconds.
     func queuePage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
         let stats = try await call(SchedulerV1.Scheduler.Stats.self, SchedulerV1.StatsRequest(projectID: project), session)
         var failedList = SchedulerV1.ListRequest(projectID: project, status: .failed, limit: 50)
@@ -19,7 +20,7 @@ extension Console {
             for f in failed.items {
                 group.addTask {
                     let s = try? await self.call(SchedulerV1.Scheduler.Get.self, SchedulerV1.GetRequest(projectID: project, scheduleID: f.id), session)
-                    return s?.schedule.attempts.last?.outcome == .outcomeUnknown ? f.id : nil
+                    return s.map { Self.isHeld($0.schedule) } == true ? f.id : nil
                 }
             }
             var ids = Set<String>()
@@ -43,6 +44,9 @@ extension Console {
         var html = "<h1>Queue</h1>"
         if let id = request.query["retried"] {
             html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(id)) is due now: the next worker to dequeue takes it.</p>"
+        }
+        if let id = request.query["confirmed"] {
+            html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(id)) is recorded as published.</p>"
         }
         if let e = request.query["error"] { html += "<p class=\"error\" role=\"alert\">\(HTML.escape(e))</p>" }
         html += "<ul class=\"tiles\" id=\"counts\">"
@@ -95,24 +99,62 @@ extension Console {
         if !held.isEmpty {
             html += """
                 <h2>Outcome unknown (\(held.count))</h2><p class="hint">The worker's lease ran out while it was publishing: the post
-                may be out. Check the platform; publish again only if it did not go out, otherwise leave it.</p>
+                may be out. Check the platforms, then record what you found: <strong>It went out</strong> (with the links if
+                you have them) marks it published, <strong>Publish again</strong> makes it due now for the next worker.</p>
                 """
-            html += failedTable(held, id: "outcome-unknown", button: "Publish again", project: project, session: session)
+            html += failedTable(held, id: "outcome-unknown", project: project, session: session) { f in
+                confirmForms(f, back: "queue", project: project, session: session)
+            }
         }
         let plain = failed.items.filter { !unknown.contains($0.id) }
         html += "<h2>Failed (\(failed.pagination.total - Int64(held.count)))</h2>"
         if plain.isEmpty {
             html += "<p class=\"hint\">No failed schedules.</p>"
         } else {
-            html += failedTable(plain, id: "failed", button: "Retry now", project: project, session: session)
+            html += failedTable(plain, id: "failed", project: project, session: session) { f in
+                """
+                <form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(f.id))/publish-now" class="inline">\
+                <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="queue">\
+                <button type="submit" class="retry">Retry now</button></form>
+                """
+            }
         }
         let page = HTML.page(title: "Queue · \(project)", project: project, csrf: session.csrf, active: "queue", body: html)
             .replacingOccurrences(of: "<meta charset=\"utf-8\">", with: "<meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"30\">")
         return .html(page)
     }
 
-    /// A table of failed schedules with a PublishNow button each.
-    func failedTable(_ items: [SchedulerV1.Schedule], id: String, button: String, project: String, session: ConsoleSession) -> String {
+    /// Whether a schedule is held for a person's confirmation: FAILED, its last attempt's outcome
+    /// unknown and not yet confirmed (ConfirmOutcome's precondition).
+    static func isHeld(_ s: SchedulerV1.Schedule) -> Bool {
+        guard s.queueStatus == .failed, s.status == .failed, let last = s.attempts.last else { return false }
+        return last.outcome == .outcomeUnknown && last.confirmation == nil
+    }
+
+    /// "Publish again" and "It went out" for a held schedule (ConfirmOutcome, published 0 or 1):
+    /// the second with an optional link per platform and a note, folded away.
+    func confirmForms(_ s: SchedulerV1.Schedule, back: String, project: String, session: ConsoleSession) -> String {
+        let action = "/projects/\(FormCoding.escape(project))/schedules/\(FormCoding.escape(s.id))/confirm-outcome"
+        let hidden = "<input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\"><input type=\"hidden\" name=\"back\" value=\"\(back)\">"
+        var html = """
+            <form method="post" action="\(action)" class="inline">\(hidden)<input type="hidden" name="published" value="0">\
+            <button type="submit" class="retry">Publish again</button></form> \
+            <form method="post" action="\(action)" class="went-out">\(hidden)<input type="hidden" name="published" value="1">\
+            <details><summary>Links, note</summary>
+            """
+        for platform in s.platforms {
+            html += "<label>\(HTML.escape(Labels.platform(platform))) link <input type=\"url\" name=\"url.\(HTML.escape(platform))\" placeholder=\"https://…\"></label>"
+        }
+        // 4000 characters stay within the server's 16 KiB, whatever their encoding.
+        html += "<label>Note <input name=\"note\" maxlength=\"4000\" placeholder=\"who checked, what they saw\"></label></details>"
+        return html + "<button type=\"submit\" class=\"went-out\">It went out</button></form>"
+    }
+
+    /// A table of failed schedules, the last column holding `actions`' buttons for each.
+    func failedTable(
+        _ items: [SchedulerV1.Schedule], id: String, project: String, session: ConsoleSession,
+        actions: (SchedulerV1.Schedule) -> String
+    ) -> String {
         let p = FormCoding.escape(project)
         var html = "<table class=\"list\" id=\"\(id)\"><thead><tr><th>Content</th><th>Platforms</th><th>Due</th><th>Retries</th><th>Reason</th><th></th></tr></thead><tbody>"
         for f in items {
@@ -121,9 +163,7 @@ extension Console {
                 <tr data-id="\(HTML.escape(f.id))"><td><a href="/projects/\(p)/schedules/\(FormCoding.escape(f.id))">\(HTML.escape(title))</a></td>\
                 <td>\(HTML.escape(f.platforms.map(Labels.platform).joined(separator: ", ")))</td><td>\(HTML.escape(f.localTime)) \(HTML.escape(f.timezone))</td>\
                 <td>\(f.retryCount)/\(f.maxRetries)</td><td>\(HTML.escape(f.failureReason))</td>\
-                <td><form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(f.id))/publish-now" class="inline">\
-                <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="queue">\
-                <button type="submit" class="retry">\(button)</button></form></td></tr>
+                <td class="actions">\(actions(f))</td></tr>
                 """
         }
         return html + "</tbody></table>"
@@ -143,6 +183,38 @@ extension Console {
         switch result {
         case .success: return .redirect(back + "?retried=" + FormCoding.escape(id))
         case .failure(let e) where e.code == .failedPrecondition || e.code == .notFound:
+            return .redirect(back + "?error=" + FormCoding.escape("\(e.code.name): \(e.message)"))
+        case .failure(let e): throw e
+        }
+    }
+
+    /// `POST /projects/{project}/schedules/{id}/confirm-outcome`: ConfirmOutcome with `published`
+    /// (1: it went out, 0: publish it again), the non-empty `url.<PLATFORM>` fields as the
+    /// platforms' links (with `published` only) and `note`; then back to the queue (or the
+    /// schedule's page, with `back=schedule`) saying what happened, or why the server refused.
+    func confirmOutcome(_ request: ConsoleRequest, project: String, id: String, session: ConsoleSession) async throws -> ConsoleResponse {
+        let p = FormCoding.escape(project)
+        let back = request.form["back"] == "schedule" ? "/projects/\(p)/schedules/\(FormCoding.escape(id))" : "/projects/\(p)/queue"
+        let published = request.form["published"] == "1"
+        var confirm = SchedulerV1.ConfirmOutcomeRequest(projectID: project, scheduleID: id, published: published)
+        confirm.note = request.form["note"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if published {
+            for (name, value) in request.formPairs where name.hasPrefix("url.") {
+                let url = value.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !url.isEmpty {
+                    confirm.results.append(SchedulerV1.PlatformResult(platform: String(name.dropFirst(4)), success: true, publishedURL: url))
+                }
+            }
+        }
+        let result: Result<SchedulerV1.ConfirmOutcomeResponse, SchedulerError>
+        do {
+            result = .success(try await call(SchedulerV1.Scheduler.ConfirmOutcome.self, confirm, session))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success: return .redirect(back + (published ? "?confirmed=" : "?retried=") + FormCoding.escape(id))
+        case .failure(let e) where [.failedPrecondition, .notFound, .invalidArgument].contains(e.code):
             return .redirect(back + "?error=" + FormCoding.escape("\(e.code.name): \(e.message)"))
         case .failure(let e): throw e
         }

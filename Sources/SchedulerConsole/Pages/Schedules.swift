@@ -69,6 +69,9 @@ extension Console {
         if request.query["updated"] != nil { html += "<p class=\"notice\" role=\"status\">Saved.</p>" }
         if request.query["unchanged"] != nil { html += "<p class=\"notice\" role=\"status\">Nothing changed.</p>" }
         if let r = request.query["retried"] { html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(r)) is due now.</p>" }
+        if let r = request.query["confirmed"] {
+            html += "<p class=\"notice\" role=\"status\">Schedule \(HTML.escape(r)) is recorded as published.</p>"
+        }
         if let e = request.query["error"] { html += "<p class=\"error\" role=\"alert\">\(HTML.escape(e))</p>" }
         html += "<table class=\"detail\" id=\"schedule\" data-id=\"\(HTML.escape(s.id))\">"
         html += row("id", HTML.escape(s.id))
@@ -94,7 +97,12 @@ extension Console {
         if [.pending, .paused].contains(s.queueStatus) {
             html += "<p><a class=\"button\" id=\"edit\" href=\"/projects/\(p)/schedules/\(FormCoding.escape(s.id))/edit\">Edit</a></p>"
         }
-        if Labels.canReschedule(s.queueStatus) && s.queueStatus != .queued {
+        if Self.isHeld(s) {
+            // Held as "outcome unknown": a person says what they found rather than publishing
+            // blindly (PublishNow would leave the attempt counted as a failure, and may post twice).
+            html += "<p class=\"hint\">The worker's lease ran out while it was publishing: check the platforms.</p>"
+            html += "<div class=\"actions\" id=\"confirm-outcome\">\(confirmForms(s, back: "schedule", project: project, session: session))</div>"
+        } else if Labels.canReschedule(s.queueStatus) && s.queueStatus != .queued {
             html += """
                 <form method="post" action="/projects/\(p)/schedules/\(FormCoding.escape(s.id))/publish-now" class="inline">\
                 <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="back" value="schedule">\
@@ -117,7 +125,13 @@ extension Console {
             html += "<h2>Attempts</h2><table class=\"list\"><thead><tr><th>#</th><th>Started (UTC)</th><th>Worker</th><th>Outcome</th><th>Error</th></tr></thead><tbody>"
             for a in s.attempts {
                 html += "<tr><td>\(a.number)</td><td>\(HTML.escape(Instant(unixMilliseconds: a.startedAtMs).iso8601))</td><td>\(HTML.escape(a.workerID))</td>"
-                html += "<td>\(HTML.escape(a.outcome.protoName.replacingOccurrences(of: "ATTEMPT_OUTCOME_", with: "").lowercased()))</td><td>\(HTML.escape(a.error))</td></tr>"
+                var outcome = HTML.escape(a.outcome.protoName.replacingOccurrences(of: "ATTEMPT_OUTCOME_", with: "").lowercased())
+                if let c = a.confirmation {
+                    outcome += "<br><span class=\"confirmation\">confirmed \(c.published ? "published" : "not published") by "
+                        + "\(HTML.escape(c.confirmedBy)) at \(HTML.escape(Instant(unixMilliseconds: c.confirmedAtMs).iso8601))"
+                        + (c.note.isEmpty ? "" : ": \(HTML.escape(c.note))") + "</span>"
+                }
+                html += "<td>\(outcome)</td><td>\(HTML.escape(a.error))</td></tr>"
             }
             html += "</tbody></table>"
         }

@@ -42,6 +42,8 @@ public enum MetricName {
     public static let outcomeUnknownHolds = "scheduler_outcome_unknown_holds_total"
     /// Counter; label `outcome`.
     public static let finished = "scheduler_publishes_finished_total"
+    /// Counter; label `published`.
+    public static let outcomeConfirmations = "scheduler_outcome_confirmations_total"
     /// Counter; label `outcome`.
     public static let missedWindows = "scheduler_missed_windows_total"
     /// Counter; labels `type`, `severity`.
@@ -82,6 +84,7 @@ public enum MetricName {
             retries: "Retries scheduled, by cause (fail: a worker's retryable Fail; lease_expired: a lost lease under policy RETRY).",
             outcomeUnknownHolds: "Items held as FAILED \"outcome unknown\" for a person to confirm after their lease ran out mid-publish.",
             finished: "Complete and Fail reports applied, by outcome (completed, completed_partially, failed, retry_scheduled).",
+            outcomeConfirmations: "Items held as \"outcome unknown\" that a person confirmed (ConfirmOutcome), by whether the post went out (published true, false).",
             missedWindows: "Items not started within their window, by outcome (expired one-offs, skipped recurring occurrences).",
             conflicts: "Conflicts found when schedules were enqueued, updated or rescheduled (stored or refused), by type and severity.",
             autoResolved: "Schedules that auto-resolve moved to a free slot.",

@@ -32,6 +32,9 @@ public final class ServerMetrics: Sendable {
     let retriesAfterLeaseLoss: Counter
     let outcomeUnknownHolds: Counter
     let finished: FinishCounters
+    /// ConfirmOutcome's answers applied: published, not published.
+    let confirmedPublished: Counter
+    let confirmedNotPublished: Counter
     let missedExpired: Counter
     let missedSkipped: Counter
     /// Indexed by ``conflictIndex(_:_:)``: every type × severity, made up front.
@@ -76,6 +79,8 @@ public final class ServerMetrics: Sendable {
             completedPartially: counter(MetricName.finished, [("outcome", "completed_partially")]),
             failed: counter(MetricName.finished, [("outcome", "failed")]),
             retryScheduled: counter(MetricName.finished, [("outcome", "retry_scheduled")]))
+        confirmedPublished = counter(MetricName.outcomeConfirmations, [("published", "true")])
+        confirmedNotPublished = counter(MetricName.outcomeConfirmations, [("published", "false")])
         missedExpired = counter(MetricName.missedWindows, [("outcome", "expired")])
         missedSkipped = counter(MetricName.missedWindows, [("outcome", "skipped")])
         var conflicts: [Counter] = []
@@ -139,6 +144,11 @@ public final class ServerMetrics: Sendable {
             finished.retryScheduled.increment()
             retriesAfterFail.increment()
         }
+    }
+
+    /// A ConfirmOutcome the store applied (a repeat is not counted again).
+    func recordConfirmed(published: Bool) {
+        (published ? confirmedPublished : confirmedNotPublished).increment()
     }
 
     /// One maintenance pass's work.

@@ -200,7 +200,12 @@ enum Wire {
             return V1.Attempt(
                 number: Int32(a.attempt), startedAtMs: (a.startedAt ?? a.dequeuedAt).unixMilliseconds,
                 endedAtMs: a.endedAt?.unixMilliseconds ?? 0, workerID: a.workerID, outcome: outcome, error: a.error ?? "",
-                idempotencyKey: a.idempotencyKey)
+                idempotencyKey: a.idempotencyKey,
+                confirmation: a.confirmation.map {
+                    V1.AttemptConfirmation(
+                        published: $0.published, confirmedAtMs: $0.confirmedAt.unixMilliseconds,
+                        confirmedBy: $0.confirmedBy ?? "", note: $0.note ?? "")
+                })
         }
         // The latest report per platform (a success stays a success).
         var latest: [String: V1.PlatformResult] = [:]

@@ -81,6 +81,14 @@ enum FieldPaths {
         "batch_resume": ["scheduleIDs": "schedule_ids"],
         "batch_cancel": ["scheduleIDs": "schedule_ids", "reason": "reason"],
         "cancel": ["reason": "reason"],
+        "confirm_outcome": [
+            "published": "published",
+            "publishedAt": "published_at_ms",
+            "results": "results",
+            "results[]": "results[]",
+            "results[].platform": "results[].platform",
+            "note": "note",
+        ],
         "reschedule": ["time": .requestTime, "timeZone": "timezone"],
         "validate": recurrence.merging([
             "projectID": "project_id",
@@ -101,7 +109,11 @@ enum FieldPaths {
     /// Store fields no request carries: the server sets them itself (from its configuration, or
     /// not at all), so they appear in no method's table. Listed so the tests can tell every field
     /// the store names is accounted for.
-    static let notFromRequests: Set<String> = ["expiryWindowSeconds", "externalJobID", "maxInFlight"]
+    static let notFromRequests: Set<String> = [
+        "expiryWindowSeconds", "externalJobID", "maxInFlight",
+        // ConfirmOutcome's confirmer is the caller's principal, not a request field.
+        "confirmedBy",
+    ]
 
     /// The request path for `storeField` thrown under `method`, or nil when the request has no
     /// such field. `requestTime` names the time field the request set, if any.

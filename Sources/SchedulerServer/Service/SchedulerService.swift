@@ -125,6 +125,7 @@ public final class SchedulerService: Sendable {
             let s = try await store.publishNow(projectID: r.projectID, scheduleID: r.scheduleID)
             return S.PublishNow.Response(schedule: Wire.schedule(s), message: "Manual publish triggered")
         }
+        add(S.ConfirmOutcome.self) { [self] in try await confirmOutcome($0, $1) }
         add(S.Reschedule.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
             let time = try Self.requiredTime(localTime: r.localTime, scheduledForMs: r.scheduledForMs, method: "reschedule")
@@ -354,6 +355,31 @@ public final class SchedulerService: Sendable {
             if item.message.hasPrefix(single) { item.message = inBatch + item.message.dropFirst(single.count) }
         }
         return item
+    }
+
+    /// A person's answer for a schedule held as "outcome unknown". `published_at_ms` belongs to a
+    /// publish: with `published = false` it is refused here, so the store's request cannot hold it.
+    /// The caller's principal is recorded as who confirmed.
+    private func confirmOutcome(_ ctx: CallContext, _ r: S.ConfirmOutcome.Request) async throws
+        -> S.ConfirmOutcome.Response
+    {
+        try ctx.authorize(project: r.projectID)
+        let results = Wire.platformResults(r.results)
+        let outcome: ConfirmedOutcome
+        if r.published {
+            outcome = .published(at: r.publishedAtMs == 0 ? nil : Instant(unixMilliseconds: r.publishedAtMs), results: results)
+        } else {
+            guard r.publishedAtMs == 0 else {
+                throw RPCError.invalidArgument(field: "confirm_outcome.published_at_ms", "only with published = true")
+            }
+            outcome = .notPublished(results: results)
+        }
+        let done = try await store.confirmOutcome(
+            ConfirmOutcomeRequest(
+                projectID: r.projectID, scheduleID: r.scheduleID, outcome: outcome, note: r.note.isEmpty ? nil : r.note,
+                confirmedBy: ctx.principal?.name))
+        if !done.replayed { metrics.recordConfirmed(published: r.published) }
+        return S.ConfirmOutcome.Response(schedule: Wire.schedule(done.schedule))
     }
 
     private func dequeue(_ ctx: CallContext, _ r: S.Dequeue.Request) async throws -> S.Dequeue.Response {

@@ -30,6 +30,8 @@ public enum LifecycleEvent: String, Sendable, Hashable, CaseIterable {
     case fail
     /// A lease expired mid-publish and the schedule's policy holds it for a person to confirm.
     case outcomeUnknown
+    /// A person confirmed that an attempt held as outcome unknown did publish (ConfirmOutcome).
+    case confirmPublished
     /// A user cancelled it.
     case cancel
     /// A user paused it.
@@ -74,6 +76,7 @@ public struct IllegalTransition: Error, Sendable, Hashable, CustomStringConverti
 /// | retry | QUEUED, PROCESSING | PENDING / SCHEDULED |
 /// | fail | QUEUED, PROCESSING | FAILED / FAILED |
 /// | outcomeUnknown | PROCESSING | FAILED / FAILED |
+/// | confirmPublished | FAILED | COMPLETED / PUBLISHED |
 /// | cancel | PENDING, QUEUED, PAUSED | CANCELLED / CANCELLED |
 /// | pause | PENDING, QUEUED | PAUSED / SCHEDULED |
 /// | resume | PAUSED | PENDING / SCHEDULED |
@@ -84,7 +87,9 @@ public struct IllegalTransition: Error, Sendable, Hashable, CustomStringConverti
 /// | skip | PENDING, QUEUED | CANCELLED / SKIPPED |
 ///
 /// COMPLETED is final. PROCESSING only leaves through complete, retry, fail or outcomeUnknown:
-/// an item being published cannot be cancelled, paused, edited or published again.
+/// an item being published cannot be cancelled, paused, edited or published again. FAILED is left
+/// by a person: publishNow or reschedule, or confirmPublished for an attempt whose outcome was
+/// unknown (the workflow checks that it was; the table knows only queue statuses).
 public enum Lifecycle {
     public static func allowedSources(for event: LifecycleEvent) -> Set<QueueStatus> {
         switch event {
@@ -93,6 +98,7 @@ public enum Lifecycle {
         case .start: [.queued]
         case .complete, .retry, .fail: [.queued, .processing]
         case .outcomeUnknown: [.processing]
+        case .confirmPublished: [.failed]
         case .cancel: [.pending, .queued, .paused]
         case .pause: [.pending, .queued]
         case .resume: [.paused]
@@ -114,7 +120,7 @@ public enum Lifecycle {
         case .leaseExpired, .retry, .resume, .publishNow, .reschedule:
             return ScheduleState(queue: .pending, schedule: .scheduled)
         case .start: return ScheduleState(queue: .processing, schedule: .active)
-        case .complete: return ScheduleState(queue: .completed, schedule: .published)
+        case .complete, .confirmPublished: return ScheduleState(queue: .completed, schedule: .published)
         case .fail, .outcomeUnknown: return ScheduleState(queue: .failed, schedule: .failed)
         case .cancel: return ScheduleState(queue: .cancelled, schedule: .cancelled)
         case .pause: return ScheduleState(queue: .paused, schedule: .scheduled)

@@ -1898,6 +1898,113 @@ extension SchedulerV1.PublishNowResponse: WireMessage {
 }
 
 extension SchedulerV1 {
+    /// What a person found on the platforms for a schedule held as "outcome unknown".
+    public struct ConfirmOutcomeRequest: Hashable, Sendable {
+        /// The project (the caller's token must allow it).
+        public var projectID: String
+        /// The schedule's id: a FAILED schedule whose last attempt's outcome is unknown.
+        public var scheduleID: String
+        /// true: the post went out (on every platform); the schedule becomes COMPLETED / PUBLISHED.
+        /// false: it did not go out; the schedule is due now for the next worker, as after PublishNow
+        /// (platforms listed in `results` went out and are not published again).
+        public var published: Bool
+        /// The platforms that went out, each with `success` = true and its URL when known. With
+        /// `published`, platforms left out are marked published without a URL.
+        public var results: [SchedulerV1.PlatformResult]
+        /// When it went out (Unix ms), not in the future; 0 = now. Only with `published`.
+        public var publishedAtMs: Int64
+        /// Free text kept with the confirmation: who checked, what they saw; "" for none.
+        public var note: String
+
+        /// The message, field by field; a parameter left out is the field's zero value.
+        public init(projectID: String = "", scheduleID: String = "", published: Bool = false, results: [SchedulerV1.PlatformResult] = [], publishedAtMs: Int64 = 0, note: String = "") {
+            self.projectID = projectID
+            self.scheduleID = scheduleID
+            self.published = published
+            self.results = results
+            self.publishedAtMs = publishedAtMs
+            self.note = note
+        }
+    }
+}
+
+extension SchedulerV1.ConfirmOutcomeRequest: WireMessage {
+    public static let protoMessageName = "scheduler.v1.ConfirmOutcomeRequest"
+    // The static, immutable descriptor protoc-c generated (its init function stores the address).
+    nonisolated(unsafe) public static let _cDescriptor: UnsafeRawPointer = {
+        var m = Scheduler__V1__ConfirmOutcomeRequest()
+        scheduler__v1__confirm_outcome_request__init(&m)
+        return UnsafeRawPointer(m.base.descriptor)
+    }()
+
+    public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__ConfirmOutcomeRequest.self)
+        self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
+        try WireCheck.id(self.projectID, required: true, path, "project_id")
+        self.scheduleID = try WireDecode.string(c.pointee.schedule_id, path, "schedule_id")
+        try WireCheck.id(self.scheduleID, required: true, path, "schedule_id")
+        self.published = c.pointee.published != 0
+        self.results = try WireDecode.messages(c.pointee.n_results, c.pointee.results, Limits.maxResults, path, "results") { p, path throws(RPCError) in try SchedulerV1.PlatformResult(_c: UnsafeRawPointer(p), at: path) }
+        self.publishedAtMs = c.pointee.published_at_ms
+        try WireCheck.instant(self.publishedAtMs, path, "published_at_ms")
+        self.note = try WireDecode.string(c.pointee.note, path, "note")
+        try WireCheck.text(self.note, max: Limits.maxTextBytes, required: false, path, "note")
+    }
+
+    public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__ConfirmOutcomeRequest.self)
+        c.pointee.project_id = arena.string(self.projectID)
+        c.pointee.schedule_id = arena.string(self.scheduleID)
+        c.pointee.published = self.published ? 1 : 0
+        (c.pointee.n_results, c.pointee.results) = arena.messages(self.results, Scheduler__V1__PlatformResult.self, scheduler__v1__platform_result__init)
+        c.pointee.published_at_ms = self.publishedAtMs
+        c.pointee.note = arena.string(self.note)
+    }
+}
+
+extension SchedulerV1 {
+    /// `scheduler.v1.ConfirmOutcomeResponse`.
+    public struct ConfirmOutcomeResponse: Hashable, Sendable {
+        /// The schedule as it now is.
+        public var schedule: SchedulerV1.Schedule
+
+        /// The message, field by field; a parameter left out is the field's zero value.
+        public init(schedule: SchedulerV1.Schedule) {
+            self.schedule = schedule
+        }
+    }
+}
+
+extension SchedulerV1.ConfirmOutcomeResponse: WireMessage {
+    public static let protoMessageName = "scheduler.v1.ConfirmOutcomeResponse"
+    // The static, immutable descriptor protoc-c generated (its init function stores the address).
+    nonisolated(unsafe) public static let _cDescriptor: UnsafeRawPointer = {
+        var m = Scheduler__V1__ConfirmOutcomeResponse()
+        scheduler__v1__confirm_outcome_response__init(&m)
+        return UnsafeRawPointer(m.base.descriptor)
+    }()
+
+    public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__ConfirmOutcomeResponse.self)
+        if let p = c.pointee.schedule {
+            self.schedule = try SchedulerV1.Schedule(_c: UnsafeRawPointer(p), at: .field(path, "schedule"))
+        } else {
+            throw RPCError.invalidArgument(field: FieldPath.field(path, "schedule").text, "required")
+        }
+    }
+
+    public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__ConfirmOutcomeResponse.self)
+        do {
+            let v = self.schedule
+            let p = arena.message(Scheduler__V1__Schedule.self, scheduler__v1__schedule__init)
+            v._fill(UnsafeMutableRawPointer(p), &arena)
+            c.pointee.schedule = p
+        }
+    }
+}
+
+extension SchedulerV1 {
     /// `scheduler.v1.RescheduleRequest`.
     public struct RescheduleRequest: Hashable, Sendable {
         /// The project (the caller's token must allow it).
@@ -3390,6 +3497,16 @@ extension SchedulerV1 {
             public typealias Response = SchedulerV1.PublishNowResponse
             public static let name = "PublishNow"
         }
+        /// Record what a person found on the platforms after an attempt was held as "outcome unknown"
+        /// (its lease ran out mid-publish): it went out (the schedule becomes COMPLETED) or it did not
+        /// (the schedule is due now, as after PublishNow). Only for a FAILED schedule whose last attempt's
+        /// outcome is unknown; a repeat of the same confirmation returns the schedule unchanged. See
+        /// docs/PROTOCOL.md section 4.1.
+        public enum ConfirmOutcome: RPCMethod {
+            public typealias Request = SchedulerV1.ConfirmOutcomeRequest
+            public typealias Response = SchedulerV1.ConfirmOutcomeResponse
+            public static let name = "ConfirmOutcome"
+        }
         /// Move a schedule to another time, checked for conflicts like Enqueue (auto_resolve may move it on).
         public enum Reschedule: RPCMethod {
             public typealias Request = SchedulerV1.RescheduleRequest
@@ -3473,6 +3590,7 @@ extension SchedulerV1 {
             .init(BatchResume.self),
             .init(BatchCancel.self),
             .init(PublishNow.self),
+            .init(ConfirmOutcome.self),
             .init(Reschedule.self),
             .init(Validate.self),
             .init(Stats.self),

@@ -562,9 +562,12 @@ extension SchedulerV1 {
         public var error: String
         /// The attempt's idempotency key, as handed to the worker.
         public var idempotencyKey: String
+        /// Set when a person confirmed what became of an attempt held as outcome unknown
+        /// (ConfirmOutcome). `outcome` stays OUTCOME_UNKNOWN: what the server knew when the lease ran out.
+        public var confirmation: SchedulerV1.AttemptConfirmation?
 
         /// The message, field by field; a parameter left out is the field's zero value.
-        public init(number: Int32 = 0, startedAtMs: Int64 = 0, endedAtMs: Int64 = 0, workerID: String = "", outcome: SchedulerV1.AttemptOutcome = .unspecified, error: String = "", idempotencyKey: String = "") {
+        public init(number: Int32 = 0, startedAtMs: Int64 = 0, endedAtMs: Int64 = 0, workerID: String = "", outcome: SchedulerV1.AttemptOutcome = .unspecified, error: String = "", idempotencyKey: String = "", confirmation: SchedulerV1.AttemptConfirmation? = nil) {
             self.number = number
             self.startedAtMs = startedAtMs
             self.endedAtMs = endedAtMs
@@ -572,6 +575,7 @@ extension SchedulerV1 {
             self.outcome = outcome
             self.error = error
             self.idempotencyKey = idempotencyKey
+            self.confirmation = confirmation
         }
     }
 }
@@ -597,6 +601,11 @@ extension SchedulerV1.Attempt: WireMessage {
         try WireCheck.text(self.error, max: Limits.maxTextBytes, required: false, path, "error")
         self.idempotencyKey = try WireDecode.string(c.pointee.idempotency_key, path, "idempotency_key")
         try WireCheck.id(self.idempotencyKey, required: false, path, "idempotency_key")
+        if let p = c.pointee.confirmation {
+            self.confirmation = try SchedulerV1.AttemptConfirmation(_c: UnsafeRawPointer(p), at: .field(path, "confirmation"))
+        } else {
+            self.confirmation = nil
+        }
     }
 
     public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
@@ -608,6 +617,62 @@ extension SchedulerV1.Attempt: WireMessage {
         c.pointee.outcome = .init(rawValue: .init(truncatingIfNeeded: self.outcome.rawValue))
         c.pointee.error = arena.string(self.error)
         c.pointee.idempotency_key = arena.string(self.idempotencyKey)
+        if let v = self.confirmation {
+            let p = arena.message(Scheduler__V1__AttemptConfirmation.self, scheduler__v1__attempt_confirmation__init)
+            v._fill(UnsafeMutableRawPointer(p), &arena)
+            c.pointee.confirmation = p
+        }
+    }
+}
+
+extension SchedulerV1 {
+    /// A person's confirmation of an attempt whose outcome was unknown (ConfirmOutcome).
+    public struct AttemptConfirmation: Hashable, Sendable {
+        /// Whether the post went out. True: on every platform (the schedule is COMPLETED). False: not on
+        /// the platforms that the schedule's results do not show as published (they were published again).
+        public var published: Bool
+        /// When the confirmation was recorded (Unix ms).
+        public var confirmedAtMs: Int64
+        /// Who confirmed it: the caller's principal (a token id, or a client certificate's identity).
+        public var confirmedBy: String
+        /// The caller's note (who checked, what they saw); "" for none.
+        public var note: String
+
+        /// The message, field by field; a parameter left out is the field's zero value.
+        public init(published: Bool = false, confirmedAtMs: Int64 = 0, confirmedBy: String = "", note: String = "") {
+            self.published = published
+            self.confirmedAtMs = confirmedAtMs
+            self.confirmedBy = confirmedBy
+            self.note = note
+        }
+    }
+}
+
+extension SchedulerV1.AttemptConfirmation: WireMessage {
+    public static let protoMessageName = "scheduler.v1.AttemptConfirmation"
+    // The static, immutable descriptor protoc-c generated (its init function stores the address).
+    nonisolated(unsafe) public static let _cDescriptor: UnsafeRawPointer = {
+        var m = Scheduler__V1__AttemptConfirmation()
+        scheduler__v1__attempt_confirmation__init(&m)
+        return UnsafeRawPointer(m.base.descriptor)
+    }()
+
+    public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__AttemptConfirmation.self)
+        self.published = c.pointee.published != 0
+        self.confirmedAtMs = c.pointee.confirmed_at_ms
+        self.confirmedBy = try WireDecode.string(c.pointee.confirmed_by, path, "confirmed_by")
+        try WireCheck.id(self.confirmedBy, required: false, path, "confirmed_by")
+        self.note = try WireDecode.string(c.pointee.note, path, "note")
+        try WireCheck.text(self.note, max: Limits.maxTextBytes, required: false, path, "note")
+    }
+
+    public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__AttemptConfirmation.self)
+        c.pointee.published = self.published ? 1 : 0
+        c.pointee.confirmed_at_ms = self.confirmedAtMs
+        c.pointee.confirmed_by = arena.string(self.confirmedBy)
+        c.pointee.note = arena.string(self.note)
     }
 }
 

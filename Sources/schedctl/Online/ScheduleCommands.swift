@@ -277,6 +277,50 @@ struct PublishNow: AsyncParsableCommand {
     }
 }
 
+struct ConfirmOutcome: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "confirm-outcome",
+        abstract: "Record what you found on the platforms for a schedule held as \"outcome unknown\".",
+        discussion: """
+            A worker's lease ran out while it was publishing, so the schedule is FAILED "outcome \
+            unknown". Check the platforms, then say what you found:
+              --published       it went out: COMPLETED (every platform; --url gives their URLs)
+              --not-published   it did not: due now for the next worker, as publish-now (--url names \
+            platforms that did go out; they are not published again)
+            """)
+    @Argument(help: "Schedule id.") var id: String
+    @Option(help: "Project id.") var project: String
+    @Flag(help: "The post went out.") var published = false
+    @Flag(help: "The post did not go out: publish it again.") var notPublished = false
+    @Option(name: .customLong("url"), help: "PLATFORM=URL (or PLATFORM) that went out; repeat.") var urls: [String] = []
+    @Option(help: "When it went out, an ISO 8601 instant (with --published; default now).") var publishedAt: String?
+    @Option(help: "Who checked and what they saw (kept with the confirmation).") var note: String = ""
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        guard published != notPublished else {
+            throw CommandFailure.badArgument("--published", "give either --published or --not-published")
+        }
+        let results = try urls.map { spec -> V1.PlatformResult in
+            let (platform, url) = spec.firstIndex(of: "=").map { (String(spec[..<$0]), String(spec[spec.index(after: $0)...])) } ?? (spec, "")
+            guard !platform.isEmpty else { throw CommandFailure.badArgument("--url", "\"\(spec)\": expected PLATFORM=URL") }
+            return V1.PlatformResult(platform: platform, success: true, publishedURL: url)
+        }
+        var request = V1.ConfirmOutcomeRequest(projectID: project, scheduleID: id, published: published, results: results, note: note)
+        if let publishedAt {
+            guard published else { throw CommandFailure.badArgument("--published-at", "only with --published") }
+            request.publishedAtMs = try Arg.instant(publishedAt, option: "--published-at").unixMilliseconds
+        }
+        let client = try connection.makeClient()
+        let s = try await rpc { try await client.confirmOutcome(request) }.schedule
+        let text =
+            published
+            ? "confirmed \(s.id) published: \(Render.queue(s.queueStatus)) at \(Render.text(s.publishedAtMs))"
+            : "confirmed \(s.id) not published: due now for the next worker (\(Render.queue(s.queueStatus)))"
+        connection.output(.object([("published", .bool(published)), ("schedule", Render.schedule(s))]), text)
+    }
+}
+
 struct Reschedule: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Move a schedule to another local time (back to PENDING, re-validated).")
     @Argument(help: "Schedule id.") var id: String

@@ -71,7 +71,11 @@ enum Render {
             ("attempts", .array(s.attempts.map { a in
                 .object([("number", .int(Int(a.number))), ("worker", .string(a.workerID)), ("startedAt", instant(a.startedAtMs)),
                          ("endedAt", instant(a.endedAtMs)), ("outcome", .string(name(a.outcome, prefix: "ATTEMPT_OUTCOME_"))),
-                         ("error", a.error.isEmpty ? .null : .string(a.error))])
+                         ("error", a.error.isEmpty ? .null : .string(a.error)),
+                         ("confirmation", a.confirmation.map { c in
+                             .object([("published", .bool(c.published)), ("confirmedAt", instant(c.confirmedAtMs)),
+                                      ("confirmedBy", .string(c.confirmedBy)), ("note", c.note.isEmpty ? .null : .string(c.note))])
+                         } ?? .null)])
             })),
             ("failureReason", s.failureReason.isEmpty ? .null : .string(s.failureReason)),
             ("notes", s.notes.isEmpty ? .null : .string(s.notes)),
@@ -169,6 +173,9 @@ enum Render {
         }
         for a in s.attempts {
             lines.append("attempt \(a.number):     \(name(a.outcome, prefix: "ATTEMPT_OUTCOME_")) by \(a.workerID) at \(text(a.startedAtMs))\(a.error.isEmpty ? "" : " — \(a.error)")")
+            if let c = a.confirmation {
+                lines.append("  confirmed:   \(c.published ? "published" : "not published") by \(c.confirmedBy) at \(text(c.confirmedAtMs))\(c.note.isEmpty ? "" : " — \(c.note)")")
+            }
         }
         if !s.notes.isEmpty { lines.append("notes:         \(s.notes)") }
         if !s.metadataJSON.isEmpty { lines.append("metadata:      \(s.metadataJSON)") }

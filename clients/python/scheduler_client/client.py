@@ -26,7 +26,7 @@ SERVICE = "scheduler.v1.Scheduler"
 # go-away's last_call_id).
 SAFE_TO_RETRY = frozenset(
     {"Get", "List", "Validate", "Stats", "ListConflicts", "PreviewOccurrences", "Health", "Enqueue", "EnqueueBatch",
-     "Heartbeat", "Start", "Complete", "Fail", "Acknowledge", "ListAlerts"}
+     "Heartbeat", "Start", "Complete", "Fail", "Acknowledge", "ListAlerts", "ConfirmOutcome"}
 )
 
 _WRAPPERS = {
@@ -268,7 +268,7 @@ class SchedulerClient:
         return self.call(method, build_request(req_cls, request, fields), resp_cls, timeout=timeout,
                          metadata=metadata)
 
-    # -- the 23 RPCs -----------------------------------------------------------------------
+    # -- the 27 RPCs -----------------------------------------------------------------------
 
     def enqueue(self, request: Optional[v1.EnqueueRequest] = None, /, *, timeout: Optional[float] = None,
                 metadata: Sequence[Tuple[str, str]] = (), **fields: Any) -> v1.EnqueueResponse:
@@ -358,6 +358,17 @@ class SchedulerClient:
     def publish_now(self, request: Optional[v1.PublishNowRequest] = None, /, *, timeout: Optional[float] = None,
                     metadata: Sequence[Tuple[str, str]] = (), **fields: Any) -> v1.PublishNowResponse:
         return self._rpc("PublishNow", request, fields, timeout, metadata)
+
+    def confirm_outcome(self, request: Optional[v1.ConfirmOutcomeRequest] = None, /, *,
+                        timeout: Optional[float] = None, metadata: Sequence[Tuple[str, str]] = (),
+                        **fields: Any) -> v1.ConfirmOutcomeResponse:
+        """Records what a person found for a schedule held as "outcome unknown" (its worker's lease
+        ran out while publishing): ``published=True`` completes it (``results`` with the platforms'
+        ``published_url``, ``published_at_ms``; 0 = now), ``published=False`` makes it due now as
+        ``publish_now`` would. ``note`` is kept with the confirmation. A repeat of the same answer
+        returns the schedule unchanged, so the call is retried safely; the other answer is
+        FAILED_PRECONDITION naming ``confirm_outcome.published``."""
+        return self._rpc("ConfirmOutcome", request, fields, timeout, metadata)
 
     def reschedule(self, request: Optional[v1.RescheduleRequest] = None, /, *, timeout: Optional[float] = None,
                    metadata: Sequence[Tuple[str, str]] = (), **fields: Any) -> v1.RescheduleResponse:

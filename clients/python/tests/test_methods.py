@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -83,6 +84,46 @@ def test_publish_now_and_reschedule(client, project):
     assert moved.schedule.local_time == "2031-08-01T08:30:00" and moved.schedule.timezone == "Europe/Berlin"
     now = client.publish_now(project_id=project, schedule_id=s.id)
     assert now.schedule.scheduled_for_ms <= now_ms() + 1000
+
+
+def test_confirm_outcome_of_a_lease_lost_mid_publish(client, project):
+    s = client.enqueue(project_id=project, content_id="lost", platforms=["twitter", "medium"],
+                       scheduled_for_ms=now_ms() - 1000).schedule
+    leased = client.dequeue(project_id=project, worker_id="py-lost", limit=1, lease_seconds=1, start=True).items
+    assert [i.schedule.id for i in leased] == [s.id]
+    # The server's reaper (every second) holds it as "outcome unknown" once the lease has run out.
+    deadline = time.monotonic() + 15
+    while client.get(project_id=project, schedule_id=s.id).schedule.queue_status != v1.QUEUE_STATUS_FAILED:
+        assert time.monotonic() < deadline, "the lost lease was not reaped"
+        time.sleep(0.1)
+    held = client.get(project_id=project, schedule_id=s.id).schedule
+    assert held.attempts[-1].outcome == v1.ATTEMPT_OUTCOME_OUTCOME_UNKNOWN
+    assert not held.attempts[-1].HasField("confirmation")
+
+    done = client.confirm_outcome(project_id=project, schedule_id=s.id, published=True, note="seen by py",
+                                  results=[{"platform": "TWITTER", "success": True,
+                                            "published_url": "https://t.example/9"}])
+    assert done.schedule.queue_status == v1.QUEUE_STATUS_COMPLETED
+    got = client.get(project_id=project, schedule_id=s.id).schedule
+    attempt = got.attempts[-1]
+    assert attempt.outcome == v1.ATTEMPT_OUTCOME_OUTCOME_UNKNOWN  # what the server knew stays
+    assert attempt.confirmation.published and attempt.confirmation.note == "seen by py"
+    assert attempt.confirmation.confirmed_by.startswith("tok_")
+    assert [(r.platform, r.published_url) for r in got.results] == [("TWITTER", "https://t.example/9"), ("MEDIUM", "")]
+
+    # The same answer again changes nothing; the other answer is refused, naming the field.
+    assert client.confirm_outcome(project_id=project, schedule_id=s.id, published=True).schedule == done.schedule
+    with pytest.raises(SchedulerError) as refused:
+        client.confirm_outcome(project_id=project, schedule_id=s.id, published=False)
+    assert refused.value.code == "FAILED_PRECONDITION" and refused.value.field == "confirm_outcome.published"
+    # A schedule that is not held, and a time given without published.
+    pending = enqueue(client, project).schedule
+    with pytest.raises(SchedulerError) as not_held:
+        client.confirm_outcome(project_id=project, schedule_id=pending.id, published=True)
+    assert not_held.value.code == "FAILED_PRECONDITION" and "not held for confirmation" in not_held.value.message
+    with pytest.raises(SchedulerError) as bad:
+        client.confirm_outcome(project_id=project, schedule_id=pending.id, published=False, published_at_ms=now_ms())
+    assert bad.value.code == "INVALID_ARGUMENT" and bad.value.field == "confirm_outcome.published_at_ms"
 
 
 def test_validate_stats_and_preview_occurrences(client, project):

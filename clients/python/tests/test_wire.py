@@ -21,7 +21,7 @@ def fixture(name: str) -> bytes:
 
 def test_every_rpc_has_a_snake_case_method():
     methods = scheduler_pb2.DESCRIPTOR.services_by_name["Scheduler"].methods
-    assert len(methods) == 26
+    assert len(methods) == 27
     for m in methods:
         name = re.sub(r"(?<!^)(?=[A-Z])", "_", m.name).lower()
         assert callable(getattr(SchedulerClient, name)), name

@@ -175,6 +175,28 @@ class CompleteResponse(_message.Message):
     schedule: _types_pb2.Schedule
     def __init__(self, schedule: _Optional[_Union[_types_pb2.Schedule, _Mapping]] = ..., next_occurrence: _Optional[_Union[_types_pb2.Schedule, _Mapping]] = ...) -> None: ...
 
+class ConfirmOutcomeRequest(_message.Message):
+    __slots__ = ["note", "project_id", "published", "published_at_ms", "results", "schedule_id"]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_ID_FIELD_NUMBER: _ClassVar[int]
+    note: str
+    project_id: str
+    published: bool
+    published_at_ms: int
+    results: _containers.RepeatedCompositeFieldContainer[_types_pb2.PlatformResult]
+    schedule_id: str
+    def __init__(self, project_id: _Optional[str] = ..., schedule_id: _Optional[str] = ..., published: bool = ..., results: _Optional[_Iterable[_Union[_types_pb2.PlatformResult, _Mapping]]] = ..., published_at_ms: _Optional[int] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ConfirmOutcomeResponse(_message.Message):
+    __slots__ = ["schedule"]
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    schedule: _types_pb2.Schedule
+    def __init__(self, schedule: _Optional[_Union[_types_pb2.Schedule, _Mapping]] = ...) -> None: ...
+
 class DequeueRequest(_message.Message):
     __slots__ = ["lease_seconds", "limit", "project_id", "start", "worker_id"]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]

@@ -46,7 +46,8 @@ SCHEDULE_STATUS_SKIPPED: ScheduleStatus
 SCHEDULE_STATUS_UNSPECIFIED: ScheduleStatus
 
 class Attempt(_message.Message):
-    __slots__ = ["ended_at_ms", "error", "idempotency_key", "number", "outcome", "started_at_ms", "worker_id"]
+    __slots__ = ["confirmation", "ended_at_ms", "error", "idempotency_key", "number", "outcome", "started_at_ms", "worker_id"]
+    CONFIRMATION_FIELD_NUMBER: _ClassVar[int]
     ENDED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
@@ -54,6 +55,7 @@ class Attempt(_message.Message):
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    confirmation: AttemptConfirmation
     ended_at_ms: int
     error: str
     idempotency_key: str
@@ -61,7 +63,19 @@ class Attempt(_message.Message):
     outcome: AttemptOutcome
     started_at_ms: int
     worker_id: str
-    def __init__(self, number: _Optional[int] = ..., started_at_ms: _Optional[int] = ..., ended_at_ms: _Optional[int] = ..., worker_id: _Optional[str] = ..., outcome: _Optional[_Union[AttemptOutcome, str]] = ..., error: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+    def __init__(self, number: _Optional[int] = ..., started_at_ms: _Optional[int] = ..., ended_at_ms: _Optional[int] = ..., worker_id: _Optional[str] = ..., outcome: _Optional[_Union[AttemptOutcome, str]] = ..., error: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., confirmation: _Optional[_Union[AttemptConfirmation, _Mapping]] = ...) -> None: ...
+
+class AttemptConfirmation(_message.Message):
+    __slots__ = ["confirmed_at_ms", "confirmed_by", "note", "published"]
+    CONFIRMED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_BY_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    confirmed_at_ms: int
+    confirmed_by: str
+    note: str
+    published: bool
+    def __init__(self, published: bool = ..., confirmed_at_ms: _Optional[int] = ..., confirmed_by: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Conflict(_message.Message):
     __slots__ = ["conflict_time_ms", "conflicting_schedule_id", "platform", "reason", "severity", "suggested_time_ms", "suggestion", "type"]

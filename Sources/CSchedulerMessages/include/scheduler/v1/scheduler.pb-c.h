@@ -49,6 +49,8 @@ typedef struct Scheduler__V1__BatchCancelRequest Scheduler__V1__BatchCancelReque
 typedef struct Scheduler__V1__BatchCancelResponse Scheduler__V1__BatchCancelResponse;
 typedef struct Scheduler__V1__PublishNowRequest Scheduler__V1__PublishNowRequest;
 typedef struct Scheduler__V1__PublishNowResponse Scheduler__V1__PublishNowResponse;
+typedef struct Scheduler__V1__ConfirmOutcomeRequest Scheduler__V1__ConfirmOutcomeRequest;
+typedef struct Scheduler__V1__ConfirmOutcomeResponse Scheduler__V1__ConfirmOutcomeResponse;
 typedef struct Scheduler__V1__RescheduleRequest Scheduler__V1__RescheduleRequest;
 typedef struct Scheduler__V1__RescheduleResponse Scheduler__V1__RescheduleResponse;
 typedef struct Scheduler__V1__ValidateRequest Scheduler__V1__ValidateRequest;
@@ -1187,6 +1189,74 @@ struct  Scheduler__V1__PublishNowResponse
 #define SCHEDULER__V1__PUBLISH_NOW_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__publish_now_response__descriptor) \
     , NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * What a person found on the platforms for a schedule held as "outcome unknown".
+ */
+struct  Scheduler__V1__ConfirmOutcomeRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The project (the caller's token must allow it).
+   */
+  /*
+   * @required @id
+   */
+  char *project_id;
+  /*
+   * The schedule's id: a FAILED schedule whose last attempt's outcome is unknown.
+   */
+  /*
+   * @required @id
+   */
+  char *schedule_id;
+  /*
+   * true: the post went out (on every platform); the schedule becomes COMPLETED / PUBLISHED.
+   * false: it did not go out; the schedule is due now for the next worker, as after PublishNow
+   * (platforms listed in `results` went out and are not published again).
+   */
+  protobuf_c_boolean published;
+  /*
+   * The platforms that went out, each with `success` = true and its URL when known. With
+   * `published`, platforms left out are marked published without a URL.
+   */
+  /*
+   * @max(Limits.maxResults)
+   */
+  size_t n_results;
+  Scheduler__V1__PlatformResult **results;
+  /*
+   * When it went out (Unix ms), not in the future; 0 = now. Only with `published`.
+   */
+  /*
+   * @instant
+   */
+  int64_t published_at_ms;
+  /*
+   * Free text kept with the confirmation: who checked, what they saw; "" for none.
+   */
+  char *note;
+};
+#define SCHEDULER__V1__CONFIRM_OUTCOME_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__confirm_outcome_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Scheduler__V1__ConfirmOutcomeResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The schedule as it now is.
+   */
+  /*
+   * @required
+   */
+  Scheduler__V1__Schedule *schedule;
+};
+#define SCHEDULER__V1__CONFIRM_OUTCOME_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__confirm_outcome_response__descriptor) \
+    , NULL }
 
 
 /*
@@ -2580,6 +2650,44 @@ Scheduler__V1__PublishNowResponse *
 void   scheduler__v1__publish_now_response__free_unpacked
                      (Scheduler__V1__PublishNowResponse *message,
                       ProtobufCAllocator *allocator);
+/* Scheduler__V1__ConfirmOutcomeRequest methods */
+void   scheduler__v1__confirm_outcome_request__init
+                     (Scheduler__V1__ConfirmOutcomeRequest         *message);
+size_t scheduler__v1__confirm_outcome_request__get_packed_size
+                     (const Scheduler__V1__ConfirmOutcomeRequest   *message);
+size_t scheduler__v1__confirm_outcome_request__pack
+                     (const Scheduler__V1__ConfirmOutcomeRequest   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__confirm_outcome_request__pack_to_buffer
+                     (const Scheduler__V1__ConfirmOutcomeRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__ConfirmOutcomeRequest *
+       scheduler__v1__confirm_outcome_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__confirm_outcome_request__free_unpacked
+                     (Scheduler__V1__ConfirmOutcomeRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Scheduler__V1__ConfirmOutcomeResponse methods */
+void   scheduler__v1__confirm_outcome_response__init
+                     (Scheduler__V1__ConfirmOutcomeResponse         *message);
+size_t scheduler__v1__confirm_outcome_response__get_packed_size
+                     (const Scheduler__V1__ConfirmOutcomeResponse   *message);
+size_t scheduler__v1__confirm_outcome_response__pack
+                     (const Scheduler__V1__ConfirmOutcomeResponse   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__confirm_outcome_response__pack_to_buffer
+                     (const Scheduler__V1__ConfirmOutcomeResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__ConfirmOutcomeResponse *
+       scheduler__v1__confirm_outcome_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__confirm_outcome_response__free_unpacked
+                     (Scheduler__V1__ConfirmOutcomeResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Scheduler__V1__RescheduleRequest methods */
 void   scheduler__v1__reschedule_request__init
                      (Scheduler__V1__RescheduleRequest         *message);
@@ -3175,6 +3283,12 @@ typedef void (*Scheduler__V1__PublishNowRequest_Closure)
 typedef void (*Scheduler__V1__PublishNowResponse_Closure)
                  (const Scheduler__V1__PublishNowResponse *message,
                   void *closure_data);
+typedef void (*Scheduler__V1__ConfirmOutcomeRequest_Closure)
+                 (const Scheduler__V1__ConfirmOutcomeRequest *message,
+                  void *closure_data);
+typedef void (*Scheduler__V1__ConfirmOutcomeResponse_Closure)
+                 (const Scheduler__V1__ConfirmOutcomeResponse *message,
+                  void *closure_data);
 typedef void (*Scheduler__V1__RescheduleRequest_Closure)
                  (const Scheduler__V1__RescheduleRequest *message,
                   void *closure_data);
@@ -3324,6 +3438,10 @@ struct Scheduler__V1__Scheduler_Service
                       const Scheduler__V1__PublishNowRequest *input,
                       Scheduler__V1__PublishNowResponse_Closure closure,
                       void *closure_data);
+  void (*confirm_outcome)(Scheduler__V1__Scheduler_Service *service,
+                          const Scheduler__V1__ConfirmOutcomeRequest *input,
+                          Scheduler__V1__ConfirmOutcomeResponse_Closure closure,
+                          void *closure_data);
   void (*reschedule)(Scheduler__V1__Scheduler_Service *service,
                      const Scheduler__V1__RescheduleRequest *input,
                      Scheduler__V1__RescheduleResponse_Closure closure,
@@ -3388,6 +3506,7 @@ void scheduler__v1__scheduler__init (Scheduler__V1__Scheduler_Service *service,
       function_prefix__ ## batch_resume,\
       function_prefix__ ## batch_cancel,\
       function_prefix__ ## publish_now,\
+      function_prefix__ ## confirm_outcome,\
       function_prefix__ ## reschedule,\
       function_prefix__ ## validate,\
       function_prefix__ ## stats,\
@@ -3462,6 +3581,10 @@ void scheduler__v1__scheduler__publish_now(ProtobufCService *service,
                                            const Scheduler__V1__PublishNowRequest *input,
                                            Scheduler__V1__PublishNowResponse_Closure closure,
                                            void *closure_data);
+void scheduler__v1__scheduler__confirm_outcome(ProtobufCService *service,
+                                               const Scheduler__V1__ConfirmOutcomeRequest *input,
+                                               Scheduler__V1__ConfirmOutcomeResponse_Closure closure,
+                                               void *closure_data);
 void scheduler__v1__scheduler__reschedule(ProtobufCService *service,
                                           const Scheduler__V1__RescheduleRequest *input,
                                           Scheduler__V1__RescheduleResponse_Closure closure,
@@ -3543,6 +3666,8 @@ extern const ProtobufCMessageDescriptor scheduler__v1__batch_cancel_request__des
 extern const ProtobufCMessageDescriptor scheduler__v1__batch_cancel_response__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__publish_now_request__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__publish_now_response__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__confirm_outcome_request__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__confirm_outcome_response__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__reschedule_request__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__reschedule_response__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__validate_request__descriptor;

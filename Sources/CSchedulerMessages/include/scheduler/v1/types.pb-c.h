@@ -24,6 +24,7 @@ typedef struct Scheduler__V1__RecurrenceShorthand Scheduler__V1__RecurrenceShort
 typedef struct Scheduler__V1__Recurrence Scheduler__V1__Recurrence;
 typedef struct Scheduler__V1__Lease Scheduler__V1__Lease;
 typedef struct Scheduler__V1__Attempt Scheduler__V1__Attempt;
+typedef struct Scheduler__V1__AttemptConfirmation Scheduler__V1__AttemptConfirmation;
 typedef struct Scheduler__V1__PlatformResult Scheduler__V1__PlatformResult;
 typedef struct Scheduler__V1__ContentSummary Scheduler__V1__ContentSummary;
 typedef struct Scheduler__V1__Schedule Scheduler__V1__Schedule;
@@ -417,10 +418,47 @@ struct  Scheduler__V1__Attempt
    * @id
    */
   char *idempotency_key;
+  /*
+   * Set when a person confirmed what became of an attempt held as outcome unknown
+   * (ConfirmOutcome). `outcome` stays OUTCOME_UNKNOWN: what the server knew when the lease ran out.
+   */
+  Scheduler__V1__AttemptConfirmation *confirmation;
 };
 #define SCHEDULER__V1__ATTEMPT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__attempt__descriptor) \
-    , 0, 0, 0, (char *)protobuf_c_empty_string, SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, 0, 0, (char *)protobuf_c_empty_string, SCHEDULER__V1__ATTEMPT_OUTCOME__ATTEMPT_OUTCOME_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * A person's confirmation of an attempt whose outcome was unknown (ConfirmOutcome).
+ */
+struct  Scheduler__V1__AttemptConfirmation
+{
+  ProtobufCMessage base;
+  /*
+   * Whether the post went out. True: on every platform (the schedule is COMPLETED). False: not on
+   * the platforms that the schedule's results do not show as published (they were published again).
+   */
+  protobuf_c_boolean published;
+  /*
+   * When the confirmation was recorded (Unix ms).
+   */
+  int64_t confirmed_at_ms;
+  /*
+   * Who confirmed it: the caller's principal (a token id, or a client certificate's identity).
+   */
+  /*
+   * @id
+   */
+  char *confirmed_by;
+  /*
+   * The caller's note (who checked, what they saw); "" for none.
+   */
+  char *note;
+};
+#define SCHEDULER__V1__ATTEMPT_CONFIRMATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__attempt_confirmation__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1124,6 +1162,25 @@ Scheduler__V1__Attempt *
 void   scheduler__v1__attempt__free_unpacked
                      (Scheduler__V1__Attempt *message,
                       ProtobufCAllocator *allocator);
+/* Scheduler__V1__AttemptConfirmation methods */
+void   scheduler__v1__attempt_confirmation__init
+                     (Scheduler__V1__AttemptConfirmation         *message);
+size_t scheduler__v1__attempt_confirmation__get_packed_size
+                     (const Scheduler__V1__AttemptConfirmation   *message);
+size_t scheduler__v1__attempt_confirmation__pack
+                     (const Scheduler__V1__AttemptConfirmation   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__attempt_confirmation__pack_to_buffer
+                     (const Scheduler__V1__AttemptConfirmation   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__AttemptConfirmation *
+       scheduler__v1__attempt_confirmation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__attempt_confirmation__free_unpacked
+                     (Scheduler__V1__AttemptConfirmation *message,
+                      ProtobufCAllocator *allocator);
 /* Scheduler__V1__PlatformResult methods */
 void   scheduler__v1__platform_result__init
                      (Scheduler__V1__PlatformResult         *message);
@@ -1305,6 +1362,9 @@ typedef void (*Scheduler__V1__Lease_Closure)
 typedef void (*Scheduler__V1__Attempt_Closure)
                  (const Scheduler__V1__Attempt *message,
                   void *closure_data);
+typedef void (*Scheduler__V1__AttemptConfirmation_Closure)
+                 (const Scheduler__V1__AttemptConfirmation *message,
+                  void *closure_data);
 typedef void (*Scheduler__V1__PlatformResult_Closure)
                  (const Scheduler__V1__PlatformResult *message,
                   void *closure_data);
@@ -1351,6 +1411,7 @@ extern const ProtobufCMessageDescriptor scheduler__v1__recurrence_shorthand__des
 extern const ProtobufCMessageDescriptor scheduler__v1__recurrence__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__lease__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__attempt__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__attempt_confirmation__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__platform_result__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__content_summary__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__schedule__descriptor;
