@@ -17,7 +17,10 @@ public struct ConsoleTLSOptions: ParsableArguments {
     /// `--tls-key FILE`.
     @Option(help: "The private key of --tls-cert, PEM (env SCHEDULER_CONSOLE_TLS_KEY).") public var tlsKey: String?
     /// `--client-ca FILE`.
-    @Option(help: "Ask browsers for a client certificate and verify it against this CA, PEM (env SCHEDULER_CONSOLE_CLIENT_CA; needs HTTPS).")
+    @Option(
+        help:
+            "Ask browsers for a client certificate and verify it against this CA, PEM (env SCHEDULER_CONSOLE_CLIENT_CA; needs HTTPS)."
+    )
     public var clientCa: String?
     /// `--certificate-tokens FILE`.
     @Option(
@@ -62,13 +65,16 @@ public struct ConsoleTLSOptions: ParsableArguments {
         let ca = clientCa ?? env("SCHEDULER_CONSOLE_CLIENT_CA")
         let map = certificateTokens ?? env("SCHEDULER_CONSOLE_CERTIFICATE_TOKENS")
         guard let cert, let key else {
-            if cert != nil || key != nil { throw Problem(option: "--tls-cert/--tls-key", problem: "give both or neither") }
+            if cert != nil || key != nil {
+                throw Problem(option: "--tls-cert/--tls-key", problem: "give both or neither")
+            }
             if ca != nil { throw Problem(option: "--client-ca", problem: "needs HTTPS (--tls-cert and --tls-key)") }
             if map != nil { throw Problem(option: "--certificate-tokens", problem: "needs HTTPS and --client-ca") }
             return nil
         }
         if map != nil, ca == nil {
-            throw Problem(option: "--certificate-tokens", problem: "needs --client-ca (the CA that vouches for the certificates)")
+            throw Problem(
+                option: "--certificate-tokens", problem: "needs --client-ca (the CA that vouches for the certificates)")
         }
         var tokens: [String: String] = [:]
         if let map {
@@ -82,7 +88,9 @@ public struct ConsoleTLSOptions: ParsableArguments {
             }
             let base = URL(fileURLWithPath: map).deletingLastPathComponent()
             for (identity, path) in paths.sorted(by: { $0.key < $1.key }) {
-                guard !identity.isEmpty else { throw Problem(option: "--certificate-tokens", problem: "\(map): an empty identity") }
+                guard !identity.isEmpty else {
+                    throw Problem(option: "--certificate-tokens", problem: "\(map): an empty identity")
+                }
                 let file = path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
                 let token = try Self.readPrivateFile(file, option: "--certificate-tokens (\(identity))")
                     .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -101,12 +109,16 @@ public struct ConsoleTLSOptions: ParsableArguments {
         guard stat(path, &info) == 0 else {
             throw .init(option: option, problem: "\(path): \(String(cString: strerror(errno)))")
         }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .init(option: option, problem: "\(path) is not a regular file") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw .init(option: option, problem: "\(path) is not a regular file")
+        }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw .init(
                 option: option,
-                problem: "\(path) is open to group or others (mode \(String(mode, radix: 8))): chmod 600 it, it holds or names secrets")
+                problem:
+                    "\(path) is open to group or others (mode \(String(mode, radix: 8))): chmod 600 it, it holds or names secrets"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .init(option: option, problem: "\(path): cannot read it")

@@ -126,7 +126,8 @@ private final class Forwarder: ConnectionDelegate {
         connection.markAuthenticated()
         let stream: PlainStream
         do {
-            stream = try PlainStream.connect(to: backend, loop: connection.loop, maxPendingBytes: maxPendingBackendBytes)
+            stream = try PlainStream.connect(
+                to: backend, loop: connection.loop, maxPendingBytes: maxPendingBackendBytes)
         } catch {
             connection.close(error: error)
             return

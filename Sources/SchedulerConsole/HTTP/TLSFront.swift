@@ -46,7 +46,8 @@ final class TLSFront: Sendable {
     func start(backendPort: Int) throws {
         do {
             let terminator = try TLSTerminator(
-                address: address, backend: SocketAddress(host: "127.0.0.1", port: backendPort), context: context, limits: limits)
+                address: address, backend: SocketAddress(host: "127.0.0.1", port: backendPort), context: context,
+                limits: limits)
             let waiters = state.withLock { s -> [CheckedContinuation<String, any Error>] in
                 guard case .waiting(let w) = s else { return [] }
                 s = .running(terminator)

@@ -33,10 +33,12 @@ final class PlainStream: Selectable {
     /// Starts a non-blocking connect to `address` (loop thread) and registers with the loop. The
     /// source port is chosen by the connect call itself, so ``localAddress`` is known at once,
     /// before any byte is sent.
-    static func connect(to address: SocketAddress, loop: EventLoop, maxPendingBytes: Int) throws(IOError) -> PlainStream {
+    static func connect(to address: SocketAddress, loop: EventLoop, maxPendingBytes: Int) throws(IOError) -> PlainStream
+    {
         let family = address.isIPv6 ? AF_INET6 : AF_INET
         let fd = try Sys.call("socket") {
-            socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            socket(
+                family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
         do throws(IOError) {
             try Sys.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
@@ -68,7 +70,9 @@ final class PlainStream: Selectable {
         }
         outbound += bytes
         guard !connecting else {
-            if pendingBytes > maxPendingBytes { close(error: ConnectionError("the server is not reading: more than \(maxPendingBytes) bytes queued")) }
+            if pendingBytes > maxPendingBytes {
+                close(error: ConnectionError("the server is not reading: more than \(maxPendingBytes) bytes queued"))
+            }
             return
         }
         flush()
@@ -140,7 +144,9 @@ final class PlainStream: Selectable {
             do {
                 written = try outbound.withUnsafeBytes { p throws(IOError) in
                     try Sys.nonBlocking("send") {
-                        Glibc.send(fileDescriptor, p.baseAddress! + outboundOffset, p.count - outboundOffset, Int32(MSG_NOSIGNAL))
+                        Glibc.send(
+                            fileDescriptor, p.baseAddress! + outboundOffset, p.count - outboundOffset,
+                            Int32(MSG_NOSIGNAL))
                     }
                 }
             } catch {
