@@ -52,6 +52,13 @@ public final class EventLoop: @unchecked Sendable {
 
     deinit {
         scratch.deallocate()
+        // Closed here, not when the loop thread stops: `execute` (and so `shutdown`) may write the
+        // wake-up descriptor from any thread at any time, also just after the loop stopped. Closed
+        // at the stop, its number went to the next socket opened, and that late write put 8 bytes
+        // into someone else's connection (SIGPIPE when its write side was already shut down).
+        // The loop thread holds a reference while it runs, so this runs after it ended.
+        Sys.close(epfd)
+        Sys.close(wakeFD)
     }
 
     /// Starts the loop on its own thread.
@@ -176,8 +183,6 @@ public final class EventLoop: @unchecked Sendable {
         runTasks()
         for s in Array(registrations.values) { s.hangup() }
         registrations.removeAll()
-        Sys.close(epfd)
-        Sys.close(wakeFD)
         loopThread.store(0, ordering: .releasing)
         state.withLock { $0 = .stopped }
     }
