@@ -91,14 +91,15 @@ let package = Package(
         .target(
             name: "SchedulerConsole",
             dependencies: [
-                "SchedulerClient", "SchedulingCore", "WireProtocol",
+                "SchedulerClient", "SchedulingCore", "WireProtocol", "TLS", "Transport",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // MARK: Executables
-        // What the client executables share: connection flags, SCHEDULER_* and ./.scheduler/ defaults.
+        // What the client executables share: connection flags, SCHEDULER_* and ./.scheduler/ defaults;
+        // and the console's HTTPS flags (certificate files, the certificate-to-token map, their mode checks).
         .target(
             name: "SchedulerCommandLine",
             dependencies: ["SchedulerClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]

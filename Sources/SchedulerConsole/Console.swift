@@ -44,12 +44,18 @@ public final class Console: Sendable {
 
     /// Answers one request. Never throws: failures become error pages (or JSON for script calls).
     /// HEAD is answered as GET without the body.
+    /// Over the console's own TLS every cookie set is `Secure`.
     public func handle(_ request: ConsoleRequest) async -> ConsoleResponse {
-        guard request.method == "HEAD" else { return await answer(request) }
-        var get = request
-        get.method = "GET"
-        var response = await answer(get)
-        response.body = []
+        var response: ConsoleResponse
+        if request.method == "HEAD" {
+            var get = request
+            get.method = "GET"
+            response = await answer(get)
+            response.body = []
+        } else {
+            response = await answer(request)
+        }
+        if request.isTLS { response.secureCookies() }
         return response
     }
 
@@ -90,15 +96,20 @@ public final class Console: Sendable {
     /// A state-changing request must carry the session's CSRF token (form field `csrf` or header
     /// `x-csrf-token`) and, when the browser sends an Origin, come from the console's own origin.
     func csrfRefusal(_ request: ConsoleRequest, session: ConsoleSession) -> ConsoleResponse? {
-        if let origin = request.headers["origin"], let host = request.headers["host"] {
-            let originHost = origin.split(separator: "/").dropFirst(1).first.map(String.init) ?? ""
-            if originHost != host { return .text("cross-origin request refused\n", status: 403) }
-        }
+        if isCrossOrigin(request) { return .text("cross-origin request refused\n", status: 403) }
         let sent = request.headers["x-csrf-token"] ?? request.form["csrf"] ?? ""
         guard SessionStore.constantTimeEqual(sent, session.csrf) else {
             return .text("missing or wrong CSRF token: reload the page and try again\n", status: 403)
         }
         return nil
+    }
+
+    /// Whether the browser says the request comes from a page of another origin (an `Origin`
+    /// whose host is not the `Host` asked for).
+    func isCrossOrigin(_ request: ConsoleRequest) -> Bool {
+        guard let origin = request.headers["origin"], let host = request.headers["host"] else { return false }
+        let originHost = origin.split(separator: "/").dropFirst(1).first.map(String.init) ?? ""
+        return originHost != host
     }
 
     func route(_ request: ConsoleRequest, segments: [String], session: ConsoleSession) async -> ConsoleResponse {
@@ -201,6 +212,13 @@ public final class Console: Sendable {
 }
 
 extension ConsoleResponse {
+    /// Marks every cookie this response sets `Secure` (those that are not already).
+    mutating func secureCookies() {
+        for i in headers.indices where headers[i].name == "set-cookie" && !headers[i].value.hasSuffix("; Secure") {
+            headers[i].value += "; Secure"
+        }
+    }
+
     /// This response with a `set-cookie` header added.
     func with(cookie: String) -> ConsoleResponse {
         var r = self

@@ -1,8 +1,12 @@
 /// What the console needs besides the client: plain values with documented defaults.
 public struct ConsoleConfiguration: Sendable {
-    /// Mark the session cookie `Secure` (the console is reached over HTTPS, e.g. through a
-    /// TLS-terminating proxy). Default false: the console itself serves plain HTTP on loopback.
+    /// Mark the session cookie `Secure` (the console is reached over HTTPS through a
+    /// TLS-terminating proxy). Default false. Requests over the console's own TLS get `Secure`
+    /// cookies whatever this says.
     public var secureCookies = false
+    /// Client-certificate identities whose verified certificate signs a browser in with that
+    /// person's token (`--certificate-tokens`). Default empty: sign-in by token only.
+    public var certificateTokens = CertificateTokens()
     /// A token every visitor without a session is signed in with, for dev mode on loopback only
     /// (the executable sets it from `./.scheduler/admin.token` when it listens on a loopback
     /// address). Default nil: everyone signs in by pasting a token.

@@ -9,6 +9,19 @@ public struct TLSConfiguration: Sendable, Hashable {
         case tls12, tls13
     }
 
+    /// What a server with ``trustRootsFile`` does about client certificates.
+    public enum ClientCertificates: Sendable, Hashable {
+        /// Every client must present a certificate that verifies against the trust roots; any
+        /// other client is refused at the handshake (mutual TLS). The default.
+        case required
+        /// The server asks for a certificate but completes the handshake without one, or with one
+        /// that does not verify: only a verified certificate gives the session a
+        /// ``TLSSession/peerIdentity``, and ``TLSSession/peerCertificateProblem`` says why another
+        /// gave none. For a server that offers certificate sign-in beside other kinds (a browser
+        /// whose certificate fails should see a page saying so, not a failed handshake).
+        case requested
+    }
+
     public var role: Role
     /// PEM file with the certificate chain (leaf first). Required for servers; optional client certificate.
     public var certificateChainFile: String?
@@ -17,6 +30,9 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// PEM file of CAs that verify the peer: the server's CA for a client; for a server, setting
     /// it turns on mutual TLS (clients without a valid certificate are refused at the handshake).
     public var trustRootsFile: String?
+    /// For a server with ``trustRootsFile``: whether a verified client certificate is required or
+    /// only asked for. Default ``ClientCertificates/required``. Clients ignore it.
+    public var clientCertificates: ClientCertificates = .required
     /// ALPN protocol ids offered (client) or accepted (server), most preferred first.
     public var alpnProtocols: [String]
     /// A server refuses clients that negotiate no ALPN protocol at all. Default true.

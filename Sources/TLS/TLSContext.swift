@@ -56,7 +56,10 @@ public final class TLSContext: @unchecked Sendable {
             if configuration.role == .server {
                 guard let names = SSL_load_client_CA_file(roots) else { throw TLSError.drain("read client CA names") }
                 SSL_CTX_set_client_CA_list(ctx, names)
-                SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
+                switch configuration.clientCertificates {
+                case .required: SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
+                case .requested: SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, continueAfterVerificationFailure)
+                }
             } else {
                 SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
             }
@@ -112,6 +115,14 @@ private func alpnSelect(
         outlen.pointee = selectedLength
         return SSL_TLSEXT_ERR_OK
     }
+}
+
+/// The verify callback of ``TLSConfiguration/ClientCertificates/requested``: lets the handshake go
+/// on whatever the chain's verification found. OpenSSL still records the first failure as the
+/// session's verify result (X509_verify_cert keeps the error an overriding callback let pass), and
+/// ``TLSSession/peerIdentity`` reads an identity only when that result is X509_V_OK.
+private func continueAfterVerificationFailure(_ preverifyOK: Int32, _ store: OpaquePointer?) -> Int32 {
+    1
 }
 
 /// Refuses a ClientHello without the ALPN extension with a fatal `no_application_protocol` alert,

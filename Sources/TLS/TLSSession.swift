@@ -208,10 +208,23 @@ public final class TLSSession {
         String(cString: SSL_get_version(ssl))
     }
 
-    /// The peer's verified certificate identity, when it presented one.
+    /// The peer's verified certificate identity, when it presented one that verified.
     public var peerIdentity: PeerIdentity? {
-        guard let cert = SSL_get0_peer_certificate(ssl) else { return nil }
+        // The verify result check matters only for a server that merely requests client
+        // certificates (the handshake then completes with one that failed); elsewhere a failed
+        // verification ends the handshake.
+        guard let cert = SSL_get0_peer_certificate(ssl), SSL_get_verify_result(ssl) == X509_V_OK else { return nil }
         return PeerIdentity(certificate: cert)
+    }
+
+    /// Why the certificate the peer presented did not verify (OpenSSL's reason, e.g. "unable to
+    /// get local issuer certificate"); nil when it presented none or it verified. Only a server
+    /// with ``TLSConfiguration/ClientCertificates/requested`` completes a handshake with such a peer.
+    public var peerCertificateProblem: String? {
+        guard SSL_get0_peer_certificate(ssl) != nil else { return nil }
+        let result = SSL_get_verify_result(ssl)
+        guard result != X509_V_OK else { return nil }
+        return String(cString: X509_verify_cert_error_string(result))
     }
 
     private func failure(_ operation: String, _ code: Int32) -> TLSError {

@@ -105,6 +105,10 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
 
     /// The verified client certificate's identity (mutual TLS), once active.
     public var peerIdentity: PeerIdentity? { session.peerIdentity }
+    /// Why the client certificate the peer presented did not verify, once active (only a server
+    /// that requests rather than requires certificates gets this far with one; see
+    /// ``TLSConfiguration/ClientCertificates``).
+    public var peerCertificateProblem: String? { session.peerCertificateProblem }
     /// The ALPN protocol agreed on, once active.
     public var negotiatedProtocol: String? { session.negotiatedProtocol }
     /// "TLSv1.3" or "TLSv1.2", once active.

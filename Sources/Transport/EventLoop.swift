@@ -81,8 +81,15 @@ public final class EventLoop: @unchecked Sendable {
         tasks.withLock { $0.append(task) }
         // On the loop's own thread the task runs before the next epoll_wait: no wake-up needed.
         guard !inEventLoop else { return }
-        var one: UInt64 = 1
-        _ = write(wakeFD, &one, 8)
+        // Under the state lock, which the loop holds to close the descriptor when it stops: a
+        // loop may stop (and its descriptor's number go to the next socket opened) at any moment,
+        // also between a shutdown's state change and this write, and 8 bytes written into someone
+        // else's connection corrupt it (or raise SIGPIPE when its write side is shut down).
+        state.withLock { s in
+            guard s != .stopped else { return }
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+        }
     }
 
     /// Asks the loop to stop after its current iteration and waits for its thread to end.
@@ -176,10 +183,12 @@ public final class EventLoop: @unchecked Sendable {
         runTasks()
         for s in Array(registrations.values) { s.hangup() }
         registrations.removeAll()
-        Sys.close(epfd)
-        Sys.close(wakeFD)
         loopThread.store(0, ordering: .releasing)
-        state.withLock { $0 = .stopped }
+        state.withLock { s in
+            s = .stopped
+            Sys.close(epfd)
+            Sys.close(wakeFD)
+        }
     }
 
     private func runTasks() {

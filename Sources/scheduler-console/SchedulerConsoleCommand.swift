@@ -12,7 +12,7 @@ import SchedulingCore
 struct SchedulerConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheduler-console",
-        abstract: "Serve the scheduler's web console (calendar, queue dashboard, schedules) over HTTP.",
+        abstract: "Serve the scheduler's web console (calendar, queue dashboard, schedules) over HTTP or HTTPS.",
         discussion: """
             It reaches schedulerd with the same connection options as schedctl (flags, SCHEDULER_* environment, \
             or the dev server's ./.scheduler/). Each browser signs in with its own bearer token, and every call carries it.
@@ -20,16 +20,21 @@ struct SchedulerConsoleCommand: AsyncParsableCommand {
             Listening on a loopback address with the dev admin token in ./.scheduler/admin.token, it signs browsers in \
             with that token automatically (dev mode; --no-auto-sign-in turns it off). A token given by --token or \
             SCHEDULER_TOKEN is not used for browsers: they sign in with their own.
+
+            With --tls-cert and --tls-key it serves HTTPS itself (cookies are then Secure). --client-ca asks browsers for a \
+            client certificate, and --certificate-tokens maps a verified certificate's identity to its owner's token file, \
+            so that person can sign in with the certificate.
             """
     )
 
-    @Option(help: "HOST:PORT to serve HTTP on (an IP literal; default 127.0.0.1:7480).") var listen = "127.0.0.1:7480"
+    @Option(help: "HOST:PORT to serve HTTP (or HTTPS with --tls-cert) on (an IP literal; default 127.0.0.1:7480).") var listen = "127.0.0.1:7480"
     @Option(help: "The project the home page opens (default: ask).") var project: String?
     @Option(help: "The calendar's time zone when the viewer chose none (IANA name; default UTC).") var tz = "UTC"
     @Flag(help: "Mark the session cookie Secure (the console is reached over HTTPS through a TLS-terminating proxy).")
     var secureCookies = false
     @Flag(help: "Do not sign browsers in with the dev admin token, even on loopback.") var noAutoSignIn = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @OptionGroup(title: "HTTPS") var tls: ConsoleTLSOptions
     @OptionGroup(title: "Connection to schedulerd") var connection: ClientConnectionOptions
 
     func run() async throws {
@@ -47,6 +52,12 @@ struct SchedulerConsoleCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        let https: ConsoleTLSOptions.Resolved?
+        do {
+            https = try tls.resolve()
+        } catch {
+            throw ValidationError(error.description)
+        }
         var clientConfig = resolved.configuration
         let token = clientConfig.token
         clientConfig.token = nil  // every call carries the signed-in browser's token instead
@@ -54,6 +65,7 @@ struct SchedulerConsoleCommand: AsyncParsableCommand {
         config.secureCookies = secureCookies
         config.defaultProject = project
         config.defaultTimeZone = tz
+        config.certificateTokens = CertificateTokens(https?.certificateTokens ?? [:])
         let loopback = host == "::1" || host.hasPrefix("127.")
         if resolved.tokenSource == .devDirectory, loopback, !noAutoSignIn {
             config.autoSignInToken = token
@@ -65,16 +77,30 @@ struct SchedulerConsoleCommand: AsyncParsableCommand {
             throw ValidationError("--server/--ca/--cert/--key: \(error)")
         }
         let console = Console(client: client, configuration: config, logger: logger)
-        let server = try ConsoleHTTPServer(console: console, host: host, port: port, logger: logger)
+        let server: ConsoleHTTPServer
+        do {
+            let serverTLS = https.map {
+                ConsoleTLSConfiguration(certificateChainFile: $0.certificateFile, privateKeyFile: $0.keyFile, clientCAFile: $0.clientCAFile)
+            }
+            server = try ConsoleHTTPServer(console: console, host: host, port: port, tls: serverTLS, logger: logger)
+        } catch {
+            throw ValidationError("--tls-cert/--tls-key/--client-ca: \(error)")
+        }
+        let scheme = https == nil ? "http" : "https"
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await server.run() }
             let address = try await server.waitUntilListening()
             logger.notice(
-                "scheduler console on http://\(address)/ → schedulerd \(clientConfig.address)",
-                metadata: ["console.auto_sign_in": "\(config.autoSignInToken != nil)"])
-            FileHandle.standardOutput.write(Data("scheduler console: http://\(address)/\n".utf8))
-            if !loopback {
-                logger.warning("listening on a non-loopback address over plain HTTP: put a TLS-terminating proxy in front and pass --secure-cookies")
+                "scheduler console on \(scheme)://\(address)/ → schedulerd \(clientConfig.address)",
+                metadata: [
+                    "console.auto_sign_in": "\(config.autoSignInToken != nil)",
+                    "console.client_certificates": "\(https?.clientCAFile != nil)",
+                    "console.certificate_identities": "\(config.certificateTokens.identities.count)",
+                ])
+            FileHandle.standardOutput.write(Data("scheduler console: \(scheme)://\(address)/\n".utf8))
+            if !loopback, https == nil {
+                logger.warning(
+                    "listening on a non-loopback address over plain HTTP: pass --tls-cert and --tls-key, or put a TLS-terminating proxy in front and pass --secure-cookies")
             }
         }
         await client.close()

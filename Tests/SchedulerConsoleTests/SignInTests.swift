@@ -49,6 +49,38 @@ struct SignInTests {
         await h.shutdown()
     }
 
+    @Test func certificateSignInNeedsAMappedVerifiedCertificateAndTheConsolesOwnOrigin() async throws {
+        let h = try ConsoleHarness { $0.certificateTokens = CertificateTokens(["CN=alice": "st_unused"]) }
+        let form = await h.console.handle(ConsoleRequest(method: "GET", path: "/sign-in"))
+        let nonce = try #require(cookieValue(form, Console.signInCookie))
+        #expect(!form.text.contains("certificate-sign-in"))  // no certificate presented: nothing said about one
+        func post(_ certificate: ClientCertificate?, origin: String = "https://console.example:7480") async -> ConsoleResponse {
+            var r = h.post(
+                "/sign-in", body: "signin=\(nonce)&certificate=1&project=blog", cookie: "\(Console.signInCookie)=\(nonce)",
+                headers: ["Origin": origin, "Host": "console.example:7480"])
+            r.isTLS = true
+            r.clientCertificate = certificate
+            return await h.console.handle(r)
+        }
+        let none = await post(nil)
+        #expect(none.status == 401)
+        #expect(none.text.contains("no client certificate mapped to a token"))
+        let unmapped = await post(.verified(identities: ["spiffe://x/bob", "CN=bob"]))
+        #expect(unmapped.status == 401)
+        let unverified = await post(.unverified(reason: "certificate has expired"))
+        #expect(unverified.status == 401)
+        let crossSite = await post(.verified(identities: ["CN=alice"]), origin: "https://evil.example")
+        #expect(crossSite.status == 403)
+        // Mapped and verified: the mapped token is tried (schedulerd refuses this one), never shown.
+        let mapped = await post(.verified(identities: ["spiffe://x/alice", "CN=alice"]))
+        #expect(mapped.status == 401)
+        #expect(mapped.text.contains("does not accept the token mapped to your certificate"))
+        #expect(!mapped.text.contains("st_unused"))
+        #expect(setCookie(mapped, Console.signInCookie)?.hasSuffix("; Secure") == true)  // over TLS
+        #expect(h.console.sessions.count == 0)
+        await h.shutdown()
+    }
+
     @Test func signInWithoutTheFormsOwnCookieIsRefused() async throws {
         let h = try ConsoleHarness()
         // Another site posting a sign-in form: it cannot set or read the console's cookie.

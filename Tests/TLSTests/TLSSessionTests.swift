@@ -168,6 +168,43 @@ struct TLSSessionTests {
         #expect(s3.state != .established)
     }
 
+    @Test("requested client certificates: none or a foreign one still completes the handshake, but only a verified one gives an identity")
+    func requestedClientCertificates() throws {
+        let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
+        defer { pki.cleanup() }
+        var config = TLSConfiguration.server(
+            certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, clientCAFile: pki.caFile, alpnProtocols: alpn)
+        config.clientCertificates = .requested
+        let serverContext = try TLSContext(configuration: config)
+        func handshake(certificate: String?, key: String?) throws -> TLSSession {
+            let client = try TLSSession(context: TLSContext(configuration: .client(
+                trustRootsFile: pki.caFile, serverName: "localhost", certificateChainFile: certificate, privateKeyFile: key,
+                alpnProtocols: alpn)))
+            let server = try TLSSession(context: serverContext)
+            _ = try client.readPlaintext()
+            let errors = pump(client, server)
+            #expect(errors.client == nil && errors.server == nil)
+            #expect(server.state == .established)
+            return server
+        }
+
+        let verified = try handshake(certificate: pki.clientCert, key: pki.clientKey)
+        #expect(verified.peerIdentity?.uris == ["spiffe://example.org/ns/prod/sa/publisher"])
+        #expect(verified.peerCertificateProblem == nil)
+
+        let anonymous = try handshake(certificate: nil, key: nil)
+        #expect(anonymous.peerIdentity == nil)
+        #expect(anonymous.peerCertificateProblem == nil)
+
+        let other = try CertificateAuthority.create(commonName: "Other CA")
+        let foreign = try other.issue(commonName: "intruder", usage: .client, uris: ["spiffe://example.org/ns/prod/sa/publisher"])
+        let fc = try pki.write("foreign.pem", foreign.certificatePEM)
+        let fk = try pki.write("foreign.key", foreign.privateKeyPEM)
+        let intruder = try handshake(certificate: fc, key: fk)
+        #expect(intruder.peerIdentity == nil)  // the same URI, but not vouched for by the CA
+        #expect(intruder.peerCertificateProblem == "unable to verify the first certificate")
+    }
+
     @Test("configuration errors are clear")
     func configurationErrors() throws {
         let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")

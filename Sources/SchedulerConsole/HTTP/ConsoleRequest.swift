@@ -13,8 +13,13 @@ public struct ConsoleRequest: Sendable {
     public var headers: [String: String]
     /// The body (form posts), at most ``ConsoleRequest/maxBodyBytes``.
     public var body: [UInt8]
-    /// The client's address as the HTTP server saw it (a proxy's, behind one); "" when unknown.
+    /// The client's address as the HTTP server saw it (a proxy's, behind one; the browser's
+    /// with the console's own TLS); "" when unknown.
     public var remoteAddress: String
+    /// Whether the request came over the console's own TLS: every cookie it sets is then `Secure`.
+    public var isTLS: Bool
+    /// The client certificate the browser presented over the console's own TLS, if any.
+    public var clientCertificate: ClientCertificate?
 
     /// The largest body the console reads: forms are small.
     public static let maxBodyBytes = 64 * 1024
@@ -22,9 +27,11 @@ public struct ConsoleRequest: Sendable {
     /// A request; header names are lower-cased here.
     public init(
         method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = [],
-        remoteAddress: String = ""
+        remoteAddress: String = "", isTLS: Bool = false, clientCertificate: ClientCertificate? = nil
     ) {
         self.remoteAddress = remoteAddress
+        self.isTLS = isTLS
+        self.clientCertificate = clientCertificate
         self.method = method.uppercased()
         self.path = path
         self.query = query
