@@ -261,7 +261,8 @@ public struct UpdateRequest: Sendable, Hashable {
 /// Fail with the arguments of ``ScheduleStore/complete(projectID:scheduleID:leaseToken:results:)``
 /// and ``ScheduleStore/fail(projectID:scheduleID:leaseToken:results:error:retryable:)``.
 public enum Acknowledgement: Sendable, Hashable {
-    case complete(projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult])
+    case complete(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], publishedAt: Instant? = nil)
     case fail(
         projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], error: String,
         retryable: Bool)

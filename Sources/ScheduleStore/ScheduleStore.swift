@@ -223,10 +223,10 @@ public final class ScheduleStore: Sendable {
     /// Every platform published. A recurring schedule's next occurrence is created in the same
     /// transaction (``FinishResult/nextOccurrence``).
     public func complete(
-        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = []
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], publishedAt: Instant?
     ) async throws(StoreError) -> FinishResult {
         try await writer.submit {
-            try $0.complete(project: projectID, id: scheduleID, token: leaseToken, results: results)
+            try $0.complete(project: projectID, id: scheduleID, token: leaseToken, results: results, publishedAt: publishedAt)
         }
     }
 

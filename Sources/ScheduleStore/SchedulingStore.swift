@@ -49,8 +49,10 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     /// Extends a lease; returns the new expiry.
     func heartbeat(projectID: String, scheduleID: String, leaseToken: String, leaseSeconds: Int64)
         async throws(StoreError) -> Instant
-    func complete(projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult])
-        async throws(StoreError) -> FinishResult
+    /// Every platform published, at `publishedAt` (nil: now; kept between the item's start and now).
+    func complete(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], publishedAt: Instant?
+    ) async throws(StoreError) -> FinishResult
     func fail(
         projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], error: String,
         retryable: Bool
@@ -138,11 +140,19 @@ extension SchedulingStore {
         try await heartbeat(projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, leaseSeconds: 300)
     }
 
-    /// ``complete(projectID:scheduleID:leaseToken:results:)`` without per-platform results.
+    /// ``complete(projectID:scheduleID:leaseToken:results:publishedAt:)`` without per-platform results, now.
     public func complete(projectID: String, scheduleID: String, leaseToken: String) async throws(StoreError)
         -> FinishResult
     {
-        try await complete(projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, results: [])
+        try await complete(projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, results: [], publishedAt: nil)
+    }
+
+    /// ``complete(projectID:scheduleID:leaseToken:results:publishedAt:)``, published now.
+    public func complete(projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult])
+        async throws(StoreError) -> FinishResult
+    {
+        try await complete(
+            projectID: projectID, scheduleID: scheduleID, leaseToken: leaseToken, results: results, publishedAt: nil)
     }
 
     /// ``fail(projectID:scheduleID:leaseToken:results:error:retryable:)`` with defaults: no

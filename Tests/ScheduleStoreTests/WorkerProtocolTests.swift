@@ -34,6 +34,47 @@ struct WorkerProtocolTests {
         #expect(e?.message.contains("already ended by Complete") == true)
     }
 
+    /// Complete's `published_at_ms`: the worker's time is kept, within the attempt (not before the
+    /// item went PROCESSING, not after the server's now); nil is now. Acknowledge's completes too.
+    @Test(arguments: StoreBackend.all) func completeKeepsTheWorkersPublishedTimeWithinTheAttempt(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
+        // Reported 20 s after the start, 40 s before the Complete: kept as reported.
+        let a = try await f.add { $0.contentID = "a" }
+        let la = try await lease(f, start: true)
+        let startedA = try #require(try await f.store.get(projectID: "p1", scheduleID: a.id).processingAt)
+        f.clock.advance(seconds: 60)
+        let at = startedA.adding(seconds: 20)
+        let doneA = try await f.store.complete(
+            projectID: "p1", scheduleID: a.id, leaseToken: la.token, results: [], publishedAt: at)
+        #expect(doneA.schedule.publishedAt == at)
+        #expect(try await f.store.get(projectID: "p1", scheduleID: a.id).publishedAt == at)
+        // In the future (a worker clock running ahead): the server's now. Before the start: the start.
+        let b = try await f.add { $0.contentID = "b" }
+        let lb = try await lease(f, start: true)
+        let doneB = try await f.store.complete(
+            projectID: "p1", scheduleID: b.id, leaseToken: lb.token, results: [], publishedAt: f.clock.now().adding(seconds: 3600))
+        #expect(doneB.schedule.publishedAt == f.clock.now())
+        let c = try await f.add { $0.contentID = "c" }
+        let lc = try await lease(f, start: true)
+        let startedC = try #require(try await f.store.get(projectID: "p1", scheduleID: c.id).processingAt)
+        f.clock.advance(seconds: 10)
+        let doneC = try await f.store.complete(
+            projectID: "p1", scheduleID: c.id, leaseToken: lc.token, results: [], publishedAt: startedC.adding(seconds: -3600))
+        #expect(doneC.schedule.publishedAt == startedC)
+        // Through Acknowledge, and nil: now.
+        let d = try await f.add { $0.contentID = "d" }
+        let ld = try await lease(f, start: true)
+        let e = try await f.add { $0.contentID = "e" }
+        let le = try await lease(f, start: true)
+        f.clock.advance(seconds: 5)
+        let acks = try await f.store.acknowledge([
+            .complete(projectID: "p1", scheduleID: d.id, leaseToken: ld.token, results: [], publishedAt: f.clock.now().adding(seconds: -2)),
+            .complete(projectID: "p1", scheduleID: e.id, leaseToken: le.token, results: []),
+        ])
+        #expect(try acks[0].get().schedule.publishedAt == f.clock.now().adding(seconds: -2))
+        #expect(try acks[1].get().schedule.publishedAt == f.clock.now())
+    }
+
     @Test(arguments: StoreBackend.all) func aRepeatedFailReturnsTheOriginalDecision(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         let s = try await f.add { $0.retryDelaySeconds = 60 }

@@ -243,10 +243,12 @@ public final class PostgresStore: SchedulingStore {
         }
     }
 
-    public func complete(projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult] = [])
-        async throws(StoreError) -> FinishResult
-    {
-        try await write { try $0.complete(project: projectID, id: scheduleID, token: leaseToken, results: results) }
+    public func complete(
+        projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], publishedAt: Instant?
+    ) async throws(StoreError) -> FinishResult {
+        try await write {
+            try $0.complete(project: projectID, id: scheduleID, token: leaseToken, results: results, publishedAt: publishedAt)
+        }
     }
 
     public func fail(

@@ -153,7 +153,12 @@ extension ScheduleRepository {
         row.schedule.publishedPlatforms = row.schedule.platforms.filter { published.contains($0) }
     }
 
-    func complete(project: String, id: String, token: String, results: [PlatformResult]) throws -> FinishResult {
+    /// `publishedAt` is when the worker says it published (nil: now). It is kept within the
+    /// attempt: a time before the item went PROCESSING is that moment, one after now is now (a
+    /// worker's clock may run ahead; refusing would lose the completion).
+    func complete(
+        project: String, id: String, token: String, results: [PlatformResult], publishedAt: Instant? = nil
+    ) throws -> FinishResult {
         if let bad = results.firstIndex(where: { !$0.succeeded }) {
             throw StoreError.invalidArgument("results[\(bad)]", "a failed platform must be reported with fail")
         }
@@ -164,18 +169,21 @@ extension ScheduleRepository {
             guard ended.endedBy == .complete else { throw endedByOther(ended, r) }
             return FinishResult(schedule: r.schedule, outcome: nil, nextOccurrence: try nextOccurrence(after: r))
         }
+        let started = row.schedule.processingAt
         try apply(.complete, to: &row)
         let now = self.now
-        try recordResults(results, row: &row, now: now)
+        var at = publishedAt.map { min($0, now) } ?? now
+        if let started, at < started { at = started }
+        try recordResults(results, row: &row, now: now, publishedAt: at)
         // Complete means every platform is published: mark the ones not reported explicitly.
         let missing = row.schedule.remainingPlatforms
         if !missing.isEmpty {
-            try markRemainingPublished(scheduleID: id, at: now)
+            try markRemainingPublished(scheduleID: id, at: at)
             row.schedule.publishedPlatforms = row.schedule.platforms
         }
         try closeAttempt(row, outcome: "COMPLETED", error: nil, at: now, endedBy: .complete, retryAt: nil)
         clearLease(&row)
-        row.schedule.publishedAt = now
+        row.schedule.publishedAt = at
         row.schedule.failureReason = nil
         row.schedule.updatedAt = now
         try save(&row)
@@ -333,8 +341,8 @@ extension ScheduleRepository {
         try items.map { a in
             try isolated {
                 switch a {
-                case .complete(let project, let id, let token, let results):
-                    return try complete(project: project, id: id, token: token, results: results)
+                case .complete(let project, let id, let token, let results, let publishedAt):
+                    return try complete(project: project, id: id, token: token, results: results, publishedAt: publishedAt)
                 case .fail(let project, let id, let token, let results, let error, let retryable):
                     return try fail(
                         project: project, id: id, token: token, results: results, error: error, retryable: retryable)

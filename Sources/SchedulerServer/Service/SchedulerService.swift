@@ -72,7 +72,8 @@ public final class SchedulerService: Sendable {
         add(S.Complete.self) { [self] ctx, r in
             try ctx.authorize(project: r.projectID)
             let done = try await store.complete(
-                projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken, results: Wire.platformResults(r.results))
+                projectID: r.projectID, scheduleID: r.scheduleID, leaseToken: r.leaseToken,
+                results: Wire.platformResults(r.results), publishedAt: r.publishedAtMs == 0 ? nil : Instant(unixMilliseconds: r.publishedAtMs))
             metrics.recordFinished(done)
             return Self.completeResponse(done)
         }
@@ -276,7 +277,7 @@ public final class SchedulerService: Sendable {
                     try ctx.authorize(project: c.projectID)
                     return .complete(
                         projectID: c.projectID, scheduleID: c.scheduleID, leaseToken: c.leaseToken,
-                        results: Wire.platformResults(c.results))
+                        results: Wire.platformResults(c.results), publishedAt: c.publishedAtMs == 0 ? nil : Instant(unixMilliseconds: c.publishedAtMs))
                 case .fail(let f):
                     try ctx.authorize(project: f.projectID)
                     return .fail(

@@ -691,7 +691,8 @@ extension SchedulerV1 {
         public var leaseToken: String
         /// Per-platform outcomes (URLs of what was published).
         public var results: [SchedulerV1.PlatformResult]
-        /// 0 = now
+        /// When the worker published (Unix ms); 0 = now. Kept within the attempt: a time before the item
+        /// went PROCESSING counts as that moment, one after the server's clock as now.
         public var publishedAtMs: Int64
 
         /// The message, field by field; a parameter left out is the field's zero value.

@@ -550,7 +550,11 @@ struct  Scheduler__V1__CompleteRequest
   size_t n_results;
   Scheduler__V1__PlatformResult **results;
   /*
-   * 0 = now  @instant
+   * When the worker published (Unix ms); 0 = now. Kept within the attempt: a time before the item
+   * went PROCESSING counts as that moment, one after the server's clock as now.
+   */
+  /*
+   * @instant
    */
   int64_t published_at_ms;
 };
