@@ -167,7 +167,7 @@ let package = Package(
             name: "SchedulerServerTests",
             dependencies: [
                 "SchedulerServer", "SchedulerClient", "ScheduleStore", "SchedulingCore", "WireProtocol", "TLS", "Transport",
-                "TestSupport",
+                "TestSupport", "PostgreSQL",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]

@@ -99,6 +99,10 @@ public final class ScheduleStore: Sendable {
             limit: request.limit, decode: Rows.decodeSchedule)
     }
 
+    public func checkReachable() async throws(StoreError) {
+        _ = try await readers.read { db in try db.scalarInt64("SELECT 1", []) }
+    }
+
     /// The checks every listing makes: page ≥ 1 (and within Int32), limit 1…100, `from` not
     /// after `to`.
     static func checkPaging(page: Int, limit: Int, from: Instant?, to: Instant?) throws(StoreError) {

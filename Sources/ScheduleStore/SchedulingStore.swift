@@ -49,6 +49,10 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     /// Extends a lease; returns the new expiry.
     func heartbeat(projectID: String, scheduleID: String, leaseToken: String, leaseSeconds: Int64)
         async throws(StoreError) -> Instant
+    /// Throws UNAVAILABLE unless the database answers a trivial query now (readiness probes:
+    /// `/readyz`). SQLite: a read on the readers; PostgreSQL: `SELECT 1` on a pooled connection.
+    func checkReachable() async throws(StoreError)
+
     /// Every platform published, at `publishedAt` (nil: now; kept between the item's start and now).
     func complete(
         projectID: String, scheduleID: String, leaseToken: String, results: [PlatformResult], publishedAt: Instant?

@@ -4,26 +4,36 @@ import Synchronization
 
 /// A tiny plain-HTTP endpoint for orchestrators that cannot speak the RPC protocol:
 /// `GET /healthz` answers 200 while the process runs; `GET /readyz` answers 200 while the server
-/// accepts work and 503 while it drains; `GET /metrics`, when a `metrics` closure is given, answers
+/// accepts work and 503 with the reason while it does not (draining, or its database unreachable); `GET /metrics`, when a `metrics` closure is given, answers
 /// its text in the Prometheus exposition format. One thread, one request at a time, 2 s socket
 /// timeouts: it serves probes and scrapers, not traffic.
 public final class HealthHTTPServer: Sendable {
     public let localAddress: SocketAddress
     private let fd: Int32
-    private let ready: @Sendable () -> Bool
+    /// nil while ready; else the reason `/readyz` gives with its 503.
+    private let notReadyReason: @Sendable () -> String?
     private let metrics: (@Sendable () -> String)?
     private let stopped = Atomic<Bool>(false)
 
     /// The media type of `/metrics`: the Prometheus text format, version 0.0.4.
     public static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    public init(
+    /// A server whose `/readyz` answers 503 "draining" while `ready` is false.
+    public convenience init(
         address: SocketAddress, ready: @escaping @Sendable () -> Bool, metrics: (@Sendable () -> String)? = nil
+    ) throws(IOError) {
+        try self.init(address: address, notReadyReason: { ready() ? nil : "draining" }, metrics: metrics)
+    }
+
+    /// A server whose `/readyz` answers 503 with the reason `notReadyReason` gives, 200 when nil.
+    public init(
+        address: SocketAddress, notReadyReason: @escaping @Sendable () -> String?,
+        metrics: (@Sendable () -> String)? = nil
     ) throws(IOError) {
         let (fd, local) = try address.listeningSocket(nonBlocking: false, backlog: 64)
         localAddress = local
         self.fd = fd
-        self.ready = ready
+        self.notReadyReason = notReadyReason
         self.metrics = metrics
         let box = Unmanaged.passRetained(self)
         var tid = pthread_t()
@@ -79,7 +89,12 @@ public final class HealthHTTPServer: Sendable {
         if parts.count >= 2, parts[0] == "GET" || parts[0] == "HEAD" {
             switch parts[1].prefix(while: { $0 != "?" }) {
             case "/healthz": (status, body) = ("200 OK", "ok\n")
-            case "/readyz": (status, body) = ready() ? ("200 OK", "ready\n") : ("503 Service Unavailable", "draining\n")
+            case "/readyz":
+                if let reason = notReadyReason() {
+                    (status, body) = ("503 Service Unavailable", reason + "\n")
+                } else {
+                    (status, body) = ("200 OK", "ready\n")
+                }
             case "/metrics":
                 if let metrics {
                     (status, body) = ("200 OK", metrics())

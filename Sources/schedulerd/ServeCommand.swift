@@ -160,11 +160,19 @@ struct Serve: AsyncParsableCommand {
             fail("cannot start: \(error)")
         }
         var health: HealthHTTPServer?
+        // /readyz also asks the database (StoreReadiness): a node whose database is gone leaves
+        // its load balancer's rotation.
+        let readiness = StoreReadiness()
+        var readinessProbe: Task<Void, Never>?
         if let h = setting(healthListen, "SCHEDULER_HEALTH_LISTEN") {
             do {
                 metrics.attach(store: store, server: server)
+                let probedStore = store
+                readinessProbe = Task { await readiness.run(probedStore) }
                 health = try HealthHTTPServer(
-                    address: SocketAddress.parse(h), ready: { !drainingFlag.isSet }, metrics: { metrics.scrapeBlocking() })
+                    address: SocketAddress.parse(h),
+                    notReadyReason: { drainingFlag.isSet ? "draining" : readiness.notReadyReason },
+                    metrics: { metrics.scrapeBlocking() })
             } catch {
                 fail("--health-listen: \(error)", code: 2)
             }
@@ -196,6 +204,7 @@ struct Serve: AsyncParsableCommand {
         let abandoned = await server.drain(timeoutMilliseconds: fileConfig.drainTimeoutMilliseconds ?? 20_000)
         await engine.stop()
         await alerts?.stop()
+        readinessProbe?.cancel()
         health?.stop()
         store.close()
         logger.notice("stopped", metadata: ["calls.abandoned": "\(abandoned)"])

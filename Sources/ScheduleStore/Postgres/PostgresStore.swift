@@ -548,6 +548,10 @@ public final class PostgresStore: SchedulingStore {
     /// ``QueueGaugeSource/queueGauges(now:)`` in one read-only transaction: per project one index
     /// seek for the next project id, the depth from the status index, the due items from the
     /// due index; the database's size from `pg_database_size` (the WAL is the server's, not ours: nil).
+    public func checkReachable() async throws(StoreError) {
+        try await read { db in _ = try db.execute("SELECT 1") }
+    }
+
     public func queueGauges(now: Instant) async throws(StoreError) -> QueueGauges {
         let next = SQLText.postgres(QueueGaugeQueries.nextProject)
         let depth = SQLText.postgres(QueueGaugeQueries.depth)
