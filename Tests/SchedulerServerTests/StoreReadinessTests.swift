@@ -70,38 +70,13 @@ struct StoreReadinessTests {
         let health = try HealthHTTPServer(
             address: SocketAddress(host: "127.0.0.1", port: 0), notReadyReason: { readiness.notReadyReason })
         defer { health.stop() }
-        let (status, body) = try Self.get("/readyz", port: health.localAddress.port)
-        #expect(status == 503 && body.contains("database unreachable"), "\(status) \(body)")
+        let port = health.localAddress.port
+        let notReady = try await ProcessGate.offPool { loopbackHTTPGet(port: port, path: "/readyz") }
+        #expect(notReady?.status == 503 && notReady?.body.contains("database unreachable") == true, "\(String(describing: notReady))")
 
         network.up()
         await readiness.probe(store)
         #expect(readiness.notReadyReason == nil)
-        #expect(try Self.get("/readyz", port: health.localAddress.port).status == 200)
-    }
-
-    /// A blocking HTTP/1.0 GET on loopback (the health endpoint answers and closes): status and body.
-    static func get(_ path: String, port: Int) throws -> (status: Int, body: String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_port = in_port_t(UInt16(port).bigEndian)
-        a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let r = withUnsafePointer(to: &a) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(r == 0, "connect to the health endpoint")
-        _ = "GET \(path) HTTP/1.0\r\n\r\n".withCString { send(fd, $0, strlen($0), 0) }
-        var buffer = [UInt8](repeating: 0, count: 512)
-        var out: [UInt8] = []
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            out += buffer[0..<n]
-        }
-        let text = String(decoding: out, as: UTF8.self)
-        let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
-        let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
-        return (status, body)
+        #expect(try await ProcessGate.offPool { loopbackHTTPGet(port: port, path: "/readyz") }?.status == 200)
     }
 }
