@@ -36,6 +36,14 @@ public final class Connection {
     /// The path given at open.
     public let path: String
     private var cache: [String: Statement] = [:]
+    /// The same statements by the address of their SQL text's UTF-8 storage: the statements of
+    /// the store are string constants, whose address does not change, so a hit costs an integer
+    /// hash and an identity comparison instead of hashing the whole text (2 % of the server's CPU
+    /// under EnqueueBatch). A hit is used only when the text is equal (an address can be reused
+    /// by another string); cleared when it grows past ``fastCacheLimit`` (texts built per call
+    /// each bring a new address).
+    private var fastCache: [Int: Statement] = [:]
+    private static let fastCacheLimit = 512
     /// The pre-update hook's context, kept alive while the hook is registered.
     var preUpdateBox: AnyObject?
 
@@ -79,6 +87,7 @@ public final class Connection {
     public func close() throws(SQLiteError) {
         guard let db = handle else { return }
         cache.removeAll()
+        fastCache.removeAll()
         removePreUpdateHook()
         let rc = sqlite3_close_v2(db)
         if rc != SQLITE_OK { throw makeError(rc, db) }
@@ -117,8 +126,14 @@ public final class Connection {
     ///
     /// The statement is reset and its bindings cleared before it is returned.
     public func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        let address = sql.utf8.withContiguousStorageIfAvailable { Int(bitPattern: $0.baseAddress) }
+        if let address, let s = fastCache[address], s.sql == sql {
+            s.reset()
+            return s
+        }
         if let s = cache[sql] {
             s.reset()
+            remember(s, at: address)
             return s
         }
         let db = try db()
@@ -128,7 +143,14 @@ public final class Connection {
         guard let stmt else { throw SQLiteError(code: .misuse, message: "empty statement", sql: sql) }
         let s = Statement(handle: stmt, sql: sql)
         cache[sql] = s
+        remember(s, at: address)
         return s
+    }
+
+    private func remember(_ s: Statement, at address: Int?) {
+        guard let address, address != 0 else { return }
+        if fastCache.count >= Self.fastCacheLimit { fastCache.removeAll(keepingCapacity: true) }
+        fastCache[address] = s
     }
 
     /// Runs `sql` with `arguments` (a cached statement) to completion.
