@@ -1,5 +1,5 @@
 """The worker loop: lease due items (Dequeue), heartbeat while a handler publishes, then
-acknowledge with Complete or Fail."""
+acknowledge what finished (Complete or Fail, many in one Acknowledge call)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import v1
+from .errors import SchedulerError, code_name
+
+# Acknowledge takes at most this many items per call.
+_MAX_ACKNOWLEDGE = 500
 
 
 @dataclass
@@ -76,8 +80,13 @@ def work(
     * the handler raises ``PublishError`` → ``Fail`` with its results and ``retryable``;
     * any other exception → ``Fail``, retryable, with the exception's text.
 
-    An error from Dequeue, Complete or Fail stops the loop (after the items in flight) and is
-    raised.
+    What finished is reported in one ``Acknowledge`` call (up to 500 items) before the next
+    Dequeue, as the Swift client's work loop does: with ``concurrency`` above 1 that is one round
+    trip for several items instead of one each.
+
+    An error from Dequeue or Acknowledge, or an acknowledgement the server refused (as a
+    ``SchedulerError`` with that item's code and message), stops the loop (after the items in
+    flight are acknowledged) and is raised.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -87,8 +96,25 @@ def work(
     handled = 0
     in_flight: Dict[Future, str] = {}
     failure: Optional[BaseException] = None
+    finished: List[Any] = []  # v1.Acknowledgement messages waiting for the next Acknowledge
 
-    def process(item: Any) -> None:
+    def acknowledge() -> Optional[BaseException]:
+        """Sends what finished; returns the first error (the call's, or a refused item's)."""
+        first: Optional[BaseException] = None
+        while finished:
+            batch = finished[:_MAX_ACKNOWLEDGE]
+            del finished[:_MAX_ACKNOWLEDGE]
+            try:
+                response = client.acknowledge(items=batch)
+            except BaseException as e:
+                return first or e
+            for result in response.results:
+                if result.HasField("error") and first is None:
+                    err = result.error
+                    first = SchedulerError(code_name(err.code), err.message, conflicts=err.conflicts)
+        return first
+
+    def process(item: Any) -> Any:
         sc = item.schedule
         done_platforms = {r.platform for r in sc.results if r.success}
         work_item = WorkItem(
@@ -98,10 +124,10 @@ def work(
             platforms=[p for p in sc.platforms if p not in done_platforms],
             lease_token=item.lease_token,
         )
-        finished = threading.Event()
+        done = threading.Event()
 
         def beat() -> None:
-            while not finished.wait(interval):
+            while not done.wait(interval):
                 try:
                     client.heartbeat(project_id=project, schedule_id=sc.id, lease_token=item.lease_token,
                                      extend_seconds=lease_seconds)
@@ -121,16 +147,31 @@ def work(
             except Exception as e:
                 results, failed, error, retryable = [], True, f"{type(e).__name__}: {e}", True
         finally:
-            finished.set()
+            done.set()
             beater.join()
         if failed:
-            client.fail(project_id=project, schedule_id=sc.id, lease_token=item.lease_token, error=error or "failed",
-                        retryable=retryable, results=results)
+            return v1.Acknowledgement(fail=v1.FailRequest(
+                project_id=project, schedule_id=sc.id, lease_token=item.lease_token, error=error or "failed",
+                retryable=retryable, results=results))
+        return v1.Acknowledgement(complete=v1.CompleteRequest(
+            project_id=project, schedule_id=sc.id, lease_token=item.lease_token, results=results))
+
+    def collect(f: Future) -> None:
+        nonlocal handled, failure
+        handled += 1
+        exc = f.exception()
+        if exc is not None:
+            if failure is None:
+                failure = exc
         else:
-            client.complete(project_id=project, schedule_id=sc.id, lease_token=item.lease_token, results=results)
+            finished.append(f.result())
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"worker {project}") as pool:
         while not stop.is_set() and failure is None:
+            if finished:
+                failure = acknowledge()
+                if failure is not None:
+                    break
             free = concurrency - len(in_flight)
             items: List[Any] = []
             if free > 0:
@@ -150,18 +191,18 @@ def work(
                                return_when=FIRST_COMPLETED)
                 for f in done:
                     in_flight.pop(f)
-                    handled += 1
-                    if f.exception() is not None and failure is None:
-                        failure = f.exception()
+                    collect(f)
             elif stop_when_idle:
                 break
             else:
                 stop.wait(poll_interval)
         for f in list(in_flight):
-            exc = f.exception()  # waits
-            handled += 1
-            if exc is not None and failure is None:
-                failure = exc
+            f.exception()  # waits
+            collect(f)
+    # What finished is acknowledged even when the loop stops for an error.
+    last = acknowledge()
+    if failure is None:
+        failure = last
     if failure is not None:
         raise failure
     return handled

@@ -115,3 +115,48 @@ def test_work_stops_on_request(client, project):
     assert not t.is_alive() and result == [1]
     with pytest.raises(ValueError):
         client.work(project, lambda item: None, concurrency=0)
+
+
+class _CountingClient:
+    """The real client, counting the calls the worker loop makes by method."""
+
+    def __init__(self, client):
+        self._client = client
+        self.calls = {}
+        self.acknowledged = []
+
+    def __getattr__(self, name):
+        target = getattr(self._client, name)
+        if not callable(target):
+            return target
+
+        def counted(*args, **kwargs):
+            self.calls[name] = self.calls.get(name, 0) + 1
+            if name == "acknowledge":
+                self.acknowledged.append(len(kwargs.get("items", [])))
+            return target(*args, **kwargs)
+
+        return counted
+
+
+def test_work_acknowledges_what_finished_in_one_call_per_round(client, project):
+    from scheduler_client.worker import work
+
+    # Three minutes apart in the past: due now, and no more than the concurrent-publish limit at once.
+    ids = [client.enqueue(project_id=project, content_id=f"batch-{i}", platforms=["medium"],
+                          scheduled_for_ms=now_ms() - 1000 - i * 180_000).schedule.id for i in range(8)]
+    counting = _CountingClient(client)
+    gate = threading.Barrier(4)
+
+    def handler(item: WorkItem):
+        gate.wait(timeout=10)  # the four in flight finish together
+        return {"MEDIUM": f"https://medium.example/{item.schedule.content_id}"}
+
+    handled = work(counting, project, handler, concurrency=4, stop_when_idle=True, poll_interval=0.05)
+    assert handled == 8
+    for sid in ids:
+        assert client.get(project_id=project, schedule_id=sid).schedule.queue_status == v1.QUEUE_STATUS_COMPLETED
+    # Eight items, four at a time: far fewer Acknowledge calls than items, none of Complete/Fail.
+    assert sum(counting.acknowledged) == 8
+    assert counting.calls.get("acknowledge", 0) < 8, counting.calls
+    assert "complete" not in counting.calls and "fail" not in counting.calls
