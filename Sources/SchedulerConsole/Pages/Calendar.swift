@@ -56,6 +56,28 @@ extension Console {
     /// `GET /projects/{project}/calendar?month=YYYY-MM&tz=ZONE`: a month grid, Monday first, with
     /// the project's schedules on their days in the viewer's zone, coloured by platform. Items that
     /// Reschedule accepts can be dragged to another day (or moved with the keyboard).
+    /// The project's schedules due in `from`…`to` (the calendar's filters applied), in due order,
+    /// page by page up to ``calendarLimit``; `truncated` when more were left out. Month, week and
+    /// day views all read them so.
+    func calendarSchedules(
+        _ request: ConsoleRequest, project: String, from: Instant, to: Instant, session: ConsoleSession
+    ) async throws -> (items: [SchedulerV1.Schedule], truncated: Bool) {
+        let filter = CalendarFilter(request)
+        var items: [SchedulerV1.Schedule] = []
+        var page: Int32 = 1
+        while true {
+            var list = SchedulerV1.ListRequest(
+                projectID: project, status: filter.status, fromMs: from.unixMilliseconds, toMs: to.unixMilliseconds,
+                platform: filter.platform, page: page, limit: 100)
+            list.sortBy = .scheduledFor
+            let r = try await call(SchedulerV1.Scheduler.List.self, list, session)
+            items += r.items
+            if page >= r.pagination.totalPages || r.items.isEmpty { return (items, false) }
+            if items.count >= Self.calendarLimit { return (items, true) }
+            page += 1
+        }
+    }
+
     func calendarPage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
         if ["week", "day"].contains(request.query["view"] ?? "") { return try await weekPage(request, project: project, session: session) }
         let zone = viewZone(request)
@@ -74,23 +96,7 @@ extension Console {
         let range = Instant.supportedRange
         let from = max(range.lowerBound, zone.resolve(first).instant)
         let to = min(range.upperBound, zone.resolve(next).instant.adding(milliseconds: -1))
-        var items: [SchedulerV1.Schedule] = []
-        var truncated = false
-        var page: Int32 = 1
-        while true {
-            var list = SchedulerV1.ListRequest(
-                projectID: project, status: CalendarFilter(request).status, fromMs: from.unixMilliseconds, toMs: to.unixMilliseconds,
-                platform: CalendarFilter(request).platform, page: page, limit: 100)
-            list.sortBy = .scheduledFor
-            let r = try await call(SchedulerV1.Scheduler.List.self, list, session)
-            items += r.items
-            if page >= r.pagination.totalPages || r.items.isEmpty { break }
-            if items.count >= Self.calendarLimit {
-                truncated = true
-                break
-            }
-            page += 1
-        }
+        let (items, truncated) = try await calendarSchedules(request, project: project, from: from, to: to, session: session)
         var byDay: [Int: [SchedulerV1.Schedule]] = [:]
         var platforms = Set<String>()
         for s in items {

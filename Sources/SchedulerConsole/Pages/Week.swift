@@ -29,23 +29,7 @@ extension Console {
         }
         let from = zone.resolve(local(monday)).instant
         let to = zone.resolve(local(monday + span)).instant.adding(milliseconds: -1)
-        var items: [SchedulerV1.Schedule] = []
-        var truncated = false
-        var page: Int32 = 1
-        while true {
-            var list = SchedulerV1.ListRequest(
-                projectID: project, status: CalendarFilter(request).status, fromMs: from.unixMilliseconds, toMs: to.unixMilliseconds,
-                platform: CalendarFilter(request).platform, page: page, limit: 100)
-            list.sortBy = .scheduledFor
-            let r = try await call(SchedulerV1.Scheduler.List.self, list, session)
-            items += r.items
-            if page >= r.pagination.totalPages || r.items.isEmpty { break }
-            if items.count >= Self.calendarLimit {
-                truncated = true
-                break
-            }
-            page += 1
-        }
+        let (items, truncated) = try await calendarSchedules(request, project: project, from: from, to: to, session: session)
         var cells: [Int64: [Int: [SchedulerV1.Schedule]]] = [:]
         var platforms = Set<String>()
         for s in items {
