@@ -62,7 +62,7 @@ public final class MaintenanceEngine: Sendable {
     private let metrics: ServerMetrics
     private let lastRollup = Mutex<Int64?>(nil)
     private let lastRetention = Mutex<Int64?>(nil)
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let loop = PeriodicTask()
 
     public init(
         store: any SchedulingStore, configuration: Configuration = Configuration(), clock: any WallClock = SystemClock(),
@@ -206,32 +206,24 @@ public final class MaintenanceEngine: Sendable {
 
     /// Starts the timer loop (after the start-up lease grace).
     public func start() {
-        let interval = configuration.intervalMilliseconds
-        let t = Task { [self] in
-            do {
-                try await graceLeasesAfterStart()
-            } catch {
-                logger.error("start-up lease grace failed", metadata: ["error": "\(error)"])
-            }
-            while !Task.isCancelled {
+        loop.start(
+            intervalMilliseconds: configuration.intervalMilliseconds,
+            first: { [self] in
+                do {
+                    try await graceLeasesAfterStart()
+                } catch {
+                    logger.error("start-up lease grace failed", metadata: ["error": "\(error)"])
+                }
+            },
+            pass: { [self] in
                 do {
                     try await runOnce()
                 } catch {
                     logger.error("maintenance pass failed", metadata: ["error": "\(error)"])
                 }
-                try? await Task.sleep(for: .milliseconds(interval))
-            }
-        }
-        task.withLock { $0 = t }
+            })
     }
 
     /// Stops the loop and waits for the current pass to end.
-    public func stop() async {
-        let t = task.withLock { t in
-            defer { t = nil }
-            return t
-        }
-        t?.cancel()
-        await t?.value
-    }
+    public func stop() async { await loop.stop() }
 }

@@ -13,6 +13,7 @@ public final class StoreReadiness: Sendable {
     private let staleAfterMilliseconds: Int64
     private let lastSuccessMs: Atomic<Int64>
     private let lastError = Mutex<String?>(nil)
+    private let loop = PeriodicTask()
 
     /// A tracker that counts as ready at creation (the store has just opened).
     public init(clock: any WallClock = SystemClock(), staleAfterMilliseconds: Int64 = 6000) {
@@ -40,11 +41,11 @@ public final class StoreReadiness: Sendable {
         return "database unreachable for \(age / 1000) s: \(why)"
     }
 
-    /// Probes every `intervalMilliseconds` until the task is cancelled.
-    public func run(_ store: any SchedulingStore, intervalMilliseconds: Int64 = 2000) async {
-        while !Task.isCancelled {
-            await probe(store)
-            try? await Task.sleep(for: .milliseconds(intervalMilliseconds))
-        }
+    /// Probes `store` every `intervalMilliseconds` until ``stop()``.
+    public func start(_ store: any SchedulingStore, intervalMilliseconds: Int64 = 2000) {
+        loop.start(intervalMilliseconds: intervalMilliseconds) { [self] in await probe(store) }
     }
+
+    /// Stops probing and waits for a probe in progress.
+    public func stop() async { await loop.stop() }
 }

@@ -163,12 +163,10 @@ struct Serve: AsyncParsableCommand {
         // /readyz also asks the database (StoreReadiness): a node whose database is gone leaves
         // its load balancer's rotation.
         let readiness = StoreReadiness()
-        var readinessProbe: Task<Void, Never>?
         if let h = setting(healthListen, "SCHEDULER_HEALTH_LISTEN") {
             do {
                 metrics.attach(store: store, server: server)
-                let probedStore = store
-                readinessProbe = Task { await readiness.run(probedStore) }
+                readiness.start(store)
                 health = try HealthHTTPServer(
                     address: SocketAddress.parse(h),
                     notReadyReason: { drainingFlag.isSet ? "draining" : readiness.notReadyReason },
@@ -204,7 +202,7 @@ struct Serve: AsyncParsableCommand {
         let abandoned = await server.drain(timeoutMilliseconds: fileConfig.drainTimeoutMilliseconds ?? 20_000)
         await engine.stop()
         await alerts?.stop()
-        readinessProbe?.cancel()
+        await readiness.stop()
         health?.stop()
         store.close()
         logger.notice("stopped", metadata: ["calls.abandoned": "\(abandoned)"])

@@ -1,4 +1,5 @@
 import Foundation
+import SchedulingCore
 
 /// A JSON value for the few small answers the console's script reads.
 indirect enum JSONValue {
@@ -20,20 +21,5 @@ enum JSONText {
     static func object(_ fields: [(String, JSONValue)]) -> String { JSONValue.object(fields).text }
 
     /// A JSON string literal; `<` `>` `&` escaped too, so the text is safe inside HTML as well.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", u.value)
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONString.quote(s, htmlSafe: true) }
 }

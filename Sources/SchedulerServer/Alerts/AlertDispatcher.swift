@@ -148,7 +148,7 @@ public final class AlertDispatcher: Sendable {
     private let poster: any AlertPoster
     private let logger: Logger
     private let lastBacklogCheck = Mutex<Int64?>(nil)
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let loop = PeriodicTask()
 
     /// A dispatcher over `store`; `clock` must be the store's.
     public init(
@@ -164,7 +164,7 @@ public final class AlertDispatcher: Sendable {
 
     /// The JSON body of an alert (docs/OPERATIONS.md, "Alerts"): the same bytes for every attempt.
     public static func body(of alert: Alert) -> [UInt8] {
-        func q(_ s: String?) -> String { s.map(JSONString.quote) ?? "null" }
+        func q(_ s: String?) -> String { s.map { JSONString.quote($0) } ?? "null" }
         let details = alert.detailsJSON.isEmpty ? "{}" : alert.detailsJSON
         let text =
             "{\"id\":\(q(alert.id)),\"kind\":\(q(alert.kind.rawValue)),\"project\":\(q(alert.projectID)),"
@@ -261,28 +261,16 @@ public final class AlertDispatcher: Sendable {
 
     /// Starts the loop.
     public func start() {
-        let interval = configuration.intervalMilliseconds
-        let t = Task { [self] in
-            while !Task.isCancelled {
-                do {
-                    try await runOnce()
-                } catch {
-                    logger.error("alert pass failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: .milliseconds(interval))
+        loop.start(intervalMilliseconds: configuration.intervalMilliseconds) { [self] in
+            do {
+                try await runOnce()
+            } catch {
+                logger.error("alert pass failed", metadata: ["error": "\(error)"])
             }
         }
-        task.withLock { $0 = t }
     }
 
     /// Stops the loop and waits for the current pass to end.
-    public func stop() async {
-        let t = task.withLock { t in
-            defer { t = nil }
-            return t
-        }
-        t?.cancel()
-        await t?.value
-    }
+    public func stop() async { await loop.stop() }
 }
 
