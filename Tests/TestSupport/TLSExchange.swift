@@ -20,18 +20,10 @@ public struct TLSExchangeResult: Sendable {
 /// closes. Blocks its thread: call it off the cooperative pool (``ProcessGate/offPool(_:)``).
 public func tlsExchange(port: Int, context: TLSContext, request: [UInt8]) -> TLSExchangeResult {
     var result = TLSExchangeResult(received: [], error: nil, handshakeCompleted: false)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return TLSExchangeResult(received: [], error: "socket failed", handshakeCompleted: false) }
+    let fd = plainConnect(port: port, from: "127.0.0.1")
+    guard fd >= 0 else { return TLSExchangeResult(received: [], error: "connect failed", handshakeCompleted: false) }
     defer { close(fd) }
     setReceiveTimeout(fd, seconds: 5)
-    var a = sockaddr_in()
-    a.sin_family = sa_family_t(AF_INET)
-    a.sin_port = in_port_t(UInt16(port).bigEndian)
-    a.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let r = withUnsafePointer(to: &a) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard r == 0 else { return TLSExchangeResult(received: [], error: "connect failed", handshakeCompleted: false) }
     let session: TLSSession
     do {
         session = try TLSSession(context: context)
