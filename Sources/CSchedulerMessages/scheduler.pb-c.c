@@ -3114,7 +3114,7 @@ const ProtobufCMessageDescriptor scheduler__v1__enqueue_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__enqueue_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_descriptors[6] =
 {
   {
     "project_id",
@@ -3176,8 +3176,21 @@ static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "acknowledge",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__DequeueRequest, n_acknowledge),
+    offsetof(Scheduler__V1__DequeueRequest, acknowledge),
+    &scheduler__v1__acknowledgement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__dequeue_request__field_indices_by_name[] = {
+  5,   /* field[5] = acknowledge */
   2,   /* field[2] = lease_seconds */
   1,   /* field[1] = limit */
   0,   /* field[0] = project_id */
@@ -3187,7 +3200,7 @@ static const unsigned scheduler__v1__dequeue_request__field_indices_by_name[] = 
 static const ProtobufCIntRange scheduler__v1__dequeue_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__dequeue_request__descriptor =
 {
@@ -3197,7 +3210,7 @@ const ProtobufCMessageDescriptor scheduler__v1__dequeue_request__descriptor =
   "Scheduler__V1__DequeueRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__DequeueRequest),
-  5,
+  6,
   scheduler__v1__dequeue_request__field_descriptors,
   scheduler__v1__dequeue_request__field_indices_by_name,
   1,  scheduler__v1__dequeue_request__number_ranges,
@@ -3294,7 +3307,7 @@ const ProtobufCMessageDescriptor scheduler__v1__dequeued_item__descriptor =
   (ProtobufCMessageInit) scheduler__v1__dequeued_item__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__dequeue_response__field_descriptors[1] =
+static const ProtobufCFieldDescriptor scheduler__v1__dequeue_response__field_descriptors[2] =
 {
   {
     "items",
@@ -3308,14 +3321,27 @@ static const ProtobufCFieldDescriptor scheduler__v1__dequeue_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "acknowledged",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__DequeueResponse, n_acknowledged),
+    offsetof(Scheduler__V1__DequeueResponse, acknowledged),
+    &scheduler__v1__acknowledge_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__dequeue_response__field_indices_by_name[] = {
+  1,   /* field[1] = acknowledged */
   0,   /* field[0] = items */
 };
 static const ProtobufCIntRange scheduler__v1__dequeue_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__dequeue_response__descriptor =
 {
@@ -3325,7 +3351,7 @@ const ProtobufCMessageDescriptor scheduler__v1__dequeue_response__descriptor =
   "Scheduler__V1__DequeueResponse",
   "scheduler.v1",
   sizeof(Scheduler__V1__DequeueResponse),
-  1,
+  2,
   scheduler__v1__dequeue_response__field_descriptors,
   scheduler__v1__dequeue_response__field_indices_by_name,
   1,  scheduler__v1__dequeue_response__number_ranges,

@@ -278,6 +278,18 @@ public final class ScheduleStore: Sendable {
         return try await writer.submit { try $0.acknowledge(items) }
     }
 
+    /// Applies 0…500 Completes and Fails, then leases, in one transaction
+    /// (``SchedulingStore/dequeue(_:acknowledging:)``).
+    public func dequeue(_ request: DequeueRequest, acknowledging items: [Acknowledgement]) async throws(StoreError)
+        -> (acknowledged: [Result<FinishResult, StoreError>], leases: [Lease])
+    {
+        if !items.isEmpty { try Self.checkItems(items.count) }
+        return try await writer.submit { repo in
+            let acknowledged = items.isEmpty ? [] : try repo.acknowledge(items)
+            return (acknowledged, try repo.dequeue(request))
+        }
+    }
+
     static func checkItems(_ count: Int) throws(StoreError) {
         guard (1...StoreLimits.maxBatchItems).contains(count) else {
             throw .invalidArgument("items", "must be 1…\(StoreLimits.maxBatchItems) items (got \(count))")

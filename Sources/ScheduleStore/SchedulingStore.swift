@@ -63,6 +63,13 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     ) async throws(StoreError) -> FinishResult
     /// Applies 1…500 Completes and Fails in order, one result each.
     func acknowledge(_ items: [Acknowledgement]) async throws(StoreError) -> [Result<FinishResult, StoreError>]
+    /// A worker's report and its next lease in one transaction: applies 0…500 Completes and Fails
+    /// in order, exactly as ``acknowledge(_:)`` (a refused item is its own result and stops
+    /// nothing), then leases as ``dequeue(_:)``, so the items just finished no longer count against
+    /// the request's in-flight cap. An error of the lease itself (or of the database) rolls the
+    /// whole call back: nothing is acknowledged.
+    func dequeue(_ request: DequeueRequest, acknowledging items: [Acknowledgement]) async throws(StoreError)
+        -> (acknowledged: [Result<FinishResult, StoreError>], leases: [Lease])
     /// The attempts of a schedule, oldest first, with their per-platform results.
     func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord]
     /// Projects holding handed-out items under live leases (the dispatch limit).

@@ -76,6 +76,11 @@ extension SchedulerClient {
     /// No item due is an answer with no items, not an error. ``work(project:concurrency:lease:workerID:pollInterval:stopWhenIdle:handler:)``
     /// runs a whole worker loop.
     ///
+    /// Finished items can ride on the call (`request.acknowledge`, up to 500): they are applied
+    /// first, in the same transaction, each as ``acknowledge(_:timeout:)`` applies it, and answered
+    /// one by one in the response's `acknowledged`. A server older than that field answers no
+    /// results for them and has not applied them: send them with ``acknowledge(_:timeout:)``.
+    ///
     /// - Throws: INVALID_ARGUMENT (a limit or lease length out of range).
     /// - Retries: not retried once sent: a repeat leases further items, and the items of a lost
     ///   answer return to the queue when their lease expires.

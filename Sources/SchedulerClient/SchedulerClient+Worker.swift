@@ -30,8 +30,9 @@ public enum PublishOutcome: Sendable {
 extension SchedulerClient {
     /// Runs a worker loop: dequeues due items of `project` already started (one call: Dequeue with
     /// `start`), heartbeats each lease while `handler` publishes, and reports the outcomes in
-    /// batches: the items finished since the last call go out in one Acknowledge just before the
-    /// next Dequeue, so a busy worker pays about two calls per batch of items, not one per item.
+    /// batches: the items finished since the last call ride on the next Dequeue, so a busy worker
+    /// pays one call per batch of items (and the server one transaction), not one per item. What
+    /// finishes after the last Dequeue goes out in one Acknowledge before the loop returns.
     ///
     /// A handler that throws fails the item as retryable with the error's description. Heartbeat
     /// failures are ignored (a lost lease shows in the report that follows).
@@ -73,31 +74,32 @@ extension SchedulerClient {
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var handled = 0
         var inFlight = 0
-        /// Reports what finished since the last report in one call.
-        func report() async throws {
-            let acks = finished.takeAll()
-            guard !acks.isEmpty else { return }
+        /// Takes what finished since the last report; sends all but the last `keep` (at most one
+        /// Dequeue's worth) in Acknowledge calls, and returns those `keep` for the next Dequeue.
+        func report(keeping keep: Int) async throws -> [SchedulerV1.Acknowledgement] {
+            var acks = finished.takeAll()
             inFlight -= acks.count
             handled += acks.count
-            var start = 0
-            while start < acks.count {
-                let chunk = Array(acks[start..<min(start + Limits.maxBatchItems, acks.count)])
+            while acks.count > keep {
+                let chunk = Array(acks.prefix(min(Limits.maxBatchItems, acks.count - keep)))
                 _ = try await acknowledge(chunk)
-                start += chunk.count
+                acks.removeFirst(chunk.count)
             }
+            return acks
         }
         try await withThrowingDiscardingTaskGroup { group in
             var wakes = wakeups.makeAsyncIterator()
             while !Task.isCancelled {
-                try await report()
+                // An item finished frees its slot, so with anything to report there is room to ask.
+                let acks = try await report(keeping: Limits.maxBatchItems)
                 let free = concurrency - inFlight
                 var items: [SchedulerV1.DequeuedItem] = []
                 if free > 0 {
                     items = try await dequeue(
                         SchedulerV1.DequeueRequest(
                             projectID: project, limit: Int32(min(free, 100)), leaseSeconds: leaseSeconds, workerID: worker,
-                            start: true)
-                    ).items
+                            start: true),
+                        reporting: acks)
                 }
                 for item in items {
                     inFlight += 1
@@ -120,8 +122,28 @@ extension SchedulerClient {
             }
         }
         // Every handler has returned: report the last ones.
-        try await report()
+        _ = try await report(keeping: 0)
         return handled
+    }
+
+    /// Dequeues with `acks` carried on the call. A server older than carried reports answers no
+    /// results for them (and applied none): they go again in an Acknowledge. When the Dequeue
+    /// fails, whether its reports were applied is unknown: they go in an Acknowledge (a repeat is
+    /// answered as the first), and the Dequeue's error is thrown.
+    private func dequeue(_ request: SchedulerV1.DequeueRequest, reporting acks: [SchedulerV1.Acknowledgement])
+        async throws(SchedulerError) -> [SchedulerV1.DequeuedItem]
+    {
+        var request = request
+        request.acknowledge = acks
+        let response: SchedulerV1.DequeueResponse
+        do {
+            response = try await dequeue(request)
+        } catch {
+            if !acks.isEmpty { _ = try? await acknowledge(acks) }
+            throw error
+        }
+        if response.acknowledged.count != acks.count { _ = try await acknowledge(acks) }
+        return response.items
     }
 
     /// Publishes one leased item through `handler`, heartbeating meanwhile; returns its report.

@@ -75,6 +75,52 @@ struct WorkerProtocolTests {
         #expect(try acks[1].get().schedule.publishedAt == f.clock.now())
     }
 
+    /// Dequeue carrying a worker's report: the items are applied first, in the same transaction,
+    /// each answered as Acknowledge answers it, so a finished item frees its in-flight slot for the
+    /// lease that follows; a refused item stops nothing; a refused lease rolls the report back.
+    @Test(arguments: StoreBackend.all) func aDequeueCarriesTheReportOfFinishedItems(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
+        let a = try await f.add { $0.contentID = "a" }
+        let b = try await f.add { $0.contentID = "b" }
+        let c = try await f.add { $0.contentID = "c" }
+        let la = try await lease(f, start: true)
+        let lb = try await lease(f, start: true)
+        #expect(Set([la.schedule.id, lb.schedule.id]) == [a.id, b.id])
+        let next = DequeueRequest(projectID: "p1", limit: 5, leaseSeconds: 60, workerID: "w1", maxInFlight: 2, start: true)
+        // A lease the request cannot have (limit 0) refuses the whole call: the report is not applied.
+        var bad = next
+        bad.limit = 0
+        let refused = await storeError {
+            _ = try await f.store.dequeue(bad, acknowledging: [.complete(projectID: "p1", scheduleID: la.schedule.id, leaseToken: la.token, results: [])])
+        }
+        #expect(refused?.code == .invalidArgument && refused?.field == "limit")
+        #expect(try await f.store.get(projectID: "p1", scheduleID: la.schedule.id).queueStatus == .processing)
+        // Two in flight at the cap of 2: the completion frees a slot, so the same call leases c.
+        let done = try await f.store.dequeue(
+            next,
+            acknowledging: [
+                .complete(projectID: "p1", scheduleID: la.schedule.id, leaseToken: la.token, results: []),
+                .fail(projectID: "p1", scheduleID: lb.schedule.id, leaseToken: "stale-token", results: [], error: "x", retryable: true),
+            ])
+        #expect(done.acknowledged.count == 2)
+        #expect(try done.acknowledged[0].get().schedule.queueStatus == .completed)
+        guard case .failure(let e) = done.acknowledged[1] else {
+            Issue.record("a stale token must be refused")
+            return
+        }
+        #expect(e.code == .failedPrecondition && e.field == "leaseToken")
+        #expect(done.leases.map(\.schedule.id) == [c.id])
+        #expect(try await f.store.get(projectID: "p1", scheduleID: lb.schedule.id).queueStatus == .processing)
+        // The same report again is answered as the first; no report at all is a plain dequeue.
+        let again = try await f.store.dequeue(
+            next, acknowledging: [.complete(projectID: "p1", scheduleID: la.schedule.id, leaseToken: la.token, results: [])])
+        #expect(try again.acknowledged[0].get() == done.acknowledged[0].get())
+        #expect(again.leases.isEmpty)
+        let plain = try await f.store.dequeue(next, acknowledging: [])
+        #expect(plain.acknowledged.isEmpty && plain.leases.isEmpty, "b and c are in flight at the cap")
+        #expect(try await f.store.history(projectID: "p1", scheduleID: la.schedule.id).count == 1)
+    }
+
     @Test(arguments: StoreBackend.all) func aRepeatedFailReturnsTheOriginalDecision(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         let s = try await f.add { $0.retryDelaySeconds = 60 }

@@ -5,7 +5,8 @@ import SchedulingCore
 import Testing
 import WireProtocol
 
-/// EnqueueBatch and Acknowledge over TLS: one result per item, bad items refused alone.
+/// EnqueueBatch, Acknowledge and reports carried on Dequeue over TLS: one result per item, bad
+/// items refused alone.
 @Suite("End to end: batch methods", .timeLimit(.minutes(3)))
 struct BatchEndToEndTests {
     typealias S = V1.Scheduler
@@ -90,7 +91,57 @@ struct BatchEndToEndTests {
         await e.shutdown()
     }
 
-    @Test("the worker loop reports finished items in batches: Acknowledge, never one Complete or Fail per item")
+    @Test("Dequeue carries finished items: applied first, each answered as in Acknowledge; a bad one refused alone; a bad call applies nothing")
+    func dequeueCarriesReports() async throws {
+        let e = try E2E(dispatch: { var d = DispatchLimits(); d.maxInFlightPerProject = 2; return d }())
+        let c = try e.client()
+        for i in 1...3 { _ = try await c.enqueue(enqueueRequest("d\(i)", at: "2026-03-01T11:0\(i):00")) }
+        let leased = try await c.dequeue(
+            V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true)
+        ).items
+        #expect(leased.map(\.schedule.contentID) == ["d1", "d2"], "the project's cap of 2 in flight")
+        let reports: [V1.Acknowledgement] = [
+            .complete(V1.CompleteRequest(projectID: "blog", scheduleID: leased[0].schedule.id, leaseToken: leased[0].leaseToken)),
+            .fail(V1.FailRequest(projectID: "blog", scheduleID: leased[1].schedule.id, leaseToken: "0123456789abcdef0123456789abcdef", error: "HTTP 503")),
+            .fail(V1.FailRequest(projectID: "blog", scheduleID: leased[1].schedule.id, leaseToken: leased[1].leaseToken, error: "")),
+            .complete(V1.CompleteRequest(projectID: "news", scheduleID: leased[1].schedule.id, leaseToken: leased[1].leaseToken)),
+        ]
+        // A bad Dequeue field refuses the whole call, and none of its reports is applied.
+        await #expect {
+            _ = try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 101, workerID: "w1", acknowledge: reports))
+        } throws: { ($0 as? SchedulerError)?.field == "dequeue.limit" }
+        #expect(try await c.get(projectID: "blog", scheduleID: leased[0].schedule.id).queueStatus == .processing)
+
+        let r = try await c.dequeue(
+            V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true, acknowledge: reports))
+        #expect(r.acknowledged.count == 4)
+        #expect(r.acknowledged[0].completed?.schedule.queueStatus == .completed)
+        #expect(r.acknowledged[1].error?.code == .failedPrecondition && r.acknowledged[1].error?.field == "dequeue.acknowledge[1].fail.lease_token")
+        #expect(r.acknowledged[2].error?.code == .invalidArgument && r.acknowledged[2].error?.field == "dequeue.acknowledge[2].fail.error")
+        #expect(r.acknowledged[3].error?.code == .permissionDenied)
+        // The completion freed a slot under the cap before the lease: d3 comes in the same call.
+        #expect(r.items.map(\.schedule.contentID) == ["d3"])
+        #expect(try await c.get(projectID: "blog", scheduleID: leased[1].schedule.id).queueStatus == .processing)
+        #expect(e.calls["Acknowledge"] == 0)
+        await e.shutdown()
+    }
+
+    @Test("the worker loop's reports reach a server older than carried reports: Acknowledge when no results come back")
+    func workerLoopFallsBackToAcknowledge() async throws {
+        let e = try E2E(dispatch: { var d = DispatchLimits(); d.maxInFlightPerProject = 100; return d }(), dequeueIgnoresReports: true)
+        let c = try e.client()
+        let created = try await c.enqueueBatch((0..<12).map { enqueueRequest("o\($0)", at: "2026-03-01T11:\(10 + $0):00") }).results
+        #expect(created.allSatisfy { $0.created != nil })
+        let handled = try await c.work(project: "blog", concurrency: 3, lease: .seconds(60), stopWhenIdle: true) { _ in .published([]) }
+        #expect(handled == 12)
+        var r = V1.ListRequest(projectID: "blog")
+        r.status = .completed
+        #expect(try await c.list(r).pagination.total == 12)
+        #expect(e.calls["Acknowledge"] >= 1)
+        await e.shutdown()
+    }
+
+    @Test("the worker loop reports finished items on its next Dequeue: never one Complete, Fail or Acknowledge per item")
     func workerLoopAcknowledgesInBatches() async throws {
         let e = try E2E(dispatch: { var d = DispatchLimits(); d.maxInFlightPerProject = 100; return d }())
         let c = try e.client()
@@ -109,7 +160,9 @@ struct BatchEndToEndTests {
         r.status = .failed
         #expect(try await c.list(r).items.map(\.contentID) == ["w7"])
         #expect(e.calls["Complete"] == 0 && e.calls["Fail"] == 0)
-        #expect(e.calls["Acknowledge"] >= 1 && e.calls["Acknowledge"] < 60, "\(e.calls["Acknowledge"]) calls for 60 items")
+        // Every report rode on a Dequeue: the last Dequeue (empty) carried the last ones.
+        #expect(e.calls["Acknowledge"] == 0)
+        #expect(e.calls["Dequeue"] < 60, "\(e.calls["Dequeue"]) calls for 60 items")
         #expect(e.calls["EnqueueBatch"] == 1)
         await e.shutdown()
     }

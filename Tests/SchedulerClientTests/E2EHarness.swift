@@ -52,7 +52,7 @@ final class E2E: @unchecked Sendable {
 
     init(
         now: String = "2026-03-01T12:00:00Z", dropConnectionAfterFirstEnqueue: Bool = false,
-        dispatch: DispatchLimits = DispatchLimits(), withMetrics: Bool = false,
+        dispatch: DispatchLimits = DispatchLimits(), withMetrics: Bool = false, dequeueIgnoresReports: Bool = false,
         store configure: (inout StoreConfiguration) -> Void = { _ in }
     ) throws {
         let pki = try TestPKI(name: "e2e")
@@ -90,6 +90,15 @@ final class E2E: @unchecked Sendable {
             methods[path] = MethodHandler(requiresAuthentication: handler.requiresAuthentication) { ctx, bytes in
                 counts.increment(name)
                 return try await handler.handle(ctx, bytes)
+            }
+        }
+        if dequeueIgnoresReports {
+            // A server older than `DequeueRequest.acknowledge`: the field is unknown, so dropped.
+            let real = methods[SchedulerV1.Scheduler.Dequeue.path]!
+            methods[SchedulerV1.Scheduler.Dequeue.path] = MethodHandler { ctx, bytes in
+                var request = try SchedulerV1.DequeueRequest(serializedBytes: bytes)
+                request.acknowledge = []
+                return try await real.handle(ctx, request.serializedBytes())
             }
         }
         let path = SchedulerV1.Scheduler.Enqueue.path

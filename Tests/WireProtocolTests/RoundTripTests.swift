@@ -109,6 +109,18 @@ enum AllMessages {
             V1.DequeueRequest(projectID: "prj_1", limit: 5, leaseSeconds: 60, workerID: "worker-b", start: true),
             Samples.dequeueResponse.items[0], Samples.dequeueResponse,
             V1.DequeueResponse(),
+            V1.DequeueRequest(
+                projectID: "prj_1", limit: 5, workerID: "worker-b", start: true,
+                acknowledge: [
+                    .complete(V1.CompleteRequest(projectID: "prj_1", scheduleID: "s1", leaseToken: "t1")),
+                    .fail(V1.FailRequest(projectID: "prj_1", scheduleID: "s2", leaseToken: "t2", error: "HTTP 503", retryable: true)),
+                ]),
+            V1.DequeueResponse(
+                items: Samples.dequeueResponse.items,
+                acknowledged: [
+                    V1.AcknowledgeResult(completed: V1.CompleteResponse(schedule: schedule)),
+                    V1.AcknowledgeResult(error: V1.ItemError(code: .failedPrecondition, message: "stale", field: "dequeue.acknowledge[1].fail.lease_token")),
+                ]),
             V1.StartRequest(projectID: "p", scheduleID: "s", leaseToken: "t"), V1.StartResponse(schedule: schedule),
             V1.HeartbeatRequest(projectID: "p", scheduleID: "s", leaseToken: "t", extendSeconds: 60),
             V1.HeartbeatResponse(leaseExpiresAtMs: 99),

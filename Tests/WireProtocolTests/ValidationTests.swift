@@ -88,6 +88,22 @@ struct ValidationTests {
         #expect(!plain.start)
     }
 
+    @Test("reports carried on Dequeue: none is fine; a bad one is kept apart with its own error; more than 500 refuse the call")
+    func dequeueReports() throws {
+        let none = try V1.DequeueRequest(serializedBytes: V1.DequeueRequest(projectID: "p", workerID: "w").serializedBytes())
+        #expect(none.acknowledge.isEmpty && none.itemErrors.isEmpty)
+        let good = V1.Acknowledgement.complete(V1.CompleteRequest(projectID: "p", scheduleID: "s", leaseToken: "t"))
+        let bad = V1.Acknowledgement.fail(V1.FailRequest(projectID: "p", scheduleID: "s", leaseToken: "t", error: ""))
+        let mixed = try V1.DequeueRequest(
+            serializedBytes: V1.DequeueRequest(projectID: "p", workerID: "w", acknowledge: [good, bad, good]).serializedBytes())
+        #expect(mixed.acknowledge.count == 3 && mixed.acknowledge[0] == good && mixed.acknowledge[2] == good)
+        #expect(mixed.itemErrors.keys.sorted() == [1])
+        #expect(mixed.itemErrors[1]?.message.hasPrefix("dequeue.acknowledge[1].fail.error: ") == true)
+        #expect(
+            Self.message(V1.DequeueRequest(projectID: "p", workerID: "w", acknowledge: Array(repeating: good, count: 501)))
+                == "dequeue.acknowledge: at most 500 values (got 501)")
+    }
+
     @Test("other requests")
     func otherRequests() {
         #expect(

@@ -267,6 +267,16 @@ public final class PostgresStore: SchedulingStore {
         return try await write { try $0.acknowledge(items) }
     }
 
+    public func dequeue(_ request: DequeueRequest, acknowledging items: [Acknowledgement]) async throws(StoreError)
+        -> (acknowledged: [Result<FinishResult, StoreError>], leases: [Lease])
+    {
+        if !items.isEmpty { try ScheduleStore.checkItems(items.count) }
+        return try await write { repo in
+            let acknowledged = items.isEmpty ? [] : try repo.acknowledge(items)
+            return (acknowledged, try repo.dequeue(request))
+        }
+    }
+
     public func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord] {
         try await read { db in
             var out: [AttemptRecord] = []

@@ -261,7 +261,7 @@ public final class SchedulerService: Sendable {
                     return V1.EnqueueBatchResult(created: Self.enqueueResponse(created))
                 case .failure(let e):
                     if let s = e as? StoreError { metrics.recordConflicts(s.conflicts) }
-                    return V1.EnqueueBatchResult(error: Self.itemError(e, index: i, method: "enqueue", request: r.items[i]))
+                    return V1.EnqueueBatchResult(error: Self.itemError(e, method: "enqueue", request: r.items[i], at: "enqueue_batch.items[\(i)]"))
                 }
             })
         return S.EnqueueBatch.Response(results: results)
@@ -270,31 +270,41 @@ public final class SchedulerService: Sendable {
     /// Each item as Complete or Fail would take it, applied in one batch; refused items alone.
     private func acknowledge(_ ctx: CallContext, _ r: S.Acknowledge.Request) async throws -> S.Acknowledge.Response {
         let results = try await Self.batch(
-            r.items, decodeErrors: r.itemErrors,
-            prepare: { _, item -> Acknowledgement in
-                switch item {
-                case .complete(let c):
-                    try ctx.authorize(project: c.projectID)
-                    return .complete(
-                        projectID: c.projectID, scheduleID: c.scheduleID, leaseToken: c.leaseToken,
-                        results: Wire.platformResults(c.results), publishedAt: c.publishedAtMs == 0 ? nil : Instant(unixMilliseconds: c.publishedAtMs))
-                case .fail(let f):
-                    try ctx.authorize(project: f.projectID)
-                    return .fail(
-                        projectID: f.projectID, scheduleID: f.scheduleID, leaseToken: f.leaseToken,
-                        results: Wire.platformResults(f.results), error: f.error, retryable: f.retryable)
-                }
-            },
+            r.items, decodeErrors: r.itemErrors, prepare: { _, item in try Self.acknowledgement(ctx, item) },
             run: { try await store.acknowledge($0) },
-            answer: { i, outcome in
-                if case .success(let done) = outcome { metrics.recordFinished(done) }
-                return switch (outcome, r.items[i]) {
-                case (.success(let done), .complete): V1.AcknowledgeResult(completed: Self.completeResponse(done))
-                case (.success(let done), .fail): V1.AcknowledgeResult(failed: Self.failResponse(done))
-                case (.failure(let e), let item): V1.AcknowledgeResult(error: Self.itemError(e, index: i, acknowledgement: item))
-                }
-            })
+            answer: { i, outcome in acknowledgeResult(outcome, r.items[i], at: "acknowledge.items[\(i)]") })
         return S.Acknowledge.Response(results: results)
+    }
+
+    /// An Acknowledge item (or one carried on Dequeue) as the store takes it, once the caller's
+    /// token allows its project.
+    private static func acknowledgement(_ ctx: CallContext, _ item: V1.Acknowledgement) throws -> Acknowledgement {
+        switch item {
+        case .complete(let c):
+            try ctx.authorize(project: c.projectID)
+            return .complete(
+                projectID: c.projectID, scheduleID: c.scheduleID, leaseToken: c.leaseToken,
+                results: Wire.platformResults(c.results),
+                publishedAt: c.publishedAtMs == 0 ? nil : Instant(unixMilliseconds: c.publishedAtMs))
+        case .fail(let f):
+            try ctx.authorize(project: f.projectID)
+            return .fail(
+                projectID: f.projectID, scheduleID: f.scheduleID, leaseToken: f.leaseToken,
+                results: Wire.platformResults(f.results), error: f.error, retryable: f.retryable)
+        }
+    }
+
+    /// One acknowledgement's answer; `path` names the item in its request
+    /// (`acknowledge.items[1]`, `dequeue.acknowledge[0]`).
+    private func acknowledgeResult(_ outcome: Result<FinishResult, any Error>, _ item: V1.Acknowledgement, at path: String)
+        -> V1.AcknowledgeResult
+    {
+        if case .success(let done) = outcome { metrics.recordFinished(done) }
+        return switch (outcome, item) {
+        case (.success(let done), .complete): V1.AcknowledgeResult(completed: Self.completeResponse(done))
+        case (.success(let done), .fail): V1.AcknowledgeResult(failed: Self.failResponse(done))
+        case (.failure(let e), let item): V1.AcknowledgeResult(error: Self.itemError(e, acknowledgement: item, at: path))
+        }
     }
 
     /// A batch call's shape: each item is prepared on its own (an item that did not decode, or
@@ -328,20 +338,17 @@ public final class SchedulerService: Sendable {
         return answers.map { $0! }
     }
 
-    private static func itemError(_ error: any Error, index: Int, acknowledgement item: V1.Acknowledgement) -> V1.ItemError {
+    private static func itemError(_ error: any Error, acknowledgement item: V1.Acknowledgement, at path: String) -> V1.ItemError {
         switch item {
-        case .complete(let c): itemError(error, index: index, method: "complete", request: c, in: "acknowledge", oneof: "complete")
-        case .fail(let f): itemError(error, index: index, method: "fail", request: f, in: "acknowledge", oneof: "fail")
+        case .complete(let c): itemError(error, method: "complete", request: c, at: path + ".complete")
+        case .fail(let f): itemError(error, method: "fail", request: f, at: path + ".fail")
         }
     }
 
     /// A batch item's error as the single call would have answered it, its field path rewritten
-    /// from the single request (`enqueue.platforms[0]`) to the item in the batch
+    /// from the single request (`enqueue.platforms[0]`) to the item in the batch, `path`
     /// (`enqueue_batch.items[2].platforms[0]`, `acknowledge.items[1].fail.error`).
-    private static func itemError(
-        _ error: any Error, index: Int, method: String, request: any WireMessage, in batch: String = "enqueue_batch",
-        oneof: String? = nil
-    ) -> V1.ItemError {
+    private static func itemError(_ error: any Error, method: String, request: any WireMessage, at path: String) -> V1.ItemError {
         let e: RPCError
         switch error {
         case let s as StoreError: e = Wire.error(s, method: method, request: request)
@@ -350,7 +357,7 @@ public final class SchedulerService: Sendable {
         }
         var item = V1.ItemError(e)
         let single = method + "."
-        let inBatch = "\(batch).items[\(index)]." + (oneof.map { $0 + "." } ?? "")
+        let inBatch = path + "."
         if item.field.hasPrefix(single) {
             item.field = inBatch + item.field.dropFirst(single.count)
             if item.message.hasPrefix(single) { item.message = inBatch + item.message.dropFirst(single.count) }
@@ -383,19 +390,33 @@ public final class SchedulerService: Sendable {
         return S.ConfirmOutcome.Response(schedule: Wire.schedule(done.schedule))
     }
 
+    /// Leases due items; finished items carried on the call are applied first, in the same
+    /// transaction, each answered on its own like an Acknowledge item.
     private func dequeue(_ ctx: CallContext, _ r: S.Dequeue.Request) async throws -> S.Dequeue.Response {
         try ctx.authorize(project: r.projectID)
         let worker = r.workerID.isEmpty ? (ctx.principal?.name ?? "worker") : r.workerID
+        let request = DequeueRequest(
+            projectID: r.projectID, limit: r.limit == 0 ? 10 : Int(r.limit),
+            leaseSeconds: Int64(r.leaseSeconds == 0 ? 300 : r.leaseSeconds), workerID: worker,
+            maxInFlight: dispatch.maxInFlightPerProject, start: r.start)
         let projects = try await store.dispatchingProjects()
-        if projects.count >= dispatch.maxDispatchingProjects && !projects.contains(r.projectID) {
-            // Another project must finish first; an empty answer tells the worker to poll again.
-            return S.Dequeue.Response(items: [])
+        // Another project must finish first: no new lease, and an empty answer tells the worker to
+        // poll again. The reported items are still applied.
+        let mayLease = projects.count < dispatch.maxDispatchingProjects || projects.contains(r.projectID)
+        var leases: [Lease] = []
+        var leased = false
+        let acknowledged = try await Self.batch(
+            r.acknowledge, decodeErrors: r.itemErrors, prepare: { _, item in try Self.acknowledgement(ctx, item) },
+            run: { prepared in
+                guard mayLease else { return try await store.acknowledge(prepared) }
+                let done = try await store.dequeue(request, acknowledging: prepared)
+                (leases, leased) = (done.leases, true)
+                return done.acknowledged
+            },
+            answer: { i, outcome in acknowledgeResult(outcome, r.acknowledge[i], at: "dequeue.acknowledge[\(i)]") })
+        if mayLease && !leased {  // nothing reported (or every item refused before the store)
+            leases = try await store.dequeue(request)
         }
-        let leases = try await store.dequeue(
-            DequeueRequest(
-                projectID: r.projectID, limit: r.limit == 0 ? 10 : Int(r.limit),
-                leaseSeconds: Int64(r.leaseSeconds == 0 ? 300 : r.leaseSeconds), workerID: worker,
-                maxInFlight: dispatch.maxInFlightPerProject, start: r.start))
         if !leases.isEmpty { metrics.leasesGranted.increment(by: leases.count) }
         return S.Dequeue.Response(
             items: leases.map { lease in
@@ -403,7 +424,8 @@ public final class SchedulerService: Sendable {
                     schedule: Wire.schedule(lease.schedule), leaseToken: lease.token,
                     leaseExpiresAtMs: lease.expiresAt.unixMilliseconds, attemptIdempotencyKey: lease.idempotencyKey,
                     attempt: Int32(lease.attempt))
-            })
+            },
+            acknowledged: acknowledged)
     }
 
     private func list(_ ctx: CallContext, _ r: S.List.Request) async throws -> S.List.Response {

@@ -366,14 +366,38 @@ extension SchedulerV1 {
         /// had been called for each; saves a round trip and a transaction per item. A lease lost after
         /// this is handled like one lost after Start (the schedule's lease-loss policy).
         public var start: Bool
+        /// Finished items reported on this call (0–500): applied in order before any item is leased, in
+        /// the same transaction, each exactly as Acknowledge applies it, so a worker reports what it
+        /// finished and asks for more in one round trip. A refused item does not stop the others or the
+        /// lease; every item gets its result in `DequeueResponse.acknowledged`.
+        public var acknowledge: [SchedulerV1.Acknowledgement]
+        /// Decoding only: the items that did not validate, by index (their entry is a
+        /// placeholder). Each is refused on its own; the others go ahead. Not part of
+        /// equality or the encoding.
+        public internal(set) var itemErrors: [Int: RPCError] = [:]
 
         /// The message, field by field; a parameter left out is the field's zero value.
-        public init(projectID: String = "", limit: Int32 = 0, leaseSeconds: Int32 = 0, workerID: String = "", start: Bool = false) {
+        public init(projectID: String = "", limit: Int32 = 0, leaseSeconds: Int32 = 0, workerID: String = "", start: Bool = false, acknowledge: [SchedulerV1.Acknowledgement] = []) {
             self.projectID = projectID
             self.limit = limit
             self.leaseSeconds = leaseSeconds
             self.workerID = workerID
             self.start = start
+            self.acknowledge = acknowledge
+        }
+
+        /// Equal when the fields are (decoding errors are not part of the message).
+        public static func == (a: Self, b: Self) -> Bool {
+            a.projectID == b.projectID && a.limit == b.limit && a.leaseSeconds == b.leaseSeconds && a.workerID == b.workerID && a.start == b.start && a.acknowledge == b.acknowledge
+        }
+        /// Hashes the fields, like ``==``.
+        public func hash(into h: inout Hasher) {
+            h.combine(projectID)
+            h.combine(limit)
+            h.combine(leaseSeconds)
+            h.combine(workerID)
+            h.combine(start)
+            h.combine(acknowledge)
         }
     }
 }
@@ -398,6 +422,7 @@ extension SchedulerV1.DequeueRequest: WireMessage {
         self.workerID = try WireDecode.string(c.pointee.worker_id, path, "worker_id")
         try WireCheck.id(self.workerID, required: true, path, "worker_id")
         self.start = c.pointee.start != 0
+        (self.acknowledge, itemErrors) = try WireDecode.batch(c.pointee.n_acknowledge, c.pointee.acknowledge, Limits.maxBatchItems, path, "acknowledge", optional: true, placeholder: SchedulerV1.Acknowledgement.complete(SchedulerV1.CompleteRequest())) { p, path throws(RPCError) in try SchedulerV1.Acknowledgement(_c: UnsafeRawPointer(p), at: path) }
     }
 
     public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
@@ -407,6 +432,7 @@ extension SchedulerV1.DequeueRequest: WireMessage {
         c.pointee.lease_seconds = self.leaseSeconds
         c.pointee.worker_id = arena.string(self.workerID)
         c.pointee.start = self.start ? 1 : 0
+        (c.pointee.n_acknowledge, c.pointee.acknowledge) = arena.messages(self.acknowledge, Scheduler__V1__Acknowledgement.self, scheduler__v1__acknowledgement__init)
     }
 }
 
@@ -479,10 +505,15 @@ extension SchedulerV1 {
     public struct DequeueResponse: Hashable, Sendable {
         /// The leased items; empty when nothing is due.
         public var items: [SchedulerV1.DequeuedItem]
+        /// One result per item of `DequeueRequest.acknowledge`, in its order; empty when none was sent.
+        /// A server older than that field ignores it and answers none here: a client that reported
+        /// items and gets no results back sends them again with Acknowledge.
+        public var acknowledged: [SchedulerV1.AcknowledgeResult]
 
         /// The message, field by field; a parameter left out is the field's zero value.
-        public init(items: [SchedulerV1.DequeuedItem] = []) {
+        public init(items: [SchedulerV1.DequeuedItem] = [], acknowledged: [SchedulerV1.AcknowledgeResult] = []) {
             self.items = items
+            self.acknowledged = acknowledged
         }
     }
 }
@@ -499,11 +530,13 @@ extension SchedulerV1.DequeueResponse: WireMessage {
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__DequeueResponse.self)
         self.items = try WireDecode.messages(c.pointee.n_items, c.pointee.items, nil, path, "items") { p, path throws(RPCError) in try SchedulerV1.DequeuedItem(_c: UnsafeRawPointer(p), at: path) }
+        self.acknowledged = try WireDecode.messages(c.pointee.n_acknowledged, c.pointee.acknowledged, Limits.maxBatchItems, path, "acknowledged") { p, path throws(RPCError) in try SchedulerV1.AcknowledgeResult(_c: UnsafeRawPointer(p), at: path) }
     }
 
     public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__DequeueResponse.self)
         (c.pointee.n_items, c.pointee.items) = arena.messages(self.items, Scheduler__V1__DequeuedItem.self, scheduler__v1__dequeued_item__init)
+        (c.pointee.n_acknowledged, c.pointee.acknowledged) = arena.messages(self.acknowledged, Scheduler__V1__AcknowledgeResult.self, scheduler__v1__acknowledge_result__init)
     }
 }
 

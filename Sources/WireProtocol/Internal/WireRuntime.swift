@@ -75,12 +75,15 @@ enum WireDecode {
         return out
     }
 
-    /// A batch's items (1…`max`), each decoded on its own: an item that does not validate is
-    /// `placeholder` at its index, with its error, and the others still decode.
+    /// A batch's items (1…`max`, or 0…`max` when `optional`), each decoded on its own: an item
+    /// that does not validate is `placeholder` at its index, with its error, and the others still
+    /// decode.
     static func batch<C, M>(
         _ n: Int, _ array: UnsafeMutablePointer<UnsafeMutablePointer<C>?>?, _ max: Int, _ path: FieldPath,
-        _ name: String, placeholder: M, _ decode: (UnsafeMutablePointer<C>, FieldPath) throws(RPCError) -> M
+        _ name: String, optional: Bool = false, placeholder: M,
+        _ decode: (UnsafeMutablePointer<C>, FieldPath) throws(RPCError) -> M
     ) throws(RPCError) -> ([M], [Int: RPCError]) {
+        if n == 0 && optional { return ([], [:]) }
         guard n > 0, let array else { throw invalid(path, name, "at least one item required") }
         guard n <= max else { throw invalid(path, name, "at most \(max) values (got \(n))") }
         var items: [M] = []

@@ -198,24 +198,28 @@ class ConfirmOutcomeResponse(_message.Message):
     def __init__(self, schedule: _Optional[_Union[_types_pb2.Schedule, _Mapping]] = ...) -> None: ...
 
 class DequeueRequest(_message.Message):
-    __slots__ = ["lease_seconds", "limit", "project_id", "start", "worker_id"]
+    __slots__ = ["acknowledge", "lease_seconds", "limit", "project_id", "start", "worker_id"]
+    ACKNOWLEDGE_FIELD_NUMBER: _ClassVar[int]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    acknowledge: _containers.RepeatedCompositeFieldContainer[Acknowledgement]
     lease_seconds: int
     limit: int
     project_id: str
     start: bool
     worker_id: str
-    def __init__(self, project_id: _Optional[str] = ..., limit: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., worker_id: _Optional[str] = ..., start: bool = ...) -> None: ...
+    def __init__(self, project_id: _Optional[str] = ..., limit: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., worker_id: _Optional[str] = ..., start: bool = ..., acknowledge: _Optional[_Iterable[_Union[Acknowledgement, _Mapping]]] = ...) -> None: ...
 
 class DequeueResponse(_message.Message):
-    __slots__ = ["items"]
+    __slots__ = ["acknowledged", "items"]
+    ACKNOWLEDGED_FIELD_NUMBER: _ClassVar[int]
     ITEMS_FIELD_NUMBER: _ClassVar[int]
+    acknowledged: _containers.RepeatedCompositeFieldContainer[AcknowledgeResult]
     items: _containers.RepeatedCompositeFieldContainer[DequeuedItem]
-    def __init__(self, items: _Optional[_Iterable[_Union[DequeuedItem, _Mapping]]] = ...) -> None: ...
+    def __init__(self, items: _Optional[_Iterable[_Union[DequeuedItem, _Mapping]]] = ..., acknowledged: _Optional[_Iterable[_Union[AcknowledgeResult, _Mapping]]] = ...) -> None: ...
 
 class DequeuedItem(_message.Message):
     __slots__ = ["attempt", "attempt_idempotency_key", "lease_expires_at_ms", "lease_token", "schedule"]

@@ -366,10 +366,21 @@ struct  Scheduler__V1__DequeueRequest
    * this is handled like one lost after Start (the schedule's lease-loss policy).
    */
   protobuf_c_boolean start;
+  /*
+   * Finished items reported on this call (0–500): applied in order before any item is leased, in
+   * the same transaction, each exactly as Acknowledge applies it, so a worker reports what it
+   * finished and asks for more in one round trip. A refused item does not stop the others or the
+   * lease; every item gets its result in `DequeueResponse.acknowledged`.
+   */
+  /*
+   * @batch(optional) @max(Limits.maxBatchItems)
+   */
+  size_t n_acknowledge;
+  Scheduler__V1__Acknowledgement **acknowledge;
 };
 #define SCHEDULER__V1__DEQUEUE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__dequeue_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0,NULL }
 
 
 /*
@@ -418,10 +429,20 @@ struct  Scheduler__V1__DequeueResponse
    */
   size_t n_items;
   Scheduler__V1__DequeuedItem **items;
+  /*
+   * One result per item of `DequeueRequest.acknowledge`, in its order; empty when none was sent.
+   * A server older than that field ignores it and answers none here: a client that reported
+   * items and gets no results back sends them again with Acknowledge.
+   */
+  /*
+   * @max(Limits.maxBatchItems)
+   */
+  size_t n_acknowledged;
+  Scheduler__V1__AcknowledgeResult **acknowledged;
 };
 #define SCHEDULER__V1__DEQUEUE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__dequeue_response__descriptor) \
-    , 0,NULL }
+    , 0,NULL, 0,NULL }
 
 
 /*
