@@ -99,7 +99,8 @@ enum Scenarios {
     /// Workers (8 unless told) dequeue (32 at a time unless told) and complete `count` due items; a
     /// cycle is one item. With `--dequeue-starts` the items come out started; with `--acknowledge`
     /// each dequeued batch is finished by one acknowledge instead of a complete per item (32 at
-    /// once). With several projects the items are spread over them and each worker takes them
+    /// once); with `--carry-reports` those Completes ride on the worker's next dequeue (one
+    /// transaction for both, as the client's work loop does). With several projects the items are spread over them and each worker takes them
     /// round-robin, one dequeue each (as `rpc cycle`); a worker stops once every project came back
     /// empty in a row.
     static func cycle(_ o: BenchOptions) async throws -> BenchResult {
@@ -135,20 +136,37 @@ enum Scenarios {
                     var l = Latencies()
                     var n = 0
                     var emptyInARow = 0
+                    var report: [Acknowledgement] = []  // --carry-reports: the last batch's Completes
+                    func count(_ results: [Result<FinishResult, StoreError>]) {
+                        let bad = results.filter { if case .failure = $0 { true } else { false } }.count
+                        refused.value.add(bad, ordering: .relaxed)
+                        done.value.add(results.count - bad, ordering: .relaxed)
+                    }
                     while emptyInARow < names.count {
                         let project = names[(w + n) % names.count]
                         n += 1
                         let t0 = monotonicMicros()
-                        let leases = try await store.dequeue(
-                            DequeueRequest(
-                                projectID: project, limit: o.dequeueLimit, leaseSeconds: 60, workerID: "w\(w)",
-                                start: o.dequeueStarts))
+                        let request = DequeueRequest(
+                            projectID: project, limit: o.dequeueLimit, leaseSeconds: 60, workerID: "w\(w)",
+                            start: o.dequeueStarts)
+                        let leases: [Lease]
+                        if o.carryReports {
+                            let answer = try await store.dequeue(request, acknowledging: report)
+                            count(answer.acknowledged)
+                            leases = answer.leases
+                            report = leases.map {
+                                .complete(projectID: $0.schedule.projectID, scheduleID: $0.schedule.id, leaseToken: $0.token, results: [])
+                            }
+                        } else {
+                            leases = try await store.dequeue(request)
+                        }
                         l.add(monotonicMicros() - t0)
                         if leases.isEmpty {
                             emptyInARow += 1
                             continue
                         }
                         emptyInARow = 0
+                        if o.carryReports { continue }
                         if o.acknowledge {
                             let t1 = monotonicMicros()
                             let results = try await store.acknowledge(
@@ -156,9 +174,7 @@ enum Scenarios {
                                     .complete(projectID: project, scheduleID: $0.schedule.id, leaseToken: $0.token, results: [])
                                 })
                             l.add(monotonicMicros() - t1)
-                            let bad = results.filter { if case .failure = $0 { true } else { false } }.count
-                            refused.value.add(bad, ordering: .relaxed)
-                            done.value.add(leases.count - bad, ordering: .relaxed)
+                            count(results)
                             continue
                         }
                         try await withThrowingTaskGroup(of: Double.self) { inner in
@@ -174,6 +190,7 @@ enum Scenarios {
                         }
                         done.value.add(leases.count, ordering: .relaxed)
                     }
+                    if !report.isEmpty { count(try await store.acknowledge(report)) }
                     return l
                 }
             }
@@ -187,6 +204,7 @@ enum Scenarios {
         ]
         if o.dequeueStarts { extra.append(("dequeue_starts", 1)) }
         if o.acknowledge { extra.append(("acknowledge", 1)) }
+        if o.carryReports { extra.append(("carry_reports", 1)) }
         let errors = refused.value.load(ordering: .relaxed)
         if errors > 0 { extra.append(("errors", Double(errors))) }
         return BenchResult(

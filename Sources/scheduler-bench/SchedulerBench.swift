@@ -70,6 +70,11 @@ struct StoreBench: AsyncParsableCommand {
     @Flag(help: "cycle: finish each dequeued batch with one acknowledge (all Completes in one call) instead of a complete per item.")
     var acknowledge = false
 
+    @Flag(
+        name: .customLong("carry-reports"),
+        help: "cycle: report each dequeued batch on the worker's next dequeue (one transaction: the report, then the lease), as the client's work loop does.")
+    var carryReports = false
+
     @Option(
         name: .customLong("without-index"),
         help: "floor-enqueue, floor-cycle: drop this index of the store's schema first (repeatable): what the floor would be without it."
@@ -118,9 +123,10 @@ struct StoreBench: AsyncParsableCommand {
         if batch != SQLiteFloor.enqueueBatch && scenario != "floor-enqueue" {
             throw ValidationError("--batch applies to floor-enqueue only")
         }
-        if (dequeueLimit != 32 || dequeueStarts || acknowledge) && scenario != "cycle" {
-            throw ValidationError("--dequeue-limit, --dequeue-starts and --acknowledge apply to cycle only")
+        if (dequeueLimit != 32 || dequeueStarts || acknowledge || carryReports) && scenario != "cycle" {
+            throw ValidationError("--dequeue-limit, --dequeue-starts, --acknowledge and --carry-reports apply to cycle only")
         }
+        if acknowledge && carryReports { throw ValidationError("--acknowledge or --carry-reports, not both") }
         if (!withoutIndexes.isEmpty || inlineCheckpoints) && scenario != "floor-enqueue" && scenario != "floor-cycle" {
             throw ValidationError("--without-index and --inline-checkpoints apply to floor-enqueue and floor-cycle only")
         }
@@ -156,7 +162,7 @@ struct StoreBench: AsyncParsableCommand {
                 path: path, count: count, full: full, callers: callers ?? (name == "cycle" ? 8 : 64),
                 withoutIndexes: withoutIndexes, inlineCheckpoints: inlineCheckpoints, projects: projects,
                 platforms: platforms, batch: batch, dequeueLimit: dequeueLimit, dequeueStarts: dequeueStarts,
-                acknowledge: acknowledge, idempotencyKeys: idempotencyKeys, postgresURL: postgresURL)
+                acknowledge: acknowledge, carryReports: carryReports, idempotencyKeys: idempotencyKeys, postgresURL: postgresURL)
             defer { Scenarios.dropPostgresSchema(options) }
             let result: BenchResult
             switch name {
@@ -198,6 +204,8 @@ struct BenchOptions {
     var dequeueLimit = 32
     var dequeueStarts = false
     var acknowledge = false
+    /// cycle: each dequeued batch's Completes ride on the worker's next dequeue.
+    var carryReports = false
     /// enqueue, floor-enqueue: each schedule carries an idempotency key ("k" + its number).
     var idempotencyKeys = false
     /// enqueue, cycle: the PostgreSQL store at this URL instead of SQLite, in ``postgresSchema``.

@@ -80,9 +80,12 @@ def work(
     * the handler raises ``PublishError`` → ``Fail`` with its results and ``retryable``;
     * any other exception → ``Fail``, retryable, with the exception's text.
 
-    What finished is reported in one ``Acknowledge`` call (up to 500 items) before the next
-    Dequeue, as the Swift client's work loop does: with ``concurrency`` above 1 that is one round
-    trip for several items instead of one each.
+    What finished rides on the next Dequeue (``DequeueRequest.acknowledge``, up to 500 items,
+    applied in the same transaction as the lease), as the Swift client's work loop does: one round
+    trip per round of items, not one per item. A server older than that field answers no
+    ``acknowledged`` results, and the reports then go in an ``Acknowledge`` call; so do those of a
+    Dequeue that failed (a repeat is answered as the first), and what finished after the last
+    Dequeue.
 
     An error from Dequeue or Acknowledge, or an acknowledgement the server refused (as a
     ``SchedulerError`` with that item's code and message), stops the loop (after the items in
@@ -98,21 +101,47 @@ def work(
     failure: Optional[BaseException] = None
     finished: List[Any] = []  # v1.Acknowledgement messages waiting for the next Acknowledge
 
-    def acknowledge() -> Optional[BaseException]:
-        """Sends what finished; returns the first error (the call's, or a refused item's)."""
+    def refused(results: Any) -> Optional[BaseException]:
+        """The first item the server refused, as a SchedulerError."""
+        for result in results:
+            if result.HasField("error"):
+                err = result.error
+                return SchedulerError(code_name(err.code), err.message, conflicts=err.conflicts)
+        return None
+
+    def acknowledge(keep: int = 0) -> Optional[BaseException]:
+        """Sends what finished, all but the last ``keep``, in Acknowledge calls; returns the first
+        error (the call's, or a refused item's)."""
         first: Optional[BaseException] = None
-        while finished:
-            batch = finished[:_MAX_ACKNOWLEDGE]
-            del finished[:_MAX_ACKNOWLEDGE]
+        while len(finished) > keep:
+            n = min(_MAX_ACKNOWLEDGE, len(finished) - keep)
+            batch = finished[:n]
+            del finished[:n]
             try:
                 response = client.acknowledge(items=batch)
             except BaseException as e:
                 return first or e
-            for result in response.results:
-                if result.HasField("error") and first is None:
-                    err = result.error
-                    first = SchedulerError(code_name(err.code), err.message, conflicts=err.conflicts)
+            first = first or refused(response.results)
         return first
+
+    def dequeue(limit: int) -> List[Any]:
+        """Dequeues with what finished carried on the call (at most one Dequeue's worth)."""
+        carried = finished[:_MAX_ACKNOWLEDGE]
+        del finished[:len(carried)]
+        try:
+            response = client.dequeue(project_id=project, limit=limit, lease_seconds=lease_seconds, worker_id=worker,
+                                      start=True, acknowledge=carried)
+        except BaseException:
+            finished[:0] = carried  # applied or not: Acknowledge answers a repeat as the first
+            raise
+        if len(response.acknowledged) != len(carried):
+            finished[:0] = carried  # a server older than carried reports applied none of them
+            error = acknowledge()
+        else:
+            error = refused(response.acknowledged)
+        if error is not None:
+            raise error
+        return list(response.items)
 
     def process(item: Any) -> Any:
         sc = item.schedule
@@ -168,16 +197,15 @@ def work(
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"worker {project}") as pool:
         while not stop.is_set() and failure is None:
-            if finished:
-                failure = acknowledge()
-                if failure is not None:
-                    break
+            # More than one Dequeue can carry (only with concurrency above 500) goes first.
+            failure = acknowledge(keep=_MAX_ACKNOWLEDGE)
+            if failure is not None:
+                break
             free = concurrency - len(in_flight)
             items: List[Any] = []
             if free > 0:
                 try:
-                    items = list(client.dequeue(project_id=project, limit=min(free, 100), lease_seconds=lease_seconds,
-                                                worker_id=worker, start=True).items)
+                    items = dequeue(min(free, 100))
                 except BaseException as e:
                     failure = e
                     break

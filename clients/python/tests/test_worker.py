@@ -124,6 +124,7 @@ class _CountingClient:
         self._client = client
         self.calls = {}
         self.acknowledged = []
+        self.carried = []
 
     def __getattr__(self, name):
         target = getattr(self._client, name)
@@ -134,12 +135,14 @@ class _CountingClient:
             self.calls[name] = self.calls.get(name, 0) + 1
             if name == "acknowledge":
                 self.acknowledged.append(len(kwargs.get("items", [])))
+            if name == "dequeue":
+                self.carried.append(len(kwargs.get("acknowledge", [])))
             return target(*args, **kwargs)
 
         return counted
 
 
-def test_work_acknowledges_what_finished_in_one_call_per_round(client, project):
+def test_work_reports_what_finished_on_the_next_dequeue(client, project):
     from scheduler_client.worker import work
 
     # Three minutes apart in the past: due now, and no more than the concurrent-publish limit at once.
@@ -156,7 +159,38 @@ def test_work_acknowledges_what_finished_in_one_call_per_round(client, project):
     assert handled == 8
     for sid in ids:
         assert client.get(project_id=project, schedule_id=sid).schedule.queue_status == v1.QUEUE_STATUS_COMPLETED
-    # Eight items, four at a time: far fewer Acknowledge calls than items, none of Complete/Fail.
-    assert sum(counting.acknowledged) == 8
-    assert counting.calls.get("acknowledge", 0) < 8, counting.calls
+    # Eight items, four at a time: every report rode on a Dequeue, with several per call; no
+    # Acknowledge, Complete or Fail of its own.
+    assert sum(counting.carried) == 8
+    assert max(counting.carried) > 1, counting.carried
+    assert counting.calls.get("dequeue", 0) < 8, counting.calls
+    assert "acknowledge" not in counting.calls, counting.calls
     assert "complete" not in counting.calls and "fail" not in counting.calls
+
+
+class _OlderServer(_CountingClient):
+    """A server older than carried reports: Dequeue's ``acknowledge`` is an unknown field, dropped."""
+
+    def __getattr__(self, name):
+        if name != "dequeue":
+            return super().__getattr__(name)
+
+        def dequeue(**kwargs):
+            self.carried.append(len(kwargs.pop("acknowledge", [])))
+            self.calls["dequeue"] = self.calls.get("dequeue", 0) + 1
+            return self._client.dequeue(**kwargs)
+
+        return dequeue
+
+
+def test_work_falls_back_to_acknowledge_when_the_server_answers_no_reports(client, project):
+    from scheduler_client.worker import work
+
+    ids = [client.enqueue(project_id=project, content_id=f"old-{i}", platforms=["medium"],
+                          scheduled_for_ms=now_ms() - 1000 - i * 180_000).schedule.id for i in range(5)]
+    older = _OlderServer(client)
+    handled = work(older, project, lambda item: None, concurrency=2, stop_when_idle=True, poll_interval=0.05)
+    assert handled == 5
+    for sid in ids:
+        assert client.get(project_id=project, schedule_id=sid).schedule.queue_status == v1.QUEUE_STATUS_COMPLETED
+    assert sum(older.carried) == 5 and sum(older.acknowledged) == 5, (older.carried, older.acknowledged)
