@@ -79,7 +79,7 @@ package final class RPCChannel: Sendable {
 
     /// Sends a request and waits for its response. Task cancellation sends a cancel frame and
     /// throws CANCELLED. Enforces no deadline of its own (`timeoutMilliseconds` is only sent to the
-    /// server); ``SchedulerClient`` races its calls against their deadlines.
+    /// server); ``SchedulerClient`` enforces its calls' deadlines.
     package func call(
         method: String, payload: [UInt8], metadata: [MetadataEntry] = [], timeoutMilliseconds: UInt64 = 0
     ) async throws(RPCError) -> Frame.Response {
@@ -89,12 +89,15 @@ package final class RPCChannel: Sendable {
 
     /// ``call(method:payload:metadata:timeoutMilliseconds:)`` with the failure's typed cause.
     ///
-    /// `progress` is shared with the deadline race: the call marks it once its request is handed to
-    /// the connection, and when the task is cancelled because the deadline passed, the cancel frame
-    /// says so and the call fails with DEADLINE_EXCEEDED rather than CANCELLED.
+    /// `progress` is shared with the call's other attempts and its deadline: the call marks it once
+    /// its request is handed to the connection. When the task is cancelled because the deadline
+    /// passed, the cancel frame says so and the call fails with DEADLINE_EXCEEDED rather than
+    /// CANCELLED. With a `deadline`, the channel enforces it too, without a task or timer per call:
+    /// once it passes with no answer, the call fails with DEADLINE_EXCEEDED and a cancel frame
+    /// saying "deadline exceeded" follows its request.
     func send(
         method: String, payload: [UInt8], metadata: [MetadataEntry], timeoutMilliseconds: UInt64,
-        progress: CallProgress = CallProgress()
+        deadline: ContinuousClock.Instant? = nil, progress: CallProgress = CallProgress()
     ) async -> Result<Frame.Response, SchedulerError> {
         let callID = handler.nextCallID()
         let request = Frame(callID: callID, kind: .request(Frame.Request(method: method, metadata: metadata, timeoutMs: timeoutMilliseconds, payload: payload)))
@@ -114,10 +117,13 @@ package final class RPCChannel: Sendable {
         let gate = SendGate()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>) in
-                guard handler.register(callID, continuation) else { return }
+                guard handler.register(callID, continuation, deadline: deadline, progress: progress) else { return }
                 let sent = gate.sendUnlessCancelled {
                     progress.markSent()
-                    connection.loop.execute { connection.send(bytes) }
+                    connection.loop.execute {
+                        connection.send(bytes)
+                        if let deadline { handler.watch(deadline, on: connection, encoder: encoder) }
+                    }
                 }
                 if !sent { _ = handler.complete(callID, .failure(progress.cancellation(cause: .notSent))) }
             }
@@ -202,9 +208,20 @@ private final class SendGate: Sendable {
 /// Decodes frames and completes calls. Callbacks run on the connection's loop; the call table is
 /// behind a Mutex because callers register from any thread.
 final class ChannelHandler: ConnectionDelegate, Sendable {
+    /// A call waiting for its answer.
+    private struct Pending {
+        var continuation: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>
+        /// When the channel fails it with DEADLINE_EXCEEDED (nil: never; the caller enforces it).
+        var deadline: ContinuousClock.Instant?
+        var progress: CallProgress?
+    }
+
     private struct State {
         var nextCallID: UInt64 = 1
-        var pending: [UInt64: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>] = [:]
+        var pending: [UInt64: Pending] = [:]
+        /// The one deadline timer on the loop, if armed: for the earliest deadline among the
+        /// pending calls (or earlier: a call answered since leaves it early, and it re-arms).
+        var watched: (deadline: ContinuousClock.Instant, timer: EventLoop.TimerID)?
         var pings: [UInt64: CheckedContinuation<Bool, Never>] = [:]
         var active = false
         var closed = false
@@ -281,12 +298,15 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
     }
 
     /// Adds a pending call; resumes it at once with UNAVAILABLE when the channel cannot take calls.
-    func register(_ id: UInt64, _ c: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>) -> Bool {
+    func register(
+        _ id: UInt64, _ c: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>,
+        deadline: ContinuousClock.Instant? = nil, progress: CallProgress? = nil
+    ) -> Bool {
         let refusal: SchedulerError? = state.withLock { s in
             if s.closed { return SchedulerError(code: .unavailable, message: "connection closed (call not sent): \(s.closeReason ?? "closed")", cause: .notSent) }
             if let g = s.goAway { return SchedulerError(code: .unavailable, message: "server sent go-away (call not sent): \(g.reason)", cause: .notSent) }
             if s.closing { return SchedulerError(code: .unavailable, message: "channel is closing (call not sent)", cause: .notSent) }
-            s.pending[id] = c
+            s.pending[id] = Pending(continuation: c, deadline: deadline, progress: progress)
             return nil
         }
         if let refusal {
@@ -308,9 +328,59 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
     /// Completes a pending call; false when it was already completed.
     @discardableResult
     func complete(_ id: UInt64, _ result: Result<Frame.Response, SchedulerError>) -> Bool {
-        guard let c = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return false }
-        c.resume(returning: result)
+        guard let p = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return false }
+        p.continuation.resume(returning: result)
         return true
+    }
+
+    /// Makes sure the deadline timer fires by `deadline` (on the loop, after the call's request was
+    /// queued). One timer serves every pending call: most calls are answered long before their
+    /// deadline, and then cost no timer at all.
+    func watch(_ deadline: ContinuousClock.Instant, on connection: Connection, encoder: FrameEncoder) {
+        let previous: EventLoop.TimerID?? = state.withLock { s in
+            if let w = s.watched, w.deadline <= deadline { return .none }
+            return .some(s.watched?.timer)
+        }
+        guard case .some(let old) = previous else { return }
+        if let old { connection.loop.cancel(old) }
+        let left = ContinuousClock.now.duration(to: deadline)
+        // Rounded up, so the timer does not wake just before the deadline.
+        let ms = max(0, left.components.seconds * 1000 + (left.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        let timer = connection.loop.schedule(afterMilliseconds: ms) { [weak self, weak connection] in
+            guard let self, let connection else { return }
+            self.expire(on: connection, encoder: encoder)
+        }
+        state.withLock { $0.watched = (deadline, timer) }
+    }
+
+    /// The deadline timer fired: fails every pending call whose deadline passed with
+    /// DEADLINE_EXCEEDED, sends each a cancel frame, and re-arms for the next deadline.
+    private func expire(on connection: Connection, encoder: FrameEncoder) {
+        let now = ContinuousClock.now
+        let (expired, next) = state.withLock { s -> ([(UInt64, Pending)], ContinuousClock.Instant?) in
+            s.watched = nil
+            var expired: [(UInt64, Pending)] = []
+            var next: ContinuousClock.Instant?
+            for (id, p) in s.pending {
+                guard let d = p.deadline else { continue }
+                if d <= now {
+                    expired.append((id, p))
+                } else if next.map({ d < $0 }) ?? true {
+                    next = d
+                }
+            }
+            for (id, _) in expired { s.pending[id] = nil }
+            return (expired, next)
+        }
+        for (id, p) in expired {
+            let progress = p.progress ?? CallProgress()
+            progress.markDeadlinePassed()
+            p.continuation.resume(returning: .failure(progress.deadlineExceeded()))
+            if let cancel = try? encoder.encode(Frame(callID: id, kind: .cancel(Frame.Cancel(reason: "deadline exceeded")))) {
+                connection.send(cancel)
+            }
+        }
+        if let next { watch(next, on: connection, encoder: encoder) }
     }
 
     // MARK: ConnectionDelegate (on the loop)
@@ -347,13 +417,13 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
                 }
             case .goAway(let g):
                 // Calls after lastCallID were never processed: fail them as not sent, safe to retry.
-                let unprocessed = state.withLock { s -> [(UInt64, CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>)] in
+                let unprocessed = state.withLock { s -> [(UInt64, Pending)] in
                     s.goAway = g
                     let ids = s.pending.keys.filter { $0 > g.lastCallID }
                     return ids.map { ($0, s.pending.removeValue(forKey: $0)!) }
                 }
-                for (_, c) in unprocessed {
-                    c.resume(
+                for (_, p) in unprocessed {
+                    p.continuation.resume(
                         returning: .failure(
                             SchedulerError(
                                 code: .unavailable, message: "server sent go-away before processing the call (call not sent): \(g.reason)",
@@ -383,9 +453,9 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
             }
             return (s.pending, s.pings, s.activeWaiters.values, s.closedWaiters)
         }
-        for (_, c) in pending {
+        for (_, p) in pending {
             // Written or about to be: the server may have seen it.
-            c.resume(returning: .failure(SchedulerError(code: .unavailable, message: "connection lost: \(reason)", cause: .sentNoAnswer)))
+            p.continuation.resume(returning: .failure(SchedulerError(code: .unavailable, message: "connection lost: \(reason)", cause: .sentNoAnswer)))
         }
         for (_, c) in pings { c.resume(returning: false) }
         for w in waiters { w.resume(returning: .failure(ConnectionError(reason))) }

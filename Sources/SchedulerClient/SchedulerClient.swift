@@ -201,10 +201,36 @@ public final class SchedulerClient: Sendable {
         let progress = CallProgress()
         let safeToRepeat = Self.safeToRetry.contains(M.name)
         let headersSent = headers
-        let response = await withDeadline(deadline, progress: progress) {
-            await self.attempts(
-                path: M.path, payload: payload, metadata: headersSent, deadline: deadline, safeToRepeat: safeToRepeat,
-                progress: progress)
+        let slot = next.add(1, ordering: .relaxed).oldValue % configuration.connections.clamped(to: 1...64)
+        let response: Result<Frame.Response, SchedulerError>
+        if let channel = pool.withLock({ $0[slot] }), channel.isUsable {
+            // The common case, a connection ready: the first attempt runs in the caller's task and
+            // the channel enforces the deadline (no task group, no timer per call). Connecting,
+            // and any retry with its backoff, race the deadline as below.
+            let first = await attempt(
+                on: channel, path: M.path, payload: payload, metadata: headersSent, deadline: deadline, progress: progress)
+            switch first {
+            case .success:
+                response = first
+            case .failure(let failure):
+                if Self.shouldRetry(failure, safeToRepeat: safeToRepeat), configuration.retry.maxAttempts > 1, !Task.isCancelled {
+                    progress.recordRetriedFailure(failure)
+                    response = await withDeadline(deadline, progress: progress) {
+                        try? await Task.sleep(for: self.configuration.retry.backoff(retry: 1))
+                        return await self.attempts(
+                            from: 2, slot: slot, path: M.path, payload: payload, metadata: headersSent, deadline: deadline,
+                            safeToRepeat: safeToRepeat, progress: progress)
+                    }
+                } else {
+                    response = first
+                }
+            }
+        } else {
+            response = await withDeadline(deadline, progress: progress) {
+                await self.attempts(
+                    from: 1, slot: slot, path: M.path, payload: payload, metadata: headersSent, deadline: deadline,
+                    safeToRepeat: safeToRepeat, progress: progress)
+            }
         }
         let answer = try response.get()
         do throws(RPCError) {
@@ -221,31 +247,41 @@ public final class SchedulerClient: Sendable {
         e.code == .unavailable && (e.cause == .notSent || safeToRepeat)
     }
 
-    /// Attempts until one is answered with OK or an error not to retry. Runs inside the deadline
-    /// race, so every wait here ends when the task is cancelled.
-    private func attempts(
-        path: String, payload: [UInt8], metadata: [MetadataEntry], deadline: ContinuousClock.Instant, safeToRepeat: Bool,
+    /// One attempt on a connected channel: OK, or the failure (an error status is the server's
+    /// answer, cause `answered`). The channel fails it with DEADLINE_EXCEEDED at `deadline`.
+    private func attempt(
+        on channel: RPCChannel, path: String, payload: [UInt8], metadata: [MetadataEntry], deadline: ContinuousClock.Instant,
         progress: CallProgress
     ) async -> Result<Frame.Response, SchedulerError> {
-        var attempt = 0
+        let left = ContinuousClock.now.duration(to: deadline)
+        let result = await channel.send(
+            method: path, payload: payload, metadata: metadata, timeoutMilliseconds: Self.milliseconds(left),
+            deadline: deadline, progress: progress)
+        guard case .success(let response) = result, let error = response.error else { return result }
+        // The caller's decoding would turn it into an error too; here it decides a retry.
+        return .failure(SchedulerError(error, cause: .answered))
+    }
+
+    /// Attempts number `first`, `first + 1`, … until one is answered with OK or an error not to
+    /// retry. Runs inside the deadline race, so every wait here ends when the task is cancelled.
+    private func attempts(
+        from first: Int, slot: Int, path: String, payload: [UInt8], metadata: [MetadataEntry],
+        deadline: ContinuousClock.Instant, safeToRepeat: Bool, progress: CallProgress
+    ) async -> Result<Frame.Response, SchedulerError> {
+        var attempt = first - 1
+        var slot = slot
         while true {
             attempt += 1
             let failure: SchedulerError
-            switch await channel(progress: progress) {
+            switch await channel(slot: slot, progress: progress) {
             case .failure(let e):
                 failure = e
             case .success(let channel):
-                let left = ContinuousClock.now.duration(to: deadline)
-                let result = await channel.send(
-                    method: path, payload: payload, metadata: metadata, timeoutMilliseconds: Self.milliseconds(left),
-                    progress: progress)
-                switch result {
-                case .success(let response):
-                    // An error status is the server's answer; the caller's decoding turns it into one.
-                    guard let error = response.error else { return .success(response) }
-                    failure = SchedulerError(error, cause: .answered)
-                case .failure(let e):
-                    failure = e
+                switch await self.attempt(
+                    on: channel, path: path, payload: payload, metadata: metadata, deadline: deadline, progress: progress)
+                {
+                case .success(let response): return .success(response)
+                case .failure(let e): failure = e
                 }
             }
             guard Self.shouldRetry(failure, safeToRepeat: safeToRepeat), attempt < configuration.retry.maxAttempts, !Task.isCancelled
@@ -254,6 +290,7 @@ public final class SchedulerClient: Sendable {
             }
             progress.recordRetriedFailure(failure)
             try? await Task.sleep(for: configuration.retry.backoff(retry: attempt))
+            slot = next.add(1, ordering: .relaxed).oldValue % configuration.connections.clamped(to: 1...64)
         }
     }
 
@@ -267,8 +304,7 @@ public final class SchedulerClient: Sendable {
     /// connecting channel; each waits for its handshake only until its own task is cancelled
     /// (the deadline), and the connection carries on for the others (the transport's handshake
     /// timeout bounds it).
-    private func channel(progress: CallProgress) async -> Result<RPCChannel, SchedulerError> {
-        let slot = next.add(1, ordering: .relaxed).oldValue % configuration.connections.clamped(to: 1...64)
+    private func channel(slot: Int, progress: CallProgress) async -> Result<RPCChannel, SchedulerError> {
         let channel: RPCChannel
         do {
             if let c = pool.withLock({ $0[slot] }), c.isUsable || c.isConnecting {

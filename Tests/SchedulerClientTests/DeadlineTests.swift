@@ -60,6 +60,50 @@ struct DeadlineTests {
         #expect(server.requests.count == 1, "a deadline is not retried")
     }
 
+    @Test("on a connection already up the channel enforces the deadline: every call in time, each with its cancel frame")
+    func responseNeverSentOnAConnectionAlreadyUp() async throws {
+        let server = try ScriptedServer()
+        defer { server.shutdown() }
+        let client = try server.client()
+        // The first call opens the connection (and races its deadline as connecting calls do).
+        _ = await #expect(throws: SchedulerError.self) { try await client.health(timeout: Self.timeout) }
+        // Then calls with different deadlines, the later ones started first, all unanswered.
+        let timeouts: [Duration] = [.milliseconds(900), .milliseconds(300), .milliseconds(600)]
+        let outcomes = await withTaskGroup(of: (Duration, SchedulerError?, Duration).self) { group in
+            for t in timeouts {
+                group.addTask {
+                    let start = ContinuousClock.now
+                    do {
+                        _ = try await client.health(timeout: t)
+                        return (t, nil, ContinuousClock.now - start)
+                    } catch {
+                        return (t, error as? SchedulerError, ContinuousClock.now - start)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.count == 3)
+        for (t, error, elapsed) in outcomes {
+            #expect(error?.code == .deadlineExceeded && error?.cause == .sentNoAnswer, "\(t): \(String(describing: error))")
+            #expect(elapsed >= t && elapsed < t + Self.bound, "\(t) took \(elapsed)")
+        }
+        // Four requests, four cancels for the same call ids, each saying why.
+        var requests: Set<UInt64> = []
+        var cancels: Set<UInt64> = []
+        for await frame in server.frames {
+            switch frame.kind {
+            case .request: requests.insert(frame.callID)
+            case .cancel(let c):
+                #expect(c.reason == "deadline exceeded")
+                cancels.insert(frame.callID)
+            default: break
+            }
+            if cancels.count == 4 { break }
+        }
+        #expect(requests.count == 4 && cancels == requests)
+    }
+
     @Test("a deadline that ends the backoff between retries names the last attempt's failure")
     func deadlineDuringBackoff() async throws {
         // Nothing listens on port 1 (as schedctl's tests assume too): connecting is refused at once.
