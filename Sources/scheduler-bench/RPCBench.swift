@@ -158,19 +158,15 @@ struct RPCBench: AsyncParsableCommand {
         let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
         let started = ContinuousClock.now
         let base = SystemClock().now().adding(seconds: 86_400 * 30)
-        // Paced load: each worker starts a call every `workers / rate` seconds, staggered.
-        let interval: Duration? = rate.map { .nanoseconds(Int64(Double(workers) / $0 * 1e9)) }
+        // Paced load: `rate` calls a second over all workers, each started by a permit (Pacer).
+        let pacer = rate.map { Pacer(rate: $0, until: deadline) }
         let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
             for w in 0..<workers {
                 group.addTask { [scenario, projectPrefix, backlog] in
                     var lat = Latencies()
                     var n = 0
-                    var next = ContinuousClock.now + (interval.map { $0 * Double(w) / Double(workers) } ?? .zero)
                     while ContinuousClock.now < deadline {
-                        if let interval {
-                            if next > ContinuousClock.now { try await Task.sleep(until: next, clock: .continuous) }
-                            next += interval
-                        }
+                        if let pacer, await !pacer.acquire() { break }
                         let op: String
                         switch scenario {
                         case "mixed":
