@@ -65,18 +65,30 @@ enum Scenarios {
                 group.addTask {
                     var l = Latencies()
                     l.samples.reserveCapacity(per)
-                    for i in 0..<per {
-                        // 151 s apart: at most two neighbours in a resource window (±150 s) and
-                        // 48 an hour per platform, so every check runs and none warns or blocks.
+                    // 151 s apart: at most two neighbours in a resource window (±150 s) and
+                    // 48 an hour per platform, so every check runs and none warns or blocks.
+                    func request(_ i: Int) -> EnqueueRequest {
                         let n = Int64(i * callers + c)
+                        return EnqueueRequest(
+                            projectID: o.project(c), contentID: "c\(n)", time: .instant(base.adding(seconds: n * 151)),
+                            timeZone: "Europe/Berlin",
+                            platforms: o.platforms == 2 ? ["twitter", "linkedin"] : o.platformList(Int(n)),
+                            priority: Int(n % 10) + 1, idempotencyKey: o.idempotencyKeys ? "k\(n)" : nil)
+                    }
+                    if o.enqueueBatch > 1 {
+                        // --enqueue-batch: the same requests, that many per enqueueBatch (latency per call).
+                        for first in stride(from: 0, to: per, by: o.enqueueBatch) {
+                            let requests = (first..<min(per, first + o.enqueueBatch)).map(request)
+                            let t0 = monotonicMicros()
+                            for r in try await store.enqueueBatch(requests) { _ = try r.get() }
+                            l.add(monotonicMicros() - t0)
+                        }
+                        return l
+                    }
+                    for i in 0..<per {
+                        let r = request(i)
                         let t0 = monotonicMicros()
-                        _ = try await store.enqueue(
-                            EnqueueRequest(
-                                projectID: o.project(c), contentID: "c\(n)", time: .instant(base.adding(seconds: n * 151)),
-                                timeZone: "Europe/Berlin",
-                                platforms: o.platforms == 2 ? ["twitter", "linkedin"] : o.platformList(Int(n)),
-                                priority: Int(n % 10) + 1, idempotencyKey: o.idempotencyKeys ? "k\(n)" : nil
-                            ))
+                        _ = try await store.enqueue(r)
                         l.add(monotonicMicros() - t0)
                     }
                     return l
@@ -92,7 +104,7 @@ enum Scenarios {
             p99: lat.percentile(0.99),
             extra: [
                 ("callers", Double(callers)), ("projects", Double(o.projects)), ("platforms", Double(o.platforms)),
-                ("idempotency_keys", o.idempotencyKeys ? 1 : 0),
+                ("idempotency_keys", o.idempotencyKeys ? 1 : 0), ("enqueue_batch", Double(o.enqueueBatch)),
             ])
     }
 

@@ -61,6 +61,9 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "floor-enqueue: rows per transaction (default 64, what the store's group commit sees from 64 callers).")
     var batch: Int = SQLiteFloor.enqueueBatch
 
+    @Option(name: .customLong("enqueue-batch"), help: "enqueue: requests per store.enqueueBatch call (default 1: one enqueue per call).")
+    var enqueueBatch: Int = 1
+
     @Option(name: .customLong("dequeue-limit"), help: "cycle: items per Dequeue (1…100, default 32).")
     var dequeueLimit: Int = 32
 
@@ -126,6 +129,8 @@ struct StoreBench: AsyncParsableCommand {
         if (dequeueLimit != 32 || dequeueStarts || acknowledge || carryReports) && scenario != "cycle" {
             throw ValidationError("--dequeue-limit, --dequeue-starts, --acknowledge and --carry-reports apply to cycle only")
         }
+        if enqueueBatch != 1 && scenario != "enqueue" { throw ValidationError("--enqueue-batch applies to enqueue only") }
+        guard (1...500).contains(enqueueBatch) else { throw ValidationError("--enqueue-batch: 1…500") }
         if acknowledge && carryReports { throw ValidationError("--acknowledge or --carry-reports, not both") }
         if (!withoutIndexes.isEmpty || inlineCheckpoints) && scenario != "floor-enqueue" && scenario != "floor-cycle" {
             throw ValidationError("--without-index and --inline-checkpoints apply to floor-enqueue and floor-cycle only")
@@ -162,7 +167,7 @@ struct StoreBench: AsyncParsableCommand {
                 path: path, count: count, full: full, callers: callers ?? (name == "cycle" ? 8 : 64),
                 withoutIndexes: withoutIndexes, inlineCheckpoints: inlineCheckpoints, projects: projects,
                 platforms: platforms, batch: batch, dequeueLimit: dequeueLimit, dequeueStarts: dequeueStarts,
-                acknowledge: acknowledge, carryReports: carryReports, idempotencyKeys: idempotencyKeys, postgresURL: postgresURL)
+                acknowledge: acknowledge, carryReports: carryReports, enqueueBatch: enqueueBatch, idempotencyKeys: idempotencyKeys, postgresURL: postgresURL)
             defer { Scenarios.dropPostgresSchema(options) }
             let result: BenchResult
             switch name {
@@ -206,6 +211,8 @@ struct BenchOptions {
     var acknowledge = false
     /// cycle: each dequeued batch's Completes ride on the worker's next dequeue.
     var carryReports = false
+    /// enqueue: requests per enqueueBatch call (1: one enqueue per call).
+    var enqueueBatch = 1
     /// enqueue, floor-enqueue: each schedule carries an idempotency key ("k" + its number).
     var idempotencyKeys = false
     /// enqueue, cycle: the PostgreSQL store at this URL instead of SQLite, in ``postgresSchema``.

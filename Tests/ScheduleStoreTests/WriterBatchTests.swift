@@ -56,6 +56,65 @@ struct WriterBatchTests {
         #expect(try db.scalarInt64("SELECT count(*) FROM schedule_platforms") == 4, "no platform rows of b")
     }
 
+    /// The items of a batch operation run without a savepoint each; one that fails after
+    /// writing rows sends the batch transaction back for a replay with a savepoint per item, and
+    /// vanishes alone: the items before and after it, and the other operations, commit.
+    @Test func aBatchItemThatFailsAfterWritingIsUndoneAloneAndTheOtherItemsCommit() async throws {
+        let f = try StoreFixture()
+        let store = f.sqlite
+        let hold = try await WriterHold(store)
+        @Sendable func request(_ name: String, minutes: Int64) -> EnqueueRequest {
+            EnqueueRequest(
+                projectID: "p1", contentID: name, time: .instant(t0.adding(seconds: minutes * 60)),
+                platforms: ["twitter", "linkedin"])
+        }
+        let a = Task { try await store.enqueue(request("a", minutes: 0)) }
+        #expect(await eventually { store.writer.queuedCount == 1 })
+        let runs = Atomic(0)
+        let savepointed = Atomic(0)
+        let batch = Task {
+            try await store.writer.submit { state -> [Result<EnqueueResult, StoreError>] in
+                runs.add(1, ordering: .relaxed)
+                if state.savepointPerItem { savepointed.add(1, ordering: .relaxed) }
+                return try ["b1", "b2", "b3", "b4"].enumerated().map { i, name in
+                    try state.isolated {
+                        if name == "b3" { throw StoreError.invalidArgument("platforms", "refused before writing") }
+                        let created = try state.enqueue(request(name, minutes: 10 + Int64(i) * 10))
+                        if name == "b2" { throw StoreError(code: .internal, message: "injected after writing") }
+                        return created
+                    }
+                }
+            }
+        }
+        #expect(await eventually { store.writer.queuedCount == 2 })
+        let c = Task { try await store.enqueue(request("c", minutes: 90)) }
+        #expect(await eventually { store.writer.queuedCount == 3 })
+        try await hold.release()
+
+        _ = try await a.value
+        _ = try await c.value
+        let results = try await batch.value
+        #expect(results.count == 4)
+        #expect((try? results[0].get())?.schedule.contentID == "b1")
+        guard case .failure(let written) = results[1], case .failure(let refused) = results[2] else {
+            Issue.record("b2 and b3 must fail: \(results)")
+            return
+        }
+        #expect(written.message == "injected after writing")
+        #expect(refused.field == "platforms")
+        #expect((try? results[3].get())?.schedule.contentID == "b4")
+        // Once in the shared transaction without savepoints, then replayed with one per item.
+        #expect(runs.load(ordering: .relaxed) == 2 && savepointed.load(ordering: .relaxed) == 1)
+        #expect(try await !store.writer.submit { $0.savepointPerItem }, "the next batch runs without savepoints again")
+
+        let page = try await store.list(ListRequest(projectID: "p1", limit: 100))
+        #expect(page.items.map(\.contentID) == ["a", "b1", "b4", "c"])
+        #expect(store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        #expect(try db.scalarInt64("SELECT count(*) FROM schedule_platforms") == 8, "no platform rows of b2")
+    }
+
     @Test func anOperationThatFailsBeforeWritingLeavesItsBatchAlone() async throws {
         let f = try StoreFixture()
         let store = f.sqlite

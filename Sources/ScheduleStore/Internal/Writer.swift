@@ -107,7 +107,9 @@ final class Writer: Sendable {
                     } catch {
                         state.occupancy.undo(to: mark)  // its rows are gone (or will be)
                         if !isolated, state.db.totalChanges != changesBefore, !state.db.isAutocommit {
-                            return nil  // rows written before the failure: only a batch rollback undoes them
+                            // Rows written before the failure (by the job, or by one of its
+                            // items: ItemWroteBeforeFailing): only a batch rollback undoes them.
+                            return nil
                         }
                         outcome = .failure(StoreError.wrap(error))
                     }
@@ -148,8 +150,10 @@ final class Writer: Sendable {
     ) {
         var rest = batch
         var isolated = false
+        defer { state.savepointPerItem = false }
         while !rest.isEmpty {
             let db = state.db
+            state.savepointPerItem = isolated
             let began = DispatchTime.now().uptimeNanoseconds
             do {
                 try db.begin(.immediate)

@@ -37,15 +37,32 @@ final class WriterState: ScheduleRepository {
 
     // MARK: Helpers shared by the operations
 
+    /// Whether ``isolated(_:)`` puts each item in a savepoint: set by the writer while it replays
+    /// a batch in which an item failed after writing rows.
+    var savepointPerItem = false
+
+    /// One item of a batch operation (EnqueueBatch, Acknowledge, a Dequeue's carried reports): a
+    /// refused item is its own failure and the others go on.
+    ///
+    /// Items run without a savepoint of their own, as the writer runs its jobs: a savepoint per
+    /// item made SQLite copy every page the item touched into its sub-journal, a third of the cost
+    /// of writing the rows (`scheduler-bench store floor-enqueue` with and without, BENCHMARKS.md).
+    /// Most refusals (validation, a conflict, a stale token) come before an item writes anything,
+    /// and cost nothing to undo. An item that fails after writing rows throws
+    /// ``ItemWroteBeforeFailing``: the writer rolls the batch transaction back and runs it again
+    /// with ``savepointPerItem``, so that item's rows vanish alone. Nothing is answered before
+    /// the transaction commits, so the replay is invisible to callers.
     func isolated<T>(_ body: () throws -> T) throws -> Result<T, StoreError> {
         let mark = occupancy.mark()
+        let changesBefore = db.totalChanges
         do {
-            return .success(try db.savepoint("item", body))
+            return .success(savepointPerItem ? try db.savepoint("item", body) : try body())
         } catch {
-            occupancy.undo(to: mark)
             // SQLITE_FULL or an I/O error can roll the whole transaction back: the items before
             // this one are gone too, so the operation fails as a whole.
             if db.isAutocommit { throw error }
+            if !savepointPerItem && db.totalChanges != changesBefore { throw ItemWroteBeforeFailing() }
+            occupancy.undo(to: mark)
             return .failure(StoreError.wrap(error))
         }
     }
@@ -304,3 +321,6 @@ final class WriterState: ScheduleRepository {
     }
 }
 
+/// An item of a batch operation failed after writing rows, outside a savepoint: only a replay of
+/// the batch transaction with a savepoint per item can undo its rows alone (``WriterState/isolated(_:)``).
+struct ItemWroteBeforeFailing: Error {}
