@@ -35,7 +35,7 @@ extension ScheduleRepository {
 
         var fingerprint: String?
         if let key = req.idempotencyKey {
-            let fp = IDs.fingerprint(Self.canonical(req))
+            let fp = Self.fingerprint(req)
             fingerprint = fp
             if let existing = try loadByIdempotencyKey(project: req.projectID, key: key) {
                 guard existing.fingerprint == fp else {
@@ -116,6 +116,40 @@ extension ScheduleRepository {
             }
         }
         return compiled
+    }
+
+    /// The request fingerprint stored with an idempotency key: `IDs.fingerprint(canonical(r))`,
+    /// computed by feeding the canonical text's bytes to the hash as they are produced, without
+    /// building the text (an array of 17 strings, their length prefixes and the joined result were
+    /// 7 % of the writer's time in EnqueueBatch). A test holds the two equal.
+    static func fingerprint(_ r: EnqueueRequest) -> String {
+        var h = CanonicalHasher()
+        h.field(r.projectID)
+        h.field(r.contentID)
+        switch r.time {
+        case .instant(let i): h.field("i:\(i.unixMilliseconds)")
+        case .local(let l): h.field("l:\(l)")
+        }
+        h.field(r.timeZone)
+        h.field(joining: r.platforms)
+        h.field(Int64(r.priority))
+        switch r.recurrence {
+        case .rrule(let t): h.field("rrule:" + t)
+        case .cron(let t): h.field("cron:" + t)
+        case .shorthand(let p, let c): h.field("short:\(p):\(c.map { "\($0)" } ?? "-")")
+        case nil: h.field("-")
+        }
+        h.field(r.recurringUntil?.unixMilliseconds)
+        h.field(r.publishDelaySeconds)
+        h.field(Int64(r.maxRetries))
+        h.field(r.retryDelaySeconds)
+        h.field(r.notes ?? "-")
+        h.field(r.metadataJSON ?? "-")
+        h.field(r.autoResolve ? "true" : "false")
+        h.field(r.expiryWindowSeconds)
+        h.field(r.leaseLossPolicy.rawValue)
+        h.field(r.externalJobID ?? "-")
+        return h.hex
     }
 
     /// Every field of the request except the idempotency key, in a fixed order with explicit
@@ -380,5 +414,85 @@ extension ScheduleRepository {
         let proposal = ConflictChecker.Proposal(
             project: project, scheduleID: scheduleID, time: t, platforms: names, zone: zone)
         return try checker(for: project).validate(proposal, autoResolve: autoResolve, in: occupancy)
+    }
+}
+
+/// FNV-1a 64 over the canonical text of ``ScheduleRepository/canonical(_:)``: each field as its
+/// UTF-8 length in decimal, ":", its text, the fields separated by "|" (``IDs/fingerprint(_:)``
+/// over that text, without the text).
+struct CanonicalHasher {
+    private var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var first = true
+
+    private mutating func byte(_ b: UInt8) {
+        h ^= UInt64(b)
+        h = h &* 0x100_0000_01b3
+    }
+
+    private mutating func decimal(_ v: Int64) {
+        if v < 0 { byte(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &digits) { buf -> Int in
+            var n = 0
+            repeat {
+                buf[n] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                n += 1
+            } while m > 0
+            return n
+        }
+        withUnsafeBytes(of: &digits) { buf in
+            for i in stride(from: n - 1, through: 0, by: -1) { byte(buf[i]) }
+        }
+    }
+
+    private static func width(_ v: Int64) -> Int {
+        var m = v.magnitude
+        var n = v < 0 ? 2 : 1
+        while m >= 10 {
+            m /= 10
+            n += 1
+        }
+        return n
+    }
+
+    private mutating func begin(length: Int) {
+        if !first { byte(UInt8(ascii: "|")) }
+        first = false
+        decimal(Int64(length))
+        byte(UInt8(ascii: ":"))
+    }
+
+    mutating func field(_ s: String) {
+        begin(length: s.utf8.count)
+        for b in s.utf8 { byte(b) }
+    }
+
+    mutating func field(_ v: Int64) {
+        begin(length: Self.width(v))
+        decimal(v)
+    }
+
+    /// An optional number: "-" when nil.
+    mutating func field(_ v: Int64?) {
+        if let v { field(v) } else { field("-") }
+    }
+
+    /// Strings joined by ",".
+    mutating func field(joining parts: [String]) {
+        begin(length: parts.reduce(max(0, parts.count - 1)) { $0 + $1.utf8.count })
+        for (i, p) in parts.enumerated() {
+            if i > 0 { byte(UInt8(ascii: ",")) }
+            for b in p.utf8 { byte(b) }
+        }
+    }
+
+    /// 16 hex digits, as ``IDs/fingerprint(_:)`` writes them.
+    var hex: String {
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
     }
 }
