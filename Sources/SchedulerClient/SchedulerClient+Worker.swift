@@ -47,8 +47,9 @@ extension SchedulerClient {
     /// - Parameters:
     ///   - project: the project whose due items to publish.
     ///   - concurrency: items handled at once (at least 1).
-    ///   - lease: lease length (whole seconds, at least 1); the lease is extended every third of it
-    ///     while the handler runs.
+    ///   - lease: lease length (whole seconds, at least 1); while the handler runs, one heartbeat
+    ///     task of the loop extends the lease between a third and a half of its length after the
+    ///     last extension.
     ///   - workerID: the lease owner's name; default `worker-<host>-<pid>`.
     ///   - pollInterval: wait when nothing is due.
     ///   - stopWhenIdle: return once nothing is due and nothing is in flight (batch jobs, tests);
@@ -71,6 +72,10 @@ extension SchedulerClient {
         let worker = workerID ?? "worker-\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let leaseSeconds = Int32(max(1, lease.components.seconds))
         let finished = FinishedItems()
+        let leases = LeaseKeeper()
+        // One task extends every lease in hand (not a task and a timer per item).
+        let heartbeats = Task { [self] in await keep(leases, leaseSeconds: leaseSeconds) }
+        defer { heartbeats.cancel() }
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var handled = 0
         var inFlight = 0
@@ -104,7 +109,7 @@ extension SchedulerClient {
                 for item in items {
                     inFlight += 1
                     group.addTask { [self] in
-                        let ack = await self.process(item, project: project, leaseSeconds: leaseSeconds, handler: handler)
+                        let ack = await self.process(item, project: project, leases: leases, handler: handler)
                         finished.append(ack)
                         wake.yield()
                     }
@@ -146,9 +151,10 @@ extension SchedulerClient {
         return response.items
     }
 
-    /// Publishes one leased item through `handler`, heartbeating meanwhile; returns its report.
+    /// Publishes one leased item through `handler`, its lease kept by the loop's heartbeat task
+    /// meanwhile; returns its report.
     private func process(
-        _ item: SchedulerV1.DequeuedItem, project: String, leaseSeconds: Int32,
+        _ item: SchedulerV1.DequeuedItem, project: String, leases: LeaseKeeper,
         handler: @escaping @Sendable (WorkItem) async throws -> PublishOutcome
     ) async -> SchedulerV1.Acknowledgement {
         let id = item.schedule.id
@@ -157,32 +163,14 @@ extension SchedulerClient {
         let work = WorkItem(
             schedule: item.schedule, attempt: Int(item.attempt), idempotencyKey: item.attemptIdempotencyKey,
             platforms: item.schedule.platforms.filter { !done.contains($0) }, leaseExpiresAt: item.leaseExpiresAt)
-        let outcome: PublishOutcome = await withTaskGroup(of: PublishOutcome?.self) { group in
-            group.addTask {
-                do {
-                    return try await handler(work)
-                } catch {
-                    return .failed(error: "\(error)", results: [], retryable: true)
-                }
-            }
-            group.addTask { [self] in
-                // Heartbeat every third of the lease until the handler finishes (then cancelled).
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(max(1, Int(leaseSeconds) / 3)))
-                    if Task.isCancelled { break }
-                    _ = try? await heartbeat(SchedulerV1.HeartbeatRequest(projectID: project, scheduleID: id, leaseToken: token, extendSeconds: leaseSeconds))
-                }
-                return nil
-            }
-            var result: PublishOutcome?
-            while let r = await group.next() {
-                if let r {
-                    result = r
-                    group.cancelAll()
-                }
-            }
-            return result!
+        leases.hold(id, project: project, token: token)
+        let outcome: PublishOutcome
+        do {
+            outcome = try await handler(work)
+        } catch {
+            outcome = .failed(error: "\(error)", results: [], retryable: true)
         }
+        leases.release(id)
         switch outcome {
         case .published(let results):
             return .complete(SchedulerV1.CompleteRequest(projectID: project, scheduleID: id, leaseToken: token, results: results))
@@ -191,6 +179,55 @@ extension SchedulerClient {
                 SchedulerV1.FailRequest(
                     projectID: project, scheduleID: id, leaseToken: token, error: error.isEmpty ? "failed" : error,
                     retryable: retryable, results: results))
+        }
+    }
+}
+
+extension SchedulerClient {
+    /// The work loop's heartbeat task: every sixth of the lease, extends each lease in hand that
+    /// was last extended (or taken) a third of a lease ago or more, so every lease is extended
+    /// between a third and a half of its length after the last extension. Failures are ignored: a
+    /// lost lease shows in the item's report. Ends when cancelled.
+    fileprivate func keep(_ leases: LeaseKeeper, leaseSeconds: Int32) async {
+        let lease = Duration.seconds(Int(leaseSeconds))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: lease / 6)
+            for held in leases.due(after: lease / 3) where !Task.isCancelled {
+                _ = try? await heartbeat(
+                    SchedulerV1.HeartbeatRequest(
+                        projectID: held.project, scheduleID: held.scheduleID, leaseToken: held.token, extendSeconds: leaseSeconds))
+            }
+        }
+    }
+}
+
+/// The leases a work loop holds while their handlers run, and when each was last extended.
+private final class LeaseKeeper: Sendable {
+    struct Held {
+        var scheduleID: String
+        var project: String
+        var token: String
+        var extended: ContinuousClock.Instant
+    }
+
+    private let held = Mutex<[String: Held]>([:])
+
+    func hold(_ id: String, project: String, token: String) {
+        held.withLock { $0[id] = Held(scheduleID: id, project: project, token: token, extended: .now) }
+    }
+
+    func release(_ id: String) { _ = held.withLock { $0.removeValue(forKey: id) } }
+
+    /// The leases last extended `age` ago or more, marked extended now.
+    func due(after age: Duration) -> [Held] {
+        let now = ContinuousClock.now
+        return held.withLock { all in
+            var due: [Held] = []
+            for (id, h) in all where h.extended.duration(to: now) >= age {
+                due.append(h)
+                all[id]?.extended = now
+            }
+            return due
         }
     }
 }

@@ -32,6 +32,10 @@ public final class EventLoop: @unchecked Sendable {
     /// asked from any thread (by `execute`).
     private let loopThread = Atomic<UInt>(0)
     private let started = Mutex<Bool>(false)
+    /// A wake-up is written and the loop has not yet taken the tasks queued before it: further
+    /// `execute` calls from other threads need not write again (one write per batch of tasks,
+    /// not one per task, and the state lock taken only for that write).
+    private let wakePending = Atomic<Bool>(false)
     public let name: String
     /// One buffer for every connection on this loop to read from the socket and decrypt through
     /// (loop thread only; nothing keeps a pointer into it between handler calls). A 64 KiB array
@@ -81,6 +85,10 @@ public final class EventLoop: @unchecked Sendable {
         tasks.withLock { $0.append(task) }
         // On the loop's own thread the task runs before the next epoll_wait: no wake-up needed.
         guard !inEventLoop else { return }
+        // The loop clears the flag before it takes the queued tasks, so a task queued after that
+        // sees it clear and writes; one queued before is taken in the same batch.
+        guard wakePending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
         // Under the state lock, which the loop holds to close the descriptor when it stops: a
         // loop may stop (and its descriptor's number go to the next socket opened) at any moment,
         // also between a shutdown's state change and this write, and 8 bytes written into someone
@@ -175,6 +183,7 @@ public final class EventLoop: @unchecked Sendable {
                 if ev.events & EPOLLOUT.rawValue != 0, let s = registrations[fd] { s.writable() }
                 if ev.events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, let s = registrations[fd] { s.hangup() }
             }
+            wakePending.store(false, ordering: .sequentiallyConsistent)
             runTasks()
             let now = Sys.monotonicMilliseconds()
             while let task = timers.popDue(now: now) { task() }

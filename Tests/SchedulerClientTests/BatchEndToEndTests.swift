@@ -2,6 +2,7 @@ import Foundation
 import SchedulerClient
 import SchedulerServer
 import SchedulingCore
+import TestSupport
 import Testing
 import WireProtocol
 
@@ -138,6 +139,23 @@ struct BatchEndToEndTests {
         r.status = .completed
         #expect(try await c.list(r).pagination.total == 12)
         #expect(e.calls["Acknowledge"] >= 1)
+        await e.shutdown()
+    }
+
+    @Test("the worker loop keeps the lease of a long publish: heartbeats while the handler runs")
+    func workerLoopHeartbeatsLongPublishes() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        let created = try await c.enqueue(enqueueRequest("slow", at: "2026-03-01T11:00:00")).schedule
+        let calls = e.calls
+        // A 1 s lease: extended a third to a half of a second after each extension. The handler
+        // publishes once two heartbeats have extended it.
+        let handled = try await c.work(project: "blog", lease: .seconds(1), stopWhenIdle: true) { item in
+            #expect(await eventually(timeout: .seconds(20)) { calls["Heartbeat"] >= 2 })
+            return .published([])
+        }
+        #expect(handled == 1)
+        #expect(try await c.get(projectID: "blog", scheduleID: created.id).queueStatus == .completed)
         await e.shutdown()
     }
 
