@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Paced (open-loop) load: `rate` permits a second, handed out from one thread that ticks every
-/// millisecond, to whichever worker waits first; a permit no worker waited for is banked (the
+/// 250 µs, to whichever worker waits first; a permit no worker waited for is banked (the
 /// workers were busy) and taken at once by the next one, so the rate holds.
 ///
 /// Each worker used to `Task.sleep` until its own next slot: one dispatch timer, and a wake-up of
@@ -47,7 +47,8 @@ final class Pacer: Sendable {
         let start = ContinuousClock.now
         var issued = 0
         while true {
-            usleep(1000)
+            // A steady rate: a 1 ms tick released bursts of 6 calls at 6,000/s, and doubled the p50.
+            usleep(250)
             let now = ContinuousClock.now
             let elapsed = start.duration(to: now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

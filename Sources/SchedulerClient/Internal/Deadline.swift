@@ -43,6 +43,10 @@ final class CallProgress: Sendable {
 /// grpc-swift-2 races a call against its deadline: both run as children of one task group; the
 /// first to finish decides, and the other is cancelled and awaited before this returns.
 ///
+/// Only a call that must connect first, or retries, runs in this race (two tasks and a dispatch
+/// timer: about half the client's CPU of a small call). The first attempt on a connection already
+/// up runs in the caller's task, and its channel enforces the deadline (``RPCChannel``).
+///
 /// `body` must end promptly once cancelled (every wait in a call does: the handshake wait, the call
 /// itself, which then sends a cancel frame, and the backoff sleep).
 func withDeadline<T: Sendable>(
