@@ -10,29 +10,31 @@ import Testing
 /// savepoint per operation only when one fails after writing.
 @Suite("Writer batches")
 struct WriterBatchTests {
+    /// A two-platform schedule of project p1, `minutes` after t0.
+    static func request(_ name: String, minutes: Int64) -> EnqueueRequest {
+        EnqueueRequest(
+            projectID: "p1", contentID: name, time: .instant(t0.adding(seconds: minutes * 60)),
+            platforms: ["twitter", "linkedin"])
+    }
+
     @Test func anOperationThatFailsAfterWritingIsUndoneAloneAndTheRestOfItsBatchCommits() async throws {
         let f = try StoreFixture()
         let store = f.sqlite
         // Hold the writer thread so the next three operations queue up and run as one batch.
         let hold = try await WriterHold(store)
 
-        @Sendable func request(_ name: String, minutes: Int64) -> EnqueueRequest {
-            EnqueueRequest(
-                projectID: "p1", contentID: name, time: .instant(t0.adding(seconds: minutes * 60)),
-                platforms: ["twitter", "linkedin"])
-        }
         let runs = Atomic(0)
-        let a = Task { try await store.enqueue(request("a", minutes: 0)) }
+        let a = Task { try await store.enqueue(Self.request("a", minutes: 0)) }
         #expect(await eventually { store.writer.queuedCount == 1 })
         let b = Task {
             try await store.writer.submit { state in
                 runs.add(1, ordering: .relaxed)
-                _ = try state.enqueue(request("b", minutes: 10))  // rows and occupancy written…
+                _ = try state.enqueue(Self.request("b", minutes: 10))  // rows and occupancy written…
                 throw StoreError(code: .internal, message: "injected after writing")  // …then a failure
             }
         }
         #expect(await eventually { store.writer.queuedCount == 2 })
-        let c = Task { try await store.enqueue(request("c", minutes: 20)) }
+        let c = Task { try await store.enqueue(Self.request("c", minutes: 20)) }
         #expect(await eventually { store.writer.queuedCount == 3 })
         try await hold.release()
 
@@ -63,12 +65,7 @@ struct WriterBatchTests {
         let f = try StoreFixture()
         let store = f.sqlite
         let hold = try await WriterHold(store)
-        @Sendable func request(_ name: String, minutes: Int64) -> EnqueueRequest {
-            EnqueueRequest(
-                projectID: "p1", contentID: name, time: .instant(t0.adding(seconds: minutes * 60)),
-                platforms: ["twitter", "linkedin"])
-        }
-        let a = Task { try await store.enqueue(request("a", minutes: 0)) }
+        let a = Task { try await store.enqueue(Self.request("a", minutes: 0)) }
         #expect(await eventually { store.writer.queuedCount == 1 })
         let runs = Atomic(0)
         let savepointed = Atomic(0)
@@ -79,7 +76,7 @@ struct WriterBatchTests {
                 return try ["b1", "b2", "b3", "b4"].enumerated().map { i, name in
                     try state.isolated {
                         if name == "b3" { throw StoreError.invalidArgument("platforms", "refused before writing") }
-                        let created = try state.enqueue(request(name, minutes: 10 + Int64(i) * 10))
+                        let created = try state.enqueue(Self.request(name, minutes: 10 + Int64(i) * 10))
                         if name == "b2" { throw StoreError(code: .internal, message: "injected after writing") }
                         return created
                     }
@@ -87,7 +84,7 @@ struct WriterBatchTests {
             }
         }
         #expect(await eventually { store.writer.queuedCount == 2 })
-        let c = Task { try await store.enqueue(request("c", minutes: 90)) }
+        let c = Task { try await store.enqueue(Self.request("c", minutes: 90)) }
         #expect(await eventually { store.writer.queuedCount == 3 })
         try await hold.release()
 
