@@ -15,10 +15,24 @@ public protocol WireMessage: Sendable, Hashable {
     /// Writes the message into an initialized C struct whose memory `arena` owns (implementation
     /// detail; use ``serializedBytes()``).
     func _fill(_ c: UnsafeMutableRawPointer, _ arena: inout WireArena)
+    /// Decodes and validates protobuf bytes (without any length prefix). A requirement, with the
+    /// default below, so that each message's conformance carries a copy specialized for it: a
+    /// generic caller (`Frame.Response.result(as:)`, a method table) then decodes without
+    /// looking up type metadata at run time.
+    /// - Throws: ``RPCError`` with code INVALID_ARGUMENT: not a valid message, invalid UTF-8,
+    ///   or a field that fails validation (the message names the field).
+    init(serializedBytes bytes: [UInt8]) throws(RPCError)
+    /// The protobuf encoding of this message (deterministic: fields in number order); a
+    /// requirement for the same reason.
+    func serializedBytes() -> [UInt8]
 }
 
 extension WireMessage {
-    /// Decodes and validates protobuf bytes (without any length prefix).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    /// Decodes and validates protobuf bytes (without any length prefix) from any collection.
     /// - Throws: ``RPCError`` with code INVALID_ARGUMENT: not a valid message, invalid UTF-8,
     ///   or a field that fails validation (the message names the field).
     public init(serializedBytes bytes: some Collection<UInt8>) throws(RPCError) {
@@ -28,7 +42,6 @@ extension WireMessage {
         self = try decoded.get()
     }
 
-    /// The protobuf encoding of this message (deterministic: fields in number order).
     public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 }
 
