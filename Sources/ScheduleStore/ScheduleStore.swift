@@ -284,10 +284,7 @@ public final class ScheduleStore: Sendable {
         -> (acknowledged: [Result<FinishResult, StoreError>], leases: [Lease])
     {
         if !items.isEmpty { try Self.checkItems(items.count) }
-        return try await writer.submit { repo in
-            let acknowledged = items.isEmpty ? [] : try repo.acknowledge(items)
-            return (acknowledged, try repo.dequeue(request))
-        }
+        return try await writer.submit { try $0.dequeue(request, acknowledging: items) }
     }
 
     static func checkItems(_ count: Int) throws(StoreError) {

@@ -112,9 +112,14 @@ enum Scenarios {
     /// cycle is one item. With `--dequeue-starts` the items come out started; with `--acknowledge`
     /// each dequeued batch is finished by one acknowledge instead of a complete per item (32 at
     /// once); with `--carry-reports` those Completes ride on the worker's next dequeue (one
-    /// transaction for both, as the client's work loop does). With several projects the items are spread over them and each worker takes them
-    /// round-robin, one dequeue each (as `rpc cycle`); a worker stops once every project came back
+    /// transaction for both, as the client's work loop does). With several projects the items are
+    /// spread over them and each worker takes them round-robin, one dequeue each (as `rpc cycle`); a worker stops once every project came back
     /// empty in a row.
+    /// A Complete (no per-platform results) for each lease.
+    static func completes(_ leases: [Lease]) -> [Acknowledgement] {
+        leases.map { .complete(projectID: $0.schedule.projectID, scheduleID: $0.schedule.id, leaseToken: $0.token, results: []) }
+    }
+
     static func cycle(_ o: BenchOptions) async throws -> BenchResult {
         let names = (0..<max(1, o.projects)).map { o.project($0) }
         if o.postgresURL != nil {
@@ -166,9 +171,7 @@ enum Scenarios {
                             let answer = try await store.dequeue(request, acknowledging: report)
                             count(answer.acknowledged)
                             leases = answer.leases
-                            report = leases.map {
-                                .complete(projectID: $0.schedule.projectID, scheduleID: $0.schedule.id, leaseToken: $0.token, results: [])
-                            }
+                            report = completes(leases)
                         } else {
                             leases = try await store.dequeue(request)
                         }
@@ -181,10 +184,7 @@ enum Scenarios {
                         if o.carryReports { continue }
                         if o.acknowledge {
                             let t1 = monotonicMicros()
-                            let results = try await store.acknowledge(
-                                leases.map {
-                                    .complete(projectID: project, scheduleID: $0.schedule.id, leaseToken: $0.token, results: [])
-                                })
+                            let results = try await store.acknowledge(completes(leases))
                             l.add(monotonicMicros() - t1)
                             count(results)
                             continue

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 import Transport
 
@@ -10,24 +11,10 @@ func httpGet(port: Int, path: String) -> String {
 
 /// One plain HTTP/1.0 GET over a blocking socket; returns the whole response.
 func httpResponse(port: Int, path: String) -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var a = sockaddr_in()
-    a.sin_family = sa_family_t(AF_INET)
-    a.sin_port = in_port_t(UInt16(port).bigEndian)
-    a.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let r = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    guard r == 0 else { return "connect failed" }
-    let request = "GET \(path) HTTP/1.0\r\n\r\n"
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
-    var buffer = [UInt8](repeating: 0, count: 512)
-    var out: [UInt8] = []
-    while true {
-        let n = read(fd, &buffer, buffer.count)
-        if n <= 0 { break }
-        out += buffer[0..<n]
+    guard let bytes = loopbackExchange(port: port, request: Array("GET \(path) HTTP/1.0\r\n\r\n".utf8)) else {
+        return "connect failed"
     }
-    return String(decoding: out, as: UTF8.self)
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 @Suite("HTTP health endpoint")

@@ -53,11 +53,27 @@ enum IDs {
 
     /// FNV-1a 64 of `text`, hex: the request fingerprint behind idempotency keys.
     static func fingerprint(_ text: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
+        var f = FNV1a()
+        f.add(text)
+        return f.text
+    }
+}
+
+/// FNV-1a 64, fed byte by byte: the hash behind request fingerprints.
+struct FNV1a {
+    private var h: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ b: UInt8) {
+        h ^= UInt64(b)
+        h = h &* 0x100_0000_01b3
+    }
+
+    mutating func add(_ s: String) {
+        for b in s.utf8 { add(b) }
+    }
+
+    /// The hash as 16 hex digits.
+    var text: String {
         let s = String(h, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }

@@ -271,10 +271,7 @@ public final class PostgresStore: SchedulingStore {
         -> (acknowledged: [Result<FinishResult, StoreError>], leases: [Lease])
     {
         if !items.isEmpty { try ScheduleStore.checkItems(items.count) }
-        return try await write { repo in
-            let acknowledged = items.isEmpty ? [] : try repo.acknowledge(items)
-            return (acknowledged, try repo.dequeue(request))
-        }
+        return try await write { try $0.dequeue(request, acknowledging: items) }
     }
 
     public func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord] {

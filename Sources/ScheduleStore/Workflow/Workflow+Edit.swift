@@ -421,37 +421,32 @@ extension ScheduleRepository {
 /// UTF-8 length in decimal, ":", its text, the fields separated by "|" (``IDs/fingerprint(_:)``
 /// over that text, without the text).
 struct CanonicalHasher {
-    private var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var fnv = FNV1a()
     private var first = true
 
-    private mutating func byte(_ b: UInt8) {
-        h ^= UInt64(b)
-        h = h &* 0x100_0000_01b3
+    private mutating func begin(length: Int) {
+        if !first { fnv.add(UInt8(ascii: "|")) }
+        first = false
+        decimal(Int64(length))
+        fnv.add(UInt8(ascii: ":"))
     }
 
+    /// `v`'s digits as `String(v)` writes them, without making the string.
     private mutating func decimal(_ v: Int64) {
-        if v < 0 { byte(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let n = withUnsafeMutableBytes(of: &digits) { buf -> Int in
-            var n = 0
-            repeat {
-                buf[n] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-                n += 1
-            } while m > 0
-            return n
-        }
-        withUnsafeBytes(of: &digits) { buf in
-            for i in stride(from: n - 1, through: 0, by: -1) { byte(buf[i]) }
+        if v < 0 { fnv.add(UInt8(ascii: "-")) }
+        let m = v.magnitude
+        var power: UInt64 = 1
+        while power <= m / 10 { power *= 10 }
+        while power > 0 {
+            fnv.add(UInt8(ascii: "0") + UInt8(m / power % 10))
+            power /= 10
         }
     }
 
-    private static func width(_ v: Int64) -> Int {
-        var m = v.magnitude
+    /// How many characters `String(v)` has.
+    private static func decimalLength(_ v: Int64) -> Int {
         var n = v < 0 ? 2 : 1
+        var m = v.magnitude
         while m >= 10 {
             m /= 10
             n += 1
@@ -459,20 +454,13 @@ struct CanonicalHasher {
         return n
     }
 
-    private mutating func begin(length: Int) {
-        if !first { byte(UInt8(ascii: "|")) }
-        first = false
-        decimal(Int64(length))
-        byte(UInt8(ascii: ":"))
-    }
-
     mutating func field(_ s: String) {
         begin(length: s.utf8.count)
-        for b in s.utf8 { byte(b) }
+        fnv.add(s)
     }
 
     mutating func field(_ v: Int64) {
-        begin(length: Self.width(v))
+        begin(length: Self.decimalLength(v))
         decimal(v)
     }
 
@@ -485,14 +473,11 @@ struct CanonicalHasher {
     mutating func field(joining parts: [String]) {
         begin(length: parts.reduce(max(0, parts.count - 1)) { $0 + $1.utf8.count })
         for (i, p) in parts.enumerated() {
-            if i > 0 { byte(UInt8(ascii: ",")) }
-            for b in p.utf8 { byte(b) }
+            if i > 0 { fnv.add(UInt8(ascii: ",")) }
+            fnv.add(p)
         }
     }
 
     /// 16 hex digits, as ``IDs/fingerprint(_:)`` writes them.
-    var hex: String {
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
+    var hex: String { fnv.text }
 }

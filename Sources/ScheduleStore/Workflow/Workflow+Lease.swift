@@ -336,7 +336,17 @@ extension ScheduleRepository {
         try requests.map { r in try isolated { try enqueue(r) } }
     }
 
-    /// Applies each acknowledgement in order, each in its own savepoint, as Complete or Fail would.
+    /// A worker's report, then its next lease, in the caller's one transaction
+    /// (``SchedulingStore/dequeue(_:acknowledging:)``).
+    func dequeue(_ request: DequeueRequest, acknowledging items: [Acknowledgement]) throws
+        -> (acknowledged: [Result<FinishResult, StoreError>], leases: [Lease])
+    {
+        let acknowledged = try acknowledge(items)
+        return (acknowledged, try dequeue(request))
+    }
+
+    /// Applies each acknowledgement in order, each on its own (``isolated(_:)``), as Complete or
+    /// Fail would.
     func acknowledge(_ items: [Acknowledgement]) throws -> [Result<FinishResult, StoreError>] {
         try items.map { a in
             try isolated {

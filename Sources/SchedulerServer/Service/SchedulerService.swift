@@ -403,23 +403,23 @@ public final class SchedulerService: Sendable {
         // Another project must finish first: no new lease, and an empty answer tells the worker to
         // poll again. The reported items are still applied.
         let mayLease = projects.count < dispatch.maxDispatchingProjects || projects.contains(r.projectID)
-        var leases: [Lease] = []
-        var leased = false
+        var leases: [Lease]?  // nil until the store leased
         let acknowledged = try await Self.batch(
             r.acknowledge, decodeErrors: r.itemErrors, prepare: { _, item in try Self.acknowledgement(ctx, item) },
             run: { prepared in
                 guard mayLease else { return try await store.acknowledge(prepared) }
                 let done = try await store.dequeue(request, acknowledging: prepared)
-                (leases, leased) = (done.leases, true)
+                leases = done.leases
                 return done.acknowledged
             },
             answer: { i, outcome in acknowledgeResult(outcome, r.acknowledge[i], at: "dequeue.acknowledge[\(i)]") })
-        if mayLease && !leased {  // nothing reported (or every item refused before the store)
+        if mayLease, leases == nil {  // nothing reported (or every item refused before the store)
             leases = try await store.dequeue(request)
         }
-        if !leases.isEmpty { metrics.leasesGranted.increment(by: leases.count) }
+        let granted = leases ?? []
+        if !granted.isEmpty { metrics.leasesGranted.increment(by: granted.count) }
         return S.Dequeue.Response(
-            items: leases.map { lease in
+            items: granted.map { lease in
                 V1.DequeuedItem(
                     schedule: Wire.schedule(lease.schedule), leaseToken: lease.token,
                     leaseExpiresAtMs: lease.expiresAt.unixMilliseconds, attemptIdempotencyKey: lease.idempotencyKey,
