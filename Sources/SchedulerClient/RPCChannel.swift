@@ -213,7 +213,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
         var continuation: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>
         /// When the channel fails it with DEADLINE_EXCEEDED (nil: never; the caller enforces it).
         var deadline: ContinuousClock.Instant?
-        var progress: CallProgress?
+        var progress: CallProgress
     }
 
     private struct State {
@@ -300,7 +300,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
     /// Adds a pending call; resumes it at once with UNAVAILABLE when the channel cannot take calls.
     func register(
         _ id: UInt64, _ c: CheckedContinuation<Result<Frame.Response, SchedulerError>, Never>,
-        deadline: ContinuousClock.Instant? = nil, progress: CallProgress? = nil
+        deadline: ContinuousClock.Instant?, progress: CallProgress
     ) -> Bool {
         let refusal: SchedulerError? = state.withLock { s in
             if s.closed { return SchedulerError(code: .unavailable, message: "connection closed (call not sent): \(s.closeReason ?? "closed")", cause: .notSent) }
@@ -373,9 +373,8 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
             return (expired, next)
         }
         for (id, p) in expired {
-            let progress = p.progress ?? CallProgress()
-            progress.markDeadlinePassed()
-            p.continuation.resume(returning: .failure(progress.deadlineExceeded()))
+            p.progress.markDeadlinePassed()
+            p.continuation.resume(returning: .failure(p.progress.deadlineExceeded()))
             if let cancel = try? encoder.encode(Frame(callID: id, kind: .cancel(Frame.Cancel(reason: "deadline exceeded")))) {
                 connection.send(cancel)
             }
