@@ -55,7 +55,9 @@ let package = Package(
         .target(name: "SchedulingCore"),
 
         // MARK: Storage
-        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        // SQLite's default VFS with a WAL transaction's writes gathered into one (wal_buffer.c).
+        .target(name: "CSQLiteWAL", dependencies: ["CSQLite"]),
+        .target(name: "SQLite", dependencies: ["CSQLite", "CSQLiteWAL"]),
         .target(name: "PostgreSQL", dependencies: ["CPostgreSQL"]),
         .target(
             name: "ScheduleStore",

@@ -1,4 +1,5 @@
 internal import CSQLite
+internal import CSQLiteWAL
 
 /// One SQLite database connection. Owns its `sqlite3*`.
 ///
@@ -31,8 +32,13 @@ public final class Connection {
 
     /// Library-wide settings, applied once before the first connection initializes SQLite.
     /// Memory statistics are off: nothing reads them, and their global mutex is taken on every
-    /// allocation by every connection.
-    private static let libraryConfigured: Bool = csqlite_disable_memstatus() == SQLITE_OK
+    /// allocation by every connection. The default VFS becomes "unix-walbuffer" (wal_buffer.c in
+    /// CSQLiteWAL): the unix VFS, with each commit's WAL frames written in one call instead of two
+    /// per page.
+    private static let libraryConfigured: Bool = {
+        let memstatus = csqlite_disable_memstatus()
+        return memstatus == SQLITE_OK && csqlite_walbuffer_register() == SQLITE_OK
+    }()
     /// The path given at open.
     public let path: String
     private var cache: [String: Statement] = [:]
@@ -181,6 +187,19 @@ public final class Connection {
     /// True outside a transaction. After an error inside one, false means the transaction is
     /// still open; true means SQLite rolled it back on its own (e.g. on SQLITE_FULL).
     public var isAutocommit: Bool { handle.map { sqlite3_get_autocommit($0) != 0 } ?? true }
+
+    /// The writes SQLite gave this connection's WAL files since it opened (two per page: each
+    /// frame's header, then the page) and those that reached the file system: one per commit, or
+    /// one per 128 KiB of a larger one (the "unix-walbuffer" VFS). Nil when the connection does not
+    /// use that VFS.
+    public var walWrites: (given: Int64, made: Int64)? {
+        guard let handle else { return nil }
+        var counts: [Int64] = [0, 0]
+        let rc = counts.withUnsafeMutableBufferPointer {
+            sqlite3_file_control(handle, "main", CSQLITE_WALBUFFER_FCNTL_COUNTS, $0.baseAddress)
+        }
+        return rc == SQLITE_OK ? (counts[0], counts[1]) : nil
+    }
 
     // MARK: Transactions
 

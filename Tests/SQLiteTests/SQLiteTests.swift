@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Synchronization
 import Testing
 
 /// A fresh database file in a fresh directory, removed afterwards.
@@ -226,5 +227,160 @@ struct SQLiteTests {
             defer { try? other.close() }
             #expect(throws: SQLiteError.self) { try other.execute("INSERT INTO t (s) VALUES ('c')") }
         }
+    }
+}
+
+/// The "unix-walbuffer" VFS (CSQLiteWAL): a commit's WAL frames reach the file in one write, and
+/// what other connections read is exactly what was committed.
+@Suite("WAL write buffering")
+struct WALBufferTests {
+    /// A transaction that dirties many pages is two writes per page for SQLite, and one write per
+    /// commit (or per 128 KiB) for the file system.
+    @Test func aCommitReachesTheWALInOneWritePer128KiB() throws {
+        try withTempDatabase { path in
+            let db = try Connection(path: path)
+            defer { try? db.close() }
+            try db.execute("PRAGMA journal_mode = WAL")
+            try db.execute("PRAGMA synchronous = NORMAL")
+            // Room for the large transaction: a page cache that spills writes pages one by one
+            // between reads of the WAL, which the buffer cannot gather (the next test covers it).
+            try db.execute("PRAGMA cache_size = -32000")
+            try db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+            try db.execute("CREATE INDEX t_v ON t(v)")
+            guard let before = db.walWrites else {
+                Issue.record("the connection does not use the unix-walbuffer VFS")
+                return
+            }
+            // About 20 pages: a small commit.
+            try db.transaction {
+                let ins = try db.cached("INSERT INTO t (k, v) VALUES (?1, ?2)")
+                for k in 0..<200 {
+                    ins.bind(k * 7919 % 100_000, at: 1)
+                    ins.bind(String(repeating: "x", count: 200) + "\(k)", at: 2)
+                    try ins.run()
+                }
+            }
+            let small = try #require(db.walWrites)
+            let given = small.given - before.given
+            #expect(given >= 20, "SQLite wrote \(given) times")
+            // One write for the frames, at most one more for the WAL header of a fresh file.
+            #expect(small.made - before.made <= 2, "\(small.made - before.made) writes for \(given)")
+            // About 600 pages (2.4 MiB): one write per 128 KiB.
+            try db.transaction {
+                let ins = try db.cached("INSERT INTO t (k, v) VALUES (?1, ?2)")
+                for k in 200..<6_200 {
+                    ins.bind(k * 7919 % 1_000_003 + 100_000, at: 1)
+                    ins.bind(String(repeating: "y", count: 300) + "\(k)", at: 2)
+                    try ins.run()
+                }
+            }
+            let large = try #require(db.walWrites)
+            let frames = (large.given - small.given) / 2
+            #expect(frames > 500)
+            // 31 frames of 4,120 bytes fit in one write of at most 128 KiB - 1.
+            #expect(large.made - small.made <= frames / 31 + 2)
+            #expect(try db.scalarInt64("SELECT count(*) FROM t") == 6_200)
+        }
+    }
+
+    /// What a COMMIT returned for is in the file: another connection reads it at once.
+    @Test func anotherConnectionReadsEachCommitAsSoonAsItReturns() throws {
+        try withTempDatabase { path in
+            let writer = try Connection(path: path)
+            defer { try? writer.close() }
+            try writer.execute("PRAGMA journal_mode = WAL")
+            // As the store runs: no sync at COMMIT (a sync would write the buffer out anyway).
+            try writer.execute("PRAGMA synchronous = NORMAL")
+            try writer.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            let reader = try Connection(path: path, mode: .readOnly)
+            defer { try? reader.close() }
+            for txn in 1...50 {
+                try writer.transaction {
+                    let ins = try writer.cached("INSERT INTO t (v) VALUES (?1)")
+                    for i in 0..<(txn % 5 + 1) * 20 {
+                        ins.bind("\(txn).\(i) " + String(repeating: "w", count: 150), at: 1)
+                        try ins.run()
+                    }
+                }
+                let expected = (1...txn).reduce(0) { $0 + ($1 % 5 + 1) * 20 }
+                #expect(try reader.scalarInt64("SELECT count(*) FROM t") == Int64(expected))
+                #expect(try reader.scalarInt64("SELECT count(*) FROM t WHERE v LIKE '\(txn).%'") == Int64((txn % 5 + 1) * 20))
+            }
+        }
+    }
+
+    /// A writer commits transactions of varied sizes (some larger than the page cache, so SQLite
+    /// spills frames before the commit; some rolled back) while a reader on another thread checks
+    /// that every snapshot it reads is a committed one. Then a fresh connection finds every
+    /// committed row and an intact database.
+    @Test func readersSeeOnlyCommittedStatesAndTheFileStaysIntact() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("wal.sqlite").path
+        let setup = try Connection(path: path)
+        try setup.execute("PRAGMA journal_mode = WAL")
+        // Rows of a transaction carry its number; `ledger` holds one row per committed transaction
+        // with the count of rows it added, so a snapshot is consistent when the two agree.
+        try setup.execute("CREATE TABLE t (txn INTEGER NOT NULL, v TEXT NOT NULL)")
+        try setup.execute("CREATE INDEX t_v ON t(v)")
+        try setup.execute("CREATE TABLE ledger (txn INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        try setup.close()
+
+        let transactions = 120
+        let done = Mutex(false)
+        let reader = Task.detached { () throws -> (snapshots: Int, torn: [String]) in
+            let db = try Connection(path: path, mode: .readOnly)
+            defer { try? db.close() }
+            var snapshots = 0
+            var torn: [String] = []
+            while !done.withLock({ $0 }) || snapshots == 0 {
+                try db.transaction(.deferred) {
+                    let rows = try db.scalarInt64("SELECT count(*) FROM t") ?? -1
+                    let ledger = try db.scalarInt64("SELECT coalesce(sum(n), 0) FROM ledger") ?? -2
+                    if rows != ledger { torn.append("\(rows) rows but \(ledger) committed") }
+                }
+                snapshots += 1
+            }
+            return (snapshots, torn)
+        }
+
+        let writer = try Connection(path: path)
+        try writer.execute("PRAGMA synchronous = NORMAL")
+        try writer.execute("PRAGMA cache_size = 50")  // 50 pages: larger transactions spill
+        var committed = 0
+        for txn in 0..<transactions {
+            let n = txn % 10 == 9 ? 3_000 : (txn * 37) % 200 + 1
+            let rollBack = txn % 7 == 3
+            try writer.execute("BEGIN IMMEDIATE")
+            let ins = try writer.cached("INSERT INTO t (txn, v) VALUES (?1, ?2)")
+            for i in 0..<n {
+                ins.bind(txn, at: 1)
+                ins.bind("\(txn)-\(i * 7919 % 10_007)-" + String(repeating: "z", count: 120), at: 2)
+                try ins.run()
+            }
+            if rollBack {
+                try writer.execute("ROLLBACK")
+            } else {
+                let l = try writer.cached("INSERT INTO ledger (txn, n) VALUES (?1, ?2)")
+                l.bind(txn, at: 1)
+                l.bind(n, at: 2)
+                try l.run()
+                try writer.execute("COMMIT")
+                committed += n
+            }
+            if txn % 40 == 39 { try writer.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+        }
+        done.withLock { $0 = true }
+        let (snapshots, torn) = try await reader.value
+        #expect(snapshots > 0)
+        #expect(torn.isEmpty, "snapshots that were never committed: \(torn.prefix(5))")
+        try writer.close()
+
+        let check = try Connection(path: path)
+        defer { try? check.close() }
+        #expect(try check.scalarInt64("SELECT count(*) FROM t") == Int64(committed))
+        let integrity = try check.cached("PRAGMA integrity_check").firstRow { $0.string(0) }
+        #expect(integrity == "ok")
     }
 }
