@@ -123,6 +123,39 @@ struct EnqueueTests {
         #expect(try await !f.store.enqueue(r).replayed)
     }
 
+    /// A repeat is answered as the first even when the request would now be refused: its own
+    /// schedule fills the slot, or its external job id is its own. A different request with the
+    /// key is alreadyExists, not the refusal. (SQLite looks the key up only after a refusal or an
+    /// insert that finds it taken; PostgreSQL first: both answer the same.)
+    @Test(arguments: StoreBackend.all) func aRepeatIsAnsweredAsTheFirstWhenItWouldNowBeRefused(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
+        for i in 0..<4 {  // four at the same minute; the keyed fifth fills the resource window (max 5)
+            _ = try await f.store.enqueue(
+                EnqueueRequest(projectID: "p1", contentID: "c\(i)", time: .instant(t0), platforms: ["twitter"]))
+        }
+        var r = EnqueueRequest(
+            projectID: "p1", contentID: "x", time: .instant(t0), platforms: ["twitter"], idempotencyKey: "k-full")
+        r.externalJobID = "job-1"
+        let first = try await f.store.enqueue(r)
+        #expect(!first.replayed)
+        let again = try await f.store.enqueue(r)
+        #expect(again.replayed)
+        #expect(again.schedule.id == first.schedule.id)
+        var other = r
+        other.contentID = "y"
+        let e = await storeError { _ = try await f.store.enqueue(other) }
+        #expect(e?.code == .alreadyExists)
+        #expect(e?.field == "idempotencyKey")
+        // A fresh key on the full slot is refused, as before.
+        var fresh = r
+        fresh.idempotencyKey = "k-new"
+        fresh.externalJobID = nil
+        let refused = await storeError { _ = try await f.store.enqueue(fresh) }
+        #expect(refused?.code == .failedPrecondition)
+        let page = try await f.store.list(ListRequest(projectID: "p1"))
+        #expect(page.total == 5)
+    }
+
     @Test(arguments: StoreBackend.all) func blockingConflictsRefuseUnlessAutoResolve(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         for i in 0..<5 {  // five at the same minute fill the resource window (max 5)

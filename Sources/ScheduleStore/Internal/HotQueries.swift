@@ -53,7 +53,8 @@ package enum HotQueries {
 /// floor-*` so the floor writes exactly what the store writes.
 package enum WriteSQL {
     /// A new schedule (``WriterState/insert(_:ignoreDuplicateOccurrence:)``): 35 parameters in
-    /// column order; a second row for the same series slot is a no-op.
+    /// column order; a second row for the same series slot, or for an idempotency key its project
+    /// already used, is a no-op (the writer tells which).
     package static let insertSchedule = """
         INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
             platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
@@ -64,6 +65,7 @@ package enum WriteSQL {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
             ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)
         ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
+        ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """
 
     /// One platform row of a schedule.

@@ -109,8 +109,12 @@ final class WriterState: ScheduleRepository {
 
     // MARK: Rows
 
+    /// The insert's ON CONFLICT clause for idempotency keys tells a taken key.
+    var insertChecksIdempotencyKeys: Bool { true }
+
     /// Inserts a new schedule and its platform rows. With `ignoreDuplicateOccurrence`, an
-    /// existing row for the same series slot makes it a no-op returning false.
+    /// existing row for the same series slot makes it a no-op returning false. A row whose
+    /// idempotency key its project already used is not written: ``IdempotencyKeyTaken``.
     func insert(_ row: Rows.Row, ignoreDuplicateOccurrence: Bool) throws -> Bool {
         let sc = row.schedule
         let s = try db.cached(WriteSQL.insertSchedule)
@@ -159,7 +163,11 @@ final class WriterState: ScheduleRepository {
             throw StoreError(
                 code: .alreadyExists, message: "externalJobID is already used by another schedule", field: "externalJobID")
         }
-        if ignoreDuplicateOccurrence && db.changes == 0 { return false }
+        if db.changes == 0 {
+            // Nothing written: the series slot or the key is taken. Occurrences carry no key.
+            if sc.idempotencyKey != nil { throw IdempotencyKeyTaken() }
+            if ignoreDuplicateOccurrence { return false }
+        }
         try insertPlatforms(sc.platforms, of: sc, published: [:])
         return true
     }

@@ -85,6 +85,10 @@ final class PostgresRepository: ScheduleRepository {
         return row
     }
 
+    /// Enqueue looks a key up first: the lookup takes the project's lock, and a failed insert would
+    /// abort the transaction.
+    var insertChecksIdempotencyKeys: Bool { false }
+
     func loadByIdempotencyKey(project: String, key: String) throws -> Rows.Row? {
         // Under the project's lock: a concurrent request with the same key on another node
         // waits, then finds this one's schedule and gets its answer.

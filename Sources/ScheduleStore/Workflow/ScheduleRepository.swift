@@ -30,6 +30,13 @@ protocol ScheduleRepository: AnyObject {
     func load(_ project: String, _ id: String) throws -> Rows.Row
     /// The schedule a project's idempotency key created, if any.
     func loadByIdempotencyKey(project: String, key: String) throws -> Rows.Row?
+    /// Whether ``insert(_:ignoreDuplicateOccurrence:)`` throws ``IdempotencyKeyTaken`` for a row
+    /// whose idempotency key its project already used. Enqueue then looks the key up only when a
+    /// request is refused or its insert finds the key taken: the unique index makes the check the
+    /// insert does anyway (SQLite; the lookup first was a tenth of the writer's time per item in
+    /// EnqueueBatch). False: Enqueue looks the key up first (PostgreSQL, whose lookup also takes
+    /// the project's lock, and whose failed insert would abort the transaction).
+    var insertChecksIdempotencyKeys: Bool { get }
     /// Inserts a new schedule and its platforms. With `ignoreDuplicateOccurrence`, an existing row
     /// for the same series slot makes it a no-op returning false. An external job id already
     /// used is alreadyExists naming `externalJobID`.
@@ -108,6 +115,10 @@ protocol ScheduleRepository: AnyObject {
     func markConflictResolved(project: String, id: String, resolution: String, resolvedBy: String, at: Instant)
         throws -> ScheduleConflict
 }
+
+/// The insert of a schedule found its idempotency key already used in its project and wrote
+/// nothing (``ScheduleRepository/insertChecksIdempotencyKeys``).
+struct IdempotencyKeyTaken: Error {}
 
 extension ScheduleRepository {
     @discardableResult

@@ -33,22 +33,66 @@ extension ScheduleRepository {
             }
         }
 
-        var fingerprint: String?
-        if let key = req.idempotencyKey {
-            let fp = Self.fingerprint(req)
-            fingerprint = fp
-            if let existing = try loadByIdempotencyKey(project: req.projectID, key: key) {
-                guard existing.fingerprint == fp else {
-                    throw StoreError(
-                        code: .alreadyExists, message: "idempotency key was used for a different request",
-                        field: "idempotencyKey")
-                }
-                return EnqueueResult(
-                    schedule: existing.schedule, originalTime: existing.schedule.scheduledFor, adjustedTime: nil,
-                    conflicts: [], replayed: true)
-            }
+        let fingerprint = req.idempotencyKey.map { _ in Self.fingerprint(req) }
+        guard let key = req.idempotencyKey, let fingerprint else { return try enqueueNew(req, fingerprint: nil) }
+        guard insertChecksIdempotencyKeys else {
+            if let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint) { return replay }
+            return try enqueueNew(req, fingerprint: fingerprint)
         }
+        // The key is looked up only when the request is refused before anything is written (a
+        // repeat is answered as the first even when it would now be refused: its time has passed,
+        // its slot is taken by itself) or when the insert finds the key taken.
+        return try enqueueNew(req, fingerprint: fingerprint) { (error: any Error) throws -> EnqueueResult? in
+            guard error is StoreError || error is IdempotencyKeyTaken else { return nil }
+            if let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint) { return replay }
+            guard error is StoreError else {
+                throw StoreError(code: .internal, message: "the idempotency key is taken but its schedule was not found")
+            }
+            return nil
+        }
+    }
 
+    /// The answer to a repeated Enqueue: the schedule its key created, when there is one and the
+    /// request is the same; alreadyExists when the key was used for a different request.
+    private func replay(project: String, key: String, fingerprint: String) throws -> EnqueueResult? {
+        guard let existing = try loadByIdempotencyKey(project: project, key: key) else { return nil }
+        guard existing.fingerprint == fingerprint else {
+            throw StoreError(
+                code: .alreadyExists, message: "idempotency key was used for a different request",
+                field: "idempotencyKey")
+        }
+        return EnqueueResult(
+            schedule: existing.schedule, originalTime: existing.schedule.scheduledFor, adjustedTime: nil,
+            conflicts: [], replayed: true)
+    }
+
+    /// Enqueue after the field checks: resolves, validates and stores. An error thrown before the
+    /// schedule's row is written (a refusal, or the insert finding the key or job id taken) goes
+    /// to `refused`, whose answer, when it gives one, is the result instead.
+    private func enqueueNew(
+        _ req: EnqueueRequest, fingerprint: String?, refused: (any Error) throws -> EnqueueResult? = { _ in nil }
+    ) throws -> EnqueueResult {
+        let schedule: Schedule
+        let asked: Instant
+        let v: (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict])
+        do {
+            (schedule, asked, v) = try insertNew(req, fingerprint: fingerprint)
+        } catch {
+            if let answer = try refused(error) { return answer }
+            throw error
+        }
+        try recordConflicts(v.atStoredTime, schedule: schedule.id, project: req.projectID)
+        try alertPlatformLoad(schedule)
+        return EnqueueResult(
+            schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
+            replayed: false, pastDue: asked < now)
+    }
+
+    /// Resolves, checks and inserts a new schedule. Nothing is written before the insert, and the
+    /// insert's refusals (the key or the external job id taken) write nothing.
+    private func insertNew(_ req: EnqueueRequest, fingerprint: String?) throws
+        -> (Schedule, asked: Instant, (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict]))
+    {
         let zone = try zone(req.timeZone)
         let platforms = try platforms(req.platforms, project: req.projectID)
         let (asked, askedLocal) = try resolve(req.time, in: zone)
@@ -63,7 +107,6 @@ extension ScheduleRepository {
         let recurring = compiled != nil
         let window =
             req.expiryWindowSeconds ?? (recurring ? config.catchUpWindowSeconds : config.defaultExpiryWindowSeconds)
-        let pastDue = asked < self.now
         let v = try validate(
             project: req.projectID, excluding: nil, time: asked, zone: zone, platforms: platforms,
             autoResolve: req.autoResolve)
@@ -86,11 +129,7 @@ extension ScheduleRepository {
             recurrenceText: compiled?.text, recurrenceStart: recurring ? local.description : nil,
             expiresAt: expiresAt(dueFrom(v.time), window: window))
         try insert(row)
-        try recordConflicts(v.atStoredTime, schedule: id, project: req.projectID)
-        try alertPlatformLoad(schedule)
-        return EnqueueResult(
-            schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
-            replayed: false, pastDue: pastDue)
+        return (schedule, asked, v)
     }
 
     /// When a time a user asked for becomes due: at once when it is already past. A requested
