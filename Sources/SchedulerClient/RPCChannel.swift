@@ -346,8 +346,9 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
         let left = ContinuousClock.now.duration(to: deadline)
         // Rounded up, so the timer does not wake just before the deadline.
         let ms = max(0, left.components.seconds * 1000 + (left.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-        let timer = connection.loop.schedule(afterMilliseconds: ms) { [weak self, weak connection] in
-            guard let self, let connection else { return }
+        // Strong captures: ``connectionDidClose(_:error:)`` cancels the timer (weak ones would give
+        // the handler and the connection side tables, slowing every retain and release of them).
+        let timer = connection.loop.schedule(afterMilliseconds: ms) { [self] in
             self.expire(on: connection, encoder: encoder)
         }
         state.withLock { $0.watched = (deadline, timer) }
@@ -441,7 +442,7 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
 
     func connectionDidClose(_ connection: Connection, error: (any Error)?) {
         let reason = error.map { "\($0)" } ?? "closed by the server"
-        let (pending, pings, waiters, closedWaiters) = state.withLock { s in
+        let (pending, pings, waiters, closedWaiters, watched) = state.withLock { s in
             s.closed = true
             s.closeReason = reason
             defer {
@@ -449,9 +450,11 @@ final class ChannelHandler: ConnectionDelegate, Sendable {
                 s.pings = [:]
                 s.activeWaiters = [:]
                 s.closedWaiters = []
+                s.watched = nil
             }
-            return (s.pending, s.pings, s.activeWaiters.values, s.closedWaiters)
+            return (s.pending, s.pings, s.activeWaiters.values, s.closedWaiters, s.watched)
         }
+        if let watched { connection.loop.cancel(watched.timer) }
         for (_, p) in pending {
             // Written or about to be: the server may have seen it.
             p.continuation.resume(returning: .failure(SchedulerError(code: .unavailable, message: "connection lost: \(reason)", cause: .sentNoAnswer)))

@@ -13,7 +13,9 @@ import WireProtocol
 final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
     // @unchecked Sendable: all mutable state is touched only on `connection.loop` (tasks hop back
     // with `loop.execute` before touching it).
-    private weak var connection: Connection?
+    /// Strong, and dropped when the connection closes (a weak reference would give every
+    /// connection a side table, slowing each retain and release of it).
+    private var connection: Connection?
     private let server: RPCServer
     private var decoder: FrameDecoder
     private let encoder: FrameEncoder
@@ -87,6 +89,7 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
     }
 
     func connectionDidClose(_ connection: Connection, error: (any Error)?) {
+        self.connection = nil
         for (_, call) in inFlight {
             call.task?.cancel()
             if let t = call.timer { connection.loop.cancel(t) }
@@ -181,8 +184,10 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         let loop = connection.loop
         let started = ContinuousClock.now
         var call = InFlight(metrics: entry.metrics, started: started)
-        call.timer = loop.schedule(afterMilliseconds: Int64(timeout)) { [weak self] in
-            guard let self, let timedOut = self.inFlight.removeValue(forKey: callID) else { return }
+        // Strong: the timer is cancelled when the call is answered or cancelled and when the
+        // connection closes (a weak capture would give this object a side table).
+        call.timer = loop.schedule(afterMilliseconds: Int64(timeout)) { [self] in
+            guard let timedOut = self.inFlight.removeValue(forKey: callID) else { return }
             timedOut.task?.cancel()
             timedOut.answered(.deadlineExceeded)
             self.reply(callID, RPCError(code: .deadlineExceeded, message: "deadline of \(timeout) ms exceeded"))
