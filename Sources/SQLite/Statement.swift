@@ -26,13 +26,37 @@ public final class Statement {
     /// The SQL text (never the arguments).
     public let sql: String
     private var bindError: SQLiteError?
+    /// Where bound text and blobs are copied, so SQLite can take them without a copy of its own
+    /// (SQLITE_STATIC): one malloc per statement instead of one per bound value (SQLite's copy of a
+    /// transient value, and its free at the next bind). Bytes from `arenaUsed` on are free; SQLite
+    /// stops referring to the rest at ``reset()`` (sqlite3_clear_bindings), which rewinds it.
+    private var arena: UnsafeMutableRawPointer?
+    private var arenaCapacity = 0
+    private var arenaUsed = 0
+    /// What this use of the statement wanted to copy: ``reset()`` grows the arena to it.
+    private var arenaWanted = 0
 
     init(handle: OpaquePointer, sql: String) {
         self.handle = handle
         self.sql = sql
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit {
+        sqlite3_finalize(handle)
+        arena?.deallocate()
+    }
+
+    /// A copy of `bytes` that stays put until ``reset()``, or nil when the arena is full (the
+    /// value is then bound as a transient copy, and the next reset makes room).
+    @inline(__always)
+    private func stable(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
+        arenaWanted += bytes.count
+        guard let arena, let base = bytes.baseAddress, arenaUsed + bytes.count <= arenaCapacity else { return nil }
+        let copy = arena + arenaUsed
+        copy.copyMemory(from: base, byteCount: bytes.count)
+        arenaUsed += bytes.count
+        return UnsafeRawPointer(copy)
+    }
 
     private var db: OpaquePointer? { sqlite3_db_handle(handle) }
 
@@ -51,13 +75,17 @@ public final class Statement {
     public func bind(_ value: Bool, at index: Int32) { noteBind(sqlite3_bind_int64(handle, index, value ? 1 : 0)) }
     /// Binds a double.
     public func bind(_ value: Double, at index: Int32) { noteBind(sqlite3_bind_double(handle, index, value)) }
-    /// Binds text (copied by SQLite).
+    /// Binds text (copied into the statement's arena, or by SQLite).
     public func bind(_ value: String, at index: Int32) {
         var v = value
         let rc = v.withUTF8 { buf -> Int32 in
             // An empty String may have no base address; bind a zero-length text from a literal then.
-            guard let base = buf.baseAddress else {
+            guard let base = buf.baseAddress, buf.count > 0 else {
                 return sqlite3_bind_text(handle, index, "", 0, csqlite_transient())
+            }
+            if let copy = stable(UnsafeRawBufferPointer(buf)) {
+                return sqlite3_bind_text(
+                    handle, index, copy.assumingMemoryBound(to: CChar.self), Int32(buf.count), csqlite_static())
             }
             return base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
                 sqlite3_bind_text(handle, index, $0, Int32(buf.count), csqlite_transient())
@@ -65,10 +93,13 @@ public final class Statement {
         }
         noteBind(rc)
     }
-    /// Binds a blob (copied by SQLite).
+    /// Binds a blob (copied into the statement's arena, or by SQLite).
     public func bind(_ value: [UInt8], at index: Int32) {
         let rc = value.withUnsafeBytes { buf in
-            sqlite3_bind_blob(
+            if !buf.isEmpty, let copy = stable(buf) {
+                return sqlite3_bind_blob(handle, index, copy, Int32(buf.count), csqlite_static())
+            }
+            return sqlite3_bind_blob(
                 handle, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), csqlite_transient()
             )
         }
@@ -130,7 +161,18 @@ public final class Statement {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         bindError = nil
+        // Nothing refers to the arena now: rewind it, and grow it to what this use wanted (up to
+        // 64 KiB; larger values are rare and stay transient copies).
+        if arenaWanted > arenaCapacity && arenaCapacity < Self.arenaLimit {
+            arena?.deallocate()
+            arenaCapacity = min(Self.arenaLimit, max(256, 1 << (Int.bitWidth - (arenaWanted - 1).leadingZeroBitCount)))
+            arena = UnsafeMutableRawPointer.allocate(byteCount: arenaCapacity, alignment: 16)
+        }
+        arenaUsed = 0
+        arenaWanted = 0
     }
+
+    private static let arenaLimit = 64 * 1024
 
     /// Runs the statement to completion (INSERT, UPDATE, DELETE…), then resets it.
     public func run() throws(SQLiteError) {

@@ -39,6 +39,48 @@ struct SQLiteTests {
         }
     }
 
+    /// Bound text and blobs are copied into the statement's arena (SQLite takes them without a
+    /// copy): a reused statement stores exactly what each use bound, whatever the sizes (growing
+    /// the arena, or past its limit), after a rebind of the same parameter, and after a failed step.
+    @Test func boundValuesSurviveArenaReuseGrowthAndFailures() throws {
+        try withTempDatabase { path in
+            let db = try Connection(path: path)
+            defer { try? db.close() }
+            try db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, a TEXT NOT NULL, b BLOB, c TEXT UNIQUE)")
+            let ins = try db.cached("INSERT INTO t (k, a, b, c) VALUES (?1, ?2, ?3, ?4)")
+            var expected: [Int: (String, [UInt8], String)] = [:]
+            let sizes = [0, 1, 7, 300, 5, 70_000, 12, 2_000, 0, 40_000, 3]
+            for (k, n) in sizes.enumerated() {
+                let a = String(repeating: Character(UnicodeScalar(UInt8(97 + k % 26))), count: n)
+                let b = (0..<(n % 977)).map { UInt8(($0 * 31 + k) & 0xff) }
+                let c = "unique-\(k)-" + String(repeating: "é", count: n % 50)
+                ins.bind(k, at: 1)
+                ins.bind("a value bound first, then replaced", at: 2)
+                ins.bind(a, at: 2)
+                ins.bind(b, at: 3)
+                ins.bind(c, at: 4)
+                try ins.run()
+                expected[k] = (a, b, c)
+                // A failing step (the UNIQUE column repeated), then the statement is used again.
+                ins.bind(1_000 + k, at: 1)
+                ins.bind(a, at: 2)
+                ins.bind(b, at: 3)
+                ins.bind(c, at: 4)
+                #expect(throws: SQLiteError.self) { try ins.run() }
+            }
+            let q = try db.cached("SELECT k, a, b, c FROM t ORDER BY k")
+            var seen = 0
+            try q.forEachRow { row in
+                let k = row.int(0)
+                #expect(row.string(1) == expected[k]?.0)
+                #expect(row.blob(2) == expected[k]?.1)
+                #expect(row.string(3) == expected[k]?.2)
+                seen += 1
+            }
+            #expect(seen == sizes.count)
+        }
+    }
+
     @Test func cachedStatementsAreReused() throws {
         try withTempDatabase { path in
             let db = try Connection(path: path)
