@@ -22,6 +22,18 @@ struct IDsTests {
         #expect(Set(same).count == 10_000)
     }
 
+    /// The first ten characters after the prefix are the milliseconds in Crockford base 32 (the
+    /// value computed in Python), the rest from its alphabet.
+    @Test func theTimePartIsTheMillisecondsInCrockfordBase32() {
+        let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+        for (prefix, ms, time) in [("sch_", Int64(1_894_017_600_000), "01Q3Y3Y2G0"), ("", 0, "0000000000"), ("a_much_longer_prefix_", 1, "0000000001")] {
+            let id = IDs.make(prefix, now: Instant(unixMilliseconds: ms))
+            #expect(id.hasPrefix(prefix + time), "\(id)")
+            #expect(id.utf8.count == prefix.utf8.count + 26)
+            #expect(id.utf8.dropFirst(prefix.utf8.count).allSatisfy { alphabet.contains($0) })
+        }
+    }
+
     @Test func tokensAre128BitHexAndNeverRepeat() {
         let tokens = (0..<20_000).map { _ in IDs.token() }
         #expect(Set(tokens).count == tokens.count)

@@ -3,6 +3,21 @@ import Testing
 
 @Suite("Zones")
 struct ZoneTests {
+    /// The stored and wire form of a local time, zero-padded, and the same for fields set out of
+    /// the range `init?` checks (they are public).
+    @Test func localTimesPrintAsYYYYMMDDTHHMMSS() throws {
+        #expect(try #require(LocalDateTime(year: 2030, month: 3, day: 7, hour: 9, minute: 5, second: 1)).description == "2030-03-07T09:05:01")
+        #expect(try #require(LocalDateTime(year: 1, month: 1, day: 1)).description == "0001-01-01T00:00:00")
+        #expect(try #require(LocalDateTime(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)).description == "9999-12-31T23:59:59")
+        var odd = try #require(LocalDateTime(year: 2030, month: 1, day: 1))
+        odd.year = 12_345
+        odd.second = 120
+        #expect(odd.description == "12345-01-01T00:00:120")
+        for text in ["2026-03-29T02:30:00", "1999-12-31T23:59:59"] {
+            #expect(try LocalDateTime.parse(text).description == text)
+        }
+    }
+
     let db = TimeZoneDatabase.system
 
     @Test("rejects what is not a zone name", arguments: [

@@ -17,22 +17,26 @@ enum IDs {
     static func make(_ prefix: String, now: Instant) -> String {
         var random = (UInt64(0), UInt64(0))
         withUnsafeMutableBytes(of: &random) { RandomPool.shared.fill($0) }
-        var out = [UInt8](repeating: 0, count: 26)
-        var t = UInt64(max(0, now.unixMilliseconds)) & 0xFFFF_FFFF_FFFF
-        for i in stride(from: 9, through: 0, by: -1) {
-            out[i] = crockford[Int(t & 31)]
-            t >>= 5
+        // Written into the string's one buffer: the prefix, then the 26 characters.
+        let p = prefix.utf8.count
+        return String(unsafeUninitializedCapacity: p + 26) { out in
+            _ = out.initialize(from: prefix.utf8)
+            var t = UInt64(max(0, now.unixMilliseconds)) & 0xFFFF_FFFF_FFFF
+            for i in stride(from: p + 9, through: p, by: -1) {
+                out[i] = crockford[Int(t & 31)]
+                t >>= 5
+            }
+            var (r1, r2) = random
+            for i in p + 10..<p + 22 {
+                out[i] = crockford[Int(r1 & 31)]
+                r1 >>= 5
+            }
+            for i in p + 22..<p + 26 {
+                out[i] = crockford[Int(r2 & 31)]
+                r2 >>= 5
+            }
+            return p + 26
         }
-        var (r1, r2) = random
-        for i in 10..<22 {
-            out[i] = crockford[Int(r1 & 31)]
-            r1 >>= 5
-        }
-        for i in 22..<26 {
-            out[i] = crockford[Int(r2 & 31)]
-            r2 >>= 5
-        }
-        return prefix + String(decoding: out, as: UTF8.self)
     }
 
     /// A 128-bit random lease token, hex.

@@ -127,11 +127,38 @@ public struct LocalDateTime: Hashable, Comparable, Sendable {
 extension LocalDateTime: CustomStringConvertible {
     /// `YYYY-MM-DDTHH:MM:SS`, the form the wire and the CLI use for local times.
     public var description: String {
-        func pad(_ v: Int, _ n: Int) -> String {
-            let s = String(v)
-            return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
+        // The fields are public and mutable: outside the ranges `init?` guarantees, pad as text.
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day), (0...99).contains(hour),
+            (0...99).contains(minute), (0...99).contains(second)
+        else {
+            func pad(_ v: Int, _ n: Int) -> String {
+                let s = String(v)
+                return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
+            }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        // Written digit by digit into the string's one buffer (every Enqueue stores this text).
+        return String(unsafeUninitializedCapacity: 19) { b in
+            func put(_ value: Int, digits: Int, at: Int) {
+                var v = value
+                for i in stride(from: at + digits - 1, through: at, by: -1) {
+                    b[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(year, digits: 4, at: 0)
+            b[4] = UInt8(ascii: "-")
+            put(month, digits: 2, at: 5)
+            b[7] = UInt8(ascii: "-")
+            put(day, digits: 2, at: 8)
+            b[10] = UInt8(ascii: "T")
+            put(hour, digits: 2, at: 11)
+            b[13] = UInt8(ascii: ":")
+            put(minute, digits: 2, at: 14)
+            b[16] = UInt8(ascii: ":")
+            put(second, digits: 2, at: 17)
+            return 19
+        }
     }
 }
 
