@@ -192,6 +192,8 @@ public final class EventLoop: @unchecked Sendable {
         runTasks()
         for s in Array(registrations.values) { s.hangup() }
         registrations.removeAll()
+        // Timers never fire after the loop stops: drop them, and what their closures hold.
+        timers = TimerHeap()
         loopThread.store(0, ordering: .releasing)
         state.withLock { s in
             s = .stopped
