@@ -74,7 +74,7 @@ extension ScheduleRepository {
     ) throws -> EnqueueResult {
         let schedule: Schedule
         let asked: Instant
-        let v: (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict])
+        let v: SlotCheck
         do {
             (schedule, asked, v) = try insertNew(req, fingerprint: fingerprint)
         } catch {
@@ -90,9 +90,7 @@ extension ScheduleRepository {
 
     /// Resolves, checks and inserts a new schedule. Nothing is written before the insert, and the
     /// insert's refusals (the key or the external job id taken) write nothing.
-    private func insertNew(_ req: EnqueueRequest, fingerprint: String?) throws
-        -> (Schedule, asked: Instant, (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict]))
-    {
+    private func insertNew(_ req: EnqueueRequest, fingerprint: String?) throws -> (Schedule, asked: Instant, SlotCheck) {
         let zone = try zone(req.timeZone)
         let platforms = try platforms(req.platforms, project: req.projectID)
         let (asked, askedLocal) = try resolve(req.time, in: zone)

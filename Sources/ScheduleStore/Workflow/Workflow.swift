@@ -92,11 +92,15 @@ extension ScheduleRepository {
         row.schedule.leaseExpiresAt = nil
     }
 
+    /// What ``validate(project:excluding:time:zone:platforms:autoResolve:)`` found: the time to
+    /// store, whether it was moved, the findings, and those about the stored time.
+    typealias SlotCheck = (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict])
+
     /// Runs the conflict checks and applies the auto-resolve rule: returns the time to store,
     /// whether it was moved, and the findings; throws failedPrecondition with the blocking ones.
     func validate(
         project: String, excluding: String?, time: Instant, zone: Zone, platforms: [String], autoResolve: Bool
-    ) throws -> (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict]) {
+    ) throws -> SlotCheck {
         let proposal = ConflictChecker.Proposal(
             project: project, scheduleID: excluding, time: time, platforms: platforms, zone: zone)
         let v = try checker(for: project).validate(proposal, autoResolve: autoResolve, in: occupancy)
