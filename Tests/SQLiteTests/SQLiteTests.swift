@@ -3,12 +3,25 @@ import SQLite
 import Synchronization
 import Testing
 
-/// A fresh database file in a fresh directory, removed afterwards.
-func withTempDatabase(_ body: (String) throws -> Void) throws {
+/// A fresh, empty directory for one test's database.
+private func makeTempDirectory() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// A fresh database file in a fresh directory, removed afterwards.
+func withTempDatabase(_ body: (String) throws -> Void) throws {
+    let dir = try makeTempDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     try body(dir.appendingPathComponent("test.sqlite").path)
+}
+
+/// The same for an async body.
+func withTempDatabase(_ body: (String) async throws -> Void) async throws {
+    let dir = try makeTempDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await body(dir.appendingPathComponent("test.sqlite").path)
 }
 
 @Suite("SQLite wrapper")
@@ -276,14 +289,25 @@ struct SQLiteTests {
 /// what other connections read is exactly what was committed.
 @Suite("WAL write buffering")
 struct WALBufferTests {
+    /// A read-write connection as the store opens its writer: WAL, and no sync at COMMIT (a
+    /// sync would write the buffer out anyway, so a missing flush could not show).
+    func walConnection(_ path: String) throws -> Connection {
+        let db = try Connection(path: path)
+        do {
+            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        } catch {
+            try? db.close()
+            throw error
+        }
+        return db
+    }
+
     /// A transaction that dirties many pages is two writes per page for SQLite, and one write per
     /// commit (or per 128 KiB) for the file system.
     @Test func aCommitReachesTheWALInOneWritePer128KiB() throws {
         try withTempDatabase { path in
-            let db = try Connection(path: path)
+            let db = try walConnection(path)
             defer { try? db.close() }
-            try db.execute("PRAGMA journal_mode = WAL")
-            try db.execute("PRAGMA synchronous = NORMAL")
             // Room for the large transaction: a page cache that spills writes pages one by one
             // between reads of the WAL, which the buffer cannot gather (the next test covers it).
             try db.execute("PRAGMA cache_size = -32000")
@@ -328,11 +352,8 @@ struct WALBufferTests {
     /// What a COMMIT returned for is in the file: another connection reads it at once.
     @Test func anotherConnectionReadsEachCommitAsSoonAsItReturns() throws {
         try withTempDatabase { path in
-            let writer = try Connection(path: path)
+            let writer = try walConnection(path)
             defer { try? writer.close() }
-            try writer.execute("PRAGMA journal_mode = WAL")
-            // As the store runs: no sync at COMMIT (a sync would write the buffer out anyway).
-            try writer.execute("PRAGMA synchronous = NORMAL")
             try writer.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
             let reader = try Connection(path: path, mode: .readOnly)
             defer { try? reader.close() }
@@ -356,73 +377,69 @@ struct WALBufferTests {
     /// that every snapshot it reads is a committed one. Then a fresh connection finds every
     /// committed row and an intact database.
     @Test func readersSeeOnlyCommittedStatesAndTheFileStaysIntact() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("wal.sqlite").path
-        let setup = try Connection(path: path)
-        try setup.execute("PRAGMA journal_mode = WAL")
-        // Rows of a transaction carry its number; `ledger` holds one row per committed transaction
-        // with the count of rows it added, so a snapshot is consistent when the two agree.
-        try setup.execute("CREATE TABLE t (txn INTEGER NOT NULL, v TEXT NOT NULL)")
-        try setup.execute("CREATE INDEX t_v ON t(v)")
-        try setup.execute("CREATE TABLE ledger (txn INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
-        try setup.close()
+        try await withTempDatabase { path in
+            let setup = try walConnection(path)
+            // Rows of a transaction carry its number; `ledger` holds one row per committed transaction
+            // with the count of rows it added, so a snapshot is consistent when the two agree.
+            try setup.execute("CREATE TABLE t (txn INTEGER NOT NULL, v TEXT NOT NULL)")
+            try setup.execute("CREATE INDEX t_v ON t(v)")
+            try setup.execute("CREATE TABLE ledger (txn INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            try setup.close()
 
-        let transactions = 120
-        let done = Mutex(false)
-        let reader = Task.detached { () throws -> (snapshots: Int, torn: [String]) in
-            let db = try Connection(path: path, mode: .readOnly)
-            defer { try? db.close() }
-            var snapshots = 0
-            var torn: [String] = []
-            while !done.withLock({ $0 }) || snapshots == 0 {
-                try db.transaction(.deferred) {
-                    let rows = try db.scalarInt64("SELECT count(*) FROM t") ?? -1
-                    let ledger = try db.scalarInt64("SELECT coalesce(sum(n), 0) FROM ledger") ?? -2
-                    if rows != ledger { torn.append("\(rows) rows but \(ledger) committed") }
+            let transactions = 120
+            let done = Mutex(false)
+            let reader = Task.detached { () throws -> (snapshots: Int, torn: [String]) in
+                let db = try Connection(path: path, mode: .readOnly)
+                defer { try? db.close() }
+                var snapshots = 0
+                var torn: [String] = []
+                while !done.withLock({ $0 }) || snapshots == 0 {
+                    try db.transaction(.deferred) {
+                        let rows = try db.scalarInt64("SELECT count(*) FROM t") ?? -1
+                        let ledger = try db.scalarInt64("SELECT coalesce(sum(n), 0) FROM ledger") ?? -2
+                        if rows != ledger { torn.append("\(rows) rows but \(ledger) committed") }
+                    }
+                    snapshots += 1
                 }
-                snapshots += 1
+                return (snapshots, torn)
             }
-            return (snapshots, torn)
-        }
 
-        let writer = try Connection(path: path)
-        try writer.execute("PRAGMA synchronous = NORMAL")
-        try writer.execute("PRAGMA cache_size = 50")  // 50 pages: larger transactions spill
-        var committed = 0
-        for txn in 0..<transactions {
-            let n = txn % 10 == 9 ? 3_000 : (txn * 37) % 200 + 1
-            let rollBack = txn % 7 == 3
-            try writer.execute("BEGIN IMMEDIATE")
-            let ins = try writer.cached("INSERT INTO t (txn, v) VALUES (?1, ?2)")
-            for i in 0..<n {
-                ins.bind(txn, at: 1)
-                ins.bind("\(txn)-\(i * 7919 % 10_007)-" + String(repeating: "z", count: 120), at: 2)
-                try ins.run()
+            let writer = try walConnection(path)
+            try writer.execute("PRAGMA cache_size = 50")  // 50 pages: larger transactions spill
+            var committed = 0
+            for txn in 0..<transactions {
+                let n = txn % 10 == 9 ? 3_000 : (txn * 37) % 200 + 1
+                let rollBack = txn % 7 == 3
+                try writer.execute("BEGIN IMMEDIATE")
+                let ins = try writer.cached("INSERT INTO t (txn, v) VALUES (?1, ?2)")
+                for i in 0..<n {
+                    ins.bind(txn, at: 1)
+                    ins.bind("\(txn)-\(i * 7919 % 10_007)-" + String(repeating: "z", count: 120), at: 2)
+                    try ins.run()
+                }
+                if rollBack {
+                    try writer.execute("ROLLBACK")
+                } else {
+                    let l = try writer.cached("INSERT INTO ledger (txn, n) VALUES (?1, ?2)")
+                    l.bind(txn, at: 1)
+                    l.bind(n, at: 2)
+                    try l.run()
+                    try writer.execute("COMMIT")
+                    committed += n
+                }
+                if txn % 40 == 39 { try writer.execute("PRAGMA wal_checkpoint(PASSIVE)") }
             }
-            if rollBack {
-                try writer.execute("ROLLBACK")
-            } else {
-                let l = try writer.cached("INSERT INTO ledger (txn, n) VALUES (?1, ?2)")
-                l.bind(txn, at: 1)
-                l.bind(n, at: 2)
-                try l.run()
-                try writer.execute("COMMIT")
-                committed += n
-            }
-            if txn % 40 == 39 { try writer.execute("PRAGMA wal_checkpoint(PASSIVE)") }
-        }
-        done.withLock { $0 = true }
-        let (snapshots, torn) = try await reader.value
-        #expect(snapshots > 0)
-        #expect(torn.isEmpty, "snapshots that were never committed: \(torn.prefix(5))")
-        try writer.close()
+            done.withLock { $0 = true }
+            let (snapshots, torn) = try await reader.value
+            #expect(snapshots > 0)
+            #expect(torn.isEmpty, "snapshots that were never committed: \(torn.prefix(5))")
+            try writer.close()
 
-        let check = try Connection(path: path)
-        defer { try? check.close() }
-        #expect(try check.scalarInt64("SELECT count(*) FROM t") == Int64(committed))
-        let integrity = try check.cached("PRAGMA integrity_check").firstRow { $0.string(0) }
-        #expect(integrity == "ok")
+            let check = try Connection(path: path)
+            defer { try? check.close() }
+            #expect(try check.scalarInt64("SELECT count(*) FROM t") == Int64(committed))
+            let integrity = try check.cached("PRAGMA integrity_check").firstRow { $0.string(0) }
+            #expect(integrity == "ok")
+        }
     }
 }
