@@ -34,22 +34,35 @@ extension ScheduleRepository {
         }
 
         let fingerprint = req.idempotencyKey.map { _ in Self.fingerprint(req) }
-        guard let key = req.idempotencyKey, let fingerprint else { return try enqueueNew(req, fingerprint: nil) }
-        guard insertChecksIdempotencyKeys else {
-            if let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint) { return replay }
-            return try enqueueNew(req, fingerprint: fingerprint)
+        if let key = req.idempotencyKey, let fingerprint, !insertChecksIdempotencyKeys,
+            let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint)
+        {
+            return replay
         }
-        // The key is looked up only when the request is refused before anything is written (a
-        // repeat is answered as the first even when it would now be refused: its time has passed,
-        // its slot is taken by itself) or when the insert finds the key taken.
-        return try enqueueNew(req, fingerprint: fingerprint) { (error: any Error) throws -> EnqueueResult? in
-            guard error is StoreError || error is IdempotencyKeyTaken else { return nil }
+        let schedule: Schedule
+        let asked: Instant
+        let v: SlotCheck
+        do {
+            (schedule, asked, v) = try insertNew(req, fingerprint: fingerprint)
+        } catch {
+            // Where the insert checks the key, it is looked up only now: when the request was
+            // refused before anything was written (a repeat is answered as the first even when it
+            // would now be refused: its time has passed, its slot is taken by itself) or when the
+            // insert found the key taken.
+            guard let key = req.idempotencyKey, let fingerprint, insertChecksIdempotencyKeys,
+                error is StoreError || error is IdempotencyKeyTaken
+            else { throw error }
             if let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint) { return replay }
-            guard error is StoreError else {
+            if error is IdempotencyKeyTaken {
                 throw StoreError(code: .internal, message: "the idempotency key is taken but its schedule was not found")
             }
-            return nil
+            throw error
         }
+        try recordConflicts(v.atStoredTime, schedule: schedule.id, project: req.projectID)
+        try alertPlatformLoad(schedule)
+        return EnqueueResult(
+            schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
+            replayed: false, pastDue: asked < now)
     }
 
     /// The answer to a repeated Enqueue: the schedule its key created, when there is one and the
@@ -64,28 +77,6 @@ extension ScheduleRepository {
         return EnqueueResult(
             schedule: existing.schedule, originalTime: existing.schedule.scheduledFor, adjustedTime: nil,
             conflicts: [], replayed: true)
-    }
-
-    /// Enqueue after the field checks: resolves, validates and stores. An error thrown before the
-    /// schedule's row is written (a refusal, or the insert finding the key or job id taken) goes
-    /// to `refused`, whose answer, when it gives one, is the result instead.
-    private func enqueueNew(
-        _ req: EnqueueRequest, fingerprint: String?, refused: (any Error) throws -> EnqueueResult? = { _ in nil }
-    ) throws -> EnqueueResult {
-        let schedule: Schedule
-        let asked: Instant
-        let v: SlotCheck
-        do {
-            (schedule, asked, v) = try insertNew(req, fingerprint: fingerprint)
-        } catch {
-            if let answer = try refused(error) { return answer }
-            throw error
-        }
-        try recordConflicts(v.atStoredTime, schedule: schedule.id, project: req.projectID)
-        try alertPlatformLoad(schedule)
-        return EnqueueResult(
-            schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
-            replayed: false, pastDue: asked < now)
     }
 
     /// Resolves, checks and inserts a new schedule. Nothing is written before the insert, and the
