@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import SchedulerClient
 import SchedulerServer
 import SchedulingCore
@@ -67,6 +68,42 @@ struct RPCServerTests {
         #expect(try await channel.ping() < .seconds(5))
         // The connection still works after all of that.
         #expect(try number(await channel.call(method: "test.v1.T/Echo", payload: payload(7), metadata: auth)) == 7)
+        await h.shutdown()
+    }
+
+    @Test("an immediate method is answered on arrival, ahead of a call still running; its errors and metrics as any call's")
+    func immediateMethods() async throws {
+        let test = TestMetrics()
+        let release = AsyncStream<Void>.makeStream()
+        var methods = testMethods()
+        // Waits for the test to release it: a call still running when the immediate ones arrive.
+        methods["test.v1.T/Wait"] = MethodHandler { _, bytes in
+            for await _ in release.stream { break }
+            return Frame.Response(payload: bytes)
+        }
+        methods["test.v1.T/Now"] = MethodHandler(requiresAuthentication: false, immediate: { bytes throws(RPCError) in
+            let n = try Frame.Ping(serializedBytes: bytes).nonce
+            guard n != 0 else { throw RPCError(code: .invalidArgument, message: "now.nonce: must not be 0") }
+            return Frame.Response(payload: bytes)
+        })
+        let h = try RPCHarness(methods: methods, metrics: ServerMetrics(factory: test))
+        let channel = try await h.channel()
+        let waiting = Task { try await channel.call(method: "test.v1.T/Wait", payload: payload(9), metadata: .bearer(h.adminToken)) }
+        #expect(await eventually { h.server.inFlightCount == 1 })
+        #expect(try number(await channel.call(method: "test.v1.T/Now", payload: payload(5))) == 5)
+        let refused = try await channel.call(method: "test.v1.T/Now", payload: payload(0))
+        #expect(refused.code == .invalidArgument && refused.message == "now.nonce: must not be 0")
+        #expect(try await channel.call(method: "test.v1.T/Now", payload: [0xFF]).code == .invalidArgument)
+        // Neither waited for the call still running, nor counted as one in flight.
+        #expect(h.server.inFlightCount == 1)
+        release.continuation.finish()
+        #expect(try number(await waiting.value) == 9)
+        func calls(_ code: String) throws -> Int64 {
+            try test.expectCounter(MetricName.rpcCalls, [("method", "Now"), ("code", code)]).totalValue
+        }
+        #expect(try calls("OK") == 1)
+        #expect(try calls("INVALID_ARGUMENT") == 2)
+        #expect(try test.expectTimer(MetricName.rpcDuration, [("method", "Now")]).values.count == 3)
         await h.shutdown()
     }
 

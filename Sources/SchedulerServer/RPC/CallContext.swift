@@ -70,6 +70,10 @@ public final class CallAnnotations: Sendable {
 public struct MethodHandler: Sendable {
     public var requiresAuthentication: Bool
     public var handle: @Sendable (CallContext, [UInt8]) async throws -> Frame.Response
+    /// Set for a method that answers without awaiting anything (Health): the connection calls it
+    /// on its loop as the request arrives and sends the answer at once, with no task, deadline
+    /// timer or call context (a task per call was a third of a Health call's server time).
+    public var immediate: (@Sendable ([UInt8]) throws(RPCError) -> Frame.Response)?
 
     public init(
         requiresAuthentication: Bool = true,
@@ -77,5 +81,17 @@ public struct MethodHandler: Sendable {
     ) {
         self.requiresAuthentication = requiresAuthentication
         self.handle = handle
+        self.immediate = nil
+    }
+
+    /// A method answered on the connection's loop: it must not block and should take
+    /// microseconds. ``handle`` calls the same closure.
+    public init(
+        requiresAuthentication: Bool = true,
+        immediate: @escaping @Sendable ([UInt8]) throws(RPCError) -> Frame.Response
+    ) {
+        self.requiresAuthentication = requiresAuthentication
+        self.handle = { _, bytes in try immediate(bytes) }
+        self.immediate = immediate
     }
 }

@@ -174,6 +174,19 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
         } else {
             guard admitUnauthenticated(callID, entry.metrics) else { return }
         }
+        if let immediate = method.immediate {
+            let started = ContinuousClock.now
+            let response: Frame.Response
+            do {
+                response = try immediate(request.payload)
+            } catch {
+                response = Frame.Response(error: error)
+            }
+            finish(callID, response, metrics: entry.metrics, elapsed: ContinuousClock.now - started, context: CallContext(
+                callID: callID, method: request.method, principal: principal, metadata: request.metadata,
+                peer: connection.peerIdentity, deadline: server.clock.now(), connectionLogger: logger))
+            return
+        }
         let maxDeadline = server.limits.maxDeadlineMilliseconds
         let timeout = request.timeoutMs == 0 ? maxDeadline : min(request.timeoutMs, maxDeadline)
         let context = CallContext(
@@ -218,21 +231,29 @@ final class RPCConnection: ConnectionDelegate, @unchecked Sendable {
             loop.execute { [self] in
                 guard let done = self.inFlight.removeValue(forKey: callID) else { return }
                 if let t = done.timer { loop.cancel(t) }
-                done.metrics.record(response.code, nanoseconds: elapsed.nanoseconds)
-                self.send(Frame(callID: callID, kind: .response(response)))
-                let level: Logger.Level = response.code == .ok ? .debug : (response.code == .internal ? .error : .info)
-                // OK calls log at debug: skip building the line's metadata when it would be dropped.
-                if self.logger.logLevel <= level {
-                    let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                    var metadata = context.annotations.metadata
-                    metadata["rpc.status"] = "\(response.code.name)"
-                    metadata["rpc.duration_ms"] = "\(Int(ms.rounded()))"
-                    context.logger.log(level: level, "call finished", metadata: metadata)
-                }
+                self.finish(callID, response, metrics: done.metrics, elapsed: elapsed, context: context)
                 self.closeIfDone()
             }
         }
         inFlight[callID]?.task = task
+    }
+
+    /// Sends a call's answer, counts it, and logs it: OK at debug, INTERNAL at error, the rest
+    /// at info. The context is built only when the line would be logged.
+    private func finish(
+        _ callID: UInt64, _ response: Frame.Response, metrics: MethodMetrics, elapsed: Duration,
+        context: @autoclosure () -> CallContext
+    ) {
+        metrics.record(response.code, nanoseconds: elapsed.nanoseconds)
+        send(Frame(callID: callID, kind: .response(response)))
+        let level: Logger.Level = response.code == .ok ? .debug : (response.code == .internal ? .error : .info)
+        guard logger.logLevel <= level else { return }
+        let context = context()
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata = context.annotations.metadata
+        metadata["rpc.status"] = "\(response.code.name)"
+        metadata["rpc.duration_ms"] = "\(Int(ms.rounded()))"
+        context.logger.log(level: level, "call finished", metadata: metadata)
     }
 
     /// Charges a call without a valid principal to its source address's bucket. When the bucket

@@ -161,14 +161,16 @@ public final class SchedulerService: Sendable {
             // without awaiting: run it on the global pool, not on the connection's event loop.
             try await withTaskExecutorPreference(globalConcurrentExecutor) { try preview(ctx, r) }
         }
-        add(S.Health.self, auth: false) { [self] _, request in
+        // Answered on the connection's loop as it arrives (it awaits nothing).
+        table[S.Health.path] = MethodHandler(requiresAuthentication: false, immediate: { [isDraining] bytes throws(RPCError) in
+            let request = try S.Health.Request(serializedBytes: bytes)
             // As grpc.health.v1: "" is the whole server; a service this server does not run is
             // SERVICE_UNKNOWN rather than a status it cannot vouch for.
             guard request.service.isEmpty || request.service == S.serviceName else {
-                return S.Health.Response(status: .serviceUnknown)
+                return .ok(S.Health.Response(status: .serviceUnknown))
             }
-            return S.Health.Response(status: isDraining() ? .notServing : .serving)
-        }
+            return .ok(S.Health.Response(status: isDraining() ? .notServing : .serving))
+        })
         return table
     }
 
