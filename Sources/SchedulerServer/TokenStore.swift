@@ -47,6 +47,9 @@ public final class TokenStore: Sendable {
         var principal: Principal
         /// The parsed ``Record/expiresAt`` (or .min when it is unreadable), parsed once per load.
         var expiresAtMs: Int64?
+        /// The token text once it matched the hash: later calls compare it (in constant time)
+        /// instead of hashing again. Dropped with the entry when the file is re-read.
+        var verified: String?
     }
 
     private let cache = Mutex<(loadedMtime: Double, checkedMs: Int64, byID: [String: Entry])>((-1, 0, [:]))
@@ -114,16 +117,22 @@ public final class TokenStore: Sendable {
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "st", parts[1].utf8.count == 12 else { return nil }
         let id = "tok_" + parts[1]
-        guard let entry = currentRecords()[id], !entry.record.isRevoked else { return nil }
-        if let end = entry.expiresAtMs, clock.now().unixMilliseconds >= end { return nil }
+        let nowMs = clock.now().unixMilliseconds
+        guard let entry = currentRecords(nowMs: nowMs)[id], !entry.record.isRevoked else { return nil }
+        if let end = entry.expiresAtMs, nowMs >= end { return nil }
+        // Only one text has this hash: a token that differs from the verified one is not it.
+        if let verified = entry.verified { return Self.constantTimeEqual(token, verified) ? entry.principal : nil }
         guard Self.constantTimeEqual(Crypto.sha256Hex(token), entry.record.sha256) else { return nil }
+        cache.withLock { c in
+            // Unless the file was re-read meanwhile with another hash for this id.
+            if c.byID[id]?.record.sha256 == entry.record.sha256 { c.byID[id]?.verified = token }
+        }
         return entry.principal
     }
 
     /// Records by id, re-read when the file changed (checked at most once a second), so a
     /// revocation takes effect within a second.
-    private func currentRecords() -> [String: Entry] {
-        let nowMs = clock.now().unixMilliseconds
+    private func currentRecords(nowMs: Int64) -> [String: Entry] {
         let snapshot = cache.withLock { $0 }
         if snapshot.loadedMtime >= 0, nowMs - snapshot.checkedMs < 1000 { return snapshot.byID }
         let mtime = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)?

@@ -1,6 +1,7 @@
 import Foundation
 import SchedulerServer
 import SchedulingCore
+import TLS
 import Testing
 
 @Suite("Token store")
@@ -67,5 +68,34 @@ struct TokenStoreTests {
         #expect(store.authenticate(String(token.dropLast())) == nil)
         #expect(store.authenticate(token + "x") == nil)
         #expect(store.authenticate(token + "é") == nil)
+    }
+
+    @Test("a token checked once is still refused when it expires, when its record changes and for any other secret")
+    func verifiedTokens() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let clock = ManualClock(Instant(unixSeconds: 1_800_000_000))
+        let store = TokenStore(path: path, clock: clock)
+        let (token, record) = try store.create(projects: ["blog"], admin: false, expiresInSeconds: 60)
+        // The first call hashes the token; the later ones compare it with the text that matched.
+        #expect(store.authenticate(token)?.name == record.id)
+        #expect(store.authenticate(token)?.name == record.id)
+        var other = Array(token.utf8)
+        other[other.count - 1] = other.last == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        #expect(store.authenticate(String(decoding: other, as: UTF8.self)) == nil)
+        #expect(store.authenticate(token)?.name == record.id)
+
+        // The file now holds another secret's hash for the same id (a token re-issued by hand).
+        let replacement = String(token.prefix(16)) + String(repeating: "Z", count: 43)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: record.sha256, with: Crypto.sha256Hex(replacement))
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        store.invalidate()
+        #expect(store.authenticate(token) == nil)
+        #expect(store.authenticate(replacement)?.name == record.id)
+        #expect(store.authenticate(replacement)?.name == record.id)
+
+        clock.advance(seconds: 60)
+        #expect(store.authenticate(replacement) == nil, "expired")
     }
 }
