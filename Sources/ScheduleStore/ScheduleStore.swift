@@ -69,7 +69,10 @@ public final class ScheduleStore: Sendable {
     /// `autoResolve` finds a free slot within 24 hours, where it is stored instead
     /// (``EnqueueResult/adjustedTime``). WARNING findings are persisted as ``ScheduleConflict``s.
     public func enqueue(_ request: EnqueueRequest) async throws(StoreError) -> EnqueueResult {
-        try await writer.submit { try $0.enqueue(request) }
+        // The request's own checks and its fingerprint here, on the caller's thread: the writer
+        // does only what needs the database.
+        let checked = try CheckedEnqueue(request)
+        return try await writer.submit { try $0.enqueue(checked) }
     }
 
     /// One schedule of a project.
@@ -267,7 +270,8 @@ public final class ScheduleStore: Sendable {
         -> [Result<EnqueueResult, StoreError>]
     {
         try Self.checkItems(requests.count)
-        return try await writer.submit { try $0.enqueueBatch(requests) }
+        let checked = requests.map { r in Result { () throws(StoreError) in try CheckedEnqueue(r) } }
+        return try await writer.submit { try $0.enqueueBatch(checked) }
     }
 
     /// Applies 1…500 Completes and Fails in one transaction, in order, each exactly as

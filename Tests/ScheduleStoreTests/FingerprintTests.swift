@@ -51,14 +51,14 @@ struct FingerprintTests {
     @Test(arguments: Self.requests.indices)
     func theStreamingHashEqualsTheHashOfTheCanonicalText(_ i: Int) {
         let r = Self.requests[i]
-        #expect(WriterState.fingerprint(r) == IDs.fingerprint(WriterState.canonical(r)), "\(WriterState.canonical(r))")
+        #expect(CheckedEnqueue.fingerprint(r) == IDs.fingerprint(CheckedEnqueue.canonical(r)), "\(CheckedEnqueue.canonical(r))")
     }
 
     @Test func aFingerprintStoredByAnEarlierReleaseStillMatches() {
         // Computed by the release before the streaming hash (IDs.fingerprint(canonical(r))).
         let r = Self.requests[0]
-        #expect(WriterState.canonical(r) == "4:blog|6:post-1|15:i:1767225600000|3:UTC|7:twitter|1:5|1:-|1:-|1:0|1:3|3:300|1:-|1:-|5:false|1:-|4:HOLD|1:-")
+        #expect(CheckedEnqueue.canonical(r) == "4:blog|6:post-1|15:i:1767225600000|3:UTC|7:twitter|1:5|1:-|1:-|1:0|1:3|3:300|1:-|1:-|5:false|1:-|4:HOLD|1:-")
         // FNV-1a 64 of that text, computed independently (Python: h ^= b; h *= 0x100000001b3).
-        #expect(WriterState.fingerprint(r) == "626ee3247a20b377")
+        #expect(CheckedEnqueue.fingerprint(r) == "626ee3247a20b377")
     }
 }

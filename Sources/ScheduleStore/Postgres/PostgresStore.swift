@@ -127,7 +127,8 @@ public final class PostgresStore: SchedulingStore {
     // MARK: Schedules
 
     public func enqueue(_ request: EnqueueRequest) async throws(StoreError) -> EnqueueResult {
-        try await write { try $0.enqueue(request) }
+        let checked = try CheckedEnqueue(request)
+        return try await write { try $0.enqueue(checked) }
     }
 
     public func get(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
@@ -220,7 +221,8 @@ public final class PostgresStore: SchedulingStore {
 
     public func enqueueBatch(_ requests: [EnqueueRequest]) async throws(StoreError) -> [Result<EnqueueResult, StoreError>] {
         try ScheduleStore.checkItems(requests.count)
-        return try await write { try $0.enqueueBatch(requests) }
+        let checked = requests.map { r in Result { () throws(StoreError) in try CheckedEnqueue(r) } }
+        return try await write { try $0.enqueueBatch(checked) }
     }
 
     // MARK: Workers

@@ -4,36 +4,21 @@ extension ScheduleRepository {
     // MARK: Enqueue
 
     func enqueue(_ req: EnqueueRequest) throws -> EnqueueResult {
-        try Self.checkID(req.projectID, "projectID")
-        try Self.checkID(req.contentID, "contentID")
-        guard (1...10).contains(req.priority) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
-        guard (0...100).contains(req.maxRetries) else {
-            throw StoreError.invalidArgument("maxRetries", "must be 0…100")
-        }
-        guard (0...604_800).contains(req.retryDelaySeconds) else {
-            throw StoreError.invalidArgument("retryDelaySeconds", "must be 0…604800")
-        }
-        guard (0...86_400).contains(req.publishDelaySeconds) else {
-            throw StoreError.invalidArgument("publishDelaySeconds", "must be 0…86400")
-        }
-        if let w = req.expiryWindowSeconds, w <= 0 {
-            throw StoreError.invalidArgument("expiryWindowSeconds", "must be positive")
-        }
-        if let n = req.notes, n.utf8.count > StoreLimits.maxTextBytes {
-            throw StoreError.invalidArgument("notes", "at most \(StoreLimits.maxTextBytes) bytes")
-        }
-        if let k = req.idempotencyKey { try Self.checkID(k, "idempotencyKey") }
-        if let j = req.externalJobID { try Self.checkID(j, "externalJobID") }
+        try enqueue(CheckedEnqueue(req))
+    }
+
+    /// Enqueues a request whose own fields were checked (``CheckedEnqueue``): the rest needs
+    /// the database.
+    func enqueue(_ checked: CheckedEnqueue) throws -> EnqueueResult {
+        let req = checked.request
         if let m = req.metadataJSON {
-            guard m.utf8.count <= 65_536 else { throw StoreError.invalidArgument("metadata", "at most 64 KiB") }
             switch try jsonKind(m) {
             case .invalid: throw StoreError.invalidArgument("metadata", "not valid JSON")
             case .other: throw StoreError.invalidArgument("metadata", "must be a JSON object")
             case .object: break
             }
         }
-
-        let fingerprint = req.idempotencyKey.map { _ in Self.fingerprint(req) }
+        let fingerprint = checked.fingerprint
         if let key = req.idempotencyKey, let fingerprint, !insertChecksIdempotencyKeys,
             let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint)
         {
@@ -144,66 +129,6 @@ extension ScheduleRepository {
             }
         }
         return compiled
-    }
-
-    /// The request fingerprint stored with an idempotency key: `IDs.fingerprint(canonical(r))`,
-    /// computed by feeding the canonical text's bytes to the hash as they are produced, without
-    /// building the text (an array of 17 strings, their length prefixes and the joined result were
-    /// 7 % of the writer's time in EnqueueBatch). A test holds the two equal.
-    static func fingerprint(_ r: EnqueueRequest) -> String {
-        var h = CanonicalHasher()
-        h.field(r.projectID)
-        h.field(r.contentID)
-        switch r.time {
-        case .instant(let i): h.field("i:\(i.unixMilliseconds)")
-        case .local(let l): h.field("l:\(l)")
-        }
-        h.field(r.timeZone)
-        h.field(joining: r.platforms)
-        h.field(Int64(r.priority))
-        switch r.recurrence {
-        case .rrule(let t): h.field("rrule:" + t)
-        case .cron(let t): h.field("cron:" + t)
-        case .shorthand(let p, let c): h.field("short:\(p):\(c.map { "\($0)" } ?? "-")")
-        case nil: h.field("-")
-        }
-        h.field(r.recurringUntil?.unixMilliseconds)
-        h.field(r.publishDelaySeconds)
-        h.field(Int64(r.maxRetries))
-        h.field(r.retryDelaySeconds)
-        h.field(r.notes ?? "-")
-        h.field(r.metadataJSON ?? "-")
-        h.field(r.autoResolve ? "true" : "false")
-        h.field(r.expiryWindowSeconds)
-        h.field(r.leaseLossPolicy.rawValue)
-        h.field(r.externalJobID ?? "-")
-        return h.hex
-    }
-
-    /// Every field of the request except the idempotency key, in a fixed order with explicit
-    /// separators: the text behind the request fingerprint (stable across releases).
-    static func canonical(_ r: EnqueueRequest) -> String {
-        func o<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "-" }
-        let time: String
-        switch r.time {
-        case .instant(let i): time = "i:\(i.unixMilliseconds)"
-        case .local(let l): time = "l:\(l)"
-        }
-        var recurrence = "-"
-        switch r.recurrence {
-        case .rrule(let t): recurrence = "rrule:\(t)"
-        case .cron(let t): recurrence = "cron:\(t)"
-        case .shorthand(let p, let c): recurrence = "short:\(p):\(o(c))"
-        case nil: break
-        }
-        let fields: [String] = [
-            r.projectID, r.contentID, time, r.timeZone, r.platforms.joined(separator: ","), "\(r.priority)", recurrence,
-            o(r.recurringUntil?.unixMilliseconds), "\(r.publishDelaySeconds)", "\(r.maxRetries)",
-            "\(r.retryDelaySeconds)", o(r.notes), o(r.metadataJSON), "\(r.autoResolve)", o(r.expiryWindowSeconds),
-            r.leaseLossPolicy.rawValue, o(r.externalJobID),
-        ]
-        // Length-prefixed, so no field's content can imitate a separator.
-        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
 
     // MARK: Edits
@@ -445,7 +370,105 @@ extension ScheduleRepository {
     }
 }
 
-/// FNV-1a 64 over the canonical text of ``ScheduleRepository/canonical(_:)``: each field as its
+/// An Enqueue request whose own fields were checked, with its fingerprint when it carries an
+/// idempotency key: all of Enqueue that needs no database, done by the caller before its
+/// request goes to the writer (the one thread every write passes through), so the writer does
+/// only what needs the database. The same checks, in the same order, as before the split.
+struct CheckedEnqueue: Sendable {
+    let request: EnqueueRequest
+    let fingerprint: String?
+
+    init(_ req: EnqueueRequest) throws(StoreError) {
+        try StoreChecks.id(req.projectID, "projectID")
+        try StoreChecks.id(req.contentID, "contentID")
+        guard (1...10).contains(req.priority) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
+        guard (0...100).contains(req.maxRetries) else {
+            throw StoreError.invalidArgument("maxRetries", "must be 0…100")
+        }
+        guard (0...604_800).contains(req.retryDelaySeconds) else {
+            throw StoreError.invalidArgument("retryDelaySeconds", "must be 0…604800")
+        }
+        guard (0...86_400).contains(req.publishDelaySeconds) else {
+            throw StoreError.invalidArgument("publishDelaySeconds", "must be 0…86400")
+        }
+        if let w = req.expiryWindowSeconds, w <= 0 {
+            throw StoreError.invalidArgument("expiryWindowSeconds", "must be positive")
+        }
+        if let n = req.notes, n.utf8.count > StoreLimits.maxTextBytes {
+            throw StoreError.invalidArgument("notes", "at most \(StoreLimits.maxTextBytes) bytes")
+        }
+        if let k = req.idempotencyKey { try StoreChecks.id(k, "idempotencyKey") }
+        if let j = req.externalJobID { try StoreChecks.id(j, "externalJobID") }
+        // Whether the metadata is a JSON object is SQLite's to say (json_valid): in the writer.
+        if let m = req.metadataJSON, m.utf8.count > 65_536 {
+            throw StoreError.invalidArgument("metadata", "at most 64 KiB")
+        }
+        request = req
+        fingerprint = req.idempotencyKey.map { _ in Self.fingerprint(req) }
+    }
+
+    /// The request fingerprint stored with an idempotency key: `IDs.fingerprint(canonical(r))`,
+    /// computed by feeding the canonical text's bytes to the hash as they are produced, without
+    /// building the text (an array of 17 strings, their length prefixes and the joined result were
+    /// 7 % of the writer's time in EnqueueBatch). A test holds the two equal.
+    static func fingerprint(_ r: EnqueueRequest) -> String {
+        var h = CanonicalHasher()
+        h.field(r.projectID)
+        h.field(r.contentID)
+        switch r.time {
+        case .instant(let i): h.field("i:\(i.unixMilliseconds)")
+        case .local(let l): h.field("l:\(l)")
+        }
+        h.field(r.timeZone)
+        h.field(joining: r.platforms)
+        h.field(Int64(r.priority))
+        switch r.recurrence {
+        case .rrule(let t): h.field("rrule:" + t)
+        case .cron(let t): h.field("cron:" + t)
+        case .shorthand(let p, let c): h.field("short:\(p):\(c.map { "\($0)" } ?? "-")")
+        case nil: h.field("-")
+        }
+        h.field(r.recurringUntil?.unixMilliseconds)
+        h.field(r.publishDelaySeconds)
+        h.field(Int64(r.maxRetries))
+        h.field(r.retryDelaySeconds)
+        h.field(r.notes ?? "-")
+        h.field(r.metadataJSON ?? "-")
+        h.field(r.autoResolve ? "true" : "false")
+        h.field(r.expiryWindowSeconds)
+        h.field(r.leaseLossPolicy.rawValue)
+        h.field(r.externalJobID ?? "-")
+        return h.hex
+    }
+
+    /// Every field of the request except the idempotency key, in a fixed order with explicit
+    /// separators: the text behind the request fingerprint (stable across releases).
+    static func canonical(_ r: EnqueueRequest) -> String {
+        func o<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "-" }
+        let time: String
+        switch r.time {
+        case .instant(let i): time = "i:\(i.unixMilliseconds)"
+        case .local(let l): time = "l:\(l)"
+        }
+        var recurrence = "-"
+        switch r.recurrence {
+        case .rrule(let t): recurrence = "rrule:\(t)"
+        case .cron(let t): recurrence = "cron:\(t)"
+        case .shorthand(let p, let c): recurrence = "short:\(p):\(o(c))"
+        case nil: break
+        }
+        let fields: [String] = [
+            r.projectID, r.contentID, time, r.timeZone, r.platforms.joined(separator: ","), "\(r.priority)", recurrence,
+            o(r.recurringUntil?.unixMilliseconds), "\(r.publishDelaySeconds)", "\(r.maxRetries)",
+            "\(r.retryDelaySeconds)", o(r.notes), o(r.metadataJSON), "\(r.autoResolve)", o(r.expiryWindowSeconds),
+            r.leaseLossPolicy.rawValue, o(r.externalJobID),
+        ]
+        // Length-prefixed, so no field's content can imitate a separator.
+        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+    }
+}
+
+/// FNV-1a 64 over the canonical text of ``CheckedEnqueue/canonical(_:)``: each field as its
 /// UTF-8 length in decimal, ":", its text, the fields separated by "|" (``IDs/fingerprint(_:)``
 /// over that text, without the text).
 struct CanonicalHasher {

@@ -333,7 +333,18 @@ extension ScheduleRepository {
     /// Enqueues each request in order, each in its own savepoint: a refused item writes nothing
     /// and is its own result; later items see the earlier ones (conflicts, idempotency keys).
     func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, StoreError>] {
-        try requests.map { r in try isolated { try enqueue(r) } }
+        try enqueueBatch(requests.map { r in Result { () throws(StoreError) in try CheckedEnqueue(r) } })
+    }
+
+    /// The same for requests checked before the writer: an item refused by those checks is its
+    /// own result without touching the database.
+    func enqueueBatch(_ items: [Result<CheckedEnqueue, StoreError>]) throws -> [Result<EnqueueResult, StoreError>] {
+        try items.map { item in
+            switch item {
+            case .failure(let error): return .failure(error)
+            case .success(let checked): return try isolated { try enqueue(checked) }
+            }
+        }
     }
 
     /// A worker's report, then its next lease, in the caller's one transaction

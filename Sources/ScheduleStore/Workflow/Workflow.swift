@@ -50,10 +50,7 @@ extension ScheduleRepository {
     }
 
     static func checkID(_ value: String, _ field: String) throws(StoreError) {
-        guard !value.isEmpty else { throw .invalidArgument(field, "must not be empty") }
-        guard value.utf8.count <= StoreLimits.maxIDBytes else {
-            throw .invalidArgument(field, "at most \(StoreLimits.maxIDBytes) bytes")
-        }
+        try StoreChecks.id(value, field)
     }
 
     /// The instant and wall-clock time for `time` in `zone`.
@@ -114,5 +111,17 @@ extension ScheduleRepository {
             message: autoResolve
                 ? "schedule conflicts detected and no free slot within the auto-resolve horizon"
                 : "schedule conflicts detected", field: "time", conflicts: blocking)
+    }
+}
+
+/// Checks of a request's own values, shared by the repository and the checks made before the
+/// writer (``CheckedEnqueue``).
+enum StoreChecks {
+    /// An id: non-empty, at most ``StoreLimits/maxIDBytes``.
+    static func id(_ value: String, _ field: String) throws(StoreError) {
+        guard !value.isEmpty else { throw .invalidArgument(field, "must not be empty") }
+        guard value.utf8.count <= StoreLimits.maxIDBytes else {
+            throw .invalidArgument(field, "at most \(StoreLimits.maxIDBytes) bytes")
+        }
     }
 }
