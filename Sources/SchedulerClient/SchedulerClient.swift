@@ -72,6 +72,8 @@ public final class SchedulerClient: Sendable {
     /// each waiting no longer than its own deadline), a dead one to replace, or nothing yet.
     private let pool: Mutex<[RPCChannel?]>
     private let next = Atomic<Int>(0)
+    /// The `authorization` entry every call carries when the configuration has a token, made once.
+    private let authorization: MetadataEntry?
     /// Whether ``close()`` was called, and the calls still running (they keep the client open).
     private let lifecycle = Mutex(Lifecycle())
 
@@ -87,6 +89,7 @@ public final class SchedulerClient: Sendable {
     ///   cannot be parsed; a TLS error when the CA, certificate or key files cannot be read.
     public init(configuration: SchedulerClientConfiguration) throws {
         self.configuration = configuration
+        authorization = configuration.token.map { MetadataEntry(key: MetadataKey.authorization, value: "Bearer \($0)") }
         do {
             address = try SocketAddress.parse(configuration.address)
         } catch {
@@ -195,11 +198,10 @@ public final class SchedulerClient: Sendable {
         guard enterCall() else { throw Self.closedError }
         defer { leaveCall() }
         var headers = metadata
-        if let token = configuration.token { headers.append(MetadataEntry(key: MetadataKey.authorization, value: "Bearer \(token)")) }
+        if let authorization { headers.append(authorization) }
         let payload = request.serializedBytes()
         let deadline = ContinuousClock.now.advanced(by: timeout ?? configuration.defaultTimeout)
         let progress = CallProgress()
-        let safeToRepeat = Self.safeToRetry.contains(M.name)
         let headersSent = headers
         let slot = next.add(1, ordering: .relaxed).oldValue % configuration.connections.clamped(to: 1...64)
         let response: Result<Frame.Response, SchedulerError>
@@ -213,6 +215,7 @@ public final class SchedulerClient: Sendable {
             case .success:
                 response = first
             case .failure(let failure):
+                let safeToRepeat = Self.safeToRetry.contains(M.name)
                 if Self.shouldRetry(failure, safeToRepeat: safeToRepeat), configuration.retry.maxAttempts > 1, !Task.isCancelled {
                     progress.recordRetriedFailure(failure)
                     response = await withDeadline(deadline, progress: progress) {
@@ -226,6 +229,7 @@ public final class SchedulerClient: Sendable {
                 }
             }
         } else {
+            let safeToRepeat = Self.safeToRetry.contains(M.name)
             response = await withDeadline(deadline, progress: progress) {
                 await self.attempts(
                     from: 1, slot: slot, path: M.path, payload: payload, metadata: headersSent, deadline: deadline,
