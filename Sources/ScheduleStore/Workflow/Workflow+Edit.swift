@@ -379,8 +379,8 @@ struct CheckedEnqueue: Sendable {
     let fingerprint: String?
 
     init(_ req: EnqueueRequest) throws(StoreError) {
-        try StoreChecks.id(req.projectID, "projectID")
-        try StoreChecks.id(req.contentID, "contentID")
+        try StoreChecks.checkID(req.projectID, "projectID")
+        try StoreChecks.checkID(req.contentID, "contentID")
         guard (1...10).contains(req.priority) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
         guard (0...100).contains(req.maxRetries) else {
             throw StoreError.invalidArgument("maxRetries", "must be 0…100")
@@ -397,8 +397,8 @@ struct CheckedEnqueue: Sendable {
         if let n = req.notes, n.utf8.count > StoreLimits.maxTextBytes {
             throw StoreError.invalidArgument("notes", "at most \(StoreLimits.maxTextBytes) bytes")
         }
-        if let k = req.idempotencyKey { try StoreChecks.id(k, "idempotencyKey") }
-        if let j = req.externalJobID { try StoreChecks.id(j, "externalJobID") }
+        if let k = req.idempotencyKey { try StoreChecks.checkID(k, "idempotencyKey") }
+        if let j = req.externalJobID { try StoreChecks.checkID(j, "externalJobID") }
         // Whether the metadata is a JSON object is SQLite's to say (json_valid): in the writer.
         if let m = req.metadataJSON, m.utf8.count > 65_536 {
             throw StoreError.invalidArgument("metadata", "at most 64 KiB")

@@ -50,7 +50,7 @@ extension ScheduleRepository {
     }
 
     static func checkID(_ value: String, _ field: String) throws(StoreError) {
-        try StoreChecks.id(value, field)
+        try StoreChecks.checkID(value, field)
     }
 
     /// The instant and wall-clock time for `time` in `zone`.
@@ -118,7 +118,7 @@ extension ScheduleRepository {
 /// writer (``CheckedEnqueue``).
 enum StoreChecks {
     /// An id: non-empty, at most ``StoreLimits/maxIDBytes``.
-    static func id(_ value: String, _ field: String) throws(StoreError) {
+    static func checkID(_ value: String, _ field: String) throws(StoreError) {
         guard !value.isEmpty else { throw .invalidArgument(field, "must not be empty") }
         guard value.utf8.count <= StoreLimits.maxIDBytes else {
             throw .invalidArgument(field, "at most \(StoreLimits.maxIDBytes) bytes")
