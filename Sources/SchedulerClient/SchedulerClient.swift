@@ -67,7 +67,9 @@ public final class SchedulerClient: Sendable {
     public let configuration: SchedulerClientConfiguration
     private let address: SocketAddress
     private let tls: TLSConfiguration
-    private let loop: EventLoop
+    /// The I/O threads: one per connection, up to the number of processors. Connection slot `i`
+    /// lives on loop `i % loops.count`.
+    private let loops: [EventLoop]
     /// A slot holds a usable channel, one still connecting (concurrent calls share its handshake,
     /// each waiting no longer than its own deadline), a dead one to replace, or nothing yet.
     private let pool: Mutex<[RPCChannel?]>
@@ -99,15 +101,27 @@ public final class SchedulerClient: Sendable {
             trustRootsFile: configuration.caFile, serverName: configuration.serverName ?? address.host,
             certificateChainFile: configuration.certificateFile, privateKeyFile: configuration.keyFile, alpnProtocols: [])
         _ = try TLSContext(configuration: tls)  // fail early on unreadable files
-        loop = try EventLoop(name: "scheduler-client")
-        loop.start()
-        pool = Mutex(Array(repeating: nil, count: max(1, configuration.connections)))
+        let slots = max(1, configuration.connections)
+        loops = try (0..<min(slots, 64, max(1, ProcessInfo.processInfo.activeProcessorCount))).map { _ in
+            try EventLoop(name: "scheduler-client")
+        }
+        for loop in loops { loop.start() }
+        pool = Mutex(Array(repeating: nil, count: slots))
     }
 
     deinit {
         for channel in pool.withLock({ $0 }) { channel?.abort() }
-        loop.shutdown()
+        for loop in loops { loop.shutdown() }
     }
+
+    /// The client's I/O threads, as executors. A task that prefers one
+    /// (`Task(executorPreference: client.executors[i])`, or `group.addTask(executorPreference:)`)
+    /// makes its calls on that thread's connections: its request is written and its answer read
+    /// on the thread it runs on, without a hop to another thread and back. For callers that do
+    /// little between calls (load generators, worker loops whose handlers await I/O); a caller
+    /// that computes for long should stay on the default executor, as it would hold up every
+    /// call on that thread's connections.
+    public var executors: [any TaskExecutor] { loops }
 
     /// Closes the client: refuses new calls, lets the calls in flight finish, then closes every
     /// connection and returns once they are closed.
@@ -203,7 +217,7 @@ public final class SchedulerClient: Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout ?? configuration.defaultTimeout)
         let progress = CallProgress()
         let headersSent = headers
-        let slot = next.add(1, ordering: .relaxed).oldValue % configuration.connections.clamped(to: 1...64)
+        let slot = nextSlot()
         let response: Result<Frame.Response, SchedulerError>
         if let channel = pool.withLock({ $0[slot] }), channel.isUsable {
             // The common case, a connection ready: the first attempt runs in the caller's task and
@@ -294,8 +308,20 @@ public final class SchedulerClient: Sendable {
             }
             progress.recordRetriedFailure(failure)
             try? await Task.sleep(for: configuration.retry.backoff(retry: attempt))
-            slot = next.add(1, ordering: .relaxed).oldValue % configuration.connections.clamped(to: 1...64)
+            slot = nextSlot()
         }
+    }
+
+    /// The connection slot for the next attempt: round-robin over all of them, or, for a caller
+    /// running on one of the client's loops (``executors``), over that loop's own.
+    private func nextSlot() -> Int {
+        let slots = configuration.connections.clamped(to: 1...64)
+        let n = next.add(1, ordering: .relaxed).oldValue
+        if loops.count > 1, let k = loops.firstIndex(where: { $0.inEventLoop }) {
+            let own = (slots - k + loops.count - 1) / loops.count  // slots k, k + loops.count, …
+            return k + loops.count * (n % own)
+        }
+        return n % slots
     }
 
     /// Whole milliseconds, at least 1 (0 on the wire means "no deadline of my own").
@@ -321,7 +347,7 @@ public final class SchedulerClient: Sendable {
                 let context = try TLSContext(configuration: tls)
                 channel = try pool.withLock { slots in
                     if let c = slots[slot], c.isUsable || c.isConnecting { return c }  // another call was first
-                    let c = try RPCChannel.open(to: address, context: context, loop: loop)
+                    let c = try RPCChannel.open(to: address, context: context, loop: loops[slot % loops.count])
                     slots[slot] = c
                     return c
                 }

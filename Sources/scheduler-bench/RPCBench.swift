@@ -45,12 +45,17 @@ struct RPCBench: AsyncParsableCommand {
     @Option(help: "Prefix of the projects the run creates (a fresh one per run keeps runs independent).") var projectPrefix: String = "bench-\(getpid())"
     @Flag(help: "cycle: start the items in the Dequeue call (DequeueRequest.start) instead of a separate Start: two calls a cycle, not three.")
     var dequeueStarts = false
+    @Option(help: """
+        Where the load's callers run: on the client's I/O threads (loops: SchedulerClient.executors, \
+        each caller on its connection's thread, no thread hop per call) or on Swift's global pool (pool).
+        """) var callers: String = "loops"
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         guard ["enqueue", "enqueue-batch", "cycle", "worker", "validate", "mixed", "health", "connections"].contains(scenario) else {
             throw ValidationError("scenario: expected enqueue, enqueue-batch, cycle, worker, validate, mixed, health or connections")
         }
+        guard ["loops", "pool"].contains(callers) else { throw ValidationError("--callers: loops or pool") }
         guard (1...500).contains(batch) else { throw ValidationError("--batch: 1…500") }
         guard (1...100).contains(concurrency) else { throw ValidationError("--concurrency: 1…100") }
         if rate != nil && scenario == "worker" { throw ValidationError("--rate does not apply to worker (the work loop sets its own pace)") }
@@ -89,6 +94,11 @@ struct RPCBench: AsyncParsableCommand {
         config.defaultTimeout = .seconds(30)
         config.retry.maxAttempts = 1
         return try SchedulerClient(configuration: config)
+    }
+
+    /// The executor load worker `w` runs on (`--callers`): nil for the global pool.
+    func executor(_ client: SchedulerClient, _ w: Int) -> (any TaskExecutor)? {
+        callers == "loops" ? client.executors[w % client.executors.count] : nil
     }
 
     /// Distinct, conflict-free times, as in the store benchmark: 151 s apart, so a resource window
@@ -162,7 +172,7 @@ struct RPCBench: AsyncParsableCommand {
         let pacer = rate.map { Pacer(rate: $0, until: deadline) }
         let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
             for w in 0..<workers {
-                group.addTask { [scenario, projectPrefix, backlog] in
+                group.addTask(executorPreference: executor(client, w)) { [scenario, projectPrefix, backlog] in
                     var lat = Latencies()
                     var n = 0
                     while ContinuousClock.now < deadline {
@@ -280,7 +290,7 @@ struct RPCBench: AsyncParsableCommand {
         let deadline = started + .milliseconds(Int64(duration * 1000))
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for w in 0..<loops {
-                group.addTask { [projectPrefix, concurrency] in
+                group.addTask(executorPreference: executor(client, w)) { [projectPrefix, concurrency] in
                     var k = 0
                     while k < projects && ContinuousClock.now < deadline && !Task.isCancelled {
                         let project = "\(projectPrefix)-\((w + k * loops) % projects)"
