@@ -46,19 +46,23 @@ public final class RateLimiter: Sendable {
     public func acquire(_ principal: String) -> Decision {
         let now = clock.now().unixMilliseconds
         return state.withLock { state in
-            if state.buckets[principal] == nil, state.buckets.count >= state.pruneAt { prune(&state, now: now) }
-            var b = state.buckets[principal] ?? Bucket(tokens: burst, updatedMs: now)
-            let elapsed = Double(max(0, now - b.updatedMs)) / 1000
-            b.tokens = min(burst, b.tokens + elapsed * ratePerSecond)
-            b.updatedMs = now
-            defer { state.buckets[principal] = b }
-            if b.tokens >= 1 {
-                b.tokens -= 1
-                return .allowed
-            }
-            let missing = 1 - b.tokens
-            return .limited(retryAfterMilliseconds: Int64((missing / ratePerSecond * 1000).rounded(.up)))
+            if state.buckets.count >= state.pruneAt, state.buckets[principal] == nil { prune(&state, now: now) }
+            // One hash lookup: the bucket is updated in place.
+            return Self.take(&state.buckets[principal, default: Bucket(tokens: burst, updatedMs: now)], now: now,
+                             ratePerSecond: ratePerSecond, burst: burst)
         }
+    }
+
+    private static func take(_ b: inout Bucket, now: Int64, ratePerSecond: Double, burst: Double) -> Decision {
+        let elapsed = Double(max(0, now - b.updatedMs)) / 1000
+        b.tokens = min(burst, b.tokens + elapsed * ratePerSecond)
+        b.updatedMs = now
+        if b.tokens >= 1 {
+            b.tokens -= 1
+            return .allowed
+        }
+        let missing = 1 - b.tokens
+        return .limited(retryAfterMilliseconds: Int64((missing / ratePerSecond * 1000).rounded(.up)))
     }
 
     /// Keys with a bucket now.
