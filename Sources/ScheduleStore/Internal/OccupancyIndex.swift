@@ -50,6 +50,10 @@ final class OccupancyIndex: Sendable, OccupancySource {
                 record(inserted: row)
                 return
             }
+            if change.kind == .update, let update = announcedUpdate.withLock({ a in defer { a = nil }; return a }) {
+                record(updatedFrom: update.old, to: update.new)
+                return
+            }
             // Slots: occupying schedules by time and platforms.
             follow(
                 change, c, holds: { Self.occupies($0(c.queueStatus)) },
@@ -197,6 +201,71 @@ final class OccupancyIndex: Sendable, OccupancySource {
         announced.withLock { $0 = row }
         defer { announced.withLock { $0 = nil } }
         return try insert()
+    }
+
+    /// The columns of a `schedules` row the hook follows, before or after an update the writer
+    /// makes (``updating(from:to:_:)``).
+    struct RowState {
+        var project: String
+        var id: String
+        var time: Int64
+        /// Canonical names, as joined into `schedules.platforms`.
+        var platforms: [String]
+        var queueStatus: QueueStatus
+        var leaseExpiresAt: Int64?
+
+        /// Whether the row holds a lease entry: QUEUED or PROCESSING with a lease expiry.
+        var holdsLease: Bool { (queueStatus == .queued || queueStatus == .processing) && leaseExpiresAt != nil }
+    }
+
+    /// The update ``updating(from:to:_:)`` announced, until the hook takes it.
+    private let announcedUpdate = Mutex<(old: RowState, new: RowState)?>(nil)
+
+    /// Runs `update`, a statement that updates at most the one `schedules` row described by `old`
+    /// and leaves it as `new` (its id and project unchanged): the hook journals the change from
+    /// these values instead of reading both versions of the record column by column (a tenth of
+    /// the writer's time in the work cycle). An update that changes no row leaves nothing behind.
+    func updating<T>(from old: RowState, to new: RowState, _ update: () throws -> T) rethrows -> T {
+        announcedUpdate.withLock { $0 = (old, new) }
+        defer { announcedUpdate.withLock { $0 = nil } }
+        return try update()
+    }
+
+    /// The journal entries the generic hook (``follow(_:_:holds:same:record:)`` for slots,
+    /// pending counts and leases, in that order) would make for the update from `old` to `new`.
+    private func record(updatedFrom old: RowState, to new: RowState) {
+        var changes: [Change] = []
+        func slot(_ add: Bool, _ r: RowState) -> Change {
+            Change(add: add, project: r.project, id: r.id, time: r.time, platforms: r.platforms.joined(separator: ","))
+        }
+        // Slots: occupying schedules by time and platforms.
+        let occupied = Self.occupies(old.queueStatus)
+        let occupies = Self.occupies(new.queueStatus)
+        if (occupied || occupies) && !(occupied == occupies && old.time == new.time && old.platforms == new.platforms) {
+            if occupied { changes.append(slot(false, old)) }
+            if occupies { changes.append(slot(true, new)) }
+        }
+        // Pending counts: entries differ only in whether the row counts.
+        let wasPending = old.queueStatus.countsAsPending
+        let isPending = new.queueStatus.countsAsPending
+        if wasPending != isPending {
+            changes.append(Change(add: isPending, project: new.project, id: "", time: 0, platforms: "", pending: true))
+        }
+        // Leases, by expiry.
+        let leased = old.holdsLease
+        let leases = new.holdsLease
+        if (leased || leases) && !(leased == leases && old.leaseExpiresAt == new.leaseExpiresAt) {
+            if leased {
+                changes.append(Change(add: false, project: old.project, id: old.id, time: old.leaseExpiresAt!, platforms: "", lease: true))
+            }
+            if leases {
+                changes.append(Change(add: true, project: new.project, id: new.id, time: new.leaseExpiresAt!, platforms: "", lease: true))
+            }
+        }
+        guard !changes.isEmpty else { return }
+        state.withLock { s in
+            for c in changes { s.record(c) }
+        }
     }
 
     /// The journal entry the generic hook would make for `row`'s insert: a slot when its status

@@ -267,6 +267,13 @@ final class WriterState: ScheduleRepository {
         }
     }
 
+    /// The columns of a schedule the occupancy index follows.
+    static func occupancyState(_ sc: Schedule) -> OccupancyIndex.RowState {
+        OccupancyIndex.RowState(
+            project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds, platforms: sc.platforms,
+            queueStatus: sc.queueStatus, leaseExpiresAt: sc.leaseExpiresAt?.unixMilliseconds)
+    }
+
     /// Remembers a loaded row's mutable fields, so ``save(_:)`` writes only what changed.
     func tracked(_ row: Rows.Row) -> Rows.Row {
         var r = row
@@ -306,7 +313,11 @@ final class WriterState: ScheduleRepository {
             s.bind(Self.mutableValue(k, of: row), at: index)
             index += 1
         }
-        try s.run()
+        if let old = row.snapshot {
+            try occupancy.updating(from: Self.occupancyState(old.schedule), to: Self.occupancyState(row.schedule)) { try s.run() }
+        } else {
+            try s.run()
+        }
         row.snapshot = Self.snapshot(of: row)
     }
 
