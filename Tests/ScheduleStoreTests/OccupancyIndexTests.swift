@@ -176,3 +176,47 @@ struct OccupancyIndexTests {
         #expect(Set(linkedIn.items.map(\.id)) == ["sch_old_a", b.schedule.id])
     }
 }
+
+/// The rows the writer keeps from its own saves of leased items (`OccupancyIndex.leasedRow`):
+/// a kept row must always be the row in the table.
+@Suite("Leased rows kept by the writer")
+struct LeasedRowsTests {
+    @Test func aKeptRowIsDroppedByAnyOtherChangeAndByAnUndoneOperation() async throws {
+        let f = try StoreFixture()
+        let a = try await f.add("p1", minutes: 0)
+        let b = try await f.add("p1", minutes: 10)
+        f.clock.advance(seconds: 3600)
+        let leases = try await f.store.dequeue(DequeueRequest(projectID: "p1", limit: 1, leaseSeconds: 30, workerID: "w"))
+        let lease = try #require(leases.first)
+        #expect(lease.schedule.id == a.id)
+        // The Dequeue's save keeps the row as stored.
+        let kept = try #require(f.sqlite.occupancy.leasedRow(a.id))
+        #expect(kept.schedule == (try await f.store.get(projectID: "p1", scheduleID: a.id)))
+
+        // A statement other than the writer's save (the start-up grace for leases) drops it, and
+        // the next call reads the row back with the new expiry.
+        f.clock.advance(seconds: 60)
+        #expect(try await f.store.extendLeases(until: f.clock.now().adding(seconds: 600)) == 1)
+        #expect(f.sqlite.occupancy.leasedRow(a.id) == nil)
+        #expect(try await f.store.reapExpiredLeases() == ReapResult(), "the extended lease has not run out")
+        let expires = try await f.store.heartbeat(projectID: "p1", scheduleID: a.id, leaseToken: lease.token, leaseSeconds: 120)
+        #expect(expires == f.clock.now().adding(seconds: 120))
+        #expect(f.sqlite.occupancy.leasedRow(a.id)?.schedule == (try await f.store.get(projectID: "p1", scheduleID: a.id)))
+
+        // An operation that fails is undone, and every kept row with it.
+        let other = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p1", limit: 1, leaseSeconds: 300, workerID: "w")).first)
+        #expect(other.schedule.id == b.id)
+        #expect(f.sqlite.occupancy.leasedRow(b.id) != nil)
+        _ = await storeError {
+            _ = try await f.store.complete(
+                projectID: "p1", scheduleID: b.id, leaseToken: other.token, results: [PlatformResult(platform: "myspace")])
+        }
+        #expect(f.sqlite.occupancy.leasedRow(a.id) == nil && f.sqlite.occupancy.leasedRow(b.id) == nil)
+
+        // A finished item is not kept.
+        let done = try await f.store.complete(projectID: "p1", scheduleID: a.id, leaseToken: lease.token)
+        #expect(done.schedule.queueStatus == .completed)
+        #expect(f.sqlite.occupancy.leasedRow(a.id) == nil)
+        #expect(try await f.store.complete(projectID: "p1", scheduleID: b.id, leaseToken: other.token).schedule.queueStatus == .completed)
+    }
+}

@@ -54,6 +54,8 @@ final class OccupancyIndex: Sendable, OccupancySource {
                 record(updatedFrom: update.old, to: update.new)
                 return
             }
+            // A change the writer's `save` did not announce: the row may differ from a copy kept.
+            if change.kind != .insert, hasLeasedRows() { forgetLeased(change.old(c.id).string) }
             // Slots: occupying schedules by time and platforms.
             follow(
                 change, c, holds: { Self.occupies($0(c.queueStatus)) },
@@ -312,6 +314,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
 
     /// Reverts the changes journaled after `mark`, newest first (their savepoint rolled back).
     func undo(to mark: Int) {
+        leasedRows.withLock { $0.removeAll() }
         state.withLock { s in
             while s.journal.count > mark {
                 var change = s.journal.removeLast()
@@ -320,6 +323,37 @@ final class OccupancyIndex: Sendable, OccupancySource {
             }
         }
     }
+
+    // MARK: Leased rows
+
+    /// The rows the writer last wrote as QUEUED or PROCESSING, as stored (tracked), by id: the
+    /// Complete, Fail, Heartbeat or Start that follows a Dequeue finds its row here instead of
+    /// reading it back (a seek and the decoding of every column). Any change to a row that the
+    /// writer's `save` did not announce (another statement, a delete) drops it, and an undone
+    /// operation or batch drops them all, so a row kept is always the row in the table.
+    private let leasedRows = Mutex<[String: Rows.Row]>([:])
+
+    /// At most this many rows are kept (then the oldest half of the work is read back again).
+    static let maxLeasedRows = 100_000
+
+    func leasedRow(_ id: String) -> Rows.Row? { leasedRows.withLock { $0[id] } }
+
+    private func hasLeasedRows() -> Bool { leasedRows.withLock { !$0.isEmpty } }
+
+    /// Keeps `row` as now stored when it is QUEUED or PROCESSING; forgets it otherwise.
+    func rememberLeased(_ row: Rows.Row) {
+        let status = row.schedule.queueStatus
+        leasedRows.withLock { rows in
+            guard status == .queued || status == .processing else {
+                rows[row.schedule.id] = nil
+                return
+            }
+            if rows.count >= Self.maxLeasedRows { rows.removeAll(keepingCapacity: true) }
+            rows[row.schedule.id] = row
+        }
+    }
+
+    func forgetLeased(_ id: String) { leasedRows.withLock { $0[id] = nil } }
 
     /// The batch committed: its changes are final.
     func commit() { state.withLock { $0.journal.removeAll(keepingCapacity: true) } }

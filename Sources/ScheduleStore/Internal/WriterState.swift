@@ -75,6 +75,7 @@ final class WriterState: ScheduleRepository {
     }
 
     func load(_ project: String, _ id: String) throws -> Rows.Row {
+        if let row = occupancy.leasedRow(id), row.schedule.projectID == project { return row }
         let s = try db.cached(HotQueries.loadSchedule)
         s.bind(id, at: 1)
         s.bind(project, at: 2)
@@ -319,6 +320,7 @@ final class WriterState: ScheduleRepository {
             try s.run()
         }
         row.snapshot = Self.snapshot(of: row)
+        occupancy.rememberLeased(row)
     }
 
     /// Ends the open attempt of `row` (if any) with `outcome`. `endedBy` names the worker call
