@@ -218,5 +218,12 @@ struct LeasedRowsTests {
         #expect(done.schedule.queueStatus == .completed)
         #expect(f.sqlite.occupancy.leasedRow(a.id) == nil)
         #expect(try await f.store.complete(projectID: "p1", scheduleID: b.id, leaseToken: other.token).schedule.queueStatus == .completed)
+
+        // A row with long notes is read back instead of kept (bounds the memory kept).
+        let long = try await f.add("p2", minutes: 0) { $0.notes = String(repeating: "n", count: 5000) }
+        let longLease = try #require(try await f.store.dequeue(DequeueRequest(projectID: "p2", limit: 1, workerID: "w")).first)
+        #expect(longLease.schedule.id == long.id)
+        #expect(f.sqlite.occupancy.leasedRow(long.id) == nil)
+        #expect(try await f.store.complete(projectID: "p2", scheduleID: long.id, leaseToken: longLease.token).schedule.notes?.count == 5000)
     }
 }

@@ -333,8 +333,10 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// operation or batch drops them all, so a row kept is always the row in the table.
     private let leasedRows = Mutex<[String: Rows.Row]>([:])
 
-    /// At most this many rows are kept (then the oldest half of the work is read back again).
-    static let maxLeasedRows = 100_000
+    /// At most this many rows are kept (then they are dropped and read back as needed), and only
+    /// rows whose notes and metadata together fit in ``maxKeptTextBytes``: about 50 MB at most.
+    static let maxLeasedRows = 10_000
+    static let maxKeptTextBytes = 4096
 
     func leasedRow(_ id: String) -> Rows.Row? { leasedRows.withLock { $0[id] } }
 
@@ -343,8 +345,9 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// Keeps `row` as now stored when it is QUEUED or PROCESSING; forgets it otherwise.
     func rememberLeased(_ row: Rows.Row) {
         let status = row.schedule.queueStatus
+        let text = (row.schedule.notes?.utf8.count ?? 0) + (row.schedule.metadataJSON?.utf8.count ?? 0)
         leasedRows.withLock { rows in
-            guard status == .queued || status == .processing else {
+            guard status == .queued || status == .processing, text <= Self.maxKeptTextBytes else {
                 rows[row.schedule.id] = nil
                 return
             }
