@@ -270,7 +270,7 @@ public final class ScheduleStore: Sendable {
         -> [Result<EnqueueResult, StoreError>]
     {
         try Self.checkItems(requests.count)
-        let checked = requests.map { r in Result { () throws(StoreError) in try CheckedEnqueue(r) } }
+        let checked = CheckedEnqueue.each(requests)
         return try await writer.submit { try $0.enqueueBatch(checked) }
     }
 

@@ -120,17 +120,13 @@ package final class RPCChannel: Sendable {
                 guard handler.register(callID, continuation, deadline: deadline, progress: progress) else { return }
                 let sent = gate.sendUnlessCancelled {
                     progress.markSent()
-                    // A caller on the connection's own loop (SchedulerClient.executors) writes
-                    // its request at once; any other hands it to the loop.
-                    if connection.loop.inEventLoop {
+                    let write: @Sendable () -> Void = {
                         connection.send(bytes)
                         if let deadline { handler.watch(deadline, on: connection, encoder: encoder) }
-                    } else {
-                        connection.loop.execute {
-                            connection.send(bytes)
-                            if let deadline { handler.watch(deadline, on: connection, encoder: encoder) }
-                        }
                     }
+                    // A caller on the connection's own loop (SchedulerClient.executors) writes
+                    // its request at once; any other hands it to the loop.
+                    if connection.loop.inEventLoop { write() } else { connection.loop.execute(write) }
                 }
                 if !sent { _ = handler.complete(callID, .failure(progress.cancellation(cause: .notSent))) }
             }

@@ -221,7 +221,7 @@ public final class PostgresStore: SchedulingStore {
 
     public func enqueueBatch(_ requests: [EnqueueRequest]) async throws(StoreError) -> [Result<EnqueueResult, StoreError>] {
         try ScheduleStore.checkItems(requests.count)
-        let checked = requests.map { r in Result { () throws(StoreError) in try CheckedEnqueue(r) } }
+        let checked = CheckedEnqueue.each(requests)
         return try await write { try $0.enqueueBatch(checked) }
     }
 

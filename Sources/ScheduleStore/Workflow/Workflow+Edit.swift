@@ -378,6 +378,11 @@ struct CheckedEnqueue: Sendable {
     let request: EnqueueRequest
     let fingerprint: String?
 
+    /// Each of `requests` checked, or its error (a batch's items are answered one by one).
+    static func each(_ requests: [EnqueueRequest]) -> [Result<CheckedEnqueue, StoreError>] {
+        requests.map { r in Result { () throws(StoreError) in try CheckedEnqueue(r) } }
+    }
+
     init(_ req: EnqueueRequest) throws(StoreError) {
         try StoreChecks.checkID(req.projectID, "projectID")
         try StoreChecks.checkID(req.contentID, "contentID")
