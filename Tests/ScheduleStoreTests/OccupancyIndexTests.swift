@@ -196,8 +196,11 @@ struct LeasedRowsTests {
         // A statement other than the writer's save (the start-up grace for leases) drops it, and
         // the next call reads the row back with the new expiry.
         f.clock.advance(seconds: 60)
+        #expect(f.sqlite.occupancy.dispatchingProjects(now: f.clock.now()).isEmpty, "the lease ran out")
         #expect(try await f.store.extendLeases(until: f.clock.now().adding(seconds: 600)) == 1)
         #expect(f.sqlite.occupancy.leasedRow(a.id) == nil)
+        // The hook read that statement's change from the record: the lease entry moved with it.
+        #expect(f.sqlite.occupancy.dispatchingProjects(now: f.clock.now()) == ["p1"])
         #expect(try await f.store.reapExpiredLeases() == ReapResult(), "the extended lease has not run out")
         let expires = try await f.store.heartbeat(projectID: "p1", scheduleID: a.id, leaseToken: lease.token, leaseSeconds: 120)
         #expect(expires == f.clock.now().adding(seconds: 120))

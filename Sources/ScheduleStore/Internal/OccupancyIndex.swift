@@ -47,38 +47,19 @@ final class OccupancyIndex: Sendable, OccupancySource {
         try db.setPreUpdateHook(table: "schedules") { [self] borrowed in
             let change = copy borrowed
             if change.kind == .insert, let row = announced.withLock({ a in defer { a = nil }; return a }) {
-                record(inserted: row)
+                record(from: nil, to: row)
                 return
             }
             if change.kind == .update, let update = announcedUpdate.withLock({ a in defer { a = nil }; return a }) {
-                record(updatedFrom: update.old, to: update.new)
+                record(from: update.old, to: update.new)
                 return
             }
-            // A change the writer's `save` did not announce: the row may differ from a copy kept.
-            if change.kind != .insert, hasLeasedRows() { forgetLeased(change.old(c.id).string) }
-            // Slots: occupying schedules by time and platforms.
-            follow(
-                change, c, holds: { Self.occupies($0(c.queueStatus)) },
-                same: { $0(c.scheduledFor).int64 == $1(c.scheduledFor).int64 && $0(c.platforms).sameText(as: $1(c.platforms)) },
-                record: { add, v in
-                    Change(add: add, project: v(c.projectID).string, id: v(c.id).string, time: v(c.scheduledFor).int64,
-                        platforms: v(c.platforms).string)
-                })
-            // Pending counts: rows PENDING, QUEUED, PROCESSING or PAUSED, per project.
-            follow(
-                change, c, holds: { Self.isPending($0(c.queueStatus)) }, same: { _, _ in true },
-                record: { add, v in
-                    Change(add: add, project: v(c.projectID).string, id: "", time: 0, platforms: "", pending: true)
-                })
-            // Leases: rows QUEUED or PROCESSING with a lease, by expiry.
-            follow(
-                change, c,
-                holds: { ($0(c.queueStatus).textEquals("QUEUED") || $0(c.queueStatus).textEquals("PROCESSING")) && !$0(c.leaseExpiresAt).isNull },
-                same: { $0(c.leaseExpiresAt).int64 == $1(c.leaseExpiresAt).int64 },
-                record: { add, v in
-                    Change(add: add, project: v(c.projectID).string, id: v(c.id).string, time: v(c.leaseExpiresAt).int64,
-                        platforms: "", lease: true)
-                })
+            // A change the writer did not announce: read both versions of the record.
+            let old = change.kind == .insert ? nil : Self.rowState(change.old, c)
+            let new = change.kind == .delete ? nil : Self.rowState(change.new, c)
+            // The row may differ from a copy kept.
+            if let old, hasLeasedRows() { forgetLeased(old.id) }
+            record(from: old, to: new)
         }
         let s = try db.prepare(Self.occupyingRows + " AND scheduled_for >= ?1")
         s.bind(horizon(now: now), at: 1)
@@ -112,36 +93,43 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// A row version's column values, by position.
     private typealias Values = (Int32) -> Connection.ColumnValue
 
-    /// Journals what `change` does to one kind of entry: `holds` tells whether a row version
-    /// has such an entry, `same` whether two versions' entries are equal (beside id and project),
-    /// `record` makes the entry's change.
-    private func follow(
-        _ change: Connection.RowChange, _ c: Columns, holds: (Values) -> Bool,
-        same: (Values, Values) -> Bool, record: (Bool, Values) -> Change
-    ) {
-        var removed: Change?
-        var added: Change?
-        switch change.kind {
-        case .insert:
-            if holds(change.new) { added = record(true, change.new) }
-        case .delete:
-            if holds(change.old) { removed = record(false, change.old) }
-        case .update:
-            let was = holds(change.old)
-            let now = holds(change.new)
+    /// The columns the index follows, of a row version the hook reads (nil for a status this
+    /// version does not know, which the schema's CHECK refuses anyway).
+    private static func rowState(_ v: Values, _ c: Columns) -> RowState? {
+        guard let status = QueueStatus(rawValue: v(c.queueStatus).string) else { return nil }
+        let lease = v(c.leaseExpiresAt)
+        return RowState(
+            project: v(c.projectID).string, id: v(c.id).string, time: v(c.scheduledFor).int64,
+            platforms: v(c.platforms).string, queueStatus: status, leaseExpiresAt: lease.isNull ? nil : lease.int64)
+    }
+
+    /// Journals what a row's change from `old` to `new` (nil: no such version, for an insert or
+    /// a delete) does to each kind of entry: slots (occupying schedules by time and platforms),
+    /// pending counts (rows PENDING, QUEUED, PROCESSING or PAUSED, per project) and leases (rows
+    /// QUEUED or PROCESSING with a lease, by expiry). An entry is removed and added again only
+    /// when the version holding it moved.
+    private func record(from old: RowState?, to new: RowState?) {
+        var changes: [Change] = []
+        func follow(holds: (RowState) -> Bool, same: (RowState, RowState) -> Bool, entry: (Bool, RowState) -> Change) {
+            let was = old.map(holds) ?? false
+            let now = new.map(holds) ?? false
             guard was || now else { return }
-            let unmoved =
-                was == now && same(change.old, change.new)
-                && change.old(c.id).sameText(as: change.new(c.id))
-                && change.old(c.projectID).sameText(as: change.new(c.projectID))
-            guard !unmoved else { return }
-            if was { removed = record(false, change.old) }
-            if now { added = record(true, change.new) }
+            if let old, let new, was == now, old.id == new.id, old.project == new.project, same(old, new) { return }
+            if was, let old { changes.append(entry(false, old)) }
+            if now, let new { changes.append(entry(true, new)) }
         }
-        guard removed != nil || added != nil else { return }
+        follow(
+            holds: { Self.occupies($0.queueStatus) }, same: { $0.time == $1.time && $0.platforms == $1.platforms },
+            entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.time, platforms: $1.platforms) })
+        follow(
+            holds: { $0.queueStatus.countsAsPending }, same: { _, _ in true },
+            entry: { Change(add: $0, project: $1.project, id: "", time: 0, platforms: "", pending: true) })
+        follow(
+            holds: { $0.holdsLease }, same: { $0.leaseExpiresAt == $1.leaseExpiresAt },
+            entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.leaseExpiresAt!, platforms: "", lease: true) })
+        guard !changes.isEmpty else { return }
         state.withLock { s in
-            if let removed { s.record(removed) }
-            if let added { s.record(added) }
+            for c in changes { s.record(c) }
         }
     }
 
@@ -160,13 +148,6 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// limit's count, ``StoreConfiguration/maxPendingPerProject``), as of the writer's last change.
     func pendingCount(project: String) -> Int { state.withLock { $0.pending[project] ?? 0 } }
 
-    /// Whether a status as stored counts against the capacity limit (``QueueStatus/countsAsPending``).
-    private static func isPending(_ status: Connection.ColumnValue) -> Bool {
-        status.withUTF8 { text in
-            QueueStatus.pendingStatuses.contains { text.elementsEqual($0.rawValue.utf8) }
-        }
-    }
-
     /// The queue statuses whose schedules do not hold their slot (``occupyingRows`` and
     /// `Schema.occupiesSQL` say the same in SQL).
     static let notOccupying: [QueueStatus] = [.cancelled, .failed]
@@ -174,45 +155,31 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// Whether a schedule with this queue status counts.
     static func occupies(_ status: QueueStatus) -> Bool { !notOccupying.contains(status) }
 
-    /// The same for a status as stored, compared without making a string.
-    private static func occupies(_ status: Connection.ColumnValue) -> Bool {
-        status.withUTF8 { text in !notOccupying.contains { text.elementsEqual($0.rawValue.utf8) } }
-    }
-
     // MARK: Inserts the writer describes
 
-    /// The columns of a `schedules` row the hook reads, as the writer is about to insert them.
-    struct NewRow {
-        var project: String
-        var id: String
-        var time: Int64
-        /// Comma-separated canonical names, as bound to `schedules.platforms`.
-        var platforms: String
-        var queueStatus: QueueStatus
-    }
-
     /// The row ``inserting(_:_:)`` announced, until the hook takes it.
-    private let announced = Mutex<NewRow?>(nil)
+    private let announced = Mutex<RowState?>(nil)
 
     /// Runs `insert`, a statement that inserts at most one `schedules` row, with exactly the
     /// values in `row`: the hook takes them from `row` instead of decoding the new record (the
     /// record unpacked, its text copied and turned into strings: about a tenth of the writer's
     /// time in `store enqueue`). An insert that does not happen (ON CONFLICT DO NOTHING, a
     /// constraint) leaves nothing behind.
-    func inserting<T>(_ row: NewRow, _ insert: () throws -> T) rethrows -> T {
+    func inserting<T>(_ row: RowState, _ insert: () throws -> T) rethrows -> T {
         announced.withLock { $0 = row }
         defer { announced.withLock { $0 = nil } }
         return try insert()
     }
 
-    /// The columns of a `schedules` row the hook follows, before or after an update the writer
-    /// makes (``updating(from:to:_:)``).
+    /// The columns of a `schedules` row the index follows: of a row the writer is about to insert
+    /// (``inserting(_:_:)``), before or after an update it makes (``updating(from:to:_:)``), or
+    /// as the hook reads them from the record.
     struct RowState {
         var project: String
         var id: String
         var time: Int64
-        /// Canonical names, as joined into `schedules.platforms`.
-        var platforms: [String]
+        /// Comma-separated canonical names, as in `schedules.platforms`.
+        var platforms: String
         var queueStatus: QueueStatus
         var leaseExpiresAt: Int64?
 
@@ -231,55 +198,6 @@ final class OccupancyIndex: Sendable, OccupancySource {
         announcedUpdate.withLock { $0 = (old, new) }
         defer { announcedUpdate.withLock { $0 = nil } }
         return try update()
-    }
-
-    /// The journal entries the generic hook (``follow(_:_:holds:same:record:)`` for slots,
-    /// pending counts and leases, in that order) would make for the update from `old` to `new`.
-    private func record(updatedFrom old: RowState, to new: RowState) {
-        var changes: [Change] = []
-        func slot(_ add: Bool, _ r: RowState) -> Change {
-            Change(add: add, project: r.project, id: r.id, time: r.time, platforms: r.platforms.joined(separator: ","))
-        }
-        // Slots: occupying schedules by time and platforms.
-        let occupied = Self.occupies(old.queueStatus)
-        let occupies = Self.occupies(new.queueStatus)
-        if (occupied || occupies) && !(occupied == occupies && old.time == new.time && old.platforms == new.platforms) {
-            if occupied { changes.append(slot(false, old)) }
-            if occupies { changes.append(slot(true, new)) }
-        }
-        // Pending counts: entries differ only in whether the row counts.
-        let wasPending = old.queueStatus.countsAsPending
-        let isPending = new.queueStatus.countsAsPending
-        if wasPending != isPending {
-            changes.append(Change(add: isPending, project: new.project, id: "", time: 0, platforms: "", pending: true))
-        }
-        // Leases, by expiry.
-        let leased = old.holdsLease
-        let leases = new.holdsLease
-        if (leased || leases) && !(leased == leases && old.leaseExpiresAt == new.leaseExpiresAt) {
-            if leased {
-                changes.append(Change(add: false, project: old.project, id: old.id, time: old.leaseExpiresAt!, platforms: "", lease: true))
-            }
-            if leases {
-                changes.append(Change(add: true, project: new.project, id: new.id, time: new.leaseExpiresAt!, platforms: "", lease: true))
-            }
-        }
-        guard !changes.isEmpty else { return }
-        state.withLock { s in
-            for c in changes { s.record(c) }
-        }
-    }
-
-    /// The journal entry the generic hook would make for `row`'s insert: a slot when its status
-    /// occupies (``occupies(_:)``). No lease: the store's INSERT writes no `lease_expires_at`.
-    private func record(inserted row: NewRow) {
-        let pending = row.queueStatus.countsAsPending
-        guard Self.occupies(row.queueStatus) || pending else { return }
-        let slot = Change(add: true, project: row.project, id: row.id, time: row.time, platforms: row.platforms)
-        state.withLock { s in
-            if Self.occupies(row.queueStatus) { s.record(slot) }
-            if pending { s.record(Change(add: true, project: row.project, id: "", time: 0, platforms: "", pending: true)) }
-        }
     }
 
     /// Positions of the columns the hook reads, from the table's definition.

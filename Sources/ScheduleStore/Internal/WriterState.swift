@@ -155,9 +155,9 @@ final class WriterState: ScheduleRepository {
         s.bind(row.fingerprint, at: 33)
         s.bind(sc.createdAt.unixMilliseconds, at: 34)
         s.bind(sc.updatedAt.unixMilliseconds, at: 35)
-        let written = OccupancyIndex.NewRow(
+        let written = OccupancyIndex.RowState(
             project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds, platforms: platforms,
-            queueStatus: sc.queueStatus)
+            queueStatus: sc.queueStatus, leaseExpiresAt: nil)
         do {
             try occupancy.inserting(written) { try s.run() }
         } catch let e as SQLiteError where e.code.primary == .constraint && sc.externalJobID != nil {
@@ -271,8 +271,9 @@ final class WriterState: ScheduleRepository {
     /// The columns of a schedule the occupancy index follows.
     static func occupancyState(_ sc: Schedule) -> OccupancyIndex.RowState {
         OccupancyIndex.RowState(
-            project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds, platforms: sc.platforms,
-            queueStatus: sc.queueStatus, leaseExpiresAt: sc.leaseExpiresAt?.unixMilliseconds)
+            project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds,
+            platforms: sc.platforms.joined(separator: ","), queueStatus: sc.queueStatus,
+            leaseExpiresAt: sc.leaseExpiresAt?.unixMilliseconds)
     }
 
     /// Remembers a loaded row's mutable fields, so ``save(_:)`` writes only what changed.
