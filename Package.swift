@@ -153,7 +153,7 @@ let package = Package(
             dependencies: ["SchedulingCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLiteWAL"]),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL"]),
         // Depends on scheduler-bench so the crash test's child process (a hidden subcommand) is built.
         .testTarget(

@@ -13,4 +13,27 @@ int csqlite_walbuffer_register(void);
 /// and the writes that reached the unix VFS, since the connection opened. SQLITE_NOTFOUND when the
 /// connection does not use this VFS.
 #define CSQLITE_WALBUFFER_FCNTL_COUNTS 0x57414c42
+
+/// Installs SQLite's default page cache wrapped so that a truncate which cannot drop a page
+/// returns at once instead of scanning every cached page (pcache_truncate.c). Must run before the
+/// library initializes (the first open); returns an SQLite result code; idempotent.
+int csqlite_pcache_register(void);
+
+/// Truncates answered by the wrapper without a scan, over all connections since the process
+/// started (tests and benchmarks).
+int64_t csqlite_pcache_skipped_truncates(void);
+
+/// Test hooks (SQLiteTests): one wrapped page cache driven through the methods SQLite calls.
+/// `add` creates (or finds) the page with a key and unpins it; `rekey` gives an existing page
+/// another key; `contains` asks the cache underneath, bypassing the wrapper. The library must
+/// be initialized (a connection opened) first.
+void *csqlite_pcache_test_create(int pageSize);
+int csqlite_pcache_test_add(void *cache, unsigned key);
+int csqlite_pcache_test_rekey(void *cache, unsigned oldKey, unsigned newKey);
+int csqlite_pcache_test_contains(void *cache, unsigned key);
+void csqlite_pcache_test_truncate(void *cache, unsigned limit);
+int csqlite_pcache_test_pagecount(void *cache);
+unsigned csqlite_pcache_test_lock_page(void *cache);
+int64_t csqlite_pcache_test_skipped(void *cache);
+void csqlite_pcache_test_destroy(void *cache);
 #endif
