@@ -109,27 +109,26 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// QUEUED or PROCESSING with a lease, by expiry). An entry is removed and added again only
     /// when the version holding it moved.
     private func record(from old: RowState?, to new: RowState?) {
-        var changes: [Change] = []
-        func follow(holds: (RowState) -> Bool, same: (RowState, RowState) -> Bool, entry: (Bool, RowState) -> Change) {
-            let was = old.map(holds) ?? false
-            let now = new.map(holds) ?? false
-            guard was || now else { return }
-            if let old, let new, was == now, old.id == new.id, old.project == new.project, same(old, new) { return }
-            if was, let old { changes.append(entry(false, old)) }
-            if now, let new { changes.append(entry(true, new)) }
-        }
-        follow(
-            holds: { Self.occupies($0.queueStatus) }, same: { $0.time == $1.time && $0.platforms == $1.platforms },
-            entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.time, platforms: $1.platforms) })
-        follow(
-            holds: { $0.queueStatus.countsAsPending }, same: { _, _ in true },
-            entry: { Change(add: $0, project: $1.project, id: "", time: 0, platforms: "", pending: true) })
-        follow(
-            holds: { $0.holdsLease }, same: { $0.leaseExpiresAt == $1.leaseExpiresAt },
-            entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.leaseExpiresAt!, platforms: "", lease: true) })
-        guard !changes.isEmpty else { return }
+        // Under the lock from the start: the changes go straight to the state, with no array of
+        // them built first (an allocation per row written).
         state.withLock { s in
-            for c in changes { s.record(c) }
+            func follow(holds: (RowState) -> Bool, same: (RowState, RowState) -> Bool, entry: (Bool, RowState) -> Change) {
+                let was = old.map(holds) ?? false
+                let now = new.map(holds) ?? false
+                guard was || now else { return }
+                if let old, let new, was == now, old.id == new.id, old.project == new.project, same(old, new) { return }
+                if was, let old { s.record(entry(false, old)) }
+                if now, let new { s.record(entry(true, new)) }
+            }
+            follow(
+                holds: { Self.occupies($0.queueStatus) }, same: { $0.time == $1.time && $0.platforms == $1.platforms },
+                entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.time, platforms: $1.platforms) })
+            follow(
+                holds: { $0.queueStatus.countsAsPending }, same: { _, _ in true },
+                entry: { Change(add: $0, project: $1.project, id: "", time: 0, platforms: "", pending: true) })
+            follow(
+                holds: { $0.holdsLease }, same: { $0.leaseExpiresAt == $1.leaseExpiresAt },
+                entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.leaseExpiresAt!, platforms: "", lease: true) })
         }
     }
 
@@ -386,8 +385,14 @@ final class OccupancyIndex: Sendable, OccupancySource {
 
         mutating func apply(_ c: Change) {
             if c.pending {
-                let n = (pending[c.project] ?? 0) + (c.add ? 1 : -1)
-                pending[c.project] = n == 0 ? nil : n
+                // One hash of the project: the count is changed where it is stored.
+                let delta = c.add ? 1 : -1
+                if let i = pending.index(forKey: c.project) {
+                    pending.values[i] += delta
+                    if pending.values[i] == 0 { pending.remove(at: i) }
+                } else {
+                    pending[c.project] = delta
+                }
                 return
             }
             let entry = SortedEntries.Entry(time: c.time, id: c.id)
@@ -404,13 +409,18 @@ final class OccupancyIndex: Sendable, OccupancySource {
             } else if projects[c.project]?.remove(entry) == true, projects[c.project]?.count == 0 {
                 projects[c.project] = nil
             }
-            for p in c.platforms.split(separator: ",") {
-                let key = PlatformKey(project: c.project, platform: String(p))
+            func platform(_ key: PlatformKey) {
                 if c.add {
                     platforms[key, default: SortedEntries()].insert(entry)
                 } else if platforms[key]?.remove(entry) == true, platforms[key]?.count == 0 {
                     platforms[key] = nil
                 }
+            }
+            // Most schedules name one platform: no split, no new string.
+            if !c.platforms.utf8.contains(UInt8(ascii: ",")) {
+                if !c.platforms.isEmpty { platform(PlatformKey(project: c.project, platform: c.platforms)) }
+            } else {
+                for p in c.platforms.split(separator: ",") { platform(PlatformKey(project: c.project, platform: String(p))) }
             }
         }
     }
