@@ -15,4 +15,11 @@ extension ScheduleStore {
     public func dispatchingProjects() async throws(StoreError) -> Set<String> {
         occupancy.dispatchingProjects(now: configuration.clock.now())
     }
+
+    /// The dispatch limit's question, asked by every Dequeue, from memory: the project's own
+    /// latest lease first, then the projects with a live lease, counted only up to `limit`; no
+    /// set is built (building it was 5 % of the server's event loops under the work loop).
+    public func mayDispatch(projectID: String, limit: Int) async throws(StoreError) -> Bool {
+        occupancy.mayDispatch(project: projectID, limit: limit, now: configuration.clock.now())
+    }
 }

@@ -74,6 +74,10 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord]
     /// Projects holding handed-out items under live leases (the dispatch limit).
     func dispatchingProjects() async throws(StoreError) -> Set<String>
+    /// Whether `projectID` may be handed new items under "at most `limit` projects dispatching at
+    /// once": it already dispatches, or fewer than `limit` projects do (``dispatchingProjects()``).
+    /// Asked by every Dequeue.
+    func mayDispatch(projectID: String, limit: Int) async throws(StoreError) -> Bool
 
     // MARK: Conflicts, statistics
 
@@ -122,6 +126,13 @@ extension SchedulingStore {
     /// ``queueStats(projectID:windowSeconds:)`` over the last day.
     public func queueStats(projectID: String) async throws(StoreError) -> QueueStats {
         try await queueStats(projectID: projectID, windowSeconds: 86_400)
+    }
+
+    /// The dispatch limit's question from the set of dispatching projects (PostgreSQL asks the
+    /// database; SQLite's store answers from memory without building the set).
+    public func mayDispatch(projectID: String, limit: Int) async throws(StoreError) -> Bool {
+        let projects = try await dispatchingProjects()
+        return projects.count < limit || projects.contains(projectID)
     }
 
     // The protocol's requirements take every argument; these give the defaults the concrete

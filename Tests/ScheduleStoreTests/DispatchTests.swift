@@ -24,6 +24,13 @@ struct DispatchTests {
         // PostgreSQL answers with this SQL itself; SQLite from memory, checked against it.
         if f.backend == .sqlite { #expect(memory == (try Self.fromTable(f)), "\(step)") }
         #expect(memory == expected, "\(step)")
+        // The Dequeue's question, for a project dispatching or not, under limits around the count.
+        for project in ["a", "b", "c", "d"] {
+            for limit in 1...4 {
+                let may = try await f.store.mayDispatch(projectID: project, limit: limit)
+                #expect(may == (expected.count < limit || expected.contains(project)), "\(step): \(project), limit \(limit)")
+            }
+        }
     }
 
     @Test(arguments: StoreBackend.all) func followsEveryLeaseChange(_ backend: StoreBackend) async throws {

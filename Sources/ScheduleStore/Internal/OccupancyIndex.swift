@@ -143,6 +143,21 @@ final class OccupancyIndex: Sendable, OccupancySource {
         }
     }
 
+    /// Whether `project` holds a live lease at `now`, or fewer than `limit` projects do: the same
+    /// answer as `dispatchingProjects(now:)` gives, without building the set.
+    func mayDispatch(project: String, limit: Int, now: Instant) -> Bool {
+        let t = now.unixMilliseconds
+        return state.withLock { s in
+            if let own = s.leases[project], (own.lastTime ?? Int64.min) > t { return true }
+            var live = 0
+            for (_, e) in s.leases where (e.lastTime ?? Int64.min) > t {
+                live += 1
+                if live >= limit { return false }
+            }
+            return true
+        }
+    }
+
     /// Schedules of `project` that are PENDING, QUEUED, PROCESSING or PAUSED (the capacity
     /// limit's count, ``StoreConfiguration/maxPendingPerProject``), as of the writer's last change.
     func pendingCount(project: String) -> Int { state.withLock { $0.pending[project] ?? 0 } }

@@ -401,10 +401,9 @@ public final class SchedulerService: Sendable {
             projectID: r.projectID, limit: r.limit == 0 ? 10 : Int(r.limit),
             leaseSeconds: Int64(r.leaseSeconds == 0 ? 300 : r.leaseSeconds), workerID: worker,
             maxInFlight: dispatch.maxInFlightPerProject, start: r.start)
-        let projects = try await store.dispatchingProjects()
         // Another project must finish first: no new lease, and an empty answer tells the worker to
         // poll again. The reported items are still applied.
-        let mayLease = projects.count < dispatch.maxDispatchingProjects || projects.contains(r.projectID)
+        let mayLease = try await store.mayDispatch(projectID: r.projectID, limit: dispatch.maxDispatchingProjects)
         var leases: [Lease]?  // nil until the store leased
         let acknowledged = try await Self.batch(
             r.acknowledge, decodeErrors: r.itemErrors, prepare: { _, item in try Self.acknowledgement(ctx, item) },
