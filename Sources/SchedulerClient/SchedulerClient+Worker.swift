@@ -106,6 +106,13 @@ extension SchedulerClient {
                             start: true),
                         reporting: acks)
                 }
+                if concurrency == 1, items.count == 1 {
+                    // One item at a time: the loop would only wait for it, so it runs here, with
+                    // no child task and no wake-up (a third of the client's task switches).
+                    inFlight += 1
+                    finished.append(await process(items[0], project: project, leases: leases, handler: handler))
+                    continue
+                }
                 for item in items {
                     inFlight += 1
                     group.addTask { [self] in

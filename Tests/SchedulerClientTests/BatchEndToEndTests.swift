@@ -3,6 +3,7 @@ import SchedulerClient
 import SchedulerServer
 import SchedulingCore
 import TestSupport
+import Synchronization
 import Testing
 import WireProtocol
 
@@ -156,6 +157,36 @@ struct BatchEndToEndTests {
         }
         #expect(handled == 1)
         #expect(try await c.get(projectID: "blog", scheduleID: created.id).queueStatus == .completed)
+        await e.shutdown()
+    }
+
+    @Test("the worker loop at concurrency 1 runs each item in turn and reports it on the next Dequeue")
+    func workerLoopOneAtATime() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        let items: [V1.EnqueueRequest] = (0..<5).map { i in
+            enqueueRequest("one\(i)", at: "2026-03-01T11:0\(i):00", platforms: ["facebook"])
+        }
+        #expect(try await c.enqueueBatch(items).results.allSatisfy { $0.created != nil })
+        let running = Atomic<Int>(0)
+        let most = Atomic<Int>(0)
+        let handled = try await c.work(project: "blog", stopWhenIdle: true) { item in
+            let now = running.add(1, ordering: .relaxed).newValue
+            most.max(now, ordering: .relaxed)
+            defer { running.subtract(1, ordering: .relaxed) }
+            return item.schedule.contentID == "one2" ? .failed(error: "HTTP 400", results: [], retryable: false) : .published([])
+        }
+        #expect(handled == 5)
+        #expect(most.load(ordering: .relaxed) == 1)
+        var r = V1.ListRequest(projectID: "blog")
+        r.status = .completed
+        #expect(try await c.list(r).pagination.total == 4)
+        r.status = .failed
+        #expect(try await c.list(r).items.map(\.contentID) == ["one2"])
+        // Five Dequeues each leased one item and carried the report of the one before; the sixth
+        // (empty) carried the last report.
+        #expect(e.calls["Complete"] == 0 && e.calls["Fail"] == 0 && e.calls["Acknowledge"] == 0)
+        #expect(e.calls["Dequeue"] == 6)
         await e.shutdown()
     }
 
