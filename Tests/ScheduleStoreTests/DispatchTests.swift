@@ -19,10 +19,28 @@ struct DispatchTests {
         return out
     }
 
+    /// Per project, the rows in flight (QUEUED or PROCESSING under a live lease), in SQL.
+    static func inFlightFromTable(_ f: StoreFixture, _ project: String) throws -> Int {
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        let s = try db.prepare(HotQueries.inFlight)
+        s.bind(project, at: 1)
+        s.bind(f.clock.now().unixMilliseconds, at: 2)
+        return Int(try s.scalarInt64() ?? 0)
+    }
+
     func check(_ f: StoreFixture, _ expected: Set<String>, _ step: String) async throws {
         let memory = try await f.store.dispatchingProjects()
         // PostgreSQL answers with this SQL itself; SQLite from memory, checked against it.
         if f.backend == .sqlite { #expect(memory == (try Self.fromTable(f)), "\(step)") }
+        // Dequeue's in-flight limit counts from the same lease entries.
+        if let sqlite = f.store as? ScheduleStore {
+            for project in ["a", "b", "c", "d"] {
+                let counted = sqlite.occupancy.inFlightCount(project: project, now: f.clock.now())
+                #expect(counted == (try Self.inFlightFromTable(f, project)), "\(step): in flight in \(project)")
+                #expect((counted > 0) == expected.contains(project), "\(step): in flight in \(project)")
+            }
+        }
         #expect(memory == expected, "\(step)")
         // The Dequeue's question, for a project dispatching or not, under limits around the count.
         for project in ["a", "b", "c", "d"] {
@@ -73,8 +91,8 @@ struct DispatchTests {
         // Leases lapse with time, before any reaping; a heartbeat keeps one alive.
         _ = try await dequeue("c", 1, lease: 30)
         try await check(f, ["b", "c"], "c leased for 30 s")
-        f.clock.advance(seconds: 31)
-        try await check(f, ["b"], "c's lease lapsed")
+        f.clock.advance(seconds: 30)
+        try await check(f, ["b"], "c's lease lapsed (live means expiring after now)")
         _ = try await f.store.heartbeat(projectID: "b", scheduleID: b[0].schedule.id, leaseToken: b[0].token, leaseSeconds: 600)
         f.clock.advance(seconds: 400)
         try await check(f, ["b"], "b kept alive by its heartbeat")

@@ -143,6 +143,13 @@ final class OccupancyIndex: Sendable, OccupancySource {
         }
     }
 
+    /// Rows of `project` QUEUED or PROCESSING under a lease that has not expired at `now`, from the
+    /// lease entries: what `HotQueries.inFlight` counts in SQL (a count over `schedules_status`,
+    /// 7 % of the writer under the work loop), for Dequeue's per-project in-flight limit.
+    func inFlightCount(project: String, now: Instant) -> Int {
+        state.withLock { $0.leases[project]?.count(after: now.unixMilliseconds) ?? 0 }
+    }
+
     /// Whether `project` holds a live lease at `now`, or fewer than `limit` projects do: the same
     /// answer as `dispatchingProjects(now:)` gives, without building the set.
     func mayDispatch(project: String, limit: Int, now: Instant) -> Bool {
@@ -536,6 +543,17 @@ struct SortedEntries {
             c += 1
             i = 0
         }
+    }
+
+    /// Entries whose time is after `time`: one binary search, then whole chunks.
+    func count(after time: Int64) -> Int {
+        guard time < Int64.max else { return 0 }
+        let start = Entry(time: time + 1, id: "")
+        let c = chunk(for: start)
+        guard c < chunks.count else { return 0 }
+        var n = chunks[c].count - Self.lowerBound(chunks[c], start)
+        for k in (c + 1)..<chunks.count { n += chunks[k].count }
+        return n
     }
 
     func count(in range: ClosedRange<Int64>, excluding: String?) -> Int {

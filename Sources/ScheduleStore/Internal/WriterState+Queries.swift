@@ -43,11 +43,10 @@ extension WriterState {
     /// From memory: the occupancy index counts them as the pre-update hook sees rows change.
     func pendingCount(project: String) throws -> Int { occupancy.pendingCount(project: project) }
 
+    /// From the occupancy index's lease entries, which follow every change of this transaction
+    /// too; `HotQueries.inFlight` is the same count in SQL (DispatchTests compares the two).
     func inFlightCount(project: String, at now: Instant) throws -> Int {
-        let s = try db.cached(HotQueries.inFlight)
-        s.bind(project, at: 1)
-        s.bind(now.unixMilliseconds, at: 2)
-        return Int(try s.scalarInt64() ?? 0)
+        occupancy.inFlightCount(project: project, now: now)
     }
 
     /// One index seek per priority, highest first: the cost depends on the items handed out, not
