@@ -35,6 +35,7 @@ struct DispatchTests {
         if f.backend == .sqlite { #expect(memory == (try Self.fromTable(f)), "\(step)") }
         // Dequeue's in-flight limit counts from the same lease entries.
         if let sqlite = f.store as? ScheduleStore {
+            #expect(sqlite.occupancy.dueEntries() == (try OccupancyIndexTests.dueFromTable(f.path)), "\(step): due counts")
             for project in ["a", "b", "c", "d"] {
                 let counted = sqlite.occupancy.inFlightCount(project: project, now: f.clock.now())
                 #expect(counted == (try Self.inFlightFromTable(f, project)), "\(step): in flight in \(project)")

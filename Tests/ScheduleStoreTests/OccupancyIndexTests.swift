@@ -20,6 +20,18 @@ struct OccupancyIndexTests {
         return out.sorted()
     }
 
+    /// PENDING and QUEUED schedules per project and priority from the committed table, in
+    /// `OccupancyIndex.dueEntries()` form (what Dequeue's seeks are limited to).
+    static func dueFromTable(_ path: String) throws -> [String] {
+        let db = try Connection(path: path, mode: .readOnly)
+        defer { try? db.close() }
+        var out: [String] = []
+        try db.prepare(
+            "SELECT project_id, priority, count(*) FROM schedules WHERE queue_status IN ('PENDING','QUEUED') GROUP BY 1, 2"
+        ).forEachRow { r in out.append("\(r.string(0)) \(r.int(1)) \(r.int(2))") }
+        return out.sorted()
+    }
+
     @Test func followsEveryKindOfChangeAndIsRebuiltOnOpen() async throws {
         let f = try StoreFixture()
         var ids: [String] = []
@@ -36,15 +48,20 @@ struct OccupancyIndexTests {
         _ = try await f.store.cancel(projectID: "p1", scheduleID: ids[4])
         #expect(try await f.store.batchCancel(projectID: "p2", scheduleIDs: [ids[1], ids[3]]) == 2)
         _ = try await f.store.pause(projectID: "p1", scheduleID: ids[6])
+        _ = try await f.store.update(UpdateRequest(projectID: "p2", scheduleID: ids[5], priority: 9))
         #expect(f.sqlite.occupancy.entries() == (try Self.fromTable(f.path)))
+        #expect(f.sqlite.occupancy.dueEntries() == (try Self.dueFromTable(f.path)))
+        #expect(f.sqlite.occupancy.dueEntries().contains("p2 9 1"))
 
         // (An operation that fails after writing is undone with its rows: see the full-database
         // test in DurabilityTests.)
         let before = f.sqlite.occupancy.entries()
+        let dueBefore = f.sqlite.occupancy.dueEntries()
 
         // Rebuilt from the table when the store opens.
         try f.reopen()
         #expect(f.sqlite.occupancy.entries() == before)
+        #expect(f.sqlite.occupancy.dueEntries() == dueBefore)
     }
 
     @Test func aCompletedLeaseAndARetryMoveTheirSlots() async throws {

@@ -53,6 +53,7 @@ struct WriterBatchTests {
         #expect(page.items.map(\.contentID) == ["a", "c"])
         #expect(page.items.map(\.id) == [first.schedule.id, third.schedule.id])
         #expect(store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
+        #expect(store.occupancy.dueEntries() == (try OccupancyIndexTests.dueFromTable(f.path)))
         let db = try Connection(path: f.path, mode: .readOnly)
         defer { try? db.close() }
         #expect(try db.scalarInt64("SELECT count(*) FROM schedule_platforms") == 4, "no platform rows of b")
@@ -107,6 +108,7 @@ struct WriterBatchTests {
         let page = try await store.list(ListRequest(projectID: "p1", limit: 100))
         #expect(page.items.map(\.contentID) == ["a", "b1", "b4", "c"])
         #expect(store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)))
+        #expect(store.occupancy.dueEntries() == (try OccupancyIndexTests.dueFromTable(f.path)))
         let db = try Connection(path: f.path, mode: .readOnly)
         defer { try? db.close() }
         #expect(try db.scalarInt64("SELECT count(*) FROM schedule_platforms") == 8, "no platform rows of b2")
@@ -241,6 +243,7 @@ struct WriterBatchRandomTests {
                 return all
             }
             #expect(store.occupancy.entries() == (try OccupancyIndexTests.fromTable(f.path)), "seed \(seed), round \(round)")
+            #expect(store.occupancy.dueEntries() == (try OccupancyIndexTests.dueFromTable(f.path)), "seed \(seed), round \(round)")
         }
         #expect(refs.count > 20)
         let db = try Connection(path: f.path, mode: .readOnly)

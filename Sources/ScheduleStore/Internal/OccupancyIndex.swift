@@ -36,6 +36,13 @@ final class OccupancyIndex: Sendable, OccupancySource {
          WHERE queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at IS NOT NULL
         """
 
+    /// PENDING and QUEUED schedules per project and priority: a read of `schedules_due` alone
+    /// (its rows are exactly these, its key leads with project and priority).
+    static let dueByPriority = """
+        SELECT project_id, priority, count(*) FROM schedules INDEXED BY schedules_due
+         WHERE queue_status IN ('PENDING','QUEUED') GROUP BY project_id, priority
+        """
+
     /// The time before which entries are dropped, for a clock reading `now`.
     func horizon(now: Instant) -> Int64 { now.unixMilliseconds - horizonMilliseconds }
 
@@ -83,6 +90,9 @@ final class OccupancyIndex: Sendable, OccupancySource {
             }
             after = project
         }
+        try db.prepare(Self.dueByPriority).forEachRow { row in
+            loaded.due[row.string(0), default: DueCounts()].add(row.int(1), row.int(2))
+        }
         try db.prepare(Self.leasedRows).forEachRow { row in
             loaded.apply(
                 .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: "", lease: true))
@@ -100,7 +110,8 @@ final class OccupancyIndex: Sendable, OccupancySource {
         let lease = v(c.leaseExpiresAt)
         return RowState(
             project: v(c.projectID).string, id: v(c.id).string, time: v(c.scheduledFor).int64,
-            platforms: v(c.platforms).string, queueStatus: status, leaseExpiresAt: lease.isNull ? nil : lease.int64)
+            platforms: v(c.platforms).string, queueStatus: status, leaseExpiresAt: lease.isNull ? nil : lease.int64,
+            priority: Int(v(c.priority).int64))
     }
 
     /// Journals what a row's change from `old` to `new` (nil: no such version, for an insert or
@@ -127,6 +138,9 @@ final class OccupancyIndex: Sendable, OccupancySource {
                 holds: { $0.queueStatus.countsAsPending }, same: { _, _ in true },
                 entry: { Change(add: $0, project: $1.project, id: "", time: 0, platforms: "", pending: true) })
             follow(
+                holds: { $0.awaitsDequeue }, same: { $0.priority == $1.priority },
+                entry: { Change(add: $0, project: $1.project, id: "", time: 0, platforms: "", priority: $1.priority) })
+            follow(
                 holds: { $0.holdsLease }, same: { $0.leaseExpiresAt == $1.leaseExpiresAt },
                 entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.leaseExpiresAt!, platforms: "", lease: true) })
         }
@@ -140,6 +154,25 @@ final class OccupancyIndex: Sendable, OccupancySource {
             var out: Set<String> = []
             for (project, e) in s.leases where (e.lastTime ?? Int64.min) > t { out.insert(project) }
             return out
+        }
+    }
+
+    /// The priorities at which `project` has PENDING or QUEUED schedules, highest first: the
+    /// only ones Dequeue's per-priority seek can find anything at (an empty seek cost as much as
+    /// a found one: five of them per Dequeue when everything waits at the default priority).
+    func duePriorities(project: String) -> [Int] {
+        state.withLock { $0.due[project]?.priorities ?? [] }
+    }
+
+    /// Every project's PENDING and QUEUED counts by priority, as "project priority count",
+    /// sorted (tests compare this with the table).
+    func dueEntries() -> [String] {
+        state.withLock { s in
+            var out: [String] = []
+            for (project, counts) in s.due {
+                for p in 1...10 where counts.count(p) != 0 { out.append("\(project) \(p) \(counts.count(p))") }
+            }
+            return out.sorted()
         }
     }
 
@@ -203,6 +236,10 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var platforms: String
         var queueStatus: QueueStatus
         var leaseExpiresAt: Int64?
+        var priority: Int
+
+        /// Whether the row is one Dequeue looks for: PENDING or QUEUED (`schedules_due`'s rows).
+        var awaitsDequeue: Bool { queueStatus == .pending || queueStatus == .queued }
 
         /// Whether the row holds a lease entry: QUEUED or PROCESSING with a lease expiry.
         var holdsLease: Bool { (queueStatus == .queued || queueStatus == .processing) && leaseExpiresAt != nil }
@@ -224,7 +261,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
     /// Positions of the columns the hook reads, from the table's definition.
     private struct Columns {
         let id: Int32, projectID: Int32, scheduledFor: Int32, platforms: Int32, queueStatus: Int32
-        let leaseExpiresAt: Int32
+        let leaseExpiresAt: Int32, priority: Int32
 
         init(_ db: Connection) throws {
             var position: [String: Int32] = [:]
@@ -243,6 +280,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
             platforms = try find("platforms")
             queueStatus = try find("queue_status")
             leaseExpiresAt = try find("lease_expires_at")
+            priority = try find("priority")
         }
     }
 
@@ -384,6 +422,9 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var lease = false
         /// One more (or one fewer) pending schedule of the project; id and time are unused.
         var pending = false
+        /// One more (or one fewer) PENDING or QUEUED schedule of the project at this priority
+        /// (1…10); 0 for the other kinds. id and time are unused.
+        var priority = 0
     }
 
     struct State {
@@ -393,6 +434,9 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var leases: [String: SortedEntries] = [:]
         /// Per project, the schedules PENDING, QUEUED, PROCESSING or PAUSED (never evicted).
         var pending: [String: Int] = [:]
+        /// Per project, the schedules PENDING or QUEUED by priority (index 1…10; never evicted):
+        /// Dequeue seeks only the priorities that hold any.
+        var due: [String: DueCounts] = [:]
         var journal: [Change] = []
         /// Entries before this time were evicted (milliseconds).
         var evictedBefore = Int64.min
@@ -400,12 +444,23 @@ final class OccupancyIndex: Sendable, OccupancySource {
         mutating func record(_ change: Change) {
             // An evicted entry is not in memory: removing it changes nothing (and must not come
             // back on undo). Adding one is harmless: the next eviction drops it again.
-            if !change.lease && !change.pending && !change.add && change.time < evictedBefore { return }
+            if !change.lease && !change.pending && change.priority == 0 && !change.add && change.time < evictedBefore { return }
             apply(change)
             journal.append(change)
         }
 
         mutating func apply(_ c: Change) {
+            if c.priority != 0 {
+                if let i = due.index(forKey: c.project) {
+                    due.values[i].add(c.priority, c.add ? 1 : -1)
+                    if due.values[i].total == 0 { due.remove(at: i) }
+                } else {
+                    var counts = DueCounts()
+                    counts.add(c.priority, c.add ? 1 : -1)
+                    due[c.project] = counts
+                }
+                return
+            }
             if c.pending {
                 // One hash of the project: the count is changed where it is stored.
                 let delta = c.add ? 1 : -1
@@ -446,6 +501,22 @@ final class OccupancyIndex: Sendable, OccupancySource {
             }
         }
     }
+}
+
+/// A project's PENDING and QUEUED schedules by priority (1…10).
+struct DueCounts {
+    private var counts = [Int](repeating: 0, count: 11)
+    private(set) var total = 0
+
+    mutating func add(_ priority: Int, _ delta: Int) {
+        counts[priority] += delta
+        total += delta
+    }
+
+    /// The priorities holding any, highest first.
+    var priorities: [Int] { stride(from: 10, through: 1, by: -1).filter { counts[$0] > 0 } }
+
+    func count(_ priority: Int) -> Int { counts[priority] }
 }
 
 /// A sorted multiset of (time, id) in chunks of at most 512: inserts and removals move at most

@@ -49,12 +49,13 @@ extension WriterState {
         occupancy.inFlightCount(project: project, now: now)
     }
 
-    /// One index seek per priority, highest first: the cost depends on the items handed out, not
-    /// on how many wait in the future.
+    /// One index seek per priority that holds PENDING or QUEUED schedules (the occupancy index
+    /// counts them), highest first: the cost depends on the items handed out, not on how many
+    /// wait in the future.
     func dueRows(project: String, limit: Int, at now: Instant) throws -> [Rows.Row] {
         var rows: [Rows.Row] = []
         let s = try db.cached(HotQueries.due)
-        for priority in stride(from: 10, through: 1, by: -1) where rows.count < limit {
+        for priority in occupancy.duePriorities(project: project) where rows.count < limit {
             s.bind(project, at: 1)
             s.bind(priority, at: 2)
             s.bind(now.unixMilliseconds, at: 3)

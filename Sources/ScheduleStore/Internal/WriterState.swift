@@ -157,7 +157,7 @@ final class WriterState: ScheduleRepository {
         s.bind(sc.updatedAt.unixMilliseconds, at: 35)
         let written = OccupancyIndex.RowState(
             project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds, platforms: platforms,
-            queueStatus: sc.queueStatus, leaseExpiresAt: nil)
+            queueStatus: sc.queueStatus, leaseExpiresAt: nil, priority: sc.priority)
         do {
             try occupancy.inserting(written) { try s.run() }
         } catch let e as SQLiteError where e.code.primary == .constraint && sc.externalJobID != nil {
@@ -273,7 +273,7 @@ final class WriterState: ScheduleRepository {
         OccupancyIndex.RowState(
             project: sc.projectID, id: sc.id, time: sc.scheduledFor.unixMilliseconds,
             platforms: sc.platforms.joined(separator: ","), queueStatus: sc.queueStatus,
-            leaseExpiresAt: sc.leaseExpiresAt?.unixMilliseconds)
+            leaseExpiresAt: sc.leaseExpiresAt?.unixMilliseconds, priority: sc.priority)
     }
 
     /// Remembers a loaded row's mutable fields, so ``save(_:)`` writes only what changed.
