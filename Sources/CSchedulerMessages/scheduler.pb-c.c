@@ -3114,7 +3114,7 @@ const ProtobufCMessageDescriptor scheduler__v1__enqueue_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__enqueue_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_descriptors[7] =
 {
   {
     "project_id",
@@ -3188,9 +3188,22 @@ static const ProtobufCFieldDescriptor scheduler__v1__dequeue_request__field_desc
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "brief_acknowledgements",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__DequeueRequest, brief_acknowledgements),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__dequeue_request__field_indices_by_name[] = {
   5,   /* field[5] = acknowledge */
+  6,   /* field[6] = brief_acknowledgements */
   2,   /* field[2] = lease_seconds */
   1,   /* field[1] = limit */
   0,   /* field[0] = project_id */
@@ -3200,7 +3213,7 @@ static const unsigned scheduler__v1__dequeue_request__field_indices_by_name[] = 
 static const ProtobufCIntRange scheduler__v1__dequeue_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__dequeue_request__descriptor =
 {
@@ -3210,7 +3223,7 @@ const ProtobufCMessageDescriptor scheduler__v1__dequeue_request__descriptor =
   "Scheduler__V1__DequeueRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__DequeueRequest),
-  6,
+  7,
   scheduler__v1__dequeue_request__field_descriptors,
   scheduler__v1__dequeue_request__field_indices_by_name,
   1,  scheduler__v1__dequeue_request__number_ranges,
@@ -6752,7 +6765,7 @@ const ProtobufCMessageDescriptor scheduler__v1__acknowledge_request__descriptor 
   (ProtobufCMessageInit) scheduler__v1__acknowledge_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__acknowledge_result__field_descriptors[3] =
+static const ProtobufCFieldDescriptor scheduler__v1__acknowledge_result__field_descriptors[4] =
 {
   {
     "completed",
@@ -6790,8 +6803,21 @@ static const ProtobufCFieldDescriptor scheduler__v1__acknowledge_result__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "applied",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__AcknowledgeResult, applied),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__acknowledge_result__field_indices_by_name[] = {
+  3,   /* field[3] = applied */
   0,   /* field[0] = completed */
   2,   /* field[2] = error */
   1,   /* field[1] = failed */
@@ -6799,7 +6825,7 @@ static const unsigned scheduler__v1__acknowledge_result__field_indices_by_name[]
 static const ProtobufCIntRange scheduler__v1__acknowledge_result__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__acknowledge_result__descriptor =
 {
@@ -6809,7 +6835,7 @@ const ProtobufCMessageDescriptor scheduler__v1__acknowledge_result__descriptor =
   "Scheduler__V1__AcknowledgeResult",
   "scheduler.v1",
   sizeof(Scheduler__V1__AcknowledgeResult),
-  3,
+  4,
   scheduler__v1__acknowledge_result__field_descriptors,
   scheduler__v1__acknowledge_result__field_indices_by_name,
   1,  scheduler__v1__acknowledge_result__number_ranges,

@@ -147,6 +147,8 @@ extension SchedulerClient {
     {
         var request = request
         request.acknowledge = acks
+        // The loop only needs to know each report took: no schedules back.
+        request.briefAcknowledgements = true
         let response: SchedulerV1.DequeueResponse
         do {
             response = try await dequeue(request)

@@ -128,6 +128,38 @@ struct BatchEndToEndTests {
         await e.shutdown()
     }
 
+    @Test("Dequeue with brief results: an applied report answers `applied` without its schedule, a refused one its error")
+    func dequeueBriefReports() async throws {
+        let e = try E2E()
+        let c = try e.client()
+        for i in 1...3 { _ = try await c.enqueue(enqueueRequest("b\(i)", at: "2026-03-01T11:0\(i):00")) }
+        let leased = try await c.dequeue(
+            V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true)
+        ).items
+        #expect(leased.count == 3)
+        let reports: [V1.Acknowledgement] = [
+            .complete(V1.CompleteRequest(projectID: "blog", scheduleID: leased[0].schedule.id, leaseToken: leased[0].leaseToken)),
+            .fail(V1.FailRequest(projectID: "blog", scheduleID: leased[1].schedule.id, leaseToken: leased[1].leaseToken, error: "HTTP 503")),
+            .fail(V1.FailRequest(projectID: "blog", scheduleID: leased[2].schedule.id, leaseToken: leased[2].leaseToken, error: "")),
+        ]
+        let r = try await c.dequeue(
+            V1.DequeueRequest(projectID: "blog", limit: 1, workerID: "w1", acknowledge: reports, briefAcknowledgements: true))
+        #expect(r.acknowledged.count == 3)
+        #expect(r.acknowledged[0] == V1.AcknowledgeResult(applied: true))
+        #expect(r.acknowledged[1] == V1.AcknowledgeResult(applied: true))
+        #expect(!r.acknowledged[2].applied && r.acknowledged[2].error?.field == "dequeue.acknowledge[2].fail.error")
+        // Applied as in full: completed, and failed with a retry.
+        #expect(try await c.get(projectID: "blog", scheduleID: leased[0].schedule.id).queueStatus == .completed)
+        #expect(try await c.get(projectID: "blog", scheduleID: leased[1].schedule.id).queueStatus == .pending)
+        // A repeat of an applied report is answered the same way, briefly or in full.
+        let again = try await c.dequeue(
+            V1.DequeueRequest(projectID: "blog", limit: 1, workerID: "w1", acknowledge: [reports[0]], briefAcknowledgements: true))
+        #expect(again.acknowledged == [V1.AcknowledgeResult(applied: true)])
+        let full = try await c.dequeue(V1.DequeueRequest(projectID: "blog", limit: 1, workerID: "w1", acknowledge: [reports[0]]))
+        #expect(full.acknowledged.first?.completed?.schedule.queueStatus == .completed && full.acknowledged.first?.applied == false)
+        await e.shutdown()
+    }
+
     @Test("the worker loop's reports reach a server older than carried reports: Acknowledge when no results come back")
     func workerLoopFallsBackToAcknowledge() async throws {
         let e = try E2E(dispatch: { var d = DispatchLimits(); d.maxInFlightPerProject = 100; return d }(), dequeueIgnoresReports: true)

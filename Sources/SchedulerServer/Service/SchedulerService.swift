@@ -298,11 +298,14 @@ public final class SchedulerService: Sendable {
 
     /// One acknowledgement's answer; `path` names the item in its request
     /// (`acknowledge.items[1]`, `dequeue.acknowledge[0]`).
-    private func acknowledgeResult(_ outcome: Result<FinishResult, any Error>, _ item: V1.Acknowledgement, at path: String)
-        -> V1.AcknowledgeResult
-    {
+    /// `brief`: an applied item is answered `applied` alone, without its schedule
+    /// (`DequeueRequest.brief_acknowledgements`).
+    private func acknowledgeResult(
+        _ outcome: Result<FinishResult, any Error>, _ item: V1.Acknowledgement, at path: String, brief: Bool = false
+    ) -> V1.AcknowledgeResult {
         if case .success(let done) = outcome { metrics.recordFinished(done) }
         return switch (outcome, item) {
+        case (.success, _) where brief: V1.AcknowledgeResult(applied: true)
         case (.success(let done), .complete): V1.AcknowledgeResult(completed: Self.completeResponse(done))
         case (.success(let done), .fail): V1.AcknowledgeResult(failed: Self.failResponse(done))
         case (.failure(let e), let item): V1.AcknowledgeResult(error: Self.itemError(e, acknowledgement: item, at: path))
@@ -413,7 +416,9 @@ public final class SchedulerService: Sendable {
                 leases = done.leases
                 return done.acknowledged
             },
-            answer: { i, outcome in acknowledgeResult(outcome, r.acknowledge[i], at: "dequeue.acknowledge[\(i)]") })
+            answer: { i, outcome in
+                acknowledgeResult(outcome, r.acknowledge[i], at: "dequeue.acknowledge[\(i)]", brief: r.briefAcknowledgements)
+            })
         if mayLease, leases == nil {  // nothing reported (or every item refused before the store)
             leases = try await store.dequeue(request)
         }

@@ -371,24 +371,30 @@ extension SchedulerV1 {
         /// finished and asks for more in one round trip. A refused item does not stop the others or the
         /// lease; every item gets its result in `DequeueResponse.acknowledged`.
         public var acknowledge: [SchedulerV1.Acknowledgement]
+        /// true: each report of `acknowledge` that was applied (or repeated) is answered with
+        /// `AcknowledgeResult.applied` alone, without the schedule, for a worker that only needs to know
+        /// its report took (the client's work loop). A refused report still gets its error. A server older
+        /// than this field answers in full.
+        public var briefAcknowledgements: Bool
         /// Decoding only: the items that did not validate, by index (their entry is a
         /// placeholder). Each is refused on its own; the others go ahead. Not part of
         /// equality or the encoding.
         public internal(set) var itemErrors: [Int: RPCError] = [:]
 
         /// The message, field by field; a parameter left out is the field's zero value.
-        public init(projectID: String = "", limit: Int32 = 0, leaseSeconds: Int32 = 0, workerID: String = "", start: Bool = false, acknowledge: [SchedulerV1.Acknowledgement] = []) {
+        public init(projectID: String = "", limit: Int32 = 0, leaseSeconds: Int32 = 0, workerID: String = "", start: Bool = false, acknowledge: [SchedulerV1.Acknowledgement] = [], briefAcknowledgements: Bool = false) {
             self.projectID = projectID
             self.limit = limit
             self.leaseSeconds = leaseSeconds
             self.workerID = workerID
             self.start = start
             self.acknowledge = acknowledge
+            self.briefAcknowledgements = briefAcknowledgements
         }
 
         /// Equal when the fields are (decoding errors are not part of the message).
         public static func == (a: Self, b: Self) -> Bool {
-            a.projectID == b.projectID && a.limit == b.limit && a.leaseSeconds == b.leaseSeconds && a.workerID == b.workerID && a.start == b.start && a.acknowledge == b.acknowledge
+            a.projectID == b.projectID && a.limit == b.limit && a.leaseSeconds == b.leaseSeconds && a.workerID == b.workerID && a.start == b.start && a.acknowledge == b.acknowledge && a.briefAcknowledgements == b.briefAcknowledgements
         }
         /// Hashes the fields, like ``==``.
         public func hash(into h: inout Hasher) {
@@ -398,6 +404,7 @@ extension SchedulerV1 {
             h.combine(workerID)
             h.combine(start)
             h.combine(acknowledge)
+            h.combine(briefAcknowledgements)
         }
     }
 }
@@ -423,6 +430,7 @@ extension SchedulerV1.DequeueRequest: WireMessage {
         try WireCheck.id(self.workerID, required: true, path, "worker_id")
         self.start = c.pointee.start != 0
         (self.acknowledge, itemErrors) = try WireDecode.batch(c.pointee.n_acknowledge, c.pointee.acknowledge, Limits.maxBatchItems, path, "acknowledge", optional: true, placeholder: SchedulerV1.Acknowledgement.complete(SchedulerV1.CompleteRequest())) { p, path throws(RPCError) in try SchedulerV1.Acknowledgement(_c: UnsafeRawPointer(p), at: path) }
+        self.briefAcknowledgements = c.pointee.brief_acknowledgements != 0
     }
 
     public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
@@ -433,6 +441,7 @@ extension SchedulerV1.DequeueRequest: WireMessage {
         c.pointee.worker_id = arena.string(self.workerID)
         c.pointee.start = self.start ? 1 : 0
         (c.pointee.n_acknowledge, c.pointee.acknowledge) = arena.messages(self.acknowledge, Scheduler__V1__Acknowledgement.self, scheduler__v1__acknowledgement__init)
+        c.pointee.brief_acknowledgements = self.briefAcknowledgements ? 1 : 0
     }
 }
 
@@ -3159,12 +3168,16 @@ extension SchedulerV1 {
         public var failed: SchedulerV1.FailResponse?
         /// set when it was refused
         public var error: SchedulerV1.ItemError?
+        /// true when the item was applied (or repeated) and the request asked for brief results
+        /// (`DequeueRequest.brief_acknowledgements`): then `completed` and `failed` are not set.
+        public var applied: Bool
 
         /// The message, field by field; a parameter left out is the field's zero value.
-        public init(completed: SchedulerV1.CompleteResponse? = nil, failed: SchedulerV1.FailResponse? = nil, error: SchedulerV1.ItemError? = nil) {
+        public init(completed: SchedulerV1.CompleteResponse? = nil, failed: SchedulerV1.FailResponse? = nil, error: SchedulerV1.ItemError? = nil, applied: Bool = false) {
             self.completed = completed
             self.failed = failed
             self.error = error
+            self.applied = applied
         }
     }
 }
@@ -3195,6 +3208,7 @@ extension SchedulerV1.AcknowledgeResult: WireMessage {
         } else {
             self.error = nil
         }
+        self.applied = c.pointee.applied != 0
     }
 
     public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
@@ -3214,6 +3228,7 @@ extension SchedulerV1.AcknowledgeResult: WireMessage {
             v._fill(UnsafeMutableRawPointer(p), &arena)
             c.pointee.error = p
         }
+        c.pointee.applied = self.applied ? 1 : 0
     }
 }
 

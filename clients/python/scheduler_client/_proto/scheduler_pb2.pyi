@@ -40,14 +40,16 @@ class AcknowledgeResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[AcknowledgeResult, _Mapping]]] = ...) -> None: ...
 
 class AcknowledgeResult(_message.Message):
-    __slots__ = ["completed", "error", "failed"]
+    __slots__ = ["applied", "completed", "error", "failed"]
+    APPLIED_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
+    applied: bool
     completed: CompleteResponse
     error: ItemError
     failed: FailResponse
-    def __init__(self, completed: _Optional[_Union[CompleteResponse, _Mapping]] = ..., failed: _Optional[_Union[FailResponse, _Mapping]] = ..., error: _Optional[_Union[ItemError, _Mapping]] = ...) -> None: ...
+    def __init__(self, completed: _Optional[_Union[CompleteResponse, _Mapping]] = ..., failed: _Optional[_Union[FailResponse, _Mapping]] = ..., error: _Optional[_Union[ItemError, _Mapping]] = ..., applied: bool = ...) -> None: ...
 
 class Acknowledgement(_message.Message):
     __slots__ = ["complete", "fail"]
@@ -198,20 +200,22 @@ class ConfirmOutcomeResponse(_message.Message):
     def __init__(self, schedule: _Optional[_Union[_types_pb2.Schedule, _Mapping]] = ...) -> None: ...
 
 class DequeueRequest(_message.Message):
-    __slots__ = ["acknowledge", "lease_seconds", "limit", "project_id", "start", "worker_id"]
+    __slots__ = ["acknowledge", "brief_acknowledgements", "lease_seconds", "limit", "project_id", "start", "worker_id"]
     ACKNOWLEDGE_FIELD_NUMBER: _ClassVar[int]
+    BRIEF_ACKNOWLEDGEMENTS_FIELD_NUMBER: _ClassVar[int]
     LEASE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     acknowledge: _containers.RepeatedCompositeFieldContainer[Acknowledgement]
+    brief_acknowledgements: bool
     lease_seconds: int
     limit: int
     project_id: str
     start: bool
     worker_id: str
-    def __init__(self, project_id: _Optional[str] = ..., limit: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., worker_id: _Optional[str] = ..., start: bool = ..., acknowledge: _Optional[_Iterable[_Union[Acknowledgement, _Mapping]]] = ...) -> None: ...
+    def __init__(self, project_id: _Optional[str] = ..., limit: _Optional[int] = ..., lease_seconds: _Optional[int] = ..., worker_id: _Optional[str] = ..., start: bool = ..., acknowledge: _Optional[_Iterable[_Union[Acknowledgement, _Mapping]]] = ..., brief_acknowledgements: bool = ...) -> None: ...
 
 class DequeueResponse(_message.Message):
     __slots__ = ["acknowledged", "items"]

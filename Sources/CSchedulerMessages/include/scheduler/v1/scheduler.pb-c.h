@@ -377,10 +377,17 @@ struct  Scheduler__V1__DequeueRequest
    */
   size_t n_acknowledge;
   Scheduler__V1__Acknowledgement **acknowledge;
+  /*
+   * true: each report of `acknowledge` that was applied (or repeated) is answered with
+   * `AcknowledgeResult.applied` alone, without the schedule, for a worker that only needs to know
+   * its report took (the client's work loop). A refused report still gets its error. A server older
+   * than this field answers in full.
+   */
+  protobuf_c_boolean brief_acknowledgements;
 };
 #define SCHEDULER__V1__DEQUEUE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__dequeue_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0,NULL, 0 }
 
 
 /*
@@ -1921,10 +1928,15 @@ struct  Scheduler__V1__AcknowledgeResult
    * set when it was refused
    */
   Scheduler__V1__ItemError *error;
+  /*
+   * true when the item was applied (or repeated) and the request asked for brief results
+   * (`DequeueRequest.brief_acknowledgements`): then `completed` and `failed` are not set.
+   */
+  protobuf_c_boolean applied;
 };
 #define SCHEDULER__V1__ACKNOWLEDGE_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__acknowledge_result__descriptor) \
-    , NULL, NULL, NULL }
+    , NULL, NULL, NULL, 0 }
 
 
 /*
