@@ -508,7 +508,10 @@ struct DueCounts {
     private var counts = [Int](repeating: 0, count: 11)
     private(set) var total = 0
 
+    /// A priority outside 1…10 (the schema's CHECK refuses one) is not counted: Dequeue never
+    /// seeks it either.
     mutating func add(_ priority: Int, _ delta: Int) {
+        guard (1...10).contains(priority) else { return }
         counts[priority] += delta
         total += delta
     }
