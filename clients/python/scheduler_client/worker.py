@@ -82,7 +82,8 @@ def work(
 
     What finished rides on the next Dequeue (``DequeueRequest.acknowledge``, up to 500 items,
     applied in the same transaction as the lease), as the Swift client's work loop does: one round
-    trip per round of items, not one per item. A server older than that field answers no
+    trip per round of items, not one per item. The results come back brief
+    (``brief_acknowledgements``: no schedules, only whether each report took). A server older than that field answers no
     ``acknowledged`` results, and the reports then go in an ``Acknowledge`` call; so do those of a
     Dequeue that failed (a repeat is answered as the first), and what finished after the last
     Dequeue.
@@ -129,8 +130,9 @@ def work(
         carried = finished[:_MAX_ACKNOWLEDGE]
         del finished[:len(carried)]
         try:
+            # Brief results: the loop only needs to know each report took, not the schedules back.
             response = client.dequeue(project_id=project, limit=limit, lease_seconds=lease_seconds, worker_id=worker,
-                                      start=True, acknowledge=carried)
+                                      start=True, acknowledge=carried, brief_acknowledgements=True)
         except BaseException:
             finished[:0] = carried  # applied or not: Acknowledge answers a repeat as the first
             raise

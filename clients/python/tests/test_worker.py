@@ -125,6 +125,8 @@ class _CountingClient:
         self.calls = {}
         self.acknowledged = []
         self.carried = []
+        self.brief = []
+        self.results = []
 
     def __getattr__(self, name):
         target = getattr(self._client, name)
@@ -137,6 +139,10 @@ class _CountingClient:
                 self.acknowledged.append(len(kwargs.get("items", [])))
             if name == "dequeue":
                 self.carried.append(len(kwargs.get("acknowledge", [])))
+                self.brief.append(kwargs.get("brief_acknowledgements", False))
+                response = target(*args, **kwargs)
+                self.results.extend(response.acknowledged)
+                return response
             return target(*args, **kwargs)
 
         return counted
@@ -166,6 +172,10 @@ def test_work_reports_what_finished_on_the_next_dequeue(client, project):
     assert counting.calls.get("dequeue", 0) < 8, counting.calls
     assert "acknowledge" not in counting.calls, counting.calls
     assert "complete" not in counting.calls and "fail" not in counting.calls
+    # Brief results: each carried report answered "applied", without its schedule.
+    assert all(counting.brief), counting.brief
+    assert len(counting.results) == 8
+    assert all(r.applied and not r.HasField("completed") for r in counting.results)
 
 
 class _OlderServer(_CountingClient):
