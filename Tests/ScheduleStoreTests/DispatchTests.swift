@@ -45,7 +45,7 @@ struct DispatchTests {
         #expect(memory == expected, "\(step)")
         // The Dequeue's question, for a project dispatching or not, under limits around the count.
         for project in ["a", "b", "c", "d"] {
-            for limit in 1...4 {
+            for limit in 0...4 {
                 let may = try await f.store.mayDispatch(projectID: project, limit: limit)
                 #expect(may == (expected.count < limit || expected.contains(project)), "\(step): \(project), limit \(limit)")
             }

@@ -189,6 +189,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
         let t = now.unixMilliseconds
         return state.withLock { s in
             if let own = s.leases[project], (own.lastTime ?? Int64.min) > t { return true }
+            guard limit > 0 else { return false }
             var live = 0
             for (_, e) in s.leases where (e.lastTime ?? Int64.min) > t {
                 live += 1
