@@ -73,7 +73,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
         var loaded = State()
         try s.forEachRow { row in
             loaded.apply(
-                .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: row.string(3)))
+                .init(add: true, kind: .slot(platforms: row.string(3)), project: row.string(0), id: row.string(1), time: row.int64(2)))
         }
         loaded.evictedBefore = horizon(now: now)
         // Pending counts: one index seek per project, then the project's non-terminal ranges of
@@ -95,7 +95,7 @@ final class OccupancyIndex: Sendable, OccupancySource {
         }
         try db.prepare(Self.leasedRows).forEachRow { row in
             loaded.apply(
-                .init(add: true, project: row.string(0), id: row.string(1), time: row.int64(2), platforms: "", lease: true))
+                .init(add: true, kind: .lease, project: row.string(0), id: row.string(1), time: row.int64(2)))
         }
         state.withLock { $0 = loaded }
     }
@@ -133,16 +133,16 @@ final class OccupancyIndex: Sendable, OccupancySource {
             }
             follow(
                 holds: { Self.occupies($0.queueStatus) }, same: { $0.time == $1.time && $0.platforms == $1.platforms },
-                entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.time, platforms: $1.platforms) })
+                entry: { Change(add: $0, kind: .slot(platforms: $1.platforms), project: $1.project, id: $1.id, time: $1.time) })
             follow(
                 holds: { $0.queueStatus.countsAsPending }, same: { _, _ in true },
-                entry: { Change(add: $0, project: $1.project, id: "", time: 0, platforms: "", pending: true) })
+                entry: { Change(add: $0, kind: .pending, project: $1.project) })
             follow(
                 holds: { $0.awaitsDequeue }, same: { $0.priority == $1.priority },
-                entry: { Change(add: $0, project: $1.project, id: "", time: 0, platforms: "", priority: $1.priority) })
+                entry: { Change(add: $0, kind: .due(priority: $1.priority), project: $1.project) })
             follow(
                 holds: { $0.holdsLease }, same: { $0.leaseExpiresAt == $1.leaseExpiresAt },
-                entry: { Change(add: $0, project: $1.project, id: $1.id, time: $1.leaseExpiresAt!, platforms: "", lease: true) })
+                entry: { Change(add: $0, kind: .lease, project: $1.project, id: $1.id, time: $1.leaseExpiresAt!) })
         }
     }
 
@@ -413,19 +413,25 @@ final class OccupancyIndex: Sendable, OccupancySource {
     }
 
     struct Change {
+        /// Which of the index's entries the change adds or removes.
+        enum Kind {
+            /// An occupied slot (time = the schedule's time), on each of its platforms
+            /// (comma-separated canonical names, as in `schedules.platforms`).
+            case slot(platforms: String)
+            /// A lease (time = its expiry).
+            case lease
+            /// One more (or one fewer) pending schedule of the project; id and time are unused.
+            case pending
+            /// One more (or one fewer) PENDING or QUEUED schedule of the project at this priority
+            /// (1…10); id and time are unused.
+            case due(priority: Int)
+        }
+
         var add: Bool
+        var kind: Kind
         var project: String
-        var id: String
-        var time: Int64
-        /// Comma-separated canonical names, as in `schedules.platforms`.
-        var platforms: String
-        /// A lease (time = its expiry) rather than a slot (time = the schedule's time).
-        var lease = false
-        /// One more (or one fewer) pending schedule of the project; id and time are unused.
-        var pending = false
-        /// One more (or one fewer) PENDING or QUEUED schedule of the project at this priority
-        /// (1…10); 0 for the other kinds. id and time are unused.
-        var priority = 0
+        var id = ""
+        var time: Int64 = 0
     }
 
     struct State {
@@ -445,26 +451,27 @@ final class OccupancyIndex: Sendable, OccupancySource {
         mutating func record(_ change: Change) {
             // An evicted entry is not in memory: removing it changes nothing (and must not come
             // back on undo). Adding one is harmless: the next eviction drops it again.
-            if !change.lease && !change.pending && change.priority == 0 && !change.add && change.time < evictedBefore { return }
+            if case .slot = change.kind, !change.add, change.time < evictedBefore { return }
             apply(change)
             journal.append(change)
         }
 
         mutating func apply(_ c: Change) {
-            if c.priority != 0 {
+            let delta = c.add ? 1 : -1
+            let platformNames: String
+            switch c.kind {
+            case .due(let priority):
                 if let i = due.index(forKey: c.project) {
-                    due.values[i].add(c.priority, c.add ? 1 : -1)
+                    due.values[i].add(priority, delta)
                     if due.values[i].total == 0 { due.remove(at: i) }
                 } else {
                     var counts = DueCounts()
-                    counts.add(c.priority, c.add ? 1 : -1)
+                    counts.add(priority, delta)
                     due[c.project] = counts
                 }
                 return
-            }
-            if c.pending {
+            case .pending:
                 // One hash of the project: the count is changed where it is stored.
-                let delta = c.add ? 1 : -1
                 if let i = pending.index(forKey: c.project) {
                     pending.values[i] += delta
                     if pending.values[i] == 0 { pending.remove(at: i) }
@@ -472,16 +479,18 @@ final class OccupancyIndex: Sendable, OccupancySource {
                     pending[c.project] = delta
                 }
                 return
-            }
-            let entry = SortedEntries.Entry(time: c.time, id: c.id)
-            if c.lease {
+            case .lease:
+                let entry = SortedEntries.Entry(time: c.time, id: c.id)
                 if c.add {
                     leases[c.project, default: SortedEntries()].insert(entry)
                 } else if leases[c.project]?.remove(entry) == true, leases[c.project]?.count == 0 {
                     leases[c.project] = nil
                 }
                 return
+            case .slot(let names):
+                platformNames = names
             }
+            let entry = SortedEntries.Entry(time: c.time, id: c.id)
             if c.add {
                 projects[c.project, default: SortedEntries()].insert(entry)
             } else if projects[c.project]?.remove(entry) == true, projects[c.project]?.count == 0 {
@@ -495,10 +504,10 @@ final class OccupancyIndex: Sendable, OccupancySource {
                 }
             }
             // Most schedules name one platform: no split, no new string.
-            if !c.platforms.utf8.contains(UInt8(ascii: ",")) {
-                if !c.platforms.isEmpty { platform(PlatformKey(project: c.project, platform: c.platforms)) }
+            if !platformNames.utf8.contains(UInt8(ascii: ",")) {
+                if !platformNames.isEmpty { platform(PlatformKey(project: c.project, platform: platformNames)) }
             } else {
-                for p in c.platforms.split(separator: ",") { platform(PlatformKey(project: c.project, platform: String(p))) }
+                for p in platformNames.split(separator: ",") { platform(PlatformKey(project: c.project, platform: String(p))) }
             }
         }
     }
