@@ -4,6 +4,8 @@ package enum HotQueries {
     /// One schedule by id (the primary key), every column of ``Rows/scheduleColumns``.
     package static let loadSchedule = "SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = ?1 AND project_id = ?2"
 
+    /// The in-flight count in SQL. The writer counts from the occupancy index's lease entries
+    /// instead (``OccupancyIndex/inFlightCount(project:now:)``); DispatchTests checks the two agree.
     static let inFlight = """
         SELECT count(*) FROM schedules INDEXED BY schedules_status
          WHERE project_id = ?1 AND queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > ?2
