@@ -27,6 +27,10 @@ public final class ScheduleStore: Sendable {
 
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
+        let size = configuration.pageSize
+        guard (512...65_536).contains(size), size & (size - 1) == 0 else {
+            throw .invalidArgument("pageSize", "must be a power of two from 512 to 65536 (got \(size))")
+        }
         self.configuration = configuration
         let widest = configuration.conflictPolicy.widestWindowSeconds
         occupancy = OccupancyIndex(horizonSeconds: max(configuration.occupancyHorizonSeconds, 2 * widest))

@@ -14,9 +14,11 @@ public struct StoreConfiguration: Sendable {
 
     /// The writer connection's settings, run when it opens (also by `scheduler-bench store
     /// floor-*`, so the floor writes under the same settings). Checkpoints run on their own
-    /// connection, so the writer's automatic ones are off.
+    /// connection, so the writer's automatic ones are off. The page size comes first: it only
+    /// takes effect while the file is still empty, before WAL mode is entered.
     package var writerPragmas: String {
         """
+        PRAGMA page_size = \(pageSize);
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = \(synchronous.rawValue);
         PRAGMA cache_size = -\(cacheSizeKiB);
@@ -39,6 +41,14 @@ public struct StoreConfiguration: Sendable {
     /// Write operations allowed to wait for the writer; beyond it calls fail at once with
     /// `resourceExhausted` (backpressure instead of unbounded memory). Default 100,000.
     public var maxQueuedWrites: Int = 100_000
+    /// SQLite's page size for a database this store creates, in bytes: a power of two from 512
+    /// to 65,536 (``StoreError/invalidArgument(_:_:)`` at open otherwise). An existing
+    /// database keeps the page size it was created with. Default 2048: every commit writes each
+    /// page it changed to the WAL, and most commits here change a row and one leaf of each index,
+    /// so half-size pages halve the bytes written and checkpointed (store enqueue +20 %, the
+    /// work cycle +14 % against 4096; bulk inserts of 100 rows a transaction lose ~3 %:
+    /// docs/BENCHMARKS.md, "Session 14").
+    public var pageSize: Int = 2048
     /// SQLite page cache per connection, KiB. Default 65536 (64 MiB).
     public var cacheSizeKiB: Int = 65_536
     /// A cap on the database size in pages (`PRAGMA max_page_count`); nil = SQLite's default.

@@ -162,4 +162,41 @@ struct DurabilityTests {
         let first = try await f.store.list(ListRequest(projectID: "p1", limit: 1)).items[0]
         _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: first.id, notes: .some(nil)))
     }
+
+    /// A new database gets the configured page size; an existing one keeps its own, and works.
+    @Test func aNewDatabaseTakesThePageSizeAnExistingOneKeepsItsOwn() async throws {
+        func pageSize(_ path: String) throws -> Int64? {
+            let db = try Connection(path: path)
+            defer { try? db.close() }
+            return try db.scalarInt64("PRAGMA page_size")
+        }
+        let f = try StoreFixture()
+        #expect(f.config.pageSize == 2048)
+        let s = try await f.add(minutes: 10)
+        #expect(try pageSize(f.path) == 2048)
+
+        // A database made at 4096 (SQLite's default, and this store's before) stays at 4096.
+        let g = try StoreFixture { $0.pageSize = 4096 }
+        let old = try await g.add(minutes: 10)
+        #expect(try pageSize(g.path) == 4096)
+        g.store.close()
+        g.config.pageSize = 2048
+        try g.reopen()
+        #expect(try pageSize(g.path) == 4096)
+        #expect(try await g.store.get(projectID: "p1", scheduleID: old.id) == old)
+        _ = try await g.add(minutes: 20)
+        #expect(try await g.store.list(ListRequest(projectID: "p1")).total == 2)
+        #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s)
+    }
+
+    @Test(arguments: [0, 256, 1000, 3072, 131_072])
+    func aPageSizeSQLiteCannotUseIsRefusedAtOpen(_ size: Int) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var c = StoreConfiguration(path: dir.appendingPathComponent("store.sqlite").path)
+        c.pageSize = size
+        let e = #expect(throws: StoreError.self) { _ = try ScheduleStore(configuration: c) }
+        #expect(e?.code == .invalidArgument && e?.field == "pageSize")
+        #expect(!FileManager.default.fileExists(atPath: c.path), "nothing was created")
+    }
 }
