@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "ScheduleStore",
             dependencies: [
-                "SQLite", "PostgreSQL", "SchedulingCore", .product(name: "CoreMetrics", package: "swift-metrics"),
+                "SQLite", "PostgreSQL", "SchedulingCore", "CLinux", .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
 

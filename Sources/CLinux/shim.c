@@ -68,3 +68,38 @@ int clinux_route_signals(const int *signals, int count) {
     }
     return fds[0];
 }
+
+#include <sched.h>
+
+int clinux_allowed_cpus(int *cpus, int capacity) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    int n = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (!CPU_ISSET(cpu, &allowed)) continue;
+        if (n < capacity) cpus[n] = cpu;
+        n++;
+    }
+    return n;
+}
+
+int clinux_pin_thread(int cpu) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    if (cpu < 0) {
+        if (CPU_COUNT(&allowed) < 2) return -2;
+        for (int c = 0; c < CPU_SETSIZE; c++) {
+            if (CPU_ISSET(c, &allowed)) cpu = c;
+        }
+    } else if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed)) {
+        errno = EINVAL;
+        return -1;
+    }
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0) return -1;
+    return cpu;
+}

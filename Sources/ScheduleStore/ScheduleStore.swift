@@ -25,6 +25,15 @@ public final class ScheduleStore: Sendable {
     /// Where the retention scan continues (``purgeFinished(olderThan:limit:)``).
     let purgeCursor = Mutex<PurgeCursor?>(nil)
 
+    /// The CPU the writer thread is pinned to (``StoreConfiguration/writerCPU``); nil when it is
+    /// not pinned.
+    public var writerCPU: Int? { writer.pinnedCPU }
+
+    /// The CPUs the writer thread may run on, asked on that thread.
+    func writerAllowedCPUs() async throws -> [Int] {
+        try await writer.submit { _ in Writer.allowedCPUs() }
+    }
+
     /// Opens (creating and migrating when needed) the database at `configuration.path`.
     public init(configuration: StoreConfiguration) throws(StoreError) {
         let size = configuration.pageSize

@@ -49,6 +49,24 @@ public struct StoreConfiguration: Sendable {
     /// work cycle +14 % against 4096; bulk inserts of 100 rows a transaction lose ~3 %:
     /// docs/BENCHMARKS.md, "Session 14").
     public var pageSize: Int = 2048
+    /// Where the writer thread runs.
+    public enum WriterCPU: Sendable, Hashable {
+        /// Wherever the kernel places it.
+        case unpinned
+        /// Pinned to the highest-numbered CPU the process may run on, when it may run on two or
+        /// more (otherwise unpinned). The default.
+        case lastAllowed
+        /// Pinned to this CPU; the store refuses to open (``StoreError`` `invalidArgument`, field
+        /// `writerCPU`) when the process may not run on it.
+        case cpu(Int)
+    }
+    /// The CPU the writer thread is pinned to. Every write goes through that one thread, and
+    /// when the kernel moves it from core to core as it sleeps and wakes, it leaves its caches
+    /// behind (SQLite's pages, the occupancy index): pinned, the work loop ran +20 % and
+    /// single Enqueues +4 % on two vCPUs (docs/BENCHMARKS.md, "Session 14"). Other threads may
+    /// still run on that CPU when the writer waits. Default ``WriterCPU/lastAllowed``; choose
+    /// distinct CPUs, or ``WriterCPU/unpinned``, for several stores busy on one machine.
+    public var writerCPU: WriterCPU = .lastAllowed
     /// SQLite page cache per connection, KiB. Default 65536 (64 MiB).
     public var cacheSizeKiB: Int = 65_536
     /// A cap on the database size in pages (`PRAGMA max_page_count`); nil = SQLite's default.

@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "text or json (env SCHEDULER_LOG_FORMAT; default text).") var logFormat: String?
     @Option(help: "Plain HTTP /healthz, /readyz and /metrics on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
     @Option(help: "SQLite synchronous mode: normal or full (env SCHEDULER_SYNCHRONOUS; default normal).") var synchronous: String?
+    @Option(help: "SQLite's writer thread: auto (pinned to the last CPU this process may use, when it may use two or more; the default), off (not pinned), or a CPU number (env SCHEDULER_WRITER_CPU).") var writerCpu: String?
     @Option(help: "sqlite (one node; the default) or postgres (several nodes share one database) (env SCHEDULER_STORE).") var store: String?
     @Option(help: "PostgreSQL connection string, libpq URL or key=value (env SCHEDULER_POSTGRES_URL); never logged. Prefer the env or a password file for the password: flags show in ps.") var postgresUrl: String?
     @Option(help: "File holding the PostgreSQL password, first line (env SCHEDULER_POSTGRES_PASSWORD_FILE). PGPASSWORD and ~/.pgpass work too.") var postgresPasswordFile: String?
@@ -131,6 +132,9 @@ struct Serve: AsyncParsableCommand {
             if setting(synchronous, "SCHEDULER_SYNCHRONOUS") != nil {
                 fail("--synchronous is SQLite's; PostgreSQL's durability is its own synchronous_commit", code: 2)
             }
+            if setting(writerCpu, "SCHEDULER_WRITER_CPU") != nil {
+                fail("--writer-cpu is SQLite's (its one writer thread); a PostgreSQL-backed node has none", code: 2)
+            }
             storeDescription = "postgres " + PostgresStoreConfiguration.redacted(url)
             do { store = try PostgresStore(configuration: storeConfig, postgres: pg) } catch { fail("database: \(error)") }
         } else {
@@ -141,8 +145,17 @@ struct Serve: AsyncParsableCommand {
             case "full": storeConfig.synchronous = .full
             default: fail("--synchronous: expected normal or full", code: 2)
             }
-            storeDescription = "sqlite " + dbPath
-            do { store = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
+            switch setting(writerCpu, "SCHEDULER_WRITER_CPU", default: "auto")! {
+            case "auto": storeConfig.writerCPU = .lastAllowed
+            case "off": storeConfig.writerCPU = .unpinned
+            case let n:
+                guard let cpu = Int(n), cpu >= 0 else { fail("--writer-cpu: expected auto, off or a CPU number", code: 2) }
+                storeConfig.writerCPU = .cpu(cpu)
+            }
+            let sqlite: ScheduleStore
+            do { sqlite = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
+            store = sqlite
+            storeDescription = "sqlite " + dbPath + (sqlite.writerCPU.map { ", writer on CPU \($0)" } ?? ", writer not pinned")
         }
 
         let drainingFlag = DrainFlag()

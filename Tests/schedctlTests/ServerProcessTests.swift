@@ -252,6 +252,34 @@ struct ServerConfigFileTests {
             #expect(server.output.contains(key), "\(json): \(server.output)")
         }
     }
+
+    @Test("--writer-cpu: auto pins SQLite's writer and says where, off does not, a bad value or a CPU the process may not use stops start-up")
+    func writerCPU() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpu-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (arguments, expected) in [([String](), "writer on CPU"), (["--writer-cpu", "off"], "writer not pinned")] {
+            let server = try await ServerProcess.start(dir: dir, arguments: arguments)
+            try await server.waitFor("store=sqlite")
+            let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+            if arguments.isEmpty && ProcessInfo.processInfo.activeProcessorCount < 2 {
+                #expect(line.contains("writer not pinned"), "one CPU: \(line)")
+            } else {
+                #expect(line.contains(expected), "\(arguments): \(line)")
+            }
+            server.process.interrupt()
+            #expect(await server.waitForExit() == 0)
+        }
+        for (arguments, status, text) in [
+            (["--writer-cpu", "fast"], Int32(2), "--writer-cpu: expected auto, off or a CPU number"),
+            (["--writer-cpu=-3"], 2, "--writer-cpu: expected auto, off or a CPU number"),
+            (["--writer-cpu", "100000"], 1, "writerCPU: CPU 100000 is not one this process may run on"),
+        ] {
+            let server = try await ServerProcess.start(dir: dir, arguments: arguments)
+            #expect(await server.waitForExit() == status, "\(arguments): \(server.output)")
+            #expect(server.output.contains(text), "\(arguments): \(server.output)")
+        }
+    }
 }
 
 @Suite("schedctl's credentials", .timeLimit(.minutes(3)))

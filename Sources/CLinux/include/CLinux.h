@@ -15,4 +15,14 @@ int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 /// errno set (EBUSY when signals are already routed: once per process; EINVAL for more than 64
 /// signals). On failure the signals keep the actions they had.
 int clinux_route_signals(const int *signals, int count);
+
+/// The CPUs the calling thread may run on (sched_getaffinity), ascending: the first `capacity`
+/// of them go to `cpus`. Returns how many there are (more than `capacity` when they did not
+/// fit), or -1 with errno set.
+int clinux_allowed_cpus(int *cpus, int capacity);
+
+/// Pins the calling thread to `cpu`, which must be one it may run on (else -1, errno EINVAL); or,
+/// with `cpu` < 0, to the highest-numbered CPU it may run on when it may run on two or more (-2
+/// when only one: nothing changed). Returns the CPU, or -1 with errno set.
+int clinux_pin_thread(int cpu);
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 import SQLite
 import SchedulingCore
+import CLinux
 
 /// One write operation waiting for the writer thread.
 ///
@@ -45,12 +46,14 @@ final class Writer: Sendable {
             }
             responderDone.signal()
         }
+        let pinned = PinnedCPU()
         responder.name = "schedule-store.responder"
         responder.start()
         do {
             thread = try ConnectionThread(
                 name: "schedule-store.writer",
                 open: {
+                    pinned.value = try Writer.pin(config.writerCPU)
                     let db = try Connection(
                         path: config.path, mode: .readWriteCreate,
                         busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
@@ -78,6 +81,7 @@ final class Writer: Sendable {
             responderDone.wait()
             throw error
         }
+        pinnedCPU = pinned.value
         do {
             checkpointer = try Checkpointer(config: config)
         } catch {
@@ -87,6 +91,37 @@ final class Writer: Sendable {
             responderDone.wait()
             throw error
         }
+    }
+
+    /// The CPU the writer thread is pinned to (``StoreConfiguration/writerCPU``); nil when it
+    /// is not.
+    let pinnedCPU: Int?
+
+    /// Pins the calling thread (the writer's, before it opens its connection) as `choice` says:
+    /// the CPU, or nil when not pinned. A CPU the process may not run on is an error; failing to
+    /// pin to the default choice is not (the writer then runs unpinned).
+    static func pin(_ choice: StoreConfiguration.WriterCPU) throws(StoreError) -> Int? {
+        switch choice {
+        case .unpinned:
+            return nil
+        case .lastAllowed:
+            let cpu = clinux_pin_thread(-1)
+            return cpu >= 0 ? Int(cpu) : nil
+        case .cpu(let n):
+            let cpu = n >= 0 && n <= Int(Int32.max) ? clinux_pin_thread(Int32(n)) : -1
+            guard cpu >= 0 else {
+                throw .invalidArgument(
+                    "writerCPU", "CPU \(n) is not one this process may run on (it may use \(allowedCPUs().map(String.init).joined(separator: ",")))")
+            }
+            return Int(cpu)
+        }
+    }
+
+    /// The CPUs the calling thread may run on.
+    static func allowedCPUs() -> [Int] {
+        var cpus = [Int32](repeating: 0, count: 1024)
+        let n = clinux_allowed_cpus(&cpus, Int32(cpus.count))
+        return n <= 0 ? [] : cpus.prefix(Int(n)).map(Int.init)
     }
 
     /// Operations queued and not yet taken by the writer thread.
@@ -222,4 +257,12 @@ final class Writer: Sendable {
         responses.close()
         responderDone.wait()
     }
+}
+
+/// Carries the writer's CPU from its thread to the store's creator.
+///
+/// `@unchecked Sendable`: written by the writer thread in `open`, read by the creator after
+/// `ConnectionThread.init` returned, which waits for `open` to finish.
+private final class PinnedCPU: @unchecked Sendable {
+    var value: Int?
 }
