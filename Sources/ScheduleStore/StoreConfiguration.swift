@@ -45,8 +45,8 @@ public struct StoreConfiguration: Sendable {
     /// to 65,536 (``StoreError/invalidArgument(_:_:)`` at open otherwise). An existing
     /// database keeps the page size it was created with. Default 2048: every commit writes each
     /// page it changed to the WAL, and most commits here change a row and one leaf of each index,
-    /// so half-size pages halve the bytes written and checkpointed (store enqueue +20 %, the
-    /// work cycle +14 % against 4096; bulk inserts of 100 rows a transaction lose ~3 %:
+    /// so half-size pages halve the bytes written and checkpointed (against 4096: store enqueue
+    /// +24 %, store cycle +11 %; the SQLite floor's 100-row transactions −2 %:
     /// docs/BENCHMARKS.md, "Session 14").
     public var pageSize: Int = 2048
     /// Where the writer thread runs.
