@@ -20,10 +20,18 @@ final class ServerProcess: @unchecked Sendable {
 
     static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("schedulerd")
 
-    init(dir: URL, arguments: [String] = []) throws {
+    /// `launcher`: a command that runs schedulerd (its path and arguments, e.g. `taskset -c 0`);
+    /// none by default.
+    init(dir: URL, arguments: [String] = [], launcher: [String] = []) throws {
         self.dir = dir
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--log-level", "debug"] + arguments
+        let serve = ["serve", "--listen", "127.0.0.1:0", "--log-level", "debug"] + arguments
+        if let tool = launcher.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = launcher.dropFirst() + [Self.binary.path] + serve
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = serve
+        }
         process.currentDirectoryURL = dir
         let err = Pipe()
         process.standardError = err
@@ -36,8 +44,8 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the process (off the cooperative pool: the launch may wait at ProcessGate).
-    static func start(dir: URL, arguments: [String] = []) async throws -> ServerProcess {
-        let server = try ServerProcess(dir: dir, arguments: arguments)
+    static func start(dir: URL, arguments: [String] = [], launcher: [String] = []) async throws -> ServerProcess {
+        let server = try ServerProcess(dir: dir, arguments: arguments, launcher: launcher)
         try await ProcessGate.runAsync(server.process)
         return server
     }
@@ -279,6 +287,18 @@ struct ServerConfigFileTests {
             #expect(await server.waitForExit() == status, "\(arguments): \(server.output)")
             #expect(server.output.contains(text), "\(arguments): \(server.output)")
         }
+        // A process allowed one CPU (taskset, util-linux: Debian's essential set) leaves its
+        // writer unpinned, and refuses any other CPU, naming the one it has.
+        let taskset = "/usr/bin/taskset"
+        try #require(FileManager.default.isExecutableFile(atPath: taskset))
+        let one = try await ServerProcess.start(dir: dir, launcher: [taskset, "-c", "0"])
+        try await one.waitFor("store=sqlite")
+        #expect(one.output.contains("writer not pinned"), "\(one.output)")
+        one.process.interrupt()
+        #expect(await one.waitForExit() == 0)
+        let other = try await ServerProcess.start(dir: dir, arguments: ["--writer-cpu", "1"], launcher: [taskset, "-c", "0"])
+        #expect(await other.waitForExit() == 1, "\(other.output)")
+        #expect(other.output.contains("writerCPU: CPU 1 is not one this process may run on (it may use 0)"), "\(other.output)")
     }
 }
 
