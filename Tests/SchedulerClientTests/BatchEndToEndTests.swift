@@ -64,10 +64,7 @@ struct BatchEndToEndTests {
     func acknowledge() async throws {
         let e = try E2E()
         let c = try e.client()
-        for i in 1...3 { _ = try await c.enqueue(enqueueRequest("a\(i)", at: "2026-03-01T11:0\(i):00")) }
-        let leased = try await c.dequeue(
-            V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true)
-        ).items
+        let leased = try await enqueueAndLease(c, "a")
         #expect(leased.count == 3)
         let acks: [V1.Acknowledgement] = [
             .complete(V1.CompleteRequest(projectID: "blog", scheduleID: leased[0].schedule.id, leaseToken: leased[0].leaseToken)),
@@ -97,10 +94,7 @@ struct BatchEndToEndTests {
     func dequeueCarriesReports() async throws {
         let e = try E2E(dispatch: { var d = DispatchLimits(); d.maxInFlightPerProject = 2; return d }())
         let c = try e.client()
-        for i in 1...3 { _ = try await c.enqueue(enqueueRequest("d\(i)", at: "2026-03-01T11:0\(i):00")) }
-        let leased = try await c.dequeue(
-            V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true)
-        ).items
+        let leased = try await enqueueAndLease(c, "d")
         #expect(leased.map(\.schedule.contentID) == ["d1", "d2"], "the project's cap of 2 in flight")
         let reports: [V1.Acknowledgement] = [
             .complete(V1.CompleteRequest(projectID: "blog", scheduleID: leased[0].schedule.id, leaseToken: leased[0].leaseToken)),
@@ -132,10 +126,7 @@ struct BatchEndToEndTests {
     func dequeueBriefReports() async throws {
         let e = try E2E()
         let c = try e.client()
-        for i in 1...3 { _ = try await c.enqueue(enqueueRequest("b\(i)", at: "2026-03-01T11:0\(i):00")) }
-        let leased = try await c.dequeue(
-            V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true)
-        ).items
+        let leased = try await enqueueAndLease(c, "b")
         #expect(leased.count == 3)
         let reports: [V1.Acknowledgement] = [
             .complete(V1.CompleteRequest(projectID: "blog", scheduleID: leased[0].schedule.id, leaseToken: leased[0].leaseToken)),
@@ -247,4 +238,13 @@ struct BatchEndToEndTests {
         #expect(e.calls["EnqueueBatch"] == 1)
         await e.shutdown()
     }
+}
+
+/// Enqueues `prefix`1…3 in project "blog", due at 11:01–11:03 on 2026-03-01, then dequeues with
+/// start = true as worker "w1" (at most three; the project's in-flight cap may hand out fewer).
+private func enqueueAndLease(_ c: SchedulerClient, _ prefix: String) async throws -> [V1.DequeuedItem] {
+    for i in 1...3 { _ = try await c.enqueue(enqueueRequest("\(prefix)\(i)", at: "2026-03-01T11:0\(i):00")) }
+    return try await c.dequeue(
+        V1.DequeueRequest(projectID: "blog", limit: 3, leaseSeconds: 60, workerID: "w1", start: true)
+    ).items
 }
