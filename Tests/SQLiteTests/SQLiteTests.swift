@@ -105,6 +105,42 @@ struct SQLiteTests {
         }
     }
 
+    /// A cached statement comes back reset with its bindings cleared, however its last use
+    /// ended: run to the end, stepped part way, only bound, or failed on a bind.
+    @Test func aCachedStatementComesBackResetWhateverItsLastUseLeft() throws {
+        try withTempDatabase { path in
+            let db = try Connection(path: path)
+            defer { try? db.close() }
+            try db.execute("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+            let sql = "SELECT v, ?1 FROM t ORDER BY v"
+            func firstRow() throws -> (Int64, Bool) {
+                let s = try db.cached(sql)
+                guard try s.step() else { throw SQLiteError(code: .misuse, message: "no row", sql: sql) }
+                return (s.int64(0), s.isNull(1))
+            }
+            // Run to the end (reset by forEachRow).
+            var seen: [Int64] = []
+            let all = try db.cached(sql)
+            all.bind(7, at: 1)
+            try all.forEachRow { seen.append($0.int64(0)) }
+            #expect(seen == [1, 2, 3])
+            #expect(try firstRow() == (1, true))
+            // Stepped part way with a value bound, then taken again: from the first row, unbound.
+            let part = try db.cached(sql)
+            part.bind(7, at: 1)
+            #expect(try part.step() && part.step() && part.int64(0) == 2)
+            #expect(try firstRow() == (1, true))
+            // Only bound.
+            try db.cached(sql).bind("x", at: 1)
+            #expect(try firstRow() == (1, true))
+            // A failed bind (index out of range) is not carried to the next use.
+            let failed = try db.cached(sql)
+            failed.bind(1, at: 9)
+            #expect(throws: SQLiteError.self) { try failed.step() }
+            #expect(try firstRow() == (1, true))
+        }
+    }
+
     @Test func errorsCarryExtendedCodeAndMessageButNotArguments() throws {
         try withTempDatabase { path in
             let db = try Connection(path: path)
