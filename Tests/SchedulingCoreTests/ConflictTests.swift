@@ -38,6 +38,21 @@ struct ConflictTests {
         #expect(PlatformRateLimits.normalize("") == "")
     }
 
+    @Test func aLimitIsFoundByAnySpellingOfItsPlatform() {
+        let limits = PlatformRateLimits()
+        for name in ["TWITTER", "twitter", "Twit-ter", "DEVTO", "dev.to", " dev.to ", "GHOST"] {
+            #expect(limits.limit(for: name) == limits.limits[PlatformRateLimits.normalize(name)], "\(name)")
+            #expect(limits.limit(for: name) != nil, "\(name)")
+        }
+        #expect(limits.limit(for: "MYSPACE") == nil)
+        #expect(limits.limit(for: "my-space") == nil)
+        // A name normalize leaves alone is looked up as it is: the fast path's condition.
+        for name in ["TWITTER", "GHOST_2", "CAF\u{E9}", ""] {
+            #expect(PlatformRateLimits.isCanonical(name) == (PlatformRateLimits.normalize(name) == name), "\(name)")
+        }
+        for name in ["twitter", "dev.to", "A B", "x-y"] { #expect(!PlatformRateLimits.isCanonical(name), "\(name)") }
+    }
+
     func proposal(_ platforms: [String] = ["TWITTER"], at t: Instant? = nil, id: String? = nil) -> ConflictChecker.Proposal {
         .init(project: "p", scheduleID: id, time: t ?? t0, platforms: platforms, zone: utc)
     }

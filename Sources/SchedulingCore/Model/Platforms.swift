@@ -27,7 +27,18 @@ public struct PlatformRateLimits: Sendable, Hashable {
     }
 
     /// The hourly limit for a platform, nil when the platform is unknown.
-    public func limit(for platform: String) -> Int? { limits[Self.normalize(platform)] }
+    public func limit(for platform: String) -> Int? {
+        // A stored schedule's names are canonical already: no new string for them.
+        Self.isCanonical(platform) ? limits[platform] : limits[Self.normalize(platform)]
+    }
+
+    /// Whether ``normalize(_:)`` would return `platform` unchanged.
+    public static func isCanonical(_ platform: String) -> Bool {
+        platform.utf8.allSatisfy { b in
+            b != UInt8(ascii: "-") && b != UInt8(ascii: ".") && b != UInt8(ascii: " ")
+                && !(b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
+        }
+    }
 
     /// Canonical platform name: ASCII upper-case, `-` and `.` removed (`dev.to` → `DEVTO`).
     public static func normalize(_ platform: String) -> String {
