@@ -283,7 +283,7 @@ public final class ScheduleStore: Sendable {
         -> [Result<EnqueueResult, StoreError>]
     {
         try Self.checkItems(requests.count)
-        let checked = CheckedEnqueue.each(requests)
+        let checked = CheckedEnqueue.each(requests, config: configuration)
         return try await writer.submit { try $0.enqueueBatch(checked) }
     }
 

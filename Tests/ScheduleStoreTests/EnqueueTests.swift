@@ -23,6 +23,47 @@ struct EnqueueTests {
         #expect(e?.message == "timeZone: unknown time zone \"\(String(repeating: "Z", count: 64))…\"")
     }
 
+    /// EnqueueBatch resolves its items' zones, platforms and times before the writer; each bad
+    /// item is still refused exactly as the same request alone: same code, field and message,
+    /// and the same first refusal when a request has several faults (the metadata, which the
+    /// writer checks, comes before the zone).
+    @Test(arguments: StoreBackend.all) func aBatchItemIsRefusedAsTheSameRequestAlone(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend) { $0.rateLimitOverrides = ["p2": ["mastodon": 30]] }
+        func item(_ n: Int, project: String = "p1", zone: String = "UTC", platforms: [String] = ["twitter"],
+                  time: ScheduleTime? = nil, metadata: String? = nil, priority: Int = 5) -> EnqueueRequest {
+            EnqueueRequest(
+                projectID: project, contentID: "c\(n)", time: time ?? .instant(t0.adding(seconds: Int64(n) * 600)),
+                timeZone: zone, platforms: platforms, priority: priority, metadataJSON: metadata)
+        }
+        let bad: [EnqueueRequest] = [
+            item(1, zone: "Mars/Olympus"),
+            item(2, platforms: ["twitter", "myspace"]),
+            item(3, platforms: ["mastodon"]),  // known to p2 only
+            item(4, time: .instant(Instant(unixMilliseconds: 400_000_000_000_000))),
+            item(5, zone: "Mars/Olympus", metadata: "{"),
+            item(6, zone: "Mars/Olympus", priority: 0),
+            item(7, platforms: []),
+        ]
+        let fields = ["timeZone", "platforms[1]", "platforms[0]", "time", "metadata", "priority", "platforms"]
+        for (i, r) in bad.enumerated() {
+            let alone = await storeError { _ = try await f.store.enqueue(r) }
+            #expect(alone?.field == fields[i], "item \(i): \(String(describing: alone))")
+            let results = try await f.store.enqueueBatch([item(100 + 2 * i), r, item(101 + 2 * i, project: "p2", platforms: ["Mastodon"])])
+            #expect(results.count == 3)
+            guard case .failure(let inBatch) = results[1] else {
+                Issue.record("item \(i) was accepted in a batch")
+                continue
+            }
+            #expect(alone?.code == inBatch.code, "item \(i)")
+            #expect(alone?.field == inBatch.field, "item \(i): \(inBatch)")
+            #expect(alone?.message == inBatch.message, "item \(i)")
+            // Its neighbours, one in another project with a platform only that project knows, are stored.
+            #expect((try? results[0].get()) != nil && (try? results[2].get()) != nil, "item \(i)")
+        }
+        let p2 = try await f.store.enqueueBatch([item(200, project: "p2", platforms: ["mastodon"])])
+        #expect(try p2[0].get().schedule.platforms == ["MASTODON"])
+    }
+
     @Test(arguments: StoreBackend.all) func enqueueStoresEveryFieldAndGetReadsItBack(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         let r = try await f.store.enqueue(

@@ -40,6 +40,9 @@ enum Rows {
         var expiresAt: Instant?
         /// The row as loaded (writer only), so saves write just the changes.
         var snapshot: Snapshot? = nil
+        /// `schedule.localTime` as stored text, when a new row's was formatted before the writer
+        /// (EnqueueBatch): its insert binds this instead of formatting it again.
+        var localTimeText: String? = nil
     }
 
     /// The mutable fields of a row as loaded (see `WriterState.mutableColumns`).

@@ -13,6 +13,9 @@ final class WriterState: ScheduleRepository {
     /// What the conflict checks count (see ``OccupancyIndex``).
     let occupancy: OccupancyIndex
     private var checkers: [String: ConflictChecker] = [:]
+    /// The last checker ``checker(for:)`` returned: a batch's items are one project's, and
+    /// comparing its name is cheaper than hashing it for each.
+    private var lastChecker: (project: String, checker: ConflictChecker)?
     /// UPDATE statements by changed-column mask.
     private var updateSQL: [Int: String] = [:]
     /// When the occupancy index last dropped its old entries.
@@ -68,9 +71,15 @@ final class WriterState: ScheduleRepository {
     }
 
     func checker(for project: String) -> ConflictChecker {
-        if let c = checkers[project] { return c }
-        let c = ConflictChecker(policy: config.conflictPolicy(for: project))
-        checkers[project] = c
+        if let last = lastChecker, last.project == project { return last.checker }
+        let c: ConflictChecker
+        if let cached = checkers[project] {
+            c = cached
+        } else {
+            c = ConflictChecker(policy: config.conflictPolicy(for: project))
+            checkers[project] = c
+        }
+        lastChecker = (project, c)
         return c
     }
 
@@ -123,7 +132,7 @@ final class WriterState: ScheduleRepository {
         s.bind(sc.contentID, at: 2)
         s.bind(sc.projectID, at: 3)
         s.bind(sc.scheduledFor.unixMilliseconds, at: 4)
-        s.bind(sc.localTime.description, at: 5)
+        s.bind(row.localTimeText ?? sc.localTime.description, at: 5)
         s.bind(sc.timeZone, at: 6)
         s.bind(sc.nominalTime.unixMilliseconds, at: 7)
         let platforms = sc.platforms.joined(separator: ",")

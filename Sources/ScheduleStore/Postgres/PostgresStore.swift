@@ -221,7 +221,7 @@ public final class PostgresStore: SchedulingStore {
 
     public func enqueueBatch(_ requests: [EnqueueRequest]) async throws(StoreError) -> [Result<EnqueueResult, StoreError>] {
         try ScheduleStore.checkItems(requests.count)
-        let checked = CheckedEnqueue.each(requests)
+        let checked = CheckedEnqueue.each(requests, config: configuration)
         return try await write { try $0.enqueueBatch(checked) }
     }
 

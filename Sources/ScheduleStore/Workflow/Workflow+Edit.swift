@@ -28,7 +28,7 @@ extension ScheduleRepository {
         let asked: Instant
         let v: SlotCheck
         do {
-            (schedule, asked, v) = try insertNew(req, fingerprint: fingerprint)
+            (schedule, asked, v) = try insertNew(checked)
         } catch {
             // Where the insert checks the key, it is looked up only now: when the request was
             // refused before anything was written (a repeat is answered as the first even when it
@@ -47,7 +47,7 @@ extension ScheduleRepository {
         try alertPlatformLoad(schedule)
         return EnqueueResult(
             schedule: schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil, conflicts: v.conflicts,
-            replayed: false, pastDue: asked < now)
+            replayed: false, pastDue: asked < schedule.createdAt)
     }
 
     /// The answer to a repeated Enqueue: the schedule its key created, when there is one and the
@@ -66,10 +66,14 @@ extension ScheduleRepository {
 
     /// Resolves, checks and inserts a new schedule. Nothing is written before the insert, and the
     /// insert's refusals (the key or the external job id taken) write nothing.
-    private func insertNew(_ req: EnqueueRequest, fingerprint: String?) throws -> (Schedule, asked: Instant, SlotCheck) {
-        let zone = try zone(req.timeZone)
-        let platforms = try platforms(req.platforms, project: req.projectID)
-        let (asked, askedLocal) = try resolve(req.time, in: zone)
+    private func insertNew(_ checked: CheckedEnqueue) throws -> (Schedule, asked: Instant, SlotCheck) {
+        let req = checked.request
+        let fingerprint = checked.fingerprint
+        let r =
+            try checked.resolved?.get()
+            ?? CheckedEnqueue.Resolved(req, zones: config.zones, known: checker(for: req.projectID).policy.rateLimits)
+        let (zone, platforms, asked, askedLocal) = (r.zone, r.platforms, r.asked, r.askedLocal)
+        let now = self.now
         let compiled = try checkRecurrence(
             req.recurrence, start: askedLocal, first: asked, zone: zone, until: req.recurringUntil)
 
@@ -101,7 +105,8 @@ extension ScheduleRepository {
         let row = Rows.Row(
             schedule: schedule, leaseToken: nil, fingerprint: fingerprint, recurrenceKind: compiled?.kind,
             recurrenceText: compiled?.text, recurrenceStart: recurring ? local.description : nil,
-            expiresAt: expiresAt(dueFrom(v.time), window: window))
+            expiresAt: expiresAt(dueFrom(v.time, now: now), window: window),
+            localTimeText: v.adjusted ? nil : r.askedLocalText)
         try insert(row)
         return (schedule, asked, v)
     }
@@ -110,7 +115,7 @@ extension ScheduleRepository {
     /// time in the past is accepted and dispatched at once (as Cloud Tasks does; the answer says
     /// so), and its missed-publish window counts from now, so it never expires the moment it is
     /// stored.
-    func dueFrom(_ time: Instant) -> Instant { max(time, now) }
+    func dueFrom(_ time: Instant, now: Instant? = nil) -> Instant { max(time, now ?? self.now) }
 
     /// The recurrence checks of Enqueue, which Validate makes too: the rule compiles for a series
     /// whose first occurrence is `start` (`first` in UTC), `until` (recurringUntil) lies after
@@ -374,16 +379,61 @@ extension ScheduleRepository {
 /// idempotency key: all of Enqueue that needs no database, done by the caller before its
 /// request goes to the writer (the one thread every write passes through), so the writer does
 /// only what needs the database. The same checks, in the same order, as before the split.
-struct CheckedEnqueue: Sendable {
+final class CheckedEnqueue: Sendable {
     let request: EnqueueRequest
     let fingerprint: String?
+    /// The request's zone, platforms and time, resolved before the writer too (EnqueueBatch), or
+    /// the first of those three refusals; nil when the writer resolves them (Enqueue). Enqueue
+    /// reports a refusal among them at the same point either way, after the checks that need
+    /// the database (the metadata, an idempotent replay), as before the split.
+    let resolved: Result<Resolved, StoreError>?
 
-    /// Each of `requests` checked, or its error (a batch's items are answered one by one).
-    static func each(_ requests: [EnqueueRequest]) -> [Result<CheckedEnqueue, StoreError>] {
-        requests.map { r in Result { () throws(StoreError) in try CheckedEnqueue(r) } }
+    /// What Enqueue resolves from the request with the server's configuration alone.
+    struct Resolved: Sendable {
+        let zone: Zone
+        let platforms: [String]
+        let asked: Instant
+        let askedLocal: LocalDateTime
+        /// `askedLocal` as stored, when formatted before the writer.
+        let askedLocalText: String?
+
+        /// `req`'s zone, canonical platforms (known to `known`, its project's rate limits) and
+        /// time, checked in that order; with `formatted`, the local time's text too.
+        init(_ req: EnqueueRequest, zones: TimeZoneDatabase, known: PlatformRateLimits, formatted: Bool = false)
+            throws(StoreError)
+        {
+            zone = try StoreChecks.zone(req.timeZone, in: zones)
+            platforms = try StoreChecks.platforms(req.platforms, known: known)
+            (asked, askedLocal) = try StoreChecks.resolve(req.time, in: zone)
+            askedLocalText = formatted ? askedLocal.description : nil
+        }
     }
 
-    init(_ req: EnqueueRequest) throws(StoreError) {
+    /// Each of `requests` checked, or its error (a batch's items are answered one by one), with
+    /// its zone, platforms and time resolved under `config`: a batch's writer then has only the
+    /// database's part to do. A class, so that handing an item on copies one reference, not the
+    /// request's dozen strings.
+    static func each(_ requests: [EnqueueRequest], config: StoreConfiguration) -> [Result<CheckedEnqueue, StoreError>] {
+        var limits: (project: String, known: PlatformRateLimits)?
+        return requests.map { r in
+            if limits?.project != r.projectID {
+                limits = (r.projectID, config.conflictPolicy(for: r.projectID).rateLimits)
+            }
+            let known = limits!.known
+            return Result { () throws(StoreError) in try CheckedEnqueue(r, resolvingWith: (config.zones, known)) }
+        }
+    }
+
+    /// `req` checked; its zone, platforms and time are left to the writer.
+    convenience init(_ req: EnqueueRequest) throws(StoreError) {
+        try self.init(req, resolvingWith: nil)
+    }
+
+    /// `req` checked, with its zone, platforms and time resolved in `zones` against `known`
+    /// (the project's rate limits) when they are given.
+    init(_ req: EnqueueRequest, resolvingWith context: (zones: TimeZoneDatabase, known: PlatformRateLimits)?)
+        throws(StoreError)
+    {
         try StoreChecks.checkID(req.projectID, "projectID")
         try StoreChecks.checkID(req.contentID, "contentID")
         guard (1...10).contains(req.priority) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
@@ -410,6 +460,9 @@ struct CheckedEnqueue: Sendable {
         }
         request = req
         fingerprint = req.idempotencyKey.map { _ in Self.fingerprint(req) }
+        resolved = context.map { c in
+            Result { () throws(StoreError) in try Resolved(req, zones: c.zones, known: c.known, formatted: true) }
+        }
     }
 
     /// The request fingerprint stored with an idempotency key: `IDs.fingerprint(canonical(r))`,

@@ -333,7 +333,7 @@ extension ScheduleRepository {
     /// Enqueues each request in order, each in its own savepoint: a refused item writes nothing
     /// and is its own result; later items see the earlier ones (conflicts, idempotency keys).
     func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, StoreError>] {
-        try enqueueBatch(CheckedEnqueue.each(requests))
+        try enqueueBatch(CheckedEnqueue.each(requests, config: config))
     }
 
     /// The same for requests checked before the writer: an item refused by those checks is its

@@ -3,11 +3,7 @@ import SchedulingCore
 /// Helpers shared by the workflow's operations: request checks, zones, lifecycle, conflicts.
 extension ScheduleRepository {
     func zone(_ id: String, field: String = "timeZone") throws(StoreError) -> Zone {
-        do {
-            return try config.zones.zone(id)
-        } catch {
-            throw .invalidArgument(field, "unknown time zone \(Self.quoted(id))")
-        }
+        try StoreChecks.zone(id, in: config.zones, field: field)
     }
 
     /// The zone stored with a schedule. Read even when new requests may no longer name it (see
@@ -25,29 +21,12 @@ extension ScheduleRepository {
 
     /// Canonical, de-duplicated platform names, each known to the project's rate-limit table.
     func platforms(_ raw: [String], project: String, field: String = "platforms") throws(StoreError) -> [String] {
-        guard !raw.isEmpty else { throw .invalidArgument(field, "at least one platform is required") }
-        guard raw.count <= 32 else { throw .invalidArgument(field, "at most 32 platforms") }
-        let limits = checker(for: project).policy.rateLimits
-        var out: [String] = []
-        for (i, p) in raw.enumerated() {
-            let canonical =
-                !p.isEmpty && p.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-            let n = canonical ? p : PlatformRateLimits.normalize(p)
-            guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
-                limits.limits[n] != nil
-            else {
-                throw .invalidArgument("\(field)[\(i)]", "unknown platform \(Self.quoted(p))")
-            }
-            if !out.contains(n) { out.append(n) }
-        }
-        return out
+        try StoreChecks.platforms(raw, known: checker(for: project).policy.rateLimits, field: field)
     }
 
     /// `value` in quotes for an error message, cut after 64 characters: a caller's bad value is
     /// echoed to name it, not to send a 16 KiB string back.
-    static func quoted(_ value: String) -> String {
-        value.count <= 64 ? "\"\(value)\"" : "\"\(value.prefix(64))…\""
-    }
+    static func quoted(_ value: String) -> String { StoreChecks.quoted(value) }
 
     static func checkID(_ value: String, _ field: String) throws(StoreError) {
         try StoreChecks.checkID(value, field)
@@ -57,15 +36,7 @@ extension ScheduleRepository {
     func resolve(_ time: ScheduleTime, in zone: Zone, field: String = "time") throws(StoreError)
         -> (Instant, LocalDateTime)
     {
-        let result: (Instant, LocalDateTime)
-        switch time {
-        case .instant(let i): result = (i, zone.localDateTime(at: i))
-        case .local(let l): result = (zone.resolve(l).instant, l)
-        }
-        guard Instant.supportedRange.contains(result.0) else {
-            throw .invalidArgument(field, "outside the supported range (years 1900–9999)")
-        }
-        return result
+        try StoreChecks.resolve(time, in: zone, field: field)
     }
 
     /// Applies a lifecycle event through the one transition table.
@@ -117,6 +88,58 @@ extension ScheduleRepository {
 /// Checks of a request's own values, shared by the repository and the checks made before the
 /// writer (``CheckedEnqueue``).
 enum StoreChecks {
+    /// `value` in quotes for an error message, cut after 64 characters: a caller's bad value is
+    /// echoed to name it, not to send a 16 KiB string back.
+    static func quoted(_ value: String) -> String {
+        value.count <= 64 ? "\"\(value)\"" : "\"\(value.prefix(64))…\""
+    }
+
+    /// The zone a request names; invalidArgument naming `field` when tzdata has no such zone.
+    static func zone(_ id: String, in zones: TimeZoneDatabase, field: String = "timeZone") throws(StoreError) -> Zone {
+        do {
+            return try zones.zone(id)
+        } catch {
+            throw .invalidArgument(field, "unknown time zone \(quoted(id))")
+        }
+    }
+
+    /// Canonical, de-duplicated platform names, each known to `known` (the project's rate-limit
+    /// table).
+    static func platforms(_ raw: [String], known: PlatformRateLimits, field: String = "platforms") throws(StoreError)
+        -> [String]
+    {
+        guard !raw.isEmpty else { throw .invalidArgument(field, "at least one platform is required") }
+        guard raw.count <= 32 else { throw .invalidArgument(field, "at most 32 platforms") }
+        var out: [String] = []
+        for (i, p) in raw.enumerated() {
+            let canonical =
+                !p.isEmpty && p.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+            let n = canonical ? p : PlatformRateLimits.normalize(p)
+            guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
+                known.limits[n] != nil
+            else {
+                throw .invalidArgument("\(field)[\(i)]", "unknown platform \(quoted(p))")
+            }
+            if !out.contains(n) { out.append(n) }
+        }
+        return out
+    }
+
+    /// The instant and wall-clock time for `time` in `zone`.
+    static func resolve(_ time: ScheduleTime, in zone: Zone, field: String = "time") throws(StoreError)
+        -> (Instant, LocalDateTime)
+    {
+        let result: (Instant, LocalDateTime)
+        switch time {
+        case .instant(let i): result = (i, zone.localDateTime(at: i))
+        case .local(let l): result = (zone.resolve(l).instant, l)
+        }
+        guard Instant.supportedRange.contains(result.0) else {
+            throw .invalidArgument(field, "outside the supported range (years 1900–9999)")
+        }
+        return result
+    }
+
     /// An id: non-empty, at most ``StoreLimits/maxIDBytes``.
     static func checkID(_ value: String, _ field: String) throws(StoreError) {
         guard !value.isEmpty else { throw .invalidArgument(field, "must not be empty") }
