@@ -188,8 +188,10 @@ final class WriterState: ScheduleRepository {
             s.bind(sc.id, at: 1)
             s.bind(p, at: 2)
             s.bind(sc.projectID, at: 3)
-            s.bind(published[p]?.0, at: 4)
-            s.bind(published[p]?.1, at: 5)
+            // A new schedule has published nothing: no lookups.
+            let (at, url) = published.isEmpty ? (nil, nil) : published[p] ?? (nil, nil)
+            s.bind(at, at: 4)
+            s.bind(url, at: 5)
             try s.run()
         }
     }

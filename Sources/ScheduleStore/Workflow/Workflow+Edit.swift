@@ -90,25 +90,27 @@ extension ScheduleRepository {
             autoResolve: req.autoResolve)
         let id = IDs.make("sch_", now: now)
         let local = v.adjusted ? zone.localDateTime(at: v.time) : askedLocal
-        let schedule = Schedule(
-            id: id, contentID: req.contentID, projectID: req.projectID, scheduledFor: v.time, localTime: local,
-            timeZone: zone.identifier, nominalTime: v.time, platforms: platforms, publishedPlatforms: [],
-            priority: req.priority,
-            queueStatus: .pending, status: .scheduled, queuedAt: nil, processingAt: nil, publishedAt: nil,
-            isRecurring: recurring, recurringPattern: compiled?.pattern, recurringConfig: compiled?.configJSON,
-            recurrence: req.recurrence, recurringUntil: recurring ? req.recurringUntil : nil,
-            seriesID: recurring ? id : nil, retryCount: 0, maxRetries: req.maxRetries,
-            retryDelaySeconds: req.retryDelaySeconds, publishDelaySeconds: req.publishDelaySeconds,
-            externalJobID: req.externalJobID, leaseOwner: nil, leaseExpiresAt: nil, attemptCount: 0,
-            leaseLossPolicy: req.leaseLossPolicy, expiryWindowSeconds: window, failureReason: nil, notes: req.notes,
-            metadataJSON: req.metadataJSON, idempotencyKey: req.idempotencyKey, createdAt: now, updatedAt: now)
+        // The schedule is built in its row and taken back out: one copy of its strings, not two.
         let row = Rows.Row(
-            schedule: schedule, leaseToken: nil, fingerprint: fingerprint, recurrenceKind: compiled?.kind,
+            schedule: Schedule(
+                id: id, contentID: req.contentID, projectID: req.projectID, scheduledFor: v.time, localTime: local,
+                timeZone: zone.identifier, nominalTime: v.time, platforms: platforms, publishedPlatforms: [],
+                priority: req.priority,
+                queueStatus: .pending, status: .scheduled, queuedAt: nil, processingAt: nil, publishedAt: nil,
+                isRecurring: recurring, recurringPattern: compiled?.pattern, recurringConfig: compiled?.configJSON,
+                recurrence: req.recurrence, recurringUntil: recurring ? req.recurringUntil : nil,
+                seriesID: recurring ? id : nil, retryCount: 0, maxRetries: req.maxRetries,
+                retryDelaySeconds: req.retryDelaySeconds, publishDelaySeconds: req.publishDelaySeconds,
+                externalJobID: req.externalJobID, leaseOwner: nil, leaseExpiresAt: nil, attemptCount: 0,
+                leaseLossPolicy: req.leaseLossPolicy, expiryWindowSeconds: window, failureReason: nil, notes: req.notes,
+                metadataJSON: req.metadataJSON, idempotencyKey: req.idempotencyKey, createdAt: now, updatedAt: now
+            ),
+            leaseToken: nil, fingerprint: fingerprint, recurrenceKind: compiled?.kind,
             recurrenceText: compiled?.text, recurrenceStart: recurring ? local.description : nil,
             expiresAt: expiresAt(dueFrom(v.time, now: now), window: window),
             localTimeText: v.adjusted ? nil : r.askedLocalText)
         try insert(row)
-        return (schedule, asked, v)
+        return (row.schedule, asked, v)
     }
 
     /// When a time a user asked for becomes due: at once when it is already past. A requested
