@@ -416,12 +416,16 @@ final class CheckedEnqueue: Sendable {
     /// database's part to do. A class, so that handing an item on copies one reference, not the
     /// request's dozen strings.
     static func each(_ requests: [EnqueueRequest], config: StoreConfiguration) -> [Result<CheckedEnqueue, StoreError>] {
-        var limits: (project: String, known: PlatformRateLimits)?
+        // Each project's rate-limit table once per call: items may alternate between projects.
+        var limits: [String: PlatformRateLimits] = [:]
         return requests.map { r in
-            if limits?.project != r.projectID {
-                limits = (r.projectID, config.conflictPolicy(for: r.projectID).rateLimits)
+            let known: PlatformRateLimits
+            if let l = limits[r.projectID] {
+                known = l
+            } else {
+                known = config.conflictPolicy(for: r.projectID).rateLimits
+                limits[r.projectID] = known
             }
-            let known = limits!.known
             return Result { () throws(StoreError) in try CheckedEnqueue(r, resolvingWith: (config.zones, known)) }
         }
     }
