@@ -10,7 +10,12 @@ extension ScheduleRepository {
     /// Enqueues a request whose own fields were checked (``CheckedEnqueue``): the rest needs
     /// the database.
     func enqueue(_ checked: CheckedEnqueue) throws -> EnqueueResult {
-        let req = checked.request
+        try enqueue(checked, checked.request)
+    }
+
+    /// The same, with the checked request borrowed from it (not copied out: a copy retains each
+    /// of its strings).
+    private func enqueue(_ checked: CheckedEnqueue, _ req: EnqueueRequest) throws -> EnqueueResult {
         if let m = req.metadataJSON {
             switch try jsonKind(m) {
             case .invalid: throw StoreError.invalidArgument("metadata", "not valid JSON")
@@ -28,7 +33,7 @@ extension ScheduleRepository {
         let asked: Instant
         let v: SlotCheck
         do {
-            (schedule, asked, v) = try insertNew(checked)
+            (schedule, asked, v) = try insertNew(checked, req)
         } catch {
             // Where the insert checks the key, it is looked up only now: when the request was
             // refused before anything was written (a repeat is answered as the first even when it
@@ -66,8 +71,7 @@ extension ScheduleRepository {
 
     /// Resolves, checks and inserts a new schedule. Nothing is written before the insert, and the
     /// insert's refusals (the key or the external job id taken) write nothing.
-    private func insertNew(_ checked: CheckedEnqueue) throws -> (Schedule, asked: Instant, SlotCheck) {
-        let req = checked.request
+    private func insertNew(_ checked: CheckedEnqueue, _ req: EnqueueRequest) throws -> (Schedule, asked: Instant, SlotCheck) {
         let fingerprint = checked.fingerprint
         let r =
             try checked.resolved?.get()
@@ -110,7 +114,7 @@ extension ScheduleRepository {
             expiresAt: expiresAt(dueFrom(v.time, now: now), window: window),
             localTimeText: v.adjusted ? nil : r.askedLocalText)
         try insert(row)
-        return (row.schedule, asked, v)
+        return ((consume row).schedule, asked, v)
     }
 
     /// When a time a user asked for becomes due: at once when it is already past. A requested
