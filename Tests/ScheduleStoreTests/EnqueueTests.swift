@@ -48,7 +48,9 @@ struct EnqueueTests {
         for (i, r) in bad.enumerated() {
             let alone = await storeError { _ = try await f.store.enqueue(r) }
             #expect(alone?.field == fields[i], "item \(i): \(String(describing: alone))")
-            let results = try await f.store.enqueueBatch([item(100 + 2 * i), r, item(101 + 2 * i, project: "p2", platforms: ["Mastodon"])])
+            let results = try await f.store.enqueueBatch([
+                item(100 + 2 * i), r, item(101 + 2 * i, project: "p2", platforms: ["Mastodon"]),
+            ])
             #expect(results.count == 3)
             guard case .failure(let inBatch) = results[1] else {
                 Issue.record("item \(i) was accepted in a batch")

@@ -71,7 +71,9 @@ extension ScheduleRepository {
 
     /// Resolves, checks and inserts a new schedule. Nothing is written before the insert, and the
     /// insert's refusals (the key or the external job id taken) write nothing.
-    private func insertNew(_ checked: CheckedEnqueue, _ req: EnqueueRequest) throws -> (Schedule, asked: Instant, SlotCheck) {
+    private func insertNew(_ checked: CheckedEnqueue, _ req: EnqueueRequest) throws
+        -> (Schedule, asked: Instant, SlotCheck)
+    {
         let fingerprint = checked.fingerprint
         let r =
             try checked.resolved?.get()
