@@ -66,6 +66,27 @@ struct EnqueueTests {
         #expect(try p2[0].get().schedule.platforms == ["MASTODON"])
     }
 
+    /// A batch item's local time is formatted before the writer, as asked; one that auto-resolve
+    /// moves is stored with the local time where it landed, not the one it asked for.
+    @Test(arguments: StoreBackend.all) func aMovedBatchItemKeepsTheLocalTimeItLandedOn(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
+        let asked = try #require(LocalDateTime(year: 2030, month: 7, day: 2, hour: 12, minute: 0))
+        let items = (1...6).map { i in
+            EnqueueRequest(
+                projectID: "p1", contentID: "b\(i)", time: .local(asked), timeZone: "Europe/Berlin", platforms: ["twitter"],
+                autoResolve: true)
+        }
+        let results = try await f.store.enqueueBatch(items).map { try $0.get() }
+        let berlin = try TimeZoneDatabase.system.zone("Europe/Berlin")
+        for (i, r) in results.enumerated() {
+            let stored = try await f.store.get(projectID: "p1", scheduleID: r.schedule.id)
+            #expect(stored.localTime == berlin.localDateTime(at: stored.scheduledFor), "item \(i)")
+            #expect((stored.localTime == asked) == (r.adjustedTime == nil), "item \(i): \(stored.localTime)")
+        }
+        // The publish capacity (five at once) moves the sixth.
+        #expect(results.prefix(5).allSatisfy { $0.adjustedTime == nil } && results[5].adjustedTime != nil)
+    }
+
     @Test(arguments: StoreBackend.all) func enqueueStoresEveryFieldAndGetReadsItBack(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         let r = try await f.store.enqueue(
