@@ -24,7 +24,10 @@ enum Rows {
     }
 
     static func list(_ text: String) -> [String] {
-        text.isEmpty ? [] : text.split(separator: ",").map(String.init)
+        if text.isEmpty { return [] }
+        // Most schedules name one platform: the text itself, not a split and a new string.
+        if !text.utf8.contains(UInt8(ascii: ",")) { return [text] }
+        return text.split(separator: ",").map(String.init)
     }
 
     /// A schedules row plus the fields the public model leaves out.

@@ -54,6 +54,7 @@ extension WriterState {
     /// wait in the future.
     func dueRows(project: String, limit: Int, at now: Instant) throws -> [Rows.Row] {
         var rows: [Rows.Row] = []
+        rows.reserveCapacity(max(0, min(limit, 64)))
         let s = try db.cached(HotQueries.due)
         for priority in occupancy.duePriorities(project: project) where rows.count < limit {
             s.bind(project, at: 1)

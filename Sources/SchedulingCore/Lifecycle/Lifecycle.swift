@@ -92,19 +92,40 @@ public struct IllegalTransition: Error, Sendable, Hashable, CustomStringConverti
 /// unknown (the workflow checks that it was; the table knows only queue statuses).
 public enum Lifecycle {
     public static func allowedSources(for event: LifecycleEvent) -> Set<QueueStatus> {
+        Set(QueueStatus.allCases.filter { allows(event, from: $0) })
+    }
+
+    /// Whether `event` may leave a schedule whose queue status is `status`: the table itself.
+    /// A bit per status, so the check on every transition builds no set (building one, and
+    /// hashing each status's raw string, was ~1 % of the writer in the work loop).
+    private static func allows(_ event: LifecycleEvent, from status: QueueStatus) -> Bool {
+        let sources: UInt16
         switch event {
-        case .dequeue: [.pending, .queued]
-        case .leaseExpired: [.queued]
-        case .start: [.queued]
-        case .complete, .retry, .fail: [.queued, .processing]
-        case .outcomeUnknown: [.processing]
-        case .confirmPublished: [.failed]
-        case .cancel: [.pending, .queued, .paused]
-        case .pause: [.pending, .queued]
-        case .resume: [.paused]
-        case .update: [.pending, .queued, .paused]
-        case .publishNow, .reschedule: [.pending, .queued, .paused, .failed, .cancelled]
-        case .expire, .skip: [.pending, .queued]
+        case .dequeue: sources = bit(.pending) | bit(.queued)
+        case .leaseExpired: sources = bit(.queued)
+        case .start: sources = bit(.queued)
+        case .complete, .retry, .fail: sources = bit(.queued) | bit(.processing)
+        case .outcomeUnknown: sources = bit(.processing)
+        case .confirmPublished: sources = bit(.failed)
+        case .cancel: sources = bit(.pending) | bit(.queued) | bit(.paused)
+        case .pause: sources = bit(.pending) | bit(.queued)
+        case .resume: sources = bit(.paused)
+        case .update: sources = bit(.pending) | bit(.queued) | bit(.paused)
+        case .publishNow, .reschedule: sources = bit(.pending) | bit(.queued) | bit(.paused) | bit(.failed) | bit(.cancelled)
+        case .expire, .skip: sources = bit(.pending) | bit(.queued)
+        }
+        return sources & bit(status) != 0
+    }
+
+    private static func bit(_ status: QueueStatus) -> UInt16 {
+        switch status {
+        case .pending: 1 << 0
+        case .queued: 1 << 1
+        case .processing: 1 << 2
+        case .completed: 1 << 3
+        case .failed: 1 << 4
+        case .cancelled: 1 << 5
+        case .paused: 1 << 6
         }
     }
 
@@ -112,7 +133,7 @@ public enum Lifecycle {
     public static func apply(_ event: LifecycleEvent, to state: ScheduleState) throws(IllegalTransition)
         -> ScheduleState
     {
-        guard allowedSources(for: event).contains(state.queue) else {
+        guard allows(event, from: state.queue) else {
             throw IllegalTransition(event: event, current: state)
         }
         switch event {
@@ -132,6 +153,6 @@ public enum Lifecycle {
 
     /// Whether `event` is legal in `state`.
     public static func can(_ event: LifecycleEvent, from state: ScheduleState) -> Bool {
-        allowedSources(for: event).contains(state.queue)
+        allows(event, from: state.queue)
     }
 }
