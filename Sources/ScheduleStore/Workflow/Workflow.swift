@@ -112,9 +112,7 @@ enum StoreChecks {
         guard raw.count <= 32 else { throw .invalidArgument(field, "at most 32 platforms") }
         var out: [String] = []
         for (i, p) in raw.enumerated() {
-            let canonical =
-                !p.isEmpty && p.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-            let n = canonical ? p : PlatformRateLimits.normalize(p)
+            let n = PlatformRateLimits.normalize(p)
             guard !n.isEmpty, n.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
                 known.limits[n] != nil
             else {

@@ -27,10 +27,7 @@ public struct PlatformRateLimits: Sendable, Hashable {
     }
 
     /// The hourly limit for a platform, nil when the platform is unknown.
-    public func limit(for platform: String) -> Int? {
-        // A stored schedule's names are canonical already: no new string for them.
-        Self.isCanonical(platform) ? limits[platform] : limits[Self.normalize(platform)]
-    }
+    public func limit(for platform: String) -> Int? { limits[Self.normalize(platform)] }
 
     /// Whether ``normalize(_:)`` would return `platform` unchanged.
     public static func isCanonical(_ platform: String) -> Bool {
@@ -42,6 +39,8 @@ public struct PlatformRateLimits: Sendable, Hashable {
 
     /// Canonical platform name: ASCII upper-case, `-` and `.` removed (`dev.to` → `DEVTO`).
     public static func normalize(_ platform: String) -> String {
+        // A name already canonical (every stored one) comes back as it is: no new string.
+        if isCanonical(platform) { return platform }
         // Byte-wise: the removed characters and a–z are ASCII, and UTF-8 never uses ASCII byte
         // values inside a multi-byte sequence, so other characters pass through intact.
         var bytes: [UInt8] = []
