@@ -50,6 +50,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // schedulerd's allocator (see Sources/CJemalloc/shim.h and docs/OPERATIONS.md).
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
 
         // MARK: Domain
         .target(name: "SchedulingCore"),
@@ -109,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "schedulerd",
             dependencies: [
-                "SchedulerServer", "ScheduleStore", "SchedulingCore", "TLS", "Transport",
+                "SchedulerServer", "ScheduleStore", "SchedulingCore", "TLS", "Transport", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

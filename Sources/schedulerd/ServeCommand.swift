@@ -200,7 +200,7 @@ struct Serve: AsyncParsableCommand {
             alerts = AlertDispatcher(store: store, configuration: alertDispatch, logger: logger)
             alerts?.start()
         }
-        logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
+        logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "allocator": "\(Allocator.description)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
 
         // Signals: SIGHUP reloads certificates; SIGTERM/SIGINT drain and exit.
         for await signal in signals.stream {

@@ -261,6 +261,20 @@ struct ServerConfigFileTests {
         }
     }
 
+    @Test("schedulerd runs on the jemalloc it links, and its start-up line says so")
+    func allocator() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("malloc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try await ServerProcess.start(dir: dir, arguments: [])
+        try await server.waitFor("store=sqlite")
+        let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+        // "jemalloc X.Y.Z" only when a malloc from the process lands in jemalloc's own count.
+        #expect(line.contains("allocator=jemalloc 5."), "\(line)")
+        server.process.interrupt()
+        #expect(await server.waitForExit() == 0)
+    }
+
     @Test("--writer-cpu: auto pins SQLite's writer and says where, off does not, a bad value or a CPU the process may not use stops start-up")
     func writerCPU() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpu-\(UUID().uuidString)")
