@@ -103,3 +103,18 @@ int clinux_pin_thread(int cpu) {
     if (sched_setaffinity(0, sizeof one, &one) != 0) return -1;
     return cpu;
 }
+
+#include <malloc.h>
+
+// jemalloc's control interface, when jemalloc is in the process: a weak reference, null without it.
+extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen) __attribute__((weak));
+
+int clinux_trim_heap(void) {
+    int released = 0;
+    // "arena.<MALLCTL_ARENAS_ALL>.purge" (4096 in jemalloc 5): every arena's unused dirty pages
+    // go back to the kernel now, instead of after jemalloc's decay time, and only if it allocates
+    // again meanwhile. glibc's malloc_trim cannot see them.
+    if (mallctl && mallctl("arena.4096.purge", NULL, NULL, NULL, 0) == 0) released = 1;
+    if (malloc_trim(0)) released = 1;
+    return released;
+}

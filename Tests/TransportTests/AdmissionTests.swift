@@ -190,7 +190,9 @@ struct AdmissionTests {
             let port = listener.localAddress.port
             let before = residentBytes()
             // The first bytes of a ClientHello make OpenSSL allocate its record buffers: about 40 KB
-            // per connection, which glibc kept mapped after the close until trimmed.
+            // per connection, which the allocator keeps mapped after the close until trimmed (glibc
+            // until malloc_trim; jemalloc, which this test process links through schedulerd, until
+            // its decay time or a purge).
             let hello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]
             var fds: [Int32] = []
             defer { for fd in fds { close(fd) } }

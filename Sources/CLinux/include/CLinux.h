@@ -25,4 +25,9 @@ int clinux_allowed_cpus(int *cpus, int capacity);
 /// with `cpu` < 0, to the highest-numbered CPU it may run on when it may run on two or more (-2
 /// when only one: nothing changed). Returns the CPU, or -1 with errno set.
 int clinux_pin_thread(int cpu);
+
+/// Returns free heap memory to the kernel: jemalloc's unused pages in every arena when jemalloc
+/// is loaded (schedulerd links it), then glibc's `malloc_trim(0)`. Returns 1 when either released
+/// something or ran (jemalloc's purge reports no amount), else 0.
+int clinux_trim_heap(void);
 #endif

@@ -58,10 +58,11 @@ enum Sys {
         _ = try call("setsockopt") { setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) }
     }
 
-    /// Returns free heap memory to the kernel (glibc `malloc_trim(0)`): after many connections
-    /// close, their freed blocks stay mapped in each loop thread's arena until trimmed.
+    /// Returns free heap memory to the kernel (jemalloc's purge when it is the allocator, as in
+    /// schedulerd; glibc's `malloc_trim(0)`): after many connections close, their freed blocks
+    /// stay mapped in the allocator's arenas until then.
     static func trimHeap() {
-        _ = malloc_trim(0)
+        _ = clinux_trim_heap()
     }
 
     /// Monotonic milliseconds, for timers and timeouts.
