@@ -228,8 +228,12 @@ struct RetentionTests {
             #expect(attempts[d] == 5 * perDay, "day \(d): \(attempts[d]) attempts")
         }
         if backend == .sqlite {
-            // The file's size at day 29 is what it was a week after retention began to delete.
-            #expect(pages[29] <= pages[12], "pages per day: \(pages)")
+            // The file's size at day 29 is what it was a week after retention began to delete, give
+            // or take a page or two: ids carry random bits, so where a B-tree splits varies from run to
+            // run (one run levelled off at 119 pages and stepped to 120 on day 13). Without the reuse
+            // of freed pages it would grow by about a dozen pages a day (days 1–5 here).
+            #expect(pages[29] <= pages[12] + 2, "pages per day: \(pages)")
+            #expect(pages[5] - pages[4] > 2, "a day's growth before retention deletes: \(pages)")
         }
     }
 }
