@@ -112,8 +112,8 @@ extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, si
 int clinux_trim_heap(void) {
     int released = 0;
     // "arena.<MALLCTL_ARENAS_ALL>.purge" (4096 in jemalloc 5): every arena's unused dirty pages
-    // go back to the kernel now, instead of after jemalloc's decay time, and only if it allocates
-    // again meanwhile. glibc's malloc_trim cannot see them.
+    // go back to the kernel now, not after jemalloc's decay time (which it only acts on when it
+    // allocates again). glibc's malloc_trim cannot see them.
     if (mallctl && mallctl("arena.4096.purge", NULL, NULL, NULL, 0) == 0) released = 1;
     if (malloc_trim(0)) released = 1;
     return released;

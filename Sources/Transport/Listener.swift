@@ -41,8 +41,8 @@ public final class Listener: Selectable, @unchecked Sendable {
     ///     delegate calls ``Connection/markAuthenticated()``) beyond this are closed at once after
     ///     accept. Nil: only `maxConnections` applies.
     ///   - maxUnauthenticatedPerAddress: the same, per source address. Nil: no separate cap.
-    ///   - trimAfterClosing: the heap is trimmed (jemalloc's purge, glibc's `malloc_trim`) once the open count has
-    ///     fallen this far below its peak, and to half of it or less. Default 256.
+    ///   - trimAfterClosing: the heap is trimmed (jemalloc's purge, glibc's `malloc_trim`) once the
+    ///     open count has fallen this far below its peak, and to half of it or less. Default 256.
     public init(
         address: SocketAddress, group: EventLoopGroup, context: @escaping @Sendable () -> TLSContext,
         limits: ConnectionLimits = ConnectionLimits(), maxConnections: Int = 10_000, maxUnauthenticated: Int? = nil,
