@@ -31,13 +31,10 @@ public struct PlatformRateLimits: Sendable, Hashable {
 
     /// Whether ``normalize(_:)`` would return `platform` unchanged.
     public static func isCanonical(_ platform: String) -> Bool {
-        platform.utf8.allSatisfy { b in
-            b != UInt8(ascii: "-") && b != UInt8(ascii: ".") && b != UInt8(ascii: " ")
-                && !(b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
-        }
+        platform.utf8.allSatisfy { !isRemoved($0) && !isLowercase($0) }
     }
 
-    /// Canonical platform name: ASCII upper-case, `-` and `.` removed (`dev.to` → `DEVTO`).
+    /// Canonical platform name: ASCII upper-case, `-`, `.` and spaces removed (`dev.to` → `DEVTO`).
     public static func normalize(_ platform: String) -> String {
         // A name already canonical (every stored one) comes back as it is: no new string.
         if isCanonical(platform) { return platform }
@@ -45,9 +42,17 @@ public struct PlatformRateLimits: Sendable, Hashable {
         // values inside a multi-byte sequence, so other characters pass through intact.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(platform.utf8.count)
-        for b in platform.utf8 where b != UInt8(ascii: "-") && b != UInt8(ascii: ".") && b != UInt8(ascii: " ") {
-            bytes.append(b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b)
+        for b in platform.utf8 where !isRemoved(b) {
+            bytes.append(isLowercase(b) ? b - 32 : b)
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The bytes ``normalize(_:)`` drops.
+    private static func isRemoved(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: " ")
+    }
+
+    /// The bytes ``normalize(_:)`` upper-cases.
+    private static func isLowercase(_ b: UInt8) -> Bool { b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") }
 }
