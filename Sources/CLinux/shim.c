@@ -109,12 +109,10 @@ int clinux_pin_thread(int cpu) {
 // jemalloc's control interface, when jemalloc is in the process: a weak reference, null without it.
 extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen) __attribute__((weak));
 
-int clinux_trim_heap(void) {
-    int released = 0;
+void clinux_trim_heap(void) {
     // "arena.<MALLCTL_ARENAS_ALL>.purge" (4096 in jemalloc 5): every arena's unused dirty pages
     // go back to the kernel now, not after jemalloc's decay time (which it only acts on when it
     // allocates again). glibc's malloc_trim cannot see them.
-    if (mallctl && mallctl("arena.4096.purge", NULL, NULL, NULL, 0) == 0) released = 1;
-    if (malloc_trim(0)) released = 1;
-    return released;
+    if (mallctl) (void)mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+    (void)malloc_trim(0);
 }

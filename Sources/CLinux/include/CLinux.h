@@ -27,7 +27,6 @@ int clinux_allowed_cpus(int *cpus, int capacity);
 int clinux_pin_thread(int cpu);
 
 /// Returns free heap memory to the kernel: jemalloc's unused pages in every arena when jemalloc
-/// is loaded (schedulerd links it), then glibc's `malloc_trim(0)`. Returns 1 when either released
-/// something or ran (jemalloc's purge reports no amount), else 0.
-int clinux_trim_heap(void);
+/// is loaded (schedulerd links it), then glibc's `malloc_trim(0)`.
+void clinux_trim_heap(void);
 #endif

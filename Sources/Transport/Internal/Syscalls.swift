@@ -62,7 +62,7 @@ enum Sys {
     /// schedulerd; glibc's `malloc_trim(0)`): after many connections close, their freed blocks
     /// stay mapped in the allocator's arenas until then.
     static func trimHeap() {
-        _ = clinux_trim_heap()
+        clinux_trim_heap()
     }
 
     /// Monotonic milliseconds, for timers and timeouts.
