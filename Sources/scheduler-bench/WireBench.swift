@@ -17,6 +17,7 @@ struct WireBench: ParsableCommand {
 
     @Option(help: "Messages per run.") var iterations: Int = 200_000
     @Option(help: "Runs; the median is reported.") var runs: Int = 5
+    @Option(help: "Run only the scenarios with these names (repeatable); default all.") var scenario: [String] = []
     @Flag(help: "Print one JSON object.") var json = false
 
     typealias V1 = SchedulerV1
@@ -69,11 +70,43 @@ struct WireBench: ParsableCommand {
             var out: [UInt8] = []
             try FrameEncoder().encode(Frame(callID: 7, kind: .response(.ok(enqueueResponse))), into: &out)
         }))
+        // A Health call, the smallest, both sides, through the calls the client and the server
+        // make: the message to a payload, the frame to bytes, bytes (an array, as the transport
+        // hands them over) to frames, a payload to the message.
+        let healthRequestBytes = try FrameEncoder().encode(
+            Frame(callID: 7, kind: .request(Frame.Request(method: SchedulerV1.Scheduler.Health.path, timeoutMs: 5000,
+                payload: V1.HealthRequest().serializedBytes()))))
+        let healthResponseBytes = try FrameEncoder().encode(
+            Frame(callID: 7, kind: .response(.ok(V1.HealthResponse(status: .serving)))))
+        var serverDecoder = FrameDecoder()
+        var clientDecoder = FrameDecoder()
+        var out: [UInt8] = []
+        scenarios.append(("health-call", {
+            // Client: the request out.
+            out.removeAll(keepingCapacity: true)
+            try FrameEncoder().encode(
+                Frame(callID: 7, kind: .request(Frame.Request(method: SchedulerV1.Scheduler.Health.path, timeoutMs: 5000,
+                    payload: V1.HealthRequest().serializedBytes()))), into: &out)
+            // Server: the request in, the response out.
+            try serverDecoder.append(healthRequestBytes)
+            guard case .request(let r)? = serverDecoder.nextFrame()?.kind else { throw ValidationError("no request") }
+            _ = try V1.HealthRequest(serializedBytes: r.payload)
+            out.removeAll(keepingCapacity: true)
+            try FrameEncoder().encode(Frame(callID: 7, kind: .response(.ok(V1.HealthResponse(status: .serving)))), into: &out)
+            // Client: the response in.
+            try clientDecoder.append(healthResponseBytes)
+            guard case .response(let response)? = clientDecoder.nextFrame()?.kind else { throw ValidationError("no response") }
+            _ = try response.result(as: V1.HealthResponse.self)
+        }))
         scenarios.append(("encode-dequeue-response-10", { _ = dequeue.serializedBytes() }))
         scenarios.append(("decode-dequeue-response-10", { _ = try V1.DequeueResponse(serializedBytes: dequeueBytes) }))
 
+        let unknown = scenario.filter { name in !scenarios.contains { $0.0 == name } }
+        guard unknown.isEmpty else {
+            throw ValidationError("unknown --scenario \(unknown.joined(separator: ", ")); known: \(scenarios.map(\.0).joined(separator: ", "))")
+        }
         var results: [(String, Double, [Double])] = []
-        for (name, body) in scenarios {
+        for (name, body) in scenarios where scenario.isEmpty || scenario.contains(name) {
             for _ in 0..<min(iterations, 20_000) { try body() }  // warm up
             var perRun: [Double] = []
             for _ in 0..<runs {
