@@ -38,7 +38,9 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_options(ctx, options)
         try check(SSL_CTX_set_cipher_list(ctx, TLSConfiguration.tls12CipherList), "set TLS 1.2 cipher list")
         try check(copenssl_ctx_set1_groups_list(ctx, "X25519:P-256:P-384"), "set key exchange groups")
-        _ = copenssl_ctx_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS))
+        // Not SSL_MODE_RELEASE_BUFFERS: it frees and reallocates the ~34 KiB of record buffers
+        // for every record. A quiet connection releases them instead (TLSSession.releaseBuffers).
+        _ = copenssl_ctx_set_mode(ctx, Int(SSL_MODE_ENABLE_PARTIAL_WRITE))
 
         if let chain = configuration.certificateChainFile {
             try check(SSL_CTX_use_certificate_chain_file(ctx, chain), "load certificate chain \(chain)")

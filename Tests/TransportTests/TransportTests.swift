@@ -165,6 +165,49 @@ struct TransportTests {
         #expect(got == [1, 2, 3])
     }
 
+    @Test("a connection keeps its TLS record buffers while busy and releases them once quiet")
+    func recordBuffersReleasedWhenQuiet() async throws {
+        let pki = try PKI()
+        let group = try EventLoopGroup(count: 1)
+        defer { group.shutdown() }
+        let ctx = try pki.serverContext()
+        var limits = ConnectionLimits()
+        limits.releaseBuffersAfterMilliseconds = 400
+        let serverSide = Mutex<Connection?>(nil)
+        let listener = try Listener(address: SocketAddress(host: "127.0.0.1", port: 0), group: group, context: { ctx }, limits: limits) { c in
+            serverSide.withLock { $0 = c }
+            return Echo()
+        }
+        defer { listener.close() }
+        let recorder = Recorder()
+        let client = try Connection.connect(
+            to: listener.localAddress, context: pki.clientContext(), loop: group.loops[0], limits: limits) { _ in recorder }
+        var it = recorder.events.makeAsyncIterator()
+        #expect(await it.next() == .active("scheduler/1"))
+        @Sendable func holds(_ c: Connection) async -> Bool {
+            await withCheckedContinuation { k in c.loop.execute { k.resume(returning: c.holdsTLSBuffers) } }
+        }
+        for round in 0..<2 {
+            let message: [UInt8] = [1, 2, UInt8(round)]
+            client.loop.execute { client.send(message) }
+            var got: [UInt8] = []
+            while got.count < 3, let e = await it.next() { if case .data(let d) = e { got += d } }
+            #expect(got == message)
+            let server = try #require(serverSide.withLock { $0 })
+            // Just used: both ends keep them (they are not freed after every record)…
+            #expect(await holds(client))
+            #expect(await holds(server))
+            // …and both give them back once the connection has been quiet for 400 ms.
+            let released = await eventually(timeout: .seconds(20)) {
+                let clientHolds = await holds(client)
+                let serverHolds = await holds(server)
+                return !clientHolds && !serverHolds
+            }
+            #expect(released)
+        }
+        client.loop.execute { client.close() }
+    }
+
     @Test("a slow reader is disconnected when unsent output passes the bound")
     func slowReader() async throws {
         let pki = try PKI()
