@@ -2,13 +2,14 @@
 /// only when an error names a field, so a successful decode builds no path strings.
 ///
 /// Public only because ``WireMessage`` names it.
-public indirect enum FieldPath: Sendable {
-    /// The top-level message, by its full protobuf name.
+public enum FieldPath: Sendable {
+    /// The top-level message, by its full protobuf name. Not boxed: every decode starts here, so
+    /// it must cost no allocation.
     case root(messageName: String)
     /// A field of the parent.
-    case field(FieldPath, String)
+    indirect case field(FieldPath, String)
     /// An element of a repeated field of the parent.
-    case element(FieldPath, String, Int)
+    indirect case element(FieldPath, String, Int)
 
     /// The path as errors name it, e.g. "enqueue.platforms[1]".
     public var text: String {

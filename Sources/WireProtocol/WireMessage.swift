@@ -15,15 +15,16 @@ public protocol WireMessage: Sendable, Hashable {
     /// Writes the message into an initialized C struct whose memory `arena` owns (implementation
     /// detail; use ``serializedBytes()``).
     func _fill(_ c: UnsafeMutableRawPointer, _ arena: inout WireArena)
-    /// Decodes and validates protobuf bytes (without any length prefix). A requirement, with the
-    /// default below, so that each message's conformance carries a copy specialized for it: a
-    /// generic caller (`Frame.Response.result(as:)`, a method table) then decodes without
-    /// looking up type metadata at run time.
+    /// Decodes and validates protobuf bytes (without any length prefix). A requirement, which
+    /// every generated message implements itself, so that a caller reaches code specialized for
+    /// the message, whether it is generic (`Frame.Response.result(as:)`, a method table) or in
+    /// another module: the default below, reached from another module, looks up type metadata at
+    /// run time (a quarter of a Health call's wire work).
     /// - Throws: ``RPCError`` with code INVALID_ARGUMENT: not a valid message, invalid UTF-8,
     ///   or a field that fails validation (the message names the field).
     init(serializedBytes bytes: [UInt8]) throws(RPCError)
     /// The protobuf encoding of this message (deterministic: fields in number order); a
-    /// requirement for the same reason.
+    /// requirement, generated for every message, for the same reason.
     func serializedBytes() -> [UInt8]
 }
 

@@ -43,6 +43,14 @@ extension Frame: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Frame.self)
         self.callID = c.pointee.call_id
@@ -155,6 +163,14 @@ extension MetadataEntry: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__MetadataEntry.self)
         self.key = try WireDecode.string(c.pointee.key, path, "key")
@@ -200,6 +216,14 @@ extension Frame.Request: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Request.self)
         self.method = try WireDecode.string(c.pointee.method, path, "method")
@@ -241,6 +265,14 @@ extension FieldViolation: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__FieldViolation.self)
         self.field = try WireDecode.string(c.pointee.field, path, "field")
@@ -273,6 +305,14 @@ extension RetryInfo: WireMessage {
         scheduler__v1__retry_info__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__RetryInfo.self)
@@ -313,6 +353,14 @@ extension Frame.Response: WireMessage {
         scheduler__v1__response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Response.self)
@@ -368,6 +416,14 @@ extension Frame.Cancel: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Cancel.self)
         self.reason = try WireDecode.string(c.pointee.reason, path, "reason")
@@ -401,6 +457,14 @@ extension Frame.Ping: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Ping.self)
         self.nonce = c.pointee.nonce
@@ -433,6 +497,14 @@ extension Frame.Pong: WireMessage {
         scheduler__v1__pong__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Pong.self)
@@ -473,6 +545,14 @@ extension Frame.GoAway: WireMessage {
         scheduler__v1__go_away__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__GoAway.self)

@@ -202,6 +202,14 @@ extension SchedulerV1.EnqueueRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__EnqueueRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -318,6 +326,14 @@ extension SchedulerV1.EnqueueResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__EnqueueResponse.self)
         if let p = c.pointee.schedule {
@@ -418,6 +434,14 @@ extension SchedulerV1.DequeueRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__DequeueRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -479,6 +503,14 @@ extension SchedulerV1.DequeuedItem: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__DequeuedItem.self)
         if let p = c.pointee.schedule {
@@ -536,6 +568,14 @@ extension SchedulerV1.DequeueResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__DequeueResponse.self)
         self.items = try WireDecode.messages(c.pointee.n_items, c.pointee.items, nil, path, "items") { p, path throws(RPCError) in try SchedulerV1.DequeuedItem(_c: UnsafeRawPointer(p), at: path) }
@@ -577,6 +617,14 @@ extension SchedulerV1.StartRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__StartRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -616,6 +664,14 @@ extension SchedulerV1.StartResponse: WireMessage {
         scheduler__v1__start_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__StartResponse.self)
@@ -668,6 +724,14 @@ extension SchedulerV1.HeartbeatRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__HeartbeatRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -710,6 +774,14 @@ extension SchedulerV1.HeartbeatResponse: WireMessage {
         scheduler__v1__heartbeat_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__HeartbeatResponse.self)
@@ -756,6 +828,14 @@ extension SchedulerV1.CompleteRequest: WireMessage {
         scheduler__v1__complete_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__CompleteRequest.self)
@@ -804,6 +884,14 @@ extension SchedulerV1.CompleteResponse: WireMessage {
         scheduler__v1__complete_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__CompleteResponse.self)
@@ -872,6 +960,14 @@ extension SchedulerV1.FailRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__FailRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -925,6 +1021,14 @@ extension SchedulerV1.FailResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__FailResponse.self)
         self.willRetry = c.pointee.will_retry != 0
@@ -977,6 +1081,14 @@ extension SchedulerV1.GetRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__GetRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -1015,6 +1127,14 @@ extension SchedulerV1.GetResponse: WireMessage {
         scheduler__v1__get_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__GetResponse.self)
@@ -1082,6 +1202,14 @@ extension SchedulerV1.ListRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ListRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -1143,6 +1271,14 @@ extension SchedulerV1.ListResponse: WireMessage {
         scheduler__v1__list_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ListResponse.self)
@@ -1218,6 +1354,14 @@ extension SchedulerV1.UpdateRequest: WireMessage {
         scheduler__v1__update_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__UpdateRequest.self)
@@ -1325,6 +1469,14 @@ extension SchedulerV1.UpdateResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__UpdateResponse.self)
         if let p = c.pointee.schedule {
@@ -1383,6 +1535,14 @@ extension SchedulerV1.CancelRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__CancelRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -1422,6 +1582,14 @@ extension SchedulerV1.CancelResponse: WireMessage {
         scheduler__v1__cancel_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__CancelResponse.self)
@@ -1468,6 +1636,14 @@ extension SchedulerV1.PauseRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__PauseRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -1504,6 +1680,14 @@ extension SchedulerV1.PauseResponse: WireMessage {
         scheduler__v1__pause_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__PauseResponse.self)
@@ -1550,6 +1734,14 @@ extension SchedulerV1.ResumeRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ResumeRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -1586,6 +1778,14 @@ extension SchedulerV1.ResumeResponse: WireMessage {
         scheduler__v1__resume_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ResumeResponse.self)
@@ -1632,6 +1832,14 @@ extension SchedulerV1.BatchPauseRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__BatchPauseRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -1672,6 +1880,14 @@ extension SchedulerV1.BatchPauseResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__BatchPauseResponse.self)
         self.affected = c.pointee.affected
@@ -1710,6 +1926,14 @@ extension SchedulerV1.BatchResumeRequest: WireMessage {
         scheduler__v1__batch_resume_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__BatchResumeRequest.self)
@@ -1752,6 +1976,14 @@ extension SchedulerV1.BatchResumeResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__BatchResumeResponse.self)
         self.affected = c.pointee.affected
@@ -1793,6 +2025,14 @@ extension SchedulerV1.BatchCancelRequest: WireMessage {
         scheduler__v1__batch_cancel_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__BatchCancelRequest.self)
@@ -1838,6 +2078,14 @@ extension SchedulerV1.BatchCancelResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__BatchCancelResponse.self)
         self.affected = c.pointee.affected
@@ -1876,6 +2124,14 @@ extension SchedulerV1.PublishNowRequest: WireMessage {
         scheduler__v1__publish_now_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__PublishNowRequest.self)
@@ -1916,6 +2172,14 @@ extension SchedulerV1.PublishNowResponse: WireMessage {
         scheduler__v1__publish_now_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__PublishNowResponse.self)
@@ -1980,6 +2244,14 @@ extension SchedulerV1.ConfirmOutcomeRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ConfirmOutcomeRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -2026,6 +2298,14 @@ extension SchedulerV1.ConfirmOutcomeResponse: WireMessage {
         scheduler__v1__confirm_outcome_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ConfirmOutcomeResponse.self)
@@ -2085,6 +2365,14 @@ extension SchedulerV1.RescheduleRequest: WireMessage {
         scheduler__v1__reschedule_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__RescheduleRequest.self)
@@ -2152,6 +2440,14 @@ extension SchedulerV1.RescheduleResponse: WireMessage {
         scheduler__v1__reschedule_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__RescheduleResponse.self)
@@ -2228,6 +2524,14 @@ extension SchedulerV1.ValidateRequest: WireMessage {
         scheduler__v1__validate_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ValidateRequest.self)
@@ -2306,6 +2610,14 @@ extension SchedulerV1.ValidateResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ValidateResponse.self)
         self.valid = c.pointee.valid != 0
@@ -2355,6 +2667,14 @@ extension SchedulerV1.StatsRequest: WireMessage {
         scheduler__v1__stats_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__StatsRequest.self)
@@ -2406,6 +2726,14 @@ extension SchedulerV1.StatsResponse: WireMessage {
         scheduler__v1__stats_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__StatsResponse.self)
@@ -2473,6 +2801,14 @@ extension SchedulerV1.ListConflictsRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ListConflictsRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -2528,6 +2864,14 @@ extension SchedulerV1.ListConflictsResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ListConflictsResponse.self)
         self.conflicts = try WireDecode.messages(c.pointee.n_conflicts, c.pointee.conflicts, Limits.maxPageSize, path, "conflicts") { p, path throws(RPCError) in try SchedulerV1.StoredConflict(_c: UnsafeRawPointer(p), at: path) }
@@ -2581,6 +2925,14 @@ extension SchedulerV1.ResolveConflictRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ResolveConflictRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -2623,6 +2975,14 @@ extension SchedulerV1.ResolveConflictResponse: WireMessage {
         scheduler__v1__resolve_conflict_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ResolveConflictResponse.self)
@@ -2682,6 +3042,14 @@ extension SchedulerV1.PreviewOccurrencesRequest: WireMessage {
         scheduler__v1__preview_occurrences_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__PreviewOccurrencesRequest.self)
@@ -2751,6 +3119,14 @@ extension SchedulerV1.Occurrence: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Occurrence.self)
         self.atMs = c.pointee.at_ms
@@ -2792,6 +3168,14 @@ extension SchedulerV1.PreviewOccurrencesResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__PreviewOccurrencesResponse.self)
         self.occurrences = try WireDecode.messages(c.pointee.n_occurrences, c.pointee.occurrences, Limits.maxOccurrences, path, "occurrences") { p, path throws(RPCError) in try SchedulerV1.Occurrence(_c: UnsafeRawPointer(p), at: path) }
@@ -2824,6 +3208,14 @@ extension SchedulerV1.HealthRequest: WireMessage {
         scheduler__v1__health_request__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__HealthRequest.self)
@@ -2858,6 +3250,14 @@ extension SchedulerV1.HealthResponse: WireMessage {
         scheduler__v1__health_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__HealthResponse.self)
@@ -2906,6 +3306,14 @@ extension SchedulerV1.EnqueueBatchRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__EnqueueBatchRequest.self)
         (self.items, itemErrors) = try WireDecode.batch(c.pointee.n_items, c.pointee.items, Limits.maxBatchItems, path, "items", placeholder: SchedulerV1.EnqueueRequest()) { p, path throws(RPCError) in try SchedulerV1.EnqueueRequest(_c: UnsafeRawPointer(p), at: path) }
@@ -2948,6 +3356,14 @@ extension SchedulerV1.ItemError: WireMessage {
         scheduler__v1__item_error__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ItemError.self)
@@ -2992,6 +3408,14 @@ extension SchedulerV1.EnqueueBatchResult: WireMessage {
         scheduler__v1__enqueue_batch_result__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__EnqueueBatchResult.self)
@@ -3044,6 +3468,14 @@ extension SchedulerV1.EnqueueBatchResponse: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__EnqueueBatchResponse.self)
         self.results = try WireDecode.messages(c.pointee.n_results, c.pointee.results, Limits.maxBatchItems, path, "results") { p, path throws(RPCError) in try SchedulerV1.EnqueueBatchResult(_c: UnsafeRawPointer(p), at: path) }
@@ -3073,6 +3505,14 @@ extension SchedulerV1.Acknowledgement: WireMessage {
         scheduler__v1__acknowledgement__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Acknowledgement.self)
@@ -3148,6 +3588,14 @@ extension SchedulerV1.AcknowledgeRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__AcknowledgeRequest.self)
         (self.items, itemErrors) = try WireDecode.batch(c.pointee.n_items, c.pointee.items, Limits.maxBatchItems, path, "items", placeholder: SchedulerV1.Acknowledgement.complete(SchedulerV1.CompleteRequest())) { p, path throws(RPCError) in try SchedulerV1.Acknowledgement(_c: UnsafeRawPointer(p), at: path) }
@@ -3190,6 +3638,14 @@ extension SchedulerV1.AcknowledgeResult: WireMessage {
         scheduler__v1__acknowledge_result__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__AcknowledgeResult.self)
@@ -3253,6 +3709,14 @@ extension SchedulerV1.AcknowledgeResponse: WireMessage {
         scheduler__v1__acknowledge_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__AcknowledgeResponse.self)
@@ -3323,6 +3787,14 @@ extension SchedulerV1.AlertRecord: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__AlertRecord.self)
         self.id = try WireDecode.string(c.pointee.id, path, "id")
@@ -3390,6 +3862,14 @@ extension SchedulerV1.ListAlertsRequest: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ListAlertsRequest.self)
         self.projectID = try WireDecode.string(c.pointee.project_id, path, "project_id")
@@ -3426,6 +3906,14 @@ extension SchedulerV1.ListAlertsResponse: WireMessage {
         scheduler__v1__list_alerts_response__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ListAlertsResponse.self)

@@ -235,6 +235,14 @@ extension SchedulerV1.Int32Value: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Int32Value.self)
         self.value = c.pointee.value
@@ -267,6 +275,14 @@ extension SchedulerV1.Int64Value: WireMessage {
         scheduler__v1__int64_value__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Int64Value.self)
@@ -301,6 +317,14 @@ extension SchedulerV1.DoubleValue: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__DoubleValue.self)
         self.value = c.pointee.value
@@ -333,6 +357,14 @@ extension SchedulerV1.StringValue: WireMessage {
         scheduler__v1__string_value__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__StringValue.self)
@@ -367,6 +399,14 @@ extension SchedulerV1.StringList: WireMessage {
         scheduler__v1__string_list__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__StringList.self)
@@ -413,6 +453,14 @@ extension SchedulerV1.RecurrenceShorthand: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__RecurrenceShorthand.self)
         self.pattern = SchedulerV1.RecurrencePattern(rawValue: Int32(truncatingIfNeeded: c.pointee.pattern.rawValue))
@@ -457,6 +505,14 @@ extension SchedulerV1.Recurrence: WireMessage {
         scheduler__v1__recurrence__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Recurrence.self)
@@ -528,6 +584,14 @@ extension SchedulerV1.Lease: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Lease.self)
         self.owner = try WireDecode.string(c.pointee.owner, path, "owner")
@@ -588,6 +652,14 @@ extension SchedulerV1.Attempt: WireMessage {
         scheduler__v1__attempt__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Attempt.self)
@@ -657,6 +729,14 @@ extension SchedulerV1.AttemptConfirmation: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__AttemptConfirmation.self)
         self.published = c.pointee.published != 0
@@ -706,6 +786,14 @@ extension SchedulerV1.PlatformResult: WireMessage {
         scheduler__v1__platform_result__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__PlatformResult.self)
@@ -760,6 +848,14 @@ extension SchedulerV1.ContentSummary: WireMessage {
         scheduler__v1__content_summary__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__ContentSummary.self)
@@ -894,6 +990,14 @@ extension SchedulerV1.Schedule: WireMessage {
         scheduler__v1__schedule__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Schedule.self)
@@ -1046,6 +1150,14 @@ extension SchedulerV1.Conflict: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Conflict.self)
         self.type = SchedulerV1.ConflictType(rawValue: Int32(truncatingIfNeeded: c.pointee.type.rawValue))
@@ -1129,6 +1241,14 @@ extension SchedulerV1.StoredConflict: WireMessage {
         scheduler__v1__stored_conflict__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__StoredConflict.self)
@@ -1221,6 +1341,14 @@ extension SchedulerV1.QueueStats: WireMessage {
         scheduler__v1__queue_stats__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__QueueStats.self)
@@ -1323,6 +1451,14 @@ extension SchedulerV1.QueueMetrics: WireMessage {
         return UnsafeRawPointer(m.base.descriptor)
     }()
 
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__QueueMetrics.self)
         self.id = try WireDecode.string(c.pointee.id, path, "id")
@@ -1402,6 +1538,14 @@ extension SchedulerV1.Pagination: WireMessage {
         scheduler__v1__pagination__init(&m)
         return UnsafeRawPointer(m.base.descriptor)
     }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
 
     public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
         let c = raw.assumingMemoryBound(to: Scheduler__V1__Pagination.self)

@@ -188,33 +188,45 @@ enum WireCheck {
     }
 }
 
-/// The memory of a C struct tree being built for packing: one bump allocator, freed at once.
+/// The memory of a C struct tree being built for packing: one bump allocator over a first chunk
+/// the caller provides (on its stack) and then malloc'd chunks, freed at once.
 ///
 /// Public only because ``WireMessage`` names it; it has no public API.
 public struct WireArena: ~Copyable {
-    private var chunks: [UnsafeMutableRawPointer] = []
-    private var cursor: UnsafeMutableRawPointer? = nil
-    private var remaining = 0
+    /// The malloc'd chunks, newest first, each linking to the previous one in its first 16 bytes.
+    private var chunks: UnsafeMutableRawPointer? = nil
+    private var cursor: UnsafeMutableRawPointer?
+    private var remaining: Int
 
-    init() {}
+    /// `initial` (8-byte aligned, not freed here) serves the first allocations.
+    init(initial: UnsafeMutableRawBufferPointer) {
+        cursor = initial.baseAddress
+        remaining = initial.baseAddress == nil ? 0 : initial.count
+    }
 
     deinit {
-        for c in chunks { free(c) }
+        var next = chunks
+        while let c = next {
+            next = c.load(as: UnsafeMutableRawPointer?.self)
+            free(c)
+        }
     }
 
     /// `size` zeroed bytes aligned to 8.
     mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
         let rounded = (Swift.max(size, 1) + 7) & ~7
         if rounded > remaining {
-            let chunkSize = Swift.max(rounded, chunks.isEmpty ? 1024 : 8192)
-            guard let c = calloc(1, chunkSize) else { fatalError("WireProtocol: out of memory") }
-            chunks.append(c)
-            cursor = c
-            remaining = chunkSize
+            let chunkSize = Swift.max(rounded + 16, 8192)
+            guard let c = malloc(chunkSize) else { fatalError("WireProtocol: out of memory") }
+            c.storeBytes(of: chunks, as: UnsafeMutableRawPointer?.self)
+            chunks = c
+            cursor = c + 16
+            remaining = chunkSize - 16
         }
         let p = cursor!
         cursor = p + rounded
         remaining -= rounded
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: rounded)
         return p
     }
 
