@@ -212,7 +212,8 @@ public struct WireArena: ~Copyable {
         }
     }
 
-    /// `size` zeroed bytes aligned to 8.
+    /// `size` bytes aligned to 8, not zeroed: every caller writes all of them (a C message through
+    /// its generated init function, an array element by element, a string up to its NUL).
     mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
         let rounded = (Swift.max(size, 1) + 7) & ~7
         if rounded > remaining {
@@ -226,7 +227,6 @@ public struct WireArena: ~Copyable {
         let p = cursor!
         cursor = p + rounded
         remaining -= rounded
-        p.initializeMemory(as: UInt8.self, repeating: 0, count: rounded)
         return p
     }
 
@@ -236,6 +236,7 @@ public struct WireArena: ~Copyable {
         return s.withUTF8 { utf8 in
             let p = allocate(utf8.count + 1)
             if let base = utf8.baseAddress { p.copyMemory(from: base, byteCount: utf8.count) }
+            p.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
             return p.assumingMemoryBound(to: CChar.self)
         }
     }
