@@ -24,6 +24,16 @@ func pump(_ client: TLSSession, _ server: TLSSession) -> (client: Error?, server
 struct TLSSessionTests {
     let alpn = ["scheduler/1"]
 
+    /// A client and a server session with the handshake done (TLS 1.3, ALPN agreed).
+    func establishedPair(_ pki: TestPKI) throws -> (client: TLSSession, server: TLSSession) {
+        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
+        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: alpn)))
+        _ = try client.readPlaintext()
+        let errors = pump(client, server)
+        #expect(errors.client == nil && errors.server == nil)
+        return (client, server)
+    }
+
     @Test("TLS 1.3 handshake with ALPN, data both ways")
     func handshake() throws {
         let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
@@ -57,11 +67,7 @@ struct TLSSessionTests {
     func scratchAndAppend() throws {
         let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
-        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
-        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: alpn)))
-        _ = try client.readPlaintext()
-        let errors = pump(client, server)
-        #expect(errors.client == nil && errors.server == nil)
+        let (client, server) = try establishedPair(pki)
 
         let big = (0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         try client.write(plaintext: big)
@@ -83,26 +89,21 @@ struct TLSSessionTests {
         }
         let pki = try TestPKI(clientURI: "spiffe://example.org/ns/prod/sa/publisher")
         defer { pki.cleanup() }
-        let server = try TLSSession(context: TLSContext(configuration: .server(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey, alpnProtocols: alpn)))
-        let client = try TLSSession(context: TLSContext(configuration: .client(trustRootsFile: pki.caFile, serverName: "localhost", alpnProtocols: alpn)))
-        _ = try client.readPlaintext()
-        let errors = pump(client, server)
-        #expect(errors.client == nil && errors.server == nil)
+        let (client, server) = try establishedPair(pki)
         // As a connection moves a call: one scratch buffer to decrypt through, one for the wire.
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16_384, alignment: 16)
         defer { scratch.deallocate() }
         var wire: [UInt8] = []
+        func deliver(_ count: Int, from sender: TLSSession, to receiver: TLSSession) throws {
+            try sender.write(plaintext: [UInt8](repeating: 7, count: count))
+            wire.removeAll(keepingCapacity: true)
+            sender.takeCiphertext(appendingTo: &wire)
+            receiver.receive(ciphertext: wire)
+            #expect(try receiver.readPlaintext(scratch: scratch).count == count)
+        }
         func roundTrip() throws {
-            try client.write(plaintext: [UInt8](repeating: 7, count: 40))
-            wire.removeAll(keepingCapacity: true)
-            client.takeCiphertext(appendingTo: &wire)
-            server.receive(ciphertext: wire)
-            #expect(try server.readPlaintext(scratch: scratch).count == 40)
-            try server.write(plaintext: [UInt8](repeating: 9, count: 16))
-            wire.removeAll(keepingCapacity: true)
-            server.takeCiphertext(appendingTo: &wire)
-            client.receive(ciphertext: wire)
-            #expect(try client.readPlaintext(scratch: scratch).count == 16)
+            try deliver(40, from: client, to: server)
+            try deliver(16, from: server, to: client)
         }
         try roundTrip()
         let before = threadAllocationCounters()!
