@@ -197,7 +197,8 @@ struct Serve: AsyncParsableCommand {
         // Alerts are delivered by every node (claims are leased, so each alert goes out once).
         var alerts: AlertDispatcher?
         if alertDispatch.webhook != nil || !alertDispatch.projectWebhooks.isEmpty {
-            alerts = AlertDispatcher(store: store, configuration: alertDispatch, logger: logger)
+            alerts = AlertDispatcher(
+                store: store, configuration: alertDispatch, metrics: metrics.serverMetrics, logger: logger)
             alerts?.start()
         }
         logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "allocator": "\(Allocator.description)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetricsTestKit
 import ScheduleStore
 import SchedulerServer
 import SchedulingCore
@@ -18,7 +19,7 @@ struct AlertDispatcherTests {
     /// A store in a temporary directory with alerts for every project, one FAILED schedule (so
     /// one SCHEDULE_FAILED alert waits in the outbox), and a dispatcher posting to `receiver`.
     func setUp(
-        _ receiver: WebhookReceiver, clock: ManualClock, trustRoots: String? = nil,
+        _ receiver: WebhookReceiver, clock: ManualClock, trustRoots: String? = nil, metrics: ServerMetrics = ServerMetrics(),
         tweak: (inout AlertDispatcher.Configuration) -> Void = { _ in }
     )
         async throws -> (ScheduleStore, AlertDispatcher, Schedule)
@@ -39,18 +40,22 @@ struct AlertDispatcherTests {
         d.webhook = AlertWebhook(target: try HTTPTarget(parsing: receiver.url), secret: Self.secret, trustRootsFile: trustRoots)
         d.timeoutMilliseconds = 5_000
         tweak(&d)
-        return (store, AlertDispatcher(store: store, configuration: d, clock: clock, logger: Logger(label: "test")), s)
+        return (store, AlertDispatcher(store: store, configuration: d, clock: clock, metrics: metrics, logger: Logger(label: "test")), s)
     }
 
     @Test func aRealReceiverGetsTheSignedBody() async throws {
         let receiver = try WebhookReceiver()
         defer { receiver.stop() }
         let clock = ManualClock(t0)
-        let (store, dispatcher, s) = try await setUp(receiver, clock: clock)
+        let test = TestMetrics()
+        let (store, dispatcher, s) = try await setUp(receiver, clock: clock, metrics: ServerMetrics(factory: test))
         defer { store.close() }
 
         let pass = try await dispatcher.runOnce()
         #expect(pass.delivered == 1 && pass.retried == 0)
+        #expect(
+            try test.expectCounter(MetricName.alertDeliveries, [("kind", "SCHEDULE_FAILED"), ("result", "delivered")])
+                .totalValue == 1)
         try #require(receiver.requests.count == 1)
         let r = receiver.requests[0]
         #expect(r.method == "POST" && r.path == "/hook")
@@ -156,18 +161,25 @@ struct AlertDispatcherTests {
         let receiver = try WebhookReceiver(status: { _ in 500 })
         defer { receiver.stop() }
         let clock = ManualClock(t0)
-        let (store, dispatcher, _) = try await setUp(receiver, clock: clock) {
+        let test = TestMetrics()
+        let (store, dispatcher, _) = try await setUp(receiver, clock: clock, metrics: ServerMetrics(factory: test)) {
             $0.maxAttempts = 2
             $0.retryBaseMilliseconds = 1_000
         }
         defer { store.close() }
+        func deliveries(_ result: String) throws -> Int64 {
+            try test.expectCounter(MetricName.alertDeliveries, [("kind", "SCHEDULE_FAILED"), ("result", result)]).totalValue
+        }
         #expect(try await dispatcher.runOnce().retried == 1)
+        #expect(try deliveries("retry") == 1 && deliveries("gave_up") == 0)
         clock.advance(seconds: 1)
         #expect(try await dispatcher.runOnce().gaveUp == 1)
         clock.advance(seconds: 3600)
         #expect(try await dispatcher.runOnce() == AlertDispatcher.Pass())
         let alert = try #require(try await store.listAlerts(projectID: "blog", limit: 5).first)
         #expect(alert.state == .failed && alert.attempts == 2 && receiver.requests.count == 2)
+        // /metrics counts each attempt once, by the alert's kind and what came of it.
+        #expect(try deliveries("retry") == 1 && deliveries("gave_up") == 1 && deliveries("delivered") == 0)
     }
 
     @Test func theBacklogCheckWritesADueBacklogAlertOncePerWindow() async throws {

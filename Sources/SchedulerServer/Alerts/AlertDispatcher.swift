@@ -147,18 +147,21 @@ public final class AlertDispatcher: Sendable {
     private let clock: any WallClock
     private let poster: any AlertPoster
     private let logger: Logger
+    private let metrics: ServerMetrics
     private let lastBacklogCheck = Mutex<Int64?>(nil)
     private let loop = PeriodicTask()
 
-    /// A dispatcher over `store`; `clock` must be the store's.
+    /// A dispatcher over `store`; `clock` must be the store's. Each delivery attempt counts in
+    /// `metrics` (``MetricName/alertDeliveries``).
     public init(
         store: any SchedulingStore, configuration: Configuration, clock: any WallClock = SystemClock(),
-        poster: any AlertPoster = HTTPAlertPoster(), logger: Logger
+        poster: any AlertPoster = HTTPAlertPoster(), metrics: ServerMetrics = ServerMetrics(), logger: Logger
     ) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
         self.poster = poster
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -216,6 +219,7 @@ public final class AlertDispatcher: Sendable {
             case .gaveUp: pass.gaveUp += 1
             }
             try await store.finishAlertDelivery(id: alert.id, attempt: alert.attempts, result: result)
+            metrics.recordAlertDelivery(alert.kind, result)
         }
         return pass
     }

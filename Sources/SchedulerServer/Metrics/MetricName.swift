@@ -55,6 +55,9 @@ public enum MetricName {
     public static let databaseBytes = "scheduler_store_database_bytes"
     /// Gauge, read from the store.
     public static let walBytes = "scheduler_store_wal_bytes"
+    // Alerts
+    /// Counter; labels `kind`, `result`.
+    public static let alertDeliveries = "scheduler_alert_deliveries_total"
     // Maintenance and scraping
     /// Counter; label `result`.
     public static let maintenanceRuns = "scheduler_maintenance_runs_total"
@@ -90,6 +93,7 @@ public enum MetricName {
             autoResolved: "Schedules that auto-resolve moved to a free slot.",
             databaseBytes: "Size of the database file in bytes.",
             walBytes: "Size of the write-ahead log file in bytes.",
+            alertDeliveries: "Alert webhook deliveries by this node, by alert kind and result (delivered: a 2xx answer; retry: failed, to be tried again; gave_up: its last attempt failed, or no webhook for its project).",
             maintenanceRuns: "Maintenance passes (lease reaper, missed windows, metrics rollup), by result (ok, error).",
             maintenanceDuration: "Time one maintenance pass took, in seconds.",
             scrapeStoreErrors: "Scrapes whose queue figures could not be read from the store (the previous figures were served).",

@@ -41,6 +41,9 @@ public final class ServerMetrics: Sendable {
     let conflicts: [Counter]
     let autoResolved: Counter
 
+    // Alerts: indexed by ``alertDeliveryIndex(_:_:)``, every kind × result, made up front.
+    let alertDeliveries: [Counter]
+
     // Maintenance.
     let maintenanceSucceeded: Counter
     let maintenanceFailed: Counter
@@ -91,6 +94,9 @@ public final class ServerMetrics: Sendable {
         }
         self.conflicts = conflicts
         autoResolved = counter(MetricName.autoResolved)
+        alertDeliveries = AlertKind.allCases.flatMap { kind in
+            Self.alertResults.map { counter(MetricName.alertDeliveries, [("kind", kind.rawValue), ("result", $0)]) }
+        }
         maintenanceSucceeded = counter(MetricName.maintenanceRuns, [("result", "ok")])
         maintenanceFailed = counter(MetricName.maintenanceRuns, [("result", "error")])
         maintenanceDuration = CoreMetrics.Timer(label: MetricName.maintenanceDuration, dimensions: [], factory: factory)
@@ -120,6 +126,24 @@ public final class ServerMetrics: Sendable {
         case .critical: s = 3
         }
         return t * ConflictSeverity.allCases.count + s
+    }
+
+    /// The `result` label values of ``MetricName/alertDeliveries``, in index order.
+    static let alertResults = ["delivered", "retry", "gave_up"]
+
+    static func alertDeliveryIndex(_ kind: AlertKind, _ result: AlertDeliveryResult) -> Int {
+        let r: Int
+        switch result {
+        case .delivered: r = 0
+        case .retry: r = 1
+        case .gaveUp: r = 2
+        }
+        return AlertKind.allCases.firstIndex(of: kind)! * alertResults.count + r
+    }
+
+    /// One alert delivery attempt's result.
+    func recordAlertDelivery(_ kind: AlertKind, _ result: AlertDeliveryResult) {
+        alertDeliveries[Self.alertDeliveryIndex(kind, result)].increment()
     }
 
     /// The findings of an enqueue, update or reschedule (stored, or refused with them).
