@@ -77,6 +77,32 @@ struct AlertOutboxTests {
         #expect(alerts.count == 2 && alerts.allSatisfy { $0.kind == .platformLimit })
     }
 
+    @Test(arguments: StoreBackend.all) func anUpdateOrRescheduleIntoABusyHourAlertsToo(_ backend: StoreBackend) async throws {
+        // REDDIT allows 10 an hour; alert at 70 %. Six REDDIT posts in t0's hour, six two hours on.
+        let f = try StoreFixture(backend, Self.alerting(AlertRules(platformLimitFraction: 0.7)))
+        for i in 0..<6 {
+            try await f.add(minutes: Int64(i) * 5, platforms: ["reddit"])
+            try await f.add(minutes: 120 + Int64(i) * 5, platforms: ["reddit"])
+        }
+        let moved = try await f.add(minutes: 600, platforms: ["reddit"])
+        let widened = try await f.add(minutes: 150, platforms: ["twitter"])
+        #expect(try await f.store.listAlerts(projectID: "p1", limit: 10).isEmpty)
+        // An Update that changes neither its time nor its platforms checks nothing.
+        _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: widened.id, priority: 7))
+        #expect(try await f.store.listAlerts(projectID: "p1", limit: 10).isEmpty)
+        // Rescheduled into t0's hour: the 7th REDDIT post within an hour of it.
+        _ = try await f.store.reschedule(projectID: "p1", scheduleID: moved.id, to: .instant(t0.adding(seconds: 30 * 60)))
+        var alerts = try await f.store.listAlerts(projectID: "p1", limit: 10)
+        try #require(alerts.count == 1)
+        #expect(alerts[0].kind == .platformLimit && alerts[0].platform == "REDDIT" && alerts[0].scheduleID == moved.id)
+        #expect(alerts[0].detailsJSON.contains("\"count\":7"))
+        // An Update that adds REDDIT to a post two hours on: the 7th there.
+        _ = try await f.store.update(UpdateRequest(projectID: "p1", scheduleID: widened.id, platforms: ["twitter", "reddit"]))
+        alerts = try await f.store.listAlerts(projectID: "p1", limit: 10)
+        #expect(alerts.count == 2)
+        #expect(alerts.contains { $0.kind == .platformLimit && $0.scheduleID == widened.id && $0.platform == "REDDIT" })
+    }
+
     @Test(arguments: StoreBackend.all) func aDueBacklogAlertsOncePerWindow(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend) {
             $0.alerts.global = AlertRules(dueWaitingSeconds: 600)

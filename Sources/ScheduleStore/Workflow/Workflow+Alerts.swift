@@ -44,7 +44,8 @@ extension ScheduleRepository {
                 dedupeKey: "OUTCOME_UNKNOWN/\(sc.id)/\(sc.attemptCount)"))
     }
 
-    /// After an Enqueue stored `schedule`: a PLATFORM_LIMIT alert for each of its platforms whose
+    /// After an Enqueue stored `schedule`, or an Update or Reschedule moved it or changed its
+    /// platforms: a PLATFORM_LIMIT alert for each of its platforms whose
     /// count within the rate-limit window around it (the conflict rule's count, the new schedule
     /// included) reached the project's fraction of the hourly limit. At most one per project,
     /// platform and UTC hour of the schedule's time.

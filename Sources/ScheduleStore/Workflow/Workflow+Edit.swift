@@ -155,6 +155,7 @@ extension ScheduleRepository {
             clearLease(&row)
         }
         var sc = row.schedule
+        let before = sc
         if let p = req.priority {
             guard (1...10).contains(p) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
             sc.priority = p
@@ -207,7 +208,9 @@ extension ScheduleRepository {
         }
         sc.updatedAt = now
         row.schedule = sc
+        let placementChanged = time != before.scheduledFor || newPlatforms != before.platforms
         try save(&row)
+        if placementChanged { try alertPlatformLoad(sc) }
         return EnqueueResult(
             schedule: sc, originalTime: original, adjustedTime: adjusted, conflicts: conflicts, replayed: false,
             pastDue: pastDue)
@@ -347,6 +350,7 @@ extension ScheduleRepository {
         if !row.schedule.isRecurring { row.schedule.nominalTime = v.time }
         try save(&row)
         try recordConflicts(v.atStoredTime, schedule: id, project: project)
+        try alertPlatformLoad(row.schedule)
         return EnqueueResult(
             schedule: row.schedule, originalTime: asked, adjustedTime: v.adjusted ? v.time : nil,
             conflicts: v.conflicts, replayed: false, pastDue: pastDue)
