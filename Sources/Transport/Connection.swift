@@ -182,7 +182,7 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
             close(error: error)
             return
         }
-        if !buffersHeld { holdBuffersUntilQuiet() }
+        holdBuffersUntilQuiet()
         flush()
     }
 
@@ -252,7 +252,7 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
             }
             lastActivity = Sys.monotonicMilliseconds()
             session.receive(ciphertext: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            if !buffersHeld { holdBuffersUntilQuiet() }
+            holdBuffersUntilQuiet()
             if n < buffer.count { break }
         }
         advance()
@@ -384,8 +384,10 @@ public final class Connection: Selectable, @unchecked Sendable, CustomStringConv
         }
     }
 
-    /// Traffic made the session allocate its record buffers: release them once it goes quiet.
+    /// Traffic made the session allocate its record buffers: release them once it goes quiet
+    /// (the timer is armed once per quiet spell, not per record).
     private func holdBuffersUntilQuiet() {
+        guard !buffersHeld else { return }
         buffersHeld = true
         armQuietTimer(afterMilliseconds: limits.releaseBuffersAfterMilliseconds)
     }

@@ -155,7 +155,6 @@ extension ScheduleRepository {
             clearLease(&row)
         }
         var sc = row.schedule
-        let before = sc
         if let p = req.priority {
             guard (1...10).contains(p) else { throw StoreError.invalidArgument("priority", "must be 1…10") }
             sc.priority = p
@@ -182,7 +181,9 @@ extension ScheduleRepository {
         var conflicts: [Conflict] = []
         let pastDue = time != sc.scheduledFor && time < now
         if let policy = req.leaseLossPolicy { sc.leaseLossPolicy = policy }
-        if time != sc.scheduledFor || newPlatforms != sc.platforms || zone.identifier != sc.timeZone {
+        // A new time, zone or platform list: checked as an Enqueue is, and counted for alerts after.
+        let placementChanged = time != sc.scheduledFor || newPlatforms != sc.platforms || zone.identifier != sc.timeZone
+        if placementChanged {
             let v = try validate(
                 project: sc.projectID, excluding: sc.id, time: time, zone: zone, platforms: newPlatforms,
                 autoResolve: req.autoResolve)
@@ -208,7 +209,6 @@ extension ScheduleRepository {
         }
         sc.updatedAt = now
         row.schedule = sc
-        let placementChanged = time != before.scheduledFor || newPlatforms != before.platforms
         try save(&row)
         if placementChanged { try alertPlatformLoad(sc) }
         return EnqueueResult(

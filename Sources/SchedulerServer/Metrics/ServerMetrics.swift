@@ -41,8 +41,8 @@ public final class ServerMetrics: Sendable {
     let conflicts: [Counter]
     let autoResolved: Counter
 
-    // Alerts: indexed by ``alertDeliveryIndex(_:_:)``, every kind × result, made up front.
-    let alertDeliveries: [Counter]
+    // Alerts: every kind's counters, made up front.
+    let alertDeliveries: [AlertKind: AlertDeliveryCounters]
 
     // Maintenance.
     let maintenanceSucceeded: Counter
@@ -94,9 +94,10 @@ public final class ServerMetrics: Sendable {
         }
         self.conflicts = conflicts
         autoResolved = counter(MetricName.autoResolved)
-        alertDeliveries = AlertKind.allCases.flatMap { kind in
-            Self.alertResults.map { counter(MetricName.alertDeliveries, [("kind", kind.rawValue), ("result", $0)]) }
-        }
+        alertDeliveries = Dictionary(uniqueKeysWithValues: AlertKind.allCases.map { kind in
+            func c(_ result: String) -> Counter { counter(MetricName.alertDeliveries, [("kind", kind.rawValue), ("result", result)]) }
+            return (kind, AlertDeliveryCounters(delivered: c("delivered"), retry: c("retry"), gaveUp: c("gave_up")))
+        })
         maintenanceSucceeded = counter(MetricName.maintenanceRuns, [("result", "ok")])
         maintenanceFailed = counter(MetricName.maintenanceRuns, [("result", "error")])
         maintenanceDuration = CoreMetrics.Timer(label: MetricName.maintenanceDuration, dimensions: [], factory: factory)
@@ -128,22 +129,14 @@ public final class ServerMetrics: Sendable {
         return t * ConflictSeverity.allCases.count + s
     }
 
-    /// The `result` label values of ``MetricName/alertDeliveries``, in index order.
-    static let alertResults = ["delivered", "retry", "gave_up"]
-
-    static func alertDeliveryIndex(_ kind: AlertKind, _ result: AlertDeliveryResult) -> Int {
-        let r: Int
-        switch result {
-        case .delivered: r = 0
-        case .retry: r = 1
-        case .gaveUp: r = 2
-        }
-        return AlertKind.allCases.firstIndex(of: kind)! * alertResults.count + r
-    }
-
     /// One alert delivery attempt's result.
     func recordAlertDelivery(_ kind: AlertKind, _ result: AlertDeliveryResult) {
-        alertDeliveries[Self.alertDeliveryIndex(kind, result)].increment()
+        guard let c = alertDeliveries[kind] else { return }
+        switch result {
+        case .delivered: c.delivered.increment()
+        case .retry: c.retry.increment()
+        case .gaveUp: c.gaveUp.increment()
+        }
     }
 
     /// The findings of an enqueue, update or reschedule (stored, or refused with them).
@@ -211,6 +204,10 @@ public final class ServerMetrics: Sendable {
 
     struct FinishCounters: Sendable {
         let completed, completedPartially, failed, retryScheduled: Counter
+    }
+
+    struct AlertDeliveryCounters: Sendable {
+        let delivered, retry, gaveUp: Counter
     }
 }
 
