@@ -384,19 +384,9 @@ public final class ScheduleStore: Sendable {
     /// `includeResolved` the project's conflicts are sorted.
     public func listConflicts(_ request: ConflictListRequest) async throws(StoreError) -> ConflictListResult {
         try Self.checkPaging(page: request.page, limit: request.limit, from: request.from, to: request.to)
-        var where_ = SQLFilter()
-        where_.add("project_id = ?", .text(request.projectID))
-        if !request.includeResolved { where_.add("resolved = 0") }
-        if let id = request.scheduleID { where_.add("(schedule1_id = ? OR schedule2_id = ?)", .text(id)) }
-        if let f = request.from { where_.add("conflict_time >= ?", .integer(f.unixMilliseconds)) }
-        if let t = request.to { where_.add("conflict_time <= ?", .integer(t.unixMilliseconds)) }
-        let countSQL = "SELECT count(*) FROM schedule_conflicts WHERE \(where_.sql)"
-        let pageSQL = """
-            SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(where_.sql)
-             ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET \(where_.nextParameter)
-            """
+        let query = ConflictQuery(request)
         return try await readPage(
-            countSQL: countSQL, pageSQL: pageSQL, arguments: where_.arguments, page: request.page,
+            countSQL: query.countSQL, pageSQL: query.pageSQL, arguments: query.arguments, page: request.page,
             limit: request.limit, decode: Rows.decodeConflict)
     }
 

@@ -244,10 +244,12 @@ struct EnqueueTests {
     @Test(arguments: StoreBackend.all) func conflictsPageWithFiltersAndATotalPastAnyCap(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         // 25 pairs 10 minutes apart; the second of each pair warns about the first (SAME_TIME).
+        var firsts: [String] = []
         var seconds: [String] = []
         for i in 0..<25 {
             let at = t0.adding(seconds: Int64(i) * 600)
-            _ = try await f.store.enqueue(EnqueueRequest(projectID: "p1", contentID: "a\(i)", time: .instant(at), platforms: ["twitter"]))
+            let a = try await f.store.enqueue(EnqueueRequest(projectID: "p1", contentID: "a\(i)", time: .instant(at), platforms: ["twitter"]))
+            firsts.append(a.schedule.id)
             let b = try await f.store.enqueue(
                 EnqueueRequest(projectID: "p1", contentID: "b\(i)", time: .instant(at.adding(seconds: 20)), platforms: ["twitter"]))
             seconds.append(b.schedule.id)
@@ -263,6 +265,9 @@ struct EnqueueTests {
         // Either side of the pair; a time window, inclusive.
         let one = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", scheduleID: seconds[3]))
         #expect(one.total == 1 && one.items.first?.schedule1ID == seconds[3])
+        let named = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", scheduleID: firsts[3]))
+        #expect(named.total == 1 && named.items.map(\.id) == one.items.map(\.id) && named.items.first?.schedule2ID == firsts[3])
+        #expect(try await f.store.listConflicts(ConflictListRequest(projectID: "p2", scheduleID: firsts[3])).total == 0)
         let window = try await f.store.listConflicts(
             ConflictListRequest(projectID: "p1", from: t0.adding(seconds: 600 + 20), to: t0.adding(seconds: 3 * 600 + 20)))
         #expect(window.total == 3)
@@ -270,6 +275,10 @@ struct EnqueueTests {
         _ = try await f.store.resolveConflict(projectID: "p1", conflictID: one.items[0].id, resolution: "ok", resolvedBy: "a")
         #expect(try await f.store.listConflicts(ConflictListRequest(projectID: "p1")).total == 24)
         #expect(try await f.store.listConflicts(ConflictListRequest(projectID: "p1", includeResolved: true)).total == 25)
+        #expect(try await f.store.listConflicts(ConflictListRequest(projectID: "p1", scheduleID: firsts[3])).total == 0)
+        let resolved = try await f.store.listConflicts(
+            ConflictListRequest(projectID: "p1", includeResolved: true, scheduleID: firsts[3]))
+        #expect(resolved.total == 1 && resolved.items.first?.resolved == true)
         let e = await storeError { _ = try await f.store.listConflicts(ConflictListRequest(projectID: "p1", limit: 101)) }
         #expect(e?.field == "limit")
     }

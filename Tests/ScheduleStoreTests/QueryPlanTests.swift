@@ -29,6 +29,30 @@ struct QueryPlanTests {
         }
     }
 
+    /// ListConflicts of one schedule reads that schedule's conflicts through its two indexes,
+    /// never the project's (which would read every conflict of the project).
+    @Test func oneSchedulesConflictsAreFoundThroughTheScheduleIndexes() async throws {
+        let f = try StoreFixture()
+        _ = try await f.add()
+        let db = try Connection(path: f.path, mode: .readOnly)
+        defer { try? db.close() }
+        for resolved in [false, true] {
+            let q = ConflictQuery(ConflictListRequest(projectID: "p1", includeResolved: resolved, scheduleID: "sch_1"))
+            for sql in [q.countSQL, q.pageSQL] {
+                var details: [String] = []
+                try db.prepare("EXPLAIN QUERY PLAN " + sql).forEachRow { details.append($0.string(3)) }
+                #expect(details.contains { $0.contains("USING INDEX schedule_conflicts_schedule (schedule1_id=?)") }, "\(details)")
+                #expect(details.contains { $0.contains("USING INDEX schedule_conflicts_schedule2 (schedule2_id=?)") }, "\(details)")
+                #expect(!details.contains { $0.contains("schedule_conflicts_project") || $0.hasPrefix("SCAN") }, "\(details)")
+            }
+        }
+        // A project's list still reads the project's index.
+        let all = ConflictQuery(ConflictListRequest(projectID: "p1"))
+        var details: [String] = []
+        try db.prepare("EXPLAIN QUERY PLAN " + all.pageSQL).forEachRow { details.append($0.string(3)) }
+        #expect(details.contains { $0.contains("USING INDEX schedule_conflicts_project") }, "\(details)")
+    }
+
     @Test func walModeAndSchemaVersionWithEitherSynchronousSetting() async throws {
         let normal = try StoreFixture()
         let full = try StoreFixture { $0.synchronous = .full }

@@ -58,8 +58,39 @@ struct ListQuery {
     }
 }
 
+/// The SQL behind ``ScheduleStore/listConflicts(_:)`` (and PostgreSQL's): the filters, the total
+/// count and one page, newest conflict time first.
+struct ConflictQuery {
+    /// `SELECT count(*)` of the filtered conflicts; takes ``arguments``.
+    let countSQL: String
+    /// One page of conflicts (``Rows/conflictColumns``); takes ``arguments``, then the offset.
+    let pageSQL: String
+    let arguments: [SQLiteValue]
+
+    init(_ request: ConflictListRequest, postgres: Bool = false) {
+        var where_ = SQLFilter(postgres: postgres)
+        // One schedule's conflicts are found through its two indexes (schedule1_id, and the
+        // partial one on schedule2_id), whatever the project's size. SQLite, which keeps no
+        // statistics here, would rather search the project's index and read every conflict of the
+        // project: the unary `+` keeps it off that index (docs/STORE.md, "Conflicts").
+        // PostgreSQL's planner chooses from its statistics.
+        let byOne = request.scheduleID != nil && !postgres ? "+" : ""
+        where_.add("\(byOne)project_id = ?", .text(request.projectID))
+        if !request.includeResolved { where_.add("\(byOne)resolved = 0") }
+        if let id = request.scheduleID { where_.add("(schedule1_id = ? OR schedule2_id = ?)", .text(id)) }
+        if let f = request.from { where_.add("conflict_time >= ?", .integer(f.unixMilliseconds)) }
+        if let t = request.to { where_.add("conflict_time <= ?", .integer(t.unixMilliseconds)) }
+        arguments = where_.arguments
+        countSQL = "SELECT count(*) FROM schedule_conflicts WHERE \(where_.sql)"
+        pageSQL = """
+            SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(where_.sql)
+             ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET \(where_.nextParameter)
+            """
+    }
+}
+
 /// WHERE conditions and their numbered parameters, built one filter at a time (``ListQuery``,
-/// ``ScheduleStore/listConflicts(_:)``).
+/// ``ConflictQuery``).
 struct SQLFilter {
     private(set) var conditions: [String] = []
     private(set) var arguments: [SQLiteValue] = []

@@ -225,7 +225,15 @@ enum Schema {
         Migration(
             version: 7, name: "attempts keep a person's confirmation of an unknown outcome",
             sql: confirmationColumns(integer: "INTEGER")),
+        // ListConflicts for one schedule: the conflicts naming it second are found by an index too
+        // (only same-time findings name a second schedule: a partial index), not by reading every
+        // conflict of its project (``ConflictQuery``).
+        Migration(version: 8, name: "conflicts by their second schedule", sql: conflictsBySecondSchedule),
     ]
+
+    /// The index of migration 8 (PostgreSQL's migration 5).
+    static let conflictsBySecondSchedule =
+        "CREATE INDEX schedule_conflicts_schedule2 ON schedule_conflicts(schedule2_id) WHERE schedule2_id IS NOT NULL"
 
     /// The confirmation columns of `attempts`; PostgreSQL's migration 4 is the same in its types.
     /// `confirmed` is set only on an OUTCOME_UNKNOWN attempt (ConfirmOutcome), once.

@@ -1,8 +1,8 @@
 import PostgreSQL
 
 /// The PostgreSQL schema: the same tables, columns and indexes as SQLite's (Schema.swift: migration
-/// 1 is SQLite's version 5, migration 2 its version 6, migration 4 its version 7), in PostgreSQL's
-/// types, plus the indexes SQLite answers from memory (the occupancy counts). Versioned migrations,
+/// 1 is SQLite's version 5, migration 2 its version 6, migration 4 its version 7, migration 5 its
+/// version 8), in PostgreSQL's types, plus the indexes SQLite answers from memory (the occupancy counts). Versioned migrations,
 /// applied on start under an advisory lock so that two nodes starting together never migrate at once.
 enum PostgresSchema {
     struct Migration {
@@ -170,6 +170,8 @@ enum PostgresSchema {
         Migration(
             version: 4, name: "attempts keep a person's confirmation of an unknown outcome",
             sql: Schema.confirmationColumns(integer: "BIGINT")),
+        // ListConflicts for one schedule (SQLite's migration 8).
+        Migration(version: 5, name: "conflicts by their second schedule", sql: Schema.conflictsBySecondSchedule),
     ]
 
     /// The advisory lock every node takes to migrate: one at a time, the others wait and then

@@ -345,18 +345,10 @@ public final class PostgresStore: SchedulingStore {
 
     public func listConflicts(_ request: ConflictListRequest) async throws(StoreError) -> ConflictListResult {
         try ScheduleStore.checkPaging(page: request.page, limit: request.limit, from: request.from, to: request.to)
-        var where_ = SQLFilter(postgres: true)
-        where_.add("project_id = ?", .text(request.projectID))
-        if !request.includeResolved { where_.add("resolved = 0") }
-        if let id = request.scheduleID { where_.add("(schedule1_id = ? OR schedule2_id = ?)", .text(id)) }
-        if let f = request.from { where_.add("conflict_time >= ?", .integer(f.unixMilliseconds)) }
-        if let t = request.to { where_.add("conflict_time <= ?", .integer(t.unixMilliseconds)) }
+        let query = ConflictQuery(request, postgres: true)
         return try await readPage(
-            countSQL: "SELECT count(*) FROM schedule_conflicts WHERE \(where_.sql)",
-            pageSQL: """
-                SELECT \(Rows.conflictColumns) FROM schedule_conflicts WHERE \(where_.sql)
-                 ORDER BY conflict_time DESC, id DESC LIMIT \(request.limit) OFFSET \(where_.nextParameter)
-                """, arguments: where_.arguments, page: request.page, limit: request.limit) { Rows.decodeConflict($0) }
+            countSQL: query.countSQL, pageSQL: query.pageSQL, arguments: query.arguments, page: request.page,
+            limit: request.limit) { Rows.decodeConflict($0) }
     }
 
     public func resolveConflict(projectID: String, conflictID: String, resolution: String, resolvedBy: String)
