@@ -21,6 +21,11 @@ public struct SchedulerClientConfiguration: Sendable, Hashable {
     public var retry = RetryPolicy()
     /// Connections kept open; calls are spread over them. Default 1 (one connection carries many calls).
     public var connections: Int = 1
+    /// I/O threads the connections are spread over (``SchedulerClient/executors``), 1…64; never
+    /// more than ``connections``. Default nil: one per CPU the process may use. A process that
+    /// shares a small machine with the server (a load generator, a sidecar) does better with
+    /// fewer: each thread beyond the CPUs is preempted and woken again on every call.
+    public var ioThreads: Int?
 
     /// Exponential backoff with full jitter.
     public struct RetryPolicy: Sendable, Hashable {

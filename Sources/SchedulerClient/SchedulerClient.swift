@@ -101,8 +101,12 @@ public final class SchedulerClient: Sendable {
             trustRootsFile: configuration.caFile, serverName: configuration.serverName ?? address.host,
             certificateChainFile: configuration.certificateFile, privateKeyFile: configuration.keyFile, alpnProtocols: [])
         _ = try TLSContext(configuration: tls)  // fail early on unreadable files
+        if let n = configuration.ioThreads, !(1...64).contains(n) {
+            throw SchedulerError(code: .invalidArgument, message: "ioThreads: must be 1…64 (got \(n))", cause: .notSent)
+        }
         let slots = max(1, configuration.connections)
-        loops = try (0..<min(slots, 64, max(1, ProcessInfo.processInfo.activeProcessorCount))).map { _ in
+        let threads = configuration.ioThreads ?? EventLoopGroup.allowedCPUCount
+        loops = try (0..<min(slots, 64, threads)).map { _ in
             try EventLoop(name: "scheduler-client")
         }
         for loop in loops { loop.start() }

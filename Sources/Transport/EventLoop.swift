@@ -287,8 +287,15 @@ public final class EventLoopGroup: Sendable {
     public let loops: [EventLoop]
     private let next = Atomic<Int>(0)
 
-    /// Starts `count` loops (default: one per core, at least 1).
-    public init(count: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) throws(IOError) {
+    /// The CPUs this process may run on: its affinity (`taskset`, a container's cpuset), not
+    /// the machine's count. At least 1.
+    public static var allowedCPUCount: Int {
+        let n = clinux_allowed_cpus(nil, 0)
+        return n > 0 ? Int(n) : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Starts `count` loops (default: one per CPU this process may run on, at least 1).
+    public init(count: Int = EventLoopGroup.allowedCPUCount) throws(IOError) {
         var loops: [EventLoop] = []
         for i in 0..<max(1, count) {
             let l = try EventLoop(name: "loop-\(i)")

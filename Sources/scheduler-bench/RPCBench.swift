@@ -49,6 +49,10 @@ struct RPCBench: AsyncParsableCommand {
         Where the load's callers run: on the client's I/O threads (loops: SchedulerClient.executors, \
         each caller on its connection's thread, no thread hop per call) or on Swift's global pool (pool).
         """) var callers: String = "loops"
+    @Option(help: """
+        The client's I/O threads (SchedulerClientConfiguration.ioThreads, 1…64; default: one per CPU, \
+        at most one per connection). bench/compare gives 1, as redis-benchmark runs one thread.
+        """) var ioThreads: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -59,6 +63,7 @@ struct RPCBench: AsyncParsableCommand {
         guard (1...500).contains(batch) else { throw ValidationError("--batch: 1…500") }
         guard (1...100).contains(concurrency) else { throw ValidationError("--concurrency: 1…100") }
         if rate != nil && scenario == "worker" { throw ValidationError("--rate does not apply to worker (the work loop sets its own pace)") }
+        if let ioThreads, !(1...64).contains(ioThreads) { throw ValidationError("--io-threads: 1…64") }
         guard (1...20_000).contains(connections) else { throw ValidationError("--connections: 1…20000") }
         guard (1...256).contains(inFlight) else { throw ValidationError("--in-flight: 1…256") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration: 0…600 seconds") }
@@ -91,6 +96,7 @@ struct RPCBench: AsyncParsableCommand {
     func makeClient() throws -> SchedulerClient {
         var config = SchedulerClientConfiguration(address: server, caFile: ca, token: token)
         config.connections = connections
+        config.ioThreads = ioThreads
         config.defaultTimeout = .seconds(30)
         config.retry.maxAttempts = 1
         return try SchedulerClient(configuration: config)
@@ -261,6 +267,7 @@ struct RPCBench: AsyncParsableCommand {
         if scenario == "cycle" || scenario == "mixed" { r.extra.append(("empty_dequeues", Double(counter.empty.load(ordering: .relaxed)))) }
         r.extra.append(("connections", Double(connections)))
         r.extra.append(("in_flight", Double(inFlight)))
+        r.extra.append(("io_threads", Double(client.executors.count)))
         if let rate { r.extra.append(("target_rate", rate)) }
         await client.close()
         return r
@@ -355,6 +362,7 @@ struct RPCBench: AsyncParsableCommand {
         r.extra.append(("concurrency", Double(concurrency)))
         r.extra.append(("connections", Double(connections)))
         r.extra.append(("in_flight", Double(inFlight)))
+        r.extra.append(("io_threads", Double(client.executors.count)))
         await client.close()
         return r
     }

@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Plain HTTP /healthz, /readyz and /metrics on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
     @Option(help: "SQLite synchronous mode: normal or full (env SCHEDULER_SYNCHRONOUS; default normal).") var synchronous: String?
     @Option(help: "SQLite's writer thread: auto (pinned to the last CPU this process may use, when it may use two or more; the default), off (not pinned), or a CPU number (env SCHEDULER_WRITER_CPU).") var writerCpu: String?
+    @Option(help: "Threads serving the TLS connections: auto (the CPUs this process may use, less the one SQLite's writer is pinned to; at least 1; the default) or a number 1…256 (env SCHEDULER_EVENT_LOOPS).") var eventLoops: String?
     @Option(help: "sqlite (one node; the default) or postgres (several nodes share one database) (env SCHEDULER_STORE).") var store: String?
     @Option(help: "PostgreSQL connection string, libpq URL or key=value (env SCHEDULER_POSTGRES_URL); never logged. Prefer the env or a password file for the password: flags show in ps.") var postgresUrl: String?
     @Option(help: "File holding the PostgreSQL password, first line (env SCHEDULER_POSTGRES_PASSWORD_FILE). PGPASSWORD and ~/.pgpass work too.") var postgresPasswordFile: String?
@@ -71,6 +72,13 @@ struct Serve: AsyncParsableCommand {
             do { (alertPolicy, alertDispatch) = try section.resolve() } catch { fail("--config: \(error)", code: 2) }
         }
 
+        let loopSetting = setting(eventLoops, "SCHEDULER_EVENT_LOOPS", default: "auto")!
+        var loopCount: Int?
+        if loopSetting != "auto" {
+            guard let n = Int(loopSetting), (1...256).contains(n) else { fail("--event-loops: expected auto or a number 1…256", code: 2) }
+            loopCount = n
+        }
+
         let storeKind = setting(store, "SCHEDULER_STORE", default: "sqlite")!
         guard storeKind == "sqlite" || storeKind == "postgres" else { fail("--store: expected sqlite or postgres", code: 2) }
         let onPostgres = storeKind == "postgres"
@@ -111,6 +119,7 @@ struct Serve: AsyncParsableCommand {
         let store: any SchedulingStore
         let tokenFile: String
         let storeDescription: String
+        var writerPinned = false
         if onPostgres {
             // The flag is a mistake; SCHEDULER_DB (set in the image for SQLite) is simply not used.
             if db != nil { fail("--db is for --store sqlite; with --store postgres the schedules are in --postgres-url", code: 2) }
@@ -155,8 +164,13 @@ struct Serve: AsyncParsableCommand {
             let sqlite: ScheduleStore
             do { sqlite = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
             store = sqlite
+            writerPinned = sqlite.writerCPU != nil
             storeDescription = "sqlite " + dbPath + (sqlite.writerCPU.map { ", writer on CPU \($0)" } ?? ", writer not pinned")
         }
+
+        // auto: a thread per CPU, except the CPU SQLite's writer is pinned to. Every write goes
+        // through that thread; an event loop on its CPU preempts it (docs/OPERATIONS.md, "The event loops").
+        let loops = loopCount ?? max(1, EventLoopGroup.allowedCPUCount - (writerPinned ? 1 : 0))
 
         let drainingFlag = DrainFlag()
         let service = SchedulerService(
@@ -167,7 +181,7 @@ struct Serve: AsyncParsableCommand {
                 tls: .server(certificateChainFile: certFile!, privateKeyFile: keyFile!, clientCAFile: clientCAFile, alpnProtocols: []),
                 methods: service.methods(),
                 authenticator: Authenticator(tokens: TokenStore(path: tokenFile), identities: fileConfig.identities),
-                limits: fileConfig.serverLimits, metrics: metrics.serverMetrics, logger: logger)
+                limits: fileConfig.serverLimits, loops: loops, metrics: metrics.serverMetrics, logger: logger)
             try server.start(address: address)
         } catch {
             fail("cannot start: \(error)")
@@ -201,7 +215,7 @@ struct Serve: AsyncParsableCommand {
                 store: store, configuration: alertDispatch, metrics: metrics.serverMetrics, logger: logger)
             alerts?.start()
         }
-        logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "allocator": "\(Allocator.description)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
+        logger.info("serving", metadata: ["store": "\(storeDescription)", "mtls": "\(clientCAFile != nil)", "max_files": "\(files.rlim_cur)", "allocator": "\(Allocator.description)", "event_loops": "\(loops)", "health": "\(health.map { "\($0.localAddress)" } ?? "off")"])
 
         // Signals: SIGHUP reloads certificates; SIGTERM/SIGINT drain and exit.
         for await signal in signals.stream {

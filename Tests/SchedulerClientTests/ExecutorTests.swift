@@ -23,7 +23,7 @@ struct ExecutorTests {
         defer { server.shutdown() }
         let client = try makeClient(server, connections: 4)
         let loops = client.executors.compactMap { $0 as? EventLoop }
-        #expect(loops.count == min(4, ProcessInfo.processInfo.activeProcessorCount))
+        #expect(loops.count == min(4, EventLoopGroup.allowedCPUCount))
         #expect(try makeClient(server, connections: 1).executors.count == 1)
 
         let results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
@@ -54,6 +54,39 @@ struct ExecutorTests {
         #expect(results.allSatisfy { $0.1 }, "every pinned caller resumed on its own loop after each call")
         #expect(server.requests.count == 20 * (3 * loops.count + 1))
         await client.close()
+    }
+
+    @Test("ioThreads sets the I/O threads (never more than the connections); outside 1…64 it is refused, naming the field")
+    func ioThreads() async throws {
+        let server = try ScriptedServer { _ in .ok(V1.HealthResponse(status: .serving)) }
+        defer { server.shutdown() }
+        var config = SchedulerClientConfiguration(address: "\(server.listener.localAddress)", caFile: server.pki.caFile)
+        config.connections = 4
+        for (threads, expected) in [(1, 1), (3, 3), (8, 4)] {
+            config.ioThreads = threads
+            let client = try SchedulerClient(configuration: config)
+            #expect(client.executors.count == expected, "ioThreads \(threads)")
+            // Every connection slot answers: four calls from one caller on the first thread go
+            // round-robin over that thread's connections, and the pool's callers over all four.
+            let loop = try #require(client.executors.first as? EventLoop)
+            let onLoop = try await Task(executorPreference: loop) {
+                var served = 0
+                for _ in 0..<4 where try await client.health() == .serving { served += 1 }
+                return served
+            }.value
+            #expect(onLoop == 4)
+            for _ in 0..<4 { #expect(try await client.health() == .serving) }
+            await client.close()
+        }
+        for bad in [0, 65, -1] {
+            config.ioThreads = bad
+            #expect {
+                _ = try SchedulerClient(configuration: config)
+            } throws: { error in
+                let e = error as? SchedulerError
+                return e?.code == .invalidArgument && e?.message.contains("ioThreads") == true && e?.cause == .notSent
+            }
+        }
     }
 
     @Test("a pinned caller's deadline on a server that never answers: DEADLINE_EXCEEDED, then a cancel frame")

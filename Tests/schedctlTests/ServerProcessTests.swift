@@ -4,6 +4,7 @@ import SchedulerClient
 import Synchronization
 import TLS
 import TestSupport
+import Transport
 import Testing
 import WireProtocol
 
@@ -313,6 +314,42 @@ struct ServerConfigFileTests {
         let other = try await ServerProcess.start(dir: dir, arguments: ["--writer-cpu", "1"], launcher: [taskset, "-c", "0"])
         #expect(await other.waitForExit() == 1, "\(other.output)")
         #expect(other.output.contains("writerCPU: CPU 1 is not one this process may run on (it may use 0)"), "\(other.output)")
+    }
+
+    @Test("--event-loops: auto leaves the pinned writer's CPU to it, a number is taken as given, a bad value stops start-up")
+    func eventLoops() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loops-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cpus = EventLoopGroup.allowedCPUCount
+        let taskset = "/usr/bin/taskset"
+        try #require(FileManager.default.isExecutableFile(atPath: taskset))
+        for (arguments, launcher, expected) in [
+            // The writer is pinned when the process may use two CPUs or more: the loops get the rest.
+            ([String](), [String](), cpus >= 2 ? cpus - 1 : 1),
+            (["--writer-cpu", "off"], [], cpus),
+            (["--event-loops", "3"], [], 3),
+            ([], [taskset, "-c", "0"], 1),  // one CPU: the writer is not pinned, one loop
+        ] {
+            let server = try await ServerProcess.start(dir: dir, arguments: arguments, launcher: launcher)
+            try await server.waitFor("store=sqlite")
+            let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+            #expect(line.split(separator: " ").contains("event_loops=\(expected)"), "\(arguments) \(launcher): \(line)")
+            // The server answers on its loops: more connections than loops, each gets one.
+            var config = try server.client().configuration
+            config.address = "127.0.0.1:\(try await server.port())"
+            config.connections = 4
+            let client = try SchedulerClient(configuration: config)
+            for _ in 0..<8 { #expect(try await client.health() == .serving) }
+            await client.close()
+            server.process.interrupt()
+            #expect(await server.waitForExit() == 0)
+        }
+        for bad in ["0", "257", "many", "-1"] {
+            let server = try await ServerProcess.start(dir: dir, arguments: ["--event-loops=\(bad)"])
+            #expect(await server.waitForExit() == 2, "\(bad): \(server.output)")
+            #expect(server.output.contains("--event-loops: expected auto or a number 1…256"), "\(bad): \(server.output)")
+        }
     }
 }
 
