@@ -72,7 +72,8 @@ struct ConflictQuery {
         // One schedule's conflicts are found through its two indexes (schedule1_id, and the
         // partial one on schedule2_id), whatever the project's size. SQLite, which keeps no
         // statistics here, would rather search the project's index and read every conflict of the
-        // project: the unary `+` keeps it off that index (docs/STORE.md, "Conflicts").
+        // project: the unary `+` keeps it off that index (docs/STORE.md, "Indexes and the queries
+        // they serve").
         // PostgreSQL's planner chooses from its statistics.
         let byOne = request.scheduleID != nil && !postgres ? "+" : ""
         where_.add("\(byOne)project_id = ?", .text(request.projectID))
