@@ -119,7 +119,6 @@ struct Serve: AsyncParsableCommand {
         let store: any SchedulingStore
         let tokenFile: String
         let storeDescription: String
-        var writerPinned = false
         if onPostgres {
             // The flag is a mistake; SCHEDULER_DB (set in the image for SQLite) is simply not used.
             if db != nil { fail("--db is for --store sqlite; with --store postgres the schedules are in --postgres-url", code: 2) }
@@ -164,12 +163,12 @@ struct Serve: AsyncParsableCommand {
             let sqlite: ScheduleStore
             do { sqlite = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
             store = sqlite
-            writerPinned = sqlite.writerCPU != nil
             storeDescription = "sqlite " + dbPath + (sqlite.writerCPU.map { ", writer on CPU \($0)" } ?? ", writer not pinned")
         }
 
         // auto: a thread per CPU, except the CPU SQLite's writer is pinned to. Every write goes
         // through that thread; an event loop on its CPU preempts it (docs/OPERATIONS.md, "The event loops").
+        let writerPinned = (store as? ScheduleStore)?.writerCPU != nil
         let loops = loopCount ?? max(1, EventLoopGroup.allowedCPUCount - (writerPinned ? 1 : 0))
 
         let drainingFlag = DrainFlag()
