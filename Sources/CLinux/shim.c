@@ -104,6 +104,13 @@ int clinux_pin_thread(int cpu) {
     return cpu;
 }
 
+int clinux_idle_priority(void) {
+    struct sched_param none = {0};
+    // On Linux, pid 0 means the calling thread, not the whole process.
+    if (sched_setscheduler(0, SCHED_IDLE, &none) != 0) return -1;
+    return sched_getscheduler(0);
+}
+
 #include <malloc.h>
 
 // jemalloc's control interface, when jemalloc is in the process: a weak reference, null without it.

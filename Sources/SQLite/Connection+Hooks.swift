@@ -98,6 +98,29 @@ extension Connection {
     }
 }
 
+extension Connection {
+    /// Calls `body` on this connection's thread after each commit that wrote to the WAL, with the
+    /// number of frames the WAL then holds (SQLite's WAL hook). It runs after the write lock is
+    /// released and must not use the connection. SQLite's auto-checkpoint is itself a WAL hook:
+    /// `PRAGMA wal_autocheckpoint` replaces this one and setting this one replaces it.
+    public func setWALHook(_ body: @escaping (_ frames: Int) -> Void) throws(SQLiteError) {
+        guard let db = handle else { throw SQLiteError(code: .misuse, message: "connection is closed") }
+        let box = WALHookBox(body: body)
+        sqlite3_wal_hook(
+            db,
+            { context, _, _, frames in
+                Unmanaged<WALHookBox>.fromOpaque(context!).takeUnretainedValue().body(Int(frames))
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(box).toOpaque())
+        walHookBox = box
+    }
+}
+
+private final class WALHookBox {
+    let body: (Int) -> Void
+    init(body: @escaping (Int) -> Void) { self.body = body }
+}
+
 private final class PreUpdateBox {
     let table: ContiguousArray<CChar>
     let body: (borrowing Connection.RowChange) -> Void

@@ -64,6 +64,8 @@ public final class Connection {
     private static let fastCacheLimit = 512
     /// The pre-update hook's context, kept alive while the hook is registered.
     var preUpdateBox: AnyObject?
+    /// Keeps the WAL hook's closure alive while SQLite holds a pointer to it.
+    var walHookBox: AnyObject?
 
     /// Opens (or creates) the database at `path`.
     ///

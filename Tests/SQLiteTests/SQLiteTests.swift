@@ -338,6 +338,45 @@ struct WALBufferTests {
         return db
     }
 
+    /// The WAL hook reports the WAL's length after each commit, not after a rollback, and a
+    /// commit after a RESTART checkpoint (by another connection) writes from the start again.
+    @Test func theWALHookReportsTheLengthAfterEachCommit() throws {
+        try withTempDatabase { path in
+            let db = try walConnection(path)
+            defer { try? db.close() }
+            try db.execute("PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+            let seen = Mutex<[Int]>([])
+            try db.setWALHook { frames in seen.withLock { $0.append(frames) } }
+            let ins = try db.cached("INSERT INTO t (k, v) VALUES (?1, ?2)")
+            for k in 0..<3 {
+                try db.transaction {
+                    ins.bind(k, at: 1)
+                    ins.bind(String(repeating: "x", count: 3_000), at: 2)
+                    try ins.run()
+                }
+            }
+            let afterCommits = seen.withLock { $0 }
+            #expect(afterCommits.count == 3)
+            #expect(zip(afterCommits, afterCommits.dropFirst()).allSatisfy { $0 < $1 }, "\(afterCommits)")
+
+            try db.execute("BEGIN IMMEDIATE; DELETE FROM t; ROLLBACK")
+            #expect(seen.withLock { $0.count } == 3, "a rollback writes nothing to the WAL")
+
+            let other = try Connection(path: path)
+            defer { try? other.close() }
+            let restart = try other.cached("PRAGMA wal_checkpoint(RESTART)").firstRow { ($0.int(0), $0.int(1)) }
+            #expect(restart?.0 == 0, "the checkpoint was not blocked")
+            #expect(restart?.1 == afterCommits.last)
+            try db.transaction {
+                ins.bind(99, at: 1)
+                ins.bind("small", at: 2)
+                try ins.run()
+            }
+            let last = try #require(seen.withLock { $0.last })
+            #expect(last > 0 && last < afterCommits[0], "\(last) frames after the restart, \(afterCommits[0]) at first")
+        }
+    }
+
     /// A transaction that dirties many pages is two writes per page for SQLite, and one write per
     /// commit (or per 128 KiB) for the file system.
     @Test func aCommitReachesTheWALInOneWritePer128KiB() throws {

@@ -26,6 +26,11 @@ int clinux_allowed_cpus(int *cpus, int capacity);
 /// when only one: nothing changed). Returns the CPU, or -1 with errno set.
 int clinux_pin_thread(int cpu);
 
+/// Moves the calling thread to the lowest CPU priority (SCHED_IDLE): it runs when no other thread
+/// of normal priority wants its CPU, and waking it never preempts one. Returns the thread's
+/// scheduling policy afterwards (SCHED_IDLE, 5, on success), or -1 with errno set.
+int clinux_idle_priority(void);
+
 /// Returns free heap memory to the kernel: jemalloc's unused pages in every arena when jemalloc
 /// is loaded (schedulerd links it), then glibc's `malloc_trim(0)`.
 void clinux_trim_heap(void);

@@ -1,54 +1,129 @@
+import CLinux
 import Foundation
 import SQLite
 import Synchronization
 
-/// Runs WAL checkpoints on its own connection and thread, so the writer never stops for the
-/// fsyncs a checkpoint makes (auto-checkpoint is switched off on the writer's connection).
+/// Runs WAL checkpoints on connections and threads of their own, so the writer never stops for
+/// the fsyncs a checkpoint makes (auto-checkpoint is switched off on the writer's connection).
 ///
-/// A PASSIVE checkpoint every `interval` never waits for the writer or readers, but under a steady
-/// stream of commits it never quite catches up, and SQLite only starts the WAL over when a
-/// checkpoint has copied every frame. So when the WAL holds more than `restartAbovePages` frames
-/// after a PASSIVE pass, a RESTART checkpoint copies the few frames still missing while the
-/// writer waits (milliseconds: the PASSIVE pass did the bulk), and the next commit writes from
-/// the start of the file again. Waiting longer made the copy, and the writer's stall, grow with
-/// the WAL: 340–540 ms at 256 MB.
+/// Two threads:
+/// - **The background pass** runs a PASSIVE checkpoint every `interval`. PASSIVE never waits for
+///   the writer or readers. The thread runs at the lowest CPU priority (SCHED_IDLE): at normal
+///   priority each of its wake-ups preempted the writer or an event loop on a two-CPU machine, and
+///   that was most of a paced Enqueue's p99 (BENCHMARKS.md, session 19).
+/// - **The restart.** Under a steady stream of commits the PASSIVE passes never quite catch up,
+///   and SQLite only starts the WAL over when a checkpoint has copied every frame. The writer's
+///   WAL hook reports the WAL's length after each commit (``WALMonitor``); past
+///   `restartAbovePages` frames it wakes this thread, which runs at normal priority because the
+///   writer waits while it holds the lock. A PASSIVE pass copies the bulk without blocking
+///   anyone, then a RESTART checkpoint copies the few frames still missing while the writer
+///   waits (milliseconds), and the next commit writes from the start of the file again. Waiting
+///   longer made the copy, and the writer's stall, grow with the WAL: 340–540 ms at 256 MB.
+///
+/// Should the background pass get no CPU at all (a machine saturated by other work), the WAL still
+/// stops at the restart threshold: the restart thread then does the copying.
 final class Checkpointer: Sendable {
-    private let wake = DispatchSemaphore(value: 0)
+    private let wakePass = DispatchSemaphore(value: 0)
     private let stopped = StopFlag()
-    private let thread: ConnectionThread
+    private let monitor: WALMonitor
+    private let pass: ConnectionThread
+    private let restart: ConnectionThread
+    /// The background pass's scheduling policy as the thread read it back (SCHED_IDLE, 5, unless
+    /// the system refused it), or -1.
+    let passPolicy: Int32
 
     init(
-        config: StoreConfiguration, interval: DispatchTimeInterval = .milliseconds(25),
-        restartAbovePages: Int = 32_768
-    )
-        throws
-    {
-        let wake = self.wake
+        config: StoreConfiguration, monitor: WALMonitor, interval: DispatchTimeInterval = .milliseconds(25)
+    ) throws {
+        self.monitor = monitor
+        let wakePass = self.wakePass
         let stopped = self.stopped
-        thread = try ConnectionThread(
+        let open: @Sendable () throws -> Connection = {
+            try Connection(path: config.path, mode: .readWrite, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
+        }
+        let policy = PolicyBox()
+        pass = try ConnectionThread(
             name: "schedule-store.checkpointer",
             open: {
-                try Connection(
-                    path: config.path, mode: .readWrite, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
+                policy.value = clinux_idle_priority()
+                return try open()
             },
             loop: { db in
-                while !stopped.value.load(ordering: .acquiring) {
-                    _ = wake.wait(timeout: .now() + interval)
-                    // Result row: busy flag, frames in the WAL, frames checkpointed.
-                    guard let s = try? db.prepare("PRAGMA wal_checkpoint(PASSIVE)") else { continue }
-                    let walFrames = ((try? s.firstRow { $0.int(1) }) ?? nil) ?? 0
-                    if walFrames > restartAbovePages {
-                        try? db.execute("PRAGMA wal_checkpoint(RESTART)")
-                    }
+                while true {
+                    _ = wakePass.wait(timeout: .now() + interval)
+                    if stopped.value.load(ordering: .acquiring) { break }
+                    // The restart thread is about to copy the same frames at normal priority.
+                    if monitor.restartRequested { continue }
+                    try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 }
             })
+        passPolicy = policy.value
+        do {
+            restart = try ConnectionThread(
+                name: "schedule-store.wal-restart", open: open,
+                loop: { db in
+                    while true {
+                        monitor.wake.wait()
+                        if stopped.value.load(ordering: .acquiring) { break }
+                        try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                        // Result row: busy flag (1: could not finish, e.g. the background pass
+                        // held the checkpoint lock), frames in the WAL, frames checkpointed.
+                        let busy = try? db.prepare("PRAGMA wal_checkpoint(RESTART)").firstRow { $0.int(0) }
+                        if busy != 0 { usleep(1000) }  // the next commit asks again
+                        monitor.restartFinished()
+                    }
+                })
+        } catch {
+            stopped.value.store(true, ordering: .releasing)
+            wakePass.signal()
+            pass.join()
+            throw error
+        }
     }
 
     func close() {
         stopped.value.store(true, ordering: .releasing)
-        wake.signal()
-        thread.join()
+        wakePass.signal()
+        monitor.wake.signal()
+        pass.join()
+        restart.join()
     }
+}
+
+/// The WAL's length as the writer's commits leave it (from the writer connection's WAL hook), and
+/// the restart thread's wake-up.
+final class WALMonitor: Sendable {
+    /// The WAL length, in frames, past which a commit asks for a RESTART checkpoint.
+    let restartAbovePages: Int
+    let wake = DispatchSemaphore(value: 0)
+    private let requested = Atomic<Bool>(false)
+    private let lastFrames = Atomic<Int>(0)
+
+    init(restartAbovePages: Int = 32_768) {
+        self.restartAbovePages = restartAbovePages
+    }
+
+    /// Called on the writer's thread after each commit. Wakes the restart thread once per request.
+    func committed(frames: Int) {
+        lastFrames.store(frames, ordering: .relaxed)
+        guard frames > restartAbovePages,
+            !requested.exchange(true, ordering: .acquiringAndReleasing)
+        else { return }
+        wake.signal()
+    }
+
+    /// The WAL's length in frames after the last commit (0 before the first).
+    var frames: Int { lastFrames.load(ordering: .relaxed) }
+
+    var restartRequested: Bool { requested.load(ordering: .acquiring) }
+
+    func restartFinished() { requested.store(false, ordering: .releasing) }
+}
+
+/// Carries the background pass's policy from its thread to the initializer (written before the
+/// thread signals that it opened, read after).
+private final class PolicyBox: @unchecked Sendable {
+    var value: Int32 = -1
 }
 
 /// A flag threads can share (an `Atomic` cannot be captured by a closure itself).

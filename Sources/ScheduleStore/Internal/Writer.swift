@@ -25,6 +25,8 @@ final class Writer: Sendable {
     private let responses = JobQueue<Response>()
     private let responderDone = DispatchSemaphore(value: 0)
     private let checkpointer: Checkpointer
+    /// The WAL's length as the writer's commits leave it; a long WAL wakes the checkpointer.
+    let wal = WALMonitor()
     private let maxQueued: Int
 
     /// One committed (or failed) batch's answers.
@@ -47,6 +49,7 @@ final class Writer: Sendable {
             responderDone.signal()
         }
         let pinned = PinnedCPU()
+        let wal = self.wal
         responder.name = "schedule-store.responder"
         responder.start()
         do {
@@ -62,6 +65,7 @@ final class Writer: Sendable {
                         try db.migrate(Schema.migrations)
                         if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
                         try occupancy.install(on: db, now: config.clock.now())
+                        try db.setWALHook { wal.committed(frames: $0) }
                     } catch {
                         try? db.close()
                         throw error
@@ -83,7 +87,7 @@ final class Writer: Sendable {
         }
         pinnedCPU = pinned.value
         do {
-            checkpointer = try Checkpointer(config: config)
+            checkpointer = try Checkpointer(config: config, monitor: wal)
         } catch {
             queue.close()
             thread.join()

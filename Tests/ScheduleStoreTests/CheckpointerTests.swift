@@ -1,0 +1,103 @@
+import Foundation
+import SQLite
+@testable import ScheduleStore
+import Synchronization
+import Testing
+
+/// The WAL checkpointer: a background pass at idle priority, and a RESTART when the writer's
+/// commits leave the WAL longer than the threshold.
+@Suite("WAL checkpoints")
+struct CheckpointerTests {
+    /// A database the way the store's writer opens it, with the writer's WAL hook feeding
+    /// `monitor` and recording every length it reports.
+    final class Database {
+        let dir: URL
+        let config: StoreConfiguration
+        let writer: Connection
+        let reported = Lengths()
+
+        init(monitor: WALMonitor) throws {
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent("checkpointer-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            config = StoreConfiguration(path: dir.appendingPathComponent("test.db").path)
+            writer = try Connection(path: config.path)
+            try writer.execute(config.writerPragmas)
+            try writer.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+            let reported = self.reported
+            try writer.setWALHook { frames in
+                reported.list.withLock { $0.append(frames) }
+                monitor.committed(frames: frames)
+            }
+        }
+
+        /// One transaction of `rows` rows of about 1 KB.
+        func commit(rows: Int, from k: Int) throws {
+            try writer.transaction {
+                let ins = try writer.cached("INSERT INTO t (k, v) VALUES (?1, ?2)")
+                for i in 0..<rows {
+                    ins.bind(k + i, at: 1)
+                    ins.bind(String(repeating: "v", count: 1_000), at: 2)
+                    try ins.run()
+                }
+            }
+        }
+
+        deinit {
+            try? writer.close()
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    /// The lengths the WAL hook reported, in order.
+    final class Lengths: Sendable {
+        let list = Mutex<[Int]>([])
+    }
+
+    @Test func theBackgroundPassRunsAtIdlePriority() throws {
+        let monitor = WALMonitor()
+        let db = try Database(monitor: monitor)
+        let checkpointer = try Checkpointer(config: db.config, monitor: monitor)
+        defer { checkpointer.close() }
+        #expect(checkpointer.passPolicy == 5, "SCHED_IDLE is 5; got \(checkpointer.passPolicy)")
+    }
+
+    /// With the background pass idle (an hour between passes), only the restart can start the
+    /// WAL over: the lengths the writer's commits report must drop back, again and again.
+    @Test func aLongWALIsRestartedWhileTheWriterKeepsCommitting() throws {
+        let monitor = WALMonitor(restartAbovePages: 200)
+        let db = try Database(monitor: monitor)
+        let checkpointer = try Checkpointer(config: db.config, monitor: monitor, interval: .seconds(3_600))
+        defer { checkpointer.close() }
+        // Each commit adds ~10 frames; 3,000 commits would be 30,000 frames without restarts.
+        var restarts = 0
+        var longest = 0
+        var k = 0
+        let deadline = ContinuousClock.now + .seconds(20)
+        while restarts < 3 && k < 60_000 && ContinuousClock.now < deadline {
+            try db.commit(rows: 20, from: k)
+            k += 20
+            let r = db.reported.list.withLock { $0.suffix(2) }
+            if r.count == 2, r[r.startIndex + 1] < r[r.startIndex] { restarts += 1 }
+            longest = max(longest, r.last ?? 0)
+        }
+        #expect(restarts >= 3, "restarts seen in \(k / 20) commits: \(restarts); longest WAL \(longest) frames")
+        #expect(monitor.frames == db.reported.list.withLock { $0.last })
+        let rows = try db.writer.scalarInt64("SELECT count(*) FROM t")
+        #expect(rows == Int64(k))
+    }
+
+    @Test func closingStopsBothThreadsWithoutAPass() throws {
+        let monitor = WALMonitor(restartAbovePages: 10)
+        let db = try Database(monitor: monitor)
+        let checkpointer = try Checkpointer(config: db.config, monitor: monitor, interval: .seconds(3_600))
+        try db.commit(rows: 50, from: 0)  // past the threshold: the restart thread is woken
+        checkpointer.close()  // returns: both threads saw the stop
+        // Nothing checkpoints any more: from the next commit on (which may start the WAL over
+        // after a restart that ran before the close), the WAL only grows.
+        try db.commit(rows: 50, from: 50)
+        let before = try #require(db.reported.list.withLock { $0.last })
+        try db.commit(rows: 50, from: 100)
+        let after = try #require(db.reported.list.withLock { $0.last })
+        #expect(after > before)
+    }
+}
