@@ -41,7 +41,7 @@ final class Checkpointer: Sendable {
         let open: @Sendable () throws -> Connection = {
             try Connection(path: config.path, mode: .readWrite, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
         }
-        let policy = PolicyBox()
+        let policy = OpenedValue<Int32>(-1)
         pass = try ConnectionThread(
             name: "schedule-store.checkpointer",
             open: {
@@ -118,12 +118,6 @@ final class WALMonitor: Sendable {
     var restartRequested: Bool { requested.load(ordering: .acquiring) }
 
     func restartFinished() { requested.store(false, ordering: .releasing) }
-}
-
-/// Carries the background pass's policy from its thread to the initializer (written before the
-/// thread signals that it opened, read after).
-private final class PolicyBox: @unchecked Sendable {
-    var value: Int32 = -1
 }
 
 /// A flag threads can share (an `Atomic` cannot be captured by a closure itself).

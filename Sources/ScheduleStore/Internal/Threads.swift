@@ -96,6 +96,16 @@ final class ConnectionThread: Sendable {
     func join() { done.wait() }
 }
 
+/// Carries a value a ``ConnectionThread``'s `open` sets (the writer's CPU, the checkpointer's
+/// scheduling policy) from its thread to the thread's creator.
+///
+/// `@unchecked Sendable`: written in `open`, read by the creator after `ConnectionThread.init`
+/// returned, which waits for `open` to finish.
+final class OpenedValue<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// Carries an open error from the thread to its creator.
 ///
 /// `@unchecked Sendable`: written by the thread before `ready.signal()`, read by the creator

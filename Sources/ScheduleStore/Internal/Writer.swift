@@ -25,8 +25,6 @@ final class Writer: Sendable {
     private let responses = JobQueue<Response>()
     private let responderDone = DispatchSemaphore(value: 0)
     private let checkpointer: Checkpointer
-    /// The WAL's length as the writer's commits leave it; a long WAL wakes the checkpointer.
-    let wal = WALMonitor()
     private let maxQueued: Int
 
     /// One committed (or failed) batch's answers.
@@ -48,8 +46,9 @@ final class Writer: Sendable {
             }
             responderDone.signal()
         }
-        let pinned = PinnedCPU()
-        let wal = self.wal
+        let pinned = OpenedValue<Int?>(nil)
+        // The WAL's length as the writer's commits leave it; a long WAL wakes the checkpointer.
+        let wal = WALMonitor()
         responder.name = "schedule-store.responder"
         responder.start()
         do {
@@ -261,12 +260,4 @@ final class Writer: Sendable {
         responses.close()
         responderDone.wait()
     }
-}
-
-/// Carries the writer's CPU from its thread to the store's creator.
-///
-/// `@unchecked Sendable`: written by the writer thread in `open`, read by the creator after
-/// `ConnectionThread.init` returned, which waits for `open` to finish.
-private final class PinnedCPU: @unchecked Sendable {
-    var value: Int?
 }
