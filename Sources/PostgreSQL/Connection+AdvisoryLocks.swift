@@ -14,6 +14,17 @@ extension Connection {
         try executeCached("SELECT pg_advisory_xact_lock($1)", [.int64(key)])
     }
 
+    /// Queues ``advisoryTransactionLock(_:)``: the lock is taken just before the next statement
+    /// runs, in the same round trip (``executeDeferred(_:_:)``), so that statement and every later
+    /// one run under it. A lock wait that fails (`lock_timeout`, a deadlock) is thrown by that
+    /// statement's call.
+    ///
+    /// - Throws: `noActiveSQLTransaction` (25P01) outside a transaction.
+    public func deferAdvisoryTransactionLock(_ key: Int64) throws(PostgreSQLError) {
+        try requireTransaction()
+        try executeDeferred("SELECT pg_advisory_xact_lock($1)", [.int64(key)])
+    }
+
     /// Takes the transaction-level advisory lock `key` if no other session holds it
     /// (`pg_try_advisory_xact_lock`); true when taken. Never waits.
     public func tryAdvisoryTransactionLock(_ key: Int64) throws(PostgreSQLError) -> Bool {

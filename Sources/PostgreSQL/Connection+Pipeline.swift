@@ -15,41 +15,79 @@ extension Connection {
     /// everything first could deadlock, both sides waiting to write. Meant for writes and small
     /// results.
     ///
+    /// Deferred statements (a transaction's BEGIN, ``executeDeferred(_:_:)``) go first, in the
+    /// same pipeline.
+    ///
     /// - Returns: one result per statement, in order.
     public func pipeline(_ statements: [(sql: String, parameters: [PostgreSQLValue])]) throws(PostgreSQLError)
         -> [QueryResult]
     {
-        let conn = try conn()
+        _ = try conn()
         guard !statements.isEmpty else { return [] }
+        let ahead = takeDeferred()
+        let results = try runPipeline(
+            ahead.map { .prepared($0.statement, $0.parameters) } + statements.map { .text($0.sql, $0.parameters) })
+        return Array(results.dropFirst(ahead.count))
+    }
+
+    /// One statement of a pipeline: SQL text (an unnamed statement, parsed on each call) or a
+    /// prepared statement.
+    enum PipelineItem {
+        case text(String, [PostgreSQLValue])
+        case prepared(PreparedStatement, [PostgreSQLValue])
+
+        var sql: String {
+            switch self {
+            case .text(let sql, _): sql
+            case .prepared(let statement, _): statement.sql
+            }
+        }
+    }
+
+    /// Sends `items` in pipeline mode, ended by one Sync, and returns one result per item; throws
+    /// the first statement's error after draining (the later statements are not run).
+    func runPipeline(_ items: [PipelineItem]) throws(PostgreSQLError) -> [QueryResult] {
+        let conn = try conn()
+        guard !items.isEmpty else { return [] }
         guard PQenterPipelineMode(conn) == 1 else { throw connectionError(conn, sql: nil) }
         var results: [QueryResult] = []
-        results.reserveCapacity(statements.count)
+        results.reserveCapacity(items.count)
         var firstError: PostgreSQLError?
         var start = 0
-        while start < statements.count {
-            let end = min(start + Connection.pipelineChunk, statements.count)
-            for (sql, parameters) in statements[start..<end] {
-                let encoded = EncodedParameters(parameters)
-                let sent = try encoded.withPointers { types, values, lengths, formats in
-                    PQsendQueryParams(conn, sql, encoded.count, types, values, lengths, formats, 0)
+        while start < items.count {
+            let end = min(start + Connection.pipelineChunk, items.count)
+            roundTrips += 1
+            for item in items[start..<end] {
+                let sent: Int32
+                switch item {
+                case .text(let sql, let parameters):
+                    let encoded = EncodedParameters(parameters)
+                    sent = try encoded.withPointers { types, values, lengths, formats in
+                        PQsendQueryParams(conn, sql, encoded.count, types, values, lengths, formats, 0)
+                    }
+                case .prepared(let statement, let parameters):
+                    let encoded = EncodedParameters(parameters, declared: statement.parameterTypes)
+                    sent = try encoded.withPointers { _, values, lengths, formats in
+                        PQsendQueryPrepared(conn, statement.name, encoded.count, values, lengths, formats, 0)
+                    }
                 }
-                if sent != 1 { try abandonPipeline(conn, connectionError(conn, sql: sql)) }
+                if sent != 1 { try abandonPipeline(conn, connectionError(conn, sql: item.sql)) }
             }
-            if end < statements.count {
+            if end < items.count {
                 guard PQsendFlushRequest(conn) == 1, PQflush(conn) == 0 else {
                     try abandonPipeline(conn, connectionError(conn, sql: nil))
                 }
             } else {
                 guard PQpipelineSync(conn) == 1 else { try abandonPipeline(conn, connectionError(conn, sql: nil)) }
             }
-            for (sql, _) in statements[start..<end] {
+            for item in items[start..<end] {
                 // One result per statement, then a NULL that ends it.
                 guard let result = PQgetResult(conn) else {
-                    try abandonPipeline(conn, connectionError(conn, sql: sql))
+                    try abandonPipeline(conn, connectionError(conn, sql: item.sql))
                 }
                 while let extra = PQgetResult(conn) { PQclear(extra) }
                 do {
-                    results.append(QueryResult(handle: try check(result, conn, sql: sql), sql: sql))
+                    results.append(QueryResult(handle: try check(result, conn, sql: item.sql), sql: item.sql))
                 } catch {
                     if firstError == nil { firstError = error }
                     if error.isConnectionError { try abandonPipeline(conn, error) }

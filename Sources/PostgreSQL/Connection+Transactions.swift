@@ -27,10 +27,12 @@ extension Connection {
         case unknown
     }
 
-    /// The transaction status libpq tracked from the server's last answer (no round trip).
+    /// The transaction status libpq tracked from the server's last answer (no round trip); a
+    /// transaction whose BEGIN is still queued (``begin(_:readOnly:)``) counts as open.
     public var transactionStatus: TransactionStatus {
         guard let handle else { return .unknown }
         switch PQtransactionStatus(handle) {
+        case PQTRANS_IDLE where beginDeferred: return .inTransaction
         case PQTRANS_IDLE: return .idle
         case PQTRANS_ACTIVE: return .active
         case PQTRANS_INTRANS: return .inTransaction
@@ -77,14 +79,37 @@ extension Connection {
     }
 
     /// Starts a transaction (pair with ``commit()`` / ``rollback()``).
+    ///
+    /// The BEGIN is not sent on its own: it goes with the transaction's first statement, in the
+    /// same round trip (Connection+Deferred.swift), and a transaction that runs no statement
+    /// costs none. So a lost connection is reported by that first statement, not here.
     public func begin(_ isolation: IsolationLevel = .readCommitted, readOnly: Bool = false) throws(PostgreSQLError) {
-        try executeCached("BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")")
+        let sql = "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(readOnly ? " READ ONLY" : "")"
+        guard transactionStatus == .idle else {
+            try executeCached(sql)  // the server's answer: a warning, the transaction unchanged
+            return
+        }
+        deferred.append((try cached(sql), []))
+        beginDeferred = true
     }
 
     /// Commits the open transaction. Throws `inFailedSQLTransaction` (25P02) when the server
     /// rolled back instead (the transaction had failed).
+    ///
+    /// Statements still queued (``executeDeferred(_:_:)``) go in the same round trip; when one of
+    /// them fails, this throws its error and the transaction is rolled back.
     public func commit() throws(PostgreSQLError) {
-        let result = try executeCached("COMMIT")
+        if beginDeferred && deferred.count == 1 {
+            _ = dropDeferred()  // nothing ran: nothing to commit
+            return
+        }
+        let result: QueryResult
+        do {
+            result = try executeCached("COMMIT")
+        } catch {
+            rollbackQuietly()  // a queued statement failed: the transaction is still open
+            throw error
+        }
         if result.commandTag == "ROLLBACK" {
             throw PostgreSQLError(
                 code: .inFailedSQLTransaction, message: "the transaction had failed: COMMIT rolled it back",
@@ -92,12 +117,24 @@ extension Connection {
         }
     }
 
-    /// Rolls back the open transaction.
-    public func rollback() throws(PostgreSQLError) { try executeCached("ROLLBACK") }
+    /// Rolls back the open transaction. Queued statements are dropped unsent.
+    public func rollback() throws(PostgreSQLError) {
+        if dropDeferred() { return }  // the server never saw the transaction
+        try executeCached("ROLLBACK")
+    }
+
+    /// Rolls back to the savepoint `name` (an identifier the caller made: it is not quoted).
+    /// Statements still queued (``executeDeferred(_:_:)``) are dropped unsent: they came after
+    /// the SAVEPOINT statement, which sent everything queued before it, so they would be undone.
+    public func rollback(toSavepoint name: String) throws(PostgreSQLError) {
+        _ = dropDeferred()
+        try execute("ROLLBACK TO SAVEPOINT \(name)")
+    }
 
     /// Rolls back if a transaction is open, ignoring errors (used on error paths; a lost
-    /// connection has no transaction left to roll back).
+    /// connection has no transaction left to roll back). Queued statements are dropped unsent.
     public func rollbackQuietly() {
+        if dropDeferred() { return }
         switch transactionStatus {
         case .inTransaction, .inFailedTransaction: _ = try? execute("ROLLBACK")
         default: break

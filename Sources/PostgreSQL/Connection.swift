@@ -21,6 +21,15 @@ public final class Connection: CustomStringConvertible {
     public let redactedConnectionString: String
     private var statements: [String: PreparedStatement] = [:]
     private var nextStatementNumber = 0
+    /// Statements that run just before the next one, in the same round trip: a transaction's
+    /// BEGIN (``begin(_:readOnly:)``) and statements whose results nobody reads
+    /// (``executeDeferred(_:_:)``). See Connection+Deferred.swift.
+    var deferred: [(statement: PreparedStatement, parameters: [PostgreSQLValue])] = []
+    /// The first of `deferred` is the open transaction's BEGIN, not sent yet.
+    var beginDeferred = false
+    /// Round trips to the server so far: each statement sent alone, each pipeline chunk, a
+    /// prepare (two: PQprepare, PQdescribePrepared). For tests and diagnostics.
+    public internal(set) var roundTrips = 0
 
     /// Connects, blocking until the server accepted or refused.
     ///
@@ -80,6 +89,8 @@ public final class Connection: CustomStringConvertible {
     public func close() {
         guard let conn = handle else { return }
         statements.removeAll()
+        deferred.removeAll()
+        beginDeferred = false
         PQfinish(conn)
         handle = nil
     }
@@ -117,8 +128,10 @@ public final class Connection: CustomStringConvertible {
     /// ``executeCached(_:_:)``.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError) -> QueryResult {
+        if !deferred.isEmpty { return try runDeferred(then: .text(sql, parameters)) }
         let conn = try conn()
         let encoded = EncodedParameters(parameters)
+        roundTrips += 1
         let result = try encoded.withPointers { types, values, lengths, formats throws(PostgreSQLError) in
             PQexecParams(conn, sql, encoded.count, types, values, lengths, formats, 0)
         }
@@ -129,7 +142,9 @@ public final class Connection: CustomStringConvertible {
     /// without parameters. Returns nothing; the first failing statement throws and, outside an
     /// explicit transaction, PostgreSQL runs the whole text as one implicit transaction.
     public func executeScript(_ sql: String) throws(PostgreSQLError) {
+        try flushDeferred()
         let conn = try conn()
+        roundTrips += 1
         let result = try check(PQexec(conn, sql), conn, sql: sql)
         PQclear(result)
     }
@@ -147,6 +162,7 @@ public final class Connection: CustomStringConvertible {
         nextStatementNumber += 1
         let name = "s\(nextStatementNumber)"
         let oids = parameterTypes.map(\.rawValue)
+        roundTrips += 2
         let prepared = oids.withUnsafeBufferPointer { p in
             PQprepare(conn, name, sql, Int32(oids.count), p.baseAddress)
         }
@@ -188,8 +204,10 @@ public final class Connection: CustomStringConvertible {
     public func execute(_ statement: PreparedStatement, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError)
         -> QueryResult
     {
+        if !deferred.isEmpty { return try runDeferred(then: .prepared(statement, parameters)) }
         let conn = try conn()
         let encoded = EncodedParameters(parameters, declared: statement.parameterTypes)
+        roundTrips += 1
         let result = try encoded.withPointers { _, values, lengths, formats throws(PostgreSQLError) in
             PQexecPrepared(conn, statement.name, encoded.count, values, lengths, formats, 0)
         }

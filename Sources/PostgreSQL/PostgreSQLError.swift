@@ -102,6 +102,10 @@ public struct PostgreSQLError: Error, Hashable, Sendable, CustomStringConvertibl
     /// UNAVAILABLE and reconnect. True for class 08, for 57P01–57P03 (the server is shutting
     /// down or restarting) and whenever libpq reported the connection bad after the failure.
     public var isConnectionError: Bool
+    /// Whether the connection failed in the round trip that opened a transaction (its deferred
+    /// BEGIN, with the statements that rode along, COMMIT not among them): none of the
+    /// transaction can have taken effect, so it may be run again whole on a new connection.
+    public var failedBeforeTransaction = false
 
     public init(
         code: Code, message: String, detail: String? = nil, hint: String? = nil, constraint: String? = nil,

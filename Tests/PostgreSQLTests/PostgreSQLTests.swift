@@ -321,6 +321,139 @@ struct PostgreSQLTests {
         #expect(victim.transactionStatus == .unknown)
     }
 
+    /// What another session sees of `db`'s backend: `idle`, `idle in transaction`…
+    private func backendState(of db: Connection, seenBy other: Connection) throws -> String? {
+        try other.execute("SELECT state FROM pg_stat_activity WHERE pid = $1::int4", [.int64(Int64(db.backendPID))])
+            .first?.optionalString(0)
+    }
+
+    @Test func aTransactionsBeginAndDeferredStatementsRideWithItsNextStatement() throws {
+        let url = try #require(postgresURL)
+        let observer = try Connection(url)
+        defer { observer.close() }
+        try withSchema { db in
+            try db.execute("CREATE TABLE t (v int8 PRIMARY KEY)")
+            let schema = try db.execute("SELECT current_schema()").first?.string(0) ?? ""
+            // BEGIN waits for the first statement: the server sees no transaction yet.
+            try db.begin()
+            #expect(db.transactionStatus == .inTransaction)
+            try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(1)])
+            try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(2)])
+            #expect(db.deferredCount == 3)
+            #expect(try backendState(of: db, seenBy: observer) == "idle")
+            // The next statement sends them first, in order, in its own round trip.
+            #expect(try db.execute("SELECT array_agg(v ORDER BY v)::text FROM t").first?.string(0) == "{1,2}")
+            #expect(db.deferredCount == 0)
+            #expect(try backendState(of: db, seenBy: observer) == "idle in transaction")
+            // COMMIT takes what is still queued.
+            try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(3)])
+            try db.commit()
+            #expect(db.transactionStatus == .idle)
+            #expect(try observer.execute("SELECT count(*) FROM \(schema).t").first?.int(0) == 3)
+
+            // A transaction that runs nothing costs nothing: commit and rollback send nothing.
+            try db.begin(.serializable)
+            try db.commit()
+            try db.begin()
+            try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(4)])
+            try db.rollback()
+            #expect(db.transactionStatus == .idle && db.deferredCount == 0)
+            #expect(try db.execute("SELECT count(*) FROM t").first?.int(0) == 3)
+
+            // A deferred statement's error is thrown by the call that sent it; the statements
+            // after it in that round trip are not run.
+            try db.begin()
+            try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(1)])  // duplicate key
+            do {
+                try db.execute("INSERT INTO t VALUES (5)")
+                Issue.record("expected the deferred INSERT's unique violation")
+            } catch let error as PostgreSQLError {
+                #expect(error.code == .uniqueViolation)
+            }
+            #expect(db.transactionStatus == .inFailedTransaction)
+            try db.rollback()
+            // At COMMIT: the error, and the transaction rolled back.
+            do {
+                try db.transaction {
+                    try db.execute("INSERT INTO t VALUES (6)")
+                    try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(2)])
+                }
+                Issue.record("expected the deferred INSERT's unique violation at COMMIT")
+            } catch let error as PostgreSQLError {
+                #expect(error.code == .uniqueViolation)
+            }
+            #expect(db.transactionStatus == .idle)
+            #expect(try db.execute("SELECT array_agg(v ORDER BY v)::text FROM t").first?.string(0) == "{1,2,3}")
+            // Rolling back to a savepoint drops what was queued after it, unsent.
+            try db.transaction {
+                try db.execute("INSERT INTO t VALUES (10)")
+                try db.execute("SAVEPOINT s")
+                try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(1)])  // would fail
+                try db.rollback(toSavepoint: "s")
+                #expect(db.deferredCount == 0 && db.transactionStatus == .inTransaction)
+            }
+            #expect(try db.execute("SELECT array_agg(v ORDER BY v)::text FROM t").first?.string(0) == "{1,2,3,10}")
+            try db.execute("DELETE FROM t WHERE v = 10")
+            // Counted, with the statements prepared already: the lock, two INSERTs and BEGIN ride
+            // with the SELECT, the last INSERT with COMMIT.
+            let key = randomLockKey()
+            for pass in 1...2 {  // the first prepares the statements
+                let before = db.roundTrips
+                try db.transaction {
+                    try db.deferAdvisoryTransactionLock(key)
+                    try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(20)])
+                    try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(21)])
+                    #expect(
+                        try db.executeCached("SELECT count(*) FROM t WHERE v >= $1", [.int64(20)]).first?.int(0) == 2)
+                    try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(22)])
+                }
+                if pass == 2 { #expect(db.roundTrips - before == 2) }
+                try db.execute("DELETE FROM t WHERE v >= 20")
+            }
+            // Outside a transaction a deferred statement runs at once.
+            try db.executeDeferred("INSERT INTO t VALUES ($1)", [.int64(7)])
+            #expect(db.deferredCount == 0)
+            #expect(try observer.execute("SELECT count(*) FROM \(schema).t").first?.int(0) == 4)
+        }
+    }
+
+    @Test func aDeferredAdvisoryLockIsTakenWithTheNextStatement() throws {
+        let url = try #require(postgresURL)
+        let key = randomLockKey()
+        let a = try Connection(url)
+        defer { a.close() }
+        let b = try Connection(url)
+        defer { b.close() }
+        #expect(throws: PostgreSQLError.self) { try a.deferAdvisoryTransactionLock(key) }
+        try a.begin()
+        try a.deferAdvisoryTransactionLock(key)
+        #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == true, "not taken yet")
+        #expect(try a.execute("SELECT 1").first?.int(0) == 1)
+        #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == false, "taken with the SELECT")
+        try a.commit()
+        #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == true, "released at COMMIT")
+    }
+
+    @Test func aConnectionLostInATransactionsFirstRoundTripSaysNothingTookEffect() throws {
+        let url = try #require(postgresURL)
+        let killer = try Connection(url)
+        defer { killer.close() }
+        for sentBefore in [false, true] {
+            let victim = try Connection(url)
+            defer { victim.close() }
+            try victim.begin()
+            if sentBefore { try victim.execute("SELECT 1") }
+            _ = try killer.execute("SELECT pg_terminate_backend($1::int4)", [.int64(Int64(victim.backendPID))])
+            do {
+                try victim.execute("SELECT 2")
+                Issue.record("expected a connection error")
+            } catch {
+                #expect(error.isConnectionError)
+                #expect(error.failedBeforeTransaction == !sentBefore)
+            }
+        }
+    }
+
     @Test func passwordFromAPasswordFile() throws {
         let string = try #require(postgresURL)
         let url = try #require(URLComponents(string: string))

@@ -93,10 +93,35 @@ final class PostgresStoreTests {
             [.text(PostgresStore.applicationName(schema: schema, nodeID: "victim"))]
         ).first?.int(0)
         #expect(ended == 1)
-        // The broken connection is found at BEGIN, before anything of the call reached the
-        // server: it is replaced and the call goes through.
+        // The broken connection is found in the call's first round trip (its BEGIN, with the
+        // statements that ride along), before any of it could take effect: it is replaced and
+        // the call goes through.
         _ = try await store.enqueue(request("two", minutes: 10))
         #expect(try await store.list(ListRequest(projectID: "p1")).total == 2)
+    }
+
+    /// Every statement is a round trip, and on a busy machine each costs both sides a sleep and a
+    /// wake-up: what the store sends without waiting (BEGIN, the project lock, writes whose
+    /// result it does not read) rides with the next statement or with COMMIT.
+    @Test func anEnqueueCostsSixRoundTripsWithAKeyFiveWithout() async throws {
+        let store = try store()
+        defer { store.close() }
+        var keyed = request("warm")
+        keyed.idempotencyKey = "k-warm"
+        _ = try await store.enqueue(keyed)  // prepares the statements
+        _ = try await store.enqueue(request("warm-2", minutes: 30))
+
+        var before = try await store.roundTrips()
+        keyed = request("keyed", minutes: 60)
+        keyed.idempotencyKey = "k-1"
+        _ = try await store.enqueue(keyed)
+        // [BEGIN, lock, key lookup], same-time ids, resource count, platform count,
+        // INSERT schedule, [INSERT platform, COMMIT]: 9 when each had its own.
+        #expect(try await store.roundTrips() - before == 6)
+
+        before = try await store.roundTrips()
+        _ = try await store.enqueue(request("plain", minutes: 90))
+        #expect(try await store.roundTrips() - before == 5, "8 when each had its own")
     }
 
     @Test func applicationNamesFitPostgreSQLsLimitAndShareTheDeploymentsPrefix() {

@@ -124,6 +124,9 @@ final class PostgresSession {
         return c
     }
 
+    /// Round trips of the open connection so far (0 with none): what a call costs, for tests.
+    var roundTrips: Int { connection?.roundTrips ?? 0 }
+
     /// Closes the connection (after it was lost, or at the end).
     func discard() {
         connection?.close()
@@ -132,8 +135,9 @@ final class PostgresSession {
 
     /// Runs `body` in one READ COMMITTED transaction.
     ///
-    /// - A connection found broken before `body` ran (the database restarted while it sat idle)
-    ///   is replaced and the transaction started again: nothing of it had reached the server.
+    /// - A connection found broken before `body` ran, or in the transaction's first round trip
+    ///   (where its BEGIN goes: the database restarted while it sat idle), is replaced and the
+    ///   transaction started again: nothing of it can have taken effect.
     /// - A serialization failure or deadlock (40001, 40P01) rolls the transaction back and runs it
     ///   again, up to ``Settings/maxTransactionRetries`` times: nothing of it was kept, and
     ///   nobody was answered.
@@ -156,7 +160,7 @@ final class PostgresSession {
             } catch let e as PostgreSQLError {
                 if e.isConnectionError {
                     discard()
-                    if !entered && !reconnected {
+                    if (!entered || e.failedBeforeTransaction) && !reconnected {
                         reconnected = true
                         continue
                     }

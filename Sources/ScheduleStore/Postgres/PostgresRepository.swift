@@ -48,7 +48,7 @@ final class PostgresRepository: ScheduleRepository {
             return .success(value)
         } catch {
             if let e = error as? PostgreSQLError, e.isConnectionError { throw error }
-            _ = try db.execute("ROLLBACK TO SAVEPOINT \(name)")
+            try db.rollback(toSavepoint: name)
             return .failure(Self.storeError(error))
         }
     }
@@ -151,7 +151,7 @@ final class PostgresRepository: ScheduleRepository {
 
     private func insertPlatforms(_ platforms: [String], of sc: Schedule, published: [String: (Int64?, String?)]) throws {
         for p in platforms {
-            _ = try db.executeCached(
+            try db.executeDeferred(
                 """
                 INSERT INTO schedule_platforms (schedule_id, platform, project_id, published_at, published_url)
                 VALUES ($1, $2, $3, $4, $5)
@@ -171,7 +171,7 @@ final class PostgresRepository: ScheduleRepository {
             values.append(Self.value(WriterState.mutableValue(k, of: row)))
             sets.append("\(name) = $\(values.count)")
         }
-        _ = try db.executeCached("UPDATE schedules SET \(sets.joined(separator: ", ")) WHERE id = $1", values)
+        try db.executeDeferred("UPDATE schedules SET \(sets.joined(separator: ", ")) WHERE id = $1", values)
         row.snapshot = WriterState.snapshot(of: row)
     }
 
@@ -194,7 +194,7 @@ final class PostgresRepository: ScheduleRepository {
         {
             kept[(try? r.string(0)) ?? ""] = ((try? r.optionalInt64(1)) ?? nil, r.optionalString(2))
         }
-        _ = try db.executeCached("DELETE FROM schedule_platforms WHERE schedule_id = $1", [.text(sc.id)])
+        try db.executeDeferred("DELETE FROM schedule_platforms WHERE schedule_id = $1", [.text(sc.id)])
         try insertPlatforms(platforms, of: sc, published: kept)
     }
 
@@ -207,7 +207,7 @@ final class PostgresRepository: ScheduleRepository {
             return kind == "object" ? .object : .other
         } catch {
             guard error.code == .invalidTextRepresentation else { throw error }
-            _ = try db.execute("ROLLBACK TO SAVEPOINT json_check")
+            try db.rollback(toSavepoint: "json_check")
             return .invalid
         }
     }
@@ -288,7 +288,7 @@ final class PostgresRepository: ScheduleRepository {
     // MARK: Attempts and results
 
     func insertAttempt(_ a: NewAttempt) throws {
-        _ = try db.executeCached(
+        try db.executeDeferred(
             """
             INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at,
                 started_at, lease_token)
@@ -302,7 +302,7 @@ final class PostgresRepository: ScheduleRepository {
     }
 
     func markAttemptStarted(scheduleID: String, attempt: Int, at now: Instant) throws {
-        _ = try db.executeCached(
+        try db.executeDeferred(
             "UPDATE attempts SET started_at = $3 WHERE schedule_id = $1 AND attempt = $2",
             [.text(scheduleID), .int64(Int64(attempt)), .int64(now.unixMilliseconds)])
     }
@@ -311,7 +311,7 @@ final class PostgresRepository: ScheduleRepository {
         _ row: Rows.Row, outcome: String, error: String?, at now: Instant, endedBy: WorkerCall?, retryAt: Instant?
     ) throws {
         guard row.schedule.attemptCount > 0 else { return }
-        _ = try db.executeCached(
+        try db.executeDeferred(
             """
             UPDATE attempts SET ended_at = $3, outcome = $4, error = $5, ended_by = $6, retry_at = $7
              WHERE schedule_id = $1 AND attempt = $2 AND ended_at IS NULL
@@ -341,7 +341,7 @@ final class PostgresRepository: ScheduleRepository {
     func recordResult(scheduleID: String, attempt: Int, platform: String, result r: PlatformResult, at now: Instant)
         throws
     {
-        _ = try db.executeCached(
+        try db.executeDeferred(
             """
             INSERT INTO attempt_results (schedule_id, attempt, platform, success, url, error, reported_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -356,13 +356,13 @@ final class PostgresRepository: ScheduleRepository {
     }
 
     func markPublished(scheduleID: String, platform: String, at now: Instant, url: String?) throws {
-        _ = try db.executeCached(
+        try db.executeDeferred(
             "UPDATE schedule_platforms SET published_at = $3, published_url = $4 WHERE schedule_id = $1 AND platform = $2",
             [.text(scheduleID), .text(platform), .int64(now.unixMilliseconds), pg(url)])
     }
 
     func markRemainingPublished(scheduleID: String, at now: Instant) throws {
-        _ = try db.executeCached(
+        try db.executeDeferred(
             "UPDATE schedule_platforms SET published_at = $2 WHERE schedule_id = $1 AND published_at IS NULL",
             [.text(scheduleID), .int64(now.unixMilliseconds)])
     }
@@ -383,7 +383,7 @@ final class PostgresRepository: ScheduleRepository {
     }
 
     func recordConfirmation(scheduleID: String, attempt: Int, _ c: OutcomeConfirmation) throws {
-        _ = try db.executeCached(
+        try db.executeDeferred(
             """
             UPDATE attempts SET confirmed = $3, confirmed_at = $4, confirmed_by = $5, confirmation_note = $6
              WHERE schedule_id = $1 AND attempt = $2
@@ -430,7 +430,7 @@ final class PostgresRepository: ScheduleRepository {
 
     func recordConflicts(_ conflicts: [Conflict], schedule: String, project: String) throws {
         for c in conflicts where c.severity == .warning {
-            _ = try db.executeCached(
+            try db.executeDeferred(
                 """
                 INSERT INTO schedule_conflicts (id, project_id, schedule1_id, schedule2_id, conflict_type,
                     conflict_time, conflict_reason, suggestion, platform, severity, created_at)
@@ -553,10 +553,11 @@ final class ProjectLocks {
         self.enabled = enabled
     }
 
-    /// Takes `project`'s lock unless this transaction holds it already.
+    /// Takes `project`'s lock unless this transaction holds it already: queued, it is taken in
+    /// the same round trip just before the next statement (the read it guards) runs.
     func lock(_ project: String) throws {
         guard enabled, !held.contains(project) else { return }
-        try db.advisoryTransactionLock(Self.key(project))
+        try db.deferAdvisoryTransactionLock(Self.key(project))
         held.insert(project)
     }
 

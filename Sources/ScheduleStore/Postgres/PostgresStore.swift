@@ -126,6 +126,12 @@ public final class PostgresStore: SchedulingStore {
 
     // MARK: Schedules
 
+    /// Round trips made so far by the pool connection that runs the next job: with a pool of one,
+    /// the difference around a call is what the call cost (tests).
+    func roundTrips() async throws(StoreError) -> Int {
+        try await pool.run { $0.roundTrips }
+    }
+
     public func enqueue(_ request: EnqueueRequest) async throws(StoreError) -> EnqueueResult {
         let checked = try CheckedEnqueue(request)
         return try await write { try $0.enqueue(checked) }

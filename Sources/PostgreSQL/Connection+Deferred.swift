@@ -1,0 +1,75 @@
+internal import CPostgreSQL
+
+/// Statements that ride with the next one.
+///
+/// Every statement is a round trip, and on a busy machine each round trip costs both sides a
+/// sleep and a wake-up. A statement whose result nobody reads (a transaction's BEGIN, an
+/// advisory lock, an INSERT that either works or fails the transaction) need not have one of its
+/// own: it is queued, and sent in one pipeline just before the next statement, or with COMMIT.
+/// Order is kept, so the server runs them exactly as if each had been sent alone; only their
+/// errors move, to the call that sent them.
+extension Connection {
+    /// Queues `sql` to run just before the next statement on this connection (or with COMMIT),
+    /// in the same round trip, as a cached prepared statement. Outside a transaction it runs at
+    /// once.
+    ///
+    /// Its error, if any, is thrown by the call that sends it: the next statement's, or
+    /// ``commit()``'s, after which the transaction is rolled back. The statements after it in that
+    /// pipeline are not run.
+    public func executeDeferred(_ sql: String, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError) {
+        guard transactionStatus == .inTransaction else {
+            try executeCached(sql, parameters)
+            return
+        }
+        deferred.append((try cached(sql, parameterTypes: parameters.map(\.type)), parameters))
+    }
+
+    /// Statements queued and not sent yet, the deferred BEGIN included.
+    public var deferredCount: Int { deferred.count }
+
+    /// Sends what is queued, alone (before a script, which cannot run in a pipeline). Nothing
+    /// when nothing is queued.
+    func flushDeferred() throws(PostgreSQLError) {
+        guard !deferred.isEmpty else { return }
+        let opening = beginDeferred
+        let ahead = takeDeferred()
+        do {
+            _ = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) })
+        } catch {
+            var e = error
+            if opening && e.isConnectionError { e.failedBeforeTransaction = true }
+            throw e
+        }
+    }
+
+    /// Sends what is queued and then `item`, in one pipeline; returns `item`'s result.
+    func runDeferred(then item: PipelineItem) throws(PostgreSQLError) -> QueryResult {
+        let opening = beginDeferred && item.sql != "COMMIT"
+        let ahead = takeDeferred()
+        do {
+            let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + [item])
+            return results[results.count - 1]
+        } catch {
+            var e = error
+            if opening && e.isConnectionError { e.failedBeforeTransaction = true }
+            throw e
+        }
+    }
+
+    /// Empties the queue (its statements are about to be sent) and returns it.
+    func takeDeferred() -> [(statement: PreparedStatement, parameters: [PostgreSQLValue])] {
+        let ahead = deferred
+        deferred.removeAll()
+        beginDeferred = false
+        return ahead
+    }
+
+    /// Drops what is queued without sending it; true when that included the transaction's BEGIN
+    /// (so the server never saw the transaction).
+    func dropDeferred() -> Bool {
+        let unsent = beginDeferred
+        deferred.removeAll()
+        beginDeferred = false
+        return unsent
+    }
+}
