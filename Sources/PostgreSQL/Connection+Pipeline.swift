@@ -30,6 +30,34 @@ extension Connection {
         return Array(results.dropFirst(ahead.count))
     }
 
+    /// Runs `statements` as cached prepared statements (``executeCached(_:_:)``) in one pipeline,
+    /// after whatever is queued (``executeDeferred(_:_:)``): one round trip for all of them once
+    /// they are prepared. Meant for reads whose answers do not depend on each other. Errors as
+    /// ``pipeline(_:)``.
+    ///
+    /// - Returns: one result per statement, in order.
+    public func pipelineCached(_ statements: [(sql: String, parameters: [PostgreSQLValue])]) throws(PostgreSQLError)
+        -> [QueryResult]
+    {
+        _ = try conn()
+        guard !statements.isEmpty else { return [] }
+        var items: [PipelineItem] = []
+        items.reserveCapacity(statements.count)
+        for (sql, parameters) in statements {
+            items.append(.prepared(try cached(sql, parameterTypes: parameters.map(\.type)), parameters))
+        }
+        let opening = beginDeferred
+        let ahead = takeDeferred()
+        do {
+            let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + items)
+            return Array(results.dropFirst(ahead.count))
+        } catch {
+            var e = error
+            if opening && e.isConnectionError { e.failedBeforeTransaction = true }
+            throw e
+        }
+    }
+
     /// One statement of a pipeline: SQL text (an unnamed statement, parsed on each call) or a
     /// prepared statement.
     enum PipelineItem {

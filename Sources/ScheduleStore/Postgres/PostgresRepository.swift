@@ -473,7 +473,45 @@ final class PostgresOccupancy: OccupancySource {
 
     func scheduleIDs(project: String, in window: ClosedRange<Instant>, excluding: String?, limit: Int) throws -> [String] {
         try locks.lock(project)
-        return try db.executeCached(
+        let q = Self.idsQuery(project: project, in: window, excluding: excluding, limit: limit)
+        return Self.ids(try db.executeCached(q.sql, q.parameters))
+    }
+
+    func count(project: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
+        try locks.lock(project)
+        let q = Self.countQuery(project: project, in: window, excluding: excluding)
+        return try db.executeCached(q.sql, q.parameters).first?.int(0) ?? 0
+    }
+
+    func count(project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
+        try locks.lock(project)
+        let q = Self.platformCountQuery(project: project, platform: platform, in: window, excluding: excluding)
+        return try db.executeCached(q.sql, q.parameters).first?.int(0) ?? 0
+    }
+
+    /// The conflict checks' questions in one round trip (one pipeline), with the project's lock
+    /// and whatever else is queued ahead of them.
+    func occupancy(_ q: OccupancyQuestions) throws -> OccupancyAnswers {
+        try locks.lock(q.project)
+        let results = try db.pipelineCached(
+            [
+                Self.idsQuery(project: q.project, in: q.sameTime, excluding: q.excluding, limit: q.sameTimeLimit),
+                Self.countQuery(project: q.project, in: q.resource, excluding: q.excluding),
+            ]
+                + q.platforms.map {
+                    Self.platformCountQuery(project: q.project, platform: $0, in: q.rate, excluding: q.excluding)
+                })
+        return OccupancyAnswers(
+            sameTimeIDs: Self.ids(results[0]), resourceCount: try results[1].first?.int(0) ?? 0,
+            platformCounts: try results.dropFirst(2).map { try $0.first?.int(0) ?? 0 })
+    }
+
+    typealias Query = (sql: String, parameters: [PostgreSQLValue])
+
+    private static func ids(_ result: QueryResult) -> [String] { result.map { (try? $0.string(0)) ?? "" } }
+
+    private static func idsQuery(project: String, in window: ClosedRange<Instant>, excluding: String?, limit: Int) -> Query {
+        (
             """
             SELECT id FROM schedules
              WHERE project_id = $1 AND scheduled_for BETWEEN $2 AND $3 AND \(Schema.occupiesSQL) AND id <> $4
@@ -483,12 +521,11 @@ final class PostgresOccupancy: OccupancySource {
                 .text(project), .int64(window.lowerBound.unixMilliseconds), .int64(window.upperBound.unixMilliseconds),
                 .text(excluding ?? ""), .int64(Int64(limit)),
             ]
-        ).map { (try? $0.string(0)) ?? "" }
+        )
     }
 
-    func count(project: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
-        try locks.lock(project)
-        return try db.executeCached(
+    private static func countQuery(project: String, in window: ClosedRange<Instant>, excluding: String?) -> Query {
+        (
             """
             SELECT count(*) FROM schedules
              WHERE project_id = $1 AND scheduled_for BETWEEN $2 AND $3 AND \(Schema.occupiesSQL) AND id <> $4
@@ -497,12 +534,13 @@ final class PostgresOccupancy: OccupancySource {
                 .text(project), .int64(window.lowerBound.unixMilliseconds), .int64(window.upperBound.unixMilliseconds),
                 .text(excluding ?? ""),
             ]
-        ).first?.int(0) ?? 0
+        )
     }
 
-    func count(project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int {
-        try locks.lock(project)
-        return try db.executeCached(
+    private static func platformCountQuery(
+        project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?
+    ) -> Query {
+        (
             """
             SELECT count(*) FROM schedules s JOIN schedule_platforms p ON p.schedule_id = s.id
              WHERE s.project_id = $1 AND p.platform = $2 AND s.scheduled_for BETWEEN $3 AND $4
@@ -512,7 +550,7 @@ final class PostgresOccupancy: OccupancySource {
                 .text(project), .text(platform), .int64(window.lowerBound.unixMilliseconds),
                 .int64(window.upperBound.unixMilliseconds), .text(excluding ?? ""),
             ]
-        ).first?.int(0) ?? 0
+        )
     }
 }
 

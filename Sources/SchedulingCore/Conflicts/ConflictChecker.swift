@@ -52,9 +52,35 @@ public struct ConflictChecker: Sendable {
 
     /// Same-time: another schedule within ±1 minute → WARNING naming it.
     public func sameTime(_ p: Proposal, in source: some OccupancySource) throws -> [Conflict] {
-        let ids = try source.scheduleIDs(
-            project: p.project, in: window(p.time, policy.sameTimeWindowSeconds), excluding: p.scheduleID, limit: 10)
-        return ids.map { id in
+        sameTime(p, ids: try source.scheduleIDs(project: p.project, in: sameTimeWindow(p), excluding: p.scheduleID, limit: 10))
+    }
+
+    /// Rate limit: per platform, schedules in ±1 hour; ≥ 80 % of the limit WARNING, ≥ 100 % ERROR.
+    public func rateLimit(_ p: Proposal, in source: some OccupancySource) throws -> [Conflict] {
+        let platforms = limitedPlatforms(p)
+        return rateLimit(
+            p, platforms: platforms,
+            counts: try platforms.map {
+                try source.count(project: p.project, platform: $0, in: rateWindow(p), excluding: p.scheduleID)
+            })
+    }
+
+    /// Resource: publishes within ±2.5 minutes; at the maximum (5) ERROR, at 80 % WARNING.
+    public func resource(_ p: Proposal, in source: some OccupancySource) throws -> [Conflict] {
+        resource(p, count: try source.count(project: p.project, in: resourceWindow(p), excluding: p.scheduleID))
+    }
+
+    private func sameTimeWindow(_ p: Proposal) -> ClosedRange<Instant> { window(p.time, policy.sameTimeWindowSeconds) }
+    private func rateWindow(_ p: Proposal) -> ClosedRange<Instant> { window(p.time, policy.rateLimitWindowSeconds) }
+    private func resourceWindow(_ p: Proposal) -> ClosedRange<Instant> { window(p.time, policy.resourceWindowSeconds) }
+
+    /// The proposal's platforms that have a rate limit (the others are not counted).
+    private func limitedPlatforms(_ p: Proposal) -> [String] {
+        p.platforms.filter { policy.rateLimits.limit(for: $0) != nil }
+    }
+
+    private func sameTime(_ p: Proposal, ids: [String]) -> [Conflict] {
+        ids.map { id in
             Conflict(
                 type: .sameTime, severity: .warning,
                 reason: "Another schedule exists within 1 minute",
@@ -63,14 +89,10 @@ public struct ConflictChecker: Sendable {
         }
     }
 
-    /// Rate limit: per platform, schedules in ±1 hour; ≥ 80 % of the limit WARNING, ≥ 100 % ERROR.
-    public func rateLimit(_ p: Proposal, in source: some OccupancySource) throws -> [Conflict] {
+    private func rateLimit(_ p: Proposal, platforms: [String], counts: [Int]) -> [Conflict] {
         var result: [Conflict] = []
-        for platform in p.platforms {
+        for (platform, n) in zip(platforms, counts) {
             guard let limit = policy.rateLimits.limit(for: platform) else { continue }
-            let n = try source.count(
-                project: p.project, platform: platform, in: window(p.time, policy.rateLimitWindowSeconds),
-                excluding: p.scheduleID)
             if n >= limit {
                 result.append(
                     Conflict(
@@ -88,10 +110,7 @@ public struct ConflictChecker: Sendable {
         return result
     }
 
-    /// Resource: publishes within ±2.5 minutes; at the maximum (5) ERROR, at 80 % WARNING.
-    public func resource(_ p: Proposal, in source: some OccupancySource) throws -> [Conflict] {
-        let n = try source.count(
-            project: p.project, in: window(p.time, policy.resourceWindowSeconds), excluding: p.scheduleID)
+    private func resource(_ p: Proposal, count n: Int) -> [Conflict] {
         let max = policy.maxConcurrent
         if n >= max {
             return [
@@ -125,10 +144,16 @@ public struct ConflictChecker: Sendable {
     }
 
     /// All four checks at the proposal's time.
+    /// The three counts are asked of the source in one ``OccupancySource/occupancy(_:)`` call.
     public func check(_ p: Proposal, in source: some OccupancySource) throws -> [Conflict] {
-        var conflicts = try sameTime(p, in: source)
-        conflicts += try rateLimit(p, in: source)
-        conflicts += try resource(p, in: source)
+        let platforms = limitedPlatforms(p)
+        let a = try source.occupancy(
+            OccupancyQuestions(
+                project: p.project, excluding: p.scheduleID, sameTime: sameTimeWindow(p), sameTimeLimit: 10,
+                resource: resourceWindow(p), rate: rateWindow(p), platforms: platforms))
+        var conflicts = sameTime(p, ids: a.sameTimeIDs)
+        conflicts += rateLimit(p, platforms: platforms, counts: a.platformCounts)
+        conflicts += resource(p, count: a.resourceCount)
         conflicts += dst(time: p.time, zone: p.zone)
         return conflicts
     }

@@ -46,4 +46,61 @@ public protocol OccupancySource {
     func count(project: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int
     /// The number of the project's schedules for `platform` (canonical name) with a time in `window`.
     func count(project: String, platform: String, in window: ClosedRange<Instant>, excluding: String?) throws -> Int
+    /// Everything ``ConflictChecker/check(_:in:)`` asks about one time, at once. A source that
+    /// pays per question (a database round trip) answers them together; the default asks each
+    /// of the three methods above in turn.
+    func occupancy(_ q: OccupancyQuestions) throws -> OccupancyAnswers
+}
+
+/// The questions the conflict checks ask about one proposed time.
+public struct OccupancyQuestions: Sendable, Hashable {
+    public var project: String
+    /// The schedule being re-validated, left out of every answer.
+    public var excluding: String?
+    /// Same-time: up to `sameTimeLimit` ids in this window.
+    public var sameTime: ClosedRange<Instant>
+    public var sameTimeLimit: Int
+    /// Resource: the count in this window.
+    public var resource: ClosedRange<Instant>
+    /// Rate limits: one count per platform (canonical names) in this window.
+    public var rate: ClosedRange<Instant>
+    public var platforms: [String]
+
+    public init(
+        project: String, excluding: String?, sameTime: ClosedRange<Instant>, sameTimeLimit: Int,
+        resource: ClosedRange<Instant>, rate: ClosedRange<Instant>, platforms: [String]
+    ) {
+        self.project = project
+        self.excluding = excluding
+        self.sameTime = sameTime
+        self.sameTimeLimit = sameTimeLimit
+        self.resource = resource
+        self.rate = rate
+        self.platforms = platforms
+    }
+}
+
+/// The answers to ``OccupancyQuestions``.
+public struct OccupancyAnswers: Sendable, Hashable {
+    public var sameTimeIDs: [String]
+    public var resourceCount: Int
+    /// One count per asked platform, in the order asked.
+    public var platformCounts: [Int]
+
+    public init(sameTimeIDs: [String], resourceCount: Int, platformCounts: [Int]) {
+        self.sameTimeIDs = sameTimeIDs
+        self.resourceCount = resourceCount
+        self.platformCounts = platformCounts
+    }
+}
+
+extension OccupancySource {
+    public func occupancy(_ q: OccupancyQuestions) throws -> OccupancyAnswers {
+        OccupancyAnswers(
+            sameTimeIDs: try scheduleIDs(project: q.project, in: q.sameTime, excluding: q.excluding, limit: q.sameTimeLimit),
+            resourceCount: try count(project: q.project, in: q.resource, excluding: q.excluding),
+            platformCounts: try q.platforms.map {
+                try count(project: q.project, platform: $0, in: q.rate, excluding: q.excluding)
+            })
+    }
 }
