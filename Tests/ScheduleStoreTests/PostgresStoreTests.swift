@@ -103,7 +103,7 @@ final class PostgresStoreTests {
     /// Every statement is a round trip, and on a busy machine each costs both sides a sleep and a
     /// wake-up: what the store sends without waiting (BEGIN, the project lock, writes whose
     /// result it does not read) rides with the next statement or with COMMIT.
-    @Test func anEnqueueCostsFourRoundTripsWithAKeyThreeWithout() async throws {
+    @Test func anEnqueueCostsFourRoundTripsWithAKeyThreeWithoutAndAReadOne() async throws {
         let store = try store()
         defer { store.close() }
         var keyed = request("warm")
@@ -124,6 +124,15 @@ final class PostgresStoreTests {
         // [BEGIN, lock, same-time ids, resource count, platform count], INSERT schedule,
         // [INSERT platform, COMMIT]: 8 when each had its own.
         #expect(try await store.roundTrips() - before == 3)
+
+        // A single read needs no transaction: Get and the Dequeue's dispatch question are one each.
+        let plain = try #require(try await store.list(ListRequest(projectID: "p1")).items.first)
+        _ = try await store.mayDispatch(projectID: "p1", limit: 10)  // prepares the statements
+        _ = try await store.get(projectID: "p1", scheduleID: plain.id)
+        before = try await store.roundTrips()
+        #expect(try await store.get(projectID: "p1", scheduleID: plain.id).id == plain.id)
+        #expect(try await store.mayDispatch(projectID: "p1", limit: 10))
+        #expect(try await store.roundTrips() - before == 2)
     }
 
     @Test func applicationNamesFitPostgreSQLsLimitAndShareTheDeploymentsPrefix() {

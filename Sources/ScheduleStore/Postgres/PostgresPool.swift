@@ -133,6 +133,34 @@ final class PostgresSession {
         connection = nil
     }
 
+    /// Runs `body`, one read-only statement, outside a transaction (one round trip instead of
+    /// BEGIN's and COMMIT's two). A connection found broken is replaced and the statement run
+    /// again once: a read can run twice.
+    func statement<T>(_ body: (PostgreSQL.Connection) throws -> T) throws(StoreError) -> T {
+        var reconnected = false
+        while true {
+            let db = try connect()
+            do {
+                return try body(db)
+            } catch let e as StoreError {
+                throw e
+            } catch let e as PostgreSQLError {
+                guard e.isConnectionError else { throw PostgresRepository.storeError(e) }
+                discard()
+                if !reconnected {
+                    reconnected = true
+                    continue
+                }
+                throw StoreError(
+                    code: .unavailable,
+                    message: "lost the connection to PostgreSQL (\(settings.redacted)): \(e.message); retry the call",
+                    backendCode: "postgres:\(e.code.rawValue)")
+            } catch {
+                throw StoreError.wrap(error)
+            }
+        }
+    }
+
     /// Runs `body` in one READ COMMITTED transaction.
     ///
     /// - A connection found broken before `body` ran, or in the transaction's first round trip

@@ -124,6 +124,14 @@ public final class PostgresStore: SchedulingStore {
         try await pool.run { session throws(StoreError) in try session.transaction(readOnly: true, body) }
     }
 
+    /// Runs `body`, one read statement, without a transaction: one round trip, where a read
+    /// transaction takes two (BEGIN travels with the statement, COMMIT alone).
+    private func readStatement<T: Sendable>(_ body: @escaping @Sendable (PostgreSQL.Connection) throws -> T)
+        async throws(StoreError) -> T
+    {
+        try await pool.run { session throws(StoreError) in try session.statement(body) }
+    }
+
     // MARK: Schedules
 
     /// Round trips made so far by the pool connection that runs the next job: with a pool of one,
@@ -138,7 +146,7 @@ public final class PostgresStore: SchedulingStore {
     }
 
     public func get(projectID: String, scheduleID: String) async throws(StoreError) -> Schedule {
-        try await read { db in
+        try await readStatement { db in
             guard
                 let r = try db.executeCached(
                     "SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = $1 AND project_id = $2",
@@ -319,6 +327,26 @@ public final class PostgresStore: SchedulingStore {
                         error: ok ? nil : (r.optionalString(4) ?? "failed")))
             }
             return out
+        }
+    }
+
+    /// One statement, no transaction: whether the project holds a live lease (an index seek
+    /// that stops at the first), and only when it does not, the number of projects that do,
+    /// compared with `limit` (PostgreSQL runs an OR's uncorrelated subqueries when first needed).
+    /// Asked by every Dequeue, so it must not read every live lease each time.
+    public func mayDispatch(projectID: String, limit: Int) async throws(StoreError) -> Bool {
+        let now = self.now
+        return try await readStatement { db in
+            try db.executeCached(
+                """
+                SELECT EXISTS (SELECT 1 FROM schedules
+                                WHERE project_id = $1 AND queue_status IN ('QUEUED','PROCESSING')
+                                  AND lease_expires_at > $2)
+                    OR (SELECT count(*) FROM (SELECT DISTINCT project_id FROM schedules
+                                               WHERE queue_status IN ('QUEUED','PROCESSING')
+                                                 AND lease_expires_at > $2) d) < $3
+                """, [.text(projectID), .int64(now.unixMilliseconds), .int64(Int64(limit))]
+            ).first?.bool(0) ?? false
         }
     }
 
