@@ -31,10 +31,18 @@ extension Connection {
     /// when nothing is queued.
     func flushDeferred() throws(PostgreSQLError) {
         guard !deferred.isEmpty else { return }
-        let opening = beginDeferred
+        _ = try runAfterDeferred([])
+    }
+
+    /// Sends what is queued and then `items`, in one pipeline; returns the results of `items`.
+    /// A connection lost in the pipeline that carries a transaction's BEGIN, and not its COMMIT,
+    /// is marked ``PostgreSQLError/failedBeforeTransaction``.
+    func runAfterDeferred(_ items: [PipelineItem]) throws(PostgreSQLError) -> [QueryResult] {
+        let opening = beginDeferred && !items.contains { Self.endsTransaction($0.sql) }
         let ahead = takeDeferred()
         do {
-            _ = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) })
+            let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + items)
+            return Array(results.dropFirst(ahead.count))
         } catch {
             var e = error
             if opening && e.isConnectionError { e.failedBeforeTransaction = true }
@@ -42,18 +50,10 @@ extension Connection {
         }
     }
 
-    /// Sends what is queued and then `item`, in one pipeline; returns `item`'s result.
-    func runDeferred(then item: PipelineItem) throws(PostgreSQLError) -> QueryResult {
-        let opening = beginDeferred && item.sql != "COMMIT"
-        let ahead = takeDeferred()
-        do {
-            let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + [item])
-            return results[results.count - 1]
-        } catch {
-            var e = error
-            if opening && e.isConnectionError { e.failedBeforeTransaction = true }
-            throw e
-        }
+    /// Whether `sql` is a COMMIT (or END): a pipeline that holds one may have committed.
+    static func endsTransaction(_ sql: String) -> Bool {
+        let word = sql.drop(while: \.isWhitespace).prefix(6).lowercased()
+        return word.hasPrefix("commit") || word.hasPrefix("end")
     }
 
     /// Empties the queue (its statements are about to be sent) and returns it.

@@ -24,10 +24,7 @@ extension Connection {
     {
         _ = try conn()
         guard !statements.isEmpty else { return [] }
-        let ahead = takeDeferred()
-        let results = try runPipeline(
-            ahead.map { .prepared($0.statement, $0.parameters) } + statements.map { .text($0.sql, $0.parameters) })
-        return Array(results.dropFirst(ahead.count))
+        return try runAfterDeferred(statements.map { .text($0.sql, $0.parameters) })
     }
 
     /// Runs `statements` as cached prepared statements (``executeCached(_:_:)``) in one pipeline,
@@ -46,16 +43,7 @@ extension Connection {
         for (sql, parameters) in statements {
             items.append(.prepared(try cached(sql, parameterTypes: parameters.map(\.type)), parameters))
         }
-        let opening = beginDeferred
-        let ahead = takeDeferred()
-        do {
-            let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + items)
-            return Array(results.dropFirst(ahead.count))
-        } catch {
-            var e = error
-            if opening && e.isConnectionError { e.failedBeforeTransaction = true }
-            throw e
-        }
+        return try runAfterDeferred(items)
     }
 
     /// One statement of a pipeline: SQL text (an unnamed statement, parsed on each call) or a

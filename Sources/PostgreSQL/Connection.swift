@@ -128,7 +128,7 @@ public final class Connection: CustomStringConvertible {
     /// ``executeCached(_:_:)``.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError) -> QueryResult {
-        if !deferred.isEmpty { return try runDeferred(then: .text(sql, parameters)) }
+        if !deferred.isEmpty { return try runAfterDeferred([.text(sql, parameters)])[0] }
         let conn = try conn()
         let encoded = EncodedParameters(parameters)
         roundTrips += 1
@@ -204,7 +204,7 @@ public final class Connection: CustomStringConvertible {
     public func execute(_ statement: PreparedStatement, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError)
         -> QueryResult
     {
-        if !deferred.isEmpty { return try runDeferred(then: .prepared(statement, parameters)) }
+        if !deferred.isEmpty { return try runAfterDeferred([.prepared(statement, parameters)])[0] }
         let conn = try conn()
         let encoded = EncodedParameters(parameters, declared: statement.parameterTypes)
         roundTrips += 1

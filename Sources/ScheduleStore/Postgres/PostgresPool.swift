@@ -151,14 +151,19 @@ final class PostgresSession {
                     reconnected = true
                     continue
                 }
-                throw StoreError(
-                    code: .unavailable,
-                    message: "lost the connection to PostgreSQL (\(settings.redacted)): \(e.message); retry the call",
-                    backendCode: "postgres:\(e.code.rawValue)")
+                throw lost(e)
             } catch {
                 throw StoreError.wrap(error)
             }
         }
+    }
+
+    /// A lost connection as the call's error.
+    private func lost(_ e: PostgreSQLError) -> StoreError {
+        StoreError(
+            code: .unavailable,
+            message: "lost the connection to PostgreSQL (\(settings.redacted)): \(e.message); retry the call",
+            backendCode: "postgres:\(e.code.rawValue)")
     }
 
     /// Runs `body` in one READ COMMITTED transaction.
@@ -192,10 +197,7 @@ final class PostgresSession {
                         reconnected = true
                         continue
                     }
-                    throw StoreError(
-                        code: .unavailable,
-                        message: "lost the connection to PostgreSQL (\(settings.redacted)): \(e.message); retry the call",
-                        backendCode: "postgres:\(e.code.rawValue)")
+                    throw lost(e)
                 }
                 if e.isRetryableTransactionFailure && retries < settings.maxTransactionRetries {
                     retries += 1
