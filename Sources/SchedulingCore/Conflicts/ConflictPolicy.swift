@@ -54,18 +54,22 @@ public protocol OccupancySource {
 
 /// The questions the conflict checks ask about one proposed time.
 public struct OccupancyQuestions: Sendable, Hashable {
+    /// The project whose schedules are counted.
     public var project: String
     /// The schedule being re-validated, left out of every answer.
     public var excluding: String?
     /// Same-time: up to `sameTimeLimit` ids in this window.
     public var sameTime: ClosedRange<Instant>
+    /// At most this many same-time ids.
     public var sameTimeLimit: Int
     /// Resource: the count in this window.
     public var resource: ClosedRange<Instant>
     /// Rate limits: one count per platform (canonical names) in this window.
     public var rate: ClosedRange<Instant>
+    /// The platforms to count in `rate`.
     public var platforms: [String]
 
+    /// The questions about one time; see each property.
     public init(
         project: String, excluding: String?, sameTime: ClosedRange<Instant>, sameTimeLimit: Int,
         resource: ClosedRange<Instant>, rate: ClosedRange<Instant>, platforms: [String]
@@ -82,11 +86,14 @@ public struct OccupancyQuestions: Sendable, Hashable {
 
 /// The answers to ``OccupancyQuestions``.
 public struct OccupancyAnswers: Sendable, Hashable {
+    /// Up to `sameTimeLimit` ids in the same-time window, by time, then id.
     public var sameTimeIDs: [String]
+    /// The count in the resource window.
     public var resourceCount: Int
     /// One count per asked platform, in the order asked.
     public var platformCounts: [Int]
 
+    /// The answers; see each property.
     public init(sameTimeIDs: [String], resourceCount: Int, platformCounts: [Int]) {
         self.sameTimeIDs = sameTimeIDs
         self.resourceCount = resourceCount
@@ -95,6 +102,8 @@ public struct OccupancyAnswers: Sendable, Hashable {
 }
 
 extension OccupancySource {
+    /// Asks ``scheduleIDs(project:in:excluding:limit:)``, ``count(project:in:excluding:)`` and
+    /// ``count(project:platform:in:excluding:)`` once per platform, in turn.
     public func occupancy(_ q: OccupancyQuestions) throws -> OccupancyAnswers {
         OccupancyAnswers(
             sameTimeIDs: try scheduleIDs(project: q.project, in: q.sameTime, excluding: q.excluding, limit: q.sameTimeLimit),
