@@ -68,14 +68,14 @@ final class ConnectionThread: Sendable {
         loop: @escaping @Sendable (Connection) -> Void
     ) throws {
         let ready = DispatchSemaphore(value: 0)
-        let openError = OpenErrorBox()
+        let openError = OpenedValue<(any Error)?>(nil)
         let done = self.done
         let thread = Thread {
             let connection: Connection
             do {
                 connection = try open()
             } catch {
-                openError.error = error
+                openError.value = error
                 ready.signal()
                 done.signal()
                 return
@@ -89,27 +89,19 @@ final class ConnectionThread: Sendable {
         thread.stackSize = 1 << 20
         thread.start()
         ready.wait()
-        if let e = openError.error { throw e }
+        if let e = openError.value { throw e }
     }
 
     /// Waits for the thread to finish (after its queue was closed).
     func join() { done.wait() }
 }
 
-/// Carries a value a ``ConnectionThread``'s `open` sets (the writer's CPU, the checkpointer's
-/// scheduling policy) from its thread to the thread's creator.
+/// Carries a value set on a ``ConnectionThread``'s thread while it opens (its open error; the
+/// writer's CPU, the checkpointer's scheduling policy, set in `open`) to the thread's creator.
 ///
-/// `@unchecked Sendable`: written in `open`, read by the creator after `ConnectionThread.init`
-/// returned, which waits for `open` to finish.
+/// `@unchecked Sendable`: written before the thread signals that opening finished, read by the
+/// creator after `ConnectionThread.init` waited for that signal; the semaphore orders the two.
 final class OpenedValue<Value>: @unchecked Sendable {
     var value: Value
     init(_ value: Value) { self.value = value }
-}
-
-/// Carries an open error from the thread to its creator.
-///
-/// `@unchecked Sendable`: written by the thread before `ready.signal()`, read by the creator
-/// after `ready.wait()`; the semaphore orders the two.
-private final class OpenErrorBox: @unchecked Sendable {
-    var error: (any Error)?
 }
