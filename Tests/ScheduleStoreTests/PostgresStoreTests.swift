@@ -281,4 +281,74 @@ final class PostgresStoreTests {
         // a scan is the planner's cheaper choice, and it switches to their indexes as they grow.
         #expect(after["schedules", default: 0] - before["schedules", default: 0] == 0, "sequential scans of schedules")
     }
+
+    /// Dequeue asks on every call whether the project may lease (``PostgresStore/mayDispatchSQL``),
+    /// and for a project without a live lease, whether fewer than N projects hold one. That must
+    /// cost a few index seeks: not a read of every live lease of the deployment, nor of every
+    /// lease finished since the last VACUUM (a plan made while the table was young once read
+    /// them all, in a bitmap scan, on every Dequeue of an idle project).
+    @Test func theDispatchQuestionReadsAFewEntriesNotEveryLease() async throws {
+        let store = try store()
+        defer { store.close() }
+        let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
+        defer { admin.close() }
+        // No VACUUM during the test: it would remove the finished leases' entries itself.
+        _ = try admin.execute("ALTER TABLE \(schema).schedules SET (autovacuum_enabled = false)")
+        _ = try admin.execute("SET search_path TO \(schema)")
+        _ = try admin.execute("SET plan_cache_mode = force_generic_plan")
+        _ = try admin.execute("PREPARE dispatch(text, bigint, bigint) AS \(PostgresStore.mayDispatchSQL)")
+        // The plan is made now, on the young table, and kept by the prepared statement.
+        _ = try admin.execute("EXECUTE dispatch('idle', 0, 10)")
+
+        // 500 leases finished in one project; 200 live in each of three others.
+        let projects = ["busy", "busy", "busy", "busy", "busy", "l1", "l1", "l2", "l2", "l3", "l3"]
+        for (batch, project) in projects.enumerated() {
+            let requests = (0..<100).map { i in
+                EnqueueRequest(
+                    projectID: project, contentID: "c\(batch)-\(i)",
+                    time: .instant(t0.adding(seconds: Int64(batch % 5 * 100 + i) * 60)), platforms: ["twitter"])
+            }
+            for r in try await store.enqueueBatch(requests) { _ = try r.get() }
+        }
+        clock.advance(seconds: 500 * 60)
+        func lease(_ project: String) async throws -> [Lease] {
+            let leases = try await store.dequeue(
+                DequeueRequest(projectID: project, limit: 100, leaseSeconds: 600, workerID: "w", maxInFlight: 1000))
+            #expect(leases.count == 100)
+            return leases
+        }
+        for _ in 0..<5 {
+            for r in try await store.acknowledge(
+                try await lease("busy").map {
+                    .complete(projectID: "busy", scheduleID: $0.schedule.id, leaseToken: $0.token, results: [])
+                })
+            {
+                _ = try r.get()
+            }
+        }
+        for project in ["l1", "l2", "l3"] {
+            _ = try await lease(project)
+            _ = try await lease(project)
+        }
+        #expect(try await store.dispatchingProjects() == ["l1", "l2", "l3"])
+        #expect(try await store.mayDispatch(projectID: "idle", limit: 4))
+        #expect(!(try await store.mayDispatch(projectID: "idle", limit: 3)))
+        #expect(try await store.mayDispatch(projectID: "l2", limit: 1))
+
+        func blocksRead(_ limit: Int) throws -> Int {
+            let now = clock.now().unixMilliseconds
+            let plan = try admin.execute(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE dispatch('idle', \(now), \(limit))")
+            let json = try JSONSerialization.jsonObject(with: Data(try #require(plan.first).string(0).utf8))
+            let top = try #require(((json as? [[String: Any]])?.first?["Plan"]) as? [String: Any])
+            return try #require(top["Shared Hit Blocks"] as? Int) + (top["Shared Read Blocks"] as? Int ?? 0)
+        }
+        _ = try blocksRead(2)  // the first pass may still meet the finished leases' entries
+        // 1,100 rows span ~60 heap pages, the 600 live leases alone ~30 (the statement before
+        // this one read 31 with the index `schedules_live_leases`, 84 without it).
+        for limit in [2, 10] {
+            let read = try blocksRead(limit)
+            #expect(read < 20, "\(read) blocks read to count the dispatching projects up to \(limit)")
+        }
+    }
 }

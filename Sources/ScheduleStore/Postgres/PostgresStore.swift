@@ -330,22 +330,44 @@ public final class PostgresStore: SchedulingStore {
         }
     }
 
-    /// One statement, no transaction: whether the project holds a live lease (an index seek
-    /// that stops at the first), and only when it does not, the number of projects that do,
-    /// compared with `limit` (PostgreSQL runs an OR's uncorrelated subqueries when first needed).
-    /// Asked by every Dequeue, so it must not read every live lease each time.
+    /// The projects holding a live lease, in order, one index seek each (`schedules_live_leases`):
+    /// from the first such project, the next one after it, and so on. The parent's LIMIT stops
+    /// the recursion: PostgreSQL computes a recursive query's rows only as they are fetched.
+    /// `now` names the parameter holding the time, in milliseconds.
+    static func dispatchingProjectsSQL(now: String) -> String {
+        """
+        WITH RECURSIVE live(project_id) AS (
+            (SELECT project_id FROM schedules
+              WHERE queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > \(now)
+              ORDER BY project_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT s.project_id FROM schedules s
+                     WHERE s.queue_status IN ('QUEUED','PROCESSING') AND s.lease_expires_at > \(now)
+                       AND s.project_id > live.project_id
+                     ORDER BY s.project_id LIMIT 1)
+              FROM live WHERE live.project_id IS NOT NULL)
+        SELECT project_id FROM live WHERE project_id IS NOT NULL
+        """
+    }
+
+    /// Dequeue's question: whether the project (`$1`) holds a live lease at `$2`, and only when
+    /// it does not, whether fewer than `$3` projects do. PostgreSQL runs an OR's uncorrelated
+    /// subqueries when first needed, and the count stops at `$3` projects.
+    static let mayDispatchSQL = """
+        SELECT EXISTS (SELECT 1 FROM schedules
+                        WHERE project_id = $1 AND queue_status IN ('QUEUED','PROCESSING')
+                          AND lease_expires_at > $2)
+            OR (SELECT count(*) FROM (\(dispatchingProjectsSQL(now: "$2"))
+                                      LIMIT $3) d) < $3
+        """
+
+    /// One statement, no transaction (``mayDispatchSQL``). Asked by every Dequeue, so it must not
+    /// read every live lease, nor every lease finished since the last VACUUM, each time.
     public func mayDispatch(projectID: String, limit: Int) async throws(StoreError) -> Bool {
         let now = self.now
         return try await readStatement { db in
             try db.executeCached(
-                """
-                SELECT EXISTS (SELECT 1 FROM schedules
-                                WHERE project_id = $1 AND queue_status IN ('QUEUED','PROCESSING')
-                                  AND lease_expires_at > $2)
-                    OR (SELECT count(*) FROM (SELECT DISTINCT project_id FROM schedules
-                                               WHERE queue_status IN ('QUEUED','PROCESSING')
-                                                 AND lease_expires_at > $2) d) < $3
-                """, [.text(projectID), .int64(now.unixMilliseconds), .int64(Int64(limit))]
+                Self.mayDispatchSQL, [.text(projectID), .int64(now.unixMilliseconds), .int64(Int64(limit))]
             ).first?.bool(0) ?? false
         }
     }
@@ -353,13 +375,7 @@ public final class PostgresStore: SchedulingStore {
     public func dispatchingProjects() async throws(StoreError) -> Set<String> {
         let now = self.now
         return try await read { db in
-            Set(
-                try db.executeCached(
-                    """
-                    SELECT DISTINCT project_id FROM schedules
-                     WHERE queue_status IN ('QUEUED','PROCESSING') AND lease_expires_at > $1
-                    """, [.int64(now.unixMilliseconds)]
-                ).map { try $0.string(0) })
+            Set(try db.executeCached(Self.dispatchingProjectsSQL(now: "$1"), [.int64(now.unixMilliseconds)]).map { try $0.string(0) })
         }
     }
 
