@@ -99,6 +99,11 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     func reapExpiredLeases(limit: Int) async throws(StoreError) -> ReapResult
     func expireMissedWindows(limit: Int) async throws(StoreError) -> MissedWindowResult
     func rollupMetrics(day: Instant, projectIDs: [String]?) async throws(StoreError) -> [QueueMetrics]
+    /// Gives the database's query planner the statistics of tables that grew without any, and
+    /// returns the tables analyzed. PostgreSQL: `ANALYZE` of each of the store's tables that has
+    /// reached ``PostgresStore/analyzeThresholdBytes`` with none (`reltuples` ≤ 0), once per
+    /// table and process; SQLite: nothing (it plans without statistics, `QueryPlanTests`).
+    func analyzeGrownTables() async throws(StoreError) -> [String]
 
     /// Retention: deletes up to `limit` (1…500) finished schedules whose time and last change are
     /// both before `cutoff`, with their platforms, attempts, results and recorded conflicts,
@@ -127,6 +132,8 @@ extension SchedulingStore {
     public func queueStats(projectID: String) async throws(StoreError) -> QueueStats {
         try await queueStats(projectID: projectID, windowSeconds: 86_400)
     }
+
+    public func analyzeGrownTables() async throws(StoreError) -> [String] { [] }
 
     /// The dispatch limit's question from the set of dispatching projects (PostgreSQL asks the
     /// database; SQLite's store answers from memory without building the set).

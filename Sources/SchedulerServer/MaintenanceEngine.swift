@@ -97,6 +97,10 @@ public final class MaintenanceEngine: Sendable {
     private func pass(forceRollup: Bool) async throws(StoreError) -> Pass {
         let leases = try await store.reapExpiredLeases(limit: configuration.batchLimit)
         let windows = try await store.expireMissedWindows(limit: configuration.batchLimit)
+        let analyzed = try await store.analyzeGrownTables()
+        if !analyzed.isEmpty {
+            logger.info("maintenance: planner statistics", metadata: ["tables": "\(analyzed.joined(separator: ","))"])
+        }
         metrics.recordMaintenance(leases: leases, windows: windows)
         var pass = Pass(leases: leases, windows: windows)
         let now = clock.now()

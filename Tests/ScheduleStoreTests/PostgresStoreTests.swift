@@ -351,4 +351,45 @@ final class PostgresStoreTests {
             #expect(read < 20, "\(read) blocks read to count the dispatching projects up to \(limit)")
         }
     }
+
+    /// A new deployment's tables have no planner statistics until autovacuum's first pass, and a
+    /// plan made without them is kept by each pooled connection (the idempotency-key lookup then
+    /// walked the whole project). The maintenance pass's `analyzeGrownTables` analyzes a table
+    /// grown past the threshold with none, once; the lookup is then planned on its unique index.
+    @Test func aGrownTableWithoutStatisticsIsAnalyzedOnceAndTheKeyLookupUsesItsIndex() async throws {
+        let store = try store()
+        defer { store.close() }
+        let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
+        defer { admin.close() }
+        // Only the store analyzes here: autovacuum would give the table statistics on its own.
+        _ = try admin.execute("ALTER TABLE \(schema).schedules SET (autovacuum_enabled = false)")
+        #expect(try await store.analyzeGrownTables() == [], "nothing has grown yet")
+
+        let requests = (0..<300).map { i in
+            EnqueueRequest(
+                projectID: "p1", contentID: "c\(i)", time: .instant(t0.adding(seconds: Int64(i) * 60)),
+                platforms: ["twitter"], idempotencyKey: "k\(i)")
+        }
+        for batch in stride(from: 0, to: requests.count, by: 100) {
+            for r in try await store.enqueueBatch(Array(requests[batch..<batch + 100])) { _ = try r.get() }
+        }
+        func statistics() throws -> Double {
+            try admin.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = $1::regclass", [.text("\(schema).schedules")]
+            ).first?.double(0) ?? -1
+        }
+        #expect(try statistics() <= 0, "no statistics before the pass")
+
+        let analyzed = try await store.analyzeGrownTables()
+        #expect(analyzed.contains("schedules"), "\(analyzed)")
+        #expect(try statistics() == 300)
+        #expect(try await store.analyzeGrownTables() == [], "once")
+
+        _ = try admin.execute("SET search_path TO \(schema)")
+        _ = try admin.execute("SET plan_cache_mode = force_generic_plan")
+        _ = try admin.execute("PREPARE lookup(text, text) AS SELECT id FROM schedules WHERE project_id = $1 AND idempotency_key = $2")
+        let plan = try admin.execute("EXPLAIN EXECUTE lookup('p1', 'k7')").map { try $0.string(0) }
+        #expect(plan.contains { $0.contains("schedules_idempotency") }, "\(plan)")
+        #expect(try await store.enqueue(requests[7]).replayed)
+    }
 }

@@ -28,6 +28,8 @@ public final class PostgresStore: SchedulingStore {
     private let closed = Mutex(false)
     /// Where this node's retention scan continues (``purgeFinished(olderThan:limit:)``).
     private let purgeCursor = Mutex<PurgeCursor?>(nil)
+    /// The tables ``analyzeGrownTables()`` analyzed, and whether every table has statistics.
+    private let analyzed = Mutex<(tables: Set<String>, settled: Bool)>(([], false))
 
     /// Connects, creates the schema when missing and applies the migrations it lacks (one node
     /// at a time), then opens the pool.
@@ -568,6 +570,46 @@ public final class PostgresStore: SchedulingStore {
 
     public func purgeAlerts(olderThan cutoff: Instant, limit: Int = 1000) async throws(StoreError) -> Int {
         try await purgeRows(RetentionSQL.alertsPurge, olderThan: cutoff, limit: limit)
+    }
+
+    /// The size from which a table without statistics is analyzed: 8 pages, some 60 schedules.
+    public static let analyzeThresholdBytes: Int64 = 8 * 8192
+
+    /// A plan is made once per pooled connection and statement, and kept until the table's
+    /// statistics change. A new deployment's tables have none until autovacuum's first pass (a
+    /// minute, `autovacuum_naptime`), and without them the planner cannot tell a unique index
+    /// from any other index on the project: the idempotency-key lookup of every Enqueue, planned
+    /// on the young table, walked one of the project's indexes and read all of its rows, to the
+    /// end of that minute (~800 rows a lookup after 6 s of the Enqueue benchmark). So the
+    /// maintenance pass analyzes each table that has grown past the threshold with no
+    /// statistics; the plans made before are then made again. Once `schedules` and every grown
+    /// table have statistics, autovacuum keeps them and this costs a flag check.
+    public func analyzeGrownTables() async throws(StoreError) -> [String] {
+        if analyzed.withLock({ $0.settled }) { return [] }
+        let done = analyzed.withLock { $0.tables }
+        let tables = try await readStatement { db in
+            try db.executeCached(
+                """
+                SELECT c.relname, c.reltuples > 0, pg_relation_size(c.oid) >= $1 FROM pg_class c
+                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+                """, [.int64(Self.analyzeThresholdBytes)]
+            ).map { (name: try $0.string(0), hasStatistics: try $0.bool(1), grown: try $0.bool(2)) }
+        }
+        let due = tables.filter { !$0.hasStatistics && $0.grown && !done.contains($0.name) }.map(\.name)
+        for table in due {
+            // A table of another owner is skipped with a warning, not an error: tried once.
+            let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            try await readStatement { db in _ = try db.execute("ANALYZE \(quoted)") }
+        }
+        analyzed.withLock { state in
+            state.tables.formUnion(due)
+            // Small side tables may never reach the threshold (nor autovacuum's): the check
+            // stops once `schedules`, which the others grow with, has statistics.
+            state.settled = tables.allSatisfy { table in
+                table.hasStatistics || state.tables.contains(table.name) || (!table.grown && table.name != "schedules")
+            }
+        }
+        return due
     }
 
     /// One table's old rows in one transaction, claimed `FOR UPDATE SKIP LOCKED` so nodes split
