@@ -173,9 +173,9 @@ enum PostgresSchema {
         // ListConflicts for one schedule (SQLite's migration 8).
         Migration(version: 5, name: "conflicts by their second schedule", sql: Schema.conflictsBySecondSchedule),
         // The live leases by project (PostgreSQL only; SQLite keeps them in memory): the Dequeue's
-        // dispatch question seeks a project's latest lease and steps from one dispatching project
-        // to the next, ordered index scans that mark finished leases' entries dead as they pass
-        // them. Before, the count of dispatching projects read every entry of `schedules_leases`,
+        // dispatch question seeks a project's first live lease and steps from one dispatching
+        // project to the next, ordered index scans that mark finished leases' entries dead as
+        // they pass them. Before, the count of dispatching projects read every entry of `schedules_leases`,
         // in a bitmap scan when its plan was made on a young table, and a bitmap scan never marks
         // an entry dead: each Dequeue of an idle project read every lease finished since the
         // last VACUUM (6 ms after 20,000 in the work loop's benchmark).

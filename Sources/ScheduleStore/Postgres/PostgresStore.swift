@@ -28,7 +28,7 @@ public final class PostgresStore: SchedulingStore {
     private let closed = Mutex(false)
     /// Where this node's retention scan continues (``purgeFinished(olderThan:limit:)``).
     private let purgeCursor = Mutex<PurgeCursor?>(nil)
-    /// The tables ``analyzeGrownTables()`` analyzed, and whether every table has statistics.
+    /// The tables ``analyzeGrownTables()`` analyzed, and whether it has nothing left to check.
     private let analyzed = Mutex<(tables: Set<String>, settled: Bool)>(([], false))
 
     /// Connects, creates the schema when missing and applies the migrations it lacks (one node
@@ -364,12 +364,13 @@ public final class PostgresStore: SchedulingStore {
         """
 
     /// One statement, no transaction (``mayDispatchSQL``). Asked by every Dequeue, so it must not
-    /// read every live lease, nor every lease finished since the last VACUUM, each time.
+    /// read every live lease, nor every lease finished since the last VACUUM, each time. A limit
+    /// below zero is zero (PostgreSQL refuses a negative LIMIT): only a dispatching project may.
     public func mayDispatch(projectID: String, limit: Int) async throws(StoreError) -> Bool {
         let now = self.now
         return try await readStatement { db in
             try db.executeCached(
-                Self.mayDispatchSQL, [.text(projectID), .int64(now.unixMilliseconds), .int64(Int64(limit))]
+                Self.mayDispatchSQL, [.text(projectID), .int64(now.unixMilliseconds), .int64(Int64(max(0, limit)))]
             ).first?.bool(0) ?? false
         }
     }
