@@ -282,18 +282,32 @@ final class PostgresStoreTests {
         #expect(after["schedules", default: 0] - before["schedules", default: 0] == 0, "sequential scans of schedules")
     }
 
+    /// A store on a fresh schema, and an administrator's connection; autovacuum leaves the
+    /// schedules table alone (neither VACUUM nor ANALYZE), so a test sees only what the store does.
+    func storeWithoutAutovacuum() throws -> (PostgresStore, PostgreSQL.Connection) {
+        let store = try store()
+        do {
+            let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
+            _ = try admin.execute("ALTER TABLE \(schema).schedules SET (autovacuum_enabled = false)")
+            return (store, admin)
+        } catch {
+            store.close()
+            throw error
+        }
+    }
+
     /// Dequeue asks on every call whether the project may lease (``PostgresStore/mayDispatchSQL``),
     /// and for a project without a live lease, whether fewer than N projects hold one. That must
     /// cost a few index seeks: not a read of every live lease of the deployment, nor of every
     /// lease finished since the last VACUUM (a plan made while the table was young once read
     /// them all, in a bitmap scan, on every Dequeue of an idle project).
     @Test func theDispatchQuestionReadsAFewEntriesNotEveryLease() async throws {
-        let store = try store()
-        defer { store.close() }
-        let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
-        defer { admin.close() }
         // No VACUUM during the test: it would remove the finished leases' entries itself.
-        _ = try admin.execute("ALTER TABLE \(schema).schedules SET (autovacuum_enabled = false)")
+        let (store, admin) = try storeWithoutAutovacuum()
+        defer {
+            store.close()
+            admin.close()
+        }
         _ = try admin.execute("SET search_path TO \(schema)")
         _ = try admin.execute("SET plan_cache_mode = force_generic_plan")
         _ = try admin.execute("PREPARE dispatch(text, bigint, bigint) AS \(PostgresStore.mayDispatchSQL)")
@@ -357,12 +371,12 @@ final class PostgresStoreTests {
     /// walked the whole project). The maintenance pass's `analyzeGrownTables` analyzes a table
     /// grown past the threshold with none, once; the lookup is then planned on its unique index.
     @Test func aGrownTableWithoutStatisticsIsAnalyzedOnceAndTheKeyLookupUsesItsIndex() async throws {
-        let store = try store()
-        defer { store.close() }
-        let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
-        defer { admin.close() }
         // Only the store analyzes here: autovacuum would give the table statistics on its own.
-        _ = try admin.execute("ALTER TABLE \(schema).schedules SET (autovacuum_enabled = false)")
+        let (store, admin) = try storeWithoutAutovacuum()
+        defer {
+            store.close()
+            admin.close()
+        }
         #expect(try await store.analyzeGrownTables() == [], "nothing has grown yet")
 
         let requests = (0..<300).map { i in
