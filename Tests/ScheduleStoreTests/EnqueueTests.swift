@@ -68,6 +68,42 @@ struct EnqueueTests {
 
     /// A batch item's local time is formatted before the writer, as asked; one that auto-resolve
     /// moves is stored with the local time where it landed, not the one it asked for.
+    /// An external job id another schedule holds is refused naming the field, alone and as a
+    /// batch item, and nothing of the refused request is stored. (On PostgreSQL the INSERT travels
+    /// with the next statement or with COMMIT, so its refusal comes from there.)
+    @Test(arguments: StoreBackend.all) func anExternalJobIDAlreadyUsedIsRefusedAndNothingIsStored(
+        _ backend: StoreBackend
+    ) async throws {
+        let f = try StoreFixture(backend)
+        func request(_ content: String, minutes: Int64, job: String?) -> EnqueueRequest {
+            var r = EnqueueRequest(
+                projectID: "p1", contentID: content, time: .instant(t0.adding(seconds: minutes * 60)),
+                platforms: ["twitter"])
+            r.externalJobID = job
+            return r
+        }
+        _ = try await f.store.enqueue(request("first", minutes: 0, job: "job-1"))
+        let e = await storeError { _ = try await f.store.enqueue(request("second", minutes: 10, job: "job-1")) }
+        #expect(e?.code == .alreadyExists)
+        #expect(e?.field == "externalJobID")
+
+        let results = try await f.store.enqueueBatch([
+            request("a", minutes: 20, job: "job-2"), request("b", minutes: 30, job: "job-1"),
+            request("c", minutes: 40, job: nil),
+        ])
+        #expect(results.count == 3)
+        if case .failure(let item) = results[1] {
+            #expect(item.code == .alreadyExists)
+            #expect(item.field == "externalJobID")
+        } else {
+            Issue.record("the batch item naming a used job id was stored")
+        }
+        #expect((try? results[0].get()) != nil)
+        #expect((try? results[2].get()) != nil)
+        let stored = try await f.store.list(ListRequest(projectID: "p1")).items.map(\.contentID).sorted()
+        #expect(stored == ["a", "c", "first"])
+    }
+
     @Test(arguments: StoreBackend.all) func aMovedBatchItemKeepsTheLocalTimeItLandedOn(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         let asked = try #require(LocalDateTime(year: 2030, month: 7, day: 2, hour: 12, minute: 0))

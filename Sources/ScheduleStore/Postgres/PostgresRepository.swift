@@ -54,9 +54,20 @@ final class PostgresRepository: ScheduleRepository {
     }
 
     /// A backend failure as a ``StoreError``: connection loss and lock waits are UNAVAILABLE,
-    /// serialization failures and deadlocks ABORTED-like (UNAVAILABLE, retry the call).
+    /// serialization failures and deadlocks ABORTED-like (UNAVAILABLE, retry the call); a schedule
+    /// whose external job id or idempotency key another holds is refused naming that field.
     static func storeError(_ error: any Error) -> StoreError {
         guard let e = error as? PostgreSQLError else { return StoreError.wrap(error) }
+        if e.code == .uniqueViolation && e.constraint == "schedules_job" {
+            return StoreError(
+                code: .alreadyExists, message: "externalJobID is already used by another schedule", field: "externalJobID")
+        }
+        if e.code == .uniqueViolation && e.constraint == "schedules_idempotency" {
+            // Another node stored the same key first (this transaction did not see it yet).
+            return StoreError(
+                code: .unavailable, message: "the idempotency key was just used by a concurrent request: retry",
+                field: "idempotencyKey")
+        }
         let code: StoreError.Code =
             e.isConnectionError || e.isRetryableTransactionFailure || e.code == .lockNotAvailable
             ? .unavailable : e.code == .diskFull ? .resourceExhausted : .internal
@@ -99,6 +110,18 @@ final class PostgresRepository: ScheduleRepository {
         ).first
     }
 
+    static let insertSQL = """
+        INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
+            platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
+            recurring_config, recurrence_kind, recurrence_text, recurrence_start, recurring_until, series_id,
+            retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, attempt_count,
+            lease_loss_policy, expiry_window, expires_at, notes, metadata, idempotency_key, request_fingerprint,
+            created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
+        ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
+        """
+
     func insert(_ row: Rows.Row, ignoreDuplicateOccurrence: Bool) throws -> Bool {
         let sc = row.schedule
         let values: [PostgreSQLValue] = [
@@ -112,34 +135,16 @@ final class PostgresRepository: ScheduleRepository {
             .text(sc.leaseLossPolicy.rawValue), pg(sc.expiryWindowSeconds), pg(row.expiresAt),
             pg(sc.notes), pg(sc.metadataJSON), pg(sc.idempotencyKey), pg(row.fingerprint), pg(sc.createdAt), pg(sc.updatedAt),
         ]
-        let inserted: QueryResult
-        do {
-            inserted = try db.executeCached(
-                """
-                INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, timezone, nominal_time,
-                    platforms, published_platforms, priority, queue_status, status, is_recurring, recurring_pattern,
-                    recurring_config, recurrence_kind, recurrence_text, recurrence_start, recurring_until, series_id,
-                    retry_count, max_retries, retry_delay, publish_delay, inngest_job_id, attempt_count,
-                    lease_loss_policy, expiry_window, expires_at, notes, metadata, idempotency_key, request_fingerprint,
-                    created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                    $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
-                ON CONFLICT (series_id, nominal_time) WHERE series_id IS NOT NULL DO NOTHING
-                """, values)
-        } catch {
-            if error.code == .uniqueViolation && error.constraint == "schedules_job" {
-                throw StoreError(
-                    code: .alreadyExists, message: "externalJobID is already used by another schedule", field: "externalJobID")
-            }
-            if error.code == .uniqueViolation && error.constraint == "schedules_idempotency" {
-                // Another node stored the same key first (this transaction did not see it yet).
-                throw StoreError(
-                    code: .unavailable, message: "the idempotency key was just used by a concurrent request: retry",
-                    field: "idempotencyKey")
-            }
-            throw error
+        // Outside a series the ON CONFLICT clause cannot apply, so there is nothing to read back:
+        // the INSERT waits and travels with the next statement (or COMMIT), one round trip fewer.
+        // Its error, should there be one, comes from that call; `storeError` names the external
+        // job id or idempotency key taken either way.
+        guard sc.seriesID != nil else {
+            try db.executeDeferred(Self.insertSQL, values)
+            try insertPlatforms(sc.platforms, of: sc, published: [:])
+            return true
         }
-        if inserted.affectedRows == 0 {
+        if try db.executeCached(Self.insertSQL, values).affectedRows == 0 {
             guard ignoreDuplicateOccurrence else {
                 throw StoreError(code: .alreadyExists, message: "the series already has an occurrence at that time")
             }
