@@ -135,6 +135,25 @@ final class PostgresStoreTests {
         #expect(try await store.roundTrips() - before == 2)
     }
 
+    /// A Dequeue under an in-flight cap counts the project's live leases and claims the rows
+    /// the cap leaves room for in one statement, after the project's lock: [BEGIN, lock, count
+    /// and due rows], [the leases' writes, COMMIT]. At the cap it hands out nothing.
+    @Test func aDequeueUnderAnInFlightCapCostsTwoRoundTrips() async throws {
+        let store = try store()
+        defer { store.close() }
+        for i in 0..<6 { _ = try await store.enqueue(request("d\(i)", minutes: Int64(i * 10))) }
+        clock.advance(seconds: 3600)
+        func dequeue(_ limit: Int) async throws -> [Lease] {
+            try await store.dequeue(
+                DequeueRequest(projectID: "p1", limit: limit, leaseSeconds: 60, workerID: "w", maxInFlight: 3))
+        }
+        #expect(try await dequeue(1).count == 1)  // prepares the statements
+        let before = try await store.roundTrips()
+        #expect(try await dequeue(5).count == 2, "the cap leaves room for two")
+        #expect(try await store.roundTrips() - before == 2)
+        #expect(try await dequeue(5).isEmpty, "at the cap")
+    }
+
     @Test func applicationNamesFitPostgreSQLsLimitAndShareTheDeploymentsPrefix() {
         let long = String(repeating: "s", count: 63)
         let a = PostgresStore.applicationName(schema: long, nodeID: String(repeating: "n", count: 40))

@@ -242,16 +242,37 @@ final class PostgresRepository: ScheduleRepository {
         ).first?.int(0) ?? 0
     }
 
+    /// The due rows of `$1` at `$2`, in dispatch order, claimed; `limit` is the LIMIT expression.
+    private static func dueSQL(limit: String) -> String {
+        """
+        SELECT \(Rows.scheduleColumns) FROM schedules
+         WHERE project_id = $1 AND queue_status IN ('PENDING','QUEUED') AND scheduled_for <= $2
+           AND (queue_status = 'PENDING' OR lease_expires_at IS NULL OR lease_expires_at <= $2)
+           AND (expires_at IS NULL OR expires_at >= $2)
+         ORDER BY priority DESC, scheduled_for LIMIT \(limit)
+         FOR UPDATE SKIP LOCKED
+        """
+    }
+    private static let dueSQL = dueSQL(limit: "$3")
+    /// The room `maxInFlight` (`$4`) leaves, counted in the same statement (and snapshot).
+    private static let dueWithinCapSQL = dueSQL(
+        limit: """
+            LEAST($3, GREATEST(0, $4 - (SELECT count(*) FROM schedules
+                                        WHERE project_id = $1 AND queue_status IN ('QUEUED','PROCESSING')
+                                          AND lease_expires_at > $2)))
+            """)
+
     func dueRows(project: String, limit: Int, at now: Instant) throws -> [Rows.Row] {
-        try rows(
-            """
-            SELECT \(Rows.scheduleColumns) FROM schedules
-             WHERE project_id = $1 AND queue_status IN ('PENDING','QUEUED') AND scheduled_for <= $2
-               AND (queue_status = 'PENDING' OR lease_expires_at IS NULL OR lease_expires_at <= $2)
-               AND (expires_at IS NULL OR expires_at >= $2)
-             ORDER BY priority DESC, scheduled_for LIMIT $3
-             FOR UPDATE SKIP LOCKED
-            """, [.text(project), .int64(now.unixMilliseconds), .int64(Int64(limit))])
+        try rows(Self.dueSQL, [.text(project), .int64(now.unixMilliseconds), .int64(Int64(limit))])
+    }
+
+    /// One round trip for the count and the rows, where they took one each: the project's lock
+    /// (queued) goes first, and the statement's snapshot follows it.
+    func dueRows(project: String, limit: Int, maxInFlight: Int, at now: Instant) throws -> [Rows.Row] {
+        try locks.lock(project)
+        return try rows(
+            Self.dueWithinCapSQL,
+            [.text(project), .int64(now.unixMilliseconds), .int64(Int64(limit)), .int64(Int64(maxInFlight))])
     }
 
     func expiredLeaseRows(at now: Instant, limit: Int) throws -> [Rows.Row] {

@@ -60,6 +60,10 @@ protocol ScheduleRepository: AnyObject {
     /// missed-publish window has ended is never handed out: the maintenance pass expires or
     /// skips it (a series' stale follow-up, say, is not published late).
     func dueRows(project: String, limit: Int, at now: Instant) throws -> [Rows.Row]
+    /// The same, fewer when `maxInFlight` caps the project's items in flight: at most
+    /// `maxInFlight` minus ``inFlightCount(project:at:)``, none at the cap. PostgreSQL asks both in
+    /// one statement, under the project's lock.
+    func dueRows(project: String, limit: Int, maxInFlight: Int, at now: Instant) throws -> [Rows.Row]
     /// Up to `limit` QUEUED or PROCESSING items whose lease expired before `now`, tracked.
     func expiredLeaseRows(at now: Instant, limit: Int) throws -> [Rows.Row]
     /// Up to `limit` PENDING or QUEUED items whose missed-publish window ended before `now`, tracked.
@@ -123,6 +127,12 @@ struct IdempotencyKeyTaken: Error {}
 extension ScheduleRepository {
     @discardableResult
     func insert(_ row: Rows.Row) throws -> Bool { try insert(row, ignoreDuplicateOccurrence: false) }
+
+    /// The in-flight count, then the due rows it leaves room for (SQLite: the count is in memory).
+    func dueRows(project: String, limit: Int, maxInFlight: Int, at now: Instant) throws -> [Rows.Row] {
+        let room = min(limit, max(0, maxInFlight - (try inFlightCount(project: project, at: now))))
+        return room > 0 ? try dueRows(project: project, limit: room, at: now) : []
+    }
 
     /// Ends `row`'s open attempt for the system or a user (no worker call, no retry time).
     func closeAttempt(_ row: Rows.Row, outcome: String, error: String?, at: Instant) throws {

@@ -11,15 +11,13 @@ extension ScheduleRepository {
             throw StoreError.invalidArgument("leaseSeconds", "must be 1…86400")
         }
         let now = self.now
-        var want = req.limit
+        let rows: [Rows.Row]
         if let cap = req.maxInFlight {
             guard cap >= 1 else { throw StoreError.invalidArgument("maxInFlight", "must be at least 1") }
-            let inFlight = try inFlightCount(project: req.projectID, at: now)
-            want = min(want, max(0, cap - inFlight))
+            rows = try dueRows(project: req.projectID, limit: req.limit, maxInFlight: cap, at: now)
+        } else {
+            rows = try dueRows(project: req.projectID, limit: req.limit, at: now)
         }
-        guard want > 0 else { return [] }
-
-        let rows = try dueRows(project: req.projectID, limit: want, at: now)
 
         let expires = now.adding(seconds: req.leaseSeconds)
         var leases: [Lease] = []
