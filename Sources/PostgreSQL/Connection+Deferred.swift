@@ -21,7 +21,42 @@ extension Connection {
             try executeCached(sql, parameters)
             return
         }
-        deferred.append((try cached(sql, parameterTypes: parameters.map(\.type)), parameters))
+        enqueue(try cached(sql, parameterTypes: parameters.map(\.type)), parameters)
+    }
+
+    /// Adds a statement to the queue, numbered.
+    func enqueue(_ statement: PreparedStatement, _ parameters: [PostgreSQLValue]) {
+        deferred.append((statement, parameters))
+        deferredSequence.append(nextSequence())
+    }
+
+    /// A mark for ``changedRows(since:)`` and ``hasQueued(since:)``: the statements queued or
+    /// sent from now on come after it. (A batch item takes one before it runs: when it fails,
+    /// the two tell whether anything of it reached the database.)
+    public var statementMark: Int { statementSequence }
+
+    /// Whether a statement queued or sent after `mark` changed rows: its answer (an INSERT,
+    /// UPDATE or DELETE) counted one or more. Statements still queued have no answer yet.
+    public func changedRows(since mark: Int) -> Bool { lastChangeSequence >= mark }
+
+    /// Whether a statement queued after `mark` is still waiting to be sent.
+    public func hasQueued(since mark: Int) -> Bool { (deferredSequence.last ?? -1) >= mark }
+
+    /// The next statement's number.
+    func nextSequence() -> Int {
+        defer { statementSequence += 1 }
+        return statementSequence
+    }
+
+    /// Records whether `result`, statement number `sequence`, changed rows; returns it.
+    func noted(_ result: QueryResult, sequence: Int) -> QueryResult {
+        if result.affectedRows > 0 {
+            let tag = result.commandTag
+            if tag.hasPrefix("INSERT") || tag.hasPrefix("UPDATE") || tag.hasPrefix("DELETE") || tag.hasPrefix("MERGE") {
+                lastChangeSequence = max(lastChangeSequence, sequence)
+            }
+        }
+        return result
     }
 
     /// Statements queued and not sent yet, the deferred BEGIN included.
@@ -39,9 +74,12 @@ extension Connection {
     /// is marked ``PostgreSQLError/failedBeforeTransaction``.
     func runAfterDeferred(_ items: [PipelineItem]) throws(PostgreSQLError) -> [QueryResult] {
         let opening = beginDeferred && !items.contains { Self.endsTransaction($0.sql) }
+        let aheadSequence = deferredSequence
         let ahead = takeDeferred()
+        let sequences = aheadSequence + items.map { _ in nextSequence() }
         do {
             let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + items)
+            for (result, sequence) in zip(results, sequences) { _ = noted(result, sequence: sequence) }
             return Array(results.dropFirst(ahead.count))
         } catch {
             var e = error
@@ -60,6 +98,7 @@ extension Connection {
     func takeDeferred() -> [(statement: PreparedStatement, parameters: [PostgreSQLValue])] {
         let ahead = deferred
         deferred.removeAll()
+        deferredSequence.removeAll()
         beginDeferred = false
         return ahead
     }
@@ -69,6 +108,7 @@ extension Connection {
     func dropDeferred() -> Bool {
         let unsent = beginDeferred
         deferred.removeAll()
+        deferredSequence.removeAll()
         beginDeferred = false
         return unsent
     }

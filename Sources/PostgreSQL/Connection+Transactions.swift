@@ -89,7 +89,7 @@ extension Connection {
             try executeCached(sql)  // the server's answer: a warning, the transaction unchanged
             return
         }
-        deferred.append((try cached(sql), []))
+        enqueue(try cached(sql), [])
         beginDeferred = true
     }
 

@@ -25,8 +25,14 @@ public final class Connection: CustomStringConvertible {
     /// BEGIN (``begin(_:readOnly:)``) and statements whose results nobody reads
     /// (``executeDeferred(_:_:)``). See Connection+Deferred.swift.
     var deferred: [(statement: PreparedStatement, parameters: [PostgreSQLValue])] = []
+    /// Each queued statement's number in ``statementMark``'s sequence, in step with `deferred`.
+    var deferredSequence: [Int] = []
     /// The first of `deferred` is the open transaction's BEGIN, not sent yet.
     var beginDeferred = false
+    /// How many statements were queued or sent so far: the next one's number.
+    var statementSequence = 0
+    /// The number of the latest statement whose answer said it changed rows; -1 before any.
+    var lastChangeSequence = -1
     /// Round trips to the server so far: each statement sent alone, each pipeline chunk, a
     /// prepare (two: PQprepare, PQdescribePrepared). For tests and diagnostics.
     public internal(set) var roundTrips = 0
@@ -90,6 +96,7 @@ public final class Connection: CustomStringConvertible {
         guard let conn = handle else { return }
         statements.removeAll()
         deferred.removeAll()
+        deferredSequence.removeAll()
         beginDeferred = false
         PQfinish(conn)
         handle = nil
@@ -135,7 +142,7 @@ public final class Connection: CustomStringConvertible {
         let result = try encoded.withPointers { types, values, lengths, formats throws(PostgreSQLError) in
             PQexecParams(conn, sql, encoded.count, types, values, lengths, formats, 0)
         }
-        return QueryResult(handle: try check(result, conn, sql: sql), sql: sql)
+        return noted(QueryResult(handle: try check(result, conn, sql: sql), sql: sql), sequence: nextSequence())
     }
 
     /// Runs SQL text that may hold several statements separated by semicolons (schema scripts),
@@ -147,6 +154,7 @@ public final class Connection: CustomStringConvertible {
         roundTrips += 1
         let result = try check(PQexec(conn, sql), conn, sql: sql)
         PQclear(result)
+        lastChangeSequence = nextSequence()  // a script's changes are not counted: assume some
     }
 
     // MARK: Prepared statements
@@ -211,7 +219,7 @@ public final class Connection: CustomStringConvertible {
         let result = try encoded.withPointers { _, values, lengths, formats throws(PostgreSQLError) in
             PQexecPrepared(conn, statement.name, encoded.count, values, lengths, formats, 0)
         }
-        return QueryResult(handle: try check(result, conn, sql: statement.sql), sql: statement.sql)
+        return noted(QueryResult(handle: try check(result, conn, sql: statement.sql), sql: statement.sql), sequence: nextSequence())
     }
 
     /// Runs `sql` as a cached prepared statement (prepared on first use with the parameters'

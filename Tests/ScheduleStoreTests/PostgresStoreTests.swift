@@ -154,6 +154,41 @@ final class PostgresStoreTests {
         #expect(try await dequeue(5).isEmpty, "at the cap")
     }
 
+    /// Acknowledgements run directly in the transaction, not in a savepoint each: an item's
+    /// writes travel with the next item's first statement, and an item refused before writing
+    /// (here a stale lease token) leaves nothing to undo. The others are applied; the refused one
+    /// is its own result.
+    @Test func acknowledgementsTakeNoSavepointEach() async throws {
+        let store = try store()
+        defer { store.close() }
+        for i in 0..<7 { _ = try await store.enqueue(request("a\(i)", minutes: Int64(i * 10))) }
+        clock.advance(seconds: 3600)
+        var leases = try await store.dequeue(
+            DequeueRequest(projectID: "p1", limit: 7, leaseSeconds: 600, workerID: "w", start: true))
+        #expect(leases.count == 7)
+        // The first two prepare the statements.
+        for r in try await store.acknowledge(
+            leases.prefix(2).map { .complete(projectID: "p1", scheduleID: $0.schedule.id, leaseToken: $0.token, results: []) })
+        {
+            _ = try r.get()
+        }
+        leases.removeFirst(2)
+        var items: [Acknowledgement] = leases.map {
+            .complete(projectID: "p1", scheduleID: $0.schedule.id, leaseToken: $0.token, results: [])
+        }
+        items[2] = .complete(projectID: "p1", scheduleID: leases[2].schedule.id, leaseToken: "stale", results: [])
+        let before = try await store.roundTrips()
+        let results = try await store.acknowledge(items)
+        // Per item its load (carrying the item before it's writes) and its lease check; COMMIT
+        // carries the last one's. 19 with a savepoint per item (SAVEPOINT, RELEASE).
+        #expect(try await store.roundTrips() - before == 9)
+        #expect(results.map { (try? $0.get()) != nil } == [true, true, false, true, true])
+        for (i, lease) in leases.enumerated() {
+            let status = try await store.get(projectID: "p1", scheduleID: lease.schedule.id).queueStatus
+            #expect(status == (i == 2 ? .processing : .completed), "item \(i)")
+        }
+    }
+
     @Test func applicationNamesFitPostgreSQLsLimitAndShareTheDeploymentsPrefix() {
         let long = String(repeating: "s", count: 63)
         let a = PostgresStore.applicationName(schema: long, nodeID: String(repeating: "n", count: 40))

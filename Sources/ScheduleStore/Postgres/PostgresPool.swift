@@ -178,16 +178,32 @@ final class PostgresSession {
     ///   back unless the loss came during COMMIT, which the caller cannot tell; a retried Enqueue
     ///   with an idempotency key is safe either way.
     func transaction<T>(readOnly: Bool = false, _ body: (PostgreSQL.Connection) throws -> T) throws(StoreError) -> T {
+        try transaction(readOnly: readOnly, items: false) { db, _ in try body(db) }
+    }
+
+    /// The same, for an operation of batch items (``PostgresRepository/isolated(_:)``): `body`
+    /// runs first with `savepointPerItem` false, each item directly in the transaction. When
+    /// an item cannot be undone alone (``ReplayWithSavepoints``), or a statement fails where
+    /// its item cannot be told (a queued write's error comes with a later item's statement, or
+    /// with COMMIT), the transaction is rolled back and runs again with a savepoint per item,
+    /// where each item's failure is its own. Nobody was answered in between.
+    func transaction<T>(readOnly: Bool = false, items: Bool, _ body: (PostgreSQL.Connection, _ savepointPerItem: Bool) throws -> T)
+        throws(StoreError) -> T
+    {
         var retries = 0
         var reconnected = false
+        var perItem = !items
         while true {
             let db = try connect()
             var entered = false
             do {
                 return try db.transaction(.readCommitted, readOnly: readOnly) {
                     entered = true
-                    return try body(db)
+                    return try body(db, perItem)
                 }
+            } catch is ReplayWithSavepoints where !perItem {
+                perItem = true
+                continue
             } catch let e as StoreError {
                 throw e
             } catch let e as PostgreSQLError {
@@ -201,6 +217,10 @@ final class PostgresSession {
                 }
                 if e.isRetryableTransactionFailure && retries < settings.maxTransactionRetries {
                     retries += 1
+                    continue
+                }
+                if !perItem {
+                    perItem = true
                     continue
                 }
                 throw PostgresRepository.storeError(e)

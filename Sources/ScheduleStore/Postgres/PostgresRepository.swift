@@ -10,6 +10,10 @@ import SchedulingCore
 /// node's memory: every node sees every node's schedules. Due items, expired leases and missed
 /// windows are claimed `FOR UPDATE SKIP LOCKED`, so a lease is never handed to two workers,
 /// whichever node they call.
+/// A batch item that failed after writing, run without a savepoint: the transaction must run
+/// again, with one per item.
+struct ReplayWithSavepoints: Error {}
+
 final class PostgresRepository: ScheduleRepository {
     let db: PostgreSQL.Connection
     let config: StoreConfiguration
@@ -18,13 +22,18 @@ final class PostgresRepository: ScheduleRepository {
     let locks: ProjectLocks
     private var checkers: [String: ConflictChecker] = [:]
     private var savepoints = 0
+    /// Whether ``isolated(_:)`` runs each batch item in a savepoint of its own (a round trip
+    /// each for its RELEASE), or directly in the transaction (``PostgresSession/transaction(items:_:)``
+    /// runs the transaction again with savepoints when an item cannot be undone alone).
+    let savepointPerItem: Bool
 
     /// A repository on `db`'s open transaction. With `locking`, every read a conflict decision
     /// rests on (occupancy counts, in-flight counts, idempotency keys) first takes the project's
     /// advisory transaction lock (``ProjectLocks``); without it (Validate) they only read.
-    init(db: PostgreSQL.Connection, config: StoreConfiguration, locking: Bool = true) {
+    init(db: PostgreSQL.Connection, config: StoreConfiguration, locking: Bool = true, savepointPerItem: Bool = true) {
         self.db = db
         self.config = config
+        self.savepointPerItem = savepointPerItem
         self.locks = ProjectLocks(db: db, enabled: locking)
         self.occupancy = PostgresOccupancy(db: db, locks: locks)
     }
@@ -39,6 +48,7 @@ final class PostgresRepository: ScheduleRepository {
     }
 
     func isolated<T>(_ body: () throws -> T) throws -> Result<T, StoreError> {
+        guard savepointPerItem else { return try direct(body) }
         savepoints += 1
         let name = "item\(savepoints)"
         _ = try db.execute("SAVEPOINT \(name)")
@@ -49,6 +59,24 @@ final class PostgresRepository: ScheduleRepository {
         } catch {
             if let e = error as? PostgreSQLError, e.isConnectionError { throw error }
             try db.rollback(toSavepoint: name)
+            return .failure(Self.storeError(error))
+        }
+    }
+
+    /// A batch item run directly in the transaction. Most refusals (a stale lease token, a
+    /// conflict, a bad value) come before the item's writes, which wait in the connection's queue
+    /// to travel with the next statement: such an item failed with nothing to undo. When it had
+    /// queued a write, a statement of it changed rows, or a statement failed (the database then
+    /// fails the whole transaction), it cannot be undone alone: ``ReplayWithSavepoints`` (or the
+    /// database's error) sends the transaction back, and it runs again with a savepoint per item.
+    private func direct<T>(_ body: () throws -> T) throws -> Result<T, StoreError> {
+        let mark = db.statementMark
+        do {
+            return .success(try body())
+        } catch let e as PostgreSQLError {
+            throw e
+        } catch {
+            if db.changedRows(since: mark) || db.hasQueued(since: mark) { throw ReplayWithSavepoints() }
             return .failure(Self.storeError(error))
         }
     }

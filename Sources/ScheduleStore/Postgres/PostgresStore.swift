@@ -98,14 +98,18 @@ public final class PostgresStore: SchedulingStore {
     private var now: Instant { configuration.clock.now() }
 
     /// Runs one workflow operation in its own transaction.
-    private func write<T: Sendable>(_ body: @escaping @Sendable (PostgresRepository) throws -> T) async throws(StoreError)
-        -> T
-    {
+    /// Runs `body` in a transaction with a repository; `items`: an operation of batch items,
+    /// run first without a savepoint per item (``PostgresSession/transaction(items:_:)``).
+    private func write<T: Sendable>(
+        items: Bool = false, _ body: @escaping @Sendable (PostgresRepository) throws -> T
+    ) async throws(StoreError) -> T {
         let config = configuration
         return try await pool.run { session throws(StoreError) in
             let started = DispatchTime.now().uptimeNanoseconds
             do throws(StoreError) {
-                let value = try session.transaction { db in try body(PostgresRepository(db: db, config: config)) }
+                let value = try session.transaction(items: items) { db, perItem in
+                    try body(PostgresRepository(db: db, config: config, savepointPerItem: perItem))
+                }
                 config.metrics.recordBatch(
                     operations: 1, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started), committed: true)
                 return value
@@ -238,7 +242,7 @@ public final class PostgresStore: SchedulingStore {
     public func enqueueBatch(_ requests: [EnqueueRequest]) async throws(StoreError) -> [Result<EnqueueResult, StoreError>] {
         try ScheduleStore.checkItems(requests.count)
         let checked = CheckedEnqueue.each(requests, config: configuration)
-        return try await write { try $0.enqueueBatch(checked) }
+        return try await write(items: true) { try $0.enqueueBatch(checked) }
     }
 
     // MARK: Workers
@@ -282,14 +286,14 @@ public final class PostgresStore: SchedulingStore {
 
     public func acknowledge(_ items: [Acknowledgement]) async throws(StoreError) -> [Result<FinishResult, StoreError>] {
         try ScheduleStore.checkItems(items.count)
-        return try await write { try $0.acknowledge(items) }
+        return try await write(items: true) { try $0.acknowledge(items) }
     }
 
     public func dequeue(_ request: DequeueRequest, acknowledging items: [Acknowledgement]) async throws(StoreError)
         -> (acknowledged: [Result<FinishResult, StoreError>], leases: [Lease])
     {
         if !items.isEmpty { try ScheduleStore.checkItems(items.count) }
-        return try await write { try $0.dequeue(request, acknowledging: items) }
+        return try await write(items: !items.isEmpty) { try $0.dequeue(request, acknowledging: items) }
     }
 
     public func history(projectID: String, scheduleID: String) async throws(StoreError) -> [AttemptRecord] {
