@@ -2,6 +2,10 @@ import PostgreSQL
 import SQLite
 import SchedulingCore
 
+/// A batch item that failed after writing, run without a savepoint: the transaction must run
+/// again, with one per item.
+struct ReplayWithSavepoints: Error {}
+
 /// PostgreSQL's ``ScheduleRepository``: the workflow's primitives as SQL on one connection, inside
 /// the operation's transaction (the caller opens it, and takes the project's advisory lock for
 /// operations that decide conflicts, so two nodes never both accept the sixth post of a full slot).
@@ -10,10 +14,6 @@ import SchedulingCore
 /// node's memory: every node sees every node's schedules. Due items, expired leases and missed
 /// windows are claimed `FOR UPDATE SKIP LOCKED`, so a lease is never handed to two workers,
 /// whichever node they call.
-/// A batch item that failed after writing, run without a savepoint: the transaction must run
-/// again, with one per item.
-struct ReplayWithSavepoints: Error {}
-
 final class PostgresRepository: ScheduleRepository {
     let db: PostgreSQL.Connection
     let config: StoreConfiguration
