@@ -27,7 +27,7 @@ extension Connection {
     /// Adds a statement to the queue, numbered.
     func enqueue(_ statement: PreparedStatement, _ parameters: [PostgreSQLValue]) {
         deferred.append((statement, parameters))
-        deferredSequence.append(nextSequence())
+        statementSequence += 1
     }
 
     /// A mark for ``changedRows(since:)`` and ``hasQueued(since:)``: the statements queued or
@@ -40,7 +40,7 @@ extension Connection {
     public func changedRows(since mark: Int) -> Bool { lastChangeSequence >= mark }
 
     /// Whether a statement queued after `mark` is still waiting to be sent.
-    public func hasQueued(since mark: Int) -> Bool { (deferredSequence.last ?? -1) >= mark }
+    public func hasQueued(since mark: Int) -> Bool { !deferred.isEmpty && statementSequence - 1 >= mark }
 
     /// The next statement's number.
     func nextSequence() -> Int {
@@ -74,12 +74,12 @@ extension Connection {
     /// is marked ``PostgreSQLError/failedBeforeTransaction``.
     func runAfterDeferred(_ items: [PipelineItem]) throws(PostgreSQLError) -> [QueryResult] {
         let opening = beginDeferred && !items.contains { Self.endsTransaction($0.sql) }
-        let aheadSequence = deferredSequence
         let ahead = takeDeferred()
-        let sequences = aheadSequence + items.map { _ in nextSequence() }
+        let first = statementSequence - ahead.count  // the queue holds the last numbers given
+        statementSequence += items.count
         do {
             let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + items)
-            for (result, sequence) in zip(results, sequences) { _ = noted(result, sequence: sequence) }
+            for (i, result) in results.enumerated() { _ = noted(result, sequence: first + i) }
             return Array(results.dropFirst(ahead.count))
         } catch {
             var e = error
@@ -98,7 +98,6 @@ extension Connection {
     func takeDeferred() -> [(statement: PreparedStatement, parameters: [PostgreSQLValue])] {
         let ahead = deferred
         deferred.removeAll()
-        deferredSequence.removeAll()
         beginDeferred = false
         return ahead
     }
@@ -108,7 +107,6 @@ extension Connection {
     func dropDeferred() -> Bool {
         let unsent = beginDeferred
         deferred.removeAll()
-        deferredSequence.removeAll()
         beginDeferred = false
         return unsent
     }

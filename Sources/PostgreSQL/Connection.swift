@@ -25,11 +25,10 @@ public final class Connection: CustomStringConvertible {
     /// BEGIN (``begin(_:readOnly:)``) and statements whose results nobody reads
     /// (``executeDeferred(_:_:)``). See Connection+Deferred.swift.
     var deferred: [(statement: PreparedStatement, parameters: [PostgreSQLValue])] = []
-    /// Each queued statement's number in ``statementMark``'s sequence, in step with `deferred`.
-    var deferredSequence: [Int] = []
     /// The first of `deferred` is the open transaction's BEGIN, not sent yet.
     var beginDeferred = false
-    /// How many statements were queued or sent so far: the next one's number.
+    /// How many statements were queued or sent so far: the next one's number. Whatever is sent
+    /// takes the queue with it, so the queued statements are always the last numbers given.
     var statementSequence = 0
     /// The number of the latest statement whose answer said it changed rows; -1 before any.
     var lastChangeSequence = -1
@@ -96,7 +95,6 @@ public final class Connection: CustomStringConvertible {
         guard let conn = handle else { return }
         statements.removeAll()
         deferred.removeAll()
-        deferredSequence.removeAll()
         beginDeferred = false
         PQfinish(conn)
         handle = nil

@@ -281,7 +281,7 @@ final class PostgresRepository: ScheduleRepository {
          FOR UPDATE SKIP LOCKED
         """
     }
-    private static let dueSQL = dueSQL(limit: "$3")
+    private static let dueUpToLimitSQL = dueSQL(limit: "$3")
     /// The room `maxInFlight` (`$4`) leaves, counted in the same statement (and snapshot).
     private static let dueWithinCapSQL = dueSQL(
         limit: """
@@ -291,7 +291,7 @@ final class PostgresRepository: ScheduleRepository {
             """)
 
     func dueRows(project: String, limit: Int, at now: Instant) throws -> [Rows.Row] {
-        try rows(Self.dueSQL, [.text(project), .int64(now.unixMilliseconds), .int64(Int64(limit))])
+        try rows(Self.dueUpToLimitSQL, [.text(project), .int64(now.unixMilliseconds), .int64(Int64(limit))])
     }
 
     /// One round trip for the count and the rows, where they took one each: the project's lock

@@ -97,8 +97,7 @@ public final class PostgresStore: SchedulingStore {
 
     private var now: Instant { configuration.clock.now() }
 
-    /// Runs one workflow operation in its own transaction.
-    /// Runs `body` in a transaction with a repository; `items`: an operation of batch items,
+    /// Runs one workflow operation in its own transaction; `items`: an operation of batch items,
     /// run first without a savepoint per item (``PostgresSession/transaction(items:_:)``).
     private func write<T: Sendable>(
         items: Bool = false, _ body: @escaping @Sendable (PostgresRepository) throws -> T
@@ -356,6 +355,8 @@ public final class PostgresStore: SchedulingStore {
         """
     }
 
+    private static let dispatchingProjectsNowSQL = dispatchingProjectsSQL(now: "$1")
+
     /// Dequeue's question: whether the project (`$1`) holds a live lease at `$2`, and only when
     /// it does not, whether fewer than `$3` projects do. PostgreSQL runs an OR's uncorrelated
     /// subqueries when first needed, and the count stops at `$3` projects.
@@ -382,7 +383,7 @@ public final class PostgresStore: SchedulingStore {
     public func dispatchingProjects() async throws(StoreError) -> Set<String> {
         let now = self.now
         return try await read { db in
-            Set(try db.executeCached(Self.dispatchingProjectsSQL(now: "$1"), [.int64(now.unixMilliseconds)]).map { try $0.string(0) })
+            Set(try db.executeCached(Self.dispatchingProjectsNowSQL, [.int64(now.unixMilliseconds)]).map { try $0.string(0) })
         }
     }
 
