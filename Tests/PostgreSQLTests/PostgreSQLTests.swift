@@ -30,6 +30,17 @@ func withSchema(_ body: (Connection) throws -> Void) throws {
 /// A random advisory lock key, so concurrent runs never share one.
 func randomLockKey() -> Int64 { Int64.random(in: 1...Int64.max) }
 
+/// Runs `body` with the test database's URL and two connections to it (a lock one holds, the
+/// other meets), closed when it returns.
+func withTwoConnections(_ body: (_ url: String, _ a: Connection, _ b: Connection) throws -> Void) throws {
+    let url = try #require(postgresURL)
+    let a = try Connection(url)
+    defer { a.close() }
+    let b = try Connection(url)
+    defer { b.close() }
+    try body(url, a, b)
+}
+
 @Suite("PostgreSQL wrapper", .enabled(if: postgresURL != nil, noPostgres))
 struct PostgreSQLTests {
     @Test func parametersAndTypesRoundTrip() throws {
@@ -203,67 +214,64 @@ struct PostgreSQLTests {
     }
 
     @Test func advisoryTransactionLockSerializesTwoConnections() throws {
-        let url = try #require(postgresURL)
-        let key = randomLockKey()
-        let a = try Connection(url)
-        defer { a.close() }
-        let b = try Connection(url)
-        defer { b.close() }
-        // Outside a transaction a transaction-level lock would be released at once: refused.
-        #expect(throws: PostgreSQLError.self) { try a.advisoryTransactionLock(key) }
+        try withTwoConnections { url, a, b in
+            let key = randomLockKey()
+            // Outside a transaction a transaction-level lock would be released at once: refused.
+            #expect(throws: PostgreSQLError.self) { try a.advisoryTransactionLock(key) }
 
-        try a.begin()
-        try a.advisoryTransactionLock(key)
-        // While A holds it, B cannot take it: try fails at once, a wait ends at lock_timeout.
-        try b.begin()
-        #expect(try b.tryAdvisoryTransactionLock(key) == false)
-        try b.setParameter("lock_timeout", "100ms", local: true)
-        do {
-            try b.advisoryTransactionLock(key)
-            Issue.record("expected lock_timeout")
-        } catch {
-            #expect(error.code == .lockNotAvailable)
-        }
-        #expect(b.transactionStatus == .inFailedTransaction)
-        try b.rollback()
-        #expect(b.transactionStatus == .idle)
-
-        // B waits on its own thread (bounded by lock_timeout) until A commits.
-        let events = Mutex<[String]>([])
-        let done = DispatchSemaphore(value: 0)
-        let waiter = Thread {
-            defer { done.signal() }
-            do {
-                let c = try Connection(url)
-                defer { c.close() }
-                try c.transaction {
-                    try c.setParameter("lock_timeout", "10s", local: true)
-                    events.withLock { $0.append("waiting") }
-                    try c.advisoryTransactionLock(key)
-                    events.withLock { $0.append("acquired") }
-                }
+            try a.begin()
+            try a.advisoryTransactionLock(key)
+            // While A holds it, B cannot take it: try fails at once, a wait ends at lock_timeout.
+            try b.begin()
+            #expect(try b.tryAdvisoryTransactionLock(key) == false)
+            try b.setParameter("lock_timeout", "100ms", local: true)
+            do throws(PostgreSQLError) {
+                try b.advisoryTransactionLock(key)
+                Issue.record("expected lock_timeout")
             } catch {
-                events.withLock { $0.append("error: \(error)") }
+                #expect(error.code == .lockNotAvailable)
             }
-        }
-        waiter.start()
-        // Give the waiter time to block on the lock; it must not get it while A holds it.
-        let deadline = Date().addingTimeInterval(5)
-        while events.withLock({ $0 }) != ["waiting"] && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        Thread.sleep(forTimeInterval: 0.2)
-        events.withLock { $0.append("committing") }
-        try a.commit()
-        #expect(done.wait(timeout: .now() + 15) == .success)
-        #expect(events.withLock { $0 } == ["waiting", "committing", "acquired"])
+            #expect(b.transactionStatus == .inFailedTransaction)
+            try b.rollback()
+            #expect(b.transactionStatus == .idle)
 
-        // Session-level locks: held across transactions until unlocked.
-        #expect(try a.tryAdvisoryLock(key))
-        #expect(try b.tryAdvisoryLock(key) == false)
-        #expect(try a.advisoryUnlock(key))
-        #expect(try b.tryAdvisoryLock(key))
-        #expect(try b.advisoryUnlock(key))
-        #expect(Connection.advisoryLockKey("project-1") == Connection.advisoryLockKey("project-1"))
-        #expect(Connection.advisoryLockKey("project-1") != Connection.advisoryLockKey("project-2"))
+            // B waits on its own thread (bounded by lock_timeout) until A commits.
+            let events = Mutex<[String]>([])
+            let done = DispatchSemaphore(value: 0)
+            let waiter = Thread {
+                defer { done.signal() }
+                do {
+                    let c = try Connection(url)
+                    defer { c.close() }
+                    try c.transaction {
+                        try c.setParameter("lock_timeout", "10s", local: true)
+                        events.withLock { $0.append("waiting") }
+                        try c.advisoryTransactionLock(key)
+                        events.withLock { $0.append("acquired") }
+                    }
+                } catch {
+                    events.withLock { $0.append("error: \(error)") }
+                }
+            }
+            waiter.start()
+            // Give the waiter time to block on the lock; it must not get it while A holds it.
+            let deadline = Date().addingTimeInterval(5)
+            while events.withLock({ $0 }) != ["waiting"] && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            Thread.sleep(forTimeInterval: 0.2)
+            events.withLock { $0.append("committing") }
+            try a.commit()
+            #expect(done.wait(timeout: .now() + 15) == .success)
+            #expect(events.withLock { $0 } == ["waiting", "committing", "acquired"])
+
+            // Session-level locks: held across transactions until unlocked.
+            #expect(try a.tryAdvisoryLock(key))
+            #expect(try b.tryAdvisoryLock(key) == false)
+            #expect(try a.advisoryUnlock(key))
+            #expect(try b.tryAdvisoryLock(key))
+            #expect(try b.advisoryUnlock(key))
+            #expect(Connection.advisoryLockKey("project-1") == Connection.advisoryLockKey("project-1"))
+            #expect(Connection.advisoryLockKey("project-1") != Connection.advisoryLockKey("project-2"))
+        }
     }
 
     @Test func preparedStatementsAreCachedAndReused() throws {
@@ -418,20 +426,17 @@ struct PostgreSQLTests {
     }
 
     @Test func aDeferredAdvisoryLockIsTakenWithTheNextStatement() throws {
-        let url = try #require(postgresURL)
-        let key = randomLockKey()
-        let a = try Connection(url)
-        defer { a.close() }
-        let b = try Connection(url)
-        defer { b.close() }
-        #expect(throws: PostgreSQLError.self) { try a.deferAdvisoryTransactionLock(key) }
-        try a.begin()
-        try a.deferAdvisoryTransactionLock(key)
-        #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == true, "not taken yet")
-        #expect(try a.execute("SELECT 1").first?.int(0) == 1)
-        #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == false, "taken with the SELECT")
-        try a.commit()
-        #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == true, "released at COMMIT")
+        try withTwoConnections { _, a, b in
+            let key = randomLockKey()
+            #expect(throws: PostgreSQLError.self) { try a.deferAdvisoryTransactionLock(key) }
+            try a.begin()
+            try a.deferAdvisoryTransactionLock(key)
+            #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == true, "not taken yet")
+            #expect(try a.execute("SELECT 1").first?.int(0) == 1)
+            #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == false, "taken with the SELECT")
+            try a.commit()
+            #expect(try b.transaction { try b.tryAdvisoryTransactionLock(key) } == true, "released at COMMIT")
+        }
     }
 
     @Test func aConnectionLostInATransactionsFirstRoundTripSaysNothingTookEffect() throws {
