@@ -20,12 +20,19 @@ public final class EventLoop: @unchecked Sendable {
     // @unchecked Sendable: `registrations`, `timers` and `nextTimerID` are only touched on the loop
     // thread (checked by `assertInLoop`); `tasks` is behind a Mutex; epfd/wakeFD are immutable.
     let epfd: Int32
+    /// The wake-up eventfd, open as long as the loop object lives (closed in `deinit`, not when
+    /// the loop stops): `execute` writes to it from any thread without a lock, and a descriptor
+    /// closed while a writer could still hold its number would let 8 bytes land in whatever
+    /// socket was opened next under that number.
     private let wakeFD: Int32
     private let tasks = Mutex<[@Sendable () -> Void]>([])
     private var registrations: [Int32: Selectable] = [:]
     private var timers = TimerHeap()
     private var nextTimerID: UInt64 = 1
-    private let state = Mutex<LoopState>(.running)
+    /// ``LoopState``'s raw value: read by the loop once per iteration and by `execute`'s callers
+    /// without a lock (a lock here was the loop thread's most contended one: every wake-up's
+    /// writer held it through its `write` system call, while the woken loop spun for it).
+    private let state = Atomic<UInt8>(LoopState.running.rawValue)
     /// For joining the thread; touched only by the threads that start and shut down the loop.
     private var threadID: pthread_t? = nil
     /// The loop thread's id, stored by that thread as it starts (0 before): `inEventLoop` is
@@ -34,7 +41,7 @@ public final class EventLoop: @unchecked Sendable {
     private let started = Mutex<Bool>(false)
     /// A wake-up is written and the loop has not yet taken the tasks queued before it: further
     /// `execute` calls from other threads need not write again (one write per batch of tasks,
-    /// not one per task, and the state lock taken only for that write).
+    /// not one per task).
     private let wakePending = Atomic<Bool>(false)
     public let name: String
     /// One buffer for every connection on this loop to read from the socket and decrypt through
@@ -42,7 +49,7 @@ public final class EventLoop: @unchecked Sendable {
     /// per read event used to cost an allocation, a memset and a malloc_consolidate per call.
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
 
-    enum LoopState { case running, stopping, stopped }
+    enum LoopState: UInt8 { case running, stopping, stopped }
 
     public init(name: String) throws(IOError) {
         self.name = name
@@ -56,6 +63,9 @@ public final class EventLoop: @unchecked Sendable {
 
     deinit {
         scratch.deallocate()
+        Sys.close(wakeFD)
+        // A loop never started never closed its epoll descriptor.
+        if state.load(ordering: .acquiring) != LoopState.stopped.rawValue { Sys.close(epfd) }
     }
 
     /// Starts the loop on its own thread.
@@ -89,20 +99,16 @@ public final class EventLoop: @unchecked Sendable {
         // sees it clear and writes; one queued before is taken in the same batch.
         guard wakePending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
-        // Under the state lock, which the loop holds to close the descriptor when it stops: a
-        // loop may stop (and its descriptor's number go to the next socket opened) at any moment,
-        // also between a shutdown's state change and this write, and 8 bytes written into someone
-        // else's connection corrupt it (or raise SIGPIPE when its write side is shut down).
-        state.withLock { s in
-            guard s != .stopped else { return }
-            var one: UInt64 = 1
-            _ = write(wakeFD, &one, 8)
-        }
+        // No lock: the descriptor stays open while anyone can call this (it closes in `deinit`).
+        // A write after the loop stopped lands in an eventfd nobody reads.
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
     }
 
     /// Asks the loop to stop after its current iteration and waits for its thread to end.
     public func shutdown() {
-        state.withLock { if $0 == .running { $0 = .stopping } }
+        _ = state.compareExchange(
+            expected: LoopState.running.rawValue, desired: LoopState.stopping.rawValue, ordering: .acquiringAndReleasing)
         execute {}
         if let t = threadID, !inEventLoop {
             pthread_join(t, nil)
@@ -154,7 +160,8 @@ public final class EventLoop: @unchecked Sendable {
     private func run() {
         loopThread.store(UInt(pthread_self()), ordering: .releasing)
         var events = [epoll_event](repeating: epoll_event(), count: 256)
-        while state.withLock({ $0 }) == .running {
+        var spare: [@Sendable () -> Void] = []
+        while state.load(ordering: .acquiring) == LoopState.running.rawValue {
             let timeout: Int32
             if tasks.withLock({ !$0.isEmpty }) {
                 // Queued from the loop's own thread (by a timer, say), which does not write the
@@ -184,33 +191,29 @@ public final class EventLoop: @unchecked Sendable {
                 if ev.events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, let s = registrations[fd] { s.hangup() }
             }
             wakePending.store(false, ordering: .sequentiallyConsistent)
-            runTasks()
+            runTasks(&spare)
             let now = Sys.monotonicMilliseconds()
             while let task = timers.popDue(now: now) { task() }
         }
         // Stopping: run what was queued, then close everything still registered.
-        runTasks()
+        runTasks(&spare)
         for s in Array(registrations.values) { s.hangup() }
         registrations.removeAll()
         // Timers never fire after the loop stops: drop them, and what their closures hold.
         timers = TimerHeap()
         loopThread.store(0, ordering: .releasing)
-        state.withLock { s in
-            s = .stopped
-            Sys.close(epfd)
-            Sys.close(wakeFD)
-        }
+        Sys.close(epfd)
+        state.store(LoopState.stopped.rawValue, ordering: .releasing)
     }
 
-    private func runTasks() {
+    /// Runs the queued tasks, and those they queue, until none is left. The queue's array and
+    /// `spare` trade places under the lock, so taking a batch neither copies nor allocates.
+    private func runTasks(_ spare: inout [@Sendable () -> Void]) {
         while true {
-            let batch = tasks.withLock { t -> [@Sendable () -> Void] in
-                let b = t
-                t.removeAll(keepingCapacity: true)
-                return b
-            }
-            if batch.isEmpty { return }
-            for task in batch { task() }
+            tasks.withLock { swap(&$0, &spare) }
+            if spare.isEmpty { return }
+            for task in spare { task() }
+            spare.removeAll(keepingCapacity: true)
         }
     }
 }
