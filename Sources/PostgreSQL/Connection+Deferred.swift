@@ -24,9 +24,39 @@ extension Connection {
         enqueue(try cached(sql, parameterTypes: parameters.map(\.type)), parameters)
     }
 
+    /// Queues a read to travel with the next statement (or COMMIT), as ``executeDeferred(_:_:)``
+    /// does a write, keeping its answer: ``answer(_:)`` returns it, sending the queue first when
+    /// it has not gone yet. A read the caller may not need (a lookup whose answer matters only
+    /// on one path) then costs no round trip of its own. Outside a transaction it runs at once.
+    public func queryDeferred(_ sql: String, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError)
+        -> DeferredAnswer
+    {
+        let answer = DeferredAnswer()
+        guard transactionStatus == .inTransaction else {
+            answer.result = try executeCached(sql, parameters)
+            return answer
+        }
+        enqueue(try cached(sql, parameterTypes: parameters.map(\.type)), parameters, answer: answer)
+        return answer
+    }
+
+    /// The answer of a read queued by ``queryDeferred(_:_:)``; sends what is queued when the read
+    /// is still in the queue. Throws when the read was dropped unsent (the transaction, or the
+    /// savepoint before it, was rolled back).
+    public func answer(_ deferredAnswer: DeferredAnswer) throws(PostgreSQLError) -> QueryResult {
+        if deferredAnswer.result == nil, deferred.contains(where: { $0.answer === deferredAnswer }) {
+            try flushDeferred()
+        }
+        guard let result = deferredAnswer.result else {
+            throw PostgreSQLError(
+                code: .internalError, message: "a queued read was dropped unsent (its transaction was rolled back)")
+        }
+        return result
+    }
+
     /// Adds a statement to the queue, numbered.
-    func enqueue(_ statement: PreparedStatement, _ parameters: [PostgreSQLValue]) {
-        deferred.append((statement, parameters))
+    func enqueue(_ statement: PreparedStatement, _ parameters: [PostgreSQLValue], answer: DeferredAnswer? = nil) {
+        deferred.append((statement, parameters, answer))
         statementSequence += 1
     }
 
@@ -80,6 +110,7 @@ extension Connection {
         do {
             let results = try runPipeline(ahead.map { .prepared($0.statement, $0.parameters) } + items)
             for (i, result) in results.enumerated() { _ = noted(result, sequence: first + i) }
+            for (i, entry) in ahead.enumerated() { entry.answer?.result = results[i] }
             return Array(results.dropFirst(ahead.count))
         } catch {
             var e = error
@@ -95,7 +126,7 @@ extension Connection {
     }
 
     /// Empties the queue (its statements are about to be sent) and returns it.
-    func takeDeferred() -> [(statement: PreparedStatement, parameters: [PostgreSQLValue])] {
+    func takeDeferred() -> [(statement: PreparedStatement, parameters: [PostgreSQLValue], answer: DeferredAnswer?)] {
         let ahead = deferred
         deferred.removeAll()
         beginDeferred = false
@@ -110,4 +141,10 @@ extension Connection {
         beginDeferred = false
         return unsent
     }
+}
+
+/// Where a read queued by ``Connection/queryDeferred(_:_:)`` leaves its answer once sent.
+public final class DeferredAnswer {
+    fileprivate(set) var result: QueryResult?
+    init() {}
 }

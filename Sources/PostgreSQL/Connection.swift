@@ -24,7 +24,7 @@ public final class Connection: CustomStringConvertible {
     /// Statements that run just before the next one, in the same round trip: a transaction's
     /// BEGIN (``begin(_:readOnly:)``) and statements whose results nobody reads
     /// (``executeDeferred(_:_:)``). See Connection+Deferred.swift.
-    var deferred: [(statement: PreparedStatement, parameters: [PostgreSQLValue])] = []
+    var deferred: [(statement: PreparedStatement, parameters: [PostgreSQLValue], answer: DeferredAnswer?)] = []
     /// The first of `deferred` is the open transaction's BEGIN, not sent yet.
     var beginDeferred = false
     /// How many statements were queued or sent so far: the next one's number. Whatever is sent

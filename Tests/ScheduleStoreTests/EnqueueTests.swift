@@ -223,10 +223,41 @@ struct EnqueueTests {
         #expect(try await !f.store.enqueue(r).replayed)
     }
 
+    /// Inside one EnqueueBatch, a later item with an earlier item's key repeats it (same request)
+    /// or is refused (a different one), and a refused keyed item leaves the next item with the
+    /// same key free to be stored. (PostgreSQL queues each item's key lookup to travel with the
+    /// item's conflict reads: these are the answers it must read back, per item.)
+    @Test(arguments: StoreBackend.all) func aBatchItemRepeatingAnEarlierItemsKeyIsAnsweredAsThatItem(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
+        let a = EnqueueRequest(
+            projectID: "p1", contentID: "a", time: .instant(t0), platforms: ["twitter"], idempotencyKey: "k-a")
+        var different = a
+        different.contentID = "a2"
+        var refused = EnqueueRequest(
+            projectID: "p1", contentID: "b", time: .instant(t0), platforms: ["twitter"], idempotencyKey: "k-b")
+        refused.metadataJSON = "[1]"
+        var stored = refused
+        stored.metadataJSON = nil
+        let results = try await f.store.enqueueBatch([a, a, different, refused, stored, stored])
+        let first = try results[0].get()
+        #expect(!first.replayed)
+        #expect(try results[1].get().replayed)
+        #expect(try results[1].get().schedule.id == first.schedule.id)
+        #expect(results[2].failure?.code == .alreadyExists)
+        #expect(results[2].failure?.field == "idempotencyKey")
+        #expect(results[3].failure?.field == "metadata")
+        let b = try results[4].get()
+        #expect(!b.replayed)
+        #expect(try results[5].get().replayed)
+        #expect(try results[5].get().schedule.id == b.schedule.id)
+        #expect(try await f.store.list(ListRequest(projectID: "p1")).total == 2)
+    }
+
     /// A repeat is answered as the first even when the request would now be refused: its own
     /// schedule fills the slot, or its external job id is its own. A different request with the
     /// key is alreadyExists, not the refusal. (SQLite looks the key up only after a refusal or an
-    /// insert that finds it taken; PostgreSQL first: both answer the same.)
+    /// insert that finds it taken; PostgreSQL queues the lookup with the conflict checks' reads and
+    /// reads its answer before the insert or after a refusal: both answer the same.)
     @Test(arguments: StoreBackend.all) func aRepeatIsAnsweredAsTheFirstWhenItWouldNowBeRefused(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         for i in 0..<4 {  // four at the same minute; the keyed fifth fills the resource window (max 5)
@@ -420,5 +451,13 @@ struct EnqueueTests {
         let s = try await f.add(minutes: 0)
         try f.reopen()
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s)
+    }
+}
+
+extension Result where Failure == StoreError {
+    /// The item's error, nil when it succeeded.
+    fileprivate var failure: StoreError? {
+        if case .failure(let e) = self { return e }
+        return nil
     }
 }

@@ -120,7 +120,9 @@ final class WriterState: ScheduleRepository {
     // MARK: Rows
 
     /// The insert's ON CONFLICT clause for idempotency keys tells a taken key.
-    var insertChecksIdempotencyKeys: Bool { true }
+    var idempotencyKeyLookup: IdempotencyKeyLookup { .byInsert }
+
+    func queueIdempotencyKeyLookup(project: String, key: String) throws {}
 
     /// Inserts a new schedule and its platform rows. With `ignoreDuplicateOccurrence`, an
     /// existing row for the same series slot makes it a no-op returning false. A row whose

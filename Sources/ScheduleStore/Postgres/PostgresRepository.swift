@@ -124,18 +124,32 @@ final class PostgresRepository: ScheduleRepository {
         return row
     }
 
-    /// Enqueue looks a key up first: the lookup takes the project's lock, and a failed insert would
-    /// abort the transaction.
-    var insertChecksIdempotencyKeys: Bool { false }
+    /// A failed insert would abort the transaction, so Enqueue looks the key up before it; the
+    /// lookup is queued to travel with the conflict checks' reads (no round trip of its own).
+    var idempotencyKeyLookup: IdempotencyKeyLookup { .queuedWithChecks }
+
+    /// The key lookup queued by ``queueIdempotencyKeyLookup(project:key:)``, until it is read.
+    private var queuedKeyLookup: (project: String, key: String, answer: DeferredAnswer)?
+
+    private static let keyLookupSQL =
+        "SELECT \(Rows.scheduleColumns) FROM schedules WHERE project_id = $1 AND idempotency_key = $2"
+
+    /// Queues the lookup after the project's lock (queued too): a concurrent request with the
+    /// same key on another node waits for this transaction, then finds its schedule.
+    func queueIdempotencyKeyLookup(project: String, key: String) throws {
+        try locks.lock(project)
+        queuedKeyLookup = (project, key, try db.queryDeferred(Self.keyLookupSQL, [.text(project), .text(key)]))
+    }
 
     func loadByIdempotencyKey(project: String, key: String) throws -> Rows.Row? {
+        if let queued = queuedKeyLookup, queued.project == project, queued.key == key {
+            queuedKeyLookup = nil
+            return try db.answer(queued.answer).first.map { tracked(Rows.decodeRow(PostgresColumns(row: $0))) }
+        }
         // Under the project's lock: a concurrent request with the same key on another node
         // waits, then finds this one's schedule and gets its answer.
         try locks.lock(project)
-        return try rows(
-            "SELECT \(Rows.scheduleColumns) FROM schedules WHERE project_id = $1 AND idempotency_key = $2",
-            [.text(project), .text(key)]
-        ).first
+        return try rows(Self.keyLookupSQL, [.text(project), .text(key)]).first
     }
 
     static let insertSQL = """

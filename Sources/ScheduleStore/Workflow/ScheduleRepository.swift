@@ -30,13 +30,12 @@ protocol ScheduleRepository: AnyObject {
     func load(_ project: String, _ id: String) throws -> Rows.Row
     /// The schedule a project's idempotency key created, if any.
     func loadByIdempotencyKey(project: String, key: String) throws -> Rows.Row?
-    /// Whether ``insert(_:ignoreDuplicateOccurrence:)`` throws ``IdempotencyKeyTaken`` for a row
-    /// whose idempotency key its project already used. Enqueue then looks the key up only when a
-    /// request is refused or its insert finds the key taken: the unique index makes the check the
-    /// insert does anyway (SQLite; the lookup first was a tenth of the writer's time per item in
-    /// EnqueueBatch). False: Enqueue looks the key up first (PostgreSQL, whose lookup also takes
-    /// the project's lock, and whose failed insert would abort the transaction).
-    var insertChecksIdempotencyKeys: Bool { get }
+    /// How Enqueue finds the schedule a repeated request created.
+    var idempotencyKeyLookup: IdempotencyKeyLookup { get }
+    /// Queues the lookup of `project`'s `key` to travel with the next read, which the next
+    /// ``loadByIdempotencyKey(project:key:)`` of the same key answers from
+    /// (``IdempotencyKeyLookup/queuedWithChecks``).
+    func queueIdempotencyKeyLookup(project: String, key: String) throws
     /// Inserts a new schedule and its platforms. With `ignoreDuplicateOccurrence`, an existing row
     /// for the same series slot makes it a no-op returning false. An external job id already
     /// used is alreadyExists naming `externalJobID`.
@@ -121,8 +120,24 @@ protocol ScheduleRepository: AnyObject {
 }
 
 /// The insert of a schedule found its idempotency key already used in its project and wrote
-/// nothing (``ScheduleRepository/insertChecksIdempotencyKeys``).
+/// nothing (``IdempotencyKeyLookup/byInsert``).
 struct IdempotencyKeyTaken: Error {}
+
+/// How Enqueue finds the schedule a repeated request (the same idempotency key) created. Either
+/// way a repeat is answered as the first was, even when it would now be refused (its time has
+/// passed, its slot is taken by itself), and a key used for a different request is refused.
+enum IdempotencyKeyLookup {
+    /// ``ScheduleRepository/insert(_:ignoreDuplicateOccurrence:)`` throws ``IdempotencyKeyTaken``
+    /// for a key its project already used, and the key is looked up only when a request is
+    /// refused or its insert finds the key taken: the unique index makes the check the insert
+    /// does anyway (SQLite; a lookup first was a tenth of the writer's time per item in
+    /// EnqueueBatch).
+    case byInsert
+    /// The lookup is queued before the conflict checks and travels with their reads; its answer
+    /// is read before the insert, and when the request is refused (PostgreSQL: a failed insert
+    /// would abort the transaction, and a lookup sent alone costs a round trip).
+    case queuedWithChecks
+}
 
 extension ScheduleRepository {
     @discardableResult

@@ -1,5 +1,12 @@
 import SchedulingCore
 
+/// What Enqueue's insert of a new schedule did.
+private enum NewSchedule {
+    case inserted(Schedule, asked: Instant, SlotCheck)
+    /// The request repeats an earlier one: its answer.
+    case replayed(EnqueueResult)
+}
+
 extension ScheduleRepository {
     // MARK: Enqueue
 
@@ -24,23 +31,25 @@ extension ScheduleRepository {
             }
         }
         let fingerprint = checked.fingerprint
-        if let key = req.idempotencyKey, let fingerprint, !insertChecksIdempotencyKeys,
-            let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint)
-        {
-            return replay
-        }
+        // The key a repeated request would carry: its lookup travels with the checks' reads, or
+        // the insert finds it taken (``IdempotencyKeyLookup``).
+        let repeatKey = fingerprint == nil ? nil : req.idempotencyKey
+        let queued = repeatKey != nil && idempotencyKeyLookup == .queuedWithChecks
+        if queued, let repeatKey { try queueIdempotencyKeyLookup(project: req.projectID, key: repeatKey) }
         let schedule: Schedule
         let asked: Instant
         let v: SlotCheck
         do {
-            (schedule, asked, v) = try insertNew(checked, req)
+            switch try insertNew(checked, req, replayingFirst: queued) {
+            case .replayed(let result): return result
+            case .inserted(let s, let a, let check): (schedule, asked, v) = (s, a, check)
+            }
         } catch {
-            // Where the insert checks the key, it is looked up only now: when the request was
-            // refused before anything was written (a repeat is answered as the first even when it
-            // would now be refused: its time has passed, its slot is taken by itself) or when the
-            // insert found the key taken.
-            guard let key = req.idempotencyKey, let fingerprint, insertChecksIdempotencyKeys,
-                error is StoreError || error is IdempotencyKeyTaken
+            // A request refused before anything was written may repeat one whose schedule
+            // exists (a repeat is answered as the first even when it would now be refused: its
+            // time has passed, its slot is taken by itself), and so may one whose insert found
+            // the key taken.
+            guard let key = repeatKey, let fingerprint, error is StoreError || error is IdempotencyKeyTaken
             else { throw error }
             if let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint) { return replay }
             if error is IdempotencyKeyTaken {
@@ -70,9 +79,11 @@ extension ScheduleRepository {
     }
 
     /// Resolves, checks and inserts a new schedule. Nothing is written before the insert, and the
-    /// insert's refusals (the key or the external job id taken) write nothing.
-    private func insertNew(_ checked: CheckedEnqueue, _ req: EnqueueRequest) throws
-        -> (Schedule, asked: Instant, SlotCheck)
+    /// insert's refusals (the key or the external job id taken) write nothing. With
+    /// `replayingFirst`, a request whose idempotency key already made a schedule is answered
+    /// with it just before the insert (the lookup was queued to travel with the checks' reads).
+    private func insertNew(_ checked: CheckedEnqueue, _ req: EnqueueRequest, replayingFirst: Bool) throws
+        -> NewSchedule
     {
         let fingerprint = checked.fingerprint
         let r =
@@ -115,8 +126,13 @@ extension ScheduleRepository {
             recurrenceText: compiled?.text, recurrenceStart: recurring ? local.description : nil,
             expiresAt: expiresAt(dueFrom(v.time, now: now), window: window),
             localTimeText: v.adjusted ? nil : r.askedLocalText)
+        if replayingFirst, let key = req.idempotencyKey, let fingerprint,
+            let replay = try replay(project: req.projectID, key: key, fingerprint: fingerprint)
+        {
+            return .replayed(replay)
+        }
         try insert(row)
-        return ((consume row).schedule, asked, v)
+        return .inserted((consume row).schedule, asked: asked, v)
     }
 
     /// When a time a user asked for becomes due: at once when it is already past. A requested

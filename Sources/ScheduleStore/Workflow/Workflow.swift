@@ -1,5 +1,9 @@
 import SchedulingCore
 
+/// What ``ScheduleRepository/validate(project:excluding:time:zone:platforms:autoResolve:)`` found:
+/// the time to store, whether it was moved, the findings, and those about the stored time.
+typealias SlotCheck = (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict])
+
 /// Helpers shared by the workflow's operations: request checks, zones, lifecycle, conflicts.
 extension ScheduleRepository {
     func zone(_ id: String, field: String = "timeZone") throws(StoreError) -> Zone {
@@ -59,10 +63,6 @@ extension ScheduleRepository {
         row.schedule.leaseOwner = nil
         row.schedule.leaseExpiresAt = nil
     }
-
-    /// What ``validate(project:excluding:time:zone:platforms:autoResolve:)`` found: the time to
-    /// store, whether it was moved, the findings, and those about the stored time.
-    typealias SlotCheck = (time: Instant, adjusted: Bool, conflicts: [Conflict], atStoredTime: [Conflict])
 
     /// Runs the conflict checks and applies the auto-resolve rule: returns the time to store,
     /// whether it was moved, and the findings; throws failedPrecondition with the blocking ones.
