@@ -135,6 +135,48 @@ final class PostgresStoreTests {
         #expect(try await store.roundTrips() - before == 2)
     }
 
+    /// The same keyed request sent at once to two nodes, several times each: one schedule is
+    /// stored and every call is answered with it. The key lookup travels in the conflict reads'
+    /// pipeline behind the project's lock (queued), so a call that waited for the lock reads the
+    /// other's committed schedule. (Were the lookup ahead of the lock, calls would miss it and
+    /// fail on the unique index: UNAVAILABLE.) A different request with the key is refused.
+    @Test func aKeyedRequestSentToTwoNodesAtOnceIsStoredOnce() async throws {
+        let a = try store(node: "a", pool: 4)
+        let b = try store(node: "b", pool: 4)
+        defer {
+            a.close()
+            b.close()
+        }
+        var keyed = request("twice", minutes: 5)
+        keyed.idempotencyKey = "k-both"
+        let r = keyed
+        let answers = await withTaskGroup(of: Result<EnqueueResult, StoreError>.self) { group in
+            for i in 0..<16 {
+                let node = i % 2 == 0 ? a : b
+                group.addTask {
+                    do throws(StoreError) { return .success(try await node.enqueue(r)) } catch { return .failure(error) }
+                }
+            }
+            var out: [Result<EnqueueResult, StoreError>] = []
+            for await answer in group { out.append(answer) }
+            return out
+        }
+        let stored = try await a.list(ListRequest(projectID: "p1"))
+        #expect(stored.total == 1)
+        let id = try #require(stored.items.first?.id)
+        for answer in answers {
+            switch answer {
+            case .success(let result): #expect(result.schedule.id == id)
+            case .failure(let e): Issue.record("a call failed: \(e)")
+            }
+        }
+        #expect(answers.filter { (try? $0.get())?.replayed == false }.count == 1)
+        var other = r
+        other.contentID = "other"
+        let e = await storeError { _ = try await b.enqueue(other) }
+        #expect(e?.code == .alreadyExists)
+    }
+
     /// A Dequeue under an in-flight cap counts the project's live leases and claims the rows
     /// the cap leaves room for in one statement, after the project's lock: [BEGIN, lock, count
     /// and due rows], [the leases' writes, COMMIT]. At the cap it hands out nothing.
