@@ -122,7 +122,7 @@ struct AdmissionTests {
         try session.write(plaintext: Array("hello".utf8))
         let record = session.takeCiphertext()
         // Three bytes of the record's five-byte header, and nothing more.
-        _ = record.withUnsafeBytes { write(fd, $0.baseAddress, 3) }
+        _ = record.withUnsafeBytes { send(fd, $0.baseAddress, 3, Int32(MSG_NOSIGNAL)) }
         setReceiveTimeout(fd, seconds: 10)
         let started = ContinuousClock.now
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -158,7 +158,7 @@ struct AdmissionTests {
         var sent = 0
         for i in 0..<count {
             let end = i == count - 1 ? wire.count : i * recordSize + recordSize / 2
-            _ = wire[sent..<end].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            _ = wire[sent..<end].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             sent = end
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -198,7 +198,7 @@ struct AdmissionTests {
             defer { for fd in fds { close(fd) } }
             for i in 0..<2000 {
                 let fd = plainConnect(port: port, from: "127.0.1.\(i % 200 + 1)")
-                _ = hello.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                _ = hello.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 fds.append(fd)
             }
             #expect(!fds.contains(-1))

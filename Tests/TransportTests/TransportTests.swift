@@ -292,13 +292,13 @@ func handshakeByHand(port: Int, context: TLSContext) throws -> (Int32, TLSSessio
     var buffer = [UInt8](repeating: 0, count: 16_384)
     while session.state == .handshaking {
         let out = session.takeCiphertext()
-        if !out.isEmpty { _ = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+        if !out.isEmpty { _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { throw IOError("read", errno: errno) }
         session.receive(ciphertext: Array(buffer[0..<n]))
         _ = try session.readPlaintext()
     }
     let out = session.takeCiphertext()
-    if !out.isEmpty { _ = out.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+    if !out.isEmpty { _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
     return (fd, session)
 }
