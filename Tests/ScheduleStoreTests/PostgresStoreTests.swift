@@ -35,6 +35,15 @@ final class PostgresStoreTests {
         return try PostgresStore(configuration: c, postgres: pg)
     }
 
+    /// Two nodes on this test's schema (node ids "a" and "b"), both closed when `body` returns.
+    func withTwoNodes(pool: Int, _ body: (PostgresStore, PostgresStore) async throws -> Void) async throws {
+        let a = try store(node: "a", pool: pool)
+        defer { a.close() }
+        let b = try store(node: "b", pool: pool)
+        defer { b.close() }
+        try await body(a, b)
+    }
+
     func request(_ content: String, minutes: Int64 = 0) -> EnqueueRequest {
         EnqueueRequest(
             projectID: "p1", contentID: content, time: .instant(t0.adding(seconds: minutes * 60)), platforms: ["twitter"])
@@ -141,40 +150,36 @@ final class PostgresStoreTests {
     /// other's committed schedule. (Were the lookup ahead of the lock, calls would miss it and
     /// fail on the unique index: UNAVAILABLE.) A different request with the key is refused.
     @Test func aKeyedRequestSentToTwoNodesAtOnceIsStoredOnce() async throws {
-        let a = try store(node: "a", pool: 4)
-        let b = try store(node: "b", pool: 4)
-        defer {
-            a.close()
-            b.close()
-        }
-        var keyed = request("twice", minutes: 5)
-        keyed.idempotencyKey = "k-both"
-        let r = keyed
-        let answers = await withTaskGroup(of: Result<EnqueueResult, StoreError>.self) { group in
-            for i in 0..<16 {
-                let node = i % 2 == 0 ? a : b
-                group.addTask {
-                    do throws(StoreError) { return .success(try await node.enqueue(r)) } catch { return .failure(error) }
+        try await withTwoNodes(pool: 4) { a, b in
+            var keyed = self.request("twice", minutes: 5)
+            keyed.idempotencyKey = "k-both"
+            let r = keyed
+            let answers = await withTaskGroup(of: Result<EnqueueResult, StoreError>.self) { group in
+                for i in 0..<16 {
+                    let node = i % 2 == 0 ? a : b
+                    group.addTask {
+                        do throws(StoreError) { return .success(try await node.enqueue(r)) } catch { return .failure(error) }
+                    }
+                }
+                var out: [Result<EnqueueResult, StoreError>] = []
+                for await answer in group { out.append(answer) }
+                return out
+            }
+            let stored = try await a.list(ListRequest(projectID: "p1"))
+            #expect(stored.total == 1)
+            let id = try #require(stored.items.first?.id)
+            for answer in answers {
+                switch answer {
+                case .success(let result): #expect(result.schedule.id == id)
+                case .failure(let e): Issue.record("a call failed: \(e)")
                 }
             }
-            var out: [Result<EnqueueResult, StoreError>] = []
-            for await answer in group { out.append(answer) }
-            return out
+            #expect(answers.filter { (try? $0.get())?.replayed == false }.count == 1)
+            var other = r
+            other.contentID = "other"
+            let e = await storeError { _ = try await b.enqueue(other) }
+            #expect(e?.code == .alreadyExists)
         }
-        let stored = try await a.list(ListRequest(projectID: "p1"))
-        #expect(stored.total == 1)
-        let id = try #require(stored.items.first?.id)
-        for answer in answers {
-            switch answer {
-            case .success(let result): #expect(result.schedule.id == id)
-            case .failure(let e): Issue.record("a call failed: \(e)")
-            }
-        }
-        #expect(answers.filter { (try? $0.get())?.replayed == false }.count == 1)
-        var other = r
-        other.contentID = "other"
-        let e = await storeError { _ = try await b.enqueue(other) }
-        #expect(e?.code == .alreadyExists)
     }
 
     /// A Dequeue under an in-flight cap counts the project's live leases and claims the rows
@@ -268,19 +273,15 @@ final class PostgresStoreTests {
     }
 
     @Test func twoNodesRollingUpTogetherStoreOneRowPerProjectAndDay() async throws {
-        let a = try store(node: "a", pool: 2)
-        let b = try store(node: "b", pool: 2)
-        defer {
-            a.close()
-            b.close()
+        try await withTwoNodes(pool: 2) { a, b in
+            for i in 0..<5 { _ = try await a.enqueue(self.request("c\(i)", minutes: Int64(i) * 10)) }
+            async let x = a.rollupMetrics(day: t0)
+            async let y = b.rollupMetrics(day: t0)
+            let (fromA, fromB) = try await (x, y)
+            #expect(fromA.map(\.totalQueued) == [5] && fromB.map(\.totalQueued) == [5])
+            let stored = try await a.metricsHistory(projectID: "p1", from: t0.adding(seconds: -86_400), to: t0)
+            #expect(stored.count == 1 && stored.first?.totalQueued == 5)
         }
-        for i in 0..<5 { _ = try await a.enqueue(request("c\(i)", minutes: Int64(i) * 10)) }
-        async let x = a.rollupMetrics(day: t0)
-        async let y = b.rollupMetrics(day: t0)
-        let (fromA, fromB) = try await (x, y)
-        #expect(fromA.map(\.totalQueued) == [5] && fromB.map(\.totalQueued) == [5])
-        let stored = try await a.metricsHistory(projectID: "p1", from: t0.adding(seconds: -86_400), to: t0)
-        #expect(stored.count == 1 && stored.first?.totalQueued == 5)
     }
 
     /// The two schemas are written by hand, one per dialect: the same tables with the same
