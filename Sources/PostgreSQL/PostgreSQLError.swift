@@ -127,6 +127,12 @@ public struct PostgreSQLError: Error, Hashable, Sendable, CustomStringConvertibl
     /// or a deadlock (40P01), where PostgreSQL rolled the transaction back.
     public var isRetryableTransactionFailure: Bool { code == .serializationFailure || code == .deadlockDetected }
 
+    /// Whether the server refused a feature (0A000), which it does to a cached prepared statement
+    /// whose result columns changed type since it was prepared ("cached plan must not change
+    /// result type": another node migrated the schema). Preparing the statements again mends it;
+    /// the statement was not run.
+    public var mayBeStalePreparedStatement: Bool { code == .featureNotSupported }
+
     public var description: String {
         var s = "PostgreSQL error \(code.rawValue)"
         if !isFromServer { s += " (client)" }

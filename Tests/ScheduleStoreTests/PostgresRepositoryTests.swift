@@ -71,6 +71,141 @@ final class PostgresRepositoryTests {
         #expect(versions.withLock { $0 } == [all, all, all])
     }
 
+    /// Migration 7: the tables' rules are carried by domain types (no CHECK constraint is left
+    /// on the tables a call writes: PostgreSQL re-reads those for every INSERT and UPDATE), and
+    /// the database still refuses every value they forbid and takes every value they allow.
+    @Test func theRulesLiveInDomainsAndStillRefuseWhatTheyForbid() throws {
+        let db = try connect()
+        defer { db.close() }
+        let checks = try db.execute(
+            """
+            SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid IN
+                ('schedules'::regclass, 'attempts'::regclass, 'attempt_results'::regclass, 'schedule_conflicts'::regclass)
+            """)
+        #expect(try checks.first?.int64(0) == 0)
+        let id = try PostgresRepository.transaction(on: db, config: config, lockingProject: "p1") {
+            try $0.enqueue(request("rules"))
+        }.schedule.id
+        try Self.expectRefusals(on: db, scheduleID: id)
+        do {
+            try db.transaction {
+                for status in Schema.queueStatuses.split(separator: ",") {
+                    _ = try db.execute("UPDATE schedules SET queue_status = \(status) WHERE id = $1", [.text(id)])
+                }
+                for status in Schema.scheduleStatuses.split(separator: ",") {
+                    _ = try db.execute("UPDATE schedules SET status = \(status) WHERE id = $1", [.text(id)])
+                }
+                for pattern in ["'daily'", "'weekly'", "'monthly'", "'custom'", "NULL"] {
+                    _ = try db.execute("UPDATE schedules SET recurring_pattern = \(pattern) WHERE id = $1", [.text(id)])
+                }
+                _ = try db.execute(
+                    "UPDATE schedules SET priority = 10, retry_count = 0, expiry_window = NULL, is_recurring = 1 WHERE id = $1",
+                    [.text(id)])
+                throw RolledBack()
+            }
+        } catch is RolledBack {}
+    }
+
+    struct RolledBack: Error {}
+
+    /// Each statement breaks one rule; each is refused as a check violation.
+    static func expectRefusals(on db: PostgreSQL.Connection, scheduleID id: String) throws {
+        for sql in [
+            "UPDATE schedules SET queue_status = 'LOST' WHERE id = $1",
+            "UPDATE schedules SET status = 'GONE' WHERE id = $1",
+            "UPDATE schedules SET priority = 11 WHERE id = $1",
+            "UPDATE schedules SET priority = 0 WHERE id = $1",
+            "UPDATE schedules SET is_recurring = 2 WHERE id = $1",
+            "UPDATE schedules SET recurring_pattern = 'hourly' WHERE id = $1",
+            "UPDATE schedules SET recurrence_kind = 'ICAL' WHERE id = $1",
+            "UPDATE schedules SET retry_count = -1 WHERE id = $1",
+            "UPDATE schedules SET max_retries = -1 WHERE id = $1",
+            "UPDATE schedules SET retry_delay = -1 WHERE id = $1",
+            "UPDATE schedules SET publish_delay = -1 WHERE id = $1",
+            "UPDATE schedules SET lease_loss_policy = 'DROP' WHERE id = $1",
+            "UPDATE schedules SET expiry_window = 0 WHERE id = $1",
+            """
+            INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at, outcome)
+                VALUES ($1, 99, 'p1', 'w', 'k', 0, 0, 'DONE')
+            """,
+            """
+            INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at, ended_by)
+                VALUES ($1, 99, 'p1', 'w', 'k', 0, 0, 'CANCEL')
+            """,
+            """
+            INSERT INTO attempts (schedule_id, attempt, project_id, worker_id, idempotency_key, due_at, dequeued_at, confirmed)
+                VALUES ($1, 99, 'p1', 'w', 'k', 0, 0, 'MAYBE')
+            """,
+            "INSERT INTO attempt_results (schedule_id, attempt, platform, success, reported_at) VALUES ($1, 1, 'TWITTER', 2, 0)",
+            """
+            INSERT INTO schedule_conflicts (id, project_id, schedule1_id, conflict_type, conflict_time, conflict_reason, severity)
+                VALUES ($1, 'p1', $1, 'OVERLAP', 0, 'r', 'INFO')
+            """,
+            """
+            INSERT INTO schedule_conflicts (id, project_id, schedule1_id, conflict_type, conflict_time, conflict_reason, severity)
+                VALUES ($1, 'p1', $1, 'SAME_TIME', 0, 'r', 'FATAL')
+            """,
+            """
+            INSERT INTO schedule_conflicts (id, project_id, schedule1_id, conflict_type, conflict_time, conflict_reason, severity, resolved)
+                VALUES ($1, 'p1', $1, 'SAME_TIME', 0, 'r', 'INFO', 3)
+            """,
+        ] {
+            do {
+                _ = try db.execute(sql, [.text(id)])
+                Issue.record("accepted: \(sql)")
+            } catch {
+                #expect(error.code == .checkViolation, "\(sql): \(error)")
+            }
+        }
+    }
+
+    /// A database at version 6 (CHECK constraints on the tables) keeps its rows through
+    /// migration 7, and its rules hold after it.
+    @Test func aVersionSixDatabaseKeepsItsRowsThroughTheMoveToDomains() throws {
+        let schema = "old_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let db = try PostgreSQL.Connection(pgURL!)
+        defer {
+            _ = try? db.execute("DROP SCHEMA \(schema) CASCADE")
+            db.close()
+        }
+        _ = try db.execute("CREATE SCHEMA \(schema)")
+        _ = try db.execute("SET search_path TO \(schema)")
+        try PostgresSchema.migrate(db, through: 6)
+        let before = try db.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = 'schedules'::regclass")
+        #expect(try before.first?.int64(0) == 12)
+        let stored = try PostgresRepository.transaction(on: db, config: config, lockingProject: "p1") { repo in
+            try (0..<3).map { try repo.enqueue(Self.request("old-\($0)", minutes: Int64($0) * 30)).schedule }
+        }
+        let leased = try PostgresRepository.transaction(on: db, config: config, lockingProject: "p1") {
+            try $0.dequeue(DequeueRequest(projectID: "p1", limit: 1, leaseSeconds: 60, workerID: "w1", start: true))
+        }
+        #expect(leased.count == 1)
+
+        try PostgresSchema.migrate(db)
+        try db.clearStatementCache()  // the columns' types changed under the cached statements
+        let version = try db.execute("SELECT max(version) FROM schema_migrations").first?.int64(0)
+        #expect(version == Int64(PostgresSchema.migrations.last!.version))
+        let after = try stored.map { s in
+            let row = try #require(
+                try db.execute("SELECT \(Rows.scheduleColumns) FROM schedules WHERE id = $1", [.text(s.id)]).first)
+            return Rows.decodeRow(PostgresColumns(row: row)).schedule
+        }
+        #expect(after.map(\.id) == stored.map(\.id))
+        #expect(after.map(\.queueStatus) == [.processing, .pending, .pending])
+        try Self.expectRefusals(on: db, scheduleID: stored[1].id)
+        // The leased item still completes, and the rest are still due in order.
+        let lease = try #require(leased.first)
+        let done = try PostgresRepository.transaction(on: db, config: config, lockingProject: "p1") {
+            try $0.complete(project: "p1", id: lease.schedule.id, token: lease.token, results: [])
+        }
+        #expect(done.schedule.queueStatus == .completed)
+        clock.advance(seconds: 3600)
+        let next = try PostgresRepository.transaction(on: db, config: config, lockingProject: "p1") {
+            try $0.dequeue(DequeueRequest(projectID: "p1", limit: 10, leaseSeconds: 60, workerID: "w1", start: true))
+        }
+        #expect(next.map(\.schedule.id) == [stored[1].id, stored[2].id])
+    }
+
     @Test func enqueueDequeueCompleteAndARepeatedCompleteOnPostgreSQL() throws {
         let db = try connect()
         defer { db.close() }

@@ -112,6 +112,31 @@ final class PostgresStoreTests {
     /// Every statement is a round trip, and on a busy machine each costs both sides a sleep and a
     /// wake-up: what the store sends without waiting (BEGIN, the project lock, writes whose
     /// result it does not read) rides with the next statement or with COMMIT.
+    /// Another node's migration changes the type of a column this node's cached statements
+    /// return (as migration 7 did, moving the rules onto domains): PostgreSQL then refuses those
+    /// statements (0A000, "cached plan must not change result type"). The node prepares them
+    /// again and the call goes on, a read (one statement) and a write (a transaction) alike.
+    @Test func aNodeWhoseCachedStatementsAMigrationMadeStaleGoesOn() async throws {
+        let store = try store()
+        defer { store.close() }
+        let first = try await store.enqueue(request("before"))
+        _ = try await store.get(projectID: "p1", scheduleID: first.schedule.id)
+        _ = try await store.enqueue(request("before-2", minutes: 10))
+
+        let admin = try PostgreSQL.Connection(StoreBackend.postgresURL!)
+        defer { admin.close() }
+        _ = try admin.execute("SET search_path TO \(schema)")
+        // A write first (its transaction meets the stale statement), then, after the type
+        // changes back, a read (one statement outside a transaction).
+        _ = try admin.execute("ALTER TABLE schedules ALTER COLUMN priority TYPE INTEGER")
+        let written = try await store.enqueue(request("after", minutes: 20))
+        _ = try await store.get(projectID: "p1", scheduleID: first.schedule.id)
+        _ = try admin.execute("ALTER TABLE schedules ALTER COLUMN priority TYPE schedule_priority")
+        let read = try await store.get(projectID: "p1", scheduleID: written.schedule.id)
+        #expect(read.contentID == "after")
+        #expect(try await store.get(projectID: "p1", scheduleID: first.schedule.id).id == first.schedule.id)
+    }
+
     @Test func anEnqueueCostsTwoRoundTripsWithAKeyOrWithoutAndAReadOne() async throws {
         let store = try store()
         defer { store.close() }

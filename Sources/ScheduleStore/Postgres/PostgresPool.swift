@@ -135,9 +135,11 @@ final class PostgresSession {
 
     /// Runs `body`, one read-only statement, outside a transaction (one round trip instead of
     /// BEGIN's and COMMIT's two). A connection found broken is replaced and the statement run
-    /// again once: a read can run twice.
+    /// again once: a read can run twice. So is a statement refused with 0A000, after the
+    /// connection's cached statements are deallocated (see ``transaction(readOnly:_:)``).
     func statement<T>(_ body: (PostgreSQL.Connection) throws -> T) throws(StoreError) -> T {
         var reconnected = false
+        var reprepared = false
         while true {
             let db = try connect()
             do {
@@ -145,6 +147,10 @@ final class PostgresSession {
             } catch let e as StoreError {
                 throw e
             } catch let e as PostgreSQLError {
+                if e.mayBeStalePreparedStatement && !reprepared && forgetStatements(of: db) {
+                    reprepared = true
+                    continue
+                }
                 guard e.isConnectionError else { throw PostgresRepository.storeError(e) }
                 discard()
                 if !reconnected {
@@ -155,6 +161,19 @@ final class PostgresSession {
             } catch {
                 throw StoreError.wrap(error)
             }
+        }
+    }
+
+    /// Deallocates `db`'s cached statements after a 0A000, so the call can run again on
+    /// statements prepared anew: a migration by another node changed the type of a column they
+    /// return. False (and the connection dropped) when even that fails.
+    private func forgetStatements(of db: PostgreSQL.Connection) -> Bool {
+        do {
+            try db.clearStatementCache()
+            return true
+        } catch {
+            discard()
+            return false
         }
     }
 
@@ -174,6 +193,9 @@ final class PostgresSession {
     /// - A serialization failure or deadlock (40001, 40P01) rolls the transaction back and runs it
     ///   again, up to ``Settings/maxTransactionRetries`` times: nothing of it was kept, and
     ///   nobody was answered.
+    /// - A statement refused with 0A000 (a cached statement whose result type another node's
+    ///   migration changed) rolls it back, deallocates the connection's cached statements and
+    ///   runs it again once, on statements prepared anew.
     /// - A connection lost while `body` or COMMIT ran is `unavailable`: the transaction was rolled
     ///   back unless the loss came during COMMIT, which the caller cannot tell; a retried Enqueue
     ///   with an idempotency key is safe either way.
@@ -192,6 +214,7 @@ final class PostgresSession {
     {
         var retries = 0
         var reconnected = false
+        var reprepared = false
         var perItem = !items
         while true {
             let db = try connect()
@@ -214,6 +237,10 @@ final class PostgresSession {
                         continue
                     }
                     throw lost(e)
+                }
+                if e.mayBeStalePreparedStatement && !reprepared && forgetStatements(of: db) {
+                    reprepared = true
+                    continue
                 }
                 if e.isRetryableTransactionFailure && retries < settings.maxTransactionRetries {
                     retries += 1
