@@ -181,7 +181,18 @@ final class PostgresRepositoryTests {
         }
         #expect(leased.count == 1)
 
+        // More rows than migration 7 can move within a node's statement timeout (here 50 ms,
+        // 30 s in a node): the migration lifts the limit for its own transaction.
+        _ = try db.execute(
+            """
+            INSERT INTO schedules (id, content_id, project_id, scheduled_for, local_time, nominal_time, platforms,
+                                   queue_status, created_at, updated_at)
+            SELECT 'bulk-' || g, 'c', 'bulk', g, '2026-01-01T00:00', g, 'TWITTER', 'COMPLETED', 0, 0
+              FROM generate_series(1, 100000) g
+            """)
+        _ = try db.execute("SET statement_timeout = '50ms'")
         try PostgresSchema.migrate(db)
+        _ = try db.execute("SET statement_timeout = 0")
         try db.clearStatementCache()  // the columns' types changed under the cached statements
         let version = try db.execute("SELECT max(version) FROM schema_migrations").first?.int64(0)
         #expect(version == Int64(PostgresSchema.migrations.last!.version))

@@ -258,6 +258,12 @@ enum PostgresSchema {
     /// at that version (the tests' older databases).
     static func migrate(_ db: Connection, through target: Int? = nil) throws {
         try db.transaction {
+            // A node's connections stop a statement after 30 s and a lock wait after 10 s. A
+            // migration on a large table takes longer (migration 7: ~3 s per million schedules
+            // here), and a node waits for another's migration on the lock below: neither limit
+            // holds inside this transaction.
+            _ = try db.execute("SET LOCAL statement_timeout = 0")
+            _ = try db.execute("SET LOCAL lock_timeout = 0")
             try db.advisoryTransactionLock(migrationLock)
             try db.executeScript(
                 """
