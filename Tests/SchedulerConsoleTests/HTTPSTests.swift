@@ -177,18 +177,16 @@ struct HTTPSTests {
             #expect(malloryTries.status == 401)
 
             // Plain HTTP to the TLS port gets no HTTP answer.
-            let plain = try await ProcessGate.offPool {
-                HTTPServerTests.exchange(port: port, request: "GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            }
+            let plain = try await HTTPServerTests.exchange(
+                port: port, request: "GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             #expect(!plain.hasPrefix("HTTP/"))
 
             // The private port serves only the terminator's connections.
             let backend = try #require(s.server.backendAddress)
             let backendPort = try #require(Int(backend.split(separator: ":").last ?? ""))
             #expect(backendPort != port)
-            let direct = try await ProcessGate.offPool {
-                HTTPServerTests.exchange(port: backendPort, request: "GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            }
+            let direct = try await HTTPServerTests.exchange(
+                port: backendPort, request: "GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             #expect(direct.hasPrefix("HTTP/1.1 421"))
             #expect(!direct.contains("name=\"token\""))
 

@@ -6,9 +6,13 @@ import Testing
 
 @Suite("The console over real HTTP on loopback")
 struct HTTPServerTests {
-    /// One HTTP/1.1 exchange on 127.0.0.1:`port` (blocking, 5 s timeouts): the raw response.
-    static func exchange(port: Int, request: String) -> String {
-        String(decoding: loopbackExchange(port: port, request: Array(request.utf8)) ?? [], as: UTF8.self)
+    /// One HTTP/1.1 exchange on 127.0.0.1:`port` (blocking, 5 s timeouts): the raw response. On
+    /// a Dispatch thread: a blocked thread of the cooperative pool (two here) would starve the
+    /// server it talks to when another test blocks the other one.
+    static func exchange(port: Int, request: String) async throws -> String {
+        try await ProcessGate.offPool {
+            String(decoding: loopbackExchange(port: port, request: Array(request.utf8)) ?? [], as: UTF8.self)
+        }
     }
 
     @Test func servesPagesAndRefusesLargeBodies() async throws {
@@ -19,21 +23,17 @@ struct HTTPServerTests {
             group.addTask { try await server.run() }
             let address = try await server.waitUntilListening()
             let port = try #require(Int(address.split(separator: ":").last ?? ""))
-            let signIn = await Task.detached {
-                Self.exchange(port: port, request: "GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            }.value
+            let signIn = try await Self.exchange(
+                port: port, request: "GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             #expect(signIn.hasPrefix("HTTP/1.1 200"))
             #expect(signIn.lowercased().contains("set-cookie: sc_signin="))
             #expect(signIn.contains("name=\"token\""))
-            let big = await Task.detached {
-                Self.exchange(
-                    port: port,
-                    request: "POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\nx=1")
-            }.value
+            let big = try await Self.exchange(
+                port: port,
+                request: "POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\nx=1")
             #expect(big.hasPrefix("HTTP/1.1 413"))
-            let redirect = await Task.detached {
-                Self.exchange(port: port, request: "GET /projects/blog/queue HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            }.value
+            let redirect = try await Self.exchange(
+                port: port, request: "GET /projects/blog/queue HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             #expect(redirect.hasPrefix("HTTP/1.1 303"))
             #expect(redirect.lowercased().contains("location: /sign-in"))
             await server.stop(timeout: 0)
