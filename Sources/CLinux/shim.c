@@ -123,3 +123,12 @@ void clinux_trim_heap(void) {
     if (mallctl) (void)mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
     (void)malloc_trim(0);
 }
+
+#include <pthread.h>
+
+int clinux_name_thread(const char *name) {
+    char short_name[16];
+    strncpy(short_name, name, sizeof short_name - 1);
+    short_name[sizeof short_name - 1] = 0;
+    return pthread_setname_np(pthread_self(), short_name);
+}

@@ -158,6 +158,7 @@ public final class EventLoop: @unchecked Sendable {
     // MARK: The loop
 
     private func run() {
+        _ = clinux_name_thread(name)
         loopThread.store(UInt(pthread_self()), ordering: .releasing)
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var spare: [@Sendable () -> Void] = []

@@ -26,6 +26,7 @@ public final class ProcessSignals: Sendable {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         self.stream = stream
         let reader = Thread {
+            _ = clinux_name_thread("signals")
             var byte: UInt8 = 0
             while true {
                 let n = read(fd, &byte, 1)

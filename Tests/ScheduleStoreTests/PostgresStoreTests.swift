@@ -261,6 +261,14 @@ final class PostgresStoreTests {
         }
     }
 
+    @Test func thePoolsThreadsAreNamedForPsAndPerf() async throws {
+        let store = try store(pool: 3)
+        defer { store.close() }
+        _ = try await store.enqueue(request("named"))
+        let names = threadNamesOfThisProcess()
+        for i in 0..<3 { #expect(names.contains("store-pg-\(i)"), "\(names.sorted())") }
+    }
+
     @Test func applicationNamesFitPostgreSQLsLimitAndShareTheDeploymentsPrefix() {
         let long = String(repeating: "s", count: 63)
         let a = PostgresStore.applicationName(schema: long, nodeID: String(repeating: "n", count: 40))

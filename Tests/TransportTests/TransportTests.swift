@@ -227,6 +227,27 @@ struct TransportTests {
         #expect(reason?.contains("slow reader") == true)
     }
 
+    @Test("an event loop's thread carries the loop's name, cut to the kernel's 15 bytes")
+    func loopThreadsAreNamed() throws {
+        let named = try EventLoop(name: "loop-named-test")
+        let long = try EventLoop(name: "a-loop-with-a-long-name")
+        named.start()
+        long.start()
+        defer {
+            named.shutdown()
+            long.shutdown()
+        }
+        // The loop names its thread as it starts running: a job it ran has seen the name set.
+        let ran = DispatchSemaphore(value: 0)
+        named.execute { ran.signal() }
+        long.execute { ran.signal() }
+        ran.wait()
+        ran.wait()
+        let names = threadNamesOfThisProcess()
+        #expect(names.contains("loop-named-test"), "\(names.sorted())")
+        #expect(names.contains("a-loop-with-a-l"), "\(names.sorted())")
+    }
+
     @Test("a task that prefers an event loop runs its jobs on the loop's thread, also after awaiting elsewhere")
     func loopAsTaskExecutor() async throws {
         let loop = try EventLoop(name: "test-executor")

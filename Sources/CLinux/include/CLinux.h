@@ -31,6 +31,10 @@ int clinux_pin_thread(int cpu);
 /// scheduling policy afterwards (SCHED_IDLE, 5, on success), or -1 with errno set.
 int clinux_idle_priority(void);
 
+/// Names the calling thread as `ps -L`, `top -H`, perf and gdb show it: the first 15 bytes of
+/// `name` (the kernel's limit). Returns 0, or an error number.
+int clinux_name_thread(const char *name);
+
 /// Returns free heap memory to the kernel: jemalloc's unused pages in every arena when jemalloc
 /// is loaded (schedulerd links it), then glibc's `malloc_trim(0)`.
 void clinux_trim_heap(void);

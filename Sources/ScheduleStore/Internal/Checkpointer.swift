@@ -43,7 +43,7 @@ final class Checkpointer: Sendable {
         }
         let policy = OpenedValue<Int32>(-1)
         pass = try ConnectionThread(
-            name: "schedule-store.checkpointer",
+            name: "store-checkpt",
             open: {
                 policy.value = clinux_idle_priority()
                 return try open()
@@ -60,7 +60,7 @@ final class Checkpointer: Sendable {
         passPolicy = policy.value
         do {
             restart = try ConnectionThread(
-                name: "schedule-store.wal-restart", open: open,
+                name: "store-restart", open: open,
                 loop: { db in
                     while true {
                         monitor.wake.wait()

@@ -14,7 +14,7 @@ final class Readers: Sendable {
             for i in 0..<max(1, config.readerCount) {
                 threads.append(
                     try ConnectionThread(
-                        name: "schedule-store.reader.\(i)",
+                        name: "store-reader-\(i)",
                         open: {
                             let db = try Connection(
                                 path: config.path, mode: .readOnly,

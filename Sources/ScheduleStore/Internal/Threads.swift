@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import SQLite
 
@@ -71,6 +72,7 @@ final class ConnectionThread: Sendable {
         let openError = OpenedValue<(any Error)?>(nil)
         let done = self.done
         let thread = Thread {
+            _ = clinux_name_thread(name)
             let connection: Connection
             do {
                 connection = try open()

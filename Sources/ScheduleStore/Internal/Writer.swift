@@ -39,6 +39,7 @@ final class Writer: Sendable {
         let responses = self.responses
         let responderDone = self.responderDone
         let responder = Thread {
+            _ = clinux_name_thread("store-responder")
             while let batch = responses.take(max: 64) {
                 for r in batch {
                     for d in r.deliveries { d(r.error) }
@@ -49,11 +50,11 @@ final class Writer: Sendable {
         let pinned = OpenedValue<Int?>(nil)
         // The WAL's length as the writer's commits leave it; a long WAL wakes the checkpointer.
         let wal = WALMonitor()
-        responder.name = "schedule-store.responder"
+        responder.name = "store-responder"
         responder.start()
         do {
             thread = try ConnectionThread(
-                name: "schedule-store.writer",
+                name: "store-writer",
                 open: {
                     pinned.value = try Writer.pin(config.writerCPU)
                     let db = try Connection(

@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import PostgreSQL
 
@@ -19,6 +20,7 @@ final class PostgresPool: Sendable {
             let done = DispatchSemaphore(value: 0)
             finished.append(done)
             let thread = Thread {
+                _ = clinux_name_thread("store-pg-\(i)")
                 let session = PostgresSession(settings: settings)
                 while let jobs = queue.take(max: 1) {
                     for job in jobs { job(session) }
@@ -26,7 +28,7 @@ final class PostgresPool: Sendable {
                 session.discard()
                 done.signal()
             }
-            thread.name = "schedule-store.postgres.\(i)"
+            thread.name = "store-pg-\(i)"
             thread.stackSize = 1 << 20
             thread.start()
         }
