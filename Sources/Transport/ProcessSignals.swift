@@ -40,7 +40,6 @@ public final class ProcessSignals: Sendable {
             }
             continuation.finish()
         }
-        reader.name = "signals"
         reader.stackSize = 64 << 10
         reader.start()
     }

@@ -87,7 +87,6 @@ final class ConnectionThread: Sendable {
             try? connection.close()
             done.signal()
         }
-        thread.name = name
         thread.stackSize = 1 << 20
         thread.start()
         ready.wait()

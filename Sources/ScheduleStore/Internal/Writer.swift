@@ -50,7 +50,6 @@ final class Writer: Sendable {
         let pinned = OpenedValue<Int?>(nil)
         // The WAL's length as the writer's commits leave it; a long WAL wakes the checkpointer.
         let wal = WALMonitor()
-        responder.name = "store-responder"
         responder.start()
         do {
             thread = try ConnectionThread(

@@ -28,7 +28,6 @@ final class PostgresPool: Sendable {
                 session.discard()
                 done.signal()
             }
-            thread.name = "store-pg-\(i)"
             thread.stackSize = 1 << 20
             thread.start()
         }

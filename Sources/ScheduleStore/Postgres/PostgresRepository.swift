@@ -105,7 +105,11 @@ final class PostgresRepository: ScheduleRepository {
     // MARK: Schedules
 
     private func rows(_ sql: String, _ parameters: [PostgreSQLValue]) throws -> [Rows.Row] {
-        try db.executeCached(sql, parameters).map { tracked(Rows.decodeRow(PostgresColumns(row: $0))) }
+        rows(try db.executeCached(sql, parameters))
+    }
+
+    private func rows(_ result: QueryResult) -> [Rows.Row] {
+        result.map { tracked(Rows.decodeRow(PostgresColumns(row: $0))) }
     }
 
     private func tracked(_ row: Rows.Row) -> Rows.Row {
@@ -144,7 +148,7 @@ final class PostgresRepository: ScheduleRepository {
     func loadByIdempotencyKey(project: String, key: String) throws -> Rows.Row? {
         if let queued = queuedKeyLookup, queued.project == project, queued.key == key {
             queuedKeyLookup = nil
-            return try db.answer(queued.answer).first.map { tracked(Rows.decodeRow(PostgresColumns(row: $0))) }
+            return rows(try db.answer(queued.answer)).first
         }
         // Under the project's lock: a concurrent request with the same key on another node
         // waits, then finds this one's schedule and gets its answer.
