@@ -5755,7 +5755,7 @@ const ProtobufCMessageDescriptor scheduler__v1__validate_response__descriptor =
   (ProtobufCMessageInit) scheduler__v1__validate_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__stats_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor scheduler__v1__stats_request__field_descriptors[4] =
 {
   {
     "project_id",
@@ -5793,8 +5793,21 @@ static const ProtobufCFieldDescriptor scheduler__v1__stats_request__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "by_platform",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__StatsRequest, by_platform),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__stats_request__field_indices_by_name[] = {
+  3,   /* field[3] = by_platform */
   1,   /* field[1] = from_ms */
   0,   /* field[0] = project_id */
   2,   /* field[2] = to_ms */
@@ -5802,7 +5815,7 @@ static const unsigned scheduler__v1__stats_request__field_indices_by_name[] = {
 static const ProtobufCIntRange scheduler__v1__stats_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__stats_request__descriptor =
 {
@@ -5812,14 +5825,14 @@ const ProtobufCMessageDescriptor scheduler__v1__stats_request__descriptor =
   "Scheduler__V1__StatsRequest",
   "scheduler.v1",
   sizeof(Scheduler__V1__StatsRequest),
-  3,
+  4,
   scheduler__v1__stats_request__field_descriptors,
   scheduler__v1__stats_request__field_indices_by_name,
   1,  scheduler__v1__stats_request__number_ranges,
   (ProtobufCMessageInit) scheduler__v1__stats_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor scheduler__v1__stats_response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor scheduler__v1__stats_response__field_descriptors[5] =
 {
   {
     "stats",
@@ -5869,17 +5882,30 @@ static const ProtobufCFieldDescriptor scheduler__v1__stats_response__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "platforms",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Scheduler__V1__StatsResponse, n_platforms),
+    offsetof(Scheduler__V1__StatsResponse, platforms),
+    &scheduler__v1__platform_queue_counts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned scheduler__v1__stats_response__field_indices_by_name[] = {
   3,   /* field[3] = max_pending_schedules */
   1,   /* field[1] = metrics */
   2,   /* field[2] = pending_schedules */
+  4,   /* field[4] = platforms */
   0,   /* field[0] = stats */
 };
 static const ProtobufCIntRange scheduler__v1__stats_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor scheduler__v1__stats_response__descriptor =
 {
@@ -5889,7 +5915,7 @@ const ProtobufCMessageDescriptor scheduler__v1__stats_response__descriptor =
   "Scheduler__V1__StatsResponse",
   "scheduler.v1",
   sizeof(Scheduler__V1__StatsResponse),
-  4,
+  5,
   scheduler__v1__stats_response__field_descriptors,
   scheduler__v1__stats_response__field_indices_by_name,
   1,  scheduler__v1__stats_response__number_ranges,

@@ -727,6 +727,51 @@ void   scheduler__v1__queue_stats__free_unpacked
   assert(message->base.descriptor == &scheduler__v1__queue_stats__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   scheduler__v1__platform_queue_counts__init
+                     (Scheduler__V1__PlatformQueueCounts         *message)
+{
+  static const Scheduler__V1__PlatformQueueCounts init_value = SCHEDULER__V1__PLATFORM_QUEUE_COUNTS__INIT;
+  *message = init_value;
+}
+size_t scheduler__v1__platform_queue_counts__get_packed_size
+                     (const Scheduler__V1__PlatformQueueCounts *message)
+{
+  assert(message->base.descriptor == &scheduler__v1__platform_queue_counts__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t scheduler__v1__platform_queue_counts__pack
+                     (const Scheduler__V1__PlatformQueueCounts *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &scheduler__v1__platform_queue_counts__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t scheduler__v1__platform_queue_counts__pack_to_buffer
+                     (const Scheduler__V1__PlatformQueueCounts *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &scheduler__v1__platform_queue_counts__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Scheduler__V1__PlatformQueueCounts *
+       scheduler__v1__platform_queue_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Scheduler__V1__PlatformQueueCounts *)
+     protobuf_c_message_unpack (&scheduler__v1__platform_queue_counts__descriptor,
+                                allocator, len, data);
+}
+void   scheduler__v1__platform_queue_counts__free_unpacked
+                     (Scheduler__V1__PlatformQueueCounts *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &scheduler__v1__platform_queue_counts__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   scheduler__v1__queue_metrics__init
                      (Scheduler__V1__QueueMetrics         *message)
 {
@@ -2515,6 +2560,135 @@ const ProtobufCMessageDescriptor scheduler__v1__queue_stats__descriptor =
   scheduler__v1__queue_stats__field_indices_by_name,
   1,  scheduler__v1__queue_stats__number_ranges,
   (ProtobufCMessageInit) scheduler__v1__queue_stats__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor scheduler__v1__platform_queue_counts__field_descriptors[8] =
+{
+  {
+    "platform",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, platform),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queued",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, queued),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "processing",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, processing),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, completed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "failed",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, failed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancelled",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, cancelled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "paused",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Scheduler__V1__PlatformQueueCounts, paused),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned scheduler__v1__platform_queue_counts__field_indices_by_name[] = {
+  6,   /* field[6] = cancelled */
+  4,   /* field[4] = completed */
+  5,   /* field[5] = failed */
+  7,   /* field[7] = paused */
+  1,   /* field[1] = pending */
+  0,   /* field[0] = platform */
+  3,   /* field[3] = processing */
+  2,   /* field[2] = queued */
+};
+static const ProtobufCIntRange scheduler__v1__platform_queue_counts__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor scheduler__v1__platform_queue_counts__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "scheduler.v1.PlatformQueueCounts",
+  "PlatformQueueCounts",
+  "Scheduler__V1__PlatformQueueCounts",
+  "scheduler.v1",
+  sizeof(Scheduler__V1__PlatformQueueCounts),
+  8,
+  scheduler__v1__platform_queue_counts__field_descriptors,
+  scheduler__v1__platform_queue_counts__field_indices_by_name,
+  1,  scheduler__v1__platform_queue_counts__number_ranges,
+  (ProtobufCMessageInit) scheduler__v1__platform_queue_counts__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor scheduler__v1__queue_metrics__field_descriptors[13] =

@@ -435,6 +435,43 @@ public struct QueueStats: Sendable, Hashable {
     public var pendingTotal: Int { pending + queued + processing + paused }
 }
 
+/// One platform's schedules by queue status (``SchedulingStore/platformCounts(projectID:)``). A
+/// schedule on several platforms counts once for each of them.
+public struct PlatformQueueCounts: Sendable, Hashable {
+    /// The platform's canonical name, as stored.
+    public var platform: String
+    public var pending = 0, queued = 0, processing = 0, completed = 0, failed = 0, cancelled = 0, paused = 0
+
+    public init(platform: String) { self.platform = platform }
+
+    /// Adds `n` schedules in the queue status named `status` (a stored `queue_status`).
+    mutating func add(_ n: Int, status: String) {
+        switch QueueStatus(rawValue: status) {
+        case .pending: pending += n
+        case .queued: queued += n
+        case .processing: processing += n
+        case .completed: completed += n
+        case .failed: failed += n
+        case .cancelled: cancelled += n
+        case .paused: paused += n
+        case nil: break
+        }
+    }
+
+    /// Counts per platform from rows of (the stored comma-separated `platforms`, `queue_status`,
+    /// count), sorted by platform.
+    static func tally(_ rows: [(platforms: String, status: String, count: Int)]) -> [PlatformQueueCounts] {
+        var byPlatform: [String: PlatformQueueCounts] = [:]
+        for row in rows {
+            for p in row.platforms.split(separator: ",") {
+                let name = String(p)
+                byPlatform[name, default: PlatformQueueCounts(platform: name)].add(row.count, status: row.status)
+            }
+        }
+        return byPlatform.values.sorted { $0.platform < $1.platform }
+    }
+}
+
 /// The seed's QueueMetrics: one project's figures for one UTC day.
 public struct QueueMetrics: Sendable, Hashable {
     public var id: String

@@ -359,6 +359,17 @@ public final class ScheduleStore: Sendable {
         }
     }
 
+    public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
+        try await readers.read { db in
+            let s = try db.cached(
+                "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY platforms, queue_status")
+            s.bind(projectID, at: 1)
+            var rows: [(platforms: String, status: String, count: Int)] = []
+            try s.forEachRow { r in rows.append((r.string(0), r.string(1), r.int(2))) }
+            return PlatformQueueCounts.tally(rows)
+        }
+    }
+
     /// Stored daily metrics whose period starts within [from, to], oldest first.
     public func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError)
         -> [QueueMetrics]

@@ -90,6 +90,9 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     func resolveConflict(projectID: String, conflictID: String, resolution: String, resolvedBy: String)
         async throws(StoreError) -> ScheduleConflict
     func queueStats(projectID: String, windowSeconds: Int64) async throws(StoreError) -> QueueStats
+    /// The project's schedules per platform and queue status, sorted by platform (platforms
+    /// without schedules left out): one pass over the project's schedules.
+    func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts]
     func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError) -> [QueueMetrics]
 
     // MARK: Maintenance (the server drives these on a timer)

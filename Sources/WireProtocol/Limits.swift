@@ -37,6 +37,9 @@ public enum Limits {
     public static let maxResults = 32
     /// Metrics days in a Stats response.
     public static let maxMetricsDays = 1000
+    /// Platforms in a Stats response's per-platform counts (the server's known platforms are
+    /// far fewer).
+    public static let maxPlatformCounts = 1000
     /// Occurrences in one preview.
     public static let maxOccurrences = 1000
     /// The instants a `*_ms` field may hold, in Unix milliseconds: years 1900 through 9999, the

@@ -187,6 +187,16 @@ struct RequestStructTests {
         #expect(resolved.resolved)
         let stats: V1.StatsResponse = try await c.stats(V1.StatsRequest(projectID: "blog"))
         #expect(stats.stats.completed == 2)
+        #expect(stats.platforms.isEmpty, "counted per platform only when asked")
+        // Every schedule here is on twitter alone: its counts are the project's.
+        let byPlatform = try await c.stats(V1.StatsRequest(projectID: "blog", byPlatform: true))
+        let s = stats.stats
+        #expect(
+            byPlatform.platforms == [
+                V1.PlatformQueueCounts(
+                    platform: "TWITTER", pending: s.pending, queued: s.queued, processing: s.processing, completed: s.completed,
+                    failed: s.failed, cancelled: s.cancelled, paused: s.paused)
+            ])
         let occurrences: [V1.Occurrence] = try await c.previewOccurrences(
             V1.PreviewOccurrencesRequest(recurrence: .rrule("FREQ=DAILY"), startLocalTime: "2026-03-07T09:00:00", timezone: "UTC", count: 2))
         #expect(occurrences.map(\.at) == [utc("2026-03-07T09:00:00Z"), utc("2026-03-08T09:00:00Z")])

@@ -213,6 +213,15 @@ enum AllMessages {
                 platforms: ["x"]
             ),
             V1.StatsRequest(projectID: "p", fromMs: 1, toMs: 2), Samples.statsResponse,
+            V1.StatsRequest(projectID: "p", byPlatform: true),
+            V1.StatsResponse(
+                stats: V1.QueueStats(pending: 4), pendingSchedules: 4,
+                platforms: [
+                    V1.PlatformQueueCounts(
+                        platform: "LINKEDIN", pending: 1, queued: 2, processing: 3, completed: 4, failed: 5, cancelled: 6, paused: 7),
+                    V1.PlatformQueueCounts(platform: "TWITTER", pending: 4),
+                ]),
+            V1.PlatformQueueCounts(platform: "MEDIUM", completed: .max),
             V1.ListConflictsRequest(
                 projectID: "p",
                 scheduleID: "s",

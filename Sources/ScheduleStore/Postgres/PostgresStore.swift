@@ -417,6 +417,16 @@ public final class PostgresStore: SchedulingStore {
         }
     }
 
+    public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
+        try await read { db in
+            PlatformQueueCounts.tally(
+                try db.executeCached(
+                    "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY platforms, queue_status",
+                    [.text(projectID)]
+                ).map { r in (try r.string(0), try r.string(1), try r.int(2)) })
+        }
+    }
+
     public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
         let now = self.now
         let limit = configuration.pendingLimit(for: projectID)

@@ -235,6 +235,12 @@ enum Wire {
             successRate: s.successRate, peakQueueLength: Int64(s.peakQueueLength))
     }
 
+    static func platformCounts(_ c: PlatformQueueCounts) -> V1.PlatformQueueCounts {
+        V1.PlatformQueueCounts(
+            platform: c.platform, pending: Int64(c.pending), queued: Int64(c.queued), processing: Int64(c.processing),
+            completed: Int64(c.completed), failed: Int64(c.failed), cancelled: Int64(c.cancelled), paused: Int64(c.paused))
+    }
+
     static func metrics(_ m: QueueMetrics) -> V1.QueueMetrics {
         V1.QueueMetrics(
             id: m.id, projectID: m.projectID, periodStartMs: m.periodStart.unixMilliseconds,

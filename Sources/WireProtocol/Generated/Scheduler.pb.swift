@@ -2649,12 +2649,16 @@ extension SchedulerV1 {
         public var fromMs: Int64
         /// 0 = now
         public var toMs: Int64
+        /// Also count each platform's schedules by status (``StatsResponse.platforms``): one pass over the
+        /// project's schedules, so it costs more than the counts alone on a large project.
+        public var byPlatform: Bool
 
         /// The message, field by field; a parameter left out is the field's zero value.
-        public init(projectID: String = "", fromMs: Int64 = 0, toMs: Int64 = 0) {
+        public init(projectID: String = "", fromMs: Int64 = 0, toMs: Int64 = 0, byPlatform: Bool = false) {
             self.projectID = projectID
             self.fromMs = fromMs
             self.toMs = toMs
+            self.byPlatform = byPlatform
         }
     }
 }
@@ -2684,6 +2688,7 @@ extension SchedulerV1.StatsRequest: WireMessage {
         try WireCheck.instant(self.fromMs, path, "from_ms")
         self.toMs = c.pointee.to_ms
         try WireCheck.instant(self.toMs, path, "to_ms")
+        self.byPlatform = c.pointee.by_platform != 0
         try validateRules(at: path)
     }
 
@@ -2692,6 +2697,7 @@ extension SchedulerV1.StatsRequest: WireMessage {
         c.pointee.project_id = arena.string(self.projectID)
         c.pointee.from_ms = self.fromMs
         c.pointee.to_ms = self.toMs
+        c.pointee.by_platform = self.byPlatform ? 1 : 0
     }
 }
 
@@ -2707,13 +2713,17 @@ extension SchedulerV1 {
         public var pendingSchedules: Int64
         /// The project's limit on ``pendingSchedules``; 0 = no limit.
         public var maxPendingSchedules: Int64
+        /// With ``StatsRequest.by_platform``: each platform the project's schedules name, by status,
+        /// sorted by platform; empty otherwise. A schedule on several platforms counts once for each.
+        public var platforms: [SchedulerV1.PlatformQueueCounts]
 
         /// The message, field by field; a parameter left out is the field's zero value.
-        public init(stats: SchedulerV1.QueueStats, metrics: [SchedulerV1.QueueMetrics] = [], pendingSchedules: Int64 = 0, maxPendingSchedules: Int64 = 0) {
+        public init(stats: SchedulerV1.QueueStats, metrics: [SchedulerV1.QueueMetrics] = [], pendingSchedules: Int64 = 0, maxPendingSchedules: Int64 = 0, platforms: [SchedulerV1.PlatformQueueCounts] = []) {
             self.stats = stats
             self.metrics = metrics
             self.pendingSchedules = pendingSchedules
             self.maxPendingSchedules = maxPendingSchedules
+            self.platforms = platforms
         }
     }
 }
@@ -2745,6 +2755,7 @@ extension SchedulerV1.StatsResponse: WireMessage {
         self.metrics = try WireDecode.messages(c.pointee.n_metrics, c.pointee.metrics, Limits.maxMetricsDays, path, "metrics") { p, path throws(RPCError) in try SchedulerV1.QueueMetrics(_c: UnsafeRawPointer(p), at: path) }
         self.pendingSchedules = c.pointee.pending_schedules
         self.maxPendingSchedules = c.pointee.max_pending_schedules
+        self.platforms = try WireDecode.messages(c.pointee.n_platforms, c.pointee.platforms, Limits.maxPlatformCounts, path, "platforms") { p, path throws(RPCError) in try SchedulerV1.PlatformQueueCounts(_c: UnsafeRawPointer(p), at: path) }
     }
 
     public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
@@ -2758,6 +2769,7 @@ extension SchedulerV1.StatsResponse: WireMessage {
         (c.pointee.n_metrics, c.pointee.metrics) = arena.messages(self.metrics, Scheduler__V1__QueueMetrics.self, scheduler__v1__queue_metrics__init)
         c.pointee.pending_schedules = self.pendingSchedules
         c.pointee.max_pending_schedules = self.maxPendingSchedules
+        (c.pointee.n_platforms, c.pointee.platforms) = arena.messages(self.platforms, Scheduler__V1__PlatformQueueCounts.self, scheduler__v1__platform_queue_counts__init)
     }
 }
 

@@ -1394,6 +1394,83 @@ extension SchedulerV1.QueueStats: WireMessage {
 }
 
 extension SchedulerV1 {
+    /// One platform's schedules by queue status (Stats with by_platform).
+    public struct PlatformQueueCounts: Hashable, Sendable {
+        /// The platform, as stored (e.g. "TWITTER").
+        public var platform: String
+        /// Its schedules PENDING (the fields below: in each other status).
+        public var pending: Int64
+        /// QUEUED
+        public var queued: Int64
+        /// PROCESSING
+        public var processing: Int64
+        /// COMPLETED
+        public var completed: Int64
+        /// FAILED
+        public var failed: Int64
+        /// CANCELLED
+        public var cancelled: Int64
+        /// PAUSED
+        public var paused: Int64
+
+        /// The message, field by field; a parameter left out is the field's zero value.
+        public init(platform: String = "", pending: Int64 = 0, queued: Int64 = 0, processing: Int64 = 0, completed: Int64 = 0, failed: Int64 = 0, cancelled: Int64 = 0, paused: Int64 = 0) {
+            self.platform = platform
+            self.pending = pending
+            self.queued = queued
+            self.processing = processing
+            self.completed = completed
+            self.failed = failed
+            self.cancelled = cancelled
+            self.paused = paused
+        }
+    }
+}
+
+extension SchedulerV1.PlatformQueueCounts: WireMessage {
+    public static let protoMessageName = "scheduler.v1.PlatformQueueCounts"
+    // The static, immutable descriptor protoc-c generated (its init function stores the address).
+    nonisolated(unsafe) public static let _cDescriptor: UnsafeRawPointer = {
+        var m = Scheduler__V1__PlatformQueueCounts()
+        scheduler__v1__platform_queue_counts__init(&m)
+        return UnsafeRawPointer(m.base.descriptor)
+    }()
+
+    // Concrete entry points: a caller in another module decodes and encodes through code
+    // specialized for this message (the protocol's generic defaults look up type metadata).
+    public init(serializedBytes bytes: [UInt8]) throws(RPCError) {
+        self = try bytes.withUnsafeBytes { ProtoBridge.decode($0, as: Self.self) }.get()
+    }
+
+    public func serializedBytes() -> [UInt8] { ProtoBridge.encode(self) }
+
+    public init(_c raw: UnsafeRawPointer, at path: FieldPath) throws(RPCError) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__PlatformQueueCounts.self)
+        self.platform = try WireDecode.string(c.pointee.platform, path, "platform")
+        try WireCheck.id(self.platform, required: true, path, "platform")
+        self.pending = c.pointee.pending
+        self.queued = c.pointee.queued
+        self.processing = c.pointee.processing
+        self.completed = c.pointee.completed
+        self.failed = c.pointee.failed
+        self.cancelled = c.pointee.cancelled
+        self.paused = c.pointee.paused
+    }
+
+    public func _fill(_ raw: UnsafeMutableRawPointer, _ arena: inout WireArena) {
+        let c = raw.assumingMemoryBound(to: Scheduler__V1__PlatformQueueCounts.self)
+        c.pointee.platform = arena.string(self.platform)
+        c.pointee.pending = self.pending
+        c.pointee.queued = self.queued
+        c.pointee.processing = self.processing
+        c.pointee.completed = self.completed
+        c.pointee.failed = self.failed
+        c.pointee.cancelled = self.cancelled
+        c.pointee.paused = self.paused
+    }
+}
+
+extension SchedulerV1 {
     /// One day of queue metrics (the seed's QueueMetrics).
     public struct QueueMetrics: Hashable, Sendable {
         /// The day's record id.

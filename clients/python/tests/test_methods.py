@@ -131,7 +131,9 @@ def test_validate_stats_and_preview_occurrences(client, project):
     assert v.valid and v.scheduled_for_ms > 0
     enqueue(client, project)
     stats = client.stats(project_id=project)
-    assert stats.stats.pending == 1
+    assert stats.stats.pending == 1 and len(stats.platforms) == 0
+    by_platform = client.stats(project_id=project, by_platform=True).platforms
+    assert [(p.platform, p.pending, p.completed) for p in by_platform] == [("TWITTER", 1, 0)]
     preview = client.preview_occurrences(recurrence={"rrule": "FREQ=DAILY"}, start_local_time="2027-03-13T09:00:00",
                                          timezone="America/New_York", count=3)
     # 09:00 New York stays 09:00 across the DST change: 14:00Z, then 13:00Z.

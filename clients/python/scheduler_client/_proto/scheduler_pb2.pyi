@@ -616,26 +616,30 @@ class StartResponse(_message.Message):
     def __init__(self, schedule: _Optional[_Union[_types_pb2.Schedule, _Mapping]] = ...) -> None: ...
 
 class StatsRequest(_message.Message):
-    __slots__ = ["from_ms", "project_id", "to_ms"]
+    __slots__ = ["by_platform", "from_ms", "project_id", "to_ms"]
+    BY_PLATFORM_FIELD_NUMBER: _ClassVar[int]
     FROM_MS_FIELD_NUMBER: _ClassVar[int]
     PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
     TO_MS_FIELD_NUMBER: _ClassVar[int]
+    by_platform: bool
     from_ms: int
     project_id: str
     to_ms: int
-    def __init__(self, project_id: _Optional[str] = ..., from_ms: _Optional[int] = ..., to_ms: _Optional[int] = ...) -> None: ...
+    def __init__(self, project_id: _Optional[str] = ..., from_ms: _Optional[int] = ..., to_ms: _Optional[int] = ..., by_platform: bool = ...) -> None: ...
 
 class StatsResponse(_message.Message):
-    __slots__ = ["max_pending_schedules", "metrics", "pending_schedules", "stats"]
+    __slots__ = ["max_pending_schedules", "metrics", "pending_schedules", "platforms", "stats"]
     MAX_PENDING_SCHEDULES_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
     PENDING_SCHEDULES_FIELD_NUMBER: _ClassVar[int]
+    PLATFORMS_FIELD_NUMBER: _ClassVar[int]
     STATS_FIELD_NUMBER: _ClassVar[int]
     max_pending_schedules: int
     metrics: _containers.RepeatedCompositeFieldContainer[_types_pb2.QueueMetrics]
     pending_schedules: int
+    platforms: _containers.RepeatedCompositeFieldContainer[_types_pb2.PlatformQueueCounts]
     stats: _types_pb2.QueueStats
-    def __init__(self, stats: _Optional[_Union[_types_pb2.QueueStats, _Mapping]] = ..., metrics: _Optional[_Iterable[_Union[_types_pb2.QueueMetrics, _Mapping]]] = ..., pending_schedules: _Optional[int] = ..., max_pending_schedules: _Optional[int] = ...) -> None: ...
+    def __init__(self, stats: _Optional[_Union[_types_pb2.QueueStats, _Mapping]] = ..., metrics: _Optional[_Iterable[_Union[_types_pb2.QueueMetrics, _Mapping]]] = ..., pending_schedules: _Optional[int] = ..., max_pending_schedules: _Optional[int] = ..., platforms: _Optional[_Iterable[_Union[_types_pb2.PlatformQueueCounts, _Mapping]]] = ...) -> None: ...
 
 class UpdateRequest(_message.Message):
     __slots__ = ["auto_resolve", "lease_loss_policy", "local_time", "metadata_json", "notes", "platforms", "priority", "project_id", "schedule_id", "scheduled_for_ms", "timezone"]

@@ -151,6 +151,26 @@ class Pagination(_message.Message):
     total_pages: int
     def __init__(self, page: _Optional[int] = ..., limit: _Optional[int] = ..., total: _Optional[int] = ..., total_pages: _Optional[int] = ...) -> None: ...
 
+class PlatformQueueCounts(_message.Message):
+    __slots__ = ["cancelled", "completed", "failed", "paused", "pending", "platform", "processing", "queued"]
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_FIELD_NUMBER: _ClassVar[int]
+    QUEUED_FIELD_NUMBER: _ClassVar[int]
+    cancelled: int
+    completed: int
+    failed: int
+    paused: int
+    pending: int
+    platform: str
+    processing: int
+    queued: int
+    def __init__(self, platform: _Optional[str] = ..., pending: _Optional[int] = ..., queued: _Optional[int] = ..., processing: _Optional[int] = ..., completed: _Optional[int] = ..., failed: _Optional[int] = ..., cancelled: _Optional[int] = ..., paused: _Optional[int] = ...) -> None: ...
+
 class PlatformResult(_message.Message):
     __slots__ = ["error", "platform", "published_url", "success"]
     ERROR_FIELD_NUMBER: _ClassVar[int]

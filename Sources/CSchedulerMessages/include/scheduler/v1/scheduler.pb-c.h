@@ -1507,10 +1507,15 @@ struct  Scheduler__V1__StatsRequest
    * 0 = now  @instant
    */
   int64_t to_ms;
+  /*
+   * Also count each platform's schedules by status (``StatsResponse.platforms``): one pass over the
+   * project's schedules, so it costs more than the counts alone on a large project.
+   */
+  protobuf_c_boolean by_platform;
 };
 #define SCHEDULER__V1__STATS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__stats_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
 struct  Scheduler__V1__StatsResponse
@@ -1537,10 +1542,19 @@ struct  Scheduler__V1__StatsResponse
    * The project's limit on ``pendingSchedules``; 0 = no limit.
    */
   int64_t max_pending_schedules;
+  /*
+   * With ``StatsRequest.by_platform``: each platform the project's schedules name, by status,
+   * sorted by platform; empty otherwise. A schedule on several platforms counts once for each.
+   */
+  /*
+   * @max(Limits.maxPlatformCounts)
+   */
+  size_t n_platforms;
+  Scheduler__V1__PlatformQueueCounts **platforms;
 };
 #define SCHEDULER__V1__STATS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__stats_response__descriptor) \
-    , NULL, 0,NULL, 0, 0 }
+    , NULL, 0,NULL, 0, 0, 0,NULL }
 
 
 /*

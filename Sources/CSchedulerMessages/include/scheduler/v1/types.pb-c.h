@@ -31,6 +31,7 @@ typedef struct Scheduler__V1__Schedule Scheduler__V1__Schedule;
 typedef struct Scheduler__V1__Conflict Scheduler__V1__Conflict;
 typedef struct Scheduler__V1__StoredConflict Scheduler__V1__StoredConflict;
 typedef struct Scheduler__V1__QueueStats Scheduler__V1__QueueStats;
+typedef struct Scheduler__V1__PlatformQueueCounts Scheduler__V1__PlatformQueueCounts;
 typedef struct Scheduler__V1__QueueMetrics Scheduler__V1__QueueMetrics;
 typedef struct Scheduler__V1__Pagination Scheduler__V1__Pagination;
 
@@ -894,6 +895,53 @@ struct  Scheduler__V1__QueueStats
 
 
 /*
+ * One platform's schedules by queue status (Stats with by_platform).
+ */
+struct  Scheduler__V1__PlatformQueueCounts
+{
+  ProtobufCMessage base;
+  /*
+   * The platform, as stored (e.g. "TWITTER").
+   */
+  /*
+   * @required @id
+   */
+  char *platform;
+  /*
+   * Its schedules PENDING (the fields below: in each other status).
+   */
+  int64_t pending;
+  /*
+   * QUEUED
+   */
+  int64_t queued;
+  /*
+   * PROCESSING
+   */
+  int64_t processing;
+  /*
+   * COMPLETED
+   */
+  int64_t completed;
+  /*
+   * FAILED
+   */
+  int64_t failed;
+  /*
+   * CANCELLED
+   */
+  int64_t cancelled;
+  /*
+   * PAUSED
+   */
+  int64_t paused;
+};
+#define SCHEDULER__V1__PLATFORM_QUEUE_COUNTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&scheduler__v1__platform_queue_counts__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
  * One day of queue metrics (the seed's QueueMetrics).
  */
 struct  Scheduler__V1__QueueMetrics
@@ -1295,6 +1343,25 @@ Scheduler__V1__QueueStats *
 void   scheduler__v1__queue_stats__free_unpacked
                      (Scheduler__V1__QueueStats *message,
                       ProtobufCAllocator *allocator);
+/* Scheduler__V1__PlatformQueueCounts methods */
+void   scheduler__v1__platform_queue_counts__init
+                     (Scheduler__V1__PlatformQueueCounts         *message);
+size_t scheduler__v1__platform_queue_counts__get_packed_size
+                     (const Scheduler__V1__PlatformQueueCounts   *message);
+size_t scheduler__v1__platform_queue_counts__pack
+                     (const Scheduler__V1__PlatformQueueCounts   *message,
+                      uint8_t             *out);
+size_t scheduler__v1__platform_queue_counts__pack_to_buffer
+                     (const Scheduler__V1__PlatformQueueCounts   *message,
+                      ProtobufCBuffer     *buffer);
+Scheduler__V1__PlatformQueueCounts *
+       scheduler__v1__platform_queue_counts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   scheduler__v1__platform_queue_counts__free_unpacked
+                     (Scheduler__V1__PlatformQueueCounts *message,
+                      ProtobufCAllocator *allocator);
 /* Scheduler__V1__QueueMetrics methods */
 void   scheduler__v1__queue_metrics__init
                      (Scheduler__V1__QueueMetrics         *message);
@@ -1383,6 +1450,9 @@ typedef void (*Scheduler__V1__StoredConflict_Closure)
 typedef void (*Scheduler__V1__QueueStats_Closure)
                  (const Scheduler__V1__QueueStats *message,
                   void *closure_data);
+typedef void (*Scheduler__V1__PlatformQueueCounts_Closure)
+                 (const Scheduler__V1__PlatformQueueCounts *message,
+                  void *closure_data);
 typedef void (*Scheduler__V1__QueueMetrics_Closure)
                  (const Scheduler__V1__QueueMetrics *message,
                   void *closure_data);
@@ -1418,6 +1488,7 @@ extern const ProtobufCMessageDescriptor scheduler__v1__schedule__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__conflict__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__stored_conflict__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__queue_stats__descriptor;
+extern const ProtobufCMessageDescriptor scheduler__v1__platform_queue_counts__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__queue_metrics__descriptor;
 extern const ProtobufCMessageDescriptor scheduler__v1__pagination__descriptor;
 
