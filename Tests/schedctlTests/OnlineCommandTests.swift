@@ -92,6 +92,12 @@ struct OnlineCommandTests {
 
         let stats = try await s.json(["stats", "--project", "blog"])
         #expect((stats["stats"] as? [String: Any])?["completed"] as? Int == 1)
+        let perPlatform = try await s.json(["stats", "--project", "blog", "--by-platform"])["platforms"] as? [[String: Any]]
+        let twitter = try #require(perPlatform?.first { $0["platform"] as? String == "TWITTER" })
+        #expect(twitter["completed"] as? Int == 1)
+        let platformTable = try await s.run(["stats", "--project", "blog", "--by-platform"])
+        #expect(platformTable.status == 0 && platformTable.stdout.contains("PLATFORM") && platformTable.stdout.contains("TWITTER"))
+        #expect(try await s.json(["stats", "--project", "blog"])["platforms"] == nil, "only with --by-platform")
         let watch = try await s.run(["stats", "--project", "blog", "--watch", "--iterations", "2"])
         #expect(watch.status == 0 && watch.stdout.contains("success rate, last 30 days"))
         let calendar = try await s.run(["calendar", "--project", "blog", "--month", "2030-08"])

@@ -9,7 +9,8 @@ extension Console {
     /// "It went out" and "Publish again" (ConfirmOutcome), and the other failed items with a retry
     /// button (PublishNow). Reloads itself every 30 seconds.
     func queuePage(_ request: ConsoleRequest, project: String, session: ConsoleSession) async throws -> ConsoleResponse {
-        let stats = try await call(SchedulerV1.Scheduler.Stats.self, SchedulerV1.StatsRequest(projectID: project), session)
+        let stats = try await call(
+            SchedulerV1.Scheduler.Stats.self, SchedulerV1.StatsRequest(projectID: project, byPlatform: true), session)
         var failedList = SchedulerV1.ListRequest(projectID: project, status: .failed, limit: 50)
         failedList.sortBy = .scheduledFor
         failedList.sortOrder = .desc
@@ -94,7 +95,7 @@ extension Console {
                 .init(name: "wait", cssClass: "st-queued", values: rows.map { $0?.avgWaitSeconds.map { $0 / divisor } }),
                 .init(name: "processing", cssClass: "st-processing", values: rows.map { $0?.avgProcessingSeconds.map { $0 / divisor } }),
             ], id: "chart-wait", unit: unit)
-        html += "</div>" + (await platformFigures(project: project, session: session))
+        html += "</div>" + platformFigures(stats.platforms)
         let held = failed.items.filter { unknown.contains($0.id) }
         if !held.isEmpty {
             html += """
@@ -220,29 +221,14 @@ extension Console {
         }
     }
 
-    /// Per-platform figures: pending, completed and failed schedules of each of the server's
-    /// default platforms (List's totals with one item a page, asked concurrently), with the share
-    /// of finished ones that completed. Platforms with nothing are left out.
-    func platformFigures(project: String, session: ConsoleSession) async -> String {
-        let platforms = PlatformRateLimits.defaults.keys.sorted()
-        let statuses: [SchedulerV1.QueueStatus] = [.pending, .completed, .failed]
-        let totals = await withTaskGroup(of: (String, SchedulerV1.QueueStatus, Int64).self) { group in
-            for platform in platforms {
-                for status in statuses {
-                    group.addTask {
-                        let r = try? await self.call(
-                            SchedulerV1.Scheduler.List.self, SchedulerV1.ListRequest(projectID: project, status: status, platform: platform, limit: 1), session)
-                        return (platform, status, r?.pagination.total ?? 0)
-                    }
-                }
-            }
-            var all: [String: [SchedulerV1.QueueStatus: Int64]] = [:]
-            for await (platform, status, total) in group { all[platform, default: [:]][status] = total }
-            return all
-        }
-        let rows = platforms.compactMap { p -> String? in
-            let t = totals[p] ?? [:]
-            let pending = t[.pending] ?? 0, completed = t[.completed] ?? 0, failed = t[.failed] ?? 0
+    /// Per-platform figures: pending, completed and failed schedules of each platform the
+    /// project's schedules name (Stats with `by_platform`: one pass over the project's schedules
+    /// in the same call), with the share of finished ones that completed. Platforms with none of
+    /// the three are left out.
+    func platformFigures(_ platforms: [SchedulerV1.PlatformQueueCounts]) -> String {
+        let rows = platforms.compactMap { t -> String? in
+            let p = t.platform
+            let pending = t.pending, completed = t.completed, failed = t.failed
             guard pending + completed + failed > 0 else { return nil }
             let rate = completed + failed > 0 ? String(format: "%.1f %%", Double(completed) * 100 / Double(completed + failed)) : "—"
             return "<tr><td><span class=\"dot \(Labels.platformClass(p))\"></span>\(HTML.escape(Labels.platform(p)))</td><td>\(pending)</td><td>\(completed)</td><td>\(failed)</td><td>\(rate)</td></tr>"

@@ -13,6 +13,8 @@ struct Stats: AsyncParsableCommand {
     @Option(help: "Project id.") var project: String
     @Option(help: "Days of daily metrics to show (1…365).") var days: Int = 30
     @Flag(help: "Refresh every second until interrupted.") var watch = false
+    @Flag(help: "Also count each platform's schedules by status (one pass over the project's schedules).")
+    var byPlatform = false
     @Option(help: .hidden) var iterations: Int = 0
     @OptionGroup var connection: ConnectionOptions
 
@@ -25,14 +27,18 @@ struct Stats: AsyncParsableCommand {
             round += 1
             let now = SystemClock().now()
             let r = try await rpc {
-                try await client.stats(V1.StatsRequest(projectID: project, fromMs: now.adding(seconds: -Int64(days) * 86_400).unixMilliseconds, toMs: now.unixMilliseconds))
+                try await client.stats(
+                    V1.StatsRequest(
+                        projectID: project, fromMs: now.adding(seconds: -Int64(days) * 86_400).unixMilliseconds,
+                        toMs: now.unixMilliseconds, byPlatform: byPlatform))
             }
             if connection.json {
-                print(
-                    JSON.object([
-                        ("stats", Render.stats(r.stats)), ("metrics", .array(r.metrics.map(Render.metrics))),
-                        ("capacity", Render.capacity(r)),
-                    ]).text)
+                var fields: [(String, JSON)] = [
+                    ("stats", Render.stats(r.stats)), ("metrics", .array(r.metrics.map(Render.metrics))),
+                    ("capacity", Render.capacity(r)),
+                ]
+                if byPlatform { fields.append(("platforms", .array(r.platforms.map(Render.platformCounts)))) }
+                print(JSON.object(fields).text)
                 return
             }
             let screen = dashboard(r, now: now)
@@ -63,6 +69,15 @@ struct Stats: AsyncParsableCommand {
         let today = now.unixMilliseconds / 86_400_000
         let series: [Double?] = (0..<Int64(days)).reversed().map { byDay[today - $0] ?? nil }
         out += "success rate, last \(days) days: [\(sparkline(series))]"
+        if byPlatform {
+            var p = Table("PLATFORM", "PENDING", "QUEUED", "PROCESSING", "COMPLETED", "FAILED", "CANCELLED", "PAUSED")
+            for c in r.platforms {
+                p.add(
+                    Render.terminalSafe(c.platform), "\(c.pending)", "\(c.queued)", "\(c.processing)", "\(c.completed)",
+                    "\(c.failed)", "\(c.cancelled)", "\(c.paused)")
+            }
+            out += "\n\n" + (r.platforms.isEmpty ? "no schedules on any platform" : p.text)
+        }
         return out
     }
 }

@@ -128,6 +128,15 @@ enum Render {
         ])
     }
 
+    /// One platform's schedules by status (`stats --by-platform`).
+    static func platformCounts(_ c: V1.PlatformQueueCounts) -> JSON {
+        .object([
+            ("platform", .string(c.platform)), ("pending", .int(c.pending)), ("queued", .int(c.queued)),
+            ("processing", .int(c.processing)), ("completed", .int(c.completed)), ("failed", .int(c.failed)),
+            ("cancelled", .int(c.cancelled)), ("paused", .int(c.paused)),
+        ])
+    }
+
     /// The project's pending schedules against its capacity limit (`maxPending` null: no limit).
     static func capacity(_ r: V1.StatsResponse) -> JSON {
         .object([
