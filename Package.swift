@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "SchedulerServer",
             dependencies: [
-                "SchedulingCore", "ScheduleStore", "WireProtocol", "TLS", "Transport",
+                "SchedulingCore", "ScheduleStore", "WireProtocol", "TLS", "Transport", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

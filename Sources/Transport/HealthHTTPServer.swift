@@ -38,6 +38,7 @@ public final class HealthHTTPServer: Sendable {
         let box = Unmanaged.passRetained(self)
         var tid = pthread_t()
         let r = pthread_create(&tid, nil, { arg in
+            _ = clinux_name_thread("health-http")
             let server = Unmanaged<HealthHTTPServer>.fromOpaque(arg!).takeRetainedValue()
             server.serve()
             return nil

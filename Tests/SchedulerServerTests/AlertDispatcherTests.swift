@@ -4,6 +4,7 @@ import MetricsTestKit
 import ScheduleStore
 import SchedulerServer
 import SchedulingCore
+import Synchronization
 import TLS
 import TestSupport
 import Testing
@@ -81,6 +82,20 @@ struct AlertDispatcherTests {
         // Delivered once: the next passes send nothing.
         #expect(try await dispatcher.runOnce().delivered == 0)
         #expect(receiver.requests.count == 1)
+    }
+
+    @Test func eachPostRunsOnAThreadNamedForPsAndPerf() async throws {
+        // The receiver answers while the poster's thread waits for the answer: it looks then.
+        let seen = Mutex<Set<String>>([])
+        let receiver = try WebhookReceiver { _ in
+            seen.withLock { $0 = threadNamesOfThisProcess() }
+            return 200
+        }
+        defer { receiver.stop() }
+        let (store, dispatcher, _) = try await setUp(receiver, clock: ManualClock(t0))
+        defer { store.close() }
+        #expect(try await dispatcher.runOnce().delivered == 1)
+        #expect(seen.withLock { $0 }.contains("alert-webhook"))
     }
 
     @Test func anHTTPSReceiverGetsItOverVerifiedTLSAndAnUntrustedOneDoesNot() async throws {

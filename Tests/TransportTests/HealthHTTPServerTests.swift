@@ -34,6 +34,8 @@ struct HealthHTTPServerTests {
         #expect(httpGet(port: port, path: "/healthz") == "HTTP/1.1 200 OK")
         #expect(httpGet(port: port, path: "/nope") == "HTTP/1.1 404 Not Found")
         #expect(httpGet(port: port, path: "/metrics") == "HTTP/1.1 404 Not Found", "no metrics without a source")
+        // Its thread (which answered those) carries a name for ps, top and perf.
+        #expect(threadNamesOfThisProcess().contains("health-http"))
     }
 
     @Test("/metrics answers the source's text whole, as the Prometheus text format")

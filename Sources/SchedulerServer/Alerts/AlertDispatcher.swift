@@ -1,3 +1,4 @@
+internal import CLinux
 import Foundation
 import Logging
 import ScheduleStore
@@ -45,6 +46,7 @@ public struct HTTPAlertPoster: AlertPoster {
         let tls = webhook.target.isTLS ? try contexts.context(for: webhook) : nil
         let result: Result<HTTPPost.Response, HTTPClientError> = await withCheckedContinuation { c in
             let thread = Thread {
+                _ = clinux_name_thread("alert-webhook")
                 do throws(HTTPClientError) {
                     c.resume(
                         returning: .success(
@@ -55,7 +57,6 @@ public struct HTTPAlertPoster: AlertPoster {
                     c.resume(returning: .failure(error))
                 }
             }
-            thread.name = "alert-webhook"
             thread.start()
         }
         return try result.get().status
