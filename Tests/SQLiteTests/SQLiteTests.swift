@@ -450,9 +450,10 @@ struct WALBufferTests {
     /// A writer commits transactions of varied sizes (some larger than the page cache, so SQLite
     /// spills frames before the commit; some rolled back) while a reader on another thread checks
     /// that every snapshot it reads is a committed one. Then a fresh connection finds every
-    /// committed row and an intact database.
-    @Test func readersSeeOnlyCommittedStatesAndTheFileStaysIntact() async throws {
-        try await withTempDatabase { path in
+    /// committed row and an intact database. The reader loops on a thread of its own, not on the
+    /// cooperative pool (two threads here), which other tests running beside it need.
+    @Test func readersSeeOnlyCommittedStatesAndTheFileStaysIntact() throws {
+        try withTempDatabase { path in
             let setup = try walConnection(path)
             // Rows of a transaction carry its number; `ledger` holds one row per committed transaction
             // with the count of rows it added, so a snapshot is consistent when the two agree.
@@ -463,20 +464,35 @@ struct WALBufferTests {
 
             let transactions = 120
             let done = Mutex(false)
-            let reader = Task.detached { () throws -> (snapshots: Int, torn: [String]) in
-                let db = try Connection(path: path, mode: .readOnly)
-                defer { try? db.close() }
-                var snapshots = 0
-                var torn: [String] = []
-                while !done.withLock({ $0 }) || snapshots == 0 {
-                    try db.transaction(.deferred) {
-                        let rows = try db.scalarInt64("SELECT count(*) FROM t") ?? -1
-                        let ledger = try db.scalarInt64("SELECT coalesce(sum(n), 0) FROM ledger") ?? -2
-                        if rows != ledger { torn.append("\(rows) rows but \(ledger) committed") }
+            let outcome = Mutex<Result<(snapshots: Int, torn: [String]), any Error>?>(nil)
+            let finished = DispatchSemaphore(value: 0)
+            let reader = Thread {
+                defer { finished.signal() }
+                let result = Result { () throws -> (snapshots: Int, torn: [String]) in
+                    let db = try Connection(path: path, mode: .readOnly)
+                    defer { try? db.close() }
+                    var snapshots = 0
+                    var torn: [String] = []
+                    while !done.withLock({ $0 }) || snapshots == 0 {
+                        try db.transaction(.deferred) {
+                            let rows = try db.scalarInt64("SELECT count(*) FROM t") ?? -1
+                            let ledger = try db.scalarInt64("SELECT coalesce(sum(n), 0) FROM ledger") ?? -2
+                            if rows != ledger { torn.append("\(rows) rows but \(ledger) committed") }
+                        }
+                        snapshots += 1
                     }
-                    snapshots += 1
+                    return (snapshots, torn)
                 }
-                return (snapshots, torn)
+                outcome.withLock { $0 = result }
+            }
+            reader.start()
+            // Should the writer's part throw, the reader still stops and is waited for.
+            var joined = false
+            defer {
+                if !joined {
+                    done.withLock { $0 = true }
+                    finished.wait()
+                }
             }
 
             let writer = try walConnection(path)
@@ -505,7 +521,9 @@ struct WALBufferTests {
                 if txn % 40 == 39 { try writer.execute("PRAGMA wal_checkpoint(PASSIVE)") }
             }
             done.withLock { $0 = true }
-            let (snapshots, torn) = try await reader.value
+            finished.wait()
+            joined = true
+            let (snapshots, torn) = try #require(outcome.withLock { $0 }).get()
             #expect(snapshots > 0)
             #expect(torn.isEmpty, "snapshots that were never committed: \(torn.prefix(5))")
             try writer.close()
