@@ -440,8 +440,10 @@ public struct QueueStats: Sendable, Hashable {
 public struct PlatformQueueCounts: Sendable, Hashable {
     /// The platform's canonical name, as stored.
     public var platform: String
+    /// Its schedules in each queue status.
     public var pending = 0, queued = 0, processing = 0, completed = 0, failed = 0, cancelled = 0, paused = 0
 
+    /// No schedules yet on `platform`.
     public init(platform: String) { self.platform = platform }
 
     /// Adds `n` schedules in the queue status named `status` (a stored `queue_status`).

@@ -359,6 +359,8 @@ public final class ScheduleStore: Sendable {
         }
     }
 
+    /// The project's schedules per platform and queue status, sorted by platform: one grouped
+    /// read of its rows on a reader (``SchedulingStore/platformCounts(projectID:)``).
     public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
         try await readers.read { db in
             let s = try db.cached(

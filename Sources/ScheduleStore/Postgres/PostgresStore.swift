@@ -417,6 +417,8 @@ public final class PostgresStore: SchedulingStore {
         }
     }
 
+    /// The project's schedules per platform and queue status, sorted by platform: one grouped
+    /// statement (``SchedulingStore/platformCounts(projectID:)``).
     public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
         try await read { db in
             PlatformQueueCounts.tally(
