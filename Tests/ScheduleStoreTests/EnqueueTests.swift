@@ -350,6 +350,24 @@ struct EnqueueTests {
         #expect(e?.field == "limit")
     }
 
+    @Test(arguments: StoreBackend.all) func sameTimeConflictsNameTheOthersByTimeThenID(_ backend: StoreBackend) async throws {
+        let f = try StoreFixture(backend)
+        var others: [Schedule] = []
+        for (n, seconds) in [Int64(40), 0, -40, 0].enumerated() {
+            others.append(
+                try await f.store.enqueue(
+                    EnqueueRequest(
+                        projectID: "p1", contentID: "other-\(n)", time: .instant(t0.adding(seconds: seconds)),
+                        platforms: ["twitter"])
+                ).schedule)
+        }
+        let r = try await f.store.enqueue(
+            EnqueueRequest(projectID: "p1", contentID: "new", time: .instant(t0.adding(seconds: 10)), platforms: ["twitter"]))
+        let named = r.conflicts.filter { $0.type == .sameTime }.map(\.conflictingScheduleID)
+        let expected = others.sorted { ($0.scheduledFor, $0.id) < ($1.scheduledFor, $1.id) }.map(\.id)
+        #expect(named == expected)
+    }
+
     @Test(arguments: StoreBackend.all) func warningsArePersistedAsScheduleConflictsAndCanBeResolved(_ backend: StoreBackend) async throws {
         let f = try StoreFixture(backend)
         let a = try await f.add(minutes: 0)
