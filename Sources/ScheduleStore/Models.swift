@@ -400,7 +400,7 @@ public struct MissedWindowResult: Sendable, Hashable {
 }
 
 /// The seed's getQueueStats.
-public struct QueueStats: Sendable, Hashable {
+public struct QueueStats: QueueStatusCounts, Sendable, Hashable {
     public var pending = 0, queued = 0, processing = 0, completed = 0, failed = 0, cancelled = 0, paused = 0
     /// Mean seconds from due to dequeued, over the window; nil without data.
     public var avgWaitTime: Int?
@@ -416,37 +416,26 @@ public struct QueueStats: Sendable, Hashable {
 
     public init() {}
 
-    /// Sets the count of the queue status named `status` (a stored `queue_status`) to `n`.
-    mutating func count(_ n: Int, status: String) {
-        switch QueueStatus(rawValue: status) {
-        case .pending: pending = n
-        case .queued: queued = n
-        case .processing: processing = n
-        case .completed: completed = n
-        case .failed: failed = n
-        case .cancelled: cancelled = n
-        case .paused: paused = n
-        case nil: break
-        }
-    }
-
     /// The schedules the capacity limit counts (``QueueStatus/pendingStatuses``): PENDING, QUEUED,
     /// PROCESSING and PAUSED.
     public var pendingTotal: Int { pending + queued + processing + paused }
 }
 
-/// One platform's schedules by queue status (``SchedulingStore/platformCounts(projectID:)``). A
-/// schedule on several platforms counts once for each of them.
-public struct PlatformQueueCounts: Sendable, Hashable {
-    /// The platform's canonical name, as stored.
-    public var platform: String
-    /// Its schedules in each queue status.
-    public var pending = 0, queued = 0, processing = 0, completed = 0, failed = 0, cancelled = 0, paused = 0
+/// Schedules counted per queue status: ``QueueStats`` (a project's) and ``PlatformQueueCounts``
+/// (one platform's).
+public protocol QueueStatusCounts {
+    var pending: Int { get set }
+    var queued: Int { get set }
+    var processing: Int { get set }
+    var completed: Int { get set }
+    var failed: Int { get set }
+    var cancelled: Int { get set }
+    var paused: Int { get set }
+}
 
-    /// No schedules yet on `platform`.
-    public init(platform: String) { self.platform = platform }
-
-    /// Adds `n` schedules in the queue status named `status` (a stored `queue_status`).
+extension QueueStatusCounts {
+    /// Adds `n` schedules in the queue status named `status` (a stored `queue_status`; an unknown
+    /// name counts nowhere).
     mutating func add(_ n: Int, status: String) {
         switch QueueStatus(rawValue: status) {
         case .pending: pending += n
@@ -459,6 +448,18 @@ public struct PlatformQueueCounts: Sendable, Hashable {
         case nil: break
         }
     }
+}
+
+/// One platform's schedules by queue status (``SchedulingStore/platformCounts(projectID:)``). A
+/// schedule on several platforms counts once for each of them.
+public struct PlatformQueueCounts: QueueStatusCounts, Sendable, Hashable {
+    /// The platform's canonical name, as stored.
+    public var platform: String
+    /// Its schedules in each queue status.
+    public var pending = 0, queued = 0, processing = 0, completed = 0, failed = 0, cancelled = 0, paused = 0
+
+    /// No schedules yet on `platform`.
+    public init(platform: String) { self.platform = platform }
 
     /// Counts per platform from rows of (the stored comma-separated `platforms`, `queue_status`,
     /// count), sorted by platform.

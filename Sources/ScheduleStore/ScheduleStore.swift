@@ -347,7 +347,7 @@ public final class ScheduleStore: Sendable {
             let s = try db.cached(
                 "SELECT queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY queue_status")
             s.bind(projectID, at: 1)
-            try s.forEachRow { r in stats.count(r.int(1), status: r.string(0)) }
+            try s.forEachRow { r in stats.add(r.int(1), status: r.string(0)) }
             let m = try WriterState.computeMetrics(
                 db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
             stats.avgWaitTime = m.avgWaitTime

@@ -438,7 +438,7 @@ public final class PostgresStore: SchedulingStore {
                 "SELECT queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY queue_status",
                 [.text(projectID)])
             {
-                stats.count(try r.int(1), status: try r.string(0))
+                stats.add(try r.int(1), status: try r.string(0))
             }
             let m = try Self.computeMetrics(
                 db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
