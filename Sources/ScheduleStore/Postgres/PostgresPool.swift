@@ -148,10 +148,7 @@ final class PostgresSession {
             } catch let e as StoreError {
                 throw e
             } catch let e as PostgreSQLError {
-                if e.mayBeStalePreparedStatement && !reprepared && forgetStatements(of: db) {
-                    reprepared = true
-                    continue
-                }
+                if preparesAgain(after: e, on: db, once: &reprepared) { continue }
                 guard e.isConnectionError else { throw PostgresRepository.storeError(e) }
                 discard()
                 if !reconnected {
@@ -165,17 +162,20 @@ final class PostgresSession {
         }
     }
 
-    /// Deallocates `db`'s cached statements after a 0A000, so the call can run again on
-    /// statements prepared anew: a migration by another node changed the type of a column they
-    /// return. False (and the connection dropped) when even that fails.
-    private func forgetStatements(of db: PostgreSQL.Connection) -> Bool {
+    /// After a 0A000, the first time for this call (`done` false, then true): deallocates `db`'s
+    /// cached statements, so the call can run again on statements prepared anew (a migration by
+    /// another node changed the type of a column they return), and says so. False for any other
+    /// error, a second time, or when even that fails (the connection is then dropped).
+    private func preparesAgain(after e: PostgreSQLError, on db: PostgreSQL.Connection, once done: inout Bool) -> Bool {
+        guard e.mayBeStalePreparedStatement, !done else { return false }
         do {
             try db.clearStatementCache()
-            return true
         } catch {
             discard()
             return false
         }
+        done = true
+        return true
     }
 
     /// A lost connection as the call's error.
@@ -239,10 +239,7 @@ final class PostgresSession {
                     }
                     throw lost(e)
                 }
-                if e.mayBeStalePreparedStatement && !reprepared && forgetStatements(of: db) {
-                    reprepared = true
-                    continue
-                }
+                if preparesAgain(after: e, on: db, once: &reprepared) { continue }
                 if e.isRetryableTransactionFailure && retries < settings.maxTransactionRetries {
                     retries += 1
                     continue
