@@ -421,6 +421,23 @@ public struct QueueStats: QueueStatusCounts, Sendable, Hashable {
     public var pendingTotal: Int { pending + queued + processing + paused }
 }
 
+/// What a Stats call answers, read in one snapshot so its figures agree with each other
+/// (``SchedulingStore/projectStats(projectID:from:to:byPlatform:)``).
+public struct ProjectStats: Sendable, Hashable {
+    /// Counts per status now; averages, success rate and peak over the last 24 hours.
+    public var queue: QueueStats
+    /// Stored daily metrics whose period starts within the asked range, oldest first.
+    public var history: [QueueMetrics]
+    /// Per platform and status, sorted by platform; empty unless asked for.
+    public var platforms: [PlatformQueueCounts]
+
+    public init(queue: QueueStats, history: [QueueMetrics], platforms: [PlatformQueueCounts]) {
+        self.queue = queue
+        self.history = history
+        self.platforms = platforms
+    }
+}
+
 /// Schedules counted per queue status: ``QueueStats`` (a project's) and ``PlatformQueueCounts``
 /// (one platform's).
 public protocol QueueStatusCounts {

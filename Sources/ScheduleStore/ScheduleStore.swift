@@ -343,33 +343,14 @@ public final class ScheduleStore: Sendable {
         let now = self.now
         let limit = configuration.pendingLimit(for: projectID)
         return try await readers.read { db in
-            var stats = QueueStats()
-            let s = try db.cached(
-                "SELECT queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY queue_status")
-            s.bind(projectID, at: 1)
-            try s.forEachRow { r in stats.add(r.int(1), status: r.string(0)) }
-            let m = try WriterState.computeMetrics(
-                db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
-            stats.avgWaitTime = m.avgWaitTime
-            stats.avgProcessingTime = m.avgProcessingTime
-            stats.successRate = m.successRate
-            stats.peakQueueLength = m.peakQueueLength
-            stats.pendingLimit = limit
-            return stats
+            try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: windowSeconds, limit: limit)
         }
     }
 
     /// The project's schedules per platform and queue status, sorted by platform: one grouped
     /// read of its rows on a reader (``SchedulingStore/platformCounts(projectID:)``).
     public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
-        try await readers.read { db in
-            let s = try db.cached(
-                "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY platforms, queue_status")
-            s.bind(projectID, at: 1)
-            var rows: [(platforms: String, status: String, count: Int)] = []
-            try s.forEachRow { r in rows.append((r.string(0), r.string(1), r.int(2))) }
-            return PlatformQueueCounts.tally(rows)
-        }
+        try await readers.read { db in try Self.platformCounts(db: db, projectID: projectID) }
     }
 
     /// Stored daily metrics whose period starts within [from, to], oldest first.
@@ -377,19 +358,64 @@ public final class ScheduleStore: Sendable {
         -> [QueueMetrics]
     {
         guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        return try await readers.read { db in try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to) }
+    }
+
+    /// The three reads above in one read transaction of one reader, so their figures agree
+    /// (``SchedulingStore/projectStats(projectID:from:to:byPlatform:)``).
+    public func projectStats(projectID: String, from: Instant, to: Instant, byPlatform: Bool) async throws(StoreError)
+        -> ProjectStats
+    {
+        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        let now = self.now
+        let limit = configuration.pendingLimit(for: projectID)
         return try await readers.read { db in
-            let s = try db.cached(
-                """
-                SELECT \(Rows.metricsColumns) FROM queue_metrics
-                 WHERE project_id = ?1 AND period_start BETWEEN ?2 AND ?3 ORDER BY period_start LIMIT 1000
-                """)
-            s.bind(projectID, at: 1)
-            s.bind(from.unixMilliseconds, at: 2)
-            s.bind(to.unixMilliseconds, at: 3)
-            var out: [QueueMetrics] = []
-            try s.forEachRow { out.append(Rows.decodeMetrics($0)) }
-            return out
+            ProjectStats(
+                queue: try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: 86_400, limit: limit),
+                history: try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to),
+                platforms: byPlatform ? try Self.platformCounts(db: db, projectID: projectID) : [])
         }
+    }
+
+    private static func queueStats(db: Connection, projectID: String, now: Instant, windowSeconds: Int64, limit: Int?)
+        throws -> QueueStats
+    {
+        var stats = QueueStats()
+        let s = try db.cached("SELECT queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY queue_status")
+        s.bind(projectID, at: 1)
+        try s.forEachRow { r in stats.add(r.int(1), status: r.string(0)) }
+        let m = try WriterState.computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
+        stats.avgWaitTime = m.avgWaitTime
+        stats.avgProcessingTime = m.avgProcessingTime
+        stats.successRate = m.successRate
+        stats.peakQueueLength = m.peakQueueLength
+        stats.pendingLimit = limit
+        return stats
+    }
+
+    private static func platformCounts(db: Connection, projectID: String) throws -> [PlatformQueueCounts] {
+        let s = try db.cached(
+            "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY platforms, queue_status")
+        s.bind(projectID, at: 1)
+        var rows: [(platforms: String, status: String, count: Int)] = []
+        try s.forEachRow { r in rows.append((r.string(0), r.string(1), r.int(2))) }
+        return PlatformQueueCounts.tally(rows)
+    }
+
+    private static func metricsHistory(db: Connection, projectID: String, from: Instant, to: Instant) throws
+        -> [QueueMetrics]
+    {
+        let s = try db.cached(
+            """
+            SELECT \(Rows.metricsColumns) FROM queue_metrics
+             WHERE project_id = ?1 AND period_start BETWEEN ?2 AND ?3 ORDER BY period_start LIMIT 1000
+            """)
+        s.bind(projectID, at: 1)
+        s.bind(from.unixMilliseconds, at: 2)
+        s.bind(to.unixMilliseconds, at: 3)
+        var out: [QueueMetrics] = []
+        try s.forEachRow { out.append(Rows.decodeMetrics($0)) }
+        return out
     }
 
     /// A page of a project's recorded conflicts with filters and the total count, newest

@@ -94,6 +94,11 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     /// without schedules left out): one pass over the project's schedules.
     func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts]
     func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError) -> [QueueMetrics]
+    /// ``queueStats(projectID:windowSeconds:)`` over the last day, ``metricsHistory(projectID:from:to:)``
+    /// and, when `byPlatform`, ``platformCounts(projectID:)``, read in one snapshot (one read
+    /// transaction): under concurrent writes the three still describe the same moment.
+    func projectStats(projectID: String, from: Instant, to: Instant, byPlatform: Bool) async throws(StoreError)
+        -> ProjectStats
 
     // MARK: Maintenance (the server drives these on a timer)
 

@@ -261,6 +261,27 @@ final class PostgresStoreTests {
         }
     }
 
+    /// A read sees one snapshot, as SQLite's readers do: a page and its total, or Stats' counts,
+    /// metrics and per-platform figures, agree while other connections commit. (Under READ
+    /// COMMITTED the second count saw the other connection's DELETE: 1, then 0.)
+    @Test func aReadSeesOneSnapshotWhileAnotherConnectionCommits() async throws {
+        let store = try store()
+        defer { store.close() }
+        _ = try await store.enqueue(request("one"))
+        let url = StoreBackend.postgresURL!
+        let schema = self.schema
+        let counts = try await store.read { db in
+            let before = try db.execute("SELECT count(*) FROM schedules").first?.int(0)
+            let other = try PostgreSQL.Connection(url)
+            defer { other.close() }
+            _ = try other.execute("DELETE FROM \(schema).schedules")  // commits at once
+            let after = try db.execute("SELECT count(*) FROM schedules").first?.int(0)
+            return [before, after]
+        }
+        #expect(counts == [1, 1])
+        #expect(try await store.list(ListRequest(projectID: "p1")).total == 0, "the DELETE was committed")
+    }
+
     @Test func thePoolsThreadsAreNamedForPsAndPerf() async throws {
         let store = try store(pool: 3)
         defer { store.close() }

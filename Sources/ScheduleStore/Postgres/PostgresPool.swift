@@ -186,7 +186,8 @@ final class PostgresSession {
             backendCode: "postgres:\(e.code.rawValue)")
     }
 
-    /// Runs `body` in one READ COMMITTED transaction.
+    /// Runs `body` in one transaction: READ COMMITTED, or with `readOnly` REPEATABLE READ READ
+    /// ONLY (one snapshot for all its statements; a read-only transaction never fails for it).
     ///
     /// - A connection found broken before `body` ran, or in the transaction's first round trip
     ///   (where its BEGIN goes: the database restarted while it sat idle), is replaced and the
@@ -221,7 +222,9 @@ final class PostgresSession {
             let db = try connect()
             var entered = false
             do {
-                return try db.transaction(.readCommitted, readOnly: readOnly) {
+                // A read-only transaction sees one snapshot; one that writes takes the project's
+                // lock before its decisions' reads, each seeing the latest commits.
+                return try db.transaction(readOnly ? .repeatableRead : .readCommitted, readOnly: readOnly) {
                     entered = true
                     return try body(db, perItem)
                 }

@@ -122,8 +122,10 @@ public final class PostgresStore: SchedulingStore {
         }
     }
 
-    /// Runs `body` in a read-only transaction (one statement's snapshot each: READ COMMITTED).
-    private func read<T: Sendable>(_ body: @escaping @Sendable (PostgreSQL.Connection) throws -> T) async throws(StoreError)
+    /// Runs `body` in a read-only transaction that sees one snapshot (REPEATABLE READ), as
+    /// SQLite's readers do: a page and its total, or Stats' counts and metrics, agree under
+    /// concurrent writes.
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgreSQL.Connection) throws -> T) async throws(StoreError)
         -> T
     {
         try await pool.run { session throws(StoreError) in try session.transaction(readOnly: true, body) }
@@ -420,47 +422,73 @@ public final class PostgresStore: SchedulingStore {
     /// The project's schedules per platform and queue status, sorted by platform: one grouped
     /// statement (``SchedulingStore/platformCounts(projectID:)``).
     public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
-        try await read { db in
-            PlatformQueueCounts.tally(
-                try db.executeCached(
-                    "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY platforms, queue_status",
-                    [.text(projectID)]
-                ).map { r in (try r.string(0), try r.string(1), try r.int(2)) })
-        }
+        try await read { db in try Self.platformCounts(db: db, projectID: projectID) }
     }
 
     public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
         let now = self.now
         let limit = configuration.pendingLimit(for: projectID)
         return try await read { db in
-            var stats = QueueStats()
-            for r in try db.executeCached(
-                "SELECT queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY queue_status",
-                [.text(projectID)])
-            {
-                stats.add(try r.int(1), status: try r.string(0))
-            }
-            let m = try Self.computeMetrics(
-                db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
-            stats.avgWaitTime = m.avgWaitTime
-            stats.avgProcessingTime = m.avgProcessingTime
-            stats.successRate = m.successRate
-            stats.peakQueueLength = m.peakQueueLength
-            stats.pendingLimit = limit
-            return stats
+            try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: windowSeconds, limit: limit)
         }
     }
 
     public func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError) -> [QueueMetrics] {
         guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        return try await read { db in try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to) }
+    }
+
+    /// The three reads above in one read transaction (one snapshot, ``read(_:)``).
+    public func projectStats(projectID: String, from: Instant, to: Instant, byPlatform: Bool) async throws(StoreError)
+        -> ProjectStats
+    {
+        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        let now = self.now
+        let limit = configuration.pendingLimit(for: projectID)
         return try await read { db in
-            try db.executeCached(
-                """
-                SELECT \(Rows.metricsColumns) FROM queue_metrics
-                 WHERE project_id = $1 AND period_start BETWEEN $2 AND $3 ORDER BY period_start LIMIT 1000
-                """, [.text(projectID), .int64(from.unixMilliseconds), .int64(to.unixMilliseconds)]
-            ).map(Self.decodeMetrics)
+            ProjectStats(
+                queue: try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: 86_400, limit: limit),
+                history: try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to),
+                platforms: byPlatform ? try Self.platformCounts(db: db, projectID: projectID) : [])
         }
+    }
+
+    private static func platformCounts(db: PostgreSQL.Connection, projectID: String) throws -> [PlatformQueueCounts] {
+        PlatformQueueCounts.tally(
+            try db.executeCached(
+                "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY platforms, queue_status",
+                [.text(projectID)]
+            ).map { r in (try r.string(0), try r.string(1), try r.int(2)) })
+    }
+
+    private static func queueStats(
+        db: PostgreSQL.Connection, projectID: String, now: Instant, windowSeconds: Int64, limit: Int?
+    ) throws -> QueueStats {
+        var stats = QueueStats()
+        for r in try db.executeCached(
+            "SELECT queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY queue_status",
+            [.text(projectID)])
+        {
+            stats.add(try r.int(1), status: try r.string(0))
+        }
+        let m = try computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
+        stats.avgWaitTime = m.avgWaitTime
+        stats.avgProcessingTime = m.avgProcessingTime
+        stats.successRate = m.successRate
+        stats.peakQueueLength = m.peakQueueLength
+        stats.pendingLimit = limit
+        return stats
+    }
+
+    private static func metricsHistory(db: PostgreSQL.Connection, projectID: String, from: Instant, to: Instant) throws
+        -> [QueueMetrics]
+    {
+        try db.executeCached(
+            """
+            SELECT \(Rows.metricsColumns) FROM queue_metrics
+             WHERE project_id = $1 AND period_start BETWEEN $2 AND $3 ORDER BY period_start LIMIT 1000
+            """, [.text(projectID), .int64(from.unixMilliseconds), .int64(to.unixMilliseconds)]
+        ).map(decodeMetrics)
     }
 
     // MARK: Maintenance

@@ -495,13 +495,11 @@ public final class SchedulerService: Sendable {
         let now = clock.now()
         let to = r.toMs == 0 ? now : Instant(unixMilliseconds: r.toMs)
         let from = r.fromMs == 0 ? to.adding(seconds: -30 * 86_400) : Instant(unixMilliseconds: r.fromMs)
-        let stats = try await store.queueStats(projectID: r.projectID)
-        let history = try await store.metricsHistory(projectID: r.projectID, from: from, to: to)
-        let platforms = r.byPlatform ? try await store.platformCounts(projectID: r.projectID) : []
+        let figures = try await store.projectStats(projectID: r.projectID, from: from, to: to, byPlatform: r.byPlatform)
         return S.Stats.Response(
-            stats: Wire.stats(stats), metrics: history.map(Wire.metrics), pendingSchedules: Int64(stats.pendingTotal),
-            maxPendingSchedules: Int64(stats.pendingLimit ?? 0),
-            platforms: platforms.prefix(Limits.maxPlatformCounts).map(Wire.platformCounts))
+            stats: Wire.stats(figures.queue), metrics: figures.history.map(Wire.metrics),
+            pendingSchedules: Int64(figures.queue.pendingTotal), maxPendingSchedules: Int64(figures.queue.pendingLimit ?? 0),
+            platforms: figures.platforms.prefix(Limits.maxPlatformCounts).map(Wire.platformCounts))
     }
 
     private func listConflicts(_ ctx: CallContext, _ r: S.ListConflicts.Request) async throws -> S.ListConflicts.Response {
