@@ -381,7 +381,7 @@ public final class ScheduleStore: Sendable {
         throws -> QueueStats
     {
         var stats = QueueStats()
-        let s = try db.cached("SELECT queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY queue_status")
+        let s = try db.cached(StatsSQL.statusCounts)
         s.bind(projectID, at: 1)
         try s.forEachRow { r in stats.add(r.int(1), status: r.string(0)) }
         let m = try WriterState.computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
@@ -394,8 +394,7 @@ public final class ScheduleStore: Sendable {
     }
 
     private static func platformCounts(db: Connection, projectID: String) throws -> [PlatformQueueCounts] {
-        let s = try db.cached(
-            "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = ?1 GROUP BY platforms, queue_status")
+        let s = try db.cached(StatsSQL.platformCounts)
         s.bind(projectID, at: 1)
         var rows: [(platforms: String, status: String, count: Int)] = []
         try s.forEachRow { r in rows.append((r.string(0), r.string(1), r.int(2))) }
@@ -405,11 +404,7 @@ public final class ScheduleStore: Sendable {
     private static func metricsHistory(db: Connection, projectID: String, from: Instant, to: Instant) throws
         -> [QueueMetrics]
     {
-        let s = try db.cached(
-            """
-            SELECT \(Rows.metricsColumns) FROM queue_metrics
-             WHERE project_id = ?1 AND period_start BETWEEN ?2 AND ?3 ORDER BY period_start LIMIT 1000
-            """)
+        let s = try db.cached(StatsSQL.history)
         s.bind(projectID, at: 1)
         s.bind(from.unixMilliseconds, at: 2)
         s.bind(to.unixMilliseconds, at: 3)

@@ -455,20 +455,14 @@ public final class PostgresStore: SchedulingStore {
 
     private static func platformCounts(db: PostgreSQL.Connection, projectID: String) throws -> [PlatformQueueCounts] {
         PlatformQueueCounts.tally(
-            try db.executeCached(
-                "SELECT platforms, queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY platforms, queue_status",
-                [.text(projectID)]
-            ).map { r in (try r.string(0), try r.string(1), try r.int(2)) })
+            try db.executeCached(StatsSQL.postgresPlatformCounts, [.text(projectID)]).map { r in (try r.string(0), try r.string(1), try r.int(2)) })
     }
 
     private static func queueStats(
         db: PostgreSQL.Connection, projectID: String, now: Instant, windowSeconds: Int64, limit: Int?
     ) throws -> QueueStats {
         var stats = QueueStats()
-        for r in try db.executeCached(
-            "SELECT queue_status, count(*) FROM schedules WHERE project_id = $1 GROUP BY queue_status",
-            [.text(projectID)])
-        {
+        for r in try db.executeCached(StatsSQL.postgresStatusCounts, [.text(projectID)]) {
             stats.add(try r.int(1), status: try r.string(0))
         }
         let m = try computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
@@ -484,10 +478,7 @@ public final class PostgresStore: SchedulingStore {
         -> [QueueMetrics]
     {
         try db.executeCached(
-            """
-            SELECT \(Rows.metricsColumns) FROM queue_metrics
-             WHERE project_id = $1 AND period_start BETWEEN $2 AND $3 ORDER BY period_start LIMIT 1000
-            """, [.text(projectID), .int64(from.unixMilliseconds), .int64(to.unixMilliseconds)]
+            StatsSQL.postgresHistory, [.text(projectID), .int64(from.unixMilliseconds), .int64(to.unixMilliseconds)]
         ).map(decodeMetrics)
     }
 
