@@ -419,6 +419,15 @@ public struct QueueStats: QueueStatusCounts, Sendable, Hashable {
     /// The schedules the capacity limit counts (``QueueStatus/pendingStatuses``): PENDING, QUEUED,
     /// PROCESSING and PAUSED.
     public var pendingTotal: Int { pending + queued + processing + paused }
+
+    /// Takes the averages, success rate and peak of `window`, the figures computed over the
+    /// stats' window.
+    mutating func takeWindow(_ window: QueueMetrics) {
+        avgWaitTime = window.avgWaitTime
+        avgProcessingTime = window.avgProcessingTime
+        successRate = window.successRate
+        peakQueueLength = window.peakQueueLength
+    }
 }
 
 /// What a Stats call answers, read in one snapshot so its figures agree with each other

@@ -385,10 +385,7 @@ public final class ScheduleStore: Sendable {
         s.bind(projectID, at: 1)
         try s.forEachRow { r in stats.add(r.int(1), status: r.string(0)) }
         let m = try WriterState.computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
-        stats.avgWaitTime = m.avgWaitTime
-        stats.avgProcessingTime = m.avgProcessingTime
-        stats.successRate = m.successRate
-        stats.peakQueueLength = m.peakQueueLength
+        stats.takeWindow(m)
         stats.pendingLimit = limit
         return stats
     }

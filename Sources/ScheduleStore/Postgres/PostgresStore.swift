@@ -466,10 +466,7 @@ public final class PostgresStore: SchedulingStore {
             stats.add(try r.int(1), status: try r.string(0))
         }
         let m = try computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
-        stats.avgWaitTime = m.avgWaitTime
-        stats.avgProcessingTime = m.avgProcessingTime
-        stats.successRate = m.successRate
-        stats.peakQueueLength = m.peakQueueLength
+        stats.takeWindow(m)
         stats.pendingLimit = limit
         return stats
     }
