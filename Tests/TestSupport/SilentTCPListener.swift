@@ -17,45 +17,26 @@ public final class SilentTCPListener: Sendable {
     /// Connections accepted so far.
     public var acceptedCount: Int { accepted.load(ordering: .relaxed) }
 
-    private let listenFD: Int32
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    private let listener: ListenerThread
     private let accepted = Atomic<Int>(0)
-    private let finished = DispatchSemaphore(value: 0)
-    private let stopped = Atomic<Bool>(false)
 
     public init() throws {
-        let (fd, boundPort) = try LoopbackListener.open()
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else {
-            close(fd)
-            throw POSIXError(.EIO)
-        }
-        for p in pipeFDs { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }  // child processes of other tests must not inherit them
-        listenFD = fd
-        wakeRead = pipeFDs[0]
-        wakeWrite = pipeFDs[1]
-        port = boundPort
-        let thread = Thread { [self] in run() }
-        thread.name = "silent-tcp-listener"
-        thread.start()
+        listener = try ListenerThread()
+        port = listener.port
+        listener.start(name: "silent-tcp-listener") { [self] in run() }
     }
 
     /// Closes the listener and every accepted connection; waits for the thread. Idempotent.
-    public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
-        finished.wait()
-        close(wakeWrite)
-        close(wakeRead)
-    }
+    public func stop() { listener.stop() }
 
     private func run() {
         var connections: [Int32] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         loop: while true {
-            var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0), pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: listener.wakeFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listener.listenFD, events: Int16(POLLIN), revents: 0),
+            ]
             fds += connections.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let n = poll(&fds, nfds_t(fds.count), -1)
             if n < 0 {
@@ -64,7 +45,7 @@ public final class SilentTCPListener: Sendable {
             }
             if fds[0].revents != 0 { break loop }
             if fds[1].revents & Int16(POLLIN) != 0 {
-                let c = accept(listenFD, nil, nil)
+                let c = accept(listener.listenFD, nil, nil)
                 if c >= 0 {
                     _ = fcntl(c, F_SETFD, FD_CLOEXEC)
                     connections.append(c)
@@ -80,7 +61,5 @@ public final class SilentTCPListener: Sendable {
             }
         }
         for c in connections { close(c) }
-        close(listenFD)
-        finished.signal()
     }
 }

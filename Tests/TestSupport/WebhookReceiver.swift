@@ -31,51 +31,29 @@ public final class WebhookReceiver: Sendable {
     /// Every request so far, in arrival order.
     public var requests: [Request] { received.withLock { $0 } }
 
-    private let listenFD: Int32
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    private let listener: ListenerThread
     private let received = Mutex<[Request]>([])
     private let status: @Sendable (Int) -> Int
     private let tls: TLSContext?
-    private let finished = DispatchSemaphore(value: 0)
-    private let stopped = Atomic<Bool>(false)
 
     /// Listens on `port` (0 = ephemeral), answering the n-th request with `status(n)` (default 200);
     /// with `tls` (a server context), over TLS: an https receiver.
     public init(port: Int = 0, tls: TLSContext? = nil, status: @escaping @Sendable (Int) -> Int = { _ in 200 }) throws {
         self.status = status
         self.tls = tls
-        let (fd, boundPort) = try LoopbackListener.open(port: port, reuseAddress: true)
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else {
-            close(fd)
-            throw POSIXError(.EIO)
-        }
-        for p in pipeFDs { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }
-        listenFD = fd
-        wakeRead = pipeFDs[0]
-        wakeWrite = pipeFDs[1]
-        self.port = boundPort
-        let thread = Thread { [self] in run() }
-        thread.name = "webhook-receiver"
-        thread.start()
+        listener = try ListenerThread(port: port, reuseAddress: true)
+        self.port = listener.port
+        listener.start(name: "webhook-receiver") { [self] in run() }
     }
 
     /// Closes the listener; waits for the thread. Idempotent.
-    public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
-        finished.wait()
-        close(wakeWrite)
-        close(wakeRead)
-    }
+    public func stop() { listener.stop() }
 
     private func run() {
         while true {
             var fds = [
-                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listener.wakeFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listener.listenFD, events: Int16(POLLIN), revents: 0),
             ]
             let n = poll(&fds, 2, -1)
             if n < 0 {
@@ -84,7 +62,7 @@ public final class WebhookReceiver: Sendable {
             }
             if fds[0].revents != 0 { break }
             guard fds[1].revents & Int16(POLLIN) != 0 else { continue }
-            let c = accept(listenFD, nil, nil)
+            let c = accept(listener.listenFD, nil, nil)
             guard c >= 0 else { continue }
             _ = fcntl(c, F_SETFD, FD_CLOEXEC)
             var tv = timeval(tv_sec: 5, tv_usec: 0)
@@ -124,8 +102,6 @@ public final class WebhookReceiver: Sendable {
             }
             close(c)
         }
-        close(listenFD)
-        finished.signal()
     }
 
     private static func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
