@@ -455,7 +455,9 @@ public final class PostgresStore: SchedulingStore {
 
     private static func platformCounts(db: PostgreSQL.Connection, projectID: String) throws -> [PlatformQueueCounts] {
         PlatformQueueCounts.tally(
-            try db.executeCached(StatsSQL.postgresPlatformCounts, [.text(projectID)]).map { r in (try r.string(0), try r.string(1), try r.int(2)) })
+            try db.executeCached(StatsSQL.postgresPlatformCounts, [.text(projectID)]).map { r in
+                (try r.string(0), try r.string(1), try r.int(2))
+            })
     }
 
     private static func queueStats(
