@@ -431,11 +431,12 @@ public struct QueueStats: QueueStatusCounts, Sendable, Hashable {
 }
 
 /// What a Stats call answers, read in one snapshot so its figures agree with each other
-/// (``SchedulingStore/projectStats(projectID:from:to:byPlatform:)``).
+/// (``SchedulingStore/projectStats(projectID:history:byPlatform:)``).
 public struct ProjectStats: Sendable, Hashable {
     /// Counts per status now; averages, success rate and peak over the last 24 hours.
     public var queue: QueueStats
-    /// Stored daily metrics whose period starts within the asked range, oldest first.
+    /// Stored daily metrics whose period starts within the asked range, oldest first; empty
+    /// when no range was asked for.
     public var history: [QueueMetrics]
     /// Per platform and status, sorted by platform; empty unless asked for.
     public var platforms: [PlatformQueueCounts]

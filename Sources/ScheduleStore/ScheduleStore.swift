@@ -337,54 +337,29 @@ public final class ScheduleStore: Sendable {
 
     // MARK: Stats and conflicts
 
-    /// The seed's getQueueStats: counts per status now; averages, success rate and peak queue
-    /// length over the last `windowSeconds` (default 24 h).
-    public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
-        let now = self.now
-        let limit = configuration.pendingLimit(for: projectID)
-        return try await readers.read { db in
-            try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: windowSeconds, limit: limit)
-        }
-    }
-
-    /// The project's schedules per platform and queue status, sorted by platform: one grouped
-    /// read of its rows on a reader (``SchedulingStore/platformCounts(projectID:)``).
-    public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
-        try await readers.read { db in try Self.platformCounts(db: db, projectID: projectID) }
-    }
-
-    /// Stored daily metrics whose period starts within [from, to], oldest first.
-    public func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError)
-        -> [QueueMetrics]
+    /// Stats' reads in one read transaction of one reader, so their figures agree
+    /// (``SchedulingStore/projectStats(projectID:history:byPlatform:)``).
+    public func projectStats(projectID: String, history: (from: Instant, to: Instant)?, byPlatform: Bool)
+        async throws(StoreError) -> ProjectStats
     {
-        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
-        return try await readers.read { db in try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to) }
-    }
-
-    /// The three reads above in one read transaction of one reader, so their figures agree
-    /// (``SchedulingStore/projectStats(projectID:from:to:byPlatform:)``).
-    public func projectStats(projectID: String, from: Instant, to: Instant, byPlatform: Bool) async throws(StoreError)
-        -> ProjectStats
-    {
-        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        if let history, history.from > history.to { throw .invalidArgument("from", "must not be after 'to'") }
         let now = self.now
         let limit = configuration.pendingLimit(for: projectID)
         return try await readers.read { db in
             ProjectStats(
-                queue: try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: 86_400, limit: limit),
-                history: try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to),
+                queue: try Self.queueStats(db: db, projectID: projectID, now: now, limit: limit),
+                history: try history.map { try Self.metricsHistory(db: db, projectID: projectID, from: $0.from, to: $0.to) } ?? [],
                 platforms: byPlatform ? try Self.platformCounts(db: db, projectID: projectID) : [])
         }
     }
 
-    private static func queueStats(db: Connection, projectID: String, now: Instant, windowSeconds: Int64, limit: Int?)
-        throws -> QueueStats
-    {
+    /// Counts per status now; averages, success rate and peak over the day before `now`.
+    private static func queueStats(db: Connection, projectID: String, now: Instant, limit: Int?) throws -> QueueStats {
         var stats = QueueStats()
         let s = try db.cached(StatsSQL.statusCounts)
         s.bind(projectID, at: 1)
         try s.forEachRow { r in stats.add(r.int(1), status: r.string(0)) }
-        let m = try WriterState.computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
+        let m = try WriterState.computeMetrics(db: db, project: projectID, from: now.adding(seconds: -86_400), to: now)
         stats.takeWindow(m)
         stats.pendingLimit = limit
         return stats

@@ -89,16 +89,14 @@ public protocol SchedulingStore: AnyObject, Sendable, QueueGaugeSource, AlertOut
     func listConflicts(_ request: ConflictListRequest) async throws(StoreError) -> ConflictListResult
     func resolveConflict(projectID: String, conflictID: String, resolution: String, resolvedBy: String)
         async throws(StoreError) -> ScheduleConflict
-    func queueStats(projectID: String, windowSeconds: Int64) async throws(StoreError) -> QueueStats
-    /// The project's schedules per platform and queue status, sorted by platform (platforms
-    /// without schedules left out): one pass over the project's schedules.
-    func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts]
-    func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError) -> [QueueMetrics]
-    /// ``queueStats(projectID:windowSeconds:)`` over the last day, ``metricsHistory(projectID:from:to:)``
-    /// and, when `byPlatform`, ``platformCounts(projectID:)``, read in one snapshot (one read
-    /// transaction): under concurrent writes the three still describe the same moment.
-    func projectStats(projectID: String, from: Instant, to: Instant, byPlatform: Bool) async throws(StoreError)
-        -> ProjectStats
+    /// What Stats answers, read in one snapshot (one read transaction), so that under concurrent
+    /// writes its parts still describe the same moment: the counts per status now with the
+    /// averages, success rate and peak of the last 24 hours (the seed's getQueueStats); with
+    /// `history`, the stored daily metrics whose period starts within it, oldest first
+    /// (`from` after `to` is INVALID_ARGUMENT naming `from`); with `byPlatform`, the schedules
+    /// per platform and status, sorted by platform (platforms without schedules left out).
+    func projectStats(projectID: String, history: (from: Instant, to: Instant)?, byPlatform: Bool)
+        async throws(StoreError) -> ProjectStats
 
     // MARK: Maintenance (the server drives these on a timer)
 
@@ -136,9 +134,21 @@ extension SchedulingStore {
         try await rollupMetrics(day: day, projectIDs: nil)
     }
 
-    /// ``queueStats(projectID:windowSeconds:)`` over the last day.
+    /// ``projectStats(projectID:history:byPlatform:)``'s counts and last-day figures alone.
     public func queueStats(projectID: String) async throws(StoreError) -> QueueStats {
-        try await queueStats(projectID: projectID, windowSeconds: 86_400)
+        try await projectStats(projectID: projectID, history: nil, byPlatform: false).queue
+    }
+
+    /// ``projectStats(projectID:history:byPlatform:)``'s stored daily metrics within [from, to].
+    public func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError)
+        -> [QueueMetrics]
+    {
+        try await projectStats(projectID: projectID, history: (from, to), byPlatform: false).history
+    }
+
+    /// ``projectStats(projectID:history:byPlatform:)``'s per-platform counts.
+    public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
+        try await projectStats(projectID: projectID, history: nil, byPlatform: true).platforms
     }
 
     public func analyzeGrownTables() async throws(StoreError) -> [String] { [] }

@@ -1,4 +1,4 @@
-/// The SQL of Stats' reads (``SchedulingStore/projectStats(projectID:from:to:byPlatform:)``),
+/// The SQL of Stats' reads (``SchedulingStore/projectStats(projectID:history:byPlatform:)``),
 /// written once for both stores: numbered `?N` parameters, PostgreSQL's spelling beside each.
 enum StatsSQL {
     /// Project `?1`'s schedules per queue status.

@@ -419,36 +419,17 @@ public final class PostgresStore: SchedulingStore {
         }
     }
 
-    /// The project's schedules per platform and queue status, sorted by platform: one grouped
-    /// statement (``SchedulingStore/platformCounts(projectID:)``).
-    public func platformCounts(projectID: String) async throws(StoreError) -> [PlatformQueueCounts] {
-        try await read { db in try Self.platformCounts(db: db, projectID: projectID) }
-    }
-
-    public func queueStats(projectID: String, windowSeconds: Int64 = 86_400) async throws(StoreError) -> QueueStats {
-        let now = self.now
-        let limit = configuration.pendingLimit(for: projectID)
-        return try await read { db in
-            try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: windowSeconds, limit: limit)
-        }
-    }
-
-    public func metricsHistory(projectID: String, from: Instant, to: Instant) async throws(StoreError) -> [QueueMetrics] {
-        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
-        return try await read { db in try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to) }
-    }
-
-    /// The three reads above in one read transaction (one snapshot, ``read(_:)``).
-    public func projectStats(projectID: String, from: Instant, to: Instant, byPlatform: Bool) async throws(StoreError)
-        -> ProjectStats
+    /// Stats' reads in one read transaction (one snapshot, ``read(_:)``).
+    public func projectStats(projectID: String, history: (from: Instant, to: Instant)?, byPlatform: Bool)
+        async throws(StoreError) -> ProjectStats
     {
-        guard from <= to else { throw .invalidArgument("from", "must not be after 'to'") }
+        if let history, history.from > history.to { throw .invalidArgument("from", "must not be after 'to'") }
         let now = self.now
         let limit = configuration.pendingLimit(for: projectID)
         return try await read { db in
             ProjectStats(
-                queue: try Self.queueStats(db: db, projectID: projectID, now: now, windowSeconds: 86_400, limit: limit),
-                history: try Self.metricsHistory(db: db, projectID: projectID, from: from, to: to),
+                queue: try Self.queueStats(db: db, projectID: projectID, now: now, limit: limit),
+                history: try history.map { try Self.metricsHistory(db: db, projectID: projectID, from: $0.from, to: $0.to) } ?? [],
                 platforms: byPlatform ? try Self.platformCounts(db: db, projectID: projectID) : [])
         }
     }
@@ -460,14 +441,15 @@ public final class PostgresStore: SchedulingStore {
             })
     }
 
-    private static func queueStats(
-        db: PostgreSQL.Connection, projectID: String, now: Instant, windowSeconds: Int64, limit: Int?
-    ) throws -> QueueStats {
+    /// Counts per status now; averages, success rate and peak over the day before `now`.
+    private static func queueStats(db: PostgreSQL.Connection, projectID: String, now: Instant, limit: Int?) throws
+        -> QueueStats
+    {
         var stats = QueueStats()
         for r in try db.executeCached(StatsSQL.postgresStatusCounts, [.text(projectID)]) {
             stats.add(try r.int(1), status: try r.string(0))
         }
-        let m = try computeMetrics(db: db, project: projectID, from: now.adding(seconds: -windowSeconds), to: now)
+        let m = try computeMetrics(db: db, project: projectID, from: now.adding(seconds: -86_400), to: now)
         stats.takeWindow(m)
         stats.pendingLimit = limit
         return stats

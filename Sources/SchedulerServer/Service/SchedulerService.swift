@@ -495,7 +495,7 @@ public final class SchedulerService: Sendable {
         let now = clock.now()
         let to = r.toMs == 0 ? now : Instant(unixMilliseconds: r.toMs)
         let from = r.fromMs == 0 ? to.adding(seconds: -30 * 86_400) : Instant(unixMilliseconds: r.fromMs)
-        let figures = try await store.projectStats(projectID: r.projectID, from: from, to: to, byPlatform: r.byPlatform)
+        let figures = try await store.projectStats(projectID: r.projectID, history: (from, to), byPlatform: r.byPlatform)
         return S.Stats.Response(
             stats: Wire.stats(figures.queue), metrics: figures.history.map(Wire.metrics),
             pendingSchedules: Int64(figures.queue.pendingTotal), maxPendingSchedules: Int64(figures.queue.pendingLimit ?? 0),
