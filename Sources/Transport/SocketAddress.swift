@@ -86,16 +86,21 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             var addr = a.sin_addr
             inet_ntop(AF_INET, &addr, &buf, socklen_t(buf.count))
-            self.init(host: String(cString: buf), port: Int(UInt16(bigEndian: a.sin_port)))
+            self.init(host: Self.text(buf), port: Int(UInt16(bigEndian: a.sin_port)))
         case AF_INET6:
             let a = withUnsafePointer(to: &s) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee } }
             var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             var addr = a.sin6_addr
             inet_ntop(AF_INET6, &addr, &buf, socklen_t(buf.count))
-            self.init(host: String(cString: buf), port: Int(UInt16(bigEndian: a.sin6_port)))
+            self.init(host: Self.text(buf), port: Int(UInt16(bigEndian: a.sin6_port)))
         default:
             return nil
         }
+    }
+
+    /// The NUL-terminated text `inet_ntop` wrote into `buf`.
+    private static func text(_ buf: [CChar]) -> String {
+        String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

@@ -82,6 +82,8 @@ struct TransportTests {
         let listener = try Listener(address: SocketAddress(host: host, port: 0), group: group, context: { ctx }) { _ in Echo() }
         defer { listener.close() }
         #expect(listener.localAddress.port > 0)
+        // The bound address as getsockname gave it, written out by inet_ntop.
+        #expect(listener.localAddress.host == host)
         let recorder = Recorder()
         let client = try Connection.connect(to: listener.localAddress, context: pki.clientContext(serverName: host), loop: group.loops[1]) { _ in recorder }
         var iterator = recorder.events.makeAsyncIterator()
