@@ -1,7 +1,8 @@
 import CoreMetrics
 
 /// The store's own metrics, made once (when the configuration is built) from a swift-metrics
-/// factory and recorded by the writer once per batch, never per operation.
+/// factory and recorded by the writer once per batch, never per operation, and by the
+/// checkpointer once per WAL restart.
 ///
 /// The default factory is the process's (`MetricsSystem.factory`, a no-op until an executable
 /// bootstraps one); tests and servers pass their own.
@@ -14,6 +15,9 @@ public struct StoreMetrics: Sendable {
         public static let commitDuration = "scheduler_store_commit_duration_seconds"
         /// Batch transactions that did not commit (rolled back by the database or a failed COMMIT).
         public static let commitFailures = "scheduler_store_commit_failures_total"
+        /// Checkpoints that started the WAL over, and how long each took (histogram, seconds):
+        /// writes wait for most of it.
+        public static let walRestartDuration = "scheduler_store_wal_restart_duration_seconds"
     }
 
     /// `# HELP` texts by metric name.
@@ -21,6 +25,8 @@ public struct StoreMetrics: Sendable {
         Name.commitBatchSize: "Write operations applied in one store transaction (group commit).",
         Name.commitDuration: "Time from BEGIN to COMMIT returned of one store write transaction, in seconds.",
         Name.commitFailures: "Store write transactions that did not commit; their callers got an error.",
+        Name.walRestartDuration:
+            "Time one checkpoint took to copy the rest of the WAL into the database and start the WAL over, in seconds; writes wait for it.",
     ]
 
     /// Histogram buckets: batch sizes by powers of two up to the default maximum batch (512).
@@ -35,12 +41,14 @@ public struct StoreMetrics: Sendable {
     let commitBatchSize: Recorder
     let commitDuration: CoreMetrics.Timer
     let commitFailures: Counter
+    let walRestartDuration: CoreMetrics.Timer
 
     /// Makes the store's metrics with `factory`.
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         commitBatchSize = Recorder(label: Name.commitBatchSize, dimensions: [], aggregate: true, factory: factory)
         commitDuration = CoreMetrics.Timer(label: Name.commitDuration, dimensions: [], factory: factory)
         commitFailures = Counter(label: Name.commitFailures, dimensions: [], factory: factory)
+        walRestartDuration = CoreMetrics.Timer(label: Name.walRestartDuration, dimensions: [], factory: factory)
     }
 
     /// One batch transaction's outcome (the writer thread).
@@ -51,5 +59,10 @@ public struct StoreMetrics: Sendable {
         } else {
             commitFailures.increment()
         }
+    }
+
+    /// One checkpoint that started the WAL over (the restart thread).
+    func recordWALRestart(nanoseconds: Int64) {
+        walRestartDuration.recordNanoseconds(nanoseconds)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import SQLite
 @testable import ScheduleStore
 import Synchronization
@@ -16,10 +17,12 @@ struct CheckpointerTests {
         let writer: Connection
         let reported = Lengths()
 
-        init(monitor: WALMonitor) throws {
+        init(monitor: WALMonitor, metrics: StoreMetrics = StoreMetrics()) throws {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("checkpointer-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            config = StoreConfiguration(path: dir.appendingPathComponent("test.db").path)
+            var config = StoreConfiguration(path: dir.appendingPathComponent("test.db").path)
+            config.metrics = metrics
+            self.config = config
             writer = try Connection(path: config.path)
             try writer.execute(config.writerPragmas)
             try writer.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
@@ -62,10 +65,12 @@ struct CheckpointerTests {
     }
 
     /// With the background pass idle (an hour between passes), only the restart can start the
-    /// WAL over: the lengths the writer's commits report must drop back, again and again.
+    /// WAL over: the lengths the writer's commits report must drop back, again and again, and
+    /// each restart's duration is recorded.
     @Test func aLongWALIsRestartedWhileTheWriterKeepsCommitting() throws {
         let monitor = WALMonitor(restartAbovePages: 200)
-        let db = try Database(monitor: monitor)
+        let metrics = TestMetrics()
+        let db = try Database(monitor: monitor, metrics: StoreMetrics(factory: metrics))
         let checkpointer = try Checkpointer(config: db.config, monitor: monitor, interval: .seconds(3_600))
         defer { checkpointer.close() }
         // Each commit adds ~10 frames; 3,000 commits would be 30,000 frames without restarts.
@@ -84,6 +89,10 @@ struct CheckpointerTests {
         #expect(monitor.frames == db.reported.list.withLock { $0.last })
         let rows = try db.writer.scalarInt64("SELECT count(*) FROM t")
         #expect(rows == Int64(k))
+        // The restart thread records each one after its checkpoint returns, before it can run
+        // the next: every restart seen but perhaps the last is recorded.
+        let durations = try metrics.expectTimer(StoreMetrics.Name.walRestartDuration).values
+        #expect(durations.count >= restarts - 1 && durations.allSatisfy { $0 > 0 }, "\(durations) for \(restarts) restarts")
     }
 
     @Test func closingStopsBothThreadsWithoutAPass() throws {

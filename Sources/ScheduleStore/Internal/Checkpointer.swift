@@ -68,8 +68,15 @@ final class Checkpointer: Sendable {
                         try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
                         // Result row: busy flag (1: could not finish, e.g. the background pass
                         // held the checkpoint lock), frames in the WAL, frames checkpointed.
+                        let started = DispatchTime.now().uptimeNanoseconds
                         let busy = try? db.prepare("PRAGMA wal_checkpoint(RESTART)").firstRow { $0.int(0) }
-                        if busy != 0 { usleep(1000) }  // the next commit asks again
+                        if busy == 0 {
+                            // From taking the write lock (after the commit in progress) to the
+                            // WAL's new start: the writer's stall.
+                            config.metrics.recordWALRestart(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+                        } else {
+                            usleep(1000)  // the next commit asks again
+                        }
                         monitor.restartFinished()
                     }
                 })

@@ -94,6 +94,7 @@ public final class MetricsEndpoint: Sendable {
             MetricName.rpcDuration: Self.rpcDurationBuckets,
             MetricName.maintenanceDuration: Self.maintenanceDurationBuckets,
             StoreMetrics.Name.commitDuration: StoreMetrics.commitDurationBuckets,
+            StoreMetrics.Name.walRestartDuration: StoreMetrics.commitDurationBuckets,
         ]
         factory.valueHistogramBuckets = [StoreMetrics.Name.commitBatchSize: StoreMetrics.commitBatchSizeBuckets]
         self.registry = registry
