@@ -1,4 +1,5 @@
-# Shell functions shared by bench/compare, bench/cpu-per-call and scripts/bench-smoke (sourced).
+# Shell functions shared by bench/compare, bench/cpu-per-call, bench/latency-at-rate and
+# scripts/bench-smoke (sourced).
 
 # listen_port LOG PID: waits, up to 30 s, for schedulerd (process PID, writing LOG) to say where it
 # listens ("listen=127.0.0.1:PORT" in its "listening" line) and prints the port. Returns 1 when
@@ -15,4 +16,23 @@ listen_port() {
     sleep 0.1
   done
   return 1
+}
+
+# start_schedulerd DIR BIN [serve args]: starts BIN/schedulerd in dev mode from DIR (its CA, keys,
+# token and, unless the args say otherwise, its database under DIR/dev), on 127.0.0.1 with an
+# ephemeral port and bench/schedulerd.json's limits, plus the args given. Sets server_pid and
+# server_port (the caller stops the server); prints the server's log and returns 1 when it does
+# not start. Used by bench/cpu-per-call and bench/latency-at-rate.
+start_schedulerd() {
+  local dir="$1" bin="$2" lib_root
+  shift 2
+  lib_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  (cd "$dir" && exec "$bin/schedulerd" serve --listen 127.0.0.1:0 --dev-dir "$dir/dev" \
+    --config "$lib_root/bench/schedulerd.json" "$@" >"$dir/server.log" 2>&1) &
+  server_pid=$!
+  server_port="$(listen_port "$dir/server.log" "$server_pid")" || {
+    echo "the server did not start:" >&2
+    cat "$dir/server.log" >&2
+    return 1
+  }
 }
