@@ -420,6 +420,9 @@ public struct QueueStats: QueueStatusCounts, Sendable, Hashable {
     /// PROCESSING and PAUSED.
     public var pendingTotal: Int { pending + queued + processing + paused }
 
+    /// The window of the averages, success rate and peak: the last 24 hours (the seed's).
+    static let windowSeconds: Int64 = 86_400
+
     /// Takes the averages, success rate and peak of `window`, the figures computed over the
     /// stats' window.
     mutating func takeWindow(_ window: QueueMetrics) {

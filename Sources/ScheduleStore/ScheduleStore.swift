@@ -342,7 +342,7 @@ public final class ScheduleStore: Sendable {
     public func projectStats(projectID: String, history: (from: Instant, to: Instant)?, byPlatform: Bool)
         async throws(StoreError) -> ProjectStats
     {
-        if let history, history.from > history.to { throw .invalidArgument("from", "must not be after 'to'") }
+        try StoreChecks.statsRange(history)
         let now = self.now
         let limit = configuration.pendingLimit(for: projectID)
         return try await readers.read { db in
@@ -359,7 +359,7 @@ public final class ScheduleStore: Sendable {
         let s = try db.cached(StatsSQL.statusCounts)
         s.bind(projectID, at: 1)
         try s.forEachRow { r in stats.add(r.int(1), status: r.string(0)) }
-        let m = try WriterState.computeMetrics(db: db, project: projectID, from: now.adding(seconds: -86_400), to: now)
+        let m = try WriterState.computeMetrics(db: db, project: projectID, from: now.adding(seconds: -QueueStats.windowSeconds), to: now)
         stats.takeWindow(m)
         stats.pendingLimit = limit
         return stats

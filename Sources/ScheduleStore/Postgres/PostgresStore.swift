@@ -423,7 +423,7 @@ public final class PostgresStore: SchedulingStore {
     public func projectStats(projectID: String, history: (from: Instant, to: Instant)?, byPlatform: Bool)
         async throws(StoreError) -> ProjectStats
     {
-        if let history, history.from > history.to { throw .invalidArgument("from", "must not be after 'to'") }
+        try StoreChecks.statsRange(history)
         let now = self.now
         let limit = configuration.pendingLimit(for: projectID)
         return try await read { db in
@@ -449,7 +449,7 @@ public final class PostgresStore: SchedulingStore {
         for r in try db.executeCached(StatsSQL.postgresStatusCounts, [.text(projectID)]) {
             stats.add(try r.int(1), status: try r.string(0))
         }
-        let m = try computeMetrics(db: db, project: projectID, from: now.adding(seconds: -86_400), to: now)
+        let m = try computeMetrics(db: db, project: projectID, from: now.adding(seconds: -QueueStats.windowSeconds), to: now)
         stats.takeWindow(m)
         stats.pendingLimit = limit
         return stats

@@ -94,6 +94,12 @@ enum StoreChecks {
         value.count <= 64 ? "\"\(value)\"" : "\"\(value.prefix(64))…\""
     }
 
+    /// A Stats range (``SchedulingStore/projectStats(projectID:history:byPlatform:)``): `from`
+    /// after `to` is invalidArgument naming `from`; no range is no check.
+    static func statsRange(_ range: (from: Instant, to: Instant)?) throws(StoreError) {
+        if let range, range.from > range.to { throw .invalidArgument("from", "must not be after 'to'") }
+    }
+
     /// The zone a request names; invalidArgument naming `field` when tzdata has no such zone.
     static func zone(_ id: String, in zones: TimeZoneDatabase, field: String = "timeZone") throws(StoreError) -> Zone {
         do {
