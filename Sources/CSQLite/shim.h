@@ -36,6 +36,22 @@ static inline int csqlite_set_fine_busy_timeout(sqlite3 *db, int milliseconds) {
     return sqlite3_busy_handler(db, csqlite_fine_busy, (void *)(intptr_t)milliseconds);
 }
 
+/// Flushes the connection's main database file, then its journal (the WAL in WAL mode), to
+/// stable storage through the VFS's own xSync (fdatasync on Unix), taking no lock. A file not
+/// open yet (no WAL before the first read) is skipped. Returns the first error.
+static inline int csqlite_sync_main_files(sqlite3 *db) {
+    int ops[2] = { SQLITE_FCNTL_FILE_POINTER, SQLITE_FCNTL_JOURNAL_POINTER };
+    for (int i = 0; i < 2; i++) {
+        sqlite3_file *file = 0;
+        int rc = sqlite3_file_control(db, "main", ops[i], &file);
+        if (rc != SQLITE_OK) return rc;
+        if (file == 0 || file->pMethods == 0) continue;
+        rc = file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+        if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+}
+
 /// sqlite3_db_config is variadic. Sets SQLITE_DBCONFIG_DEFENSIVE (which forbids writing the
 /// schema table) to `on`; returns the previous setting in `*previous`.
 static inline int csqlite_set_defensive(sqlite3 *db, int on, int *previous) {

@@ -36,6 +36,8 @@ struct BufferedFile {
     int deferredError;        // a flush from a void method failed: reported by the next call that can
     int64_t given;            // on a main database file: writes SQLite gave its WAL files
     int64_t made;             // on a main database file: writes that reached the unix VFS
+    int64_t syncs;            // on a main database file: its own syncs
+    int64_t walSyncs;         // on a main database file: its WAL files' syncs
 };
 
 // The most the buffer holds: the unix VFS writes at most 128 KiB - 1 bytes per call (its
@@ -151,7 +153,12 @@ static int buffered_read(sqlite3_file *f, void *data, int amount, sqlite3_int64 
     return call
 
 static int buffered_truncate(sqlite3_file *f, sqlite3_int64 size) { SETTLED(REAL(f)->pMethods->xTruncate(REAL(f), size)); }
-static int buffered_sync(sqlite3_file *f, int flags) { SETTLED(REAL(f)->pMethods->xSync(REAL(f), flags)); }
+static int buffered_sync(sqlite3_file *f, int flags) {
+    BufferedFile *b = (BufferedFile *)f;
+    if (!b->isWAL) b->syncs++;
+    else if (b->db) b->db->walSyncs++;
+    SETTLED(REAL(f)->pMethods->xSync(REAL(f), flags));
+}
 static int buffered_file_size(sqlite3_file *f, sqlite3_int64 *size) { SETTLED(REAL(f)->pMethods->xFileSize(REAL(f), size)); }
 static int buffered_lock(sqlite3_file *f, int level) { SETTLED(REAL(f)->pMethods->xLock(REAL(f), level)); }
 static int buffered_unlock(sqlite3_file *f, int level) { SETTLED(REAL(f)->pMethods->xUnlock(REAL(f), level)); }
@@ -163,6 +170,12 @@ static int buffered_file_control(sqlite3_file *f, int op, void *arg) {
         int64_t *out = arg;
         out[0] = ((BufferedFile *)f)->given;
         out[1] = ((BufferedFile *)f)->made;
+        return SQLITE_OK;
+    }
+    if (op == CSQLITE_WALBUFFER_FCNTL_SYNCS && !((BufferedFile *)f)->isWAL) {
+        int64_t *out = arg;
+        out[0] = ((BufferedFile *)f)->syncs;
+        out[1] = ((BufferedFile *)f)->walSyncs;
         return SQLITE_OK;
     }
     SETTLED(REAL(f)->pMethods->xFileControl(REAL(f), op, arg));

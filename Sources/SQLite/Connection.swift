@@ -215,6 +215,30 @@ public final class Connection {
         return rc == SQLITE_OK ? (counts[0], counts[1]) : nil
     }
 
+    /// Flushes the database file and then its WAL (or rollback journal) to stable storage, as a
+    /// checkpoint's own syncs would, without taking any lock: other connections go on reading and
+    /// writing meanwhile. A checkpoint run right after has only what was written since to flush
+    /// while it holds its locks.
+    public func syncFiles() throws(SQLiteError) {
+        let db = try db()
+        let rc = csqlite_sync_main_files(db)
+        // The VFS's code (SQLITE_IOERR_FSYNC, …) with its own text: a failed xSync leaves no
+        // message on the connection.
+        if rc != SQLITE_OK { throw makeError(rc, nil) }
+    }
+
+    /// The syncs this connection made of its database file and of its WAL files since it opened
+    /// (its own: each connection has its own file handles), through the "unix-walbuffer" VFS. Nil
+    /// when the connection does not use that VFS.
+    public var syncs: (database: Int64, wal: Int64)? {
+        guard let handle else { return nil }
+        var counts: [Int64] = [0, 0]
+        let rc = counts.withUnsafeMutableBufferPointer {
+            sqlite3_file_control(handle, "main", CSQLITE_WALBUFFER_FCNTL_SYNCS, $0.baseAddress)
+        }
+        return rc == SQLITE_OK ? (counts[0], counts[1]) : nil
+    }
+
     // MARK: Transactions
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.

@@ -424,6 +424,36 @@ struct WALBufferTests {
         }
     }
 
+    /// `syncFiles()` syncs the database file and, once it is open, the WAL, through the
+    /// connection's own file handles, and holds no lock: a writer in the middle of a transaction
+    /// is not in its way, nor it in the writer's.
+    @Test func syncFilesSyncsTheDatabaseAndItsWALWithoutALock() throws {
+        try withTempDatabase { path in
+            let writer = try walConnection(path)
+            defer { try? writer.close() }
+            try writer.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+            let other = try Connection(path: path, mode: .readWrite)
+            defer { try? other.close() }
+            let fresh = try #require(other.syncs)
+            // Not read yet: no WAL open on this connection, so only the database file.
+            try other.syncFiles()
+            let first = try #require(other.syncs)
+            #expect(first.database == fresh.database + 1)
+            #expect(first.wal == fresh.wal)
+            #expect(try other.scalarInt64("SELECT count(*) FROM t") == 0)
+            try writer.begin()
+            try writer.run("INSERT INTO t (v) VALUES ('x')")
+            try other.syncFiles()  // the writer holds the WAL's write lock meanwhile
+            let second = try #require(other.syncs)
+            #expect(second.database == first.database + 1)
+            #expect(second.wal == first.wal + 1)
+            try writer.commit()
+            #expect(try other.scalarInt64("SELECT count(*) FROM t") == 1)
+            try other.close()
+            #expect(throws: SQLiteError.self) { try other.syncFiles() }
+        }
+    }
+
     /// What a COMMIT returned for is in the file: another connection reads it at once.
     @Test func anotherConnectionReadsEachCommitAsSoonAsItReturns() throws {
         try withTempDatabase { path in

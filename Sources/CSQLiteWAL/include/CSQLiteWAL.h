@@ -14,6 +14,11 @@ int csqlite_walbuffer_register(void);
 /// connection does not use this VFS.
 #define CSQLITE_WALBUFFER_FCNTL_COUNTS 0x57414c42
 
+/// The file-control opcode that reports a database file's syncs: its argument is an int64_t[2]
+/// that receives the xSync calls made on the database file and on its WAL files, since the
+/// connection opened. SQLITE_NOTFOUND when the connection does not use this VFS.
+#define CSQLITE_WALBUFFER_FCNTL_SYNCS 0x57414c53
+
 /// Installs SQLite's default page cache wrapped so that a truncate which cannot drop a page
 /// returns at once instead of scanning every cached page (pcache_truncate.c). Must run before the
 /// library initializes (the first open); returns an SQLite result code; idempotent.

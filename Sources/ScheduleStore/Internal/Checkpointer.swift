@@ -66,6 +66,11 @@ final class Checkpointer: Sendable {
                         monitor.wake.wait()
                         if stopped.value.load(ordering: .acquiring) { break }
                         try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                        // The database file's pages that passes copied since the last restart,
+                        // then the WAL's frames since the pass began, flushed while the writer
+                        // goes on: the RESTART's own two syncs, made under the write lock, then
+                        // flush only what came after. Left to them, they took most of its stall.
+                        try? db.syncFiles()
                         // Result row: busy flag (1: could not finish, e.g. the background pass
                         // held the checkpoint lock), frames in the WAL, frames checkpointed.
                         let started = DispatchTime.now().uptimeNanoseconds
