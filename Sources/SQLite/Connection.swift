@@ -207,12 +207,7 @@ public final class Connection {
     /// one per 128 KiB of a larger one (the "unix-walbuffer" VFS). Nil when the connection does not
     /// use that VFS.
     public var walWrites: (given: Int64, made: Int64)? {
-        guard let handle else { return nil }
-        var counts: [Int64] = [0, 0]
-        let rc = counts.withUnsafeMutableBufferPointer {
-            sqlite3_file_control(handle, "main", CSQLITE_WALBUFFER_FCNTL_COUNTS, $0.baseAddress)
-        }
-        return rc == SQLITE_OK ? (counts[0], counts[1]) : nil
+        walBufferCounts(CSQLITE_WALBUFFER_FCNTL_COUNTS).map { (given: $0.0, made: $0.1) }
     }
 
     /// Flushes the database file and then its WAL (or rollback journal) to stable storage, as a
@@ -231,11 +226,15 @@ public final class Connection {
     /// (its own: each connection has its own file handles), through the "unix-walbuffer" VFS. Nil
     /// when the connection does not use that VFS.
     public var syncs: (database: Int64, wal: Int64)? {
+        walBufferCounts(CSQLITE_WALBUFFER_FCNTL_SYNCS).map { (database: $0.0, wal: $0.1) }
+    }
+
+    /// The two counters the "unix-walbuffer" VFS answers file-control `op` with; nil when the
+    /// connection is closed or does not use that VFS.
+    private func walBufferCounts(_ op: Int32) -> (Int64, Int64)? {
         guard let handle else { return nil }
         var counts: [Int64] = [0, 0]
-        let rc = counts.withUnsafeMutableBufferPointer {
-            sqlite3_file_control(handle, "main", CSQLITE_WALBUFFER_FCNTL_SYNCS, $0.baseAddress)
-        }
+        let rc = counts.withUnsafeMutableBufferPointer { sqlite3_file_control(handle, "main", op, $0.baseAddress) }
         return rc == SQLITE_OK ? (counts[0], counts[1]) : nil
     }
 
