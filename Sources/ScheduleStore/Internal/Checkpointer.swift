@@ -16,8 +16,9 @@ import Synchronization
 ///   WAL hook reports the WAL's length after each commit (``WALMonitor``); past
 ///   `restartAbovePages` frames it wakes this thread, which runs at normal priority because the
 ///   writer waits while it holds the lock. A PASSIVE pass copies the bulk without blocking
-///   anyone, then a RESTART checkpoint copies the few frames still missing while the writer
-///   waits (milliseconds), and the next commit writes from the start of the file again. Waiting
+///   anyone, the database file and the WAL are synced (no lock), then a RESTART checkpoint
+///   copies and syncs the little still missing while the writer waits (milliseconds), and the
+///   next commit writes from the start of the file again. Waiting
 ///   longer made the copy, and the writer's stall, grow with the WAL: 340–540 ms at 256 MB.
 ///
 /// Should the background pass get no CPU at all (a machine saturated by other work), the WAL still
