@@ -22,7 +22,7 @@ listen_port() {
 # token and, unless the args say otherwise, its database under DIR/dev), on 127.0.0.1 with an
 # ephemeral port and bench/schedulerd.json's limits, plus the args given. Sets server_pid and
 # server_port (the caller stops the server); prints the server's log and returns 1 when it does
-# not start. Used by bench/cpu-per-call and bench/latency-at-rate.
+# not start. Used by bench/compare, bench/cpu-per-call and bench/latency-at-rate.
 start_schedulerd() {
   local dir="$1" bin="$2" lib_root
   shift 2
