@@ -255,13 +255,23 @@ struct BenchResult {
 /// Latency samples in microseconds.
 struct Latencies {
     var samples: [Double] = []
+    /// Paced RPC runs: each call's latency from when the pacer released it (``Pacer``).
+    var fromRelease: [Double] = []
     mutating func add(_ us: Double) { samples.append(us) }
-    mutating func merge(_ other: Latencies) { samples += other.samples }
+    mutating func merge(_ other: Latencies) {
+        samples += other.samples
+        fromRelease += other.fromRelease
+    }
     func percentile(_ p: Double) -> Double {
         guard !samples.isEmpty else { return 0 }
         let sorted = samples.sorted()
         return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
+}
+
+/// A duration in microseconds.
+func micros(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12
 }
 
 @inline(__always)
