@@ -131,6 +131,7 @@ let package = Package(
         .executableTarget(
             name: "scheduler-bench",
             dependencies: [
+                "CLinux",
                 "SchedulingCore",
                 "ScheduleStore",
                 "SQLite", "PostgreSQL",

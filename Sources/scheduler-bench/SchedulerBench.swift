@@ -10,7 +10,9 @@ struct SchedulerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheduler-bench",
         abstract: "Benchmarks of the scheduler's components (build with -c release).",
-        subcommands: [StoreBench.self, CoreBench.self, WireBench.self, TLSBench.self, RPCBench.self, FillCommand.self])
+        subcommands: [
+            StoreBench.self, CoreBench.self, WireBench.self, TLSBench.self, RPCBench.self, HiccupsBench.self, FillCommand.self,
+        ])
 }
 
 /// `scheduler-bench store SCENARIO [--json]`.
