@@ -41,7 +41,7 @@ struct RPCBench: AsyncParsableCommand {
         cycle, PREFIX-v for validate with --backlog its size): no pre-fill over RPC.
         """) var prefilled = false
     @Option(help: "The server's pid, to report its CPU time and RSS.") var serverPid: Int32?
-    @Option(help: "Target calls per second over all workers (paced load; default: as fast as possible).") var rate: Double?
+    @Option(help: "Target calls per second over all workers (paced load; default: as fast as possible). A paced run also reports each call's latency from when the pacer released it (p50/p99/p999_from_release_us).") var rate: Double?
     @Option(help: "Prefix of the projects the run creates (a fresh one per run keeps runs independent).") var projectPrefix: String = "bench-\(getpid())"
     @Flag(help: "cycle: start the items in the Dequeue call (DequeueRequest.start) instead of a separate Start: two calls a cycle, not three.")
     var dequeueStarts = false
