@@ -24,9 +24,14 @@ public struct StoreConfiguration: Sendable {
         PRAGMA cache_size = -\(cacheSizeKiB);
         PRAGMA temp_store = MEMORY;
         PRAGMA wal_autocheckpoint = 0;
-        PRAGMA journal_size_limit = 134217728;
+        PRAGMA journal_size_limit = \(Self.walSizeLimitBytes);
         """
     }
+
+    /// The WAL file's size after a checkpoint starts it over (SQLite's `journal_size_limit`):
+    /// a longer WAL is truncated back to it. The restart threshold is derived from it
+    /// (``WALMonitor/restartThreshold(pageSize:walSizeLimitBytes:)``). 128 MiB.
+    package static let walSizeLimitBytes = 134_217_728
 
     /// The database file (created when missing).
     public var path: String

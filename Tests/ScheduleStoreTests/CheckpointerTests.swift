@@ -95,6 +95,23 @@ struct CheckpointerTests {
         #expect(durations.count >= restarts - 1 && durations.allSatisfy { $0 > 0 }, "\(durations) for \(restarts) restarts")
     }
 
+    /// The restart threshold keeps the WAL within 7/8 of the size SQLite truncates it back to
+    /// (a restart never has to truncate), for every page size SQLite allows.
+    @Test func theRestartThresholdKeepsTheWALUnderItsSizeLimit() {
+        let limit = StoreConfiguration.walSizeLimitBytes
+        #expect(WALMonitor.restartThreshold(pageSize: 2048, walSizeLimitBytes: limit) == 56_679)
+        #expect(WALMonitor.restartThreshold(pageSize: 4096, walSizeLimitBytes: limit) == 28_504)
+        for shift in 9...16 {
+            let page = 1 << shift
+            let frames = WALMonitor.restartThreshold(pageSize: page, walSizeLimitBytes: limit)
+            #expect(frames >= 1)
+            // The WAL header (32 bytes), then one frame header (24 bytes) and page per frame.
+            #expect(32 + frames * (page + 24) <= limit / 8 * 7, "\(page)-byte pages: \(frames) frames")
+            #expect(32 + (frames + 2) * (page + 24) > limit / 8 * 7, "\(page)-byte pages: not needlessly short")
+        }
+        #expect(WALMonitor.restartThreshold(pageSize: 65_536, walSizeLimitBytes: 1_000) == 1)
+    }
+
     @Test func closingStopsBothThreadsWithoutAPass() throws {
         let monitor = WALMonitor(restartAbovePages: 10)
         let db = try Database(monitor: monitor)

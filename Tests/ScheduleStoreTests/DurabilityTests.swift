@@ -164,6 +164,7 @@ struct DurabilityTests {
     }
 
     /// A new database gets the configured page size; an existing one keeps its own, and works.
+    /// The WAL's restart threshold follows the file's page size, not the configured one.
     @Test func aNewDatabaseTakesThePageSizeAnExistingOneKeepsItsOwn() async throws {
         func pageSize(_ path: String) throws -> Int64? {
             let db = try Connection(path: path)
@@ -174,6 +175,7 @@ struct DurabilityTests {
         #expect(f.config.pageSize == 2048)
         let s = try await f.add(minutes: 10)
         #expect(try pageSize(f.path) == 2048)
+        #expect(f.sqlite.writer.walRestartAbovePages == 56_679)
 
         // A database made at 4096 (SQLite's default, and this store's before) stays at 4096.
         let g = try StoreFixture { $0.pageSize = 4096 }
@@ -183,6 +185,7 @@ struct DurabilityTests {
         g.config.pageSize = 2048
         try g.reopen()
         #expect(try pageSize(g.path) == 4096)
+        #expect(g.sqlite.writer.walRestartAbovePages == 28_504)
         #expect(try await g.store.get(projectID: "p1", scheduleID: old.id) == old)
         _ = try await g.add(minutes: 20)
         #expect(try await g.store.list(ListRequest(projectID: "p1")).total == 2)

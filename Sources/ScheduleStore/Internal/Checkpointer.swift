@@ -106,14 +106,32 @@ final class Checkpointer: Sendable {
 /// The WAL's length as the writer's commits leave it (from the writer connection's WAL hook), and
 /// the restart thread's wake-up.
 final class WALMonitor: Sendable {
-    /// The WAL length, in frames, past which a commit asks for a RESTART checkpoint.
-    let restartAbovePages: Int
     let wake = DispatchSemaphore(value: 0)
+    private let threshold: Atomic<Int>
     private let requested = Atomic<Bool>(false)
     private let lastFrames = Atomic<Int>(0)
 
+    /// `restartAbovePages`: until the writer sets the database's own
+    /// (``restartThreshold(pageSize:walSizeLimitBytes:)``).
     init(restartAbovePages: Int = 32_768) {
-        self.restartAbovePages = restartAbovePages
+        threshold = Atomic(restartAbovePages)
+    }
+
+    /// The WAL length, in frames, past which a commit asks for a RESTART checkpoint.
+    var restartAbovePages: Int {
+        get { threshold.load(ordering: .relaxed) }
+        set { threshold.store(newValue, ordering: .relaxed) }
+    }
+
+    /// The threshold for a database of `pageSize`-byte pages: 7/8 of the WAL size SQLite keeps
+    /// after a restart, in frames (a page and its 24-byte frame header). Every restart holds the
+    /// writer a few milliseconds whatever the WAL's length (the restart thread copies and syncs
+    /// the bulk first), so the longer the WAL may grow, the fewer the stalls; past
+    /// `walSizeLimitBytes` each restart would also truncate the file. 2 KiB pages: 56,679 frames
+    /// (110 MiB), restarting about once a second at 7,500 single Enqueues/s where 32,768 frames
+    /// restarted twice (BENCHMARKS.md, "Session 28"); 4 KiB pages: 28,504.
+    static func restartThreshold(pageSize: Int, walSizeLimitBytes: Int) -> Int {
+        max(1, walSizeLimitBytes / 8 * 7 / (pageSize + 24))
     }
 
     /// Called on the writer's thread after each commit. Wakes the restart thread once per request.

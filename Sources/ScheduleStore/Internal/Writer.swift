@@ -25,6 +25,7 @@ final class Writer: Sendable {
     private let responses = JobQueue<Response>()
     private let responderDone = DispatchSemaphore(value: 0)
     private let checkpointer: Checkpointer
+    private let wal: WALMonitor
     private let maxQueued: Int
 
     /// One committed (or failed) batch's answers.
@@ -50,6 +51,7 @@ final class Writer: Sendable {
         let pinned = OpenedValue<Int?>(nil)
         // The WAL's length as the writer's commits leave it; a long WAL wakes the checkpointer.
         let wal = WALMonitor()
+        self.wal = wal
         responder.start()
         do {
             thread = try ConnectionThread(
@@ -62,6 +64,11 @@ final class Writer: Sendable {
                     do {
                         try db.execute(config.writerPragmas)
                         try db.migrate(Schema.migrations)
+                        // The page size is the file's own once it exists (an older database
+                        // keeps its 4 KiB pages).
+                        wal.restartAbovePages = WALMonitor.restartThreshold(
+                            pageSize: Int(try db.scalarInt64("PRAGMA page_size") ?? 4096),
+                            walSizeLimitBytes: StoreConfiguration.walSizeLimitBytes)
                         if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
                         try occupancy.install(on: db, now: config.clock.now())
                         try db.setWALHook { wal.committed(frames: $0) }
@@ -126,6 +133,10 @@ final class Writer: Sendable {
         let n = clinux_allowed_cpus(&cpus, Int32(cpus.count))
         return n <= 0 ? [] : cpus.prefix(Int(n)).map(Int.init)
     }
+
+    /// The WAL length, in frames, past which a commit has the WAL started over (set from the
+    /// database's page size when the writer opens it).
+    var walRestartAbovePages: Int { wal.restartAbovePages }
 
     /// Operations queued and not yet taken by the writer thread.
     var queuedCount: Int { queue.count }
