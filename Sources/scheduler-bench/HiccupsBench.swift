@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLinux
 import Foundation
+import Synchronization
 
 /// `scheduler-bench hiccups [--seconds S] [--json]`: how often the machine itself stops a running
 /// thread. One thread per CPU the process may use, pinned to it at normal priority, reads the
@@ -45,13 +46,18 @@ struct HiccupsBench: ParsableCommand {
         guard n > 0 else { throw ValidationError("cannot read the CPUs this process may use") }
         let allowed = cpus.prefix(Int(min(n, Int32(cpus.count)))).map(Int.init)
         let span = Int64(seconds * 1e9)
-        let results = Results(count: allowed.count)
-        let threads = allowed.enumerated().map { index, cpu in
-            Thread { results.store(Self.spin(cpu: cpu, nanoseconds: span), at: index) }
+        let results = Mutex([CPUResult?](repeating: nil, count: allowed.count))
+        let done = DispatchGroup()
+        for (index, cpu) in allowed.enumerated() {
+            done.enter()
+            Thread {
+                let r = Self.spin(cpu: cpu, nanoseconds: span)
+                results.withLock { $0[index] = r }
+                done.leave()
+            }.start()
         }
-        for t in threads { t.start() }
-        results.wait(for: threads.count)
-        let all = results.values
+        done.wait()
+        let all = results.withLock { $0.compactMap { $0 } }
         if json {
             let rows = all.map { r in
                 var fields = [
@@ -101,36 +107,5 @@ struct HiccupsBench: ParsableCommand {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
-    }
-
-    /// The spinning threads' results, and a wait for all of them.
-    ///
-    /// `@unchecked Sendable`: `values` is written and read under `condition`.
-    final class Results: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var stored: [CPUResult?]
-        private var done = 0
-
-        init(count: Int) { stored = Array(repeating: nil, count: count) }
-
-        func store(_ r: CPUResult, at index: Int) {
-            condition.lock()
-            stored[index] = r
-            done += 1
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        func wait(for count: Int) {
-            condition.lock()
-            while done < count { condition.wait() }
-            condition.unlock()
-        }
-
-        var values: [CPUResult] {
-            condition.lock()
-            defer { condition.unlock() }
-            return stored.compactMap { $0 }
-        }
     }
 }

@@ -66,8 +66,7 @@ final class Pacer: Sendable {
             // A steady rate: a 1 ms tick released bursts of 6 calls at 6,000/s, and doubled the p50.
             usleep(250)
             let now = ContinuousClock.now
-            let elapsed = start.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = micros(start.duration(to: now)) / 1e6
             let due = Int(seconds * rate) - issued
             let over = now >= until
             let resumed = state.withLock { s -> [(CheckedContinuation<ContinuousClock.Instant?, Never>, ContinuousClock.Instant?)] in

@@ -461,6 +461,14 @@ struct RPCResult {
 
     var opsPerSecond: Double { seconds > 0 ? (units ?? calls) / seconds : 0 }
 
+    /// Paced runs: the percentiles of each call's latency from when the pacer released it, so a
+    /// wait for a free connection counts (no coordinated omission); nil for an unpaced run.
+    var fromRelease: (p50: Double, p99: Double, p999: Double)? {
+        guard !latencies.fromRelease.isEmpty else { return nil }
+        let sorted = Latencies(samples: latencies.fromRelease.sorted())
+        return (sorted.sortedPercentile(0.5), sorted.sortedPercentile(0.99), sorted.sortedPercentile(0.999))
+    }
+
     var json: String {
         let sorted = Latencies(samples: latencies.samples.sorted())
         var fields = [
@@ -470,13 +478,9 @@ struct RPCResult {
             "\"p999_us\":\(BenchResult.fmt(sorted.sortedPercentile(0.999)))", "\"seconds\":\(BenchResult.fmt(seconds))",
         ]
         if let units { fields.append("\"items\":\(Int(units))") }
-        if !latencies.fromRelease.isEmpty {
-            // Paced runs: each call from when the pacer released it, so a wait for a free
-            // connection counts (no coordinated omission).
-            let fromRelease = Latencies(samples: latencies.fromRelease.sorted())
-            for (p, key) in [(0.5, "p50"), (0.99, "p99"), (0.999, "p999")] {
-                fields.append("\"\(key)_from_release_us\":\(BenchResult.fmt(fromRelease.sortedPercentile(p)))")
-            }
+        if let r = fromRelease {
+            fields += ["\"p50_from_release_us\":\(BenchResult.fmt(r.p50))", "\"p99_from_release_us\":\(BenchResult.fmt(r.p99))",
+                "\"p999_from_release_us\":\(BenchResult.fmt(r.p999))"]
         }
         for (k, v) in extra { fields.append("\"\(k)\":\(BenchResult.fmt(v))") }
         return "{" + fields.joined(separator: ",") + "}"
@@ -489,11 +493,8 @@ struct RPCResult {
             format: "%-10@ %-10d %-9.0f %-9.0f %-9.0f %-9.0f %d", scenario as NSString, Int(opsPerSecond.rounded()),
             sorted.sortedPercentile(0.5), sorted.sortedPercentile(0.9), sorted.sortedPercentile(0.99),
             sorted.sortedPercentile(0.999), errors)
-        if !latencies.fromRelease.isEmpty {
-            let fromRelease = Latencies(samples: latencies.fromRelease.sorted())
-            t += String(
-                format: "\n  from the pacer's release: p50 %.0f  p99 %.0f  p99.9 %.0f µs", fromRelease.sortedPercentile(0.5),
-                fromRelease.sortedPercentile(0.99), fromRelease.sortedPercentile(0.999))
+        if let r = fromRelease {
+            t += String(format: "\n  from the pacer's release: p50 %.0f  p99 %.0f  p99.9 %.0f µs", r.p50, r.p99, r.p999)
         }
         for (k, v) in extra { t += "\n  \(k): \(BenchResult.fmt(v))" }
         return t
