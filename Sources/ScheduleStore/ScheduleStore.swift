@@ -40,6 +40,10 @@ public final class ScheduleStore: Sendable {
         guard (512...65_536).contains(size), size & (size - 1) == 0 else {
             throw .invalidArgument("pageSize", "must be a power of two from 512 to 65536 (got \(size))")
         }
+        let wal = configuration.walSizeLimitBytes
+        guard ((1 << 20)...(1 << 36)).contains(wal) else {
+            throw .invalidArgument("walSizeLimitBytes", "must be from 1 MiB to 64 GiB (got \(wal) bytes)")
+        }
         self.configuration = configuration
         let widest = configuration.conflictPolicy.widestWindowSeconds
         occupancy = OccupancyIndex(horizonSeconds: max(configuration.occupancyHorizonSeconds, 2 * widest))

@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Plain HTTP /healthz, /readyz and /metrics on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
     @Option(help: "SQLite synchronous mode: normal or full (env SCHEDULER_SYNCHRONOUS; default normal).") var synchronous: String?
     @Option(help: "SQLite's writer thread: auto (pinned to the last CPU this process may use, when it may use two or more; the default), off (not pinned), or a CPU number (env SCHEDULER_WRITER_CPU).") var writerCpu: String?
+    @Option(help: "How large SQLite's WAL file may grow, in MiB, 1…65536: a checkpoint starts it over at 7/8 of it, holding writes for a few milliseconds each time (env SCHEDULER_WAL_SIZE_LIMIT; default 512).") var walSizeLimit: String?
     @Option(help: "Threads serving the TLS connections: auto (the CPUs this process may use, less the one SQLite's writer is pinned to; at least 1; the default) or a number 1…256 (env SCHEDULER_EVENT_LOOPS).") var eventLoops: String?
     @Option(help: "sqlite (one node; the default) or postgres (several nodes share one database) (env SCHEDULER_STORE).") var store: String?
     @Option(help: "PostgreSQL connection string, libpq URL or key=value (env SCHEDULER_POSTGRES_URL); never logged. Prefer the env or a password file for the password: flags show in ps.") var postgresUrl: String?
@@ -143,6 +144,9 @@ struct Serve: AsyncParsableCommand {
             if setting(writerCpu, "SCHEDULER_WRITER_CPU") != nil {
                 fail("--writer-cpu is SQLite's (its one writer thread); a PostgreSQL-backed node has none", code: 2)
             }
+            if setting(walSizeLimit, "SCHEDULER_WAL_SIZE_LIMIT") != nil {
+                fail("--wal-size-limit is SQLite's; PostgreSQL sizes its own WAL (max_wal_size)", code: 2)
+            }
             storeDescription = "postgres " + PostgresStoreConfiguration.redacted(url)
             do { store = try PostgresStore(configuration: storeConfig, postgres: pg) } catch { fail("database: \(error)") }
         } else {
@@ -160,10 +164,15 @@ struct Serve: AsyncParsableCommand {
                 guard let cpu = Int(n), cpu >= 0 else { fail("--writer-cpu: expected auto, off or a CPU number", code: 2) }
                 storeConfig.writerCPU = .cpu(cpu)
             }
+            if let text = setting(walSizeLimit, "SCHEDULER_WAL_SIZE_LIMIT") {
+                guard let mib = Int(text), (1...65_536).contains(mib) else { fail("--wal-size-limit: expected MiB, 1…65536", code: 2) }
+                storeConfig.walSizeLimitBytes = mib << 20
+            }
             let sqlite: ScheduleStore
             do { sqlite = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
             store = sqlite
             storeDescription = "sqlite " + dbPath + (sqlite.writerCPU.map { ", writer on CPU \($0)" } ?? ", writer not pinned")
+                + ", WAL up to \(storeConfig.walSizeLimitBytes >> 20) MiB"
         }
 
         // auto: a thread per CPU, except the CPU SQLite's writer is pinned to. Every write goes

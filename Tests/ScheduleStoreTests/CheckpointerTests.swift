@@ -98,16 +98,20 @@ struct CheckpointerTests {
     /// The restart threshold keeps the WAL within 7/8 of the size SQLite truncates it back to
     /// (a restart never has to truncate), for every page size SQLite allows.
     @Test func theRestartThresholdKeepsTheWALUnderItsSizeLimit() {
-        let limit = StoreConfiguration.walSizeLimitBytes
-        #expect(WALMonitor.restartThreshold(pageSize: 2048, walSizeLimitBytes: limit) == 56_679)
-        #expect(WALMonitor.restartThreshold(pageSize: 4096, walSizeLimitBytes: limit) == 28_504)
-        for shift in 9...16 {
-            let page = 1 << shift
-            let frames = WALMonitor.restartThreshold(pageSize: page, walSizeLimitBytes: limit)
-            #expect(frames >= 1)
-            // The WAL header (32 bytes), then one frame header (24 bytes) and page per frame.
-            #expect(32 + frames * (page + 24) <= limit / 8 * 7, "\(page)-byte pages: \(frames) frames")
-            #expect(32 + (frames + 2) * (page + 24) > limit / 8 * 7, "\(page)-byte pages: not needlessly short")
+        let limit = StoreConfiguration(path: "").walSizeLimitBytes
+        #expect(limit == 536_870_912)
+        #expect(WALMonitor.restartThreshold(pageSize: 2048, walSizeLimitBytes: limit) == 226_719)
+        #expect(WALMonitor.restartThreshold(pageSize: 4096, walSizeLimitBytes: limit) == 114_019)
+        #expect(WALMonitor.restartThreshold(pageSize: 2048, walSizeLimitBytes: 134_217_728) == 56_679)
+        for limit in [limit, 134_217_728, 1 << 20, 1 << 36] {
+            for shift in 9...16 {
+                let page = 1 << shift
+                let frames = WALMonitor.restartThreshold(pageSize: page, walSizeLimitBytes: limit)
+                #expect(frames >= 1)
+                // The WAL header (32 bytes), then one frame header (24 bytes) and page per frame.
+                #expect(32 + frames * (page + 24) <= limit / 8 * 7, "\(limit) B, \(page)-byte pages: \(frames) frames")
+                #expect(32 + (frames + 2) * (page + 24) > limit / 8 * 7, "\(limit) B, \(page)-byte pages: not needlessly short")
+            }
         }
         #expect(WALMonitor.restartThreshold(pageSize: 65_536, walSizeLimitBytes: 1_000) == 1)
     }

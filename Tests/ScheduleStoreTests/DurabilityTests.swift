@@ -164,7 +164,8 @@ struct DurabilityTests {
     }
 
     /// A new database gets the configured page size; an existing one keeps its own, and works.
-    /// The WAL's restart threshold follows the file's page size, not the configured one.
+    /// The WAL's restart threshold follows the file's page size, not the configured one, and the
+    /// configured WAL size limit.
     @Test func aNewDatabaseTakesThePageSizeAnExistingOneKeepsItsOwn() async throws {
         func pageSize(_ path: String) throws -> Int64? {
             let db = try Connection(path: path)
@@ -175,7 +176,7 @@ struct DurabilityTests {
         #expect(f.config.pageSize == 2048)
         let s = try await f.add(minutes: 10)
         #expect(try pageSize(f.path) == 2048)
-        #expect(f.sqlite.writer.walRestartAbovePages == 56_679)
+        #expect(f.sqlite.writer.walRestartAbovePages == 226_719)
 
         // A database made at 4096 (SQLite's default, and this store's before) stays at 4096.
         let g = try StoreFixture { $0.pageSize = 4096 }
@@ -185,11 +186,27 @@ struct DurabilityTests {
         g.config.pageSize = 2048
         try g.reopen()
         #expect(try pageSize(g.path) == 4096)
-        #expect(g.sqlite.writer.walRestartAbovePages == 28_504)
+        #expect(g.sqlite.writer.walRestartAbovePages == 114_019)
         #expect(try await g.store.get(projectID: "p1", scheduleID: old.id) == old)
         _ = try await g.add(minutes: 20)
         #expect(try await g.store.list(ListRequest(projectID: "p1")).total == 2)
         #expect(try await f.store.get(projectID: "p1", scheduleID: s.id) == s)
+        g.store.close()
+        g.config.walSizeLimitBytes = 134_217_728
+        try g.reopen()
+        #expect(g.sqlite.writer.walRestartAbovePages == 28_504)
+        #expect(try await g.store.list(ListRequest(projectID: "p1")).total == 2)
+    }
+
+    @Test(arguments: [0, (1 << 20) - 1, (1 << 36) + 1, -1])
+    func aWALSizeLimitOutOfRangeIsRefusedAtOpen(_ bytes: Int) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var c = StoreConfiguration(path: dir.appendingPathComponent("store.sqlite").path)
+        c.walSizeLimitBytes = bytes
+        let e = #expect(throws: StoreError.self) { _ = try ScheduleStore(configuration: c) }
+        #expect(e?.code == .invalidArgument && e?.field == "walSizeLimitBytes")
+        #expect(!FileManager.default.fileExists(atPath: c.path), "nothing was created")
     }
 
     @Test(arguments: [0, 256, 1000, 3072, 131_072])

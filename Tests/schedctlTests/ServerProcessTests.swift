@@ -316,6 +316,26 @@ struct ServerConfigFileTests {
         #expect(other.output.contains("writerCPU: CPU 1 is not one this process may run on (it may use 0)"), "\(other.output)")
     }
 
+    @Test("--wal-size-limit: 512 MiB unless given, in MiB from 1 to 65536, anything else stops start-up")
+    func walSizeLimit() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (arguments, expected) in [([String](), "WAL up to 512 MiB"), (["--wal-size-limit", "64"], "WAL up to 64 MiB")] {
+            let server = try await ServerProcess.start(dir: dir, arguments: arguments)
+            try await server.waitFor("store=sqlite")
+            let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+            #expect(line.contains(expected), "\(arguments): \(line)")
+            server.process.interrupt()
+            #expect(await server.waitForExit() == 0)
+        }
+        for arguments in [["--wal-size-limit", "0"], ["--wal-size-limit", "65537"], ["--wal-size-limit", "1GiB"]] {
+            let server = try await ServerProcess.start(dir: dir, arguments: arguments)
+            #expect(await server.waitForExit() == 2, "\(arguments): \(server.output)")
+            #expect(server.output.contains("--wal-size-limit: expected MiB, 1…65536"), "\(arguments): \(server.output)")
+        }
+    }
+
     @Test("--event-loops: auto leaves the pinned writer's CPU to it, a number is taken as given, a bad value stops start-up")
     func eventLoops() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loops-\(UUID().uuidString)")

@@ -124,12 +124,13 @@ final class WALMonitor: Sendable {
     }
 
     /// The threshold for a database of `pageSize`-byte pages: 7/8 of the WAL size SQLite keeps
-    /// after a restart, in frames (a page and its 24-byte frame header). Every restart holds the
-    /// writer a few milliseconds whatever the WAL's length (the restart thread copies and syncs
-    /// the bulk first), so the longer the WAL may grow, the fewer the stalls; past
-    /// `walSizeLimitBytes` each restart would also truncate the file. 2 KiB pages: 56,679 frames
-    /// (110 MiB), restarting about once a second at 7,500 single Enqueues/s where 32,768 frames
-    /// restarted twice (BENCHMARKS.md, "Session 28"); 4 KiB pages: 28,504.
+    /// after a restart (``StoreConfiguration/walSizeLimitBytes``), in frames (a page and its
+    /// 24-byte frame header). Every restart holds the writer a few milliseconds whatever the WAL's
+    /// length (the restart thread copies and syncs the bulk first), so the longer the WAL may
+    /// grow, the fewer the stalls; past `walSizeLimitBytes` each restart would also truncate the
+    /// file. With the default 512 MiB: 226,719 frames of 2 KiB pages (448 MiB), a restart every
+    /// ~5 s at 6,000 single Enqueues/s; 114,019 frames of 4 KiB pages (BENCHMARKS.md, "Session
+    /// 28" and "Session 29").
     static func restartThreshold(pageSize: Int, walSizeLimitBytes: Int) -> Int {
         max(1, walSizeLimitBytes / 8 * 7 / (pageSize + 24))
     }

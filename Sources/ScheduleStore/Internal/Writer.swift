@@ -68,7 +68,7 @@ final class Writer: Sendable {
                         // keeps its 4 KiB pages).
                         wal.restartAbovePages = WALMonitor.restartThreshold(
                             pageSize: Int(try db.scalarInt64("PRAGMA page_size") ?? 4096),
-                            walSizeLimitBytes: StoreConfiguration.walSizeLimitBytes)
+                            walSizeLimitBytes: config.walSizeLimitBytes)
                         if let pages = config.maxPageCount { try db.execute("PRAGMA max_page_count = \(pages)") }
                         try occupancy.install(on: db, now: config.clock.now())
                         try db.setWALHook { wal.committed(frames: $0) }

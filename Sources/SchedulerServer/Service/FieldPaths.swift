@@ -113,9 +113,9 @@ enum FieldPaths {
         "expiryWindowSeconds", "externalJobID", "maxInFlight",
         // ConfirmOutcome's confirmer is the caller's principal, not a request field.
         "confirmedBy",
-        // The store's page size and writer CPU, refused when the store opens: configuration,
-        // never a request.
-        "pageSize", "writerCPU",
+        // The store's page size, WAL size limit and writer CPU, refused when the store opens:
+        // configuration, never a request.
+        "pageSize", "walSizeLimitBytes", "writerCPU",
     ]
 
     /// The request path for `storeField` thrown under `method`, or nil when the request has no
