@@ -198,25 +198,20 @@ struct DurabilityTests {
         #expect(try await g.store.list(ListRequest(projectID: "p1")).total == 2)
     }
 
-    @Test(arguments: [0, (1 << 20) - 1, (1 << 36) + 1, -1])
-    func aWALSizeLimitOutOfRangeIsRefusedAtOpen(_ bytes: Int) throws {
+    /// A page size SQLite cannot use, or a WAL size limit out of range: refused at open, naming
+    /// the setting, before any file is made.
+    @Test(arguments: [
+        ("pageSize", 0), ("pageSize", 256), ("pageSize", 1000), ("pageSize", 3072), ("pageSize", 131_072),
+        ("walSizeLimitBytes", 0), ("walSizeLimitBytes", -1), ("walSizeLimitBytes", (1 << 20) - 1),
+        ("walSizeLimitBytes", (1 << 36) + 1),
+    ])
+    func aSettingTheStoreCannotUseIsRefusedAtOpen(_ field: String, _ value: Int) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         var c = StoreConfiguration(path: dir.appendingPathComponent("store.sqlite").path)
-        c.walSizeLimitBytes = bytes
+        if field == "pageSize" { c.pageSize = value } else { c.walSizeLimitBytes = value }
         let e = #expect(throws: StoreError.self) { _ = try ScheduleStore(configuration: c) }
-        #expect(e?.code == .invalidArgument && e?.field == "walSizeLimitBytes")
-        #expect(!FileManager.default.fileExists(atPath: c.path), "nothing was created")
-    }
-
-    @Test(arguments: [0, 256, 1000, 3072, 131_072])
-    func aPageSizeSQLiteCannotUseIsRefusedAtOpen(_ size: Int) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-tests-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var c = StoreConfiguration(path: dir.appendingPathComponent("store.sqlite").path)
-        c.pageSize = size
-        let e = #expect(throws: StoreError.self) { _ = try ScheduleStore(configuration: c) }
-        #expect(e?.code == .invalidArgument && e?.field == "pageSize")
+        #expect(e?.code == .invalidArgument && e?.field == field)
         #expect(!FileManager.default.fileExists(atPath: c.path), "nothing was created")
     }
 }

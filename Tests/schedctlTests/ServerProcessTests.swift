@@ -81,6 +81,17 @@ final class ServerProcess: @unchecked Sendable {
         return try SchedulerClient(configuration: config)
     }
 
+    /// Starts a server, waits for its "serving … store=sqlite …" line, stops it (expecting a clean
+    /// exit) and returns that line.
+    static func servingLine(dir: URL, arguments: [String] = [], launcher: [String] = []) async throws -> String {
+        let server = try await start(dir: dir, arguments: arguments, launcher: launcher)
+        try await server.waitFor("store=sqlite")
+        let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+        server.process.interrupt()
+        #expect(await server.waitForExit() == 0, "\(arguments): \(server.output)")
+        return String(line)
+    }
+
     func waitForExit(seconds: Double = 30) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
@@ -282,16 +293,12 @@ struct ServerConfigFileTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for (arguments, expected) in [([String](), "writer on CPU"), (["--writer-cpu", "off"], "writer not pinned")] {
-            let server = try await ServerProcess.start(dir: dir, arguments: arguments)
-            try await server.waitFor("store=sqlite")
-            let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+            let line = try await ServerProcess.servingLine(dir: dir, arguments: arguments)
             if arguments.isEmpty && ProcessInfo.processInfo.activeProcessorCount < 2 {
                 #expect(line.contains("writer not pinned"), "one CPU: \(line)")
             } else {
                 #expect(line.contains(expected), "\(arguments): \(line)")
             }
-            server.process.interrupt()
-            #expect(await server.waitForExit() == 0)
         }
         for (arguments, status, text) in [
             (["--writer-cpu", "fast"], Int32(2), "--writer-cpu: expected auto, off or a CPU number"),
@@ -322,12 +329,8 @@ struct ServerConfigFileTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for (arguments, expected) in [([String](), "WAL up to 512 MiB"), (["--wal-size-limit", "64"], "WAL up to 64 MiB")] {
-            let server = try await ServerProcess.start(dir: dir, arguments: arguments)
-            try await server.waitFor("store=sqlite")
-            let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+            let line = try await ServerProcess.servingLine(dir: dir, arguments: arguments)
             #expect(line.contains(expected), "\(arguments): \(line)")
-            server.process.interrupt()
-            #expect(await server.waitForExit() == 0)
         }
         for arguments in [["--wal-size-limit", "0"], ["--wal-size-limit", "65537"], ["--wal-size-limit", "1GiB"]] {
             let server = try await ServerProcess.start(dir: dir, arguments: arguments)
