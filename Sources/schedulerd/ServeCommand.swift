@@ -80,6 +80,12 @@ struct Serve: AsyncParsableCommand {
             loopCount = n
         }
 
+        var walLimitMiB: Int?
+        if let text = setting(walSizeLimit, "SCHEDULER_WAL_SIZE_LIMIT") {
+            guard let mib = Int(text), (1...65_536).contains(mib) else { fail("--wal-size-limit: expected MiB, 1…65536", code: 2) }
+            walLimitMiB = mib
+        }
+
         let storeKind = setting(store, "SCHEDULER_STORE", default: "sqlite")!
         guard storeKind == "sqlite" || storeKind == "postgres" else { fail("--store: expected sqlite or postgres", code: 2) }
         let onPostgres = storeKind == "postgres"
@@ -144,7 +150,7 @@ struct Serve: AsyncParsableCommand {
             if setting(writerCpu, "SCHEDULER_WRITER_CPU") != nil {
                 fail("--writer-cpu is SQLite's (its one writer thread); a PostgreSQL-backed node has none", code: 2)
             }
-            if setting(walSizeLimit, "SCHEDULER_WAL_SIZE_LIMIT") != nil {
+            if walLimitMiB != nil {
                 fail("--wal-size-limit is SQLite's; PostgreSQL sizes its own WAL (max_wal_size)", code: 2)
             }
             storeDescription = "postgres " + PostgresStoreConfiguration.redacted(url)
@@ -164,10 +170,7 @@ struct Serve: AsyncParsableCommand {
                 guard let cpu = Int(n), cpu >= 0 else { fail("--writer-cpu: expected auto, off or a CPU number", code: 2) }
                 storeConfig.writerCPU = .cpu(cpu)
             }
-            if let text = setting(walSizeLimit, "SCHEDULER_WAL_SIZE_LIMIT") {
-                guard let mib = Int(text), (1...65_536).contains(mib) else { fail("--wal-size-limit: expected MiB, 1…65536", code: 2) }
-                storeConfig.walSizeLimitBytes = mib << 20
-            }
+            if let walLimitMiB { storeConfig.walSizeLimitBytes = walLimitMiB << 20 }
             let sqlite: ScheduleStore
             do { sqlite = try ScheduleStore(configuration: storeConfig) } catch { fail("database \(dbPath): \(error)") }
             store = sqlite

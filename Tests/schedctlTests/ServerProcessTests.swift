@@ -323,7 +323,7 @@ struct ServerConfigFileTests {
         #expect(other.output.contains("writerCPU: CPU 1 is not one this process may run on (it may use 0)"), "\(other.output)")
     }
 
-    @Test("--wal-size-limit: 512 MiB unless given, in MiB from 1 to 65536, anything else stops start-up")
+    @Test("--wal-size-limit: 512 MiB unless given, in MiB from 1 to 65536, anything else stops start-up, and PostgreSQL refuses it")
     func walSizeLimit() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -336,7 +336,13 @@ struct ServerConfigFileTests {
             let server = try await ServerProcess.start(dir: dir, arguments: arguments)
             #expect(await server.waitForExit() == 2, "\(arguments): \(server.output)")
             #expect(server.output.contains("--wal-size-limit: expected MiB, 1…65536"), "\(arguments): \(server.output)")
+            #expect(!server.output.contains("DEV MODE"), "refused before dev mode is set up: \(server.output)")
         }
+        // SQLite's setting: a PostgreSQL-backed node refuses it before it connects.
+        let pg = try await ServerProcess.start(
+            dir: dir, arguments: ["--store", "postgres", "--postgres-url", "postgresql://127.0.0.1:1/none", "--wal-size-limit", "64"])
+        #expect(await pg.waitForExit() == 2, "\(pg.output)")
+        #expect(pg.output.contains("--wal-size-limit is SQLite's"), "\(pg.output)")
     }
 
     @Test("--event-loops: auto leaves the pinned writer's CPU to it, a number is taken as given, a bad value stops start-up")
