@@ -28,7 +28,6 @@ public struct StoreConfiguration: Sendable {
         """
     }
 
-
     /// The database file (created when missing).
     public var path: String
     /// Default `.normal`.
