@@ -31,6 +31,9 @@ struct HiccupsBench: ParsableCommand {
         /// Gaps over 0.1, 0.5, 1, 2 and 5 ms (``thresholdsNanoseconds``).
         var over = [Int](repeating: 0, count: HiccupsBench.thresholdsNanoseconds.count)
         var longestNanoseconds: Int64 = 0
+
+        /// The share of `span` lost in those gaps, in per cent.
+        func lostPercent(of span: Int64) -> Double { 100 * Double(lostNanoseconds) / Double(span) }
     }
 
     static let thresholdsNanoseconds: [Int64] = [100_000, 500_000, 1_000_000, 2_000_000, 5_000_000]
@@ -62,7 +65,7 @@ struct HiccupsBench: ParsableCommand {
             let rows = all.map { r in
                 var fields = [
                     "\"cpu\":\(r.cpu)", "\"pinned\":\(r.pinned)",
-                    "\"lost_pct\":\(BenchResult.fmt(100 * Double(r.lostNanoseconds) / Double(span)))",
+                    "\"lost_pct\":\(BenchResult.fmt(r.lostPercent(of: span)))",
                     "\"gaps_over_20us\":\(r.gaps)",
                 ]
                 for (label, count) in zip(Self.labels, r.over) { fields.append("\"over_\(label)ms\":\(count)") }
@@ -76,7 +79,7 @@ struct HiccupsBench: ParsableCommand {
                 print(
                     String(
                         format: "%-4d %5.2f %%   %-11d %-7d %-7d %-5d %-5d %-5d %.2f ms%@", r.cpu,
-                        100 * Double(r.lostNanoseconds) / Double(span), r.gaps, r.over[0], r.over[1], r.over[2], r.over[3],
+                        r.lostPercent(of: span), r.gaps, r.over[0], r.over[1], r.over[2], r.over[3],
                         r.over[4], Double(r.longestNanoseconds) / 1e6, r.pinned ? "" : " (not pinned)"))
             }
         }
@@ -100,12 +103,5 @@ struct HiccupsBench: ParsableCommand {
             }
             if now >= end { return r }
         }
-    }
-
-    @inline(__always)
-    static func monotonicNanoseconds() -> Int64 {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
     }
 }

@@ -277,8 +277,13 @@ func micros(_ d: Duration) -> Double {
 }
 
 @inline(__always)
+func monotonicNanoseconds() -> Int64 {
+    Int64(DispatchTime.now().uptimeNanoseconds)
+}
+
+@inline(__always)
 func monotonicMicros() -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds) / 1000
+    Double(monotonicNanoseconds()) / 1000
 }
 
 /// `scheduler-bench fill`: writes a large backlog straight into a database file (SQL, in one
