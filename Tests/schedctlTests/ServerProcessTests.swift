@@ -44,6 +44,14 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
+    /// A new empty directory under the temporary directory, named `prefix-UUID`, for one test's
+    /// server (the test removes it).
+    static func scratchDirectory(_ prefix: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     /// Starts the process (off the cooperative pool: the launch may wait at ProcessGate).
     static func start(dir: URL, arguments: [String] = [], launcher: [String] = []) async throws -> ServerProcess {
         let server = try ServerProcess(dir: dir, arguments: arguments, launcher: launcher)
@@ -59,6 +67,20 @@ final class ServerProcess: @unchecked Sendable {
         while !output.contains(text) {
             guard ContinuousClock.now < deadline, process.isRunning else {
                 throw CLIServer.CLIError(message: "\"\(text)\" not seen; log:\n\(output)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Waits (bounded) for a whole log line containing `text`, and returns it. `waitFor` alone can
+    /// return while the line is still arriving: the pipe may hand over its first half.
+    func line(containing text: String, seconds: Double = 30) async throws -> String {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while true {
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()  // the last is unfinished
+            if let line = lines.first(where: { $0.contains(text) }) { return String(line) }
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                throw CLIServer.CLIError(message: "no whole line with \"\(text)\"; log:\n\(output)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -85,11 +107,10 @@ final class ServerProcess: @unchecked Sendable {
     /// exit) and returns that line.
     static func servingLine(dir: URL, arguments: [String] = [], launcher: [String] = []) async throws -> String {
         let server = try await start(dir: dir, arguments: arguments, launcher: launcher)
-        try await server.waitFor("store=sqlite")
-        let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+        let line = try await server.line(containing: "store=sqlite")
         server.process.interrupt()
         #expect(await server.waitForExit() == 0, "\(arguments): \(server.output)")
-        return String(line)
+        return line
     }
 
     func waitForExit(seconds: Double = 30) async -> Int32? {
@@ -103,8 +124,7 @@ final class ServerProcess: @unchecked Sendable {
 struct ServerProcessTests {
     @Test("SIGHUP reloads certificates with a connection open; SIGTERM drains calls in flight and loses none")
     func signals() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("proc")
         defer { try? FileManager.default.removeItem(at: dir) }
         let server = try await ServerProcess.start(dir: dir)
         try await server.waitFor("DEV MODE")
@@ -179,8 +199,7 @@ enum V1Enqueue {
 struct ServerConfigFileTests {
     @Test("platforms are a configured set: the config file adds one; an unknown one is refused; a bad name stops start-up")
     func configuredPlatforms() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("conf")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("config.json")
         try #"{"platforms": {"Mastodon": 60}, "projectPlatforms": {"blog": {"bluesky": 30}}, "leaseGraceAfterStartSeconds": 120}"#
@@ -216,8 +235,7 @@ struct ServerConfigFileTests {
 
     @Test("capacity and retention come from the config file: a project's limit refuses the Enqueue past it")
     func capacityFromTheConfigFile() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("conf")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("config.json")
         try #"{"capacity": {"maxPendingPerProject": 0, "projects": {"blog": 1}}, "retention": {"finishedScheduleDays": 7, "dailyMetricsDays": 0, "batchSize": 100}}"#
@@ -249,8 +267,7 @@ struct ServerConfigFileTests {
 
     @Test("a limit of zero, or a key the server does not know, is refused at start-up, naming the key")
     func zeroLimits() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("conf")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("config.json")
         for (json, key) in [
@@ -275,12 +292,10 @@ struct ServerConfigFileTests {
 
     @Test("schedulerd runs on the jemalloc it links, and its start-up line says so")
     func allocator() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("malloc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("malloc")
         defer { try? FileManager.default.removeItem(at: dir) }
         let server = try await ServerProcess.start(dir: dir, arguments: [])
-        try await server.waitFor("store=sqlite")
-        let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+        let line = try await server.line(containing: "store=sqlite")
         // "jemalloc X.Y.Z" only when a malloc from the process lands in jemalloc's own count.
         #expect(line.contains("allocator=jemalloc 5."), "\(line)")
         server.process.interrupt()
@@ -289,8 +304,7 @@ struct ServerConfigFileTests {
 
     @Test("--writer-cpu: auto pins SQLite's writer and says where, off does not, a bad value or a CPU the process may not use stops start-up")
     func writerCPU() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cpu-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("cpu")
         defer { try? FileManager.default.removeItem(at: dir) }
         for (arguments, expected) in [([String](), "writer on CPU"), (["--writer-cpu", "off"], "writer not pinned")] {
             let line = try await ServerProcess.servingLine(dir: dir, arguments: arguments)
@@ -314,8 +328,8 @@ struct ServerConfigFileTests {
         let taskset = "/usr/bin/taskset"
         try #require(FileManager.default.isExecutableFile(atPath: taskset))
         let one = try await ServerProcess.start(dir: dir, launcher: [taskset, "-c", "0"])
-        try await one.waitFor("store=sqlite")
-        #expect(one.output.contains("writer not pinned"), "\(one.output)")
+        let oneLine = try await one.line(containing: "store=sqlite")
+        #expect(oneLine.contains("writer not pinned"), "\(one.output)")
         one.process.interrupt()
         #expect(await one.waitForExit() == 0)
         let other = try await ServerProcess.start(dir: dir, arguments: ["--writer-cpu", "1"], launcher: [taskset, "-c", "0"])
@@ -325,8 +339,7 @@ struct ServerConfigFileTests {
 
     @Test("--wal-size-limit: 512 MiB unless given, in MiB from 1 to 65536, anything else stops start-up, and PostgreSQL refuses it")
     func walSizeLimit() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("wal")
         defer { try? FileManager.default.removeItem(at: dir) }
         for (arguments, expected) in [([String](), "WAL up to 512 MiB"), (["--wal-size-limit", "64"], "WAL up to 64 MiB")] {
             let line = try await ServerProcess.servingLine(dir: dir, arguments: arguments)
@@ -347,8 +360,7 @@ struct ServerConfigFileTests {
 
     @Test("--event-loops: auto leaves the pinned writer's CPU to it, a number is taken as given, a bad value stops start-up")
     func eventLoops() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loops-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ServerProcess.scratchDirectory("loops")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cpus = EventLoopGroup.allowedCPUCount
         let taskset = "/usr/bin/taskset"
@@ -361,8 +373,7 @@ struct ServerConfigFileTests {
             ([], [taskset, "-c", "0"], 1),  // one CPU: the writer is not pinned, one loop
         ] {
             let server = try await ServerProcess.start(dir: dir, arguments: arguments, launcher: launcher)
-            try await server.waitFor("store=sqlite")
-            let line = server.output.split(separator: "\n").first { $0.contains("store=sqlite") } ?? ""
+            let line = try await server.line(containing: "store=sqlite")
             #expect(line.split(separator: " ").contains("event_loops=\(expected)"), "\(arguments) \(launcher): \(line)")
             // The server answers on its loops: more connections than loops, each gets one.
             var config = try server.client().configuration
