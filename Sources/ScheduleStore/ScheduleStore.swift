@@ -41,7 +41,7 @@ public final class ScheduleStore: Sendable {
             throw .invalidArgument("pageSize", "must be a power of two from 512 to 65536 (got \(size))")
         }
         let wal = configuration.walSizeLimitBytes
-        guard ((1 << 20)...(1 << 36)).contains(wal) else {
+        guard StoreConfiguration.walSizeLimitRange.contains(wal) else {
             throw .invalidArgument("walSizeLimitBytes", "must be from 1 MiB to 64 GiB (got \(wal) bytes)")
         }
         self.configuration = configuration

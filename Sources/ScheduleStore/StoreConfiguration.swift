@@ -61,6 +61,8 @@ public struct StoreConfiguration: Sendable {
     /// 0.3–0.9 s to 0.01–0.25 s in 12 s (docs/BENCHMARKS.md, "Session 29"). From 1 MiB to 64 GiB
     /// (``StoreError/invalidArgument(_:_:)`` at open otherwise).
     public var walSizeLimitBytes: Int = 536_870_912
+    /// The values ``walSizeLimitBytes`` may take: 1 MiB to 64 GiB.
+    public static let walSizeLimitRange = (1 << 20)...(1 << 36)
     /// Where the writer thread runs.
     public enum WriterCPU: Sendable, Hashable {
         /// Wherever the kernel places it.

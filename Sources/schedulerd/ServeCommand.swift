@@ -82,7 +82,11 @@ struct Serve: AsyncParsableCommand {
 
         var walLimitMiB: Int?
         if let text = setting(walSizeLimit, "SCHEDULER_WAL_SIZE_LIMIT") {
-            guard let mib = Int(text), (1...65_536).contains(mib) else { fail("--wal-size-limit: expected MiB, 1…65536", code: 2) }
+            let bytes = StoreConfiguration.walSizeLimitRange
+            let range = (bytes.lowerBound >> 20)...(bytes.upperBound >> 20)
+            guard let mib = Int(text), range.contains(mib) else {
+                fail("--wal-size-limit: expected MiB, \(range.lowerBound)…\(range.upperBound)", code: 2)
+            }
             walLimitMiB = mib
         }
 
