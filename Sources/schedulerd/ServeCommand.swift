@@ -13,6 +13,9 @@ import Transport
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the scheduler over TLS (dev mode when no certificate is configured).")
+    /// `--wal-size-limit`'s values, in MiB: the store's ``StoreConfiguration/walSizeLimitRange``.
+    static let walSizeLimitMiB =
+        (StoreConfiguration.walSizeLimitRange.lowerBound >> 20)...(StoreConfiguration.walSizeLimitRange.upperBound >> 20)
 
     @Option(help: "Address to listen on, HOST:PORT (env SCHEDULER_LISTEN; default 127.0.0.1:7443).") var listen: String?
     @Option(help: "SQLite database file (env SCHEDULER_DB; dev mode: .scheduler/scheduler.db).") var db: String?
@@ -26,7 +29,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Plain HTTP /healthz, /readyz and /metrics on HOST:PORT (env SCHEDULER_HEALTH_LISTEN; off by default).") var healthListen: String?
     @Option(help: "SQLite synchronous mode: normal or full (env SCHEDULER_SYNCHRONOUS; default normal).") var synchronous: String?
     @Option(help: "SQLite's writer thread: auto (pinned to the last CPU this process may use, when it may use two or more; the default), off (not pinned), or a CPU number (env SCHEDULER_WRITER_CPU).") var writerCpu: String?
-    @Option(help: "How large SQLite's WAL file may grow, in MiB, 1…65536: a checkpoint starts it over at 7/8 of it, holding writes for a few milliseconds each time (env SCHEDULER_WAL_SIZE_LIMIT; default 512).") var walSizeLimit: String?
+    @Option(help: "How large SQLite's WAL file may grow, in MiB, \(Self.walSizeLimitMiB.lowerBound)…\(Self.walSizeLimitMiB.upperBound): a checkpoint starts it over at 7/8 of it, holding writes for a few milliseconds each time (env SCHEDULER_WAL_SIZE_LIMIT; default 512).") var walSizeLimit: String?
     @Option(help: "Threads serving the TLS connections: auto (the CPUs this process may use, less the one SQLite's writer is pinned to; at least 1; the default) or a number 1…256 (env SCHEDULER_EVENT_LOOPS).") var eventLoops: String?
     @Option(help: "sqlite (one node; the default) or postgres (several nodes share one database) (env SCHEDULER_STORE).") var store: String?
     @Option(help: "PostgreSQL connection string, libpq URL or key=value (env SCHEDULER_POSTGRES_URL); never logged. Prefer the env or a password file for the password: flags show in ps.") var postgresUrl: String?
@@ -82,8 +85,7 @@ struct Serve: AsyncParsableCommand {
 
         var walLimitMiB: Int?
         if let text = setting(walSizeLimit, "SCHEDULER_WAL_SIZE_LIMIT") {
-            let bytes = StoreConfiguration.walSizeLimitRange
-            let range = (bytes.lowerBound >> 20)...(bytes.upperBound >> 20)
+            let range = Self.walSizeLimitMiB
             guard let mib = Int(text), range.contains(mib) else {
                 fail("--wal-size-limit: expected MiB, \(range.lowerBound)…\(range.upperBound)", code: 2)
             }
