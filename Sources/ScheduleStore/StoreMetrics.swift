@@ -61,7 +61,7 @@ public struct StoreMetrics: Sendable {
         }
     }
 
-    /// One checkpoint that started the WAL over (the restart thread).
+    /// One checkpoint that started the WAL over: how long the writer waited for it.
     func recordWALRestart(nanoseconds: Int64) {
         walRestartDuration.recordNanoseconds(nanoseconds)
     }

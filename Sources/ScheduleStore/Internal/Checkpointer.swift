@@ -11,15 +11,21 @@ import Synchronization
 ///   the writer or readers. The thread runs at the lowest CPU priority (SCHED_IDLE): at normal
 ///   priority each of its wake-ups preempted the writer or an event loop on a two-CPU machine, and
 ///   that was most of a paced Enqueue's p99 (BENCHMARKS.md, session 19).
-/// - **The restart.** Under a steady stream of commits the PASSIVE passes never quite catch up,
-///   and SQLite only starts the WAL over when a checkpoint has copied every frame. The writer's
-///   WAL hook reports the WAL's length after each commit (``WALMonitor``); past
-///   `restartAbovePages` frames it wakes this thread, which runs at normal priority because the
-///   writer waits while it holds the lock. A PASSIVE pass copies the bulk without blocking
-///   anyone, the database file and the WAL are synced (no lock), then a RESTART checkpoint
-///   copies and syncs the little still missing while the writer waits (milliseconds), and the
-///   next commit writes from the start of the file again. Waiting
-///   longer made the copy, and the writer's stall, grow with the WAL: 340–540 ms at 256 MB.
+/// - **The restart's preparation.** Under a steady stream of commits the PASSIVE passes never
+///   quite catch up, and SQLite only starts the WAL over when a checkpoint has copied every
+///   frame. The writer's WAL hook reports the WAL's length after each commit (``WALMonitor``);
+///   past `restartAbovePages` frames it wakes this thread (at normal priority: the RESTART waits
+///   for its rounds). It copies and syncs in rounds, a PASSIVE pass and then the database
+///   file and the WAL synced (no lock: the writer goes on), each round taking what the writer
+///   appended during the one before, until a round finds fewer than ``quietFrames`` new (at most
+///   ``maxRounds``). Then the writer itself, between two transactions, runs the RESTART
+///   checkpoint (``WALMonitor/restartIfReady(on:metrics:)``): it copies and syncs the little
+///   still missing, and the next commit writes from the start of the file again.
+///   When this thread ran the RESTART, it had to win the write lock between two of the writer's
+///   transactions; under EnqueueBatch, with transactions back to back, it waited up to 0.7 s
+///   while the WAL kept growing, and then held the writer while it copied all of that
+///   (docs/BENCHMARKS.md, "Session 31"). Waiting for a longer WAL made the copy, and the
+///   writer's stall, grow with it: 340–540 ms at 256 MB.
 ///
 /// Should the background pass get no CPU at all (a machine saturated by other work), the WAL still
 /// stops at the restart threshold: the restart thread then does the copying.
@@ -66,24 +72,23 @@ final class Checkpointer: Sendable {
                     while true {
                         monitor.wake.wait()
                         if stopped.value.load(ordering: .acquiring) { break }
-                        try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                        // The database file's pages that passes copied since the last restart,
-                        // then the WAL's frames since the pass began, flushed while the writer
-                        // goes on: the RESTART's own two syncs, made under the write lock, then
-                        // flush only what came after. Left to them, they took most of its stall.
-                        try? db.syncFiles()
-                        // Result row: busy flag (1: could not finish, e.g. the background pass
-                        // held the checkpoint lock), frames in the WAL, frames checkpointed.
-                        let started = DispatchTime.now().uptimeNanoseconds
-                        let busy = try? db.prepare("PRAGMA wal_checkpoint(RESTART)").firstRow { $0.int(0) }
-                        if busy == 0 {
-                            // From taking the write lock (after the commit in progress) to the
-                            // WAL's new start: the writer's stall.
-                            config.metrics.recordWALRestart(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
-                        } else {
-                            usleep(1000)  // the next commit asks again
+                        for _ in 0..<Checkpointer.maxRounds {
+                            // Result row: busy flag (1: could not run, e.g. the background pass
+                            // held the checkpoint lock), frames in the WAL, frames checkpointed.
+                            let pass = try? db.prepare("PRAGMA wal_checkpoint(PASSIVE)").firstRow { ($0.int(0), $0.int(1)) }
+                            // The database file's pages the passes copied, then the WAL's frames,
+                            // flushed while the writer goes on: the RESTART's own two syncs, made
+                            // while the writer waits, then flush only what came after. Left to
+                            // them, they took most of its stall.
+                            try? db.syncFiles()
+                            guard let (busy, frames) = pass, busy == 0 else {
+                                usleep(1000)
+                                continue
+                            }
+                            // What the writer appended while this round copied and synced.
+                            if monitor.frames - frames < Checkpointer.quietFrames { break }
                         }
-                        monitor.restartFinished()
+                        monitor.readyToRestart()
                     }
                 })
         } catch {
@@ -94,12 +99,21 @@ final class Checkpointer: Sendable {
         }
     }
 
+    /// A round that found fewer new frames than this (2–4 MiB with 2–4 KiB pages) leaves the
+    /// RESTART only a few milliseconds of copying and syncing.
+    static let quietFrames = 1_024
+    /// Rounds before the RESTART at most, should the writer append faster than a round copies.
+    static let maxRounds = 8
+
+    /// Stops both threads; from then on no RESTART runs (the writer's ``WALMonitor/restartIfReady(on:metrics:)``
+    /// finds nothing ready).
     func close() {
         stopped.value.store(true, ordering: .releasing)
         wakePass.signal()
         monitor.wake.signal()
         pass.join()
         restart.join()
+        monitor.restartFinished()
     }
 }
 
@@ -109,6 +123,7 @@ final class WALMonitor: Sendable {
     let wake = DispatchSemaphore(value: 0)
     private let threshold: Atomic<Int>
     private let requested = Atomic<Bool>(false)
+    private let ready = Atomic<Bool>(false)
     private let lastFrames = Atomic<Int>(0)
 
     /// `restartAbovePages`: until the writer sets the database's own
@@ -149,7 +164,33 @@ final class WALMonitor: Sendable {
 
     var restartRequested: Bool { requested.load(ordering: .acquiring) }
 
-    func restartFinished() { requested.store(false, ordering: .releasing) }
+    /// The restart thread's preparation is done: the writer's next ``restartIfReady(on:metrics:)``
+    /// runs the RESTART.
+    func readyToRestart() { ready.store(true, ordering: .releasing) }
+
+    /// Whether the restart thread's preparation is done and the RESTART not yet run.
+    var isReadyToRestart: Bool { ready.load(ordering: .acquiring) }
+
+    /// Called on the writer's thread between transactions (`db` is the writer's connection, in
+    /// no transaction): when the restart thread has copied and synced all but the last few
+    /// frames, runs the RESTART checkpoint, which copies and syncs those while the writer waits
+    /// and starts the WAL over, and records how long it took (the writer's stall). A RESTART
+    /// that could not run (the background pass held the checkpoint lock, a reader did not
+    /// finish within the busy timeout) is asked for again by the next commit past the threshold.
+    func restartIfReady(on db: Connection, metrics: StoreMetrics) {
+        guard ready.load(ordering: .acquiring), db.isAutocommit else { return }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let busy = try? db.prepare("PRAGMA wal_checkpoint(RESTART)").firstRow { $0.int(0) }
+        if busy == 0 { metrics.recordWALRestart(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)) }
+        restartFinished()
+    }
+
+    /// Ends a restart request (done, refused, or the checkpointer closed): the next commit past
+    /// the threshold wakes the restart thread again.
+    func restartFinished() {
+        ready.store(false, ordering: .releasing)
+        requested.store(false, ordering: .releasing)
+    }
 }
 
 /// A flag threads can share (an `Atomic` cannot be captured by a closure itself).

@@ -82,6 +82,8 @@ final class Writer: Sendable {
                     let state = WriterState(db: db, config: config, occupancy: occupancy)
                     while let batch = queue.take(max: config.maxBatchSize) {
                         Writer.process(batch[...], state: state, responses: responses, metrics: config.metrics)
+                        // After the batch's answers went out: the WAL restart's stall, when due.
+                        wal.restartIfReady(on: db, metrics: config.metrics)
                     }
                     // Leave a small WAL behind on clean shutdown.
                     try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
