@@ -177,12 +177,15 @@ final class WALMonitor: Sendable {
     /// and starts the WAL over, and records how long it took (the writer's stall). A RESTART
     /// that could not run (the background pass held the checkpoint lock, a reader did not
     /// finish within the busy timeout) is asked for again by the next commit past the threshold.
-    func restartIfReady(on db: Connection, metrics: StoreMetrics) {
-        guard ready.load(ordering: .acquiring), db.isAutocommit else { return }
+    /// True when a RESTART started the WAL over.
+    @discardableResult
+    func restartIfReady(on db: Connection, metrics: StoreMetrics) -> Bool {
+        guard ready.load(ordering: .acquiring), db.isAutocommit else { return false }
         let started = DispatchTime.now().uptimeNanoseconds
         let busy = try? db.prepare("PRAGMA wal_checkpoint(RESTART)").firstRow { $0.int(0) }
         if busy == 0 { metrics.recordWALRestart(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)) }
         restartFinished()
+        return busy == 0
     }
 
     /// Ends a restart request (done, refused, or the checkpointer closed): the next commit past
