@@ -140,6 +140,34 @@ struct CheckpointerTests {
         #expect(try metrics.expectTimer(StoreMetrics.Name.walRestartDuration).values.count == 1)
     }
 
+    /// In the store, the writer runs the RESTART between its batches: with the smallest WAL
+    /// limit (1 MiB: a restart past 442 frames of 2 KiB), EnqueueBatch calls start the WAL over
+    /// and record it, and nothing written is lost.
+    @Test func theStoresWriterStartsALongWALOver() async throws {
+        let metrics = TestMetrics()
+        let f = try StoreFixture {
+            $0.walSizeLimitBytes = 1 << 20
+            $0.metrics = StoreMetrics(factory: metrics)
+        }
+        let restarts = try metrics.expectTimer(StoreMetrics.Name.walRestartDuration)
+        var stored = 0
+        let deadline = ContinuousClock.now + .seconds(30)
+        while restarts.values.isEmpty && stored < 20_000 && ContinuousClock.now < deadline {
+            let items = (stored..<stored + 100).map { n in
+                EnqueueRequest(
+                    projectID: "p\(n % 4)", contentID: "c\(n)", time: .instant(t0.adding(seconds: Int64(n) * 600)),
+                    platforms: ["twitter"])
+            }
+            let results = try await f.store.enqueueBatch(items)
+            #expect(results.allSatisfy { (try? $0.get()) != nil })
+            stored += items.count
+        }
+        #expect(!restarts.values.isEmpty, "no RESTART in \(stored) enqueues")
+        var total = 0
+        for p in 0..<4 { total += try await f.store.list(ListRequest(projectID: "p\(p)", limit: 1)).total }
+        #expect(total == stored)
+    }
+
     /// The restart threshold keeps the WAL within 7/8 of the size SQLite truncates it back to
     /// (a restart never has to truncate), for every page size SQLite allows.
     @Test func theRestartThresholdKeepsTheWALUnderItsSizeLimit() {
