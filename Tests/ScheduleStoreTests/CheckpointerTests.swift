@@ -38,8 +38,9 @@ struct CheckpointerTests {
             }
         }
 
-        /// One transaction of `rows` rows of about 1 KB.
-        func commit(rows: Int, from k: Int) throws {
+        /// One transaction of `rows` rows of about 1 KB; then, unless `restarting` is false, the
+        /// writer's RESTART when it is due.
+        func commit(rows: Int, from k: Int, restarting: Bool = true) throws {
             try writer.transaction {
                 let ins = try writer.cached("INSERT INTO t (k, v) VALUES (?1, ?2)")
                 for i in 0..<rows {
@@ -48,7 +49,7 @@ struct CheckpointerTests {
                     try ins.run()
                 }
             }
-            if monitor.restartIfReady(on: writer, metrics: config.metrics) { restartsRun += 1 }
+            if restarting, monitor.restartIfReady(on: writer, metrics: config.metrics) { restartsRun += 1 }
         }
 
         deinit {
@@ -120,12 +121,7 @@ struct CheckpointerTests {
         var k = 0
         let deadline = ContinuousClock.now + .seconds(20)
         while !monitor.isReadyToRestart && ContinuousClock.now < deadline {
-            try db.writer.transaction {
-                let ins = try db.writer.cached("INSERT INTO t (k, v) VALUES (?1, ?2)")
-                ins.bind(k, at: 1)
-                ins.bind(String(repeating: "v", count: 1_000), at: 2)
-                try ins.run()
-            }
+            try db.commit(rows: 1, from: k, restarting: false)
             k += 1
         }
         #expect(monitor.isReadyToRestart, "the restart thread never got ready in \(k) commits")

@@ -76,15 +76,15 @@ final class Checkpointer: Sendable {
                             // Result row: busy flag (1: could not run, e.g. the background pass
                             // held the checkpoint lock), frames in the WAL, frames checkpointed.
                             let pass = try? db.prepare("PRAGMA wal_checkpoint(PASSIVE)").firstRow { ($0.int(0), $0.int(1)) }
+                            guard let (busy, frames) = pass, busy == 0 else {
+                                usleep(1000)
+                                continue
+                            }
                             // The database file's pages the passes copied, then the WAL's frames,
                             // flushed while the writer goes on: the RESTART's own two syncs, made
                             // while the writer waits, then flush only what came after. Left to
                             // them, they took most of its stall.
                             try? db.syncFiles()
-                            guard let (busy, frames) = pass, busy == 0 else {
-                                usleep(1000)
-                                continue
-                            }
                             // What the writer appended while this round copied and synced.
                             if monitor.frames - frames < Checkpointer.quietFrames { break }
                         }
