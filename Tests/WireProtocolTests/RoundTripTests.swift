@@ -306,6 +306,13 @@ struct RoundTripTests {
         }
     }
 
+    @Test("a message with nothing set encodes to no bytes and decodes back from none")
+    func emptyMessage() throws {
+        #expect(V1.HealthRequest().serializedBytes().isEmpty)
+        #expect(try V1.HealthRequest(serializedBytes: []) == V1.HealthRequest())
+        #expect(try Self.roundTrip(V1.HealthRequest(service: "scheduler.v1.Scheduler")))
+    }
+
     @Test("every generated message has a Swift type with a round-trip sample")
     func coverage() {
         let covered = Set(AllMessages.all.map { type(of: $0).protoMessageName })

@@ -159,9 +159,11 @@ enum ProtoBridge {
     /// The protobuf encoding of `message`.
     static func encode<M: WireMessage>(_ message: M) -> [UInt8] {
         withPacked(message) { size, pack in
-            [UInt8](unsafeUninitializedCapacity: size) { buf, count in
-                count = size == 0 ? 0 : pack(buf.baseAddress!)
-            }
+            // An empty message (HealthRequest, say) is the empty array: Array's uninitialized-capacity
+            // initializer at capacity 0 would store its count into the runtime's shared empty-array
+            // storage, a write every thread makes at once (harmless, but a race ThreadSanitizer reports).
+            guard size > 0 else { return [] }
+            return [UInt8](unsafeUninitializedCapacity: size) { buf, count in count = pack(buf.baseAddress!) }
         }
     }
 
