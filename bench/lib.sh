@@ -36,3 +36,17 @@ start_schedulerd() {
     return 1
   }
 }
+
+# cpu_stat: the machine's CPU time counters so far (/proc/stat's "cpu" line: user nice system idle
+# iowait irq softirq steal, in ticks), for steal_pct.
+cpu_stat() { awk '$1 == "cpu" { print $2, $3, $4, $5, $6, $7, $8, $9; exit }' /proc/stat; }
+
+# steal_pct BEFORE AFTER: of the CPU time between two cpu_stat snapshots, the share the hypervisor
+# gave to other guests ("steal"), in percent with one decimal. On this shared virtual machine the
+# slow windows are the ones with steal: a run's rates mean little without it.
+steal_pct() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    n = split(a, x, " "); split(b, y, " "); t = 0
+    for (i = 1; i <= n; i++) t += y[i] - x[i]
+    printf "%.1f\n", (t > 0 && n >= 8) ? 100 * (y[8] - x[8]) / t : 0 }'
+}
