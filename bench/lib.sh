@@ -42,8 +42,9 @@ start_schedulerd() {
 cpu_stat() { awk '$1 == "cpu" { print $2, $3, $4, $5, $6, $7, $8, $9; exit }' /proc/stat; }
 
 # steal_pct BEFORE AFTER: of the CPU time between two cpu_stat snapshots, the share the hypervisor
-# gave to other guests ("steal"), in percent with one decimal. On this shared virtual machine the
-# slow windows are the ones with steal: a run's rates mean little without it.
+# gave to other guests ("steal"), in percent with one decimal. On this shared virtual machine a
+# run with steal is slow for that reason (one without can still be slow: docs/BENCHMARKS.md,
+# "Session 32").
 steal_pct() {
   awk -v a="$1" -v b="$2" 'BEGIN {
     n = split(a, x, " "); split(b, y, " "); t = 0
